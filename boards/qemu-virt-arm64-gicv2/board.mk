@@ -1,0 +1,15 @@
+# SPDX-License-Identifier: Apache-2.0
+# QEMU "virt" machine, Cortex-A57, GICv2 (GIC-400 style list registers).
+BOARD_DESC      := QEMU virt (arm64, GICv2, PL011)
+ARCH            := arm
+CROSS_COMPILE   ?= aarch64-linux-gnu-
+CPU             := cortex-a57
+QEMU            := qemu-system-aarch64
+QEMU_MACHINE    := virt,virtualization=on,gic-version=2,dtb-randomness=off
+QEMU_SMP        ?= 2
+QEMU_MEM        ?= 1024
+# Memory map (from QEMU's hw/arm/virt.c memmap; the host DT is authoritative at run time).
+RAM_BASE        := 0x40000000
+LOAD_ADDR       := 0x40200000
+UART            := pl011@0x09000000
+INTC            := gicv2 dist@0x08000000 cpu@0x08010000 hyp@0x08030000 vcpu@0x08040000

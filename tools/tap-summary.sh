@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Sum every TAP file under a directory into one line "N passed, N failed".
+# A TAP file counts as failed as a whole if its plan does not match the tests seen,
+# so a crashed suite can never pass by silence.
+set -u
+dir=${1:-build/test-results}
+passed=0 failed=0 skipped=0
+shopt -s nullglob
+for f in "$dir"/*.tap; do
+    read -r p fl s planned seen < <(awk '
+        /^ok / { if ($0 ~ /# *[Ss][Kk][Ii][Pp]/) s++; else p++; seen++ }
+        /^not ok / { if ($0 ~ /# *TODO/) p++; else fl++; seen++ }
+        /^1\.\.[0-9]+/ { split($0, a, "[.][.]"); split(a[2], b, " "); planned = b[1] + 0; have_plan = 1 }
+        END { if (!have_plan) planned = -1; print p+0, fl+0, s+0, planned, seen+0 }' "$f")
+    if [ "$planned" -ne "$seen" ]; then
+        echo "tap-summary: $(basename "$f"): plan $planned but $seen results" >&2
+        fl=$((fl + 1))
+    fi
+    [ "$fl" -gt 0 ] && echo "tap-summary: $(basename "$f"): $fl failed" >&2
+    passed=$((passed + p)); failed=$((failed + fl)); skipped=$((skipped + s))
+done
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]

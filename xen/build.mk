@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: Apache-2.0
+# Builds the hypervisor for $(BOARD) into $(BUILD). Until a port exists for the board's
+# ARCH, this builds (and so proves freestanding) the common objects only.
+
+XEN_CC      := $(CROSS_COMPILE)gcc
+XEN_AR      := $(CROSS_COMPILE)ar
+XEN_CFLAGS  := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib -fno-builtin \
+               -fno-common -fno-stack-protector -fno-pic -Ixen/include -MMD -MP
+XEN_CFLAGS_arm := -mgeneral-regs-only -mno-outline-atomics -mstrict-align
+XEN_CFLAGS_x86 := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=kernel
+XEN_CFLAGS  += $(XEN_CFLAGS_$(ARCH))
+
+XEN_COMMON_SRCS := $(sort $(shell find xen/common -name '*.c'))
+XEN_ARCH_SRCS   := $(sort $(shell find xen/arch/$(ARCH) -name '*.c' 2>/dev/null))
+XEN_COMMON_OBJS := $(XEN_COMMON_SRCS:%.c=$(BUILD)/%.o)
+
+all: $(BUILD)/common.a
+
+$(BUILD)/common.a: $(XEN_COMMON_OBJS)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && $(XEN_AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(XEN_CC) $(XEN_CFLAGS) -c $< -o $@
+
+-include $(XEN_COMMON_OBJS:.o=.d)

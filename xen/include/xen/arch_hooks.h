@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The arch interface: everything common code (xen/common/) needs from a port.
+ *
+ * Common code includes this header and never an arch header. Each port
+ * (xen/arch/arm, xen/arch/x86) implements every function below; so does the host
+ * test harness (tests/host/arch_host.c), which is how the event core runs as an
+ * ordinary Linux program. Keep this list small: a new hook needs a reason that no
+ * common mechanism can serve.
+ */
+#ifndef MINIXEN_ARCH_HOOKS_H
+#define MINIXEN_ARCH_HOOKS_H
+
+#include <xen/types.h>
+
+struct domain;
+struct vcpu;
+
+/* ---- Bounded atomics on guest-writable words ------------------------------------------
+ *
+ * The guest may write these words at any time, from another CPU. An LL/SC loop can
+ * therefore be starved forever (XSA-295): every primitive below gives up after a bounded
+ * number of failed store-exclusives and says so. A primitive that cannot be starved
+ * (x86 `lock` instructions, arm64 LSE) never gives up. Words are naturally aligned.
+ * `seen`/`old` receive the value observed by the (final) attempt.
+ */
+typedef enum {
+    GUEST_ATOMIC_DONE = 0,    /* the operation happened atomically */
+    GUEST_ATOMIC_GAVE_UP = 1, /* the guest kept the word busy; nothing was written */
+} guest_atomic_t;
+
+guest_atomic_t arch_guest_cmpxchg32(uint32_t *word, uint32_t expected, uint32_t desired,
+                                    uint32_t *seen);
+guest_atomic_t arch_guest_cmpxchg64(uint64_t *word, uint64_t expected, uint64_t desired,
+                                    uint64_t *seen);
+guest_atomic_t arch_guest_xchg32(uint32_t *word, uint32_t value, uint32_t *old);
+guest_atomic_t arch_guest_test_and_set_bit32(uint32_t *word, unsigned int bit, bool *was_set);
+guest_atomic_t arch_guest_test_and_clear_bit32(uint32_t *word, unsigned int bit, bool *was_set);
+
+/* ---- Guest memory -------------------------------------------------------------------- */
+
+/*
+ * Map one frame of d for hypervisor access. Returns NULL unless gfn is a writable RAM
+ * page of d (never MMIO, never another domain's or the hypervisor's memory). The
+ * mapping stays valid until arch_unmap_guest_frame().
+ */
+void *arch_map_guest_frame(struct domain *d, gfn_t gfn);
+void arch_unmap_guest_frame(struct domain *d, void *va);
+
+/* Copy hypercall arguments. Return 0, or -EFAULT if any byte is not d's RAM. */
+int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len);
+int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len);
+
+/* ---- Event delivery ------------------------------------------------------------------ */
+
+/*
+ * v's vcpu_info.evtchn_upcall_pending just went 0 -> 1. Make v take its event upcall:
+ * assert the upcall interrupt (ARM: PPI 31 through the vGIC; x86: the callback vector),
+ * kick v's physical CPU if v is running elsewhere, wake v if it is blocked.
+ * May be called with a domain's event lock held and from interrupt context.
+ */
+void arch_vcpu_raise_upcall(struct vcpu *v);
+
+/* v is blocked in SCHEDOP_poll on a port that just became pending: wake it. */
+void arch_vcpu_wake_poller(struct vcpu *v);
+
+/* ---- CPU ----------------------------------------------------------------------------- */
+
+/* Inside a spin-wait loop: let the other hardware thread or the bus make progress. */
+void arch_cpu_relax(void);
+
+/* Local interrupt masking, for locks also taken from interrupt context. */
+unsigned long arch_local_irq_save(void);
+void arch_local_irq_restore(unsigned long flags);
+
+/* A long-running hypercall asks whether to stop and continue later (-ERESTART). */
+bool arch_hypercall_preempt_check(void);
+
+/* ---- Console ------------------------------------------------------------------------- */
+
+void arch_console_write(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Domains and vCPUs as common code sees them. Ports add their own state behind `arch`.
+ */
+#ifndef MINIXEN_DOMAIN_H
+#define MINIXEN_DOMAIN_H
+
+#include <xen/types.h>
+#include <xen/spinlock.h>
+#include <xen/guest_layout.h>
+
+struct evtchn;
+struct evtchn_port_ops;
+struct evtchn_fifo_domain;
+struct evtchn_fifo_vcpu;
+struct evtchn_3l_domain;
+
+#define MAX_DOMAINS   64   /* domain ids 0..MAX_DOMAINS-1 */
+#define MAX_VCPUS     64   /* per domain */
+
+/* Port storage: channels live in buckets, reached through groups (allocated on demand). */
+#define EVTCHNS_PER_BUCKET 64
+#define BUCKETS_PER_GROUP  64
+#define EVTCHNS_PER_GROUP  (EVTCHNS_PER_BUCKET * BUCKETS_PER_GROUP)
+#define EVTCHN_MAX_PORTS   (1u << 18) /* the largest ABI: 3-level with 64-bit words */
+#define EVTCHN_NR_GROUPS   (EVTCHN_MAX_PORTS / EVTCHNS_PER_GROUP)
+
+struct vcpu {
+    struct domain *domain;
+    uint32_t vcpu_id;
+
+    /* The guest's vcpu_info: a slot in shared_info until VCPUOP_register_vcpu_info. */
+    void *vcpu_info;
+    bool vcpu_info_registered;
+
+    /* Per-vCPU VIRQs bound on this vCPU (port, 0 = unbound). */
+    evtchn_port_t virq_to_evtchn[NR_VIRQS];
+
+    /* SCHEDOP_poll: the port polled (0: none; POLL_MANY_PORTS: several, see poll_mask). */
+    evtchn_port_t poll_evtchn;
+
+    struct evtchn_fifo_vcpu *fifo; /* FIFO ABI: control block and queues */
+    void *l2_selector;             /* 3-level ABI: this vCPU's L2 selector (guest page) */
+
+    void *arch; /* the port's own vCPU state */
+};
+
+#define POLL_MANY_PORTS ((evtchn_port_t)~0u)
+
+struct domain {
+    domid_t domain_id;
+    bool is_privileged;
+    uint32_t max_vcpus;
+    struct vcpu *vcpu[MAX_VCPUS];
+
+    const struct guest_layout *guest_layout;
+    void *shared_info; /* hypervisor-owned page, mapped into the guest on request */
+
+    /* ---- Event channels, all under event_lock ---- */
+    spinlock_t event_lock;
+    const struct evtchn_port_ops *evtchn_ops; /* the ABI in use */
+    struct evtchn **evtchn_group[EVTCHN_NR_GROUPS];
+    uint32_t valid_evtchns;   /* ports below this have storage; it never shrinks */
+    uint32_t max_evtchn_port; /* highest port the domain may bind (set_limit) */
+    uint32_t reset_next_port; /* EVTCHNOP_reset progress across -ERESTART */
+    struct evtchn_fifo_domain *fifo;
+    struct evtchn_3l_domain *l3;
+    uint32_t polling_vcpus;   /* vCPUs in SCHEDOP_poll (a count; 0 skips the check) */
+
+    /* Bounded guest atomics that gave up on this domain's memory (XSA-295). */
+    uint32_t atomics_starved;
+
+    void *arch; /* the port's own domain state */
+};
+
+/* Domain table. */
+struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
+                             const struct guest_layout *layout);
+void domain_destroy(struct domain *d);
+struct domain *domain_lookup(domid_t id); /* NULL if none */
+/* DOMID_SELF -> current domain; otherwise domain_lookup. */
+struct domain *domain_resolve(struct domain *current, domid_t id);
+
+static inline struct vcpu *domain_vcpu(const struct domain *d, uint32_t id)
+{
+    return id < d->max_vcpus ? d->vcpu[id] : NULL;
+}
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Event channels as the rest of the hypervisor sees them: the hypercall, VIRQs, and
+ * notifications raised by the hypervisor itself.
+ */
+#ifndef MINIXEN_EVENT_H
+#define MINIXEN_EVENT_H
+
+#include <xen/domain.h>
+
+/* HYPERVISOR_event_channel_op(cmd, arg): arg is the guest address of the op's struct. */
+long do_event_channel_op(struct vcpu *curr, int cmd, gpaddr_t arg);
+
+/* Domain life cycle. */
+int evtchn_domain_init(struct domain *d);    /* port 0 reserved, 2-level, default limit */
+void evtchn_domain_destroy(struct domain *d); /* closes every port (peers become unbound) */
+
+/* vCPU v's vcpu_info moved (VCPUOP_register_vcpu_info): pending state follows. */
+void evtchn_vcpu_info_moved(struct vcpu *v);
+
+/* Raise a per-vCPU VIRQ (timer, debug) on v, or a global VIRQ (console, dom_exc). */
+void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
+void send_guest_global_virq(uint32_t virq);
+bool virq_is_global(uint32_t virq);
+
+/*
+ * Set v's evtchn_upcall_pending and, on 0 -> 1, raise the upcall. Every ABI signals
+ * through this one function.
+ */
+void vcpu_mark_events_pending(struct vcpu *v);
+
+/* SCHEDOP_poll support: is any of the ports pending? (-EINVAL for a bad port) */
+int evtchn_poll_any_pending(struct vcpu *v, const evtchn_port_t *ports, unsigned int n);
+
+/* Console debug key 'e': print every bound port of every domain, per ABI. */
+void evtchn_dump_all(void);
+void evtchn_dump_domain(struct domain *d);
+
+#endif

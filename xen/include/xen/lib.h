@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Freestanding library routines: strings, memory, formatted console output. */
+#ifndef MINIXEN_LIB_H
+#define MINIXEN_LIB_H
+
+#include <stdarg.h>
+#include <xen/types.h>
+
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+/* %d %i %u %x %lx %llx %zu %s %c %p %% with width, '0' and '-' flags; always terminates. */
+int xen_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int xen_snprintf(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Formatted output to the hypervisor console (through arch_console_write). */
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
