@@ -29,30 +29,30 @@
 /* Bits in one word of the 2-level bitmaps (xen_ulong_t is 8 bytes). */
 #define XEN_ULONG_BITS_ARM 64
 
-#define XEN_VCPU_INFO_ARM_MEMBERS                                             \
-    uint8_t evtchn_upcall_pending;                                            \
-    uint8_t pad0;                                                             \
-    uint8_t _pad1[6]; /* Xen leaves an implicit hole here */                 \
-    uint64_t evtchn_pending_sel;                                              \
+#define XEN_VCPU_INFO_ARM_MEMBERS                                                                  \
+    uint8_t evtchn_upcall_pending;                                                                 \
+    uint8_t pad0;                                                                                  \
+    uint8_t _pad1[6]; /* Xen leaves an implicit hole here */                                       \
+    uint64_t evtchn_pending_sel;                                                                   \
     struct vcpu_time_info time;
 
-#define XEN_SHARED_INFO_ARM_MEMBERS(vcpu_info_type)                           \
-    vcpu_info_type vcpu_info[XEN_LEGACY_MAX_VCPUS_ARM];                       \
-    uint64_t evtchn_pending[XEN_ULONG_BITS_ARM];                              \
-    uint64_t evtchn_mask[XEN_ULONG_BITS_ARM];                                 \
-    uint32_t wc_version;                                                      \
-    uint32_t wc_sec;                                                          \
-    uint32_t wc_nsec;                                                         \
+#define XEN_SHARED_INFO_ARM_MEMBERS(vcpu_info_type)                                                \
+    vcpu_info_type vcpu_info[XEN_LEGACY_MAX_VCPUS_ARM];                                            \
+    uint64_t evtchn_pending[XEN_ULONG_BITS_ARM];                                                   \
+    uint64_t evtchn_mask[XEN_ULONG_BITS_ARM];                                                      \
+    uint32_t wc_version;                                                                           \
+    uint32_t wc_sec;                                                                               \
+    uint32_t wc_nsec;                                                                              \
     uint32_t wc_sec_hi;
 
 #if defined(__aarch64__) || defined(__arm__)
 
 typedef uint64_t xen_ulong_t;
 typedef uint64_t xen_pfn_t;
-#define XEN_LEGACY_MAX_VCPUS XEN_LEGACY_MAX_VCPUS_ARM
-#define XEN_VCPU_INFO_MEMBERS XEN_VCPU_INFO_ARM_MEMBERS
+#define XEN_LEGACY_MAX_VCPUS       XEN_LEGACY_MAX_VCPUS_ARM
+#define XEN_VCPU_INFO_MEMBERS      XEN_VCPU_INFO_ARM_MEMBERS
 #define XEN_SHARED_INFO_MEMBERS(t) XEN_SHARED_INFO_ARM_MEMBERS(t)
-#define XEN_ARCH_LAYOUT_NAME "arm"
+#define XEN_ARCH_LAYOUT_NAME       "arm"
 
 /*
  * HVM_PARAM_CALLBACK_IRQ as Xen sets it for an ARM domU: type PPI, flag

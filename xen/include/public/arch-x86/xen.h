@@ -18,22 +18,22 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 
-#define XEN_LEGACY_MAX_VCPUS XEN_LEGACY_MAX_VCPUS_X86
+#define XEN_LEGACY_MAX_VCPUS    XEN_LEGACY_MAX_VCPUS_X86
 /* x86 vcpu_info carries evtchn_upcall_mask (ARM has pad0 instead). */
 #define XEN_HAVE_PV_UPCALL_MASK 1
 
 #if defined(__x86_64__)
 typedef uint64_t xen_ulong_t;
 typedef uint64_t xen_pfn_t;
-#define XEN_VCPU_INFO_MEMBERS XEN_VCPU_INFO_X86_64_MEMBERS
+#define XEN_VCPU_INFO_MEMBERS      XEN_VCPU_INFO_X86_64_MEMBERS
 #define XEN_SHARED_INFO_MEMBERS(t) XEN_SHARED_INFO_X86_64_MEMBERS(t)
-#define XEN_ARCH_LAYOUT_NAME "x86_64"
+#define XEN_ARCH_LAYOUT_NAME       "x86_64"
 #else
 typedef uint32_t xen_ulong_t;
 typedef uint32_t xen_pfn_t;
-#define XEN_VCPU_INFO_MEMBERS XEN_VCPU_INFO_X86_32_MEMBERS
+#define XEN_VCPU_INFO_MEMBERS      XEN_VCPU_INFO_X86_32_MEMBERS
 #define XEN_SHARED_INFO_MEMBERS(t) XEN_SHARED_INFO_X86_32_MEMBERS(t)
-#define XEN_ARCH_LAYOUT_NAME "x86_32"
+#define XEN_ARCH_LAYOUT_NAME       "x86_32"
 #endif
 
 #endif /* __x86_64__ || __i386__ */

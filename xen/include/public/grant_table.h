@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Grant tables: HYPERVISOR_grant_table_op(cmd, arg, count). This is the
+ * subset a guest needs at boot: discover and map its table, version 1
+ * entries.
+ *
+ * gnttab_setup_table carries a guest address, so Xen's layout depends on
+ * the guest's width. Both layouts are always defined:
+ *   struct gnttab_setup_table_64      x86_64, arm32, arm64: 24 bytes;
+ *   struct gnttab_setup_table_x86_32  32-bit x86 guests: 16 bytes;
+ * struct gnttab_setup_table is the compiling target's layout.
+ */
+#ifndef MINIXEN_PUBLIC_GRANT_TABLE_H
+#define MINIXEN_PUBLIC_GRANT_TABLE_H
+
+#include <stdint.h>
+
+#include "xen.h"
+
+typedef uint32_t grant_ref_t;
+
+#define GNTTABOP_map_grant_ref     0
+#define GNTTABOP_unmap_grant_ref   1
+#define GNTTABOP_setup_table       2
+#define GNTTABOP_dump_table        3
+#define GNTTABOP_transfer          4
+#define GNTTABOP_copy              5
+#define GNTTABOP_query_size        6
+#define GNTTABOP_unmap_and_replace 7
+#define GNTTABOP_set_version       8
+#define GNTTABOP_get_status_frames 9
+#define GNTTABOP_get_version       10
+#define GNTTABOP_swap_grant_ref    11
+#define GNTTABOP_cache_flush       12
+
+/* Status codes in the status fields (not errno values). */
+#define GNTST_okay              0
+#define GNTST_general_error     (-1)
+#define GNTST_bad_domain        (-2)
+#define GNTST_bad_gntref        (-3)
+#define GNTST_bad_handle        (-4)
+#define GNTST_bad_virt_addr     (-5)
+#define GNTST_bad_dev_addr      (-6)
+#define GNTST_no_device_space   (-7)
+#define GNTST_permission_denied (-8)
+#define GNTST_bad_page          (-9)
+#define GNTST_bad_copy_arg      (-10)
+#define GNTST_address_too_big   (-11)
+#define GNTST_eagain            (-12)
+#define GNTST_no_space          (-13)
+
+/* Entries 0-7 are reserved for the toolstack. */
+#define GNTTAB_NR_RESERVED_ENTRIES 8
+#define GNTTAB_RESERVED_CONSOLE    0
+#define GNTTAB_RESERVED_XENSTORE   1
+
+/* ---- Version 1 entries ------------------------------------------------ */
+
+/*
+ * One entry: the granting domain fills domid and frame, then sets flags
+ * last (after a write barrier).
+ * Size: 8 bytes.
+ */
+struct grant_entry_v1 {
+    uint16_t flags; /* GTF_* */
+    domid_t domid;  /* domain being granted access */
+    uint32_t frame; /* gfn being shared */
+};
+typedef struct grant_entry_v1 grant_entry_v1_t;
+
+#define GTF_invalid         0
+#define GTF_permit_access   1
+#define GTF_accept_transfer 2
+#define GTF_transitive      3
+#define GTF_type_mask       3
+#define GTF_readonly        (1U << 2) /* grantee may only read */
+#define GTF_reading         (1U << 3) /* set by the hypervisor while mapped for read */
+#define GTF_writing         (1U << 4) /* set by the hypervisor while mapped for write */
+#define GTF_PWT             (1U << 5)
+#define GTF_PCD             (1U << 6)
+#define GTF_PAT             (1U << 7)
+#define GTF_sub_page        (1U << 8)
+
+/* ---- GNTTABOP_setup_table --------------------------------------------- */
+
+/*
+ * Grow <dom>'s table to nr_frames frames and write their frame numbers to
+ * frame_list (PV guests; auto-translated guests map frames with
+ * XENMEM_add_to_physmap(XENMAPSPACE_grant_table) instead).
+ */
+#define XEN_GNTTAB_SETUP_TABLE_HEAD                                                                \
+    domid_t dom; /* IN */                                                                          \
+    uint16_t _pad0;                                                                                \
+    uint32_t nr_frames; /* IN */                                                                   \
+    int16_t status;     /* OUT: GNTST_* */                                                         \
+    uint16_t _pad1;
+
+/* 24 bytes */
+struct gnttab_setup_table_64 {
+    XEN_GNTTAB_SETUP_TABLE_HEAD
+    uint32_t _pad2;
+    XEN_GUEST_HANDLE_64(xen_pfn_t) frame_list; /* OUT: 64-bit frames */
+};
+
+/* 16 bytes */
+struct gnttab_setup_table_x86_32 {
+    XEN_GNTTAB_SETUP_TABLE_HEAD
+    XEN_GUEST_HANDLE_32(xen_pfn_t) frame_list; /* OUT: 32-bit frames */
+};
+
+#if defined(__i386__)
+struct gnttab_setup_table {
+    XEN_GNTTAB_SETUP_TABLE_HEAD
+    XEN_GUEST_HANDLE_32(xen_pfn_t) frame_list;
+};
+#else
+struct gnttab_setup_table {
+    XEN_GNTTAB_SETUP_TABLE_HEAD
+    uint32_t _pad2;
+    XEN_GUEST_HANDLE_64(xen_pfn_t) frame_list;
+};
+#endif
+typedef struct gnttab_setup_table gnttab_setup_table_t;
+
+/* ---- GNTTABOP_query_size ---------------------------------------------- */
+
+/* 16 bytes */
+struct gnttab_query_size {
+    domid_t dom; /* IN */
+    uint16_t _pad0;
+    uint32_t nr_frames;     /* OUT: current size in frames */
+    uint32_t max_nr_frames; /* OUT: limit */
+    int16_t status;         /* OUT: GNTST_* */
+    uint16_t _pad1;
+};
+typedef struct gnttab_query_size gnttab_query_size_t;
+
+/* ---- GNTTABOP_set_version / get_version ------------------------------- */
+
+/* 4 bytes */
+struct gnttab_set_version {
+    uint32_t version; /* IN: 1 or 2; OUT: the version in use */
+};
+typedef struct gnttab_set_version gnttab_set_version_t;
+
+/* 8 bytes */
+struct gnttab_get_version {
+    domid_t dom; /* IN */
+    uint16_t pad;
+    uint32_t version; /* OUT */
+};
+typedef struct gnttab_get_version gnttab_get_version_t;
+
+#endif /* MINIXEN_PUBLIC_GRANT_TABLE_H */
