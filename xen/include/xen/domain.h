@@ -32,6 +32,7 @@ struct vcpu {
     /* The guest's vcpu_info: a slot in shared_info until VCPUOP_register_vcpu_info. */
     void *vcpu_info;
     bool vcpu_info_registered;
+    void *dummy_vcpu_info; /* private slot used until the guest registers one */
 
     /* Per-vCPU VIRQs bound on this vCPU (port, 0 = unbound). */
     evtchn_port_t virq_to_evtchn[NR_VIRQS];
@@ -63,6 +64,8 @@ struct domain {
     uint32_t valid_evtchns;   /* ports below this have storage; it never shrinks */
     uint32_t max_evtchn_port; /* highest port the domain may bind (set_limit) */
     uint32_t reset_next_port; /* EVTCHNOP_reset progress across -ERESTART */
+    uint32_t free_hint;       /* no free, reusable port lies below this */
+    uint32_t active_evtchns;  /* bound ports (not free, not reserved) */
     struct evtchn_fifo_domain *fifo;
     struct evtchn_3l_domain *l3;
     uint32_t polling_vcpus;   /* vCPUs in SCHEDOP_poll (a count; 0 skips the check) */
@@ -73,7 +76,12 @@ struct domain {
     void *arch; /* the port's own domain state */
 };
 
-/* Domain table. */
+/*
+ * Domain table. domain_create() also allocates the shared_info page, points each vCPU's
+ * vcpu_info at its legacy slot in shared_info (or at a private dummy until the guest
+ * registers one with VCPUOP_register_vcpu_info, as Xen does), and initialises event
+ * channels (evtchn_domain_init). Returns NULL if the id is taken or memory ran out.
+ */
 struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
                              const struct guest_layout *layout);
 void domain_destroy(struct domain *d);

@@ -11,6 +11,9 @@
 /* HYPERVISOR_event_channel_op(cmd, arg): arg is the guest address of the op's struct. */
 long do_event_channel_op(struct vcpu *curr, int cmd, gpaddr_t arg);
 
+/* EVTCHNOP_send on behalf of ld (also for the hypervisor's own senders). */
+int evtchn_send(struct domain *ld, evtchn_port_t port);
+
 /* Domain life cycle. */
 int evtchn_domain_init(struct domain *d);    /* port 0 reserved, 2-level, default limit */
 void evtchn_domain_destroy(struct domain *d); /* closes every port (peers become unbound) */
@@ -22,6 +25,9 @@ void evtchn_vcpu_info_moved(struct vcpu *v);
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 void send_guest_global_virq(uint32_t virq);
 bool virq_is_global(uint32_t virq);
+/* Global VIRQs go to their handler domain (default: the hardware domain, id 0). */
+struct domain *global_virq_owner(uint32_t virq);
+int set_global_virq_handler(struct domain *d, uint32_t virq);
 
 /*
  * Set v's evtchn_upcall_pending and, on 0 -> 1, raise the upcall. Every ABI signals

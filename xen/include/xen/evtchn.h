@@ -106,6 +106,17 @@ static inline bool evtchn_port_is_valid(const struct domain *d, evtchn_port_t po
     return port < __atomic_load_n(&d->valid_evtchns, __ATOMIC_ACQUIRE);
 }
 
+/* Lowest free, reusable port, growing storage as needed; -ENOSPC past the limit. */
+int evtchn_get_free_port(struct domain_locked dl);
+/* Put a free port into a bound state (counts it, tells the ABI), and back. */
+void evtchn_bind_port(struct domain_locked dl, struct evtchn *chn, enum evtchn_state state,
+                      uint16_t notify_vcpu);
+void evtchn_free_port(struct domain_locked dl, struct evtchn *chn);
+/* d is going away: it no longer handles any global VIRQ. */
+void virq_forget_domain(struct domain *d);
+/* Close every port of d (interdomain peers become unbound). Not preemptible. */
+void evtchn_close_all(struct domain *d);
+
 /* Set chn pending through the domain's ABI, and wake pollers (the one place that does). */
 void evtchn_port_set_pending(struct domain_locked dl, struct evtchn *chn);
 

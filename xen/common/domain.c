@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The domain table: creation, lookup and destruction of domains and their vCPUs.
+ * Ports hang their own state off d->arch / v->arch after domain_create().
+ */
+#include <xen/alloc.h>
+#include <xen/domain.h>
+#include <xen/event.h>
+#include <xen/lib.h>
+#include <xen/nospec.h>
+
+static struct domain *domain_table[MAX_DOMAINS];
+static spinlock_t domain_table_lock = SPINLOCK_INIT;
+
+struct domain *domain_lookup(domid_t id)
+{
+    if (id >= MAX_DOMAINS)
+        return NULL;
+    return __atomic_load_n(&domain_table[array_index_nospec(id, MAX_DOMAINS)],
+                           __ATOMIC_ACQUIRE);
+}
+
+struct domain *domain_resolve(struct domain *current, domid_t id)
+{
+    return id == DOMID_SELF ? current : domain_lookup(id);
+}
+
+static void vcpu_free(struct vcpu *v)
+{
+    if (v == NULL)
+        return;
+    xfree(v->dummy_vcpu_info);
+    xfree(v);
+}
+
+static struct vcpu *vcpu_create(struct domain *d, uint32_t id)
+{
+    const struct guest_layout *l = d->guest_layout;
+    struct vcpu *v = xzalloc(struct vcpu);
+
+    if (v == NULL)
+        return NULL;
+    v->domain = d;
+    v->vcpu_id = id;
+    if (id < l->nr_legacy_vcpus) {
+        v->vcpu_info = (uint8_t *)d->shared_info + (size_t)id * l->vcpu_info_size;
+    } else {
+        /*
+         * No slot in shared_info (ARM has one, x86 32): events are recorded in a private
+         * vcpu_info until the guest registers its own, which then gets everything
+         * marked pending (evtchn_vcpu_info_moved), so nothing is lost.
+         */
+        v->dummy_vcpu_info = xzalloc_bytes(l->vcpu_info_size);
+        if (v->dummy_vcpu_info == NULL) {
+            xfree(v);
+            return NULL;
+        }
+        v->vcpu_info = v->dummy_vcpu_info;
+    }
+    return v;
+}
+
+static void domain_free(struct domain *d)
+{
+    uint32_t i;
+
+    for (i = 0; i < d->max_vcpus; i++)
+        vcpu_free(d->vcpu[i]);
+    xfree(d->shared_info);
+    xfree(d);
+}
+
+struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
+                             const struct guest_layout *layout)
+{
+    struct domain *d;
+    unsigned long flags;
+    uint32_t i;
+
+    if (id >= MAX_DOMAINS || nr_vcpus == 0 || nr_vcpus > MAX_VCPUS || layout == NULL)
+        return NULL;
+
+    d = xzalloc(struct domain);
+    if (d == NULL)
+        return NULL;
+    d->domain_id = id;
+    d->is_privileged = privileged;
+    d->guest_layout = layout;
+    d->event_lock = (spinlock_t)SPINLOCK_INIT;
+    d->shared_info = xzalloc_bytes(PAGE_SIZE);
+    if (d->shared_info == NULL)
+        goto fail;
+    d->max_vcpus = nr_vcpus;
+    for (i = 0; i < nr_vcpus; i++) {
+        d->vcpu[i] = vcpu_create(d, i);
+        if (d->vcpu[i] == NULL)
+            goto fail;
+    }
+    if (evtchn_domain_init(d) != 0)
+        goto fail;
+
+    /* Publish last, so lookups never see a half-built domain. */
+    flags = spin_lock_irqsave(&domain_table_lock);
+    if (domain_table[id] != NULL) {
+        spin_unlock_irqrestore(&domain_table_lock, flags);
+        evtchn_domain_destroy(d);
+        domain_free(d);
+        return NULL;
+    }
+    __atomic_store_n(&domain_table[id], d, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&domain_table_lock, flags);
+    return d;
+
+fail:
+    domain_free(d);
+    return NULL;
+}
+
+/*
+ * Callers guarantee no other CPU still runs a hypercall on d's behalf or holds a pointer
+ * from domain_lookup(d); events sent to d afterwards find no domain and are dropped.
+ */
+void domain_destroy(struct domain *d)
+{
+    unsigned long flags;
+
+    if (d == NULL)
+        return;
+    flags = spin_lock_irqsave(&domain_table_lock);
+    if (domain_table[d->domain_id] == d)
+        __atomic_store_n(&domain_table[d->domain_id], NULL, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&domain_table_lock, flags);
+
+    evtchn_domain_destroy(d);
+    domain_free(d);
+}
