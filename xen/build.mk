@@ -5,7 +5,7 @@
 XEN_CC      := $(CROSS_COMPILE)gcc
 XEN_AR      := $(CROSS_COMPILE)ar
 XEN_CFLAGS  := -std=c11 -Wall -Wextra -Werror -O2 -g -ffreestanding -nostdlib -fno-builtin \
-               -fno-common -fno-stack-protector -fno-pic -Ixen/include -MMD -MP
+               -fno-common -fno-stack-protector -fno-pic -fno-tree-loop-distribute-patterns -Ixen/include -MMD -MP
 XEN_CFLAGS_arm := -mgeneral-regs-only -mno-outline-atomics -mstrict-align
 XEN_CFLAGS_x86 := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=kernel
 XEN_CFLAGS  += $(XEN_CFLAGS_$(ARCH))
