@@ -44,4 +44,12 @@ void guest_fifo_mask(struct domain *d, evtchn_port_t port);
 void guest_fifo_unmask(struct vcpu *v, evtchn_port_t port);
 bool guest_fifo_is_pending(struct domain *d, evtchn_port_t port);
 
+/* Drop a model's per-domain state (guest_model_forget calls both). */
+void guest_bitmap_forget(struct domain *d);
+void guest_fifo_forget(struct domain *d);
+
+/* guest_setup_3l in its two phases, for tests that register an L2 late. */
+int guest_3l_register_bitmaps(struct domain *d);
+int guest_3l_register_l2(struct vcpu *v);
+
 #endif
