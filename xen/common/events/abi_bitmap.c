@@ -49,7 +49,7 @@
 #define L3_WORD_BITS  64 /* the 3-level leaf words are uint64_t for every guest */
 
 BUILD_BUG_ON(EVTCHN_3L_NR_CHANNELS(64) != EVTCHN_MAX_PORTS);
-BUILD_BUG_ON(EVTCHN_3L_MAX_PAGES * BITS_PER_PAGE != EVTCHN_MAX_PORTS);
+BUILD_BUG_ON(EVTCHN_3L_MAX_PAGES *BITS_PER_PAGE != EVTCHN_MAX_PORTS);
 
 /* Hypervisor-private 3-level state of a domain; every field under d->event_lock. */
 struct evtchn_3l_domain {
@@ -119,9 +119,8 @@ static void *bm_leaf(const struct domain *d, const struct bm_geom *g, enum bm_bi
 static void *bm_selector(const struct domain *d, const struct vcpu *v, unsigned int level)
 {
     if (level == 1)
-        return v->vcpu_info == NULL
-                   ? NULL
-                   : (uint8_t *)v->vcpu_info + d->guest_layout->pending_sel_off;
+        return v->vcpu_info == NULL ? NULL
+                                    : (uint8_t *)v->vcpu_info + d->guest_layout->pending_sel_off;
     return v->l2_selector;
 }
 
@@ -234,8 +233,7 @@ static bool bm_test(const struct domain *d, const struct evtchn *chn, unsigned i
     return bitmap == NULL ? outside : guest_test_bit(bit, bitmap);
 }
 
-static bool bm_is_pending(const struct domain *d, const struct evtchn *chn,
-                          unsigned int levels)
+static bool bm_is_pending(const struct domain *d, const struct evtchn *chn, unsigned int levels)
 {
     return bm_test(d, chn, levels, BM_PENDING, false);
 }
@@ -284,6 +282,13 @@ static void bm_leave(struct domain_locked dl, unsigned int levels)
     xfree(l3);
 }
 
+/* The bitmap ABIs keep no per-port state of their own. */
+static void bm_bind(struct domain_locked dl, struct evtchn *chn)
+{
+    (void)dl;
+    (void)chn;
+}
+
 static bool bm_is_busy(const struct domain *d, const struct evtchn *chn)
 {
     (void)d;
@@ -292,53 +297,53 @@ static bool bm_is_busy(const struct domain *d, const struct evtchn *chn)
 }
 
 /* One ops table per level count, each a thin shim over the functions above. */
-#define BITMAP_ABI(n)                                                                        \
-    static uint32_t bm##n##_max_ports(const struct domain *d)                                \
-    {                                                                                        \
-        return bm_max_ports(d, n);                                                           \
-    }                                                                                        \
-    static void bm##n##_set_pending(struct domain_locked dl, struct evtchn *chn)             \
-    {                                                                                        \
-        bm_set_pending(dl, chn, n);                                                          \
-    }                                                                                        \
-    static void bm##n##_clear_pending(struct domain_locked dl, struct evtchn *chn)           \
-    {                                                                                        \
-        bm_clear_pending(dl, chn, n);                                                        \
-    }                                                                                        \
-    static void bm##n##_unmask(struct domain_locked dl, struct evtchn *chn)                  \
-    {                                                                                        \
-        bm_unmask(dl, chn, n);                                                               \
-    }                                                                                        \
-    static bool bm##n##_is_pending(const struct domain *d, const struct evtchn *chn)         \
-    {                                                                                        \
-        return bm_is_pending(d, chn, n);                                                     \
-    }                                                                                        \
-    static bool bm##n##_is_masked(const struct domain *d, const struct evtchn *chn)          \
-    {                                                                                        \
-        return bm_is_masked(d, chn, n);                                                      \
-    }                                                                                        \
-    static void bm##n##_describe(const struct domain *d, const struct evtchn *chn,           \
-                                 struct evtchn_abi_state *out)                               \
-    {                                                                                        \
-        bm_describe(d, chn, out, n);                                                         \
-    }                                                                                        \
-    static void bm##n##_leave(struct domain_locked dl)                                       \
-    {                                                                                        \
-        bm_leave(dl, n);                                                                     \
-    }                                                                                        \
-    const struct evtchn_port_ops evtchn_ops_##n##l = {                                       \
-        .name = #n "-level",                                                                 \
-        .max_ports = bm##n##_max_ports,                                                      \
-        .bind = NULL,                                                                        \
-        .set_pending = bm##n##_set_pending,                                                  \
-        .clear_pending = bm##n##_clear_pending,                                              \
-        .unmask = bm##n##_unmask,                                                            \
-        .is_pending = bm##n##_is_pending,                                                    \
-        .is_masked = bm##n##_is_masked,                                                      \
-        .is_busy = bm_is_busy,                                                               \
-        .set_priority = NULL,                                                                \
-        .describe = bm##n##_describe,                                                        \
-        .leave = bm##n##_leave,                                                              \
+#define BITMAP_ABI(n)                                                                              \
+    static uint32_t bm##n##_max_ports(const struct domain *d)                                      \
+    {                                                                                              \
+        return bm_max_ports(d, n);                                                                 \
+    }                                                                                              \
+    static void bm##n##_set_pending(struct domain_locked dl, struct evtchn *chn)                   \
+    {                                                                                              \
+        bm_set_pending(dl, chn, n);                                                                \
+    }                                                                                              \
+    static void bm##n##_clear_pending(struct domain_locked dl, struct evtchn *chn)                 \
+    {                                                                                              \
+        bm_clear_pending(dl, chn, n);                                                              \
+    }                                                                                              \
+    static void bm##n##_unmask(struct domain_locked dl, struct evtchn *chn)                        \
+    {                                                                                              \
+        bm_unmask(dl, chn, n);                                                                     \
+    }                                                                                              \
+    static bool bm##n##_is_pending(const struct domain *d, const struct evtchn *chn)               \
+    {                                                                                              \
+        return bm_is_pending(d, chn, n);                                                           \
+    }                                                                                              \
+    static bool bm##n##_is_masked(const struct domain *d, const struct evtchn *chn)                \
+    {                                                                                              \
+        return bm_is_masked(d, chn, n);                                                            \
+    }                                                                                              \
+    static void bm##n##_describe(const struct domain *d, const struct evtchn *chn,                 \
+                                 struct evtchn_abi_state *out)                                     \
+    {                                                                                              \
+        bm_describe(d, chn, out, n);                                                               \
+    }                                                                                              \
+    static void bm##n##_leave(struct domain_locked dl)                                             \
+    {                                                                                              \
+        bm_leave(dl, n);                                                                           \
+    }                                                                                              \
+    const struct evtchn_port_ops evtchn_ops_##n##l = {                                             \
+        .name = #n "-level",                                                                       \
+        .max_ports = bm##n##_max_ports,                                                            \
+        .bind = bm_bind,                                                                           \
+        .set_pending = bm##n##_set_pending,                                                        \
+        .clear_pending = bm##n##_clear_pending,                                                    \
+        .unmask = bm##n##_unmask,                                                                  \
+        .is_pending = bm##n##_is_pending,                                                          \
+        .is_masked = bm##n##_is_masked,                                                            \
+        .is_busy = bm_is_busy,                                                                     \
+        .set_priority = NULL,                                                                      \
+        .describe = bm##n##_describe,                                                              \
+        .leave = bm##n##_leave,                                                                    \
     }
 
 BITMAP_ABI(2);
