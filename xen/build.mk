@@ -11,10 +11,14 @@ XEN_CFLAGS_x86 := -m64 -mno-red-zone -mgeneral-regs-only -mcmodel=kernel
 XEN_CFLAGS  += $(XEN_CFLAGS_$(ARCH))
 
 XEN_COMMON_SRCS := $(sort $(shell find xen/common -name '*.c'))
-XEN_ARCH_SRCS   := $(sort $(shell find xen/arch/$(ARCH) -name '*.c' 2>/dev/null))
 XEN_COMMON_OBJS := $(XEN_COMMON_SRCS:%.c=$(BUILD)/%.o)
 
-all: $(BUILD)/common.a
+# A port adds its image here: xen/arch/$(ARCH)/arch.mk appends to XEN_IMAGES and brings
+# its own rules (linker script, assembly, objcopy). Without one, only common.a is built.
+XEN_IMAGES := $(BUILD)/common.a
+-include xen/arch/$(ARCH)/arch.mk
+
+all: $(XEN_IMAGES)
 
 $(BUILD)/common.a: $(XEN_COMMON_OBJS)
 	@echo "  AR      $@"
