@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: Apache-2.0
+# make check-abi: public struct layouts on i386, x86_64, arm32 and arm64 against Xen's.
+# Included by the top-level Makefile; also works alone:
+#   make -f tests/abi/abi.mk check-abi
+# Results: $(BUILD_ROOT)/abi/ (probe sources, objects, DWARF dumps, abi-layout.md) and
+# $(BUILD_ROOT)/test-results/check-abi.tap. ABI_FLAGS=--quiet hides the layout tables.
+
+Q ?= @
+BUILD_ROOT ?= build
+PYTHON ?= python3
+
+ABI_DIR   := tests/abi
+ABI_OUT   := $(BUILD_ROOT)/abi
+ABI_TAP   := $(BUILD_ROOT)/test-results/check-abi.tap
+ABI_FLAGS ?=
+ABI_TOOL  = $(PYTHON) $(ABI_DIR)/abi_check.py --include xen/include --out $(ABI_OUT) \
+            --tap $(ABI_TAP) --doc docs/abi-layout.md
+
+.PHONY: check-abi abi-doc
+
+# The tool exits non-zero on any failed check.
+check-abi:
+	$(Q)$(ABI_TOOL) $(ABI_FLAGS)
+
+# Regenerate docs/abi-layout.md from the headers (then review and commit it).
+abi-doc:
+	$(Q)$(ABI_TOOL) --quiet --update-doc
