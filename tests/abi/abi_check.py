@@ -540,6 +540,42 @@ def check_constants(include, out, ccs, consts):
         return list(ex.map(one, TARGETS))
 
 
+def check_headers(include, out, ccs):
+    """Each public header alone, strict C99, on every target; SPDX MIT first line."""
+    os.makedirs(out, exist_ok=True)
+    jobs = []
+    for h in public_headers(include):
+        src = os.path.join(out, re.sub(r"\W", "_", h) + ".c")
+        # The typedef keeps macro-only headers from being an empty translation unit.
+        write(src, "#include <%s>\ntypedef int abi_header_check_dummy;\n" % h)
+        for t in TARGETS:
+            jobs.append((h, t, src))
+
+    def one(job):
+        h, t, src = job
+        p = subprocess.run([ccs[t], "-std=c99", "-pedantic", "-Wall", "-Wextra", "-Werror",
+                            "-ffreestanding", "-fsyntax-only", "-I", include, src],
+                           capture_output=True, text=True)
+        return h, t, p.returncode, p.stderr.strip()
+
+    with concurrent.futures.ThreadPoolExecutor(8) as ex:
+        done = list(ex.map(one, jobs))
+    results = []
+    for h in public_headers(include):
+        errs = ["%s: %s" % (t, line) for hh, t, rc, err in done if hh == h and rc != 0
+                for line in (err.splitlines() or ["failed"])[:3]]
+        with open(os.path.join(include, h)) as f:
+            first = f.readline().strip()
+        if first != "/* SPDX-License-Identifier: MIT */":
+            errs.insert(0, "first line is not /* SPDX-License-Identifier: MIT */")
+        if errs:
+            results.append((False, "header %s: %s" % (h, errs[0]), errs))
+        else:
+            results.append((True, "header %s: SPDX MIT, compiles alone as C99 on %s"
+                            % (h, ", ".join(TARGETS)), []))
+    return results
+
+
 # ---------------------------------------------------------------- reports
 
 def headline(what, problems):
@@ -690,6 +726,7 @@ def main():
         readelf = readelf_cmd()
         exp = load_expected(args.expected)
         consts = load_constants(args.constants)
+        results.extend(check_headers(args.include, os.path.join(args.out, "headers"), ccs))
         per_target, names, res = analyze(args.include, args.out, ccs, readelf, exp)
         results.extend(res)
         listed = {s[0] for s in exp.structs}
@@ -714,6 +751,10 @@ def main():
     except AbiError as e:
         results.append((False, "check-abi could not run: %s" % str(e).splitlines()[0],
                         str(e).splitlines()[1:]))
+    except Exception:  # a bug here must still show up in the TAP summary
+        import traceback
+        tb = traceback.format_exc().splitlines()
+        results.append((False, "check-abi crashed: %s" % tb[-1], tb))
 
     os.makedirs(os.path.dirname(args.tap) or ".", exist_ok=True)
     tap = ["1..%d" % len(results)]

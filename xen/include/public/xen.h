@@ -21,6 +21,12 @@
  * shared_info are the layout of the compiler's own target (chosen from
  * __x86_64__/__i386__/__aarch64__/__arm__) and are built from the same
  * member lists, so they are identical to the matching explicit layout.
+ *
+ * Alignment caveat: vcpu_info_x86_32 holds uint64_t fields (time), so a
+ * 64-bit compiler aligns it to 8, but a 32-bit guest may register its
+ * vcpu_info at any 4-byte boundary. Hypervisor code must reach such guest
+ * memory through byte offsets and guest accessors, not by dereferencing a
+ * possibly misaligned struct pointer.
  */
 #ifndef MINIXEN_PUBLIC_XEN_H
 #define MINIXEN_PUBLIC_XEN_H
@@ -40,7 +46,7 @@
     } xen_guest_handle_64_##name##_t
 #define XEN_GUEST_HANDLE_64(name)          xen_guest_handle_64_##name##_t
 /* Store a guest address: set_xen_guest_handle_64(h, (uintptr_t)ptr). */
-#define set_xen_guest_handle_64(hnd, addr) ((hnd).p = (uint64_t)(addr))
+#define set_xen_guest_handle_64(hnd, addr) ((hnd).p = (uint64_t)(uintptr_t)(addr))
 
 /*
  * A 32-bit x86 guest's native handle (4 bytes). Used only by the
