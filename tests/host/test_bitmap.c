@@ -1,0 +1,834 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The 2-level and 3-level ABIs, through hypercalls and the guest model: limits and bit
+ * placement on every guest layout, 3-level registration and each of its errors, switching
+ * ABIs with events pending, delivery at high ports, late L2 registration, masking, reset,
+ * and delivery to vCPUs other than 0.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <xen/alloc.h>
+#include <xen/errno.h>
+#include "guest_model.h"
+
+static const struct guest_layout *const layouts[] = {
+    &guest_layout_arm,
+    &guest_layout_x86_64,
+    &guest_layout_x86_32,
+};
+
+static int teardown(void **state)
+{
+    (void)state;
+    for (domid_t id = 0; id < MAX_DOMAINS; id++) {
+        struct domain *d = domain_lookup(id);
+
+        if (d != NULL)
+            guest_model_forget(d);
+    }
+    harness_reset();
+    return 0;
+}
+
+/* ---- Guest actions, one hypercall each ------------------------------------------------- */
+
+static long bind_ipi(struct vcpu *v, uint32_t target, evtchn_port_t *port)
+{
+    struct evtchn_bind_ipi b = {.vcpu = target};
+    long rc = harness_evtchn_op(v, EVTCHNOP_bind_ipi, &b, sizeof(b));
+
+    *port = b.port;
+    return rc;
+}
+
+static evtchn_port_t ipi(struct domain *d, uint32_t target)
+{
+    evtchn_port_t port = 0;
+
+    assert_int_equal(bind_ipi(d->vcpu[0], target, &port), 0);
+    return port;
+}
+
+static long send(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn_send s = {.port = port};
+
+    return harness_evtchn_op(d->vcpu[0], EVTCHNOP_send, &s, sizeof(s));
+}
+
+static void close_port(struct domain *d, evtchn_port_t port)
+{
+    struct evtchn_close c = {.port = port};
+
+    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_close, &c, sizeof(c)), 0);
+}
+
+static long reg3l(struct domain *d, uint32_t vcpu, struct evtchn_register_3level *op)
+{
+    return harness_evtchn_op(d->vcpu[vcpu], EVTCHNOP_register_3level, op, sizeof(*op));
+}
+
+/* Bind IPIs to vCPU 0 until the ABI says no; returns the highest port bound. */
+static evtchn_port_t bind_all(struct domain *d)
+{
+    evtchn_port_t port = 0, last = 0;
+    long rc;
+
+    while ((rc = bind_ipi(d->vcpu[0], 0, &port)) == 0) {
+        assert_int_equal(port, last + 1);
+        last = port;
+    }
+    assert_int_equal(rc, -ENOSPC);
+    return last;
+}
+
+/* ---- What the guest sees -------------------------------------------------------------- */
+
+struct seen {
+    unsigned int n;
+    evtchn_port_t port[64];
+    uint32_t vcpu[64];
+};
+
+static void record(struct vcpu *v, evtchn_port_t port, void *ctx)
+{
+    struct seen *s = ctx;
+
+    if (s->n < ARRAY_SIZE(s->port)) {
+        s->port[s->n] = port;
+        s->vcpu[s->n] = v->vcpu_id;
+    }
+    s->n++;
+}
+
+static struct seen consume(struct vcpu *v)
+{
+    struct seen s = {0};
+    unsigned int n = guest_consume(v, record, &s);
+
+    assert_int_equal(n, s.n);
+    return s;
+}
+
+/* Deliver `port` and check that vCPU v (and only its upcall) sees exactly it. */
+static void expect_delivery(struct domain *d, struct vcpu *v, evtchn_port_t port)
+{
+    unsigned long before = harness_upcalls(v);
+    struct seen s;
+
+    assert_int_equal(send(d, port), 0);
+    assert_true(guest_is_pending(d, port));
+    assert_int_equal(harness_upcalls(v), before + 1);
+    s = consume(v);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.port[0], port);
+    assert_false(guest_is_pending(d, port));
+}
+
+static uint8_t upcall_pending(struct vcpu *v)
+{
+    return *(volatile uint8_t *)v->vcpu_info;
+}
+
+/* A selector word of the guest's xen_ulong_t width. */
+static uint64_t read_xen_ulong(const void *p, unsigned int word_bits)
+{
+    return word_bits == 32 ? *(const volatile uint32_t *)p : *(const volatile uint64_t *)p;
+}
+
+static uint64_t pending_sel(struct vcpu *v)
+{
+    const struct guest_layout *l = v->domain->guest_layout;
+
+    return read_xen_ulong((uint8_t *)v->vcpu_info + l->pending_sel_off, l->word_bits);
+}
+
+static uint64_t shinfo_word(struct domain *d, bool mask, unsigned int w)
+{
+    const struct guest_layout *l = d->guest_layout;
+    const uint8_t *base =
+        (uint8_t *)d->shared_info + (mask ? l->shinfo_mask_off : l->shinfo_pending_off);
+
+    return read_xen_ulong(base + w * (l->word_bits / 8), l->word_bits);
+}
+
+/* ---- 2-level ---------------------------------------------------------------------------- */
+
+/*
+ * Every layout: port count word_bits^2, and port p lands in bit p%wb of shared_info's
+ * evtchn_pending word p/wb, with selector bit p/wb and the upcall flag set.
+ */
+static void test_2l_layouts(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
+        const struct guest_layout *l = layouts[i];
+        unsigned int wb = l->word_bits;
+        struct domain *d = harness_domain(1, 1, true, l);
+        struct vcpu *v;
+        evtchn_port_t last, probe[3];
+
+        assert_non_null(d);
+        v = d->vcpu[0];
+        assert_int_equal(guest_abi(d), GUEST_ABI_2L);
+        last = bind_all(d);
+        assert_int_equal(last, wb * wb - 1); /* 4095, or 1023 for x86_32 */
+
+        probe[0] = 1;
+        probe[1] = 3 * wb + 5;
+        probe[2] = last;
+        for (unsigned int k = 0; k < ARRAY_SIZE(probe); k++) {
+            evtchn_port_t p = probe[k];
+            unsigned long up = harness_upcalls(v);
+            struct seen s;
+
+            assert_int_equal(pending_sel(v), 0);
+            assert_int_equal(send(d, p), 0);
+            assert_int_equal(shinfo_word(d, false, p / wb), 1ull << (p % wb));
+            assert_int_equal(pending_sel(v), 1ull << (p / wb));
+            assert_int_equal(upcall_pending(v) & 1, 1);
+            assert_int_equal(harness_upcalls(v), up + 1);
+
+            /* A second send while pending is no new edge. */
+            assert_int_equal(send(d, p), 0);
+            assert_int_equal(harness_upcalls(v), up + 1);
+
+            /*
+             * Not even once the guest, mid-scan, has taken the selector and the upcall
+             * flag: it is about to read the pending word and will find the event.
+             */
+            void *sel = (uint8_t *)v->vcpu_info + l->pending_sel_off;
+            uint64_t taken = wb == 32 ? __atomic_exchange_n((uint32_t *)sel, 0, __ATOMIC_SEQ_CST)
+                                      : __atomic_exchange_n((uint64_t *)sel, 0, __ATOMIC_SEQ_CST);
+            *(volatile uint8_t *)v->vcpu_info = 0;
+            assert_int_equal(send(d, p), 0);
+            assert_int_equal(harness_upcalls(v), up + 1);
+            assert_int_equal(pending_sel(v), 0);
+            /* (The model cannot resume a scan: hand the selector back.) */
+            if (wb == 32)
+                __atomic_fetch_or((uint32_t *)sel, (uint32_t)taken, __ATOMIC_SEQ_CST);
+            else
+                __atomic_fetch_or((uint64_t *)sel, taken, __ATOMIC_SEQ_CST);
+
+            s = consume(v);
+            assert_int_equal(s.n, 1);
+            assert_int_equal(s.port[0], p);
+            assert_int_equal(upcall_pending(v), 0);
+            assert_int_equal(pending_sel(v), 0);
+            assert_int_equal(shinfo_word(d, false, p / wb), 0);
+        }
+        teardown(NULL);
+    }
+}
+
+/* Several ports in one scan come out in port order, each once. */
+static void test_2l_many_ports_one_upcall(void **state)
+{
+    struct domain *d = harness_domain(1, 1, false, &guest_layout_x86_32);
+    evtchn_port_t ports[8];
+    struct seen s;
+
+    (void)state;
+    assert_non_null(d);
+    for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++)
+        ports[i] = ipi(d, 0);
+    for (unsigned int i = ARRAY_SIZE(ports); i-- > 0;)
+        assert_int_equal(send(d, ports[i]), 0);
+    assert_int_equal(harness_upcalls(d->vcpu[0]), 1);
+    s = consume(d->vcpu[0]);
+    assert_int_equal(s.n, ARRAY_SIZE(ports));
+    for (unsigned int i = 0; i < ARRAY_SIZE(ports); i++)
+        assert_int_equal(s.port[i], ports[i]);
+    assert_int_equal(consume(d->vcpu[0]).n, 0);
+}
+
+static void test_set_priority_enosys(void **state)
+{
+    struct domain *d = harness_domain(1, 1, false, &guest_layout_arm);
+    struct evtchn_set_priority sp = {.priority = 3};
+
+    (void)state;
+    assert_non_null(d);
+    sp.port = ipi(d, 0);
+    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)),
+                     -ENOSYS);
+    assert_int_equal(guest_setup_3l(d), 0);
+    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)),
+                     -ENOSYS);
+}
+
+/* ---- Masking (both ABIs) --------------------------------------------------------------- */
+
+static void check_mask_unmask(struct domain *d)
+{
+    struct vcpu *v = d->vcpu[0];
+    evtchn_port_t p = ipi(d, 0);
+    unsigned long up;
+
+    expect_delivery(d, v, p);
+
+    /* Masked: pending is recorded, nobody is signalled. */
+    guest_mask(d, p);
+    up = harness_upcalls(v);
+    assert_int_equal(send(d, p), 0);
+    assert_true(guest_is_pending(d, p));
+    assert_int_equal(harness_upcalls(v), up);
+    assert_int_equal(consume(v).n, 0);
+    assert_true(guest_is_pending(d, p));
+
+    /* Unmask while pending goes through EVTCHNOP_unmask, which delivers it again. */
+    guest_unmask(v, p);
+    assert_int_equal(harness_upcalls(v), up + 1);
+    struct seen s = consume(v);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.port[0], p);
+
+    /* Unmask when nothing is pending is local; the next send is delivered normally. */
+    guest_mask(d, p);
+    guest_unmask(v, p);
+    expect_delivery(d, v, p);
+
+    /*
+     * 2-level only (the test can reach shared_info, not the model's L3 pages): a mask
+     * the guest cleared by hand gets no re-delivery from EVTCHNOP_unmask. The edge is
+     * lost, as Xen documents; the event stays pending for the guest to find.
+     */
+    if (guest_abi(d) == GUEST_ABI_2L) {
+        const struct guest_layout *l = d->guest_layout;
+        uint8_t *mask = (uint8_t *)d->shared_info + l->shinfo_mask_off;
+        struct evtchn_unmask um = {.port = p};
+
+        guest_mask(d, p);
+        assert_int_equal(send(d, p), 0);
+        up = harness_upcalls(v);
+        __atomic_fetch_and(&mask[p / 8], (uint8_t) ~(1u << (p % 8)), __ATOMIC_SEQ_CST);
+        assert_int_equal(harness_evtchn_op(v, EVTCHNOP_unmask, &um, sizeof(um)), 0);
+        assert_int_equal(harness_upcalls(v), up);
+        assert_int_equal(consume(v).n, 0);
+        assert_true(guest_is_pending(d, p));
+    }
+}
+
+static void test_2l_mask_unmask(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
+        struct domain *d = harness_domain(1, 1, false, layouts[i]);
+
+        assert_non_null(d);
+        check_mask_unmask(d);
+        teardown(NULL);
+    }
+}
+
+static void test_3l_mask_unmask(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
+        struct domain *d = harness_domain(1, 1, false, layouts[i]);
+
+        assert_non_null(d);
+        assert_int_equal(guest_setup_3l(d), 0);
+        check_mask_unmask(d);
+        teardown(NULL);
+    }
+}
+
+/* ---- 3-level registration ---------------------------------------------------------------- */
+
+static struct evtchn_register_3level bitmaps_op(struct domain *d, uint32_t nr_pages)
+{
+    struct evtchn_register_3level op = {.cmd = EVTCHN_3L_CMD_REGISTER_BITMAPS,
+                                        .nr_pages = nr_pages};
+
+    for (uint32_t i = 0; i < nr_pages && i < EVTCHN_3L_MAX_PAGES; i++) {
+        op.pending_gfn[i] = harness_alloc_gfn(d);
+        op.mask_gfn[i] = harness_alloc_gfn(d);
+    }
+    return op;
+}
+
+static struct evtchn_register_3level l2_op(uint32_t vcpu, gfn_t gfn, uint32_t offset)
+{
+    return (struct evtchn_register_3level){
+        .cmd = EVTCHN_3L_CMD_REGISTER_L2, .vcpu = vcpu, .l2_gfn = gfn, .offset = offset};
+}
+
+static void test_3l_register_errors(void **state)
+{
+    struct domain *d = harness_domain(1, 2, false, &guest_layout_x86_64);
+    struct evtchn_register_3level op;
+    gfn_t l2 = 0;
+    evtchn_port_t p;
+
+    (void)state;
+    assert_non_null(d);
+    l2 = harness_alloc_gfn(d);
+
+    /* Unknown command. */
+    op = bitmaps_op(d, 1);
+    op.cmd = 2;
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op.cmd = 0xffffffffu;
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+
+    /* nr_pages out of 1..8. */
+    op = bitmaps_op(d, 0);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = bitmaps_op(d, 8);
+    op.nr_pages = 9;
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op.nr_pages = 0x80000001u;
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+
+    /* A gfn that is not the domain's RAM, in either bitmap, first or last page. */
+    op = bitmaps_op(d, 8);
+    op.mask_gfn[7] = 0;
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = bitmaps_op(d, 3);
+    op.pending_gfn[0] = HARNESS_GUEST_PAGES + 5;
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = bitmaps_op(d, 2);
+    op.pending_gfn[1] = ~0ull;
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+
+    /* L2 before the bitmaps. */
+    op = l2_op(0, l2, 0);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+
+    /* None of that changed anything: still 2-level, still delivering. */
+    assert_int_equal(guest_abi(d), GUEST_ABI_2L);
+    p = ipi(d, 0);
+    expect_delivery(d, d->vcpu[0], p);
+
+    /* Register the bitmaps: now 3-level. Twice is refused. */
+    op = bitmaps_op(d, 8);
+    assert_int_equal(reg3l(d, 0, &op), 0);
+    assert_int_equal(guest_abi(d), GUEST_ABI_3L);
+    op = bitmaps_op(d, 8);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+
+    /* L2: bad vCPU, bad gfn, bad offsets. */
+    op = l2_op(2, l2, 0);
+    assert_int_equal(reg3l(d, 0, &op), -ENOENT);
+    op = l2_op(MAX_VCPUS, l2, 0);
+    assert_int_equal(reg3l(d, 0, &op), -ENOENT);
+    op = l2_op(0xffffffffu, l2, 0);
+    assert_int_equal(reg3l(d, 0, &op), -ENOENT);
+    op = l2_op(0, 0, 0);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = l2_op(0, HARNESS_GUEST_PAGES, 0);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = l2_op(0, l2, 4); /* not 8-aligned for a 64-bit xen_ulong_t */
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = l2_op(0, l2, PAGE_SIZE - 256); /* 512 bytes would cross the page */
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = l2_op(0, l2, PAGE_SIZE);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = l2_op(0, l2, 0xfffffe00u);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+
+    /* The last slot that fits works; a second L2 for that vCPU is refused. */
+    op = l2_op(0, l2, PAGE_SIZE - 512);
+    assert_int_equal(reg3l(d, 0, &op), 0);
+    op = l2_op(0, l2, 0);
+    assert_int_equal(reg3l(d, 0, &op), -EEXIST);
+    /* Another vCPU may register (from any vCPU) in the same page. */
+    op = l2_op(1, l2, 0);
+    assert_int_equal(reg3l(d, 0, &op), 0);
+    op = l2_op(1, l2, 512);
+    assert_int_equal(reg3l(d, 1, &op), -EEXIST);
+}
+
+/* x86_32: L2 is 32 words of 4 bytes, so 4-byte alignment and 128 bytes to the page end. */
+static void test_3l_register_x86_32_l2_geometry(void **state)
+{
+    struct domain *d = harness_domain(1, 3, false, &guest_layout_x86_32);
+    struct evtchn_register_3level op;
+    gfn_t l2;
+
+    (void)state;
+    assert_non_null(d);
+    l2 = harness_alloc_gfn(d);
+    op = bitmaps_op(d, 2);
+    assert_int_equal(reg3l(d, 0, &op), 0);
+    op = l2_op(0, l2, 2);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = l2_op(0, l2, PAGE_SIZE - 124);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    op = l2_op(0, l2, PAGE_SIZE - 128);
+    assert_int_equal(reg3l(d, 0, &op), 0);
+    op = l2_op(1, l2, 4);
+    assert_int_equal(reg3l(d, 0, &op), 0);
+}
+
+/* A FIFO domain cannot switch to 3-level (only reset leaves FIFO). */
+static void test_3l_refused_under_fifo(void **state)
+{
+    struct domain *d = harness_domain(1, 1, false, &guest_layout_arm);
+    struct evtchn_register_3level op;
+
+    (void)state;
+    assert_non_null(d);
+    assert_int_equal(guest_setup_fifo(d, 1), 0);
+    op = bitmaps_op(d, 8);
+    assert_int_equal(reg3l(d, 0, &op), -EINVAL);
+    assert_int_equal(guest_abi(d), GUEST_ABI_FIFO);
+}
+
+/* ---- Switching ------------------------------------------------------------------------- */
+
+/* Events pending under 2-level are delivered by 3-level once each vCPU has its L2. */
+static void test_switch_2l_to_3l_carries_pending(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
+        struct domain *d = harness_domain(1, 2, false, layouts[i]);
+        unsigned int wb = layouts[i]->word_bits;
+        evtchn_port_t a, b, c;
+        struct seen s;
+
+        assert_non_null(d);
+        a = ipi(d, 0);
+        b = ipi(d, 1);
+        c = ipi(d, 0); /* not sent: must not appear */
+        assert_int_equal(send(d, a), 0);
+        assert_int_equal(send(d, b), 0);
+        assert_true(guest_is_pending(d, a));
+
+        assert_int_equal(guest_setup_3l(d), 0);
+        assert_int_equal(guest_abi(d), GUEST_ABI_3L);
+        /* The 2-level words are cleaned: shared_info no longer holds the events. */
+        assert_int_equal(shinfo_word(d, false, a / wb), 0);
+        assert_true(guest_is_pending(d, a));
+        assert_true(guest_is_pending(d, b));
+        assert_false(guest_is_pending(d, c));
+
+        s = consume(d->vcpu[0]);
+        assert_int_equal(s.n, 1);
+        assert_int_equal(s.port[0], a);
+        s = consume(d->vcpu[1]);
+        assert_int_equal(s.n, 1);
+        assert_int_equal(s.port[0], b);
+        expect_delivery(d, d->vcpu[0], c);
+        teardown(NULL);
+    }
+}
+
+/* Reset returns a 3-level domain to 2-level; 3-level can be registered again after. */
+static void test_reset_3l_to_2l(void **state)
+{
+    struct domain *d = harness_domain(1, 2, false, &guest_layout_arm);
+    struct evtchn_reset r = {.dom = DOMID_SELF};
+    evtchn_port_t p;
+    size_t mem;
+
+    (void)state;
+    assert_non_null(d);
+    mem = xalloc_bytes_in_use();
+    assert_int_equal(guest_setup_3l(d), 0);
+    p = ipi(d, 1);
+    assert_int_equal(send(d, p), 0);
+
+    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_reset, &r, sizeof(r)), 0);
+    guest_model_forget(d);
+    assert_int_equal(guest_abi(d), GUEST_ABI_2L);
+    /* The 3-level state is gone (the port table may have kept its buckets). */
+    assert_true(xalloc_bytes_in_use() <= mem + evtchn_port_table_bytes(d));
+
+    /* 2-level works, in shared_info, up to its own limit again. */
+    consume(d->vcpu[1]); /* drop whatever the old upcall left */
+    p = ipi(d, 1);
+    assert_int_equal(p, 1);
+    expect_delivery(d, d->vcpu[1], p);
+    assert_int_equal(shinfo_word(d, false, 0), 0);
+
+    /* And 3-level can be set up again. */
+    assert_int_equal(guest_setup_3l(d), 0);
+    expect_delivery(d, d->vcpu[1], p);
+}
+
+/* ---- 3-level delivery ---------------------------------------------------------------- */
+
+/*
+ * 262,143 ports on a privileged 64-bit domain; port 200,000 sets L3 bit 200000, L2 bit
+ * 200000/64 = 3125 (word 48, bit 53) and L1 bit 48.
+ */
+static void test_3l_high_ports(void **state)
+{
+    struct domain *d = harness_domain(0, 1, true, &guest_layout_arm);
+    struct vcpu *v;
+    evtchn_port_t probe[] = {1, 63, 64, 4095, 4096, 200000, 262143};
+
+    (void)state;
+    assert_non_null(d);
+    v = d->vcpu[0];
+    assert_int_equal(guest_setup_3l(d), 0);
+    assert_int_equal(bind_all(d), EVTCHN_3L_NR_CHANNELS(64) - 1);
+
+    for (unsigned int k = 0; k < ARRAY_SIZE(probe); k++) {
+        evtchn_port_t p = probe[k];
+        unsigned long up = harness_upcalls(v);
+        struct seen s;
+
+        assert_int_equal(send(d, p), 0);
+        assert_true(guest_is_pending(d, p));
+        assert_int_equal(pending_sel(v), 1ull << (p / 64 / 64));
+        assert_int_equal(harness_upcalls(v), up + 1);
+        s = consume(v);
+        assert_int_equal(s.n, 1);
+        assert_int_equal(s.port[0], p);
+        assert_int_equal(pending_sel(v), 0);
+    }
+}
+
+/* x86_32: 32-bit selectors, 64-bit L3 words: 65,536 ports, 2 pages per bitmap. */
+static void test_3l_x86_32(void **state)
+{
+    struct domain *d = harness_domain(0, 1, true, &guest_layout_x86_32);
+    struct vcpu *v;
+    evtchn_port_t probe[] = {1, 2047, 2048, 32767, 32768, 65535};
+
+    (void)state;
+    assert_non_null(d);
+    v = d->vcpu[0];
+    assert_int_equal(guest_setup_3l(d), 0);
+    assert_int_equal(bind_all(d), EVTCHN_3L_NR_CHANNELS(32) - 1);
+    for (unsigned int k = 0; k < ARRAY_SIZE(probe); k++) {
+        evtchn_port_t p = probe[k];
+
+        assert_int_equal(send(d, p), 0);
+        assert_int_equal(pending_sel(v), 1ull << (p / 64 / 32));
+        assert_true(upcall_pending(v) & 1);
+        struct seen s = consume(v);
+        assert_int_equal(s.n, 1);
+        assert_int_equal(s.port[0], p);
+    }
+}
+
+/* Fewer pages than the capacity: the limit follows nr_pages * 32768. */
+static void test_3l_nr_pages_limits_ports(void **state)
+{
+    struct domain *d = harness_domain(0, 1, true, &guest_layout_x86_64);
+    struct evtchn_register_3level op;
+
+    (void)state;
+    assert_non_null(d);
+    op = bitmaps_op(d, 1);
+    assert_int_equal(reg3l(d, 0, &op), 0);
+    assert_int_equal(bind_all(d), 32767);
+}
+
+/* An L2 registered after events arrived raises exactly its own vCPU's unmasked events. */
+static void test_3l_late_l2_reraises(void **state)
+{
+    struct domain *d = harness_domain(1, 3, false, &guest_layout_arm);
+    evtchn_port_t a0, b1, c1, m1;
+    struct seen s;
+
+    (void)state;
+    assert_non_null(d);
+    assert_int_equal(guest_3l_register_bitmaps(d), 0);
+    b1 = ipi(d, 1);
+    c1 = ipi(d, 1);
+    m1 = ipi(d, 1);
+    while ((a0 = ipi(d, 2)) < 64) /* fillers for vCPU 2, never sent */
+        ;
+    close_port(d, a0);
+    a0 = ipi(d, 0); /* port 64: L3 word 1, so L2 bit 1 */
+    assert_int_equal(a0, 64);
+    guest_mask(d, m1);
+    assert_int_equal(send(d, b1), 0);
+    assert_int_equal(send(d, c1), 0);
+    assert_int_equal(send(d, m1), 0);
+    assert_int_equal(send(d, a0), 0);
+
+    /* Nobody has an L2: everything waits in L3, no upcall, no selector bit. */
+    for (uint32_t i = 0; i < 3; i++) {
+        assert_int_equal(harness_upcalls(d->vcpu[i]), 0);
+        assert_int_equal(pending_sel(d->vcpu[i]), 0);
+    }
+    assert_true(guest_is_pending(d, b1));
+
+    /* vCPU 1 registers: its two unmasked events, and nothing for vCPU 0. */
+    assert_int_equal(guest_3l_register_l2(d->vcpu[1]), 0);
+    assert_int_equal(harness_upcalls(d->vcpu[1]), 1);
+    assert_int_equal(harness_upcalls(d->vcpu[0]), 0);
+    /* Only L3 word 0 (b1, c1) is selected in vCPU 1's L2; vCPU 0's port 64 is not. */
+    assert_int_equal(*(volatile uint64_t *)d->vcpu[1]->l2_selector, 1);
+    s = consume(d->vcpu[1]);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.port[0], b1);
+    assert_int_equal(s.port[1], c1);
+    assert_true(guest_is_pending(d, m1));
+
+    /* vCPU 0 registers (from vCPU 0 itself): its event. */
+    assert_int_equal(guest_3l_register_l2(d->vcpu[0]), 0);
+    assert_int_equal(harness_upcalls(d->vcpu[0]), 1);
+    s = consume(d->vcpu[0]);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.port[0], a0);
+
+    /* The masked one comes when unmasked. */
+    guest_unmask(d->vcpu[1], m1);
+    s = consume(d->vcpu[1]);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.port[0], m1);
+
+    /* vCPU 2 registers with nothing pending for it: no upcall. */
+    assert_int_equal(guest_3l_register_l2(d->vcpu[2]), 0);
+    assert_int_equal(harness_upcalls(d->vcpu[2]), 0);
+}
+
+/* ---- Other vCPUs ------------------------------------------------------------------------- */
+
+static void check_other_vcpus(struct domain *d)
+{
+    evtchn_port_t p0 = ipi(d, 0), p1 = ipi(d, 1), p3 = ipi(d, 3);
+    struct evtchn_bind_vcpu bv;
+    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
+    struct evtchn_bind_interdomain bi = {.remote_dom = DOMID_SELF};
+    struct seen s;
+
+    expect_delivery(d, d->vcpu[3], p3);
+    assert_int_equal(harness_upcalls(d->vcpu[0]), 0);
+
+    /* Ports of one word bound to different vCPUs: each vCPU handles only its own. */
+    assert_int_equal(send(d, p0), 0);
+    assert_int_equal(send(d, p1), 0);
+    assert_int_equal(harness_upcalls(d->vcpu[0]), 1);
+    assert_int_equal(harness_upcalls(d->vcpu[1]), 1);
+    s = consume(d->vcpu[1]);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.port[0], p1);
+    s = consume(d->vcpu[0]);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.port[0], p0);
+
+    /* A loopback interdomain pair, moved to vCPU 2 with bind_vcpu. */
+    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
+    bi.remote_port = au.port;
+    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
+    consume(d->vcpu[0]); /* a fresh interdomain port may start pending */
+    bv = (struct evtchn_bind_vcpu){.port = au.port, .vcpu = 2};
+    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), 0);
+    /* Sending on one end notifies the other: bi.local_port -> au.port on vCPU 2. */
+    {
+        unsigned long up2 = harness_upcalls(d->vcpu[2]);
+
+        assert_int_equal(send(d, bi.local_port), 0);
+        assert_int_equal(harness_upcalls(d->vcpu[2]), up2 + 1);
+        s = consume(d->vcpu[2]);
+        assert_int_equal(s.n, 1);
+        assert_int_equal(s.port[0], au.port);
+        assert_int_equal(s.vcpu[0], 2);
+    }
+}
+
+static void test_2l_other_vcpus(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
+        struct domain *d = harness_domain(1, 4, false, layouts[i]);
+
+        assert_non_null(d);
+        check_other_vcpus(d);
+        teardown(NULL);
+    }
+}
+
+static void test_3l_other_vcpus(void **state)
+{
+    (void)state;
+    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
+        struct domain *d = harness_domain(1, 4, false, layouts[i]);
+
+        assert_non_null(d);
+        assert_int_equal(guest_setup_3l(d), 0);
+        check_other_vcpus(d);
+        teardown(NULL);
+    }
+}
+
+/* ---- Hostile guests ---------------------------------------------------------------------- */
+
+/*
+ * A guest that keeps its words busy loses that event, nothing else: the send returns,
+ * the next one is delivered, and the starvation is counted.
+ */
+static void test_starved_atomics_lose_only_that_event(void **state)
+{
+    (void)state;
+    for (int levels = 2; levels <= 3; levels++) {
+        struct domain *d = harness_domain(1, 1, false, &guest_layout_arm);
+        evtchn_port_t p;
+
+        assert_non_null(d);
+        if (levels == 3)
+            assert_int_equal(guest_setup_3l(d), 0);
+        p = ipi(d, 0);
+        harness_starve_atomics(d, 1);
+        assert_int_equal(send(d, p), 0);
+        assert_true(d->atomics_starved >= 1);
+        free(harness_take_console());
+        consume(d->vcpu[0]);
+        expect_delivery(d, d->vcpu[0], p);
+        teardown(NULL);
+    }
+}
+
+/* Garbage in every selector: the guest scans for nothing, real events still arrive. */
+static void test_3l_garbage_selectors(void **state)
+{
+    struct domain *d = harness_domain(1, 1, false, &guest_layout_x86_64);
+    struct vcpu *v;
+    evtchn_port_t p;
+    uint8_t *sel;
+
+    (void)state;
+    assert_non_null(d);
+    v = d->vcpu[0];
+    assert_int_equal(guest_setup_3l(d), 0);
+    p = ipi(d, 0);
+    sel = (uint8_t *)v->vcpu_info + d->guest_layout->pending_sel_off;
+    memset(sel, 0xff, 8);
+    memset(v->l2_selector, 0xff, 512);
+    /* Selector bits already set: no new upcall, but the event is found on the next scan. */
+    assert_int_equal(send(d, p), 0);
+    struct seen s = consume(v);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.port[0], p);
+    expect_delivery(d, v, p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_teardown(test_2l_layouts, teardown),
+        cmocka_unit_test_teardown(test_2l_many_ports_one_upcall, teardown),
+        cmocka_unit_test_teardown(test_set_priority_enosys, teardown),
+        cmocka_unit_test_teardown(test_2l_mask_unmask, teardown),
+        cmocka_unit_test_teardown(test_3l_mask_unmask, teardown),
+        cmocka_unit_test_teardown(test_3l_register_errors, teardown),
+        cmocka_unit_test_teardown(test_3l_register_x86_32_l2_geometry, teardown),
+        cmocka_unit_test_teardown(test_3l_refused_under_fifo, teardown),
+        cmocka_unit_test_teardown(test_switch_2l_to_3l_carries_pending, teardown),
+        cmocka_unit_test_teardown(test_reset_3l_to_2l, teardown),
+        cmocka_unit_test_teardown(test_3l_high_ports, teardown),
+        cmocka_unit_test_teardown(test_3l_x86_32, teardown),
+        cmocka_unit_test_teardown(test_3l_nr_pages_limits_ports, teardown),
+        cmocka_unit_test_teardown(test_3l_late_l2_reraises, teardown),
+        cmocka_unit_test_teardown(test_2l_other_vcpus, teardown),
+        cmocka_unit_test_teardown(test_3l_other_vcpus, teardown),
+        cmocka_unit_test_teardown(test_starved_atomics_lose_only_that_event, teardown),
+        cmocka_unit_test_teardown(test_3l_garbage_selectors, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
