@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * <xen/arch_hooks.h> for the host: the fake machine on which the event core runs as an
+ * ordinary Linux program (see harness.h).
+ *
+ * - Guest atomics are the ports' own primitives (xen/arch/<arch>/include/asm/
+ *   guest_atomics.h): `lock` instructions on x86_64, LSE or bounded LL/SC on aarch64, so
+ *   test threads race them for real. Under ThreadSanitizer, which cannot see inside inline
+ *   assembly, the same operations are done with compiler atomics so it can check the
+ *   code around them.
+ * - Guest RAM: HARNESS_GUEST_PAGES pages per domain at guest-physical
+ *   HARNESS_RAM_BASE_GFN. Each page sits between inaccessible guard pages and becomes
+ *   accessible when first used, so a hypervisor access that runs off the end of a guest
+ *   page faults at once instead of silently touching the next one.
+ * - The heap counts bytes in use (the benchmark and the fuzzer's leak check read it) and
+ *   can be told to fail.
+ */
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#if defined(__aarch64__)
+#include <sys/auxv.h>
+#include <asm/hwcap.h>
+#endif
+
+#include <asm/guest_atomics.h>
+
+#include <xen/alloc.h>
+#include <xen/errno.h>
+
+#include "harness.h"
+
+/* First guest frame of RAM: QEMU virt's RAM base, so gfn 0 (and any small gfn) is not RAM. */
+#define HARNESS_RAM_BASE_GFN 0x40000ull
+
+/* Each guest page is followed by a guard page in host memory. */
+#define HOST_PAGE_STRIDE (2 * (size_t)PAGE_SIZE)
+
+#if defined(__SANITIZE_THREAD__)
+#define HOST_COMPILER_ATOMICS 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define HOST_COMPILER_ATOMICS 1
+#endif
+#endif
+
+struct host_vcpu {
+    unsigned long upcalls;
+    unsigned long poll_wakes;
+};
+
+/*
+ * Per-domain host state, behind d->arch (and each v->arch points into it). It is kept by
+ * domain id, not by the domain: a test may domain_destroy() a domain itself, and the
+ * guest RAM must stay mapped for pointers the test still holds; harness_reset() or the
+ * next domain with that id frees it.
+ */
+struct host_domain {
+    struct domain *d;
+    struct host_vcpu vcpu[MAX_VCPUS];
+    uint8_t *ram;       /* HARNESS_GUEST_PAGES * HOST_PAGE_STRIDE bytes, PROT_NONE at first */
+    uint32_t next_page; /* allocation cursor of harness_alloc_gfn() */
+    uint32_t starve;    /* guest atomics left to fail (harness_starve_atomics) */
+    pthread_mutex_t map_lock;
+    uint64_t mapped[HARNESS_GUEST_PAGES / 64]; /* pages made accessible */
+};
+
+/* Domains with host state, by id: for the starvation lookup, which only has an address. */
+static struct host_domain *host_domains[MAX_DOMAINS];
+static unsigned int starve_armed; /* sum of every domain's starve count: the fast path */
+
+int host_domain_attach(struct domain *d);
+void host_domain_release(domid_t id);
+void harness_fail_next_allocs(unsigned int n);
+bool harness_atomics_use_lse(void);
+
+/* ---- Heap ----------------------------------------------------------------------------- */
+
+/* In front of every block: its size and where the underlying allocation starts. */
+struct alloc_hdr {
+    size_t size;
+    void *base;
+};
+_Static_assert(sizeof(struct alloc_hdr) == 16, "payload stays 16-byte aligned");
+
+static size_t bytes_in_use;
+static unsigned int allocs_to_fail;
+
+/* Fault injection: the next n xzalloc_bytes() calls return NULL. */
+void harness_fail_next_allocs(unsigned int n)
+{
+    __atomic_store_n(&allocs_to_fail, n, __ATOMIC_RELAXED);
+}
+
+static bool take_one(unsigned int *counter)
+{
+    unsigned int n = __atomic_load_n(counter, __ATOMIC_RELAXED);
+
+    while (n != 0)
+        if (__atomic_compare_exchange_n(counter, &n, n - 1, false, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED))
+            return true;
+    return false;
+}
+
+void *xzalloc_bytes(size_t size)
+{
+    /* Page-sized blocks get page alignment, as the hypervisor's page allocator gives. */
+    size_t align = size >= PAGE_SIZE ? PAGE_SIZE : 16;
+    struct alloc_hdr *h;
+    uint8_t *base;
+
+    if (take_one(&allocs_to_fail))
+        return NULL;
+    if (size > (SIZE_MAX / 2))
+        return NULL;
+    base = aligned_alloc(align, align + ((size + align - 1) & ~(align - 1)));
+    if (base == NULL)
+        return NULL;
+    memset(base + align, 0, size);
+    h = (struct alloc_hdr *)(base + align) - 1;
+    h->size = size;
+    h->base = base;
+    __atomic_fetch_add(&bytes_in_use, size, __ATOMIC_RELAXED);
+    return base + align;
+}
+
+void xfree(void *p)
+{
+    struct alloc_hdr *h;
+
+    if (p == NULL)
+        return;
+    h = (struct alloc_hdr *)p - 1;
+    __atomic_fetch_sub(&bytes_in_use, h->size, __ATOMIC_RELAXED);
+    free(h->base);
+}
+
+size_t xalloc_bytes_in_use(void)
+{
+    return __atomic_load_n(&bytes_in_use, __ATOMIC_RELAXED);
+}
+
+/* ---- Guest RAM ------------------------------------------------------------------------ */
+
+static struct host_domain *host_of(const struct domain *d)
+{
+    return d != NULL ? d->arch : NULL;
+}
+
+void host_domain_release(domid_t id)
+{
+    struct host_domain *h = __atomic_exchange_n(&host_domains[id], NULL, __ATOMIC_ACQ_REL);
+
+    if (h == NULL)
+        return;
+    __atomic_fetch_sub(&starve_armed, __atomic_exchange_n(&h->starve, 0, __ATOMIC_RELAXED),
+                       __ATOMIC_RELAXED);
+    munmap(h->ram, (size_t)HARNESS_GUEST_PAGES * HOST_PAGE_STRIDE);
+    pthread_mutex_destroy(&h->map_lock);
+    free(h);
+}
+
+int host_domain_attach(struct domain *d)
+{
+    size_t len = (size_t)HARNESS_GUEST_PAGES * HOST_PAGE_STRIDE;
+    struct host_domain *h;
+
+    host_domain_release(d->domain_id); /* left by a domain the test destroyed itself */
+    h = calloc(1, sizeof(*h));
+    if (h == NULL)
+        return -ENOMEM;
+    h->ram = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (h->ram == MAP_FAILED) {
+        free(h);
+        return -ENOMEM;
+    }
+    pthread_mutex_init(&h->map_lock, NULL);
+    h->d = d;
+    d->arch = h;
+    for (uint32_t i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] != NULL)
+            d->vcpu[i]->arch = &h->vcpu[i];
+    __atomic_store_n(&host_domains[d->domain_id], h, __ATOMIC_RELEASE);
+    return 0;
+}
+
+/* Page index of gfn in d's RAM, or -1 if gfn is not RAM. */
+static long ram_page(const struct host_domain *h, gfn_t gfn)
+{
+    if (h == NULL || gfn < HARNESS_RAM_BASE_GFN ||
+        gfn - HARNESS_RAM_BASE_GFN >= HARNESS_GUEST_PAGES)
+        return -1;
+    return (long)(gfn - HARNESS_RAM_BASE_GFN);
+}
+
+/* Host address of a RAM page, made accessible on first use. */
+static uint8_t *page_va(struct host_domain *h, long page)
+{
+    uint64_t bit = 1ull << (page % 64);
+    uint8_t *va = h->ram + (size_t)page * HOST_PAGE_STRIDE;
+
+    if (__atomic_load_n(&h->mapped[page / 64], __ATOMIC_ACQUIRE) & bit)
+        return va;
+    pthread_mutex_lock(&h->map_lock);
+    if (!(h->mapped[page / 64] & bit)) {
+        if (mprotect(va, PAGE_SIZE, PROT_READ | PROT_WRITE) != 0) {
+            perror("harness: mprotect guest page");
+            abort();
+        }
+        __atomic_fetch_or(&h->mapped[page / 64], bit, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&h->map_lock);
+    return va;
+}
+
+void *harness_gfn_to_va(struct domain *d, gfn_t gfn)
+{
+    struct host_domain *h = host_of(d);
+    long page = ram_page(h, gfn);
+
+    return page < 0 ? NULL : page_va(h, page);
+}
+
+gpaddr_t harness_va_to_gpa(struct domain *d, const void *va)
+{
+    const struct host_domain *h = host_of(d);
+    uintptr_t off;
+
+    if (h == NULL || (const uint8_t *)va < h->ram)
+        return 0;
+    off = (uintptr_t)((const uint8_t *)va - h->ram);
+    if (off >= (size_t)HARNESS_GUEST_PAGES * HOST_PAGE_STRIDE ||
+        off % HOST_PAGE_STRIDE >= PAGE_SIZE)
+        return 0;
+    return ((HARNESS_RAM_BASE_GFN + off / HOST_PAGE_STRIDE) << PAGE_SHIFT) |
+           (off % HOST_PAGE_STRIDE);
+}
+
+gfn_t harness_alloc_gfn(struct domain *d)
+{
+    struct host_domain *h = host_of(d);
+    uint32_t page;
+
+    if (h == NULL)
+        return 0;
+    page = __atomic_fetch_add(&h->next_page, 1, __ATOMIC_RELAXED);
+    if (page >= HARNESS_GUEST_PAGES) {
+        __atomic_store_n(&h->next_page, HARNESS_GUEST_PAGES, __ATOMIC_RELAXED);
+        return 0;
+    }
+    memset(page_va(h, page), 0, PAGE_SIZE);
+    return HARNESS_RAM_BASE_GFN + page;
+}
+
+/* Pages handed out so far (the hostile tests scribble over exactly these). */
+uint32_t harness_gfns_allocated(struct domain *d);
+uint32_t harness_gfns_allocated(struct domain *d)
+{
+    const struct host_domain *h = host_of(d);
+
+    return h == NULL ? 0
+                     : MIN(__atomic_load_n(&h->next_page, __ATOMIC_RELAXED),
+                           (uint32_t)HARNESS_GUEST_PAGES);
+}
+
+gfn_t harness_first_gfn(void);
+gfn_t harness_first_gfn(void)
+{
+    return HARNESS_RAM_BASE_GFN;
+}
+
+void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
+{
+    return harness_gfn_to_va(d, gfn);
+}
+
+void arch_unmap_guest_frame(struct domain *d, void *va)
+{
+    /* RAM stays mapped for the domain's life: nothing to undo. */
+    (void)d;
+    (void)va;
+}
+
+/* Copy between host memory and d's RAM one page at a time (pages are not contiguous). */
+static int copy_guest(struct domain *d, gpaddr_t gpa, void *buf, size_t len, bool to_guest)
+{
+    struct host_domain *h = host_of(d);
+    uint8_t *p = buf;
+
+    /* Check the whole range first: a fault must not leave a partial copy behind. */
+    if (gpa + len < gpa)
+        return -EFAULT;
+    for (gpaddr_t a = gpa & ~(gpaddr_t)(PAGE_SIZE - 1); a < gpa + len; a += PAGE_SIZE)
+        if (ram_page(h, a >> PAGE_SHIFT) < 0)
+            return -EFAULT;
+    while (len > 0) {
+        size_t off = gpa & (PAGE_SIZE - 1);
+        size_t n = MIN(len, PAGE_SIZE - off);
+        uint8_t *va = page_va(h, ram_page(h, gpa >> PAGE_SHIFT)) + off;
+
+        if (to_guest)
+            memcpy(va, p, n);
+        else
+            memcpy(p, va, n);
+        p += n;
+        gpa += n;
+        len -= n;
+    }
+    return 0;
+}
+
+int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len)
+{
+    return copy_guest(d, src, dst, len, false);
+}
+
+int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len)
+{
+    return copy_guest(d, dst, (void *)src, len, true);
+}
+
+/* ---- Guest atomics -------------------------------------------------------------------- */
+
+#if defined(__aarch64__)
+/* Read by the arm primitives. Chosen before main() from the CPU, or forced by the env. */
+bool arm_guest_atomics_lse;
+
+__attribute__((constructor)) static void host_atomics_choose(void)
+{
+    const char *force = getenv("MINIXEN_GUEST_ATOMICS");
+    bool have_lse = (getauxval(AT_HWCAP) & HWCAP_ATOMICS) != 0;
+
+    arm_guest_atomics_lse = have_lse;
+    if (force != NULL && strcmp(force, "llsc") == 0)
+        arm_guest_atomics_lse = false;
+    else if (force != NULL && strcmp(force, "lse") == 0 && !have_lse)
+        fprintf(stderr, "harness: MINIXEN_GUEST_ATOMICS=lse but the CPU has no LSE\n");
+}
+#endif
+
+/* Which primitives this run exercises (for test diagnostics). */
+bool harness_atomics_use_lse(void)
+{
+#if defined(__aarch64__)
+    return arm_guest_atomics_lse;
+#else
+    return false;
+#endif
+}
+
+static bool word_in(const void *word, const void *base, size_t len)
+{
+    return base != NULL && (const uint8_t *)word >= (const uint8_t *)base &&
+           (const uint8_t *)word < (const uint8_t *)base + len;
+}
+
+/* Is word part of h's domain's memory: its RAM, its shared_info, a vcpu_info? */
+static bool word_of(const struct host_domain *h, const void *word)
+{
+    const struct domain *d = h->d;
+
+    if (word_in(word, h->ram, (size_t)HARNESS_GUEST_PAGES * HOST_PAGE_STRIDE) ||
+        word_in(word, d->shared_info, PAGE_SIZE))
+        return true;
+    for (uint32_t i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] != NULL &&
+            word_in(word, d->vcpu[i]->vcpu_info, d->guest_layout->vcpu_info_size))
+            return true;
+    return false;
+}
+
+/* Fault injection: should this atomic on `word` give up? */
+static bool starved(const void *word)
+{
+    if (__atomic_load_n(&starve_armed, __ATOMIC_RELAXED) == 0)
+        return false;
+    for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
+        struct host_domain *h = __atomic_load_n(&host_domains[id], __ATOMIC_ACQUIRE);
+
+        /* A domain the test destroyed itself has no memory to starve any more. */
+        if (h != NULL && domain_lookup((domid_t)id) == h->d && word_of(h, word)) {
+            if (!take_one(&h->starve))
+                return false;
+            __atomic_fetch_sub(&starve_armed, 1, __ATOMIC_RELAXED);
+            return true;
+        }
+    }
+    return false;
+}
+
+void harness_starve_atomics(struct domain *d, unsigned int n)
+{
+    struct host_domain *h = host_of(d);
+
+    if (h == NULL)
+        return;
+    __atomic_fetch_add(&starve_armed, n, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&h->starve, n, __ATOMIC_RELAXED);
+}
+
+guest_atomic_t arch_guest_cmpxchg32(uint32_t *word, uint32_t expected, uint32_t desired,
+                                    uint32_t *seen)
+{
+    if (starved(word)) {
+        *seen = __atomic_load_n(word, __ATOMIC_RELAXED);
+        return GUEST_ATOMIC_GAVE_UP;
+    }
+#ifdef HOST_COMPILER_ATOMICS
+    __atomic_compare_exchange_n(word, &expected, desired, false, __ATOMIC_SEQ_CST,
+                                __ATOMIC_SEQ_CST);
+    *seen = expected;
+    return GUEST_ATOMIC_DONE;
+#else
+    return raw_guest_cmpxchg32(word, expected, desired, seen);
+#endif
+}
+
+guest_atomic_t arch_guest_cmpxchg64(uint64_t *word, uint64_t expected, uint64_t desired,
+                                    uint64_t *seen)
+{
+    if (starved(word)) {
+        *seen = __atomic_load_n(word, __ATOMIC_RELAXED);
+        return GUEST_ATOMIC_GAVE_UP;
+    }
+#ifdef HOST_COMPILER_ATOMICS
+    __atomic_compare_exchange_n(word, &expected, desired, false, __ATOMIC_SEQ_CST,
+                                __ATOMIC_SEQ_CST);
+    *seen = expected;
+    return GUEST_ATOMIC_DONE;
+#else
+    return raw_guest_cmpxchg64(word, expected, desired, seen);
+#endif
+}
+
+guest_atomic_t arch_guest_xchg32(uint32_t *word, uint32_t value, uint32_t *old)
+{
+    if (starved(word)) {
+        *old = __atomic_load_n(word, __ATOMIC_RELAXED);
+        return GUEST_ATOMIC_GAVE_UP;
+    }
+#ifdef HOST_COMPILER_ATOMICS
+    *old = __atomic_exchange_n(word, value, __ATOMIC_SEQ_CST);
+    return GUEST_ATOMIC_DONE;
+#else
+    return raw_guest_xchg32(word, value, old);
+#endif
+}
+
+guest_atomic_t arch_guest_test_and_set_bit32(uint32_t *word, unsigned int bit, bool *was_set)
+{
+    if (starved(word)) {
+        *was_set = (__atomic_load_n(word, __ATOMIC_RELAXED) >> (bit & 31)) & 1;
+        return GUEST_ATOMIC_GAVE_UP;
+    }
+#ifdef HOST_COMPILER_ATOMICS
+    *was_set = (__atomic_fetch_or(word, 1u << (bit & 31), __ATOMIC_SEQ_CST) >> (bit & 31)) & 1;
+    return GUEST_ATOMIC_DONE;
+#else
+    return raw_guest_test_and_set_bit32(word, bit, was_set);
+#endif
+}
+
+guest_atomic_t arch_guest_test_and_clear_bit32(uint32_t *word, unsigned int bit, bool *was_set)
+{
+    if (starved(word)) {
+        *was_set = (__atomic_load_n(word, __ATOMIC_RELAXED) >> (bit & 31)) & 1;
+        return GUEST_ATOMIC_GAVE_UP;
+    }
+#ifdef HOST_COMPILER_ATOMICS
+    *was_set = (__atomic_fetch_and(word, ~(1u << (bit & 31)), __ATOMIC_SEQ_CST) >> (bit & 31)) & 1;
+    return GUEST_ATOMIC_DONE;
+#else
+    return raw_guest_test_and_clear_bit32(word, bit, was_set);
+#endif
+}
+
+/* ---- Event delivery ------------------------------------------------------------------- */
+
+void arch_vcpu_raise_upcall(struct vcpu *v)
+{
+    struct host_vcpu *hv = v->arch;
+
+    if (hv != NULL)
+        __atomic_fetch_add(&hv->upcalls, 1, __ATOMIC_RELAXED);
+}
+
+void arch_vcpu_wake_poller(struct vcpu *v)
+{
+    struct host_vcpu *hv = v->arch;
+
+    if (hv != NULL)
+        __atomic_fetch_add(&hv->poll_wakes, 1, __ATOMIC_RELAXED);
+}
+
+unsigned long harness_upcalls(const struct vcpu *v)
+{
+    const struct host_vcpu *hv = v->arch;
+
+    return hv != NULL ? __atomic_load_n(&hv->upcalls, __ATOMIC_RELAXED) : 0;
+}
+
+unsigned long harness_poll_wakes(const struct vcpu *v)
+{
+    const struct host_vcpu *hv = v->arch;
+
+    return hv != NULL ? __atomic_load_n(&hv->poll_wakes, __ATOMIC_RELAXED) : 0;
+}
+
+/* ---- CPU ------------------------------------------------------------------------------ */
+
+void arch_cpu_relax(void)
+{
+    static _Thread_local unsigned int spins;
+
+    raw_cpu_relax();
+    /*
+     * Test threads are not CPUs: the lock holder may be descheduled (there are more
+     * threads than host CPUs, and qemu-user or a sanitizer slows everything). Give the
+     * CPU away now and then so it can finish.
+     */
+    if (++spins % 64 == 0)
+        sched_yield();
+}
+
+unsigned long arch_local_irq_save(void)
+{
+    return 0; /* no interrupts in a test process */
+}
+
+void arch_local_irq_restore(unsigned long flags)
+{
+    (void)flags;
+}
+
+/*
+ * Say "preempt" on every HARNESS_PREEMPT_EVERY-th call, so long operations (EVTCHNOP_reset)
+ * take their -ERESTART continuation path in every test that runs them.
+ */
+#define HARNESS_PREEMPT_EVERY 4
+
+bool arch_hypercall_preempt_check(void)
+{
+    static unsigned int calls;
+
+    return __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED) % HARNESS_PREEMPT_EVERY == 0;
+}
+
+/* ---- Console -------------------------------------------------------------------------- */
+
+/* The newest output is kept; past this much, older text is dropped (fuzzing prints a lot). */
+#define CONSOLE_CAP (1u << 20)
+
+static pthread_mutex_t console_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *console_buf;
+static size_t console_len;
+
+void arch_console_write(const char *s, size_t len)
+{
+    static int echo = -1; /* MINIXEN_CONSOLE set: also print to stderr */
+    int e = __atomic_load_n(&echo, __ATOMIC_RELAXED);
+
+    if (e < 0) {
+        e = getenv("MINIXEN_CONSOLE") != NULL;
+        __atomic_store_n(&echo, e, __ATOMIC_RELAXED);
+    }
+    if (e)
+        fprintf(stderr, "%.*s", (int)len, s);
+    if (len > CONSOLE_CAP)
+        return;
+    pthread_mutex_lock(&console_lock);
+    if (console_buf == NULL)
+        console_buf = malloc(CONSOLE_CAP + 1);
+    if (console_buf != NULL) {
+        if (console_len + len > CONSOLE_CAP)
+            console_len = 0;
+        memcpy(console_buf + console_len, s, len);
+        console_len += len;
+    }
+    pthread_mutex_unlock(&console_lock);
+}
+
+char *harness_take_console(void)
+{
+    char *out;
+
+    pthread_mutex_lock(&console_lock);
+    out = malloc(console_len + 1);
+    if (out != NULL) {
+        if (console_len > 0)
+            memcpy(out, console_buf, console_len);
+        out[console_len] = '\0';
+    }
+    console_len = 0;
+    pthread_mutex_unlock(&console_lock);
+    return out;
+}
