@@ -641,11 +641,13 @@ def layout_tables(per_target, names, native):
         lines.append("| size / align | " + " | ".join(
             "%d / %s" % (l.size, l.align) for l in lays) + " |")
         flats = [dict((p, (o, s)) for p, o, s in flatten(l)) for l in lays]
-        order = []
+        # Rows by offset (taken from the first target that has the member), so that
+        # target-only members sit next to their neighbours.
+        first = {}
         for f in flats:
             for p in sorted(f, key=lambda p: f[p][0]):
-                if p not in order:
-                    order.append(p)
+                first.setdefault(p, (f[p][0], len(first)))
+        order = sorted(first, key=lambda p: first[p])
         for p in order:
             cells = ["%d (%d)" % f[p] if p in f else "-" for f in flats]
             lines.append("| `%s` | " % p + " | ".join(cells) + " |")
