@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -482,6 +483,22 @@ static void test_3l_refused_under_fifo(void **state)
     assert_int_equal(guest_abi(d), GUEST_ABI_FIFO);
 }
 
+/* A 3-level domain cannot switch to FIFO either; it keeps delivering. */
+static void test_fifo_refused_under_3l(void **state)
+{
+    struct domain *d = harness_domain(1, 1, false, &guest_layout_x86_64);
+    evtchn_port_t p;
+
+    (void)state;
+    assert_non_null(d);
+    assert_int_equal(guest_setup_3l(d), 0);
+    p = ipi(d, 0);
+    assert_int_not_equal(guest_setup_fifo(d, 1), 0);
+    guest_fifo_forget(d);
+    assert_int_equal(guest_abi(d), GUEST_ABI_3L);
+    expect_delivery(d, d->vcpu[0], p);
+}
+
 /* ---- Switching ------------------------------------------------------------------------- */
 
 /* Events pending under 2-level are delivered by 3-level once each vCPU has its L2. */
@@ -807,6 +824,110 @@ static void test_3l_garbage_selectors(void **state)
     expect_delivery(d, v, p);
 }
 
+/* ---- Width latch and dump ------------------------------------------------------------- */
+
+/*
+ * XSA-342: an x86 guest's width is latched late. Ports bound while it looked 64-bit and
+ * above the 32-bit limit must then never be delivered, nor touch memory past the 32-bit
+ * bitmaps, and count as masked; new binds stop at 1023.
+ */
+static void test_2l_width_latch(void **state)
+{
+    struct domain *d = harness_domain(0, 1, true, &guest_layout_x86_64);
+    struct vcpu *v;
+    evtchn_port_t p = 0;
+    uint8_t before[PAGE_SIZE];
+    unsigned long up;
+    char *dump;
+
+    (void)state;
+    assert_non_null(d);
+    v = d->vcpu[0];
+    while (p < 2000)
+        p = ipi(d, 0);
+
+    d->guest_layout = &guest_layout_x86_32; /* what the x86 port does when it latches */
+    memcpy(before, d->shared_info, PAGE_SIZE);
+    up = harness_upcalls(v);
+    assert_int_equal(send(d, 2000), 0);
+    assert_int_equal(send(d, 1024), 0);
+    assert_memory_equal(before, d->shared_info, PAGE_SIZE);
+    assert_int_equal(harness_upcalls(v), up);
+
+    free(harness_take_console());
+    evtchn_dump_domain(d);
+    dump = harness_take_console();
+    assert_non_null(strstr(dump, "2-level ABI"));
+    assert_non_null(strstr(dump, "  2000 "));
+    assert_non_null(strstr(dump, "-M-- prio")); /* beyond the ABI: masked, not pending */
+    free(dump);
+
+    /* Ports below the new limit use the 32-bit placement. */
+    expect_delivery(d, v, 1023);
+    assert_int_equal(pending_sel(v), 0);
+    {
+        evtchn_port_t q;
+
+        assert_int_equal(bind_ipi(v, 0, &q), -ENOSPC);
+    }
+}
+
+/* 3-level registered 64-bit, then re-latched 32-bit: L1 writes stay in the 32-bit field. */
+static void test_3l_width_relatch(void **state)
+{
+    struct domain *d = harness_domain(0, 1, true, &guest_layout_x86_64);
+    struct vcpu *v;
+    evtchn_port_t p = 0;
+    uint8_t before[64];
+
+    (void)state;
+    assert_non_null(d);
+    v = d->vcpu[0];
+    assert_int_equal(guest_setup_3l(d), 0);
+    while (p < 140000) /* L1 bit 140000 / 4096 = 34: beyond a 32-bit selector */
+        p = ipi(d, 0);
+    d->guest_layout = &guest_layout_x86_32;
+    memcpy(before, v->vcpu_info, sizeof(before));
+    assert_int_equal(send(d, p), 0);
+    assert_memory_equal(before, v->vcpu_info, sizeof(before));
+    assert_true(guest_is_pending(d, p));
+    /* Low ports still reach the guest through bits that exist in its selector. */
+    d->guest_layout = &guest_layout_x86_64;
+    expect_delivery(d, v, 5);
+}
+
+/* The debug dump shows each bitmap port's pending and mask bits, per ABI. */
+static void test_dump_bitmap_ports(void **state)
+{
+    (void)state;
+    for (int levels = 2; levels <= 3; levels++) {
+        struct domain *d = harness_domain(1, 1, false, &guest_layout_arm);
+        evtchn_port_t a, b;
+        char line[128], *dump;
+
+        assert_non_null(d);
+        if (levels == 3)
+            assert_int_equal(guest_setup_3l(d), 0);
+        a = ipi(d, 0);
+        b = ipi(d, 0);
+        guest_mask(d, a);
+        assert_int_equal(send(d, a), 0);
+        assert_int_equal(send(d, b), 0);
+
+        free(harness_take_console());
+        evtchn_dump_domain(d);
+        dump = harness_take_console();
+        assert_non_null(strstr(dump, levels == 2 ? "2-level ABI" : "3-level ABI"));
+        snprintf(line, sizeof(line), "  %6u ipi", a);
+        assert_non_null(strstr(dump, line));
+        assert_non_null(strstr(strstr(dump, line), "PM-- prio  0 q -1"));
+        snprintf(line, sizeof(line), "  %6u ipi", b);
+        assert_non_null(strstr(strstr(dump, line), "P--- prio  0 q -1"));
+        free(dump);
+        teardown(NULL);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -818,6 +939,7 @@ int main(void)
         cmocka_unit_test_teardown(test_3l_register_errors, teardown),
         cmocka_unit_test_teardown(test_3l_register_x86_32_l2_geometry, teardown),
         cmocka_unit_test_teardown(test_3l_refused_under_fifo, teardown),
+        cmocka_unit_test_teardown(test_fifo_refused_under_3l, teardown),
         cmocka_unit_test_teardown(test_switch_2l_to_3l_carries_pending, teardown),
         cmocka_unit_test_teardown(test_reset_3l_to_2l, teardown),
         cmocka_unit_test_teardown(test_3l_high_ports, teardown),
@@ -828,6 +950,9 @@ int main(void)
         cmocka_unit_test_teardown(test_3l_other_vcpus, teardown),
         cmocka_unit_test_teardown(test_starved_atomics_lose_only_that_event, teardown),
         cmocka_unit_test_teardown(test_3l_garbage_selectors, teardown),
+        cmocka_unit_test_teardown(test_2l_width_latch, teardown),
+        cmocka_unit_test_teardown(test_3l_width_relatch, teardown),
+        cmocka_unit_test_teardown(test_dump_bitmap_ports, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

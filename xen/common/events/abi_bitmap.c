@@ -140,6 +140,12 @@ static void bm_raise(struct domain *d, const struct bm_geom *g, struct vcpu *v, 
 
         if (sel == NULL)
             return;
+        /*
+         * 3-level sized its L1 index when the bitmaps were registered; if the guest's
+         * width has been re-latched narrower since, stay inside evtchn_pending_sel.
+         */
+        if (level == 1 && idx >= d->guest_layout->word_bits)
+            return;
         /* Already set (or the guest starved us): the guest will still look below it. */
         if (guest_test_and_set_bit(d, idx, sel))
             return;
