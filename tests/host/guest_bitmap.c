@@ -257,6 +257,24 @@ static unsigned int handle_word(struct vcpu *v, const struct bitmap_view *bv, ui
     return handled;
 }
 
+static bool test_word(const uint64_t *words, uint32_t w)
+{
+    return (words[w / 64] >> (w % 64)) & 1;
+}
+
+/* The first selected leaf word in [from, to), or `to`: a set-bit scan, not a walk. */
+static uint32_t next_word(const uint64_t *words, uint32_t from, uint32_t to)
+{
+    while (from < to) {
+        uint64_t rest = words[from / 64] >> (from % 64);
+
+        if (rest != 0)
+            return MIN(from + (uint32_t)__builtin_ctzll(rest), to);
+        from = (from / 64 + 1) * 64;
+    }
+    return to;
+}
+
 static unsigned int bitmap_consume(struct vcpu *v, unsigned int levels, guest_event_handler h,
                                    void *ctx)
 {
@@ -273,28 +291,24 @@ static unsigned int bitmap_consume(struct vcpu *v, unsigned int levels, guest_ev
         uint32_t nwords = bv.nr_ports / bv.leaf_bits;
         uint32_t start = m->next_port[v->vcpu_id] % bv.nr_ports;
         uint32_t sw = start / bv.leaf_bits, sb = start % bv.leaf_bits;
-        uint32_t k;
+        uint32_t w;
 
         __atomic_store_n((uint8_t *)v->vcpu_info, 0, __ATOMIC_SEQ_CST);
         memset(words, 0, sizeof(words));
         take_selectors(v, &bv, words);
 
         /*
-         * Round-robin from `start`: the upper part of its word, every other word in
-         * order, then the lower part of the start word last.
+         * Round-robin from `start`: the upper part of its word, the other selected words
+         * in order (wrapping), then the lower part of the start word last.
          */
-        for (k = 0; k <= nwords; k++) {
-            uint32_t w = (sw + k) % nwords;
-
-            if (!((words[w / 64] >> (w % 64)) & 1))
-                continue;
-            if (k == 0)
-                handled += handle_word(v, &bv, w, sb, bv.leaf_bits, h, ctx);
-            else if (k == nwords)
-                handled += handle_word(v, &bv, w, 0, sb, h, ctx);
-            else
-                handled += handle_word(v, &bv, w, 0, bv.leaf_bits, h, ctx);
-        }
+        if (test_word(words, sw))
+            handled += handle_word(v, &bv, sw, sb, bv.leaf_bits, h, ctx);
+        for (w = next_word(words, sw + 1, nwords); w < nwords; w = next_word(words, w + 1, nwords))
+            handled += handle_word(v, &bv, w, 0, bv.leaf_bits, h, ctx);
+        for (w = next_word(words, 0, sw); w < sw; w = next_word(words, w + 1, sw))
+            handled += handle_word(v, &bv, w, 0, bv.leaf_bits, h, ctx);
+        if (sb != 0 && test_word(words, sw))
+            handled += handle_word(v, &bv, sw, 0, sb, h, ctx);
         if (!(__atomic_load_n((uint8_t *)v->vcpu_info, __ATOMIC_SEQ_CST) & 1))
             break;
     }

@@ -264,6 +264,41 @@ static void test_set_priority_enosys(void **state)
                      -ENOSYS);
 }
 
+/*
+ * Fairness, as Linux scans: the next upcall starts after the last port handled, wraps,
+ * and finishes with the lower part of the word it started in.
+ */
+static void test_round_robin(void **state)
+{
+    (void)state;
+    for (int levels = 2; levels <= 3; levels++) {
+        struct domain *d = harness_domain(1, 1, true, &guest_layout_x86_64);
+        const evtchn_port_t order[] = {135, 1, 70, 130};
+        struct seen s;
+        evtchn_port_t p = 0;
+
+        assert_non_null(d);
+        if (levels == 3)
+            assert_int_equal(guest_setup_3l(d), 0);
+        while (p < 135)
+            p = ipi(d, 0);
+        assert_int_equal(send(d, 1), 0);
+        assert_int_equal(send(d, 70), 0);
+        assert_int_equal(send(d, 130), 0);
+        s = consume(d->vcpu[0]); /* 1, 70, 130: the next scan starts at 131 */
+        assert_int_equal(s.n, 3);
+        assert_int_equal(s.port[2], 130);
+
+        for (unsigned int i = 0; i < ARRAY_SIZE(order); i++)
+            assert_int_equal(send(d, order[ARRAY_SIZE(order) - 1 - i]), 0);
+        s = consume(d->vcpu[0]);
+        assert_int_equal(s.n, ARRAY_SIZE(order));
+        for (unsigned int i = 0; i < ARRAY_SIZE(order); i++)
+            assert_int_equal(s.port[i], order[i]);
+        teardown(NULL);
+    }
+}
+
 /* ---- Masking (both ABIs) --------------------------------------------------------------- */
 
 static void check_mask_unmask(struct domain *d)
@@ -934,6 +969,7 @@ int main(void)
         cmocka_unit_test_teardown(test_2l_layouts, teardown),
         cmocka_unit_test_teardown(test_2l_many_ports_one_upcall, teardown),
         cmocka_unit_test_teardown(test_set_priority_enosys, teardown),
+        cmocka_unit_test_teardown(test_round_robin, teardown),
         cmocka_unit_test_teardown(test_2l_mask_unmask, teardown),
         cmocka_unit_test_teardown(test_3l_mask_unmask, teardown),
         cmocka_unit_test_teardown(test_3l_register_errors, teardown),
