@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the port learns from the host device tree at boot (hostdt.c). */
+#ifndef MINIXEN_ARM_ASM_HOSTDT_H
+#define MINIXEN_ARM_ASM_HOSTDT_H
+
+#include <asm/arm64.h>
+#include <asm/fdt.h>
+
+#define HOSTDT_MAX_MEM  8
+#define HOSTDT_MAX_CPUS 8
+
+enum psci_conduit { PSCI_NONE = 0, PSCI_HVC, PSCI_SMC };
+
+struct host_dt {
+    struct fdt fdt;
+    char model[48];
+    unsigned int nr_mem;
+    struct {
+        uint64_t base, size;
+    } mem[HOSTDT_MAX_MEM];
+    unsigned int nr_cpus;
+    uint64_t cpu_mpidr[HOSTDT_MAX_CPUS];
+    unsigned int gic_version; /* 2, 3, or 0 if none found */
+    uint64_t gicd_base, gicd_size;
+    uint64_t gicr_base, gicr_size; /* v3: redistributors */
+    uint64_t gicc_base, gicc_size; /* v2: CPU interface */
+    uint64_t gich_base, gich_size; /* v2: hypervisor control (virtualization extensions) */
+    uint64_t gicv_base, gicv_size; /* v2: virtual CPU interface */
+    uint32_t gic_maint_irq;        /* PPI number of the maintenance interrupt */
+    uint64_t uart_base;
+    uint32_t timer_ppi[4]; /* secure, non-secure, virtual, hypervisor (PPI numbers) */
+    bool have_timer;
+    enum psci_conduit psci;
+    uint64_t initrd_start, initrd_end; /* /chosen, if present */
+};
+
+int hostdt_parse(struct host_dt *dt, paddr_t dtb);
+void hostdt_print(const struct host_dt *dt);
+
+#endif

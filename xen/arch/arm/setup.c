@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Boot CPU bring-up after head.S: host DT, page tables and MMU, console, banner,
+ * vector self-test, heap, secondary CPUs. Order matters: the DT is read with the MMU off
+ * (byte loads only), because the page tables are built from what it says.
+ */
+#include <asm/guest_atomics.h>
+#include <asm/setup.h>
+#include <xen/lib.h>
+
+void arm_guest_atomics_init(void);
+
+#define HEAP_SIZE (4u << 20)
+
+uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __attribute__((aligned(16)));
+
+static struct host_dt host_dt;
+static volatile unsigned int cpus_online;
+
+void panic(const char *fmt, ...)
+{
+    char buf[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    xen_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    printk("minixen: panic on cpu %u: %s\n", smp_processor_id(), buf);
+    halt();
+}
+
+static void start_secondaries(const struct host_dt *dt)
+{
+    unsigned int boot_mpidr = (unsigned int)(READ_SYSREG(mpidr_el1) & 0xff00ffffffull);
+    unsigned int next = 1;
+
+    for (unsigned int i = 0; i < dt->nr_cpus && next < NR_CPUS; i++) {
+        unsigned int want = next + 1;
+        int rc;
+
+        if (dt->cpu_mpidr[i] == boot_mpidr)
+            continue;
+        rc = psci_cpu_on(dt, dt->cpu_mpidr[i], (paddr_t)secondary_entry, next);
+        if (rc != 0) {
+            printk("smp: cpu mpidr 0x%llx: PSCI CPU_ON failed (%d)\n",
+                   (unsigned long long)dt->cpu_mpidr[i], rc);
+            continue;
+        }
+        /* Wait for it to report in before starting the next (bounded: ~1 s of polling). */
+        for (unsigned long spin = 0; spin < 100000000ul && cpus_online < want; spin++)
+            __asm__ __volatile__("yield" ::: "memory");
+        if (cpus_online < want) {
+            printk("smp: cpu %u did not come up\n", next);
+            break;
+        }
+        next++;
+    }
+    printk("smp: %u cpu(s) online, secondaries parked\n", cpus_online);
+}
+
+void start_secondary(unsigned int cpu)
+{
+    mm_enable_secondary();
+    printk("smp: cpu %u up at EL2 (mpidr 0x%llx)\n", cpu,
+           (unsigned long long)(READ_SYSREG(mpidr_el1) & 0xff00ffffffull));
+    __atomic_fetch_add(&cpus_online, 1, __ATOMIC_RELEASE);
+    /* Parked until the scheduler gives it vCPUs. */
+    for (;;)
+        __asm__ __volatile__("wfi");
+}
+
+void start_xen(paddr_t dtb)
+{
+    struct host_dt *dt = &host_dt;
+    paddr_t heap_start = ((paddr_t)_end + PAGE_SIZE - 1) & ~(paddr_t)(PAGE_SIZE - 1);
+    int rc;
+
+    /* The DTB must not overlap the heap we are about to carve behind the image. */
+    rc = hostdt_parse(dt, dtb);
+    if (rc != 0)
+        panic("no usable device tree at 0x%llx (%d)", (unsigned long long)dtb, rc);
+    if (dtb < heap_start + HEAP_SIZE && dtb + fdt_total_size((const void *)dtb) > heap_start)
+        heap_start =
+            (dtb + fdt_total_size((const void *)dtb) + PAGE_SIZE - 1) & ~(paddr_t)(PAGE_SIZE - 1);
+
+    mm_init(dt, heap_start, HEAP_SIZE);
+    pl011_init(dt->uart_base);
+    cpus_online = 1;
+
+    printk("\nminixen %s on %s (EL2, GICv%u)\n", MINIXEN_VERSION, MINIXEN_BOARD, dt->gic_version);
+    hostdt_print(dt);
+    printk("mm: EL2 identity map, %u page-table pages, MMU and caches on, WXN\n", mm_tables_used());
+    printk("mm: image 0x%llx-0x%llx, heap 0x%llx +%u KiB\n", (unsigned long long)_start,
+           (unsigned long long)_end, (unsigned long long)heap_start, HEAP_SIZE >> 10);
+    heap_init(heap_start, HEAP_SIZE);
+    traps_selftest();
+    arm_guest_atomics_init();
+    printk("atomics: guest atomics use %s\n", arm_guest_atomics_lse ? "LSE" : "bounded LL/SC");
+
+    start_secondaries(dt);
+    printk("minixen: boot complete; no domains yet, idling\n");
+    for (;;)
+        __asm__ __volatile__("wfi");
+}
