@@ -75,7 +75,7 @@ static unsigned int starve_armed; /* sum of every domain's starve count: the fas
 int host_domain_attach(struct domain *d);
 void host_domain_release(domid_t id);
 void harness_fail_next_allocs(unsigned int n);
-bool harness_atomics_use_lse(void);
+const char *harness_atomics_name(void);
 
 /* ---- Heap ----------------------------------------------------------------------------- */
 
@@ -343,12 +343,14 @@ __attribute__((constructor)) static void host_atomics_choose(void)
 #endif
 
 /* Which primitives this run exercises (for test diagnostics). */
-bool harness_atomics_use_lse(void)
+const char *harness_atomics_name(void)
 {
-#if defined(__aarch64__)
-    return arm_guest_atomics_lse;
+#if defined(HOST_COMPILER_ATOMICS)
+    return "compiler atomics (TSan build)";
+#elif defined(__aarch64__)
+    return arm_guest_atomics_lse ? "arm64 LSE" : "arm64 LL/SC (bounded)";
 #else
-    return false;
+    return "x86 lock";
 #endif
 }
 

@@ -1,0 +1,246 @@
+# SPDX-License-Identifier: Apache-2.0
+# Host tier: the event core (all of xen/common) built as Linux programs against the host
+# harness (tests/host/arch_host.c, harness.c) and the guest models (tests/host/guest_*.c).
+#
+#   test-unit      every tests/host/test_*.c as its own cmocka program, native (gcc) and
+#                  aarch64 (cross gcc, run under qemu-aarch64; the LL/SC atomics path too)
+#   test-sanitize  the same programs under clang ASan+UBSan, and under TSan
+#   fuzz, fuzz-ci  libFuzzer over the EVTCHNOP entry (FUZZ_SECONDS; fuzz-ci is short)
+#   coverage       gcc --coverage line+branch report of xen/common/events
+#   bench-core     the event core benchmark -> docs/PERFORMANCE.md (not a test)
+#
+# Every suite writes TAP under $(RESULTS). Objects go to $(BUILD_ROOT)/host/<variant>/.
+
+HOST_DIR     := $(BUILD_ROOT)/host
+HOST_JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+# Seconds one test program may run before it counts as hung (qemu and TSan are slow).
+HOST_TEST_TIMEOUT ?= 900
+FUZZ_SECONDS ?= 60
+FUZZ_CI_SECONDS ?= 25
+
+# All of xen/common, less the files whose symbols libc provides on the host.
+HOST_LIBC_PROVIDED := xen/common/lib/string.c
+HOST_XEN_SRCS  := $(filter-out $(HOST_LIBC_PROVIDED),$(sort $(shell find xen/common -name '*.c')))
+HOST_HARNESS_SRCS := tests/host/arch_host.c tests/host/harness.c \
+                     $(sort $(wildcard tests/host/guest_*.c))
+HOST_LIB_SRCS  := $(HOST_XEN_SRCS) $(HOST_HARNESS_SRCS)
+HOST_TESTS     := $(sort $(basename $(notdir $(wildcard tests/host/test_*.c))))
+
+# The host's own arch picks which port's guest atomics the native builds use.
+HOST_UNAME     := $(shell uname -m)
+HOST_ASM_x86_64  := x86
+HOST_ASM_aarch64 := arm
+HOST_ASM       := $(HOST_ASM_$(HOST_UNAME))
+
+HOST_WARN      := -std=c11 -Wall -Wextra -Werror -g -D_GNU_SOURCE -Ixen/include -Itests/host \
+                  -MMD -MP
+HOST_SAN_ENV   := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:halt_on_error=1:detect_stack_use_after_return=1 \
+                  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+                  TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
+# cmocka for arm64 is not installed by the host's packages: Debian's arm64 .debs, unpacked.
+HOST_CMOCKA_ARM64 := $(HOST_DIR)/cmocka-arm64
+HOST_CMOCKA_ARM64_STAMP := $(HOST_CMOCKA_ARM64)/.stamp
+HOST_CMOCKA_ARM64_LIB := $(abspath $(HOST_CMOCKA_ARM64))/usr/lib/aarch64-linux-gnu
+QEMU_AARCH64   := qemu-aarch64 -L /usr/aarch64-linux-gnu
+
+# ---- Variants: compiler, flags, how to run -------------------------------------------------
+# native   gcc, the host arch's atomics
+# aarch64  aarch64-linux-gnu-gcc, arm64 atomics (LSE and LL/SC), run under qemu-aarch64
+# asan     clang ASan+UBSan        tsan   clang TSan
+# cov      gcc --coverage          fuzz   clang libFuzzer+ASan+UBSan    bench  gcc -O2
+
+HOST_CC_native    := gcc
+HOST_CFLAGS_native := $(HOST_WARN) -O2 -Ixen/arch/$(HOST_ASM)/include
+HOST_LIBS_native  := -lcmocka -lpthread
+
+HOST_CC_aarch64   := aarch64-linux-gnu-gcc
+HOST_CFLAGS_aarch64 := $(HOST_WARN) -O2 -Ixen/arch/arm/include \
+                       -I$(HOST_CMOCKA_ARM64)/usr/include
+HOST_LIBS_aarch64 := -L$(HOST_CMOCKA_ARM64_LIB) -Wl,-rpath,$(HOST_CMOCKA_ARM64_LIB) \
+                     -lcmocka -lpthread
+
+HOST_SAN_FLAGS_asan := -fsanitize=address,undefined -fno-sanitize-recover=all \
+                       -fno-omit-frame-pointer
+HOST_CC_asan      := clang
+HOST_CFLAGS_asan  := $(HOST_WARN) -O1 -Ixen/arch/$(HOST_ASM)/include $(HOST_SAN_FLAGS_asan)
+HOST_LIBS_asan    := $(HOST_SAN_FLAGS_asan) -lcmocka -lpthread
+
+HOST_CC_tsan      := clang
+HOST_CFLAGS_tsan  := $(HOST_WARN) -O1 -Ixen/arch/$(HOST_ASM)/include -fsanitize=thread
+HOST_LIBS_tsan    := -fsanitize=thread -lcmocka -lpthread
+
+HOST_CC_cov       := gcc
+HOST_CFLAGS_cov   := $(HOST_WARN) -O0 -Ixen/arch/$(HOST_ASM)/include --coverage
+HOST_LIBS_cov     := --coverage -lcmocka -lpthread
+
+HOST_FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+HOST_CC_fuzz      := clang
+HOST_CFLAGS_fuzz  := $(HOST_WARN) -O1 -Ixen/arch/$(HOST_ASM)/include -fsanitize=fuzzer-no-link \
+                     $(HOST_FUZZ_SAN) -fno-omit-frame-pointer
+HOST_LIBS_fuzz    := -fsanitize=fuzzer $(HOST_FUZZ_SAN) -lpthread
+
+HOST_CC_bench     := gcc
+HOST_CFLAGS_bench := $(HOST_WARN) -O2 -DNDEBUG -Ixen/arch/$(HOST_ASM)/include
+HOST_LIBS_bench   := -lpthread
+
+HOST_VARIANTS := native aarch64 asan tsan cov fuzz bench
+
+# $(call host_variant,V): objects, the harness+core archive and the test programs of V.
+define host_variant
+HOST_LIB_OBJS_$(1) := $$(HOST_LIB_SRCS:%.c=$(HOST_DIR)/$(1)/%.o)
+HOST_LIB_$(1)      := $(HOST_DIR)/$(1)/libminixen-host.a
+HOST_PROGS_$(1)    := $$(HOST_TESTS:%=$(HOST_DIR)/$(1)/%)
+
+$(HOST_DIR)/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	@echo "  CC [$(1)] $$<"
+	$$(Q)$$(HOST_CC_$(1)) $$(HOST_CFLAGS_$(1)) -c $$< -o $$@
+
+$$(HOST_LIB_$(1)): $$(HOST_LIB_OBJS_$(1))
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+
+$(HOST_DIR)/$(1)/test_%: $(HOST_DIR)/$(1)/tests/host/test_%.o $$(HOST_LIB_$(1))
+	@echo "  LD [$(1)] $$@"
+	$$(Q)$$(HOST_CC_$(1)) -o $$@ $$^ $$(HOST_LIBS_$(1))
+
+-include $$(wildcard $(HOST_DIR)/$(1)/xen/*/*.d $(HOST_DIR)/$(1)/xen/*/*/*.d \
+                      $(HOST_DIR)/$(1)/tests/host/*.d)
+endef
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
+
+# The aarch64 objects need cmocka's headers before they compile.
+$(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \
+    | $(HOST_CMOCKA_ARM64_STAMP)
+
+$(HOST_CMOCKA_ARM64_STAMP):
+	$(Q)tools/fetch-cmocka-arm64.sh $(HOST_CMOCKA_ARM64)
+
+# ---- Running: one TAP file per program and variant ----------------------------------------
+#
+# $(call host_run,TAPFILE,COMMAND,ENV): run COMMAND with a time limit; stdout (cmocka's TAP)
+# to TAPFILE, stderr to TAPFILE's .log. It fails if the program fails, and if a sanitizer
+# reported anything even when the program still exited 0. cmocka writes a skipped test as
+# "not ok N # SKIP", which TAP readers count as a failure: it is rewritten "ok N # SKIP".
+define host_run
+rc=0; env CMOCKA_MESSAGE_OUTPUT=TAP $(3) timeout -k 10 $(HOST_TEST_TIMEOUT) $(2) \
+    >$(1).raw 2>$(1:.tap=.log) || rc=$$?; \
+sed -e 's/^not ok \([0-9]*\) # SKIP/ok \1 # SKIP/' $(1).raw >$(1); rm -f $(1).raw; \
+if grep -qE '^(==[0-9]+==ERROR|WARNING: ThreadSanitizer|SUMMARY: (Address|Undefined|Thread|Leak)Sanitizer)|runtime error:' \
+    $(1:.tap=.log); then rc=99; fi; \
+if [ $$rc -ne 0 ]; then \
+    echo "  FAIL $(notdir $(1)) (exit $$rc; log: $(1:.tap=.log))"; \
+    grep -E '^not ok|^# ' $(1) | head -20; tail -n 30 $(1:.tap=.log); \
+else echo "  PASS $(notdir $(1))"; fi; \
+[ $$rc -eq 0 ]
+endef
+
+.PHONY: test-unit test-sanitize fuzz fuzz-ci coverage bench-core host-clean \
+        $(HOST_VARIANTS:%=host-progs-%)
+
+# host-build-V builds variant V's test programs (in parallel: the callers below recurse).
+host-build-%:
+	$(Q)$(MAKE) --no-print-directory -j$(HOST_JOBS) host-progs-$*
+
+$(foreach v,$(HOST_VARIANTS),$(eval host-progs-$(v): $$(HOST_PROGS_$(v)) ; @:))
+
+test-unit:
+	$(Q)$(MAKE) --no-print-directory -j$(HOST_JOBS) host-progs-native host-progs-aarch64
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)status=0; \
+	for t in $(HOST_TESTS); do n=$${t#test_}; \
+	    $(call host_run,$(RESULTS)/unit-$$n-native.tap,$(HOST_DIR)/native/$$t,) || status=1; \
+	    $(call host_run,$(RESULTS)/unit-$$n-aarch64.tap,$(QEMU_AARCH64) $(HOST_DIR)/aarch64/$$t,) \
+	        || status=1; \
+	done; \
+	for t in $(filter test_stress test_hostile,$(HOST_TESTS)); do n=$${t#test_}; \
+	    $(call host_run,$(RESULTS)/unit-$$n-aarch64-llsc.tap,$(QEMU_AARCH64) $(HOST_DIR)/aarch64/$$t,MINIXEN_GUEST_ATOMICS=llsc) \
+	        || status=1; \
+	done; exit $$status
+
+test-sanitize:
+	$(Q)$(MAKE) --no-print-directory -j$(HOST_JOBS) host-progs-asan host-progs-tsan
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)status=0; \
+	for t in $(HOST_TESTS); do n=$${t#test_}; \
+	    $(call host_run,$(RESULTS)/sanitize-asan-$$n.tap,$(HOST_DIR)/asan/$$t,$(HOST_SAN_ENV)) \
+	        || status=1; \
+	    $(call host_run,$(RESULTS)/sanitize-tsan-$$n.tap,$(HOST_DIR)/tsan/$$t,$(HOST_SAN_ENV)) \
+	        || status=1; \
+	done; exit $$status
+
+# ---- Fuzzing -------------------------------------------------------------------------------
+
+HOST_FUZZER := $(HOST_DIR)/fuzz/fuzz_evtchn
+HOST_FUZZ_CORPUS := tests/host/fuzz-corpus
+HOST_FUZZ_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+$(HOST_FUZZER): $(HOST_DIR)/fuzz/tests/host/fuzz_evtchn.o $(HOST_LIB_fuzz)
+	@echo "  LD [fuzz] $@"
+	$(Q)$(HOST_CC_fuzz) -o $@ $^ $(HOST_LIBS_fuzz)
+
+# Work on a copy of the seed corpus: what the fuzzer finds stays under build/.
+# $(1) seconds, $(2) run directory.
+define host_fuzz
+rm -rf $(2) && mkdir -p $(2)/corpus $(2)/artifacts && \
+cp $(HOST_FUZZ_CORPUS)/* $(2)/corpus/ 2>/dev/null; \
+env $(HOST_FUZZ_ENV) timeout -k 10 $$(($(1) + 120)) $(HOST_FUZZER) -max_total_time=$(1) \
+    -timeout=10 -rss_limit_mb=4096 -max_len=4096 -print_final_stats=1 \
+    -artifact_prefix=$(2)/artifacts/ $(2)/corpus >$(2)/fuzz.log 2>&1
+endef
+
+fuzz: $(HOST_FUZZER)
+	$(Q)echo "  FUZZ $(FUZZ_SECONDS) s (log: $(HOST_DIR)/fuzz-run/fuzz.log)"
+	$(Q)$(call host_fuzz,$(FUZZ_SECONDS),$(HOST_DIR)/fuzz-run); rc=$$?; \
+	grep -E '^(stat::|Done|INFO: a corpus)|ERROR|SUMMARY' $(HOST_DIR)/fuzz-run/fuzz.log | tail -20; \
+	ls $(HOST_DIR)/fuzz-run/artifacts/; exit $$rc
+
+fuzz-ci: $(HOST_FUZZER)
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)$(call host_fuzz,$(FUZZ_CI_SECONDS),$(HOST_DIR)/fuzz-ci); rc=$$?; \
+	runs=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(HOST_DIR)/fuzz-ci/fuzz.log); \
+	if [ $$rc -eq 0 ] && ! ls $(HOST_DIR)/fuzz-ci/artifacts/* >/dev/null 2>&1; then \
+	    printf '1..1\nok 1 - fuzz_evtchn: %s inputs in %s s, no crash, hang or leak\n' \
+	        "$$runs" $(FUZZ_CI_SECONDS) >$(RESULTS)/fuzz-ci.tap; echo "  PASS fuzz-ci ($$runs inputs)"; \
+	else \
+	    printf '1..1\nnot ok 1 - fuzz_evtchn: exit %s, see %s\n' $$rc \
+	        $(HOST_DIR)/fuzz-ci/artifacts >$(RESULTS)/fuzz-ci.tap; \
+	    echo "  FAIL fuzz-ci"; tail -n 40 $(HOST_DIR)/fuzz-ci/fuzz.log; exit 1; \
+	fi
+
+# ---- Coverage ------------------------------------------------------------------------------
+
+coverage:
+	$(Q)find $(HOST_DIR)/cov -name '*.gcda' -delete 2>/dev/null; true
+	$(Q)$(MAKE) --no-print-directory -j$(HOST_JOBS) host-progs-cov
+	$(Q)mkdir -p $(BUILD_ROOT)/coverage
+	$(Q)for t in $(HOST_TESTS); do \
+	    CMOCKA_MESSAGE_OUTPUT=TAP timeout $(HOST_TEST_TIMEOUT) $(HOST_DIR)/cov/$$t \
+	        >$(BUILD_ROOT)/coverage/$$t.tap 2>&1 || echo "  (coverage: $$t failed)"; \
+	done
+	$(Q)gcovr -r . --object-directory $(HOST_DIR)/cov --filter 'xen/common/events/' \
+	    --branches --exclude-unreachable-branches --print-summary \
+	    --txt $(BUILD_ROOT)/coverage/coverage.txt \
+	    --html-details $(BUILD_ROOT)/coverage/index.html | tail -n 3
+	$(Q)gcovr -r . --object-directory $(HOST_DIR)/cov --filter 'xen/common/events/' \
+	    --exclude-unreachable-branches --txt - | tail -n +1
+	$(Q)echo "  HTML: $(BUILD_ROOT)/coverage/index.html"
+
+# ---- Benchmark -----------------------------------------------------------------------------
+
+HOST_BENCH := $(HOST_DIR)/bench/bench_core
+
+$(HOST_BENCH): $(HOST_DIR)/bench/tests/host/bench_core.o $(HOST_LIB_bench)
+	@echo "  LD [bench] $@"
+	$(Q)$(HOST_CC_bench) -o $@ $^ $(HOST_LIBS_bench)
+
+bench-core: $(HOST_BENCH)
+	$(Q)tools/bench-core.sh $(HOST_BENCH)
+
+host-clean:
+	$(Q)rm -rf $(HOST_DIR)
+
+# Keep the test objects make builds on the way to a program (they are not "intermediate").
+.SECONDARY: $(foreach v,$(HOST_VARIANTS),$(HOST_TESTS:%=$(HOST_DIR)/$(v)/tests/host/%.o) \
+                $(HOST_DIR)/$(v)/tests/host/fuzz_evtchn.o $(HOST_DIR)/$(v)/tests/host/bench_core.o)
