@@ -41,6 +41,8 @@ ok() { # ok <cond-status> <description>
 boot() {
     local log=$1 last=$2 pid t=0
     shift 2
+    # Truncate here, not only in the child: the poll below must never see a previous run's log.
+    : >"$log"
     "$QEMU" -nographic -monitor none -serial stdio "$@" </dev/null >"$log" 2>&1 &
     pid=$!
     while [ $t -lt $((BOOT_TIMEOUT * 10)) ]; do
