@@ -9,11 +9,13 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
 #include <cmocka.h>
 
+#include <xen/alloc.h>
 #include <xen/errno.h>
 #include "guest_model.h"
 
@@ -22,6 +24,8 @@ int guest_fifo_expand(struct domain *d, unsigned int pages);
 event_word_t *guest_fifo_word(struct domain *d, evtchn_port_t port);
 struct evtchn_fifo_control_block *guest_fifo_control_block(struct vcpu *v);
 unsigned int guest_fifo_nr_pages(struct domain *d);
+/* Harness fault injection (tests/host/arch_host.c): the next n allocations fail. */
+void harness_fail_next_allocs(unsigned int n);
 
 #define WORD_P (1u << EVTCHN_FIFO_PENDING)
 #define WORD_M (1u << EVTCHN_FIFO_MASKED)
@@ -288,6 +292,14 @@ static void test_init_control_errors(void **state)
     assert_int_equal(guest_abi(d1), GUEST_ABI_2L);
     assert_null(d1->fifo);
     assert_int_equal(expand_array(d1, harness_alloc_gfn(d1)), -EOPNOTSUPP);
+
+    /* Out of memory while building the FIFO state: -ENOMEM, still 2-level, no leak. */
+    size_t heap = xalloc_bytes_in_use();
+    harness_fail_next_allocs(1);
+    assert_int_equal(init_control(d1, 0, page, 0, &lb), -ENOMEM);
+    harness_fail_next_allocs(0);
+    assert_int_equal(guest_abi(d1), GUEST_ABI_2L);
+    assert_int_equal(xalloc_bytes_in_use(), heap);
 
     /* The argument itself unreadable: -EFAULT from the copy. */
     assert_int_equal(do_event_channel_op(d1->vcpu[0], EVTCHNOP_init_control, 0), -EFAULT);
@@ -615,6 +627,40 @@ static void test_latched_until_expand(void **state)
     expect_one(d1, 0, first);
 }
 
+/* ---- Debug dump ----------------------------------------------------------------------- */
+
+static void test_dump_describes_queues(void **state)
+{
+    evtchn_port_t a, b, latched = 0;
+    char *out, line_a[64], line_b[64];
+
+    (void)state;
+    assert_int_equal(set_limit(dom0, 1, 4095), 0);
+    assert_int_equal(guest_setup_fifo(d1, 1), 0);
+    a = ipi(d1, 1);
+    b = ipi(d1, 0);
+    assert_int_equal(set_priority(d1, a, 4), 0);
+    assert_int_equal(send(d1, a), 0); /* linked on vCPU 1, queue 4 */
+    guest_mask(d1, b);                /* masked, not pending */
+    for (unsigned int i = 0; i < 1024 - 2; i++)
+        assert_int_equal(bind_ipi(d1, 0, &latched), 0);
+    assert_int_equal(latched, 1024);
+    assert_int_equal(send(d1, latched), 0); /* no word yet: latched */
+
+    free(harness_take_console());
+    evtchn_dump_domain(d1);
+    out = harness_take_console();
+    assert_non_null(out);
+    assert_non_null(strstr(out, "fifo"));
+    snprintf(line_a, sizeof(line_a), "%6u ipi", a);
+    snprintf(line_b, sizeof(line_b), "%6u ipi", b);
+    assert_non_null(strstr(out, line_a));
+    assert_non_null(strstr(strstr(out, line_a), "P-L- prio  4 q 1"));
+    assert_non_null(strstr(strstr(out, line_b), "-M-- prio  7 q -1"));
+    assert_non_null(strstr(strstr(out, "  1024 ipi"), "PM-- prio  7 q -1"));
+    free(out);
+}
+
 /* ---- No control block (XSA-107) ------------------------------------------------------- */
 
 static void test_vcpu_without_control_block(void **state)
@@ -919,7 +965,9 @@ static void test_reset_returns_to_2l(void **state)
     evtchn_port_t a, b;
 
     (void)state;
+    size_t heap = xalloc_bytes_in_use();
     assert_int_equal(guest_setup_fifo(d1, 2), 0);
+    assert_true(xalloc_bytes_in_use() > heap);
     a = ipi(d1, 0);
     assert_int_equal(send(d1, a), 0); /* left queued on purpose */
     assert_int_equal(set_priority(d1, a, 3), 0);
@@ -930,6 +978,7 @@ static void test_reset_returns_to_2l(void **state)
     assert_null(d1->fifo);
     for (unsigned int i = 0; i < d1->max_vcpus; i++)
         assert_null(d1->vcpu[i]->fifo);
+    assert_int_equal(xalloc_bytes_in_use(), heap); /* every piece of FIFO state freed */
 
     /* FIFO-only operations are refused now. */
     assert_int_equal(expand_array(d1, harness_alloc_gfn(d1)), -EOPNOTSUPP);
@@ -967,6 +1016,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bind_vcpu_while_queued, setup, teardown),
         cmocka_unit_test_setup_teardown(test_linked_port_not_reused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_latched_until_expand, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dump_describes_queues, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vcpu_without_control_block, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_guest, setup, teardown),

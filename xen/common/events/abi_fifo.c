@@ -362,7 +362,7 @@ static void fifo_describe(const struct domain *d, const struct evtchn *chn,
     out->pending = word ? (w & FIFO_P) != 0 : chn->pending;
     out->masked = word ? (w & FIFO_M) != 0 : true;
     out->linked = (w & FIFO_L) != 0;
-    out->busy = out->linked; /* as is_busy: the port must not be reused */
+    out->busy = (w & FIFO_BUSY) != 0; /* the bit itself: L already says "not reusable" */
     out->priority = chn->priority;
     out->queue_vcpu = out->linked ? (int16_t)LASTQ_VCPU(READ_ONCE(chn->fifo_lastq)) : -1;
 }
