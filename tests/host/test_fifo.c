@@ -338,6 +338,29 @@ static void test_control_block_not_ram(void **state)
     expect_one(d2, 0, p);
 }
 
+static void test_not_from_3level(void **state)
+{
+    evtchn_port_t p;
+
+    (void)state;
+    /* A 3-level domain must reset before it may switch to FIFO. */
+    assert_int_equal(guest_setup_3l(d2), 0);
+    assert_int_equal(guest_abi(d2), GUEST_ABI_3L);
+    assert_int_equal(init_control(d2, 0, harness_alloc_gfn(d2), 0, NULL), -EINVAL);
+    assert_int_equal(expand_array(d2, harness_alloc_gfn(d2)), -EOPNOTSUPP);
+    assert_int_equal(guest_abi(d2), GUEST_ABI_3L);
+    p = ipi(d2, 0);
+    assert_int_equal(send(d2, p), 0);
+    expect_one(d2, 0, p);
+
+    assert_int_equal(reset_self(d2), 0);
+    guest_model_forget(d2);
+    assert_int_equal(guest_setup_fifo(d2, 1), 0);
+    p = ipi(d2, 0);
+    assert_int_equal(send(d2, p), 0);
+    expect_one(d2, 0, p);
+}
+
 static void test_expand_array_errors(void **state)
 {
     (void)state;
@@ -1008,6 +1031,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_switch_keeps_bound_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_init_control_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_control_block_not_ram, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_from_3level, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expand_array_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_priority_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_same_priority_fifo_order, setup, teardown),

@@ -498,9 +498,12 @@ int evtchn_fifo_init_control(struct domain *d, const struct evtchn_init_control 
 
     first = d->fifo == NULL;
     if (first) {
-        /* FIFO is entered from the default ABI only; another ABI needs EVTCHNOP_reset. */
+        /*
+         * FIFO is entered from the default ABI only: a 3-level domain must reset first
+         * (-EINVAL, as 3-level registration answers a FIFO domain).
+         */
         if (d->evtchn_ops != &evtchn_ops_2l) {
-            rc = -EBUSY;
+            rc = -EINVAL;
             goto out;
         }
         rc = fifo_alloc_domain(d);
