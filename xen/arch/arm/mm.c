@@ -18,7 +18,7 @@
 
 #define VA_BITS    39
 #define PT_ENTRIES 512
-#define PT_POOL    32 /* tables: 1 L1, a few L2/L3 for the image and devices */
+#define PT_POOL    16 /* 1 L1 + L2/L3 tables for the image and devices; QEMU virt uses 7 */
 
 /* Descriptor bits (VMSAv8-64 stage 1). */
 #define PTE_VALID   (1ull << 0)
