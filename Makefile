@@ -44,10 +44,17 @@ deps:
 include xen/build.mk
 -include tests/abi/abi.mk
 -include tests/host/host.mk
+-include tests/system/system.mk
 
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all.
-TEST_SUITES ?= check-abi test-unit test-sanitize fuzz-ci
+TEST_SUITES ?= check-abi test-unit test-sanitize fuzz-ci test-system-arm
+
+# Both ARM boards boot in QEMU (-kernel at -smp 1/2/4, and through U-Boot).
+.PHONY: test-system-arm
+test-system-arm:
+	$(Q)$(MAKE) --no-print-directory test-system BOARD=qemu-virt-arm64
+	$(Q)$(MAKE) --no-print-directory test-system BOARD=qemu-virt-arm64-gicv2
 
 # Per-struct layout tables are for people running check-abi; keep the CI log short.
 test: deps
@@ -56,8 +63,20 @@ test: deps
 	    echo "== $$t"; $(MAKE) --no-print-directory $$t ABI_FLAGS=--quiet || status=1; \
 	done; tools/tap-summary.sh $(RESULTS) || status=1; exit $$status
 
+# U-Boot -> minixen in QEMU, -nographic (quit with Ctrl-A x); SYSTEM_BOOT=kernel skips U-Boot.
 run: deps all
-	@echo "make run: the $(BOARD) port does not boot yet; 'make all' built the common objects."
+	$(Q)$(MAKE) --no-print-directory system-run
+
+# QEMU halted with a gdb stub; then: gdb-multiarch -x $(BUILD)/gdbinit
+debug: deps all
+	$(Q)$(MAKE) --no-print-directory system-debug
 
 clean:
 	$(Q)rm -rf $(BUILD_ROOT)
+
+ifneq ($(ARCH),arm)
+# Only the arm64 port boots so far.
+system-run system-debug test-system:
+	@echo "$(BOARD): the $(ARCH) port does not boot yet; 'make BOARD=$(BOARD)' builds its common objects." >&2
+	@exit 1
+endif
