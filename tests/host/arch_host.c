@@ -302,10 +302,23 @@ static int copy_guest(struct domain *d, gpaddr_t gpa, void *buf, size_t len, boo
         size_t n = MIN(len, PAGE_SIZE - off);
         uint8_t *va = page_va(h, ram_page(h, gpa >> PAGE_SHIFT)) + off;
 
+#ifdef HOST_COMPILER_ATOMICS
+        /*
+         * The guest may write its memory while we copy (a real hypervisor's copy races
+         * the same way). Tell TSan these accesses are meant to race with the guest.
+         */
+        for (size_t i = 0; i < n; i++) {
+            if (to_guest)
+                __atomic_store_n(&va[i], p[i], __ATOMIC_RELAXED);
+            else
+                p[i] = __atomic_load_n(&va[i], __ATOMIC_RELAXED);
+        }
+#else
         if (to_guest)
             memcpy(va, p, n);
         else
             memcpy(p, va, n);
+#endif
         p += n;
         gpa += n;
         len -= n;

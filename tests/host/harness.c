@@ -108,6 +108,14 @@ void harness_reset(void)
     }
 }
 
+/* The pages holding d's hypercall arguments (tests that scribble guest memory skip them). */
+gfn_t harness_scratch_gfn(struct domain *d, unsigned int *nr_pages);
+gfn_t harness_scratch_gfn(struct domain *d, unsigned int *nr_pages)
+{
+    *nr_pages = SCRATCH_PAGES;
+    return states[d->domain_id].scratch_gfn;
+}
+
 static int claim_slot(struct harness_domain_state *st)
 {
     for (;;) {
