@@ -981,6 +981,84 @@ static void test_hostile_guest(void **state)
     assert_int_equal(send(d2, d2_port), 0);
 }
 
+/*
+ * A guest that keeps rewriting the tail word while the hypervisor links behind it (here:
+ * toggling a reserved bit of every LINKED word with LINK = 0, as fast as it can). The
+ * BUSY protocol bounds the hypervisor's attempts; when they all fail the event must not
+ * leave a LINKED word that no queue reaches. Afterwards every port still works.
+ */
+struct tail_hammer {
+    struct domain *d;
+    evtchn_port_t first, last;
+    volatile bool stop;
+    unsigned long flips, busy_seen;
+};
+
+static void *tail_hammer_thread(void *arg)
+{
+    struct tail_hammer *t = arg;
+
+    while (!t->stop) {
+        for (evtchn_port_t p = t->first; p <= t->last; p++) {
+            event_word_t *w = guest_fifo_word(t->d, p);
+            uint32_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
+
+            /* A tail: hammer it for a while, the hypervisor is about to link behind it. */
+            for (unsigned int k = 0; k < 256 && (v & WORD_L) && !(v & EVTCHN_FIFO_LINK_MASK); k++) {
+                v = __atomic_xor_fetch(w, 1u << 27, __ATOMIC_RELAXED);
+                t->flips++;
+                t->busy_seen += (v >> EVTCHN_FIFO_BUSY) & 1;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void test_link_race_keeps_queues_whole(void **state)
+{
+    enum { N = 32, ROUNDS = 3000 };
+    evtchn_port_t ports[N];
+    struct tail_hammer t = {.d = d1, .stop = false};
+    unsigned long delivered = 0;
+    pthread_t thr;
+
+    (void)state;
+    assert_int_equal(guest_setup_fifo(d1, 1), 0);
+    for (unsigned int i = 0; i < N; i++)
+        ports[i] = ipi(d1, 0);
+    t.first = ports[0];
+    t.last = ports[N - 1];
+    assert_int_equal(pthread_create(&thr, NULL, tail_hammer_thread, &t), 0);
+    for (unsigned int r = 0; r < ROUNDS; r++) {
+        unsigned int n = 0;
+
+        for (unsigned int i = 0; i < N; i++)
+            assert_int_equal(send(d1, ports[i]), 0);
+        guest_consume(d1->vcpu[0], count_port, &n);
+        delivered += n;
+    }
+    t.stop = true;
+    pthread_join(thr, NULL);
+    print_message(
+        "# link race: %lu tail flips (%lu saw BUSY), %lu of %u events delivered at once\n", t.flips,
+        t.busy_seen, delivered, ROUNDS * N);
+
+    /* Nothing is left BUSY, and no port is stuck LINKED outside every queue. */
+    for (unsigned int i = 0; i < N; i++) {
+        event_word_t w = *guest_fifo_word(d1, ports[i]);
+
+        assert_int_equal(w & (1u << EVTCHN_FIFO_BUSY), 0);
+    }
+    guest_consume(d1->vcpu[0], ignore, NULL);
+    for (unsigned int i = 0; i < N; i++)
+        assert_int_equal(*guest_fifo_word(d1, ports[i]) & WORD_L, 0);
+
+    /* Every port delivers again, each exactly once, in order. */
+    for (unsigned int i = 0; i < N; i++)
+        assert_int_equal(send(d1, ports[i]), 0);
+    expect(d1, 0, ports, N);
+}
+
 /* ---- Reset ---------------------------------------------------------------------------- */
 
 static void test_reset_returns_to_2l(void **state)
@@ -1044,6 +1122,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_vcpu_without_control_block, setup, teardown),
         cmocka_unit_test_setup_teardown(test_max_ports, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_guest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_link_race_keeps_queues_whole, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reset_returns_to_2l, setup, teardown),
     };
 

@@ -58,6 +58,7 @@ struct evtchn_fifo_queue {
     uint32_t *head;     /* &control_block->head[priority]: guest memory, written only by us */
     evtchn_port_t tail; /* last port linked on this queue; 0: empty as far as we know */
     uint8_t priority;
+    bool ready_owed; /* a new HEAD was written but the guest starved the READY update */
 };
 
 struct evtchn_fifo_vcpu {
@@ -162,10 +163,12 @@ static int fifo_try_set_link(struct domain *d, event_word_t *word, event_word_t 
  * The BUSY protocol (draft H): if the first attempt loses a race with the guest, set BUSY
  * on the tail word. A guest must not clear MASKED while BUSY is set, which leaves it at most
  * FIFO_LINK_RETRIES other legal changes (set M, clear P, clear L+LINK, ...), so a
- * well-behaved guest cannot make all retries fail. A guest that still does loses this
- * event: we report "linked" and move on, never spinning on its memory.
+ * well-behaved guest cannot make all retries fail. We never spin on its memory.
+ *
+ * Returns 1 if linked, 0 if the tail is not LINKED (the caller writes HEAD), -EBUSY if the
+ * guest broke the protocol (or starved our atomics) and nothing was linked.
  */
-static bool fifo_set_link(struct domain *d, event_word_t *word, uint32_t link)
+static int fifo_set_link(struct domain *d, event_word_t *word, uint32_t link)
 {
     event_word_t w = guest_read32(word);
     unsigned int try;
@@ -186,7 +189,28 @@ static bool fifo_set_link(struct domain *d, event_word_t *word, uint32_t link)
         }
     }
     guest_clear_bit(d, EVTCHN_FIFO_BUSY, word);
-    return true;
+    return -EBUSY;
+}
+
+/*
+ * Tell the guest that queue q has a new HEAD. If the guest starves the atomic, READY is
+ * owed and set with the queue's next event (HEAD has not moved meanwhile: only a new HEAD
+ * moves it, and that sets READY itself), so the queue is not stalled for good.
+ */
+static void fifo_set_ready(struct domain *d, struct vcpu *v, struct evtchn_fifo_control_block *cb,
+                           struct evtchn_fifo_queue *q)
+{
+    bool was_set;
+
+    fence_publish(); /* HEAD before READY */
+    if (arch_guest_test_and_set_bit32(&cb->ready, q->priority, &was_set) == GUEST_ATOMIC_GAVE_UP) {
+        guest_atomic_starved(d);
+        q->ready_owed = true;
+        return;
+    }
+    q->ready_owed = false;
+    if (!was_set)
+        vcpu_mark_events_pending(v);
 }
 
 /* The event-lock-held body of set_pending, shared with unmask. */
@@ -198,7 +222,8 @@ static void fifo_set_pending(struct domain *d, struct evtchn *chn)
     struct evtchn_fifo_queue *q, *old_q;
     struct vcpu *v;
     unsigned int prio;
-    bool linked = true;
+    bool linked = true; /* true: no new HEAD, so no READY */
+    int rc;
 
     /* No array page for this port yet: remember it, expand_array raises it (917c123029). */
     if (!word) {
@@ -244,31 +269,40 @@ static void fifo_set_pending(struct domain *d, struct evtchn *chn)
         if (old_q != q)
             WRITE_ONCE(chn->fifo_lastq, LASTQ_MAKE(v->vcpu_id, q->priority));
 
-        linked = false;
+        rc = 0;
         if (q->tail) {
             event_word_t *tail_word = fifo_word(d, q->tail);
 
             /* The new word's P and L must be visible before the guest can follow LINK. */
             fence_publish();
             if (tail_word)
-                linked = fifo_set_link(d, tail_word, port);
+                rc = fifo_set_link(d, tail_word, port);
         }
-        if (!linked) {
-            fence_publish(); /* the word is set up before HEAD names it */
-            guest_write32(q->head, port);
+        if (rc < 0) {
+            /*
+             * The guest kept rewriting its tail word, against the protocol: nothing points
+             * at this port. Xen would call it linked and leave a LINKED word that no queue
+             * reaches (never reusable, and every later event of the queue chained behind
+             * it, lost). Unlink it instead: the queue stays intact, and the event, still
+             * pending, is linked again by the port's next send or unmask.
+             */
+            guest_clear_bit(d, EVTCHN_FIFO_LINKED, word);
+        } else {
+            linked = rc == 1;
+            if (!linked) {
+                fence_publish(); /* the word is set up before HEAD names it */
+                guest_write32(q->head, port);
+            }
+            q->tail = port;
         }
-        q->tail = port;
     }
 
     /*
      * READY only for a new HEAD (70ccddb14a): otherwise the guest could take READY and read
      * a HEAD that is stale. The upcall is needed only on READY's 0 -> 1.
      */
-    if (!linked) {
-        fence_publish(); /* HEAD before READY */
-        if (!guest_test_and_set_bit(d, q->priority, &cb->ready))
-            vcpu_mark_events_pending(v);
-    }
+    if (!linked || q->ready_owed)
+        fifo_set_ready(d, v, cb, q);
 }
 
 /* ---- Port operations ------------------------------------------------------------------ */
