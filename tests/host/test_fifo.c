@@ -844,7 +844,7 @@ static void count_port(struct vcpu *v, evtchn_port_t port, void *ctx)
 struct scribbler {
     struct domain *d;
     unsigned int nports;
-    volatile bool stop;
+    bool stop; /* atomic: set by the test, read by the thread */
     uint64_t seed;
 };
 
@@ -853,7 +853,7 @@ static void *scribble_thread(void *arg)
     struct scribbler *s = arg;
     uint64_t x = s->seed;
 
-    while (!s->stop) {
+    while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
@@ -966,7 +966,7 @@ static void test_hostile_guest(void **state)
             assert_int_equal(got, sent);
         }
     }
-    sc.stop = true;
+    __atomic_store_n(&sc.stop, true, __ATOMIC_RELEASE);
     pthread_join(thr, NULL);
 
     /* The hostile domain can still reset itself and start over on 2-level. */
@@ -990,7 +990,7 @@ static void test_hostile_guest(void **state)
 struct tail_hammer {
     struct domain *d;
     evtchn_port_t first, last;
-    volatile bool stop;
+    bool stop; /* atomic: set by the test, read by the thread */
     unsigned long flips, busy_seen;
 };
 
@@ -998,7 +998,7 @@ static void *tail_hammer_thread(void *arg)
 {
     struct tail_hammer *t = arg;
 
-    while (!t->stop) {
+    while (!__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE)) {
         for (evtchn_port_t p = t->first; p <= t->last; p++) {
             event_word_t *w = guest_fifo_word(t->d, p);
             uint32_t v = __atomic_load_n(w, __ATOMIC_RELAXED);
@@ -1037,7 +1037,7 @@ static void test_link_race_keeps_queues_whole(void **state)
         guest_consume(d1->vcpu[0], count_port, &n);
         delivered += n;
     }
-    t.stop = true;
+    __atomic_store_n(&t.stop, true, __ATOMIC_RELEASE);
     pthread_join(thr, NULL);
     print_message(
         "# link race: %lu tail flips (%lu saw BUSY), %lu of %u events delivered at once\n", t.flips,
