@@ -71,7 +71,8 @@ HOST_CFLAGS_tsan  := $(HOST_WARN) -O1 -Ixen/arch/$(HOST_ASM)/include -fsanitize=
 HOST_LIBS_tsan    := -fsanitize=thread -lcmocka -lpthread
 
 HOST_CC_cov       := gcc
-HOST_CFLAGS_cov   := $(HOST_WARN) -O0 -Ixen/arch/$(HOST_ASM)/include --coverage
+HOST_CFLAGS_cov   := $(HOST_WARN) -O0 -Ixen/arch/$(HOST_ASM)/include --coverage \
+                     -fprofile-update=atomic
 HOST_LIBS_cov     := --coverage -lcmocka -lpthread
 
 HOST_FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
