@@ -631,6 +631,12 @@ static void test_latched_until_expand(void **state)
     assert_int_equal(send(d1, gone), 0);
     assert_int_equal(harness_upcalls(d1->vcpu[0]), before);
     assert_false(guest_is_pending(d1, p)); /* the guest has no word to look at */
+    /* SCHEDOP_poll sees the latched event; EVTCHNOP_unmask has no word to act on yet. */
+    assert_int_equal(evtchn_poll_any_pending(d1->vcpu[0], &p, 1), 1);
+    assert_int_equal(evtchn_poll_any_pending(d1->vcpu[0], &first, 1), 0);
+    struct evtchn_unmask um = {.port = p};
+    assert_int_equal(op(d1, 0, EVTCHNOP_unmask, &um, sizeof(um)), 0);
+    assert_int_equal(harness_upcalls(d1->vcpu[0]), before);
     /* A port closed while latched is not raised later. */
     assert_int_equal(close_port(d1, gone), 0);
 
@@ -638,6 +644,7 @@ static void test_latched_until_expand(void **state)
     assert_int_equal(guest_fifo_expand(d1, 1), 0);
     assert_true(guest_is_pending(d1, p));
     assert_false(guest_is_pending(d1, gone));
+    assert_int_equal(evtchn_poll_any_pending(d1->vcpu[0], &p, 1), 1);
     assert_int_equal(harness_upcalls(d1->vcpu[0]), before);
     guest_unmask(d1->vcpu[0], p);
     assert_int_equal(harness_upcalls(d1->vcpu[0]), before + 1);
