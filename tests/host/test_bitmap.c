@@ -18,6 +18,9 @@
 #include <xen/errno.h>
 #include "guest_model.h"
 
+/* Fault injection in arch_host.c (not in harness.h): the next n allocations fail. */
+void harness_fail_next_allocs(unsigned int n);
+
 static const struct guest_layout *const layouts[] = {
     &guest_layout_arm,
     &guest_layout_x86_64,
@@ -480,6 +483,26 @@ static void test_3l_register_errors(void **state)
     assert_int_equal(reg3l(d, 0, &op), 0);
     op = l2_op(1, l2, 512);
     assert_int_equal(reg3l(d, 1, &op), -EEXIST);
+}
+
+/* No memory for the 3-level state: -ENOMEM, and the domain stays on 2-level intact. */
+static void test_3l_register_enomem(void **state)
+{
+    struct domain *d = harness_domain(1, 1, false, &guest_layout_arm);
+    struct evtchn_register_3level op;
+    evtchn_port_t p;
+
+    (void)state;
+    assert_non_null(d);
+    p = ipi(d, 0);
+    op = bitmaps_op(d, 8);
+    harness_fail_next_allocs(1);
+    assert_int_equal(reg3l(d, 0, &op), -ENOMEM);
+    harness_fail_next_allocs(0);
+    assert_int_equal(guest_abi(d), GUEST_ABI_2L);
+    expect_delivery(d, d->vcpu[0], p);
+    assert_int_equal(guest_setup_3l(d), 0);
+    expect_delivery(d, d->vcpu[0], p);
 }
 
 /* x86_32: L2 is 32 words of 4 bytes, so 4-byte alignment and 128 bytes to the page end. */
@@ -973,6 +996,7 @@ int main(void)
         cmocka_unit_test_teardown(test_2l_mask_unmask, teardown),
         cmocka_unit_test_teardown(test_3l_mask_unmask, teardown),
         cmocka_unit_test_teardown(test_3l_register_errors, teardown),
+        cmocka_unit_test_teardown(test_3l_register_enomem, teardown),
         cmocka_unit_test_teardown(test_3l_register_x86_32_l2_geometry, teardown),
         cmocka_unit_test_teardown(test_3l_refused_under_fifo, teardown),
         cmocka_unit_test_teardown(test_fifo_refused_under_3l, teardown),

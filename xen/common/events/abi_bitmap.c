@@ -49,7 +49,7 @@
 #define L3_WORD_BITS  64 /* the 3-level leaf words are uint64_t for every guest */
 
 BUILD_BUG_ON(EVTCHN_3L_NR_CHANNELS(64) != EVTCHN_MAX_PORTS);
-BUILD_BUG_ON(EVTCHN_3L_MAX_PAGES *BITS_PER_PAGE != EVTCHN_MAX_PORTS);
+BUILD_BUG_ON(EVTCHN_MAX_PORTS / BITS_PER_PAGE != EVTCHN_3L_MAX_PAGES);
 
 /* Hypervisor-private 3-level state of a domain; every field under d->event_lock. */
 struct evtchn_3l_domain {
