@@ -416,13 +416,15 @@ int guest_3l_register_l2(struct vcpu *v)
 {
     struct domain *d = v->domain;
     struct bitmap_model *m = model_of(d);
-    uint32_t l2_bytes = m->word_bits * m->word_bits / 8; /* 512, or 128 */
+    /* Before the model's bitmaps the hypervisor refuses; ask it anyway, as a guest could. */
+    uint32_t word_bits = m->l3 ? m->word_bits : d->guest_layout->word_bits;
+    uint32_t l2_bytes = word_bits * word_bits / 8; /* 512, or 128 */
     uint32_t per_page = PAGE_SIZE / l2_bytes;
     struct evtchn_register_3level op = {.cmd = EVTCHN_3L_CMD_REGISTER_L2, .vcpu = v->vcpu_id};
     gfn_t *page;
     long rc;
 
-    if (!m->l3 || v->vcpu_id >= MAX_VCPUS)
+    if (v->vcpu_id >= MAX_VCPUS)
         return -EINVAL;
     /*
      * Several vCPUs share a page, at different offsets, as a guest packing per-CPU

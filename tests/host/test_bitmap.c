@@ -709,6 +709,7 @@ static void test_3l_late_l2_reraises(void **state)
 
     (void)state;
     assert_non_null(d);
+    assert_int_equal(guest_3l_register_l2(d->vcpu[1]), -EINVAL); /* bitmaps first */
     assert_int_equal(guest_3l_register_bitmaps(d), 0);
     b1 = ipi(d, 1);
     c1 = ipi(d, 1);
