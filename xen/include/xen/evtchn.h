@@ -59,7 +59,8 @@ struct evtchn_abi_state {
 
 /*
  * One const table per ABI. The core calls these with the receiving domain's event_lock
- * held. A NULL hook means the ABI does not have that operation.
+ * held. Every hook is mandatory except set_priority, whose NULL means the ABI has no
+ * priorities (-ENOSYS).
  */
 struct evtchn_port_ops {
     const char *name;
