@@ -40,6 +40,8 @@ unsigned long harness_poll_wakes(const struct vcpu *v);  /* arch_vcpu_wake_polle
 
 /* Fault injection: make the next n guest atomics on d's memory give up. */
 void harness_starve_atomics(struct domain *d, unsigned int n);
+/* Fault injection: make the next n heap allocations fail (0 stops it). */
+void harness_fail_next_allocs(unsigned int n);
 
 /* Everything the hypervisor printed since the last call (for dump tests); caller frees. */
 char *harness_take_console(void);

@@ -19,7 +19,6 @@
 #include "guest_model.h"
 
 /* Fault injection in arch_host.c (not in harness.h): the next n allocations fail. */
-void harness_fail_next_allocs(unsigned int n);
 
 static const struct guest_layout *const layouts[] = {
     &guest_layout_arm,

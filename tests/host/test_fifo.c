@@ -24,8 +24,6 @@ int guest_fifo_expand(struct domain *d, unsigned int pages);
 event_word_t *guest_fifo_word(struct domain *d, evtchn_port_t port);
 struct evtchn_fifo_control_block *guest_fifo_control_block(struct vcpu *v);
 unsigned int guest_fifo_nr_pages(struct domain *d);
-/* Harness fault injection (tests/host/arch_host.c): the next n allocations fail. */
-void harness_fail_next_allocs(unsigned int n);
 
 #define WORD_P (1u << EVTCHN_FIFO_PENDING)
 #define WORD_M (1u << EVTCHN_FIFO_MASKED)
