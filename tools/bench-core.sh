@@ -40,6 +40,7 @@ fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 cpu=${cpu:-$(uname -m)}
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- xen tests tools 2>/dev/null || rev="$rev+local changes"
 python3 - "$out" "$cpu" "$(nproc)" "$rev" "$(gcc -dumpfullversion)" >"$out/table.md" <<'PY'
 import sys
 out, cpu, ncpu, rev, gcc = sys.argv[1:6]
@@ -65,14 +66,19 @@ for line in open(f"{out}/instructions.txt"):
 
 ports = sorted({p for _, p in st})
 names = {"2l": "2-level", "3l": "3-level", "fifo": "FIFO"}
-label = lambda p: f"{p // 1024}k" if p >= 1024 else str(p)
+label = lambda p: {1024: "1k", 4096: "4k", 32768: "32k", 131072: "131k"}.get(p, str(p))
 cell = lambda v, fmt: "n/a" if v is None else fmt.format(v)
 
 print(f"Measured on {cpu} ({ncpu} CPUs), minixen {rev}, gcc {gcc} -O2, host harness "
       "(tests/host). A send is EVTCHNOP_send from the other domain through the hypercall "
       "path (argument copied from guest memory); a consume is one upcall of the guest model "
       "(tests/host/guest_*.c, written like Linux's drivers). Events go round-robin over every "
-      "bound port. 2-level ABIs address at most 4095 ports (n/a beyond).\n")
+      "bound port; the largest counts are what each ABI can address (2-level: 4095, FIFO: "
+      "131071; n/a beyond). Instructions are counted by callgrind over the measured loop only. "
+      "Both include the host harness's side of a hypercall (copying the argument through the "
+      "page-guarded fake guest RAM, about a third of FIFO's instructions), so compare ABIs and "
+      "port counts with each other rather than with a hypervisor on hardware. The host is a "
+      "shared 2-CPU VM: timings are the best of three passes.\n")
 print("| ABI | per event | " + " | ".join(f"{label(p)} ports" for p in ports) + " |")
 print("|---|---|" + "---|" * len(ports))
 for abi in ("2l", "3l", "fifo"):
@@ -87,9 +93,11 @@ for abi in ("2l", "3l", "fifo"):
               " | ".join(cell(None if mt.get((abi, p)) is None else mt[(abi, p)][0], "{:.0f}")
                          for p in ports) + " |")
 print()
-print(f"Port table memory (evtchn_port_table_bytes; the second column adds every other "
-      f"event-channel allocation of the domain), struct evtchn = {size} bytes:\n")
-print("| bound ports | port table | all event-channel state |")
+print(f"Memory for a domain with N bound ports (IPIs; FIFO for 131000): the port table "
+      f"(evtchn_port_table_bytes: groups and buckets of struct evtchn, {size} bytes each), and "
+      f"everything the hypervisor allocated for the domain (struct domain, vCPUs, the "
+      f"shared_info page, ABI state, the port table):\n")
+print("| bound ports | port table | whole domain |")
 print("|---|---|---|")
 for n, table, total in mem:
     print(f"| {n} | {table} B ({table / 1024:.1f} KiB) | {total} B ({total / 1024:.1f} KiB) |")
@@ -145,8 +153,10 @@ set ylabel "ns per event"
 set logscale x 2
 set xtics ("16" 16, "1k" 1024, "4k" 4096, "32k" 32768, "131k" 131072)
 set yrange [0:*]
-set key top left
+set key outside right
 set grid
+set xrange [12:180000]
+set offsets 0, 0, graph 0.1, 0
 plot "$out/st-2l.dat" using 1:2 with linespoints lw 2 title "2-level", \
      "$out/st-3l.dat" using 1:2 with linespoints lw 2 title "3-level", \
      "$out/st-fifo.dat" using 1:2 with linespoints lw 2 title "FIFO"

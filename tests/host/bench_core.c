@@ -20,7 +20,7 @@
  * Output lines (parsed by tools/bench-core.sh):
  *   st ABI PORTS ns_per_event
  *   mt ABI PORTS ns_per_event sent handled
- *   mem PORTS table_bytes all_event_bytes
+ *   mem PORTS table_bytes domain_bytes
  *   sizeof evtchn BYTES
  *   threads SENDERS CONSUMERS
  */
@@ -282,18 +282,18 @@ static double run_mt(enum guest_abi abi, uint32_t n, double seconds, unsigned lo
 
 /* ---- Memory --------------------------------------------------------------------------- */
 
-/* A domain with `ports` bound IPI ports: the port table, and all event-channel state. */
+/* A domain with `ports` bound IPI ports: its port table, and all the domain's memory. */
 static void run_mem(uint32_t ports)
 {
+    size_t before = xalloc_bytes_in_use();
     struct domain *d = harness_domain(RX_ID, 1, true, &guest_layout_arm);
-    size_t before;
     long rc;
 
     if (d == NULL)
         die("domain creation", 0);
-    if (ports > abi_usable(GUEST_ABI_2L) && (rc = guest_setup_fifo(d, 1)) != 0)
+    if (ports > abi_usable(GUEST_ABI_2L) &&
+        (rc = guest_setup_fifo(d, DIV_ROUND_UP(ports + 1, PAGE_SIZE / 4))) != 0)
         die("fifo setup", rc);
-    before = xalloc_bytes_in_use() - evtchn_port_table_bytes(d);
     for (uint32_t i = 0; i < ports; i++) {
         struct evtchn_bind_ipi ipi = {.vcpu = 0};
 
