@@ -10,7 +10,8 @@
 
 MINIXEN_VERSION ?= 0.1
 
-XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/arm/*.c xen/arch/arm/*.S xen/drivers/*/*.c))
+XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/arm/*.c xen/arch/arm/*.S xen/drivers/*/*.c)) \
+                 xen/arch/shared/guest_atomics_hooks.c
 XEN_ARCH_OBJS := $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(XEN_ARCH_SRCS)))
 
 # Port code may include its own <asm/...> headers; common code never sees this path.

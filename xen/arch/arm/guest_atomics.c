@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The arm64 port's guest atomics hooks (<xen/arch_hooks.h>): thin wrappers around the
- * primitives of <asm/guest_atomics.h>, which choose LSE or bounded LL/SC at run time.
+ * arm64 guest atomics: the run-time choice between LSE and bounded LL/SC. The hooks
+ * themselves are xen/arch/shared/guest_atomics_hooks.c.
  */
 #include <asm/guest_atomics.h>
 
@@ -12,31 +12,4 @@ void arm_guest_atomics_init(void)
 {
     /* Every CPU of a system must agree on LSE; the boot CPU's ID register speaks for all. */
     arm_guest_atomics_lse = arm_cpu_has_lse_atomics();
-}
-
-guest_atomic_t arch_guest_cmpxchg32(uint32_t *word, uint32_t expected, uint32_t desired,
-                                    uint32_t *seen)
-{
-    return raw_guest_cmpxchg32(word, expected, desired, seen);
-}
-
-guest_atomic_t arch_guest_cmpxchg64(uint64_t *word, uint64_t expected, uint64_t desired,
-                                    uint64_t *seen)
-{
-    return raw_guest_cmpxchg64(word, expected, desired, seen);
-}
-
-guest_atomic_t arch_guest_xchg32(uint32_t *word, uint32_t value, uint32_t *old)
-{
-    return raw_guest_xchg32(word, value, old);
-}
-
-guest_atomic_t arch_guest_test_and_set_bit32(uint32_t *word, unsigned int bit, bool *was_set)
-{
-    return raw_guest_test_and_set_bit32(word, bit, was_set);
-}
-
-guest_atomic_t arch_guest_test_and_clear_bit32(uint32_t *word, unsigned int bit, bool *was_set)
-{
-    return raw_guest_test_and_clear_bit32(word, bit, was_set);
 }

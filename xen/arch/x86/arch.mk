@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # The x86 port's objects (included by xen/build.mk). Until the port has an image, its
 # objects go into $(BUILD)/arch.a so every board build proves they compile freestanding.
-XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/x86/*.c))
+XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/x86/*.c)) xen/arch/shared/guest_atomics_hooks.c
 XEN_ARCH_OBJS := $(XEN_ARCH_SRCS:%.c=$(BUILD)/%.o)
 XEN_IMAGES    += $(BUILD)/arch.a
 

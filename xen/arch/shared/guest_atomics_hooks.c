@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The x86_64 port's guest atomics hooks (<xen/arch_hooks.h>): `lock`ed instructions from
- * <asm/guest_atomics.h>. They cannot be starved, so they never report GUEST_ATOMIC_GAVE_UP.
+ * The guest-atomics hooks of <xen/arch_hooks.h>, shared by every port.
+ *
+ * Each port provides the primitives as raw_guest_*() in its own <asm/guest_atomics.h>
+ * (arm64: LSE or bounded LL/SC, chosen at run time; x86_64: `lock` instructions); this one
+ * file turns them into the out-of-line hooks that common code calls. A port's arch.mk
+ * compiles it with that port's include path, so there is one copy of these wrappers, not
+ * one per port.
  */
 #include <asm/guest_atomics.h>
 
