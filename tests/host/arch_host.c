@@ -74,8 +74,6 @@ static unsigned int starve_armed; /* sum of every domain's starve count: the fas
 
 int host_domain_attach(struct domain *d);
 void host_domain_release(domid_t id);
-void harness_fail_next_allocs(unsigned int n);
-const char *harness_atomics_name(void);
 
 /* ---- Heap ----------------------------------------------------------------------------- */
 
@@ -257,7 +255,6 @@ gfn_t harness_alloc_gfn(struct domain *d)
 }
 
 /* Pages handed out so far (the hostile tests scribble over exactly these). */
-uint32_t harness_gfns_allocated(struct domain *d);
 uint32_t harness_gfns_allocated(struct domain *d)
 {
     const struct host_domain *h = host_of(d);
@@ -267,7 +264,6 @@ uint32_t harness_gfns_allocated(struct domain *d)
                            (uint32_t)HARNESS_GUEST_PAGES);
 }
 
-gfn_t harness_first_gfn(void);
 gfn_t harness_first_gfn(void)
 {
     return HARNESS_RAM_BASE_GFN;
@@ -465,32 +461,36 @@ guest_atomic_t arch_guest_xchg32(uint32_t *word, uint32_t value, uint32_t *old)
 #endif
 }
 
-guest_atomic_t arch_guest_test_and_set_bit32(uint32_t *word, unsigned int bit, bool *was_set)
+/* test_and_set_bit32 (set) and test_and_clear_bit32 (!set): one starvation path for both. */
+static guest_atomic_t test_and_change_bit32(uint32_t *word, unsigned int bit, bool *was_set,
+                                            bool set)
 {
+    uint32_t m = 1u << (bit & 31);
+
     if (starved(word)) {
-        *was_set = (__atomic_load_n(word, __ATOMIC_RELAXED) >> (bit & 31)) & 1;
+        *was_set = (__atomic_load_n(word, __ATOMIC_RELAXED) & m) != 0;
         return GUEST_ATOMIC_GAVE_UP;
     }
 #ifdef HOST_COMPILER_ATOMICS
-    *was_set = (__atomic_fetch_or(word, 1u << (bit & 31), __ATOMIC_SEQ_CST) >> (bit & 31)) & 1;
+    uint32_t old = set ? __atomic_fetch_or(word, m, __ATOMIC_SEQ_CST)
+                       : __atomic_fetch_and(word, ~m, __ATOMIC_SEQ_CST);
+
+    *was_set = (old & m) != 0;
     return GUEST_ATOMIC_DONE;
 #else
-    return raw_guest_test_and_set_bit32(word, bit, was_set);
+    return set ? raw_guest_test_and_set_bit32(word, bit, was_set)
+               : raw_guest_test_and_clear_bit32(word, bit, was_set);
 #endif
+}
+
+guest_atomic_t arch_guest_test_and_set_bit32(uint32_t *word, unsigned int bit, bool *was_set)
+{
+    return test_and_change_bit32(word, bit, was_set, true);
 }
 
 guest_atomic_t arch_guest_test_and_clear_bit32(uint32_t *word, unsigned int bit, bool *was_set)
 {
-    if (starved(word)) {
-        *was_set = (__atomic_load_n(word, __ATOMIC_RELAXED) >> (bit & 31)) & 1;
-        return GUEST_ATOMIC_GAVE_UP;
-    }
-#ifdef HOST_COMPILER_ATOMICS
-    *was_set = (__atomic_fetch_and(word, ~(1u << (bit & 31)), __ATOMIC_SEQ_CST) >> (bit & 31)) & 1;
-    return GUEST_ATOMIC_DONE;
-#else
-    return raw_guest_test_and_clear_bit32(word, bit, was_set);
-#endif
+    return test_and_change_bit32(word, bit, was_set, false);
 }
 
 /* ---- Event delivery ------------------------------------------------------------------- */

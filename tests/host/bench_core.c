@@ -35,7 +35,7 @@
 #include <xen/alloc.h>
 #include <xen/errno.h>
 
-#include "guest_model.h"
+#include "test_util.h"
 
 #define MAX_THREADS 8
 #define TX_ID       0 /* privileged: may bind any number of ports, and raise others' limits */
@@ -62,7 +62,8 @@ static double now_ns(void)
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
-static const char *abi_name(enum guest_abi abi)
+/* The short ABI names of the results table (tools/bench-core.sh reads them). */
+static const char *abi_tag(enum guest_abi abi)
 {
     return abi == GUEST_ABI_FIFO ? "fifo" : abi == GUEST_ABI_3L ? "3l" : "2l";
 }
@@ -86,16 +87,10 @@ static void die(const char *what, long rc)
     exit(1);
 }
 
-static int setup_abi(struct domain *d, enum guest_abi abi, uint32_t ports)
+/* FIFO event-array pages for ports 0..ports (a page holds PAGE_SIZE / 4 event words). */
+static unsigned int fifo_pages(uint32_t ports)
 {
-    switch (abi) {
-    case GUEST_ABI_FIFO:
-        return guest_setup_fifo(d, DIV_ROUND_UP(ports + 1, PAGE_SIZE / 4));
-    case GUEST_ABI_3L:
-        return guest_setup_3l(d);
-    default:
-        return 0;
-    }
+    return DIV_ROUND_UP(ports + 1, PAGE_SIZE / 4);
 }
 
 /* n interdomain channels tx -> rx; rx's port i+1 notifies vCPU i % vcpus. */
@@ -111,7 +106,8 @@ static void bench_setup(struct bench *b, enum guest_abi abi, uint32_t n, uint32_
     b->rx = harness_domain(RX_ID, vcpus, false, &guest_layout_arm);
     if (b->tx == NULL || b->rx == NULL)
         die("domain creation", 0);
-    if ((rc = setup_abi(b->tx, abi, n)) != 0 || (rc = setup_abi(b->rx, abi, n)) != 0)
+    if ((rc = setup_abi(b->tx, abi, fifo_pages(n))) != 0 ||
+        (rc = setup_abi(b->rx, abi, fifo_pages(n))) != 0)
         die("ABI setup", rc);
     if ((rc = harness_evtchn_op(b->tx->vcpu[0], EVTCHNOP_set_limit, &sl, sizeof(sl))) != 0)
         die("set_limit", rc);
@@ -345,15 +341,15 @@ int main(int argc, char **argv)
             double mt;
 
             if (port_counts[i] > abi_usable(abis[a]) + 1) {
-                printf("st %s %u n/a\nmt %s %u n/a\n", abi_name(abis[a]), port_counts[i],
-                       abi_name(abis[a]), port_counts[i]);
+                printf("st %s %u n/a\nmt %s %u n/a\n", abi_tag(abis[a]), port_counts[i],
+                       abi_tag(abis[a]), port_counts[i]);
                 continue;
             }
             /* Enough events to pass over every port a few times, or 300k. */
-            printf("st %s %u %.1f\n", abi_name(abis[a]), port_counts[i],
+            printf("st %s %u %.1f\n", abi_tag(abis[a]), port_counts[i],
                    run_st(abis[a], n, MAX(300000ul, 3ul * n)));
             mt = run_mt(abis[a], n, mt_seconds, &sent, &handled);
-            printf("mt %s %u %.1f %lu %lu\n", abi_name(abis[a]), port_counts[i], mt, sent, handled);
+            printf("mt %s %u %.1f %lu %lu\n", abi_tag(abis[a]), port_counts[i], mt, sent, handled);
         }
     return 0;
 }

@@ -33,12 +33,6 @@
 
 #include "guest_model.h"
 
-/* Provided by the harness and the guest models, for tests. */
-void harness_fail_next_allocs(unsigned int n);
-uint32_t harness_gfns_allocated(struct domain *d);
-gfn_t harness_first_gfn(void);
-int guest_fifo_expand(struct domain *d, unsigned int pages);
-
 #define NR_DOMS   3
 #define MAX_STEPS 256
 #define ARG_MAX   160 /* the largest argument struct is 152 bytes */

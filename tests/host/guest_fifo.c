@@ -81,7 +81,7 @@ static bool cmpxchg32(uint32_t *p, uint32_t *expected, uint32_t desired)
                                        __ATOMIC_SEQ_CST);
 }
 
-/* ---- Helpers for tests (declared by the tests that use them) -------------------------- */
+/* ---- Helpers for tests (declared in guest_model.h) ------------------------------------ */
 
 /* The word the guest sees for port (NULL if no array page covers it). */
 event_word_t *guest_fifo_word(struct domain *d, evtchn_port_t port)

@@ -37,7 +37,7 @@ bool guest_is_pending(struct domain *d, evtchn_port_t port); /* as the guest see
 unsigned int guest_2l_consume(struct vcpu *v, guest_event_handler h, void *ctx);
 unsigned int guest_3l_consume(struct vcpu *v, guest_event_handler h, void *ctx);
 unsigned int guest_fifo_consume(struct vcpu *v, guest_event_handler h, void *ctx);
-void guest_bitmap_mask(struct domain *d, evtchn_port_t port);  /* 2L and 3L */
+void guest_bitmap_mask(struct domain *d, evtchn_port_t port); /* 2L and 3L */
 void guest_bitmap_unmask(struct vcpu *v, evtchn_port_t port);
 bool guest_bitmap_is_pending(struct domain *d, evtchn_port_t port);
 void guest_fifo_mask(struct domain *d, evtchn_port_t port);
@@ -51,5 +51,11 @@ void guest_fifo_forget(struct domain *d);
 /* guest_setup_3l in its two phases, for tests that register an L2 late. */
 int guest_3l_register_bitmaps(struct domain *d);
 int guest_3l_register_l2(struct vcpu *v);
+
+/* FIFO internals, for tests that check or scribble over what the guest shares. */
+int guest_fifo_expand(struct domain *d, unsigned int pages);         /* add pages to the array */
+event_word_t *guest_fifo_word(struct domain *d, evtchn_port_t port); /* NULL if no page */
+struct evtchn_fifo_control_block *guest_fifo_control_block(struct vcpu *v);
+unsigned int guest_fifo_nr_pages(struct domain *d);
 
 #endif

@@ -109,7 +109,6 @@ void harness_reset(void)
 }
 
 /* The pages holding d's hypercall arguments (tests that scribble guest memory skip them). */
-gfn_t harness_scratch_gfn(struct domain *d, unsigned int *nr_pages);
 gfn_t harness_scratch_gfn(struct domain *d, unsigned int *nr_pages)
 {
     *nr_pages = SCRATCH_PAGES;

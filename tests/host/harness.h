@@ -23,9 +23,14 @@ struct domain *harness_domain(domid_t id, uint32_t nr_vcpus, bool privileged,
 void harness_reset(void);
 
 /* Guest memory. gfn 0 is never handed out (a gfn of 0 must look like a plausible bug). */
-gfn_t harness_alloc_gfn(struct domain *d);          /* a fresh zeroed page */
+gfn_t harness_alloc_gfn(struct domain *d);            /* a fresh zeroed page */
 void *harness_gfn_to_va(struct domain *d, gfn_t gfn); /* NULL outside d's RAM */
 gpaddr_t harness_va_to_gpa(struct domain *d, const void *va);
+/* For tests that scribble over guest memory: d's pages are harness_first_gfn() onwards. */
+gfn_t harness_first_gfn(void);
+uint32_t harness_gfns_allocated(struct domain *d); /* pages handed out so far */
+/* The pages holding d's hypercall arguments (scribbling them only confuses the test). */
+gfn_t harness_scratch_gfn(struct domain *d, unsigned int *nr_pages);
 
 /*
  * Issue a hypercall as vCPU v: copy *arg (size bytes) into v's scratch page, call
@@ -35,8 +40,10 @@ gpaddr_t harness_va_to_gpa(struct domain *d, const void *va);
 long harness_evtchn_op(struct vcpu *v, int cmd, void *arg, size_t size);
 
 /* Counters kept by the host arch hooks. */
-unsigned long harness_upcalls(const struct vcpu *v);     /* arch_vcpu_raise_upcall calls */
-unsigned long harness_poll_wakes(const struct vcpu *v);  /* arch_vcpu_wake_poller calls */
+unsigned long harness_upcalls(const struct vcpu *v);    /* arch_vcpu_raise_upcall calls */
+unsigned long harness_poll_wakes(const struct vcpu *v); /* arch_vcpu_wake_poller calls */
+/* Which guest-atomic primitives this run exercises (for test diagnostics). */
+const char *harness_atomics_name(void);
 
 /* Fault injection: make the next n guest atomics on d's memory give up. */
 void harness_starve_atomics(struct domain *d, unsigned int n);

@@ -16,9 +16,7 @@
 
 #include <xen/alloc.h>
 #include <xen/errno.h>
-#include "guest_model.h"
-
-/* Fault injection in arch_host.c (not in harness.h): the next n allocations fail. */
+#include "test_util.h"
 
 static const struct guest_layout *const layouts[] = {
     &guest_layout_arm,
@@ -41,40 +39,17 @@ static int teardown(void **state)
 
 /* ---- Guest actions, one hypercall each ------------------------------------------------- */
 
-static long bind_ipi(struct vcpu *v, uint32_t target, evtchn_port_t *port)
-{
-    struct evtchn_bind_ipi b = {.vcpu = target};
-    long rc = harness_evtchn_op(v, EVTCHNOP_bind_ipi, &b, sizeof(b));
-
-    *port = b.port;
-    return rc;
-}
-
 static evtchn_port_t ipi(struct domain *d, uint32_t target)
 {
     evtchn_port_t port = 0;
 
-    assert_int_equal(bind_ipi(d->vcpu[0], target, &port), 0);
+    assert_int_equal(bind_ipi(d, target, &port), 0);
     return port;
 }
 
-static long send(struct domain *d, evtchn_port_t port)
+static long reg3l(struct domain *d, uint32_t vcpu, struct evtchn_register_3level *reg)
 {
-    struct evtchn_send s = {.port = port};
-
-    return harness_evtchn_op(d->vcpu[0], EVTCHNOP_send, &s, sizeof(s));
-}
-
-static void close_port(struct domain *d, evtchn_port_t port)
-{
-    struct evtchn_close c = {.port = port};
-
-    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_close, &c, sizeof(c)), 0);
-}
-
-static long reg3l(struct domain *d, uint32_t vcpu, struct evtchn_register_3level *op)
-{
-    return harness_evtchn_op(d->vcpu[vcpu], EVTCHNOP_register_3level, op, sizeof(*op));
+    return op(d->vcpu[vcpu], EVTCHNOP_register_3level, reg, sizeof(*reg));
 }
 
 /* Bind IPIs to vCPU 0 until the ABI says no; returns the highest port bound. */
@@ -83,7 +58,7 @@ static evtchn_port_t bind_all(struct domain *d)
     evtchn_port_t port = 0, last = 0;
     long rc;
 
-    while ((rc = bind_ipi(d->vcpu[0], 0, &port)) == 0) {
+    while ((rc = bind_ipi(d, 0, &port)) == 0) {
         assert_int_equal(port, last + 1);
         last = port;
     }
@@ -134,7 +109,7 @@ static void expect_delivery(struct domain *d, struct vcpu *v, evtchn_port_t port
     assert_false(guest_is_pending(d, port));
 }
 
-static uint8_t upcall_pending(struct vcpu *v)
+static uint8_t upcall_pending_byte(struct vcpu *v)
 {
     return *(volatile uint8_t *)v->vcpu_info;
 }
@@ -195,7 +170,7 @@ static void test_2l_layouts(void **state)
             assert_int_equal(send(d, p), 0);
             assert_int_equal(shinfo_word(d, false, p / wb), 1ull << (p % wb));
             assert_int_equal(pending_sel(v), 1ull << (p / wb));
-            assert_int_equal(upcall_pending(v) & 1, 1);
+            assert_int_equal(upcall_pending_byte(v) & 1, 1);
             assert_int_equal(harness_upcalls(v), up + 1);
 
             /* A second send while pending is no new edge. */
@@ -222,7 +197,7 @@ static void test_2l_layouts(void **state)
             s = consume(v);
             assert_int_equal(s.n, 1);
             assert_int_equal(s.port[0], p);
-            assert_int_equal(upcall_pending(v), 0);
+            assert_int_equal(upcall_pending_byte(v), 0);
             assert_int_equal(pending_sel(v), 0);
             assert_int_equal(shinfo_word(d, false, p / wb), 0);
         }
@@ -301,6 +276,20 @@ static void test_round_robin(void **state)
     }
 }
 
+/* check(d) on a fresh domain of nr_vcpus per layout: 2-level, or switched to 3-level first. */
+static void on_every_layout(uint32_t nr_vcpus, bool three_level, void (*check)(struct domain *))
+{
+    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
+        struct domain *d = harness_domain(1, nr_vcpus, false, layouts[i]);
+
+        assert_non_null(d);
+        if (three_level)
+            assert_int_equal(guest_setup_3l(d), 0);
+        check(d);
+        teardown(NULL);
+    }
+}
+
 /* ---- Masking (both ABIs) --------------------------------------------------------------- */
 
 static void check_mask_unmask(struct domain *d)
@@ -356,26 +345,13 @@ static void check_mask_unmask(struct domain *d)
 static void test_2l_mask_unmask(void **state)
 {
     (void)state;
-    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
-        struct domain *d = harness_domain(1, 1, false, layouts[i]);
-
-        assert_non_null(d);
-        check_mask_unmask(d);
-        teardown(NULL);
-    }
+    on_every_layout(1, false, check_mask_unmask);
 }
 
 static void test_3l_mask_unmask(void **state)
 {
     (void)state;
-    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
-        struct domain *d = harness_domain(1, 1, false, layouts[i]);
-
-        assert_non_null(d);
-        assert_int_equal(guest_setup_3l(d), 0);
-        check_mask_unmask(d);
-        teardown(NULL);
-    }
+    on_every_layout(1, true, check_mask_unmask);
 }
 
 /* ---- 3-level registration ---------------------------------------------------------------- */
@@ -679,7 +655,7 @@ static void test_3l_x86_32(void **state)
 
         assert_int_equal(send(d, p), 0);
         assert_int_equal(pending_sel(v), 1ull << (p / 64 / 32));
-        assert_true(upcall_pending(v) & 1);
+        assert_true(upcall_pending_byte(v) & 1);
         struct seen s = consume(v);
         assert_int_equal(s.n, 1);
         assert_int_equal(s.port[0], p);
@@ -715,7 +691,7 @@ static void test_3l_late_l2_reraises(void **state)
     m1 = ipi(d, 1);
     while ((a0 = ipi(d, 2)) < 64) /* fillers for vCPU 2, never sent */
         ;
-    close_port(d, a0);
+    assert_int_equal(close_port(d, a0), 0);
     a0 = ipi(d, 0); /* port 64: L3 word 1, so L2 bit 1 */
     assert_int_equal(a0, 64);
     guest_mask(d, m1);
@@ -766,9 +742,7 @@ static void test_3l_late_l2_reraises(void **state)
 static void check_other_vcpus(struct domain *d)
 {
     evtchn_port_t p0 = ipi(d, 0), p1 = ipi(d, 1), p3 = ipi(d, 3);
-    struct evtchn_bind_vcpu bv;
-    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = DOMID_SELF};
-    struct evtchn_bind_interdomain bi = {.remote_dom = DOMID_SELF};
+    evtchn_port_t unbound, bound;
     struct seen s;
 
     expect_delivery(d, d->vcpu[3], p3);
@@ -787,21 +761,19 @@ static void check_other_vcpus(struct domain *d)
     assert_int_equal(s.port[0], p0);
 
     /* A loopback interdomain pair, moved to vCPU 2 with bind_vcpu. */
-    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
-    bi.remote_port = au.port;
-    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
+    assert_int_equal(alloc_unbound(d, DOMID_SELF, DOMID_SELF, &unbound), 0);
+    assert_int_equal(bind_interdomain(d, DOMID_SELF, unbound, &bound), 0);
     consume(d->vcpu[0]); /* a fresh interdomain port may start pending */
-    bv = (struct evtchn_bind_vcpu){.port = au.port, .vcpu = 2};
-    assert_int_equal(harness_evtchn_op(d->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), 0);
-    /* Sending on one end notifies the other: bi.local_port -> au.port on vCPU 2. */
+    assert_int_equal(bind_vcpu(d, unbound, 2), 0);
+    /* Sending on one end notifies the other: bound -> unbound on vCPU 2. */
     {
         unsigned long up2 = harness_upcalls(d->vcpu[2]);
 
-        assert_int_equal(send(d, bi.local_port), 0);
+        assert_int_equal(send(d, bound), 0);
         assert_int_equal(harness_upcalls(d->vcpu[2]), up2 + 1);
         s = consume(d->vcpu[2]);
         assert_int_equal(s.n, 1);
-        assert_int_equal(s.port[0], au.port);
+        assert_int_equal(s.port[0], unbound);
         assert_int_equal(s.vcpu[0], 2);
     }
 }
@@ -809,26 +781,13 @@ static void check_other_vcpus(struct domain *d)
 static void test_2l_other_vcpus(void **state)
 {
     (void)state;
-    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
-        struct domain *d = harness_domain(1, 4, false, layouts[i]);
-
-        assert_non_null(d);
-        check_other_vcpus(d);
-        teardown(NULL);
-    }
+    on_every_layout(4, false, check_other_vcpus);
 }
 
 static void test_3l_other_vcpus(void **state)
 {
     (void)state;
-    for (unsigned int i = 0; i < ARRAY_SIZE(layouts); i++) {
-        struct domain *d = harness_domain(1, 4, false, layouts[i]);
-
-        assert_non_null(d);
-        assert_int_equal(guest_setup_3l(d), 0);
-        check_other_vcpus(d);
-        teardown(NULL);
-    }
+    on_every_layout(4, true, check_other_vcpus);
 }
 
 /* ---- Hostile guests ---------------------------------------------------------------------- */
@@ -926,7 +885,7 @@ static void test_2l_width_latch(void **state)
     {
         evtchn_port_t q;
 
-        assert_int_equal(bind_ipi(v, 0, &q), -ENOSPC);
+        assert_int_equal(bind_ipi(d, 0, &q), -ENOSPC);
     }
 }
 

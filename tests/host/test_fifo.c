@@ -17,13 +17,7 @@
 
 #include <xen/alloc.h>
 #include <xen/errno.h>
-#include "guest_model.h"
-
-/* Test-only helpers of the FIFO guest model (tests/host/guest_fifo.c). */
-int guest_fifo_expand(struct domain *d, unsigned int pages);
-event_word_t *guest_fifo_word(struct domain *d, evtchn_port_t port);
-struct evtchn_fifo_control_block *guest_fifo_control_block(struct vcpu *v);
-unsigned int guest_fifo_nr_pages(struct domain *d);
+#include "test_util.h"
 
 #define WORD_P (1u << EVTCHN_FIFO_PENDING)
 #define WORD_M (1u << EVTCHN_FIFO_MASKED)
@@ -34,118 +28,10 @@ static struct domain *dom0, *d1, *d2;
 static int setup(void **state)
 {
     (void)state;
-    dom0 = harness_domain(0, 2, true, &guest_layout_arm);
-    d1 = harness_domain(1, 2, false, &guest_layout_arm);
-    d2 = harness_domain(2, 1, false, &guest_layout_x86_64);
-    return dom0 && d1 && d2 ? 0 : -1;
+    return make_three_domains(&dom0, &d1, &d2);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    harness_reset();
-    return 0;
-}
-
-/* ---- Hypercalls, as a guest makes them ------------------------------------------------ */
-
-static long op(struct domain *d, unsigned int vcpu, int cmd, void *arg, size_t size)
-{
-    return harness_evtchn_op(d->vcpu[vcpu], cmd, arg, size);
-}
-
-static long init_control(struct domain *d, uint32_t vcpu, gfn_t gfn, uint32_t offset,
-                         uint8_t *link_bits)
-{
-    struct evtchn_init_control ic = {.control_gfn = gfn, .offset = offset, .vcpu = vcpu};
-    long rc;
-
-    ic.link_bits = 0xAA; /* must come back as 17 on success only */
-    rc = op(d, 0, EVTCHNOP_init_control, &ic, sizeof(ic));
-    if (link_bits)
-        *link_bits = ic.link_bits;
-    return rc;
-}
-
-static long expand_array(struct domain *d, gfn_t gfn)
-{
-    struct evtchn_expand_array ea = {.array_gfn = gfn};
-
-    return op(d, 0, EVTCHNOP_expand_array, &ea, sizeof(ea));
-}
-
-static long alloc_unbound(struct domain *d, domid_t remote, evtchn_port_t *port)
-{
-    struct evtchn_alloc_unbound a = {.dom = DOMID_SELF, .remote_dom = remote};
-    long rc = op(d, 0, EVTCHNOP_alloc_unbound, &a, sizeof(a));
-
-    if (port)
-        *port = a.port;
-    return rc;
-}
-
-static long bind_interdomain(struct domain *d, domid_t remote, evtchn_port_t rport,
-                             evtchn_port_t *lport)
-{
-    struct evtchn_bind_interdomain b = {.remote_dom = remote, .remote_port = rport};
-    long rc = op(d, 0, EVTCHNOP_bind_interdomain, &b, sizeof(b));
-
-    if (lport)
-        *lport = b.local_port;
-    return rc;
-}
-
-static long bind_ipi(struct domain *d, uint32_t vcpu, evtchn_port_t *port)
-{
-    struct evtchn_bind_ipi b = {.vcpu = vcpu};
-    long rc = op(d, 0, EVTCHNOP_bind_ipi, &b, sizeof(b));
-
-    if (port)
-        *port = b.port;
-    return rc;
-}
-
-static long send(struct domain *d, evtchn_port_t port)
-{
-    struct evtchn_send s = {.port = port};
-
-    return op(d, 0, EVTCHNOP_send, &s, sizeof(s));
-}
-
-static long close_port(struct domain *d, evtchn_port_t port)
-{
-    struct evtchn_close c = {.port = port};
-
-    return op(d, 0, EVTCHNOP_close, &c, sizeof(c));
-}
-
-static long set_priority(struct domain *d, evtchn_port_t port, uint32_t priority)
-{
-    struct evtchn_set_priority sp = {.port = port, .priority = priority};
-
-    return op(d, 0, EVTCHNOP_set_priority, &sp, sizeof(sp));
-}
-
-static long bind_vcpu(struct domain *d, evtchn_port_t port, uint32_t vcpu)
-{
-    struct evtchn_bind_vcpu b = {.port = port, .vcpu = vcpu};
-
-    return op(d, 0, EVTCHNOP_bind_vcpu, &b, sizeof(b));
-}
-
-static long reset_self(struct domain *d)
-{
-    struct evtchn_reset r = {.dom = DOMID_SELF};
-
-    return op(d, 0, EVTCHNOP_reset, &r, sizeof(r));
-}
-
-static long set_limit(struct domain *ctl, domid_t dom, uint32_t max_port)
-{
-    struct evtchn_set_limit sl = {.domid = dom, .max_port = max_port};
-
-    return op(ctl, 0, EVTCHNOP_set_limit, &sl, sizeof(sl));
-}
+/* ---- Guest actions ------------------------------------------------------------------------ */
 
 /* An IPI port on vcpu, unmasked the way Linux does when it starts the irq. */
 static evtchn_port_t ipi(struct domain *d, uint32_t vcpu)
@@ -227,7 +113,7 @@ static void test_switch_keeps_bound_ports(void **state)
     /* Bound and pending under 2-level, before the guest switches. */
     assert_int_equal(bind_ipi(d1, 0, &a), 0);
     assert_int_equal(bind_ipi(d1, 1, &b), 0);
-    assert_int_equal(alloc_unbound(d2, 1, &up), 0);
+    assert_int_equal(alloc_unbound(d2, DOMID_SELF, 1, &up), 0);
     assert_int_equal(bind_interdomain(d1, 2, up, &lp), 0);
     expect_one(d1, 0, lp); /* a new interdomain port starts pending */
     assert_int_equal(send(d1, a), 0);
@@ -539,7 +425,7 @@ static void test_bind_vcpu_while_queued(void **state)
     (void)state;
     assert_int_equal(guest_setup_fifo(d1, 1), 0);
     /* A loopback pair: sending on u raises l. */
-    assert_int_equal(alloc_unbound(d1, DOMID_SELF, &u), 0);
+    assert_int_equal(alloc_unbound(d1, DOMID_SELF, DOMID_SELF, &u), 0);
     assert_int_equal(bind_interdomain(d1, DOMID_SELF, u, &l), 0);
     guest_unmask(d1->vcpu[0], u);
     guest_unmask(d1->vcpu[0], l); /* pending since bind: linked now */
@@ -587,14 +473,14 @@ static void test_linked_port_not_reused(void **state)
     assert_int_equal(close_port(d1, p), 0);
 
     /* Closed but still LINKED: the guest can still reach it, so it is not handed out. */
-    assert_int_equal(alloc_unbound(d1, 2, &q), 0);
+    assert_int_equal(alloc_unbound(d1, DOMID_SELF, 2, &q), 0);
     assert_int_not_equal(q, p);
     assert_false(guest_is_pending(d1, p)); /* close cleared P */
 
     /* The guest walks past it (not pending: nothing handled) and unlinks it. */
     expect_none(d1, 0);
     assert_int_equal(*guest_fifo_word(d1, p) & WORD_L, 0);
-    assert_int_equal(alloc_unbound(d1, 2, &r), 0);
+    assert_int_equal(alloc_unbound(d1, DOMID_SELF, 2, &r), 0);
     assert_int_equal(r, p); /* the lowest free port again */
 
     /* Reused, it works, with the default priority. */
@@ -633,7 +519,7 @@ static void test_latched_until_expand(void **state)
     assert_int_equal(evtchn_poll_any_pending(d1->vcpu[0], &p, 1), 1);
     assert_int_equal(evtchn_poll_any_pending(d1->vcpu[0], &first, 1), 0);
     struct evtchn_unmask um = {.port = p};
-    assert_int_equal(op(d1, 0, EVTCHNOP_unmask, &um, sizeof(um)), 0);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_unmask, &um, sizeof(um)), 0);
     assert_int_equal(harness_upcalls(d1->vcpu[0]), before);
     /* A port closed while latched is not raised later. */
     assert_int_equal(close_port(d1, gone), 0);
@@ -782,9 +668,12 @@ static void test_max_ports(void **state)
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
-static uint32_t rnd(void)
+static uint32_t hostile_rnd(void)
 {
-    /* xorshift64*: deterministic, so a failure reproduces. */
+    /*
+     * xorshift64* on one global state, not test_util.h's per-thread rnd(): a different
+     * generator, kept so the single-threaded hostile run replays the same sequence.
+     */
     rng_state ^= rng_state >> 12;
     rng_state ^= rng_state << 25;
     rng_state ^= rng_state >> 27;
@@ -806,27 +695,27 @@ static uint32_t hostile_value(void)
         3,
     };
 
-    return rnd() % 3 ? interesting[rnd() % ARRAY_SIZE(interesting)] : rnd();
+    return hostile_rnd() % 3 ? interesting[hostile_rnd() % ARRAY_SIZE(interesting)] : hostile_rnd();
 }
 
 /* d1's guest scribbles over everything the FIFO ABI shares with it. */
 static void scribble(struct domain *d, unsigned int nports)
 {
-    unsigned int k = rnd() % 8;
+    unsigned int k = hostile_rnd() % 8;
 
     for (unsigned int i = 0; i < k; i++) {
-        event_word_t *w = guest_fifo_word(d, rnd() % nports);
+        event_word_t *w = guest_fifo_word(d, hostile_rnd() % nports);
 
         if (w)
             __atomic_store_n(w, hostile_value(), __ATOMIC_RELAXED);
     }
-    if (rnd() % 4 == 0) {
-        struct evtchn_fifo_control_block *cb = guest_fifo_control_block(d->vcpu[rnd() % 2]);
+    if (hostile_rnd() % 4 == 0) {
+        struct evtchn_fifo_control_block *cb = guest_fifo_control_block(d->vcpu[hostile_rnd() % 2]);
 
-        if (rnd() % 2)
+        if (hostile_rnd() % 2)
             __atomic_store_n(&cb->ready, hostile_value(), __ATOMIC_RELAXED);
         else
-            __atomic_store_n(&cb->head[rnd() % 16], hostile_value(), __ATOMIC_RELAXED);
+            __atomic_store_n(&cb->head[hostile_rnd() % 16], hostile_value(), __ATOMIC_RELAXED);
     }
 }
 
@@ -859,9 +748,7 @@ static void *scribble_thread(void *arg)
     uint64_t x = s->seed;
 
     while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        xorshift64(&x);
         event_word_t *w = guest_fifo_word(s->d, (uint32_t)(x % s->nports));
 
         if (w != NULL) {
@@ -891,52 +778,52 @@ static void test_hostile_guest(void **state)
     assert_int_equal(guest_setup_fifo(d2, 1), 0);
 
     /* d2 is the innocent party: it talks to d1 and must keep hearing from it. */
-    assert_int_equal(alloc_unbound(d2, 1, &d2_port), 0);
+    assert_int_equal(alloc_unbound(d2, DOMID_SELF, 1, &d2_port), 0);
     assert_int_equal(bind_interdomain(d1, 2, d2_port, &d1_peer), 0);
     guest_unmask(d2->vcpu[0], d2_port);
     guest_unmask(d1->vcpu[0], d1_peer);
-    assert_int_equal(alloc_unbound(d1, DOMID_SELF, &u), 0);
+    assert_int_equal(alloc_unbound(d1, DOMID_SELF, DOMID_SELF, &u), 0);
     assert_int_equal(bind_interdomain(d1, DOMID_SELF, u, &l), 0);
     for (unsigned int i = 0; i < NPORTS; i++)
         ports[i] = ipi(d1, i % 2);
 
     for (unsigned int round = 0; round < ROUNDS; round++) {
-        evtchn_port_t p = ports[rnd() % NPORTS];
+        evtchn_port_t p = ports[hostile_rnd() % NPORTS];
 
         scribble(d1, 2200);
-        if (rnd() % 64 == 0)
-            harness_starve_atomics(d1, rnd() % 8);
-        switch (rnd() % 10) {
+        if (hostile_rnd() % 64 == 0)
+            harness_starve_atomics(d1, hostile_rnd() % 8);
+        switch (hostile_rnd() % 10) {
         case 0:
-            (void)set_priority(d1, p, rnd() % 17);
+            (void)set_priority(d1, p, hostile_rnd() % 17);
             break;
         case 1:
-            (void)bind_vcpu(d1, rnd() % 2 ? l : u, rnd() % 3);
+            (void)bind_vcpu(d1, hostile_rnd() % 2 ? l : u, hostile_rnd() % 3);
             break;
         case 2:
-            guest_unmask(d1->vcpu[rnd() % 2], p);
+            guest_unmask(d1->vcpu[hostile_rnd() % 2], p);
             break;
         case 3:
             guest_mask(d1, p);
             break;
         case 4:
-            guest_consume(d1->vcpu[rnd() % 2], ignore, NULL);
+            guest_consume(d1->vcpu[hostile_rnd() % 2], ignore, NULL);
             break;
         case 5:
-            (void)send(d1, rnd() % 2 ? u : l);
+            (void)send(d1, hostile_rnd() % 2 ? u : l);
             break;
         case 6: {
             /* Close and rebind: the port may be busy (LINKED): another one is fine. */
-            unsigned int i = rnd() % NPORTS;
+            unsigned int i = hostile_rnd() % NPORTS;
 
             (void)close_port(d1, ports[i]);
             assert_int_equal(bind_ipi(d1, i % 2, &ports[i]), 0);
             break;
         }
         case 7: {
-            struct evtchn_unmask um = {.port = rnd() % 1100};
+            struct evtchn_unmask um = {.port = hostile_rnd() % 1100};
 
-            (void)op(d1, 0, EVTCHNOP_unmask, &um, sizeof(um));
+            (void)op(d1->vcpu[0], EVTCHNOP_unmask, &um, sizeof(um));
             break;
         }
         default:
@@ -1111,24 +998,24 @@ static void test_reset_returns_to_2l(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_switch_keeps_bound_ports, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_init_control_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_control_block_not_ram, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_not_from_3level, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_expand_array_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_priority_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_same_priority_fifo_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_events_while_consuming, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_priority_while_queued, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bind_vcpu_while_queued, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_linked_port_not_reused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_latched_until_expand, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump_describes_queues, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_vcpu_without_control_block, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_max_ports, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_hostile_guest, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_link_race_keeps_queues_whole, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reset_returns_to_2l, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_switch_keeps_bound_ports, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_init_control_errors, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_control_block_not_ram, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_not_from_3level, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_expand_array_errors, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_priority_order, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_same_priority_fifo_order, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_events_while_consuming, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_set_priority_while_queued, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_bind_vcpu_while_queued, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_linked_port_not_reused, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_latched_until_expand, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_describes_queues, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_vcpu_without_control_block, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_max_ports, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_guest, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_link_race_keeps_queues_whole, setup, harness_teardown),
+        cmocka_unit_test_setup_teardown(test_reset_returns_to_2l, setup, harness_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,13 +28,7 @@
 
 #include <xen/errno.h>
 
-#include "guest_model.h"
-
-/* arch_host.c */
-uint32_t harness_gfns_allocated(struct domain *d);
-gfn_t harness_first_gfn(void);
-/* harness.c */
-gfn_t harness_scratch_gfn(struct domain *d, unsigned int *nr_pages);
+#include "test_util.h"
 
 #define HOSTILE_ID  1
 #define VICTIM_ID   2
@@ -45,35 +39,6 @@ gfn_t harness_scratch_gfn(struct domain *d, unsigned int *nr_pages);
 #define MAX_PORT    1024
 #define DRAIN_MS    20000
 #define HANG_MS     60000 /* a worker not back by then is stuck in the hypervisor */
-
-static unsigned int run_ms(void)
-{
-    const char *s = getenv("MINIXEN_STRESS_MS");
-    long v = s != NULL ? strtol(s, NULL, 10) : 0;
-
-    return v > 0 ? (unsigned int)v : 700;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static uint32_t rnd(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return (uint32_t)(*s >> 16);
-}
-
-static long op(struct vcpu *v, int cmd, void *arg, size_t size)
-{
-    return harness_evtchn_op(v, cmd, arg, size);
-}
 
 /* Every result a hypercall may give: 0, or one of Xen's error codes. */
 static bool plausible_rc(long rc)
@@ -125,30 +90,13 @@ static void h_result(struct world *w, long rc)
         __atomic_store_n(&w->first_bad_rc, rc, __ATOMIC_RELAXED);
 }
 
-static int setup_abi(struct domain *d, enum guest_abi abi)
-{
-    switch (abi) {
-    case GUEST_ABI_FIFO:
-        return guest_setup_fifo(d, 1);
-    case GUEST_ABI_3L:
-        return guest_setup_3l(d);
-    case GUEST_ABI_2L:
-    default:
-        return 0;
-    }
-}
-
 /* rx allocates a port for tx, tx binds it: returns rx's port, *tx_port gets tx's end. */
 static evtchn_port_t connect(struct domain *rx, struct domain *tx, evtchn_port_t *tx_port)
 {
-    struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = tx->domain_id};
-    struct evtchn_bind_interdomain bi = {.remote_dom = rx->domain_id};
+    evtchn_port_t rx_port = 0;
 
-    assert_int_equal(op(rx->vcpu[0], EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
-    bi.remote_port = au.port;
-    assert_int_equal(op(tx->vcpu[0], EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
-    *tx_port = bi.local_port;
-    return au.port;
+    assert_int_equal(connect_pair(rx, tx, &rx_port, tx_port), 0);
+    return rx_port;
 }
 
 static struct world *make_world(enum guest_abi h_abi, const struct guest_layout *h_layout,
@@ -164,28 +112,27 @@ static struct world *make_world(enum guest_abi h_abi, const struct guest_layout 
     w->v = harness_domain(VICTIM_ID, NR_VCPUS, false, v_layout);
     assert_non_null(w->h);
     assert_non_null(w->v);
-    assert_int_equal(setup_abi(w->h, h_abi), 0);
-    assert_int_equal(setup_abi(w->v, v_abi), 0);
+    assert_int_equal(setup_abi(w->h, h_abi, 1), 0);
+    assert_int_equal(setup_abi(w->v, v_abi, 1), 0);
 
     for (i = 0; i < NR_V_FROM_H; i++) {
         evtchn_port_t p = connect(w->v, w->h, &w->v_src[w->nr_v]);
-        struct evtchn_bind_vcpu bv = {.port = p, .vcpu = i % NR_VCPUS};
 
-        assert_int_equal(op(w->v->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), 0);
+        assert_int_equal(bind_vcpu(w->v, p, i % NR_VCPUS), 0);
         assert_true(p < MAX_PORT);
         w->v_port[w->nr_v++] = p;
         w->v_is_port[p] = true;
-        guest_unmask(w->v->vcpu[bv.vcpu], p);
+        guest_unmask(w->v->vcpu[i % NR_VCPUS], p);
     }
     for (i = 0; i < NR_V_IPI; i++) {
-        struct evtchn_bind_ipi ipi = {.vcpu = i % NR_VCPUS};
+        evtchn_port_t p = 0;
 
-        assert_int_equal(op(w->v->vcpu[0], EVTCHNOP_bind_ipi, &ipi, sizeof(ipi)), 0);
-        assert_true(ipi.port < MAX_PORT);
+        assert_int_equal(bind_ipi(w->v, i % NR_VCPUS, &p), 0);
+        assert_true(p < MAX_PORT);
         w->v_src[w->nr_v] = 0;
-        w->v_port[w->nr_v++] = ipi.port;
-        w->v_is_port[ipi.port] = true;
-        guest_unmask(w->v->vcpu[ipi.vcpu], ipi.port);
+        w->v_port[w->nr_v++] = p;
+        w->v_is_port[p] = true;
+        guest_unmask(w->v->vcpu[i % NR_VCPUS], p);
     }
     for (i = 0; i < NR_H_FROM_V; i++) {
         evtchn_port_t p = connect(w->h, w->v, &w->h_src[w->nr_h]);
@@ -277,13 +224,6 @@ struct worker {
     unsigned int id;
     pthread_t t;
 };
-
-static bool upcall_pending(struct vcpu *v)
-{
-    void *vi = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
-
-    return __atomic_load_n((uint8_t *)vi, __ATOMIC_SEQ_CST) & 1;
-}
 
 /* V's vCPU id: consume V's events whenever the upcall is raised. */
 static void *v_consumer(void *p)
@@ -514,11 +454,6 @@ static unsigned int drain_v(struct world *w, evtchn_port_t *first)
     return missing;
 }
 
-static const char *abi_name(enum guest_abi abi)
-{
-    return abi == GUEST_ABI_FIFO ? "fifo" : abi == GUEST_ABI_3L ? "3-level" : "2-level";
-}
-
 static void check_v(struct world *w, unsigned int missing, evtchn_port_t first)
 {
     if (missing != 0)
@@ -560,7 +495,7 @@ static void run_hostile(enum guest_abi h_abi, const struct guest_layout *h_layou
     scr = (struct worker){.w = w};
     assert_int_equal(pthread_create(&scr.t, NULL, scribbler, &scr), 0);
 
-    deadline = now_ms() + run_ms();
+    deadline = now_ms() + stress_ms();
     while (now_ms() < deadline)
         usleep(10000);
     __atomic_store_n(&w->stop, true, __ATOMIC_RELEASE);
@@ -820,17 +755,10 @@ static void test_starve_fifo(void **state)
     run_starve(GUEST_ABI_FIFO, &guest_layout_x86_64);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    harness_reset();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_teardown(fn, teardown)
+#define T(fn) cmocka_unit_test_teardown(fn, harness_teardown)
         T(test_hostile_2l),       T(test_hostile_3l),    T(test_hostile_fifo),
         T(test_hostile_fifo_arm), T(test_patterns_2l),   T(test_patterns_2l_x86_32),
         T(test_patterns_3l),      T(test_patterns_fifo), T(test_starve_2l),

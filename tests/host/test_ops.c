@@ -13,105 +13,22 @@
 #include <cmocka.h>
 
 #include <xen/errno.h>
-#include "guest_model.h"
+#include "test_util.h"
 
 static struct domain *dom0, *d1, *d2;
 
 static int setup(void **state)
 {
     (void)state;
-    dom0 = harness_domain(0, 2, true, &guest_layout_arm);
-    d1 = harness_domain(1, 2, false, &guest_layout_arm);
-    d2 = harness_domain(2, 1, false, &guest_layout_x86_64);
-    return dom0 && d1 && d2 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    harness_reset();
-    return 0;
-}
-
-/* ---- helpers: one hypercall each, as a guest would make it ---- */
-
-static long op(struct domain *d, unsigned int vcpu, int cmd, void *arg, size_t size)
-{
-    return harness_evtchn_op(d->vcpu[vcpu], cmd, arg, size);
-}
-
-static long alloc_unbound(struct domain *d, domid_t dom, domid_t remote, evtchn_port_t *port)
-{
-    struct evtchn_alloc_unbound a = {.dom = dom, .remote_dom = remote};
-    long rc = op(d, 0, EVTCHNOP_alloc_unbound, &a, sizeof(a));
-
-    if (port)
-        *port = a.port;
-    return rc;
-}
-
-static long bind_interdomain(struct domain *d, domid_t remote, evtchn_port_t rport,
-                             evtchn_port_t *lport)
-{
-    struct evtchn_bind_interdomain b = {.remote_dom = remote, .remote_port = rport};
-    long rc = op(d, 0, EVTCHNOP_bind_interdomain, &b, sizeof(b));
-
-    if (lport)
-        *lport = b.local_port;
-    return rc;
-}
-
-static long send(struct domain *d, evtchn_port_t port)
-{
-    struct evtchn_send s = {.port = port};
-
-    return op(d, 0, EVTCHNOP_send, &s, sizeof(s));
-}
-
-static long close_port(struct domain *d, evtchn_port_t port)
-{
-    struct evtchn_close c = {.port = port};
-
-    return op(d, 0, EVTCHNOP_close, &c, sizeof(c));
-}
-
-static long status(struct domain *d, domid_t dom, evtchn_port_t port, struct evtchn_status *st)
-{
-    memset(st, 0, sizeof(*st));
-    st->dom = dom;
-    st->port = port;
-    return op(d, 0, EVTCHNOP_status, st, sizeof(*st));
-}
-
-static long bind_virq(struct domain *d, uint32_t virq, uint32_t vcpu, evtchn_port_t *port)
-{
-    struct evtchn_bind_virq b = {.virq = virq, .vcpu = vcpu};
-    long rc = op(d, 0, EVTCHNOP_bind_virq, &b, sizeof(b));
-
-    if (port)
-        *port = b.port;
-    return rc;
-}
-
-static long bind_ipi(struct domain *d, uint32_t vcpu, evtchn_port_t *port)
-{
-    struct evtchn_bind_ipi b = {.vcpu = vcpu};
-    long rc = op(d, 0, EVTCHNOP_bind_ipi, &b, sizeof(b));
-
-    if (port)
-        *port = b.port;
-    return rc;
+    return make_three_domains(&dom0, &d1, &d2);
 }
 
 /* Connect d:? <-> r:? ; returns d's port, r's port in *rport. */
 static evtchn_port_t connect(struct domain *d, struct domain *r, evtchn_port_t *rport)
 {
-    evtchn_port_t up, lp;
+    evtchn_port_t lp = 0;
 
-    assert_int_equal(alloc_unbound(r, DOMID_SELF, d->domain_id, &up), 0);
-    assert_int_equal(bind_interdomain(d, r->domain_id, up, &lp), 0);
-    if (rport)
-        *rport = up;
+    assert_int_equal(connect_pair(r, d, rport, &lp), 0);
     return lp;
 }
 
@@ -164,7 +81,7 @@ static void test_alloc_unbound(void **state)
 
     assert_int_equal(alloc_unbound(d1, 42, 0, NULL), -ESRCH);
     assert_int_equal(alloc_unbound(d1, 2, 0, NULL), -EPERM); /* not for another domain */
-    assert_int_equal(alloc_unbound(dom0, 2, 1, &p), 0);     /* the privileged one may */
+    assert_int_equal(alloc_unbound(dom0, 2, 1, &p), 0);      /* the privileged one may */
     assert_int_equal(status(d2, DOMID_SELF, p, &st), 0);
     assert_int_equal(st.status, EVTCHNSTAT_unbound);
     assert_int_equal(st.u.unbound.dom, 1);
@@ -209,11 +126,11 @@ static void test_bind_interdomain_errors(void **state)
 
     (void)state;
     assert_int_equal(bind_interdomain(d1, 42, 1, NULL), -ESRCH);
-    assert_int_equal(bind_interdomain(d1, 2, 77, NULL), -EINVAL);   /* never allocated */
+    assert_int_equal(bind_interdomain(d1, 2, 77, NULL), -EINVAL);     /* never allocated */
     assert_int_equal(bind_interdomain(d1, 2, 100000, NULL), -EINVAL); /* beyond storage */
-    assert_int_equal(bind_interdomain(d1, 2, 0, NULL), -EINVAL);    /* reserved */
+    assert_int_equal(bind_interdomain(d1, 2, 0, NULL), -EINVAL);      /* reserved */
 
-    assert_int_equal(alloc_unbound(d2, DOMID_SELF, 0, &up), 0);     /* accepts dom0 only */
+    assert_int_equal(alloc_unbound(d2, DOMID_SELF, 0, &up), 0); /* accepts dom0 only */
     assert_int_equal(bind_interdomain(d1, 2, up, NULL), -EINVAL);
     assert_int_equal(bind_interdomain(dom0, 2, up, NULL), 0);
     assert_int_equal(bind_interdomain(dom0, 2, up, NULL), -EINVAL); /* no longer unbound */
@@ -277,11 +194,11 @@ static void test_close(void **state)
     /* ... and can be bound again. */
     assert_int_equal(bind_interdomain(d1, 2, rp, &lp), 0);
 
-    assert_int_equal(close_port(d1, 0), -EINVAL);    /* reserved */
-    assert_int_equal(close_port(d1, 9), -EINVAL);    /* free */
+    assert_int_equal(close_port(d1, 0), -EINVAL);     /* reserved */
+    assert_int_equal(close_port(d1, 9), -EINVAL);     /* free */
     assert_int_equal(close_port(d1, 70000), -EINVAL); /* no storage */
     assert_int_equal(close_port(d1, lp), 0);
-    assert_int_equal(close_port(d1, lp), -EINVAL);   /* twice */
+    assert_int_equal(close_port(d1, lp), -EINVAL); /* twice */
 }
 
 static void test_close_clears_pending_and_reuses_port(void **state)
@@ -370,7 +287,7 @@ static void test_bind_pirq(void **state)
     struct evtchn_bind_pirq b = {.pirq = 5};
 
     (void)state;
-    assert_int_equal(op(dom0, 0, EVTCHNOP_bind_pirq, &b, sizeof(b)), -ENOSYS);
+    assert_int_equal(op(dom0->vcpu[0], EVTCHNOP_bind_pirq, &b, sizeof(b)), -ENOSYS);
 }
 
 /* ---- status ---- */
@@ -406,22 +323,22 @@ static void test_bind_vcpu(void **state)
     guest_consume(d1->vcpu[0], record, &(struct seen){0});
 
     bv = (struct evtchn_bind_vcpu){.port = lp, .vcpu = 1};
-    assert_int_equal(op(d1, 0, EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), 0);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), 0);
     before = harness_upcalls(d1->vcpu[1]);
     assert_int_equal(send(d2, rp), 0);
     assert_int_equal(harness_upcalls(d1->vcpu[1]), before + 1);
     assert_true(delivered(d1, 1, lp));
 
     bv = (struct evtchn_bind_vcpu){.port = lp, .vcpu = 2};
-    assert_int_equal(op(d1, 0, EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -ENOENT);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -ENOENT);
     bv = (struct evtchn_bind_vcpu){.port = 999, .vcpu = 0};
-    assert_int_equal(op(d1, 0, EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -EINVAL);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -EINVAL);
     assert_int_equal(bind_ipi(d1, 0, &ipi), 0);
     bv = (struct evtchn_bind_vcpu){.port = ipi, .vcpu = 1};
-    assert_int_equal(op(d1, 0, EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -EINVAL);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -EINVAL);
     assert_int_equal(bind_virq(d1, VIRQ_TIMER, 0, &timer), 0);
     bv = (struct evtchn_bind_vcpu){.port = timer, .vcpu = 1};
-    assert_int_equal(op(d1, 0, EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -EINVAL);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), -EINVAL);
 }
 
 /* ---- unmask ---- */
@@ -445,9 +362,9 @@ static void test_unmask_reraises(void **state)
     assert_true(delivered(d1, 0, p));
 
     um.port = 1u << 20;
-    assert_int_equal(op(d1, 0, EVTCHNOP_unmask, &um, sizeof(um)), -EINVAL);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_unmask, &um, sizeof(um)), -EINVAL);
     um.port = 3; /* free but has storage: fine, nothing happens */
-    assert_int_equal(op(d1, 0, EVTCHNOP_unmask, &um, sizeof(um)), 0);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_unmask, &um, sizeof(um)), 0);
 }
 
 /* ---- limits ---- */
@@ -472,14 +389,14 @@ static void test_set_limit(void **state)
     evtchn_port_t p;
 
     (void)state;
-    assert_int_equal(op(d1, 0, EVTCHNOP_set_limit, &sl, sizeof(sl)), -EPERM);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_set_limit, &sl, sizeof(sl)), -EPERM);
     sl.domid = 42;
-    assert_int_equal(op(dom0, 0, EVTCHNOP_set_limit, &sl, sizeof(sl)), -ESRCH);
+    assert_int_equal(op(dom0->vcpu[0], EVTCHNOP_set_limit, &sl, sizeof(sl)), -ESRCH);
 
     for (i = 0; i < 20; i++)
         assert_int_equal(bind_ipi(d1, 0, NULL), 0);
     sl.domid = 1;
-    assert_int_equal(op(dom0, 0, EVTCHNOP_set_limit, &sl, sizeof(sl)), 0);
+    assert_int_equal(op(dom0->vcpu[0], EVTCHNOP_set_limit, &sl, sizeof(sl)), 0);
     /* Only future binds: the 20 bound ports stay and still work. */
     assert_int_equal(send(d1, 20), 0);
     assert_true(delivered(d1, 0, 20));
@@ -490,7 +407,7 @@ static void test_set_limit(void **state)
 
     /* Raising it lets a 2-level guest go up to its ABI's 4096 ports, no further. */
     sl.max_port = 100000;
-    assert_int_equal(op(dom0, 0, EVTCHNOP_set_limit, &sl, sizeof(sl)), 0);
+    assert_int_equal(op(dom0->vcpu[0], EVTCHNOP_set_limit, &sl, sizeof(sl)), 0);
     for (i = 21; i <= 4095; i++)
         assert_int_equal(bind_ipi(d1, 0, NULL), 0);
     assert_int_equal(bind_ipi(d1, 0, NULL), -ENOSPC);
@@ -512,11 +429,11 @@ static void test_set_priority_on_2l(void **state)
     struct evtchn_set_priority sp = {.port = 1, .priority = 3};
 
     (void)state;
-    assert_int_equal(op(d1, 0, EVTCHNOP_set_priority, &sp, sizeof(sp)), -EACCES);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)), -EACCES);
     assert_int_equal(bind_ipi(d1, 0, NULL), 0);
-    assert_int_equal(op(d1, 0, EVTCHNOP_set_priority, &sp, sizeof(sp)), -ENOSYS);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)), -ENOSYS);
     sp.port = 1u << 20;
-    assert_int_equal(op(d1, 0, EVTCHNOP_set_priority, &sp, sizeof(sp)), -EINVAL);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)), -EINVAL);
 }
 
 /* ---- reset ---- */
@@ -531,13 +448,13 @@ static void test_reset(void **state)
     (void)state;
     /* Enough ports that reset must be continued several times (-ERESTART). */
     struct evtchn_set_limit sl = {.domid = 1, .max_port = 4095};
-    assert_int_equal(op(dom0, 0, EVTCHNOP_set_limit, &sl, sizeof(sl)), 0);
+    assert_int_equal(op(dom0->vcpu[0], EVTCHNOP_set_limit, &sl, sizeof(sl)), 0);
     lp = connect(d1, d2, &rp);
     for (i = 0; i < 3000; i++)
         assert_int_equal(bind_ipi(d1, 0, NULL), 0);
     assert_int_equal(send(d1, 100), 0);
 
-    assert_int_equal(op(d1, 0, EVTCHNOP_reset, &r, sizeof(r)), 0);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_reset, &r, sizeof(r)), 0);
     for (i = 1; i <= 3001; i += 100) { /* ports 1..3001 were bound */
         assert_int_equal(status(d1, DOMID_SELF, i, &st), 0);
         assert_int_equal(st.status, EVTCHNSTAT_closed);
@@ -549,10 +466,10 @@ static void test_reset(void **state)
     assert_int_equal(lp, 1);
 
     r.dom = 42;
-    assert_int_equal(op(d1, 0, EVTCHNOP_reset, &r, sizeof(r)), -ESRCH);
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_reset, &r, sizeof(r)), -ESRCH);
     r.dom = 2;
-    assert_int_equal(op(d1, 0, EVTCHNOP_reset, &r, sizeof(r)), -EPERM);
-    assert_int_equal(op(dom0, 0, EVTCHNOP_reset, &r, sizeof(r)), -EINVAL); /* not paused */
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_reset, &r, sizeof(r)), -EPERM);
+    assert_int_equal(op(dom0->vcpu[0], EVTCHNOP_reset, &r, sizeof(r)), -EINVAL); /* not paused */
 }
 
 /* ---- the hypercall itself ---- */
@@ -562,12 +479,11 @@ static void test_bad_cmd_and_fault(void **state)
     struct evtchn_send s = {.port = 1};
 
     (void)state;
-    assert_int_equal(op(d1, 0, 14, &s, sizeof(s)), -ENOSYS); /* reset_cont: internal */
-    assert_int_equal(op(d1, 0, 15, &s, sizeof(s)), -ENOSYS);
-    assert_int_equal(op(d1, 0, -1, &s, sizeof(s)), -ENOSYS);
+    assert_int_equal(op(d1->vcpu[0], 14, &s, sizeof(s)), -ENOSYS); /* reset_cont: internal */
+    assert_int_equal(op(d1->vcpu[0], 15, &s, sizeof(s)), -ENOSYS);
+    assert_int_equal(op(d1->vcpu[0], -1, &s, sizeof(s)), -ENOSYS);
     /* An argument outside the guest's RAM. */
-    assert_int_equal(do_event_channel_op(d1->vcpu[0], EVTCHNOP_send, 0xfffffffff000ull),
-                     -EFAULT);
+    assert_int_equal(do_event_channel_op(d1->vcpu[0], EVTCHNOP_send, 0xfffffffff000ull), -EFAULT);
     assert_int_equal(do_event_channel_op(d1->vcpu[0], EVTCHNOP_send,
                                          (gpaddr_t)HARNESS_GUEST_PAGES * PAGE_SIZE - 2),
                      -EFAULT);
@@ -665,7 +581,7 @@ static void test_destroy_unbinds_peers(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, harness_teardown)
         T(test_alloc_unbound),
         T(test_interdomain_delivery),
         T(test_bind_interdomain_errors),

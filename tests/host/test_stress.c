@@ -33,9 +33,7 @@
 
 #include <xen/errno.h>
 
-#include "guest_model.h"
-
-const char *harness_atomics_name(void); /* arch_host.c */
+#include "test_util.h"
 
 #define NR_RX_VCPUS 2   /* receiving domain: one consumer thread each */
 #define NR_SENDERS  2   /* threads sending interdomain */
@@ -43,31 +41,6 @@ const char *harness_atomics_name(void); /* arch_host.c */
 #define NR_IPI      4   /* IPI ports of the receiver, spread over its vCPUs */
 #define MAX_PORT    1024
 #define DRAIN_MS    20000 /* after the senders stop, everything must arrive by then */
-
-static unsigned int stress_ms(void)
-{
-    const char *s = getenv("MINIXEN_STRESS_MS");
-    long v = s != NULL ? strtol(s, NULL, 10) : 0;
-
-    return v > 0 ? (unsigned int)v : 700;
-}
-
-static uint64_t now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/* A small per-thread PRNG (xorshift): rand() is neither thread-safe nor fast. */
-static uint32_t rnd(uint64_t *s)
-{
-    *s ^= *s << 13;
-    *s ^= *s >> 7;
-    *s ^= *s << 17;
-    return (uint32_t)(*s >> 16);
-}
 
 /* ---- One stress run ---------------------------------------------------------------------- */
 
@@ -88,11 +61,6 @@ struct stress {
     unsigned long sends, handled, errors, spurious;
     long first_error;
 };
-
-static long op(struct vcpu *v, int cmd, void *arg, size_t size)
-{
-    return harness_evtchn_op(v, cmd, arg, size);
-}
 
 static void note_error(struct stress *s, long rc)
 {
@@ -116,13 +84,6 @@ static void handler(struct vcpu *v, evtchn_port_t port, void *ctx)
                                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED))
         ;
     __atomic_fetch_add(&s->handled, 1, __ATOMIC_RELAXED);
-}
-
-static bool upcall_pending(struct vcpu *v)
-{
-    void *vi = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
-
-    return __atomic_load_n((uint8_t *)vi, __ATOMIC_SEQ_CST) & 1;
 }
 
 struct consumer_arg {
@@ -240,51 +201,29 @@ static void setup_ports(struct stress *s)
     unsigned int i;
 
     for (i = 0; i < NR_INTERDOM; i++) {
-        struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = s->tx->domain_id};
-        struct evtchn_bind_interdomain bi = {.remote_dom = s->rx->domain_id};
-        struct evtchn_bind_vcpu bv;
+        uint32_t vcpu = i % s->rx->max_vcpus;
+        evtchn_port_t rp = 0, tp = 0;
 
-        assert_int_equal(op(s->rx->vcpu[0], EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
-        bi.remote_port = au.port;
-        assert_int_equal(op(s->tx->vcpu[0], EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
-        bv.port = au.port;
-        bv.vcpu = i % s->rx->max_vcpus;
-        assert_int_equal(op(s->rx->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), 0);
-        assert_true(au.port < MAX_PORT);
-        s->rx_port[s->nr_ports] = au.port;
-        s->tx_port[s->nr_ports++] = bi.local_port;
-        s->is_port[au.port] = true;
+        assert_int_equal(connect_pair(s->rx, s->tx, &rp, &tp), 0);
+        assert_int_equal(bind_vcpu(s->rx, rp, vcpu), 0);
+        assert_true(rp < MAX_PORT);
+        s->rx_port[s->nr_ports] = rp;
+        s->tx_port[s->nr_ports++] = tp;
+        s->is_port[rp] = true;
         /* Linux unmasks a port when it starts the IRQ (FIFO words begin MASKED). */
-        guest_unmask(s->rx->vcpu[bv.vcpu], au.port);
+        guest_unmask(s->rx->vcpu[vcpu], rp);
     }
     for (i = 0; i < NR_IPI; i++) {
-        struct evtchn_bind_ipi ipi = {.vcpu = i % s->rx->max_vcpus};
+        uint32_t vcpu = i % s->rx->max_vcpus;
+        evtchn_port_t rp = 0;
 
-        assert_int_equal(op(s->rx->vcpu[0], EVTCHNOP_bind_ipi, &ipi, sizeof(ipi)), 0);
-        assert_true(ipi.port < MAX_PORT);
-        s->rx_port[s->nr_ports] = ipi.port;
+        assert_int_equal(bind_ipi(s->rx, vcpu, &rp), 0);
+        assert_true(rp < MAX_PORT);
+        s->rx_port[s->nr_ports] = rp;
         s->tx_port[s->nr_ports++] = 0;
-        s->is_port[ipi.port] = true;
-        guest_unmask(s->rx->vcpu[ipi.vcpu], ipi.port);
+        s->is_port[rp] = true;
+        guest_unmask(s->rx->vcpu[vcpu], rp);
     }
-}
-
-static int setup_abi(struct domain *d, enum guest_abi abi)
-{
-    switch (abi) {
-    case GUEST_ABI_FIFO:
-        return guest_setup_fifo(d, 1);
-    case GUEST_ABI_3L:
-        return guest_setup_3l(d);
-    case GUEST_ABI_2L:
-    default:
-        return 0;
-    }
-}
-
-static const char *abi_name(enum guest_abi abi)
-{
-    return abi == GUEST_ABI_FIFO ? "fifo" : abi == GUEST_ABI_3L ? "3-level" : "2-level";
 }
 
 static void run_stress(enum guest_abi abi, const struct guest_layout *layout, bool churn)
@@ -304,8 +243,8 @@ static void run_stress(enum guest_abi abi, const struct guest_layout *layout, bo
     s->rx = harness_domain(2, NR_RX_VCPUS, false, layout);
     assert_non_null(s->tx);
     assert_non_null(s->rx);
-    assert_int_equal(setup_abi(s->rx, abi), 0);
-    assert_int_equal(setup_abi(s->tx, abi), 0);
+    assert_int_equal(setup_abi(s->rx, abi, 1), 0);
+    assert_int_equal(setup_abi(s->tx, abi, 1), 0);
     assert_int_equal(guest_abi(s->rx), abi);
     setup_ports(s);
 
@@ -477,24 +416,19 @@ static void test_fifo_order(void **state)
     assert_non_null(o->rx);
     assert_int_equal(guest_setup_fifo(o->rx, 1), 0);
     for (i = 0; i < ORDER_PORTS; i++) {
-        struct evtchn_alloc_unbound au = {.dom = DOMID_SELF, .remote_dom = 1};
-        struct evtchn_bind_interdomain bi = {.remote_dom = 2};
-        struct evtchn_bind_vcpu bv;
-        struct evtchn_set_priority sp;
-
-        assert_int_equal(op(o->rx->vcpu[0], EVTCHNOP_alloc_unbound, &au, sizeof(au)), 0);
-        bi.remote_port = au.port;
-        assert_int_equal(op(o->tx->vcpu[0], EVTCHNOP_bind_interdomain, &bi, sizeof(bi)), 0);
-        bv = (struct evtchn_bind_vcpu){.port = au.port, .vcpu = i % NR_RX_VCPUS};
-        assert_int_equal(op(o->rx->vcpu[0], EVTCHNOP_bind_vcpu, &bv, sizeof(bv)), 0);
+        uint32_t vcpu = i % NR_RX_VCPUS;
         /* Two priorities per vCPU: order is only defined within each. */
-        sp = (struct evtchn_set_priority){.port = au.port, .priority = (i / 2) % 2 ? 3 : 9};
-        assert_int_equal(op(o->rx->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)), 0);
-        assert_true(au.port < MAX_PORT);
-        o->prio[au.port] = (uint8_t)sp.priority;
-        o->rx_port[i] = au.port;
-        o->tx_port[i] = bi.local_port;
-        guest_unmask(o->rx->vcpu[bv.vcpu], au.port);
+        uint32_t prio = (i / 2) % 2 ? 3 : 9;
+        evtchn_port_t rp = 0, tp = 0;
+
+        assert_int_equal(connect_pair(o->rx, o->tx, &rp, &tp), 0);
+        assert_int_equal(bind_vcpu(o->rx, rp, vcpu), 0);
+        assert_int_equal(set_priority(o->rx, rp, prio), 0);
+        assert_true(rp < MAX_PORT);
+        o->prio[rp] = (uint8_t)prio;
+        o->rx_port[i] = rp;
+        o->tx_port[i] = tp;
+        guest_unmask(o->rx->vcpu[vcpu], rp);
     }
     for (i = 0; i < NR_RX_VCPUS; i++) {
         oc[i] = (struct order_consumer){.o = o, .v = o->rx->vcpu[i]};
@@ -708,24 +642,17 @@ static void test_guest_atomics_contended(void **state)
     assert_true(incs > 0);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    harness_reset();
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(test_guest_atomics_contended, teardown),
-        cmocka_unit_test_teardown(test_stress_2l, teardown),
-        cmocka_unit_test_teardown(test_stress_2l_x86_32_churn, teardown),
-        cmocka_unit_test_teardown(test_stress_3l, teardown),
-        cmocka_unit_test_teardown(test_stress_3l_churn, teardown),
-        cmocka_unit_test_teardown(test_stress_fifo, teardown),
-        cmocka_unit_test_teardown(test_stress_fifo_churn, teardown),
-        cmocka_unit_test_teardown(test_fifo_order, teardown),
+        cmocka_unit_test_teardown(test_guest_atomics_contended, harness_teardown),
+        cmocka_unit_test_teardown(test_stress_2l, harness_teardown),
+        cmocka_unit_test_teardown(test_stress_2l_x86_32_churn, harness_teardown),
+        cmocka_unit_test_teardown(test_stress_3l, harness_teardown),
+        cmocka_unit_test_teardown(test_stress_3l_churn, harness_teardown),
+        cmocka_unit_test_teardown(test_stress_fifo, harness_teardown),
+        cmocka_unit_test_teardown(test_stress_fifo_churn, harness_teardown),
+        cmocka_unit_test_teardown(test_fifo_order, harness_teardown),
     };
 
     /* Unbuffered: a hang or crash still shows how far the run got. */
