@@ -163,6 +163,17 @@ static uint32_t bm_max_ports(const struct domain *d, unsigned int levels)
     return bm_geom(d, levels, &g) ? g.nr_ports : 0;
 }
 
+/* Where chn's pending and mask bits live; false if this ABI cannot hold the port now. */
+static bool bm_locate(struct domain *d, unsigned int levels, const struct evtchn *chn,
+                      struct bm_geom *g, unsigned int *bit, void **pending, void **mask)
+{
+    if (!bm_geom(d, levels, g))
+        return false;
+    *pending = bm_leaf(d, g, BM_PENDING, chn->port, bit);
+    *mask = bm_leaf(d, g, BM_MASK, chn->port, bit);
+    return *pending != NULL && *mask != NULL;
+}
+
 static void bm_set_pending(struct domain_locked dl, struct evtchn *chn, unsigned int levels)
 {
     struct domain *d = dl.d;
@@ -171,11 +182,7 @@ static void bm_set_pending(struct domain_locked dl, struct evtchn *chn, unsigned
     void *pending, *mask;
     struct vcpu *v;
 
-    if (!bm_geom(d, levels, &g))
-        return;
-    pending = bm_leaf(d, &g, BM_PENDING, chn->port, &bit);
-    mask = bm_leaf(d, &g, BM_MASK, chn->port, &bit);
-    if (pending == NULL || mask == NULL)
+    if (!bm_locate(d, levels, chn, &g, &bit, &pending, &mask))
         return;
     /* Already pending: the guest has not handled the last edge yet, no new one. */
     if (guest_test_and_set_bit(d, bit, pending))
@@ -209,11 +216,7 @@ static void bm_unmask(struct domain_locked dl, struct evtchn *chn, unsigned int 
     void *pending, *mask;
     struct vcpu *v;
 
-    if (!bm_geom(d, levels, &g))
-        return;
-    pending = bm_leaf(d, &g, BM_PENDING, chn->port, &bit);
-    mask = bm_leaf(d, &g, BM_MASK, chn->port, &bit);
-    if (pending == NULL || mask == NULL)
+    if (!bm_locate(d, levels, chn, &g, &bit, &pending, &mask))
         return;
     /*
      * Only a mask we cleared ourselves re-delivers: a guest that cleared it by hand has
