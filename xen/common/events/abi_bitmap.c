@@ -174,13 +174,21 @@ static bool bm_locate(struct domain *d, unsigned int levels, const struct evtchn
     return *pending != NULL && *mask != NULL;
 }
 
+/* chn became pending and unmasked: raise its selectors on the vCPU it notifies. */
+static void bm_notify(struct domain *d, const struct bm_geom *g, const struct evtchn *chn)
+{
+    struct vcpu *v = domain_vcpu(d, chn->notify_vcpu);
+
+    if (v != NULL)
+        bm_raise(d, g, v, chn->port);
+}
+
 static void bm_set_pending(struct domain_locked dl, struct evtchn *chn, unsigned int levels)
 {
     struct domain *d = dl.d;
     struct bm_geom g;
     unsigned int bit;
     void *pending, *mask;
-    struct vcpu *v;
 
     if (!bm_locate(d, levels, chn, &g, &bit, &pending, &mask))
         return;
@@ -189,9 +197,7 @@ static void bm_set_pending(struct domain_locked dl, struct evtchn *chn, unsigned
         return;
     if (guest_test_bit(bit, mask))
         return;
-    v = domain_vcpu(d, chn->notify_vcpu);
-    if (v != NULL)
-        bm_raise(d, &g, v, chn->port);
+    bm_notify(d, &g, chn);
 }
 
 static void bm_clear_pending(struct domain_locked dl, struct evtchn *chn, unsigned int levels)
@@ -214,7 +220,6 @@ static void bm_unmask(struct domain_locked dl, struct evtchn *chn, unsigned int 
     struct bm_geom g;
     unsigned int bit;
     void *pending, *mask;
-    struct vcpu *v;
 
     if (!bm_locate(d, levels, chn, &g, &bit, &pending, &mask))
         return;
@@ -224,9 +229,7 @@ static void bm_unmask(struct domain_locked dl, struct evtchn *chn, unsigned int 
      */
     if (!guest_test_and_clear_bit(d, bit, mask) || !guest_test_bit(bit, pending))
         return;
-    v = domain_vcpu(d, chn->notify_vcpu);
-    if (v != NULL)
-        bm_raise(d, &g, v, chn->port);
+    bm_notify(d, &g, chn);
 }
 
 static bool bm_test(const struct domain *d, const struct evtchn *chn, unsigned int levels,
