@@ -20,7 +20,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_CI_SECONDS ?= 25
 
 # All of xen/common, less the files whose symbols libc provides on the host.
-HOST_LIBC_PROVIDED := xen/common/lib/string.c
+HOST_LIBC_PROVIDED := xen/common/lib/string.c xen/common/heap.c
 HOST_XEN_SRCS  := $(filter-out $(HOST_LIBC_PROVIDED),$(sort $(shell find xen/common -name '*.c')))
 HOST_HARNESS_SRCS := tests/host/arch_host.c tests/host/harness.c \
                      $(sort $(wildcard tests/host/guest_*.c))

@@ -6,6 +6,7 @@
  */
 #include <asm/guest_atomics.h>
 #include <asm/setup.h>
+#include <xen/alloc.h>
 #include <xen/lib.h>
 
 void arm_guest_atomics_init(void);

@@ -14,6 +14,9 @@ void xfree(void *p);              /* NULL is fine */
 #define xzalloc(type)          ((type *)xzalloc_bytes(sizeof(type)))
 #define xzalloc_array(type, n) ((type *)xzalloc_bytes(sizeof(type) * (n)))
 
+/* The hypervisor gives the heap its one region at boot (xen/common/heap.c). */
+void heap_init(uintptr_t start, size_t size);
+
 /* Bytes currently allocated: the benchmark reports port-table memory with it. */
 size_t xalloc_bytes_in_use(void);
 

@@ -5,6 +5,7 @@
 
 #include <asm/arm64.h>
 #include <asm/hostdt.h>
+#include <xen/lib.h> /* panic */
 
 extern uint8_t cpu_stacks[NR_CPUS][STACK_SIZE];
 extern char _start[], _etext[], _edata[], _end[];
@@ -13,7 +14,6 @@ void start_xen(paddr_t dtb) __attribute__((noreturn));
 void start_secondary(unsigned int cpu) __attribute__((noreturn));
 void secondary_entry(void);
 void halt(void) __attribute__((noreturn));
-void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /* traps.c */
 void arm_trap(struct cpu_regs *regs, unsigned int vector);
@@ -23,9 +23,6 @@ void traps_selftest(void);
 void mm_init(const struct host_dt *dt, paddr_t heap_start, size_t heap_size);
 unsigned int mm_tables_used(void);
 void mm_enable_secondary(void);
-
-/* heap.c */
-void heap_init(paddr_t start, size_t size);
 
 /* psci.c */
 int psci_cpu_on(const struct host_dt *dt, uint64_t mpidr, paddr_t entry, uint64_t context);

@@ -5,7 +5,6 @@
  * adequate for boot-time and per-domain allocations (port tables, FIFO state); a page
  * allocator can sit beside it when guest memory needs one.
  */
-#include <asm/setup.h>
 #include <xen/alloc.h>
 #include <xen/lib.h>
 #include <xen/spinlock.h>
@@ -24,9 +23,9 @@ static struct blk *free_list;
 static size_t in_use;
 static uintptr_t heap_lo, heap_hi;
 
-void heap_init(paddr_t start, size_t size)
+void heap_init(uintptr_t start, size_t size)
 {
-    start = (start + HEAP_ALIGN - 1) & ~(paddr_t)(HEAP_ALIGN - 1);
+    start = (start + HEAP_ALIGN - 1) & ~(uintptr_t)(HEAP_ALIGN - 1);
     size &= ~(size_t)(HEAP_ALIGN - 1);
     free_list = (struct blk *)start;
     free_list->size = size;
