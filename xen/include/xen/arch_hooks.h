@@ -47,7 +47,13 @@ guest_atomic_t arch_guest_test_and_clear_bit32(uint32_t *word, unsigned int bit,
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn);
 void arch_unmap_guest_frame(struct domain *d, void *va);
 
-/* Copy hypercall arguments. Return 0, or -EFAULT if any byte is not d's RAM. */
+/*
+ * Copy hypercall arguments. Return 0, or -EFAULT if any byte is not d's RAM.
+ * d is the calling vCPU's domain and the address is as that vCPU sees it: on ARM and
+ * x86 HVM/PVH a guest *virtual* address, translated through the guest's own page tables
+ * (stage 1) and then d's stage-2/nested tables, as Xen does. (Guest frame numbers in
+ * hypercall structs, e.g. init_control's control_gfn, are gfns: arch_map_guest_frame.)
+ */
 int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len);
 int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len);
 
@@ -75,6 +81,55 @@ void arch_local_irq_restore(unsigned long flags);
 
 /* A long-running hypercall asks whether to stop and continue later (-ERESTART). */
 bool arch_hypercall_preempt_check(void);
+
+/* ---- Time, physical CPUs and the scheduler (xen/common/sched.c) ----------------------
+ *
+ * The common scheduler owns run queues, blocking and guest timers; the port owns the
+ * clock, the one-shot timer interrupt of each CPU, the kick between CPUs and the world
+ * switch. See xen/include/xen/sched.h for how the two meet.
+ */
+
+/* Monotonic hypervisor time in nanoseconds since boot (ARM: CNTPCT; x86: TSC/APIC). */
+uint64_t arch_now_ns(void);
+
+/*
+ * Program this CPU's one-shot hypervisor timer to fire at deadline_ns (arch_now_ns time);
+ * 0 cancels. When it fires the port calls sched_timer_interrupt() on that CPU.
+ */
+void arch_set_cpu_timer(uint64_t deadline_ns);
+
+/* The index (0..nr_cpus-1) of the physical CPU we run on. */
+unsigned int arch_this_cpu(void);
+
+/*
+ * Make physical CPU cpu leave guest mode and look at its scheduler and pending virtual
+ * interrupts soon (ARM: an SGI; x86: an IPI). A no-op for the calling CPU itself: it checks
+ * both on its way back to the guest.
+ */
+void arch_cpu_kick(unsigned int cpu);
+
+/*
+ * Would v, if it blocked now (SCHEDOP_block, WFI, HLT), have to be woken at once? True
+ * when an interrupt is pending for it in its virtual interrupt controller, including the
+ * event upcall (evtchn_upcall_pending). Called with v's scheduler lock held.
+ */
+bool arch_vcpu_has_wakeup_event(struct vcpu *v);
+
+/* ---- Domains --------------------------------------------------------------------------- */
+
+/*
+ * Map the hypervisor-owned page `page` (shared_info, a grant-table frame) into d at gfn,
+ * replacing whatever d had there (XENMEM_add_to_physmap). The page stays owned by the
+ * hypervisor. 0, or -EINVAL for a gfn outside what d may use, -ENOMEM.
+ */
+int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page);
+
+/*
+ * d just shut down (SCHEDOP_shutdown, PSCI SYSTEM_OFF/RESET, triple fault, starved
+ * atomics): its vCPUs are already off the run queues. reason is SHUTDOWN_* of
+ * public/sched.h. The port may rebuild and restart d on SHUTDOWN_reboot.
+ */
+void arch_domain_shutdown(struct domain *d, unsigned int reason);
 
 /* ---- Console ------------------------------------------------------------------------- */
 

@@ -15,6 +15,11 @@ struct evtchn_fifo_domain;
 struct evtchn_fifo_vcpu;
 struct evtchn_3l_domain;
 
+struct grant_table;
+
+/* HVM params minixen keeps per domain (indexes of public/hvm/params.h below this). */
+#define HVM_NR_PARAMS_MINIXEN 40
+
 #define MAX_DOMAINS   64   /* domain ids 0..MAX_DOMAINS-1 */
 #define MAX_VCPUS     64   /* per domain */
 
@@ -42,6 +47,17 @@ struct vcpu {
 
     struct evtchn_fifo_vcpu *fifo; /* FIFO ABI: control block and queues */
     void *l2_selector;             /* 3-level ABI: this vCPU's L2 selector (guest page) */
+
+    /* ---- Scheduler (xen/common/sched.c); read the fields only through sched.h ---- */
+    unsigned int processor;    /* the physical CPU v is pinned to */
+    uint8_t sched_state;       /* enum in sched.c: down, runnable, running, blocked, ... */
+    bool poll_timed_out;       /* SCHEDOP_poll ended by its timeout */
+    struct vcpu *runq_next;    /* link in its CPU's run queue */
+    uint64_t guest_timer_ns;   /* VIRQ_TIMER deadline (0: none) */
+    uint64_t poll_deadline_ns; /* SCHEDOP_poll timeout (0: none) */
+    uint64_t runstate_area;    /* VCPUOP_register_runstate_memory_area (guest address, 0 none) */
+    uint64_t runstate_entry_ns;
+    uint64_t runstate_time[4]; /* RUNSTATE_running/runnable/blocked/offline totals */
 
     void *arch; /* the port's own vCPU state */
 };
@@ -72,6 +88,16 @@ struct domain {
 
     /* Bounded guest atomics that gave up on this domain's memory (XSA-295). */
     uint32_t atomics_starved;
+
+    /* ---- Life cycle (xen/common/sched.c) ---- */
+    bool is_shut_down;
+    uint8_t shutdown_reason; /* SHUTDOWN_* once is_shut_down */
+    uint32_t pause_count;
+
+    /* ---- Guest interfaces of xen/common (hypercall handlers) ---- */
+    uint64_t hvm_params[HVM_NR_PARAMS_MINIXEN]; /* HVMOP_get/set_param; ports set defaults */
+    struct grant_table *grant_table;            /* GNTTABOP_setup_table/query_size */
+    char name[16];                              /* from the DT node, for the console */
 
     void *arch; /* the port's own domain state */
 };

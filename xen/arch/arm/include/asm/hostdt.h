@@ -4,7 +4,7 @@
 #define MINIXEN_ARM_ASM_HOSTDT_H
 
 #include <asm/arm64.h>
-#include <asm/fdt.h>
+#include <xen/fdt.h>
 
 #define HOSTDT_MAX_MEM  8
 #define HOSTDT_MAX_CPUS 8

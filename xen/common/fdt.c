@@ -7,7 +7,7 @@
  * the blob: each is checked against the block it points into before we read through it.
  * Bytes are read one at a time so an odd blob address cannot fault with the MMU off.
  */
-#include <asm/fdt.h>
+#include <xen/fdt.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 

@@ -5,8 +5,8 @@
  * header before use, every loop is bounded by the blob's size, and nothing is written, so
  * a malformed DTB makes the reader fail, never run off the end.
  */
-#ifndef MINIXEN_ARM_ASM_FDT_H
-#define MINIXEN_ARM_ASM_FDT_H
+#ifndef MINIXEN_FDT_H
+#define MINIXEN_FDT_H
 
 #include <xen/types.h>
 

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ARM port's state behind struct domain.arch and struct vcpu.arch. Each part belongs
+ * to one file: p2m -> p2m.c, vgic -> vgic*.c, mmio -> mmio.c, the vCPU context ->
+ * context.c (world switch) and vtimer/time.c.
+ */
+#ifndef MINIXEN_ARM_ASM_DOMAIN_H
+#define MINIXEN_ARM_ASM_DOMAIN_H
+
+#include <asm/arm64.h>
+#include <asm/mmio.h>
+#include <xen/boot_config.h>
+#include <xen/domain.h>
+
+struct p2m;
+struct vgic_domain;
+struct vgic_vcpu;
+
+struct mmio_region {
+    uint64_t base, size;
+    mmio_handler_t fn;
+    void *priv;
+};
+
+struct arm_domain {
+    struct p2m *p2m;
+    struct vgic_domain *vgic;
+    unsigned int nr_mmio;
+    struct mmio_region mmio[MMIO_MAX_REGIONS];
+    uint64_t ram_base, ram_size; /* guest RAM: GUEST_RAM0_BASE, size */
+    paddr_t ram_host;            /* host physical backing (contiguous) */
+    const struct boot_domain *config; /* what it was built from (restart on reboot) */
+};
+
+/* EL1 system registers the world switch saves and restores (context.c). */
+struct el1_sysregs {
+    uint64_t sctlr, actlr, cpacr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+    uint64_t tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr_el1, spsr_el1;
+    uint64_t esr, far, afsr0, afsr1, par, csselr, cntkctl, mdscr;
+};
+
+/* Guest FP/SIMD state (fpsimd.S): q0-q31, FPSR, FPCR. */
+struct fpsimd_state {
+    __uint128_t q[32];
+    uint64_t fpsr, fpcr;
+};
+
+struct arm_vcpu {
+    struct cpu_regs regs;   /* x0-x30, pc (elr), pstate (spsr), ... while not running */
+    struct el1_sysregs sys;
+    struct fpsimd_state fp;
+    uint64_t vmpidr;        /* the MPIDR the guest reads (VMPIDR_EL2) */
+    uint64_t cntv_ctl, cntv_cval; /* virtual timer while descheduled */
+    struct vgic_vcpu *vgic;
+    bool psci_on_pending;   /* PSCI CPU_ON gave it an entry point it has not started at */
+};
+
+static inline struct arm_domain *arm_domain(const struct domain *d)
+{
+    return (struct arm_domain *)d->arch;
+}
+
+static inline struct arm_vcpu *arm_vcpu(const struct vcpu *v)
+{
+    return (struct arm_vcpu *)v->arch;
+}
+
+#endif

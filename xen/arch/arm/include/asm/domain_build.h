@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Building domains from the boot configuration (domain_build.c, guest_dt.c): memory,
+ * stage-2, vGIC, kernel/ramdisk copied in, a generated guest DT, vCPU 0's boot context,
+ * static event channels. Everything is built before any guest runs.
+ */
+#ifndef MINIXEN_ARM_ASM_DOMAIN_BUILD_H
+#define MINIXEN_ARM_ASM_DOMAIN_BUILD_H
+
+#include <asm/hostdt.h>
+#include <xen/boot_config.h>
+
+/*
+ * Build every domain /chosen describes and hand their vCPUs to the scheduler. Returns the
+ * number of domains built (0: none configured; the hypervisor then just idles), or a
+ * negative error after printing what was wrong.
+ */
+int arm_build_domains(const struct host_dt *dt, paddr_t dtb);
+
+/* Rebuild d from its boot configuration (SHUTDOWN_reboot, PSCI SYSTEM_RESET). */
+int arm_rebuild_domain(struct domain *d);
+
+/*
+ * Write the guest DT for d into buf (size bytes): memory, cpus, psci (method "hvc"),
+ * the GIC of vgic_dt_info(), the timer, the vPL011 if any, /chosen (bootargs, initrd) and
+ * /hypervisor (compatible "xen,xen-4.17", "xen,xen"; reg = the grant-table region;
+ * interrupts = <1 15 0xf08>). Returns its size or -ENOSPC.
+ */
+int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64_t initrd_gpa,
+                   void *buf, size_t size);
+
+#endif

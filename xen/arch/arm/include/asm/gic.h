@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The host GIC (gic.c + gic_v2.c / gic_v3.c behind one ops table, chosen from the host DT)
+ * and the EL2 interrupt path. All physical interrupts are taken at EL2 (HCR_EL2.IMO).
+ */
+#ifndef MINIXEN_ARM_ASM_GIC_H
+#define MINIXEN_ARM_ASM_GIC_H
+
+#include <asm/hostdt.h>
+
+/* SGIs the hypervisor sends itself. */
+#define SGI_KICK 1 /* "leave the guest and look at your scheduler and vGIC" */
+
+/* PPIs (INTIDs) of the host the hypervisor uses; numbers come from the DT when it has them. */
+#define PPI_HYP_TIMER_INTID 26 /* CNTHP: the scheduler's one-shot timer */
+#define PPI_VTIMER_INTID    27 /* CNTV: the running guest's virtual timer */
+
+int gic_init(const struct host_dt *dt); /* boot CPU: distributor, its CPU interface, GICH */
+void gic_init_secondary(void);          /* each other CPU, before it runs a guest */
+unsigned int gic_version(void);         /* 2 or 3 */
+
+void gic_send_sgi(unsigned int cpu, unsigned int sgi); /* cpu: logical index (arch_this_cpu) */
+
+/* Enable a host interrupt (PPI on this CPU, SPI routed to CPU 0). */
+void gic_enable_irq(unsigned int intid, bool level);
+
+/*
+ * The IRQ exception handler (called by traps.c for IRQs from EL2 or from a guest):
+ * acknowledges, dispatches, ends. Dispatch: SGI_KICK -> nothing more (the way back to
+ * the guest does the work), hypervisor timer -> arm_hyp_timer_interrupt(), virtual timer
+ * -> arm_vtimer_interrupt(), maintenance -> the vGIC, UART -> pl011_rx_interrupt().
+ */
+void gic_handle_irq(void);
+
+/* Implemented by time.c and the PL011 driver, called from gic_handle_irq(). */
+void arm_hyp_timer_interrupt(void);
+void arm_vtimer_interrupt(void);
+void pl011_rx_interrupt(void);
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The virtual GIC (vgic.c: common to v2 and v3; vgic_v2.c / vgic_v3.c: the distributor,
+ * redistributor and list-register back ends, chosen at run time from the host GIC).
+ *
+ * Interrupts are virtual INTIDs of one vCPU: SGIs 0-15, PPIs 16-31 (31 is the event
+ * upcall, 27 the virtual timer), SPIs 32+ (only the vPL011's so far). A pending interrupt
+ * reaches the guest through a list register; when a vCPU has more pending than it has
+ * list registers, the rest wait on a spill list ordered by priority and the maintenance
+ * interrupt (underflow) brings them in as list registers free up.
+ */
+#ifndef MINIXEN_ARM_ASM_VGIC_H
+#define MINIXEN_ARM_ASM_VGIC_H
+
+#include <asm/arm64.h>
+#include <xen/domain.h>
+
+struct vgic_domain; /* behind struct arm_domain.vgic */
+struct vgic_vcpu;   /* behind struct arm_vcpu.vgic */
+
+/* Per host: probe list registers (after gic_init). */
+void vgic_init(void);
+
+/*
+ * Domain set-up: emulated distributor (+ redistributors for v3) registered with mmio.h
+ * at the guest_memmap.h addresses, and for v2 the host GICV mapped at GUEST_GICC_BASE.
+ */
+int vgic_domain_init(struct domain *d);
+void vgic_domain_destroy(struct domain *d);
+int vgic_vcpu_init(struct vcpu *v);
+
+/* Make intid pending for v (edge semantics), then vcpu_wake(v). Any CPU, any context. */
+void vgic_inject_irq(struct vcpu *v, unsigned int intid);
+
+/*
+ * On the way into v (interrupts masked, v's context loaded): re-check the upcall (PPI 31
+ * pending while vcpu_info.evtchn_upcall_pending is set), move pending interrupts into the
+ * list registers, spill the rest, arm the underflow maintenance interrupt if any spilled.
+ */
+void vgic_flush(struct vcpu *v);
+
+/* On the way out of v: read list registers back (what the guest acked / ended). */
+void vgic_sync(struct vcpu *v);
+
+/* Context switch: save/restore the virtual CPU interface (ICH_* / GICH state). */
+void vgic_save(struct vcpu *v);
+void vgic_restore(struct vcpu *v);
+
+/* Is an enabled interrupt pending for v (ends WFI and SCHEDOP_block)? */
+bool vgic_vcpu_pending(struct vcpu *v);
+
+/* The maintenance interrupt fired on this CPU (called from gic_handle_irq). */
+void vgic_maintenance_interrupt(void);
+
+/*
+ * A trapped system-register access of the guest that belongs to the vGIC (GICv3
+ * ICC_SGI1R_EL1 etc.; ESR ISS of EC 0x18). true if handled (*val read/written).
+ */
+bool vgic_emulate_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val);
+
+/* What the guest DT describes (guest_dt.c). */
+struct vgic_dt_info {
+    unsigned int version; /* 2 or 3 */
+    uint64_t dist_base, dist_size;
+    uint64_t cpu_base, cpu_size; /* v2: GICC; v3: the redistributor region */
+    uint32_t maint_ppi;          /* not given to guests; for completeness */
+};
+void vgic_dt_info(const struct domain *d, struct vgic_dt_info *info);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The x86_64 port's internal interfaces between its boot pieces. */
+#ifndef MINIXEN_X86_ASM_SETUP_H
+#define MINIXEN_X86_ASM_SETUP_H
+
+#include <asm/bootinfo.h>
+#include <asm/x86.h>
+#include <xen/lib.h> /* panic */
+
+extern uint8_t cpu_stacks[NR_CPUS][STACK_SIZE];
+extern char _start[], _etext[], _edata[], _end[];
+extern char _trampoline_start[], _trampoline_end[];
+extern uint64_t boot_pml4[512];
+
+void start_xen(uint32_t magic, uint32_t info) __attribute__((noreturn));
+void start_secondary(unsigned int cpu) __attribute__((noreturn));
+void halt(void) __attribute__((noreturn));
+
+/* desc.c: GDT with one TSS per CPU, and the IDT. */
+void desc_init(void);
+void desc_load(unsigned int cpu);
+
+/* traps.c */
+typedef void (*irq_handler_t)(struct cpu_regs *regs);
+void x86_trap(struct cpu_regs *regs);
+void traps_selftest(void);
+void irq_register(unsigned int vector, irq_handler_t h);
+
+/* uart16550.c */
+void uart_init(void);
+int uart_getc(void);
+
+/* The CPU we run on, from the stack we run on: each CPU has its own, and none other. */
+static inline unsigned int smp_processor_id(void)
+{
+    uintptr_t sp;
+
+    __asm__("mov %%rsp, %0" : "=r"(sp));
+    return (unsigned int)((sp - (uintptr_t)cpu_stacks) / STACK_SIZE);
+}
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * COM1, a 16550 UART at I/O port UART_IO: the hypervisor console (arch_console_write).
+ * 115200 8N1, FIFOs on. Output is polled: the log is small and must work in a panic.
+ */
+#include <asm/setup.h>
+#include <xen/spinlock.h>
+
+#ifndef UART_IO
+#define UART_IO 0x3f8
+#endif
+
+#define UART_THR 0 /* transmit holding (DLAB=0) */
+#define UART_RBR 0 /* receive buffer (DLAB=0) */
+#define UART_DLL 0 /* divisor latch low (DLAB=1) */
+#define UART_IER 1
+#define UART_DLM 1
+#define UART_FCR 2
+#define UART_LCR 3
+#define UART_MCR 4
+#define UART_LSR 5
+
+#define LCR_8N1     0x03
+#define LCR_DLAB    0x80
+#define FCR_ENABLE  0x07 /* enable, clear both FIFOs */
+#define MCR_DTR_RTS 0x03
+#define LSR_DR      0x01
+#define LSR_THRE    0x20
+
+static spinlock_t console_lock = SPINLOCK_INIT;
+
+void uart_init(void)
+{
+    outb(UART_IO + UART_IER, 0);
+    outb(UART_IO + UART_LCR, LCR_DLAB);
+    outb(UART_IO + UART_DLL, 1); /* 115200 / 1 */
+    outb(UART_IO + UART_DLM, 0);
+    outb(UART_IO + UART_LCR, LCR_8N1);
+    outb(UART_IO + UART_FCR, FCR_ENABLE);
+    outb(UART_IO + UART_MCR, MCR_DTR_RTS);
+}
+
+static void putc_raw(char c)
+{
+    /* Bounded: a wedged UART must not hang the hypervisor forever; drop the byte. */
+    for (unsigned int i = 0; i < 1000000 && (inb(UART_IO + UART_LSR) & LSR_THRE) == 0; i++)
+        __asm__ __volatile__("pause");
+    outb(UART_IO + UART_THR, (uint8_t)c);
+}
+
+/* A received byte, or -1 if none is waiting. */
+int uart_getc(void)
+{
+    if ((inb(UART_IO + UART_LSR) & LSR_DR) == 0)
+        return -1;
+    return inb(UART_IO + UART_RBR);
+}
+
+void arch_console_write(const char *s, size_t len)
+{
+    /* One line at a time from each CPU, so logs from several CPUs do not interleave. */
+    unsigned long flags = spin_lock_irqsave(&console_lock);
+
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n')
+            putc_raw('\r');
+        putc_raw(s[i]);
+    }
+    spin_unlock_irqrestore(&console_lock, flags);
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Hypercall dispatch, shared by every port (xen/common/hypercall.c).
+ *
+ * The port decodes its calling convention (ARM: HVC #0xEA1, number in x16, arguments in
+ * x0-x4, result in x0; x86: VMMCALL, RAX and RDI/RSI/RDX/R10/R8 or EBX/ECX/EDX/ESI/EDI)
+ * into a number and five arguments, calls hypercall_dispatch() and writes the result back.
+ * One table, indexed by __HYPERVISOR_* number, serves all ports; unknown and unsupported
+ * numbers return -ENOSYS.
+ *
+ * Pointer arguments are addresses as the calling vCPU sees them (see arch_copy_from_guest).
+ */
+#ifndef MINIXEN_HYPERCALL_H
+#define MINIXEN_HYPERCALL_H
+
+#include <xen/domain.h>
+
+#define HYPERCALL_NR_ARGS 5
+
+typedef long (*hypercall_fn_t)(struct vcpu *curr, const unsigned long args[HYPERCALL_NR_ARGS]);
+
+/*
+ * Run hypercall nr for curr (the current vCPU). Returns the guest's result register.
+ * -ERESTART means "not finished, arguments updated in args": the port re-issues the
+ * same hypercall with the new args when the guest next runs (Xen's continuation; e.g.
+ * EVTCHNOP_reset on a domain with many ports). Callers must treat args as in/out.
+ */
+long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS]);
+
+#endif
