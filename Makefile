@@ -45,6 +45,7 @@ include xen/build.mk
 -include tests/abi/abi.mk
 -include tests/host/host.mk
 -include tests/system/system.mk
+-include tests/system/x86/x86.mk
 
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all.
@@ -74,8 +75,8 @@ debug: deps all
 clean:
 	$(Q)rm -rf $(BUILD_ROOT)
 
-ifneq ($(ARCH),arm)
-# Only the arm64 port boots so far.
+ifeq ($(filter arm x86,$(ARCH)),)
+# Only the arm64 and x86_64 ports boot so far.
 system-run system-debug test-system:
 	@echo "$(BOARD): the $(ARCH) port does not boot yet; 'make BOARD=$(BOARD)' builds its common objects." >&2
 	@exit 1

@@ -15,6 +15,7 @@ pkgs=(
     gcovr                                                # coverage of xen/common/events
     qemu-system-arm qemu-system-x86 device-tree-compiler # system tests and make run
     u-boot-qemu u-boot-tools                             # U-Boot boot path
+    grub-pc-bin xorriso mtools                           # x86 GRUB boot path (grub-mkrescue)
     gnuplot-nox                                          # benchmark charts
 )
 # gcc-multilib conflicts with Debian's cross compilers: i386 comes from gcc-i686-linux-gnu.

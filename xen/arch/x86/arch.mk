@@ -1,15 +1,41 @@
 # SPDX-License-Identifier: Apache-2.0
-# The x86 port's objects (included by xen/build.mk). Until the port has an image, its
-# objects go into $(BUILD)/arch.a so every board build proves they compile freestanding.
-XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/x86/*.c)) xen/arch/shared/guest_atomics_hooks.c
-XEN_ARCH_OBJS := $(XEN_ARCH_SRCS:%.c=$(BUILD)/%.o)
-XEN_IMAGES    += $(BUILD)/arch.a
+# The x86_64 port (included by xen/build.mk): links the hypervisor image for $(BOARD).
+#
+#   $(BUILD)/minixen   ELF64 linked at KERNEL_VBASE + LOAD_ADDR, bootable as it is by QEMU
+#                      -kernel (Multiboot) and GRUB (Multiboot2): both headers carry load
+#                      addresses, so the loaders copy the file's bytes, not its segments.
+
+MINIXEN_VERSION ?= 0.1
+
+XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/x86/*.c xen/arch/x86/*.S)) \
+                 xen/arch/shared/guest_atomics_hooks.c
+XEN_ARCH_OBJS := $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(XEN_ARCH_SRCS)))
 
 # Port code may include its own <asm/...> headers; common code never sees this path.
-$(XEN_ARCH_OBJS): XEN_CFLAGS += -Ixen/arch/x86/include
+UART_IO := $(patsubst 16550@io%,%,$(UART))
+XEN_ARCH_CFLAGS := -Ixen/arch/x86/include -DMINIXEN_BOARD='"$(BOARD)"' \
+                   -DMINIXEN_VERSION='"$(MINIXEN_VERSION)"' -DLOAD_ADDR=$(LOAD_ADDR) \
+                   -DUART_IO=$(UART_IO)
+$(XEN_ARCH_OBJS): XEN_CFLAGS += $(XEN_ARCH_CFLAGS)
 
-$(BUILD)/arch.a: $(XEN_ARCH_OBJS)
-	@echo "  AR      $@"
-	$(Q)rm -f $@ && $(XEN_AR) rcs $@ $^
+XEN_IMAGES += $(BUILD)/minixen
+
+$(BUILD)/xen/arch/x86/%.o: xen/arch/x86/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $@"
+	$(Q)$(XEN_CC) $(XEN_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
+
+$(BUILD)/xen.lds: xen/arch/x86/xen.lds.in xen/arch/x86/arch.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(XEN_CC) -E -P -x c -DLOAD_ADDR=$(LOAD_ADDR) $< -o $@
+
+# Every object of xen/common is linked (not pulled from common.a on demand), so the whole
+# event core is in the image even before a domain exists to call it.
+$(BUILD)/minixen: $(XEN_ARCH_OBJS) $(XEN_COMMON_OBJS) $(BUILD)/xen.lds
+	@echo "  LD      $@"
+	$(Q)$(XEN_CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(BUILD)/xen.lds \
+	    -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments -o $@ \
+	    $(XEN_ARCH_OBJS) $(XEN_COMMON_OBJS) -lgcc
+	$(Q)size $@
 
 -include $(XEN_ARCH_OBJS:.o=.d)

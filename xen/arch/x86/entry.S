@@ -62,3 +62,5 @@ trap_common:
     pop     %rax
     add     $16, %rsp                   /* vector and error code */
     iretq
+
+    .section .note.GNU-stack, "", @progbits

@@ -127,7 +127,7 @@ entry64_low:
     jmp     *%rax
 
 msg_no_long_mode:
-    .asciz  "minixen: this CPU has no long mode (x86_64); a 64-bit hypervisor cannot run. Halting.\r\n"
+    .asciz  "\r\nminixen: this CPU has no long mode (x86_64); a 64-bit hypervisor cannot run. Halting.\r\n"
 
     .text
 entry64_high:
@@ -215,3 +215,5 @@ boot_pd:
     .quad   (i << 21) + (PTE_P | PTE_W | PTE_PS | PTE_PCD | PTE_PWT)
     .set    i, i + 1
     .endr
+
+    .section .note.GNU-stack, "", @progbits

@@ -13,7 +13,7 @@
 #define BOOT_MAX_RANGES  32
 #define BOOT_STR_LEN     96
 
-struct boot_module {
+struct loader_module {
     paddr_t start;
     size_t size;
     char cmdline[BOOT_STR_LEN];
@@ -28,7 +28,7 @@ struct boot_info {
     char loader[BOOT_STR_LEN];
     char cmdline[BOOT_STR_LEN];
     unsigned int nr_modules;
-    struct boot_module module[BOOT_MAX_MODULES];
+    struct loader_module module[BOOT_MAX_MODULES];
     unsigned int nr_ram; /* usable RAM, sorted, from the loader's memory map */
     struct mem_range ram[BOOT_MAX_RANGES];
     uint8_t rsdp[36]; /* a copy of the ACPI RSDP if the loader gave one (Multiboot2) */

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: Apache-2.0
+# System-level targets of the x86_64 port (`-include tests/system/x86/x86.mk` in the top
+# Makefile, after xen/build.mk). Board variables come from boards/$(BOARD)/board.mk.
+#
+#   make test-system BOARD=qemu-x86_64   boot tests: Multiboot (QEMU -kernel) and Multiboot2
+#                                        (GRUB ISO), -smp 1/2/4; TAP in $(RESULTS)
+#   make system-run BOARD=qemu-x86_64    GRUB ISO -> minixen in QEMU; quit with Ctrl-A x
+#                                        (SYSTEM_BOOT=kernel: QEMU -kernel, Multiboot)
+#   make system-debug BOARD=qemu-x86_64  QEMU halted with a gdb stub on :1234
+#
+# The boot modules (X86_MODULES, a list of files) are handed over in the same order by both
+# loaders: QEMU's -initrd "a,b" and GRUB's module2 lines.
+
+ifeq ($(ARCH),x86)
+RESULTS ?= build/test-results
+SYSTEM_BOOT ?= grub
+X86_ISO := $(BUILD)/minixen.iso
+X86_MODULES ?=
+comma := ,
+empty :=
+space := $(empty) $(empty)
+X86_INITRD := $(if $(strip $(X86_MODULES)),-initrd "$(subst $(space),$(comma),$(strip $(X86_MODULES)))")
+SYSTEM_QEMU := $(QEMU) -machine $(QEMU_MACHINE) -cpu $(CPU) -m $(QEMU_MEM) -smp $(QEMU_SMP) \
+               -nographic -net none
+
+.PHONY: test-system system-run system-debug
+
+test-system: $(BUILD)/minixen
+	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
+	    X86_MODULES="$(X86_MODULES)" tests/system/x86/boot-test.sh $(BOARD) $< $(RESULTS)
+
+$(X86_ISO): $(BUILD)/minixen tests/system/x86/mkiso.sh $(X86_MODULES)
+	@echo "  ISO     $@"
+	$(Q)tests/system/x86/mkiso.sh $@ $< $(X86_MODULES)
+
+ifeq ($(SYSTEM_BOOT),kernel)
+system-run: $(BUILD)/minixen
+	$(SYSTEM_QEMU) -kernel $< $(X86_INITRD)
+else
+system-run: $(X86_ISO)
+	$(SYSTEM_QEMU) -cdrom $<
+endif
+
+$(BUILD)/gdbinit: tests/system/x86/x86.mk
+	@mkdir -p $(dir $@)
+	$(Q)printf 'set architecture i386:x86-64\nfile %s\ntarget remote :1234\n' \
+	    $(abspath $(BUILD)/minixen) >$@
+
+system-debug: $(BUILD)/minixen $(BUILD)/gdbinit
+	@echo "QEMU halted; in another shell: gdb -x $(BUILD)/gdbinit"
+	$(SYSTEM_QEMU) -S -gdb tcp::1234 -kernel $< $(X86_INITRD)
+endif

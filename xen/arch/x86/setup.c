@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Boot CPU bring-up after head.S: console, descriptor tables, the loader's information,
+ * banner, heap, trap self-test, then the platform (ACPI, APIC, secondary CPUs).
+ * Order matters: the loader's structures are copied out before anything may reuse the
+ * low memory they live in, and the heap is carved from RAM that holds neither the image
+ * nor a boot module.
+ */
+#include <asm/setup.h>
+#include <xen/alloc.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+
+#define HEAP_MAX (512ull << 20)
+#define HEAP_MIN (16ull << 20)
+#define LOW_1M   (1ull << 20)
+#define LOW_4G   (1ull << 32) /* the identity map's end */
+
+uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __attribute__((aligned(4096)));
+
+static struct boot_info boot_info;
+
+void panic(const char *fmt, ...)
+{
+    char buf[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    xen_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    printk("minixen: panic on cpu %u: %s\n", smp_processor_id(), buf);
+    halt();
+}
+
+/* Does [s, e) meet the image or a boot module? Returns the end of what it meets, or 0. */
+static paddr_t reserved_overlap(const struct boot_info *bi, paddr_t s, paddr_t e)
+{
+    paddr_t img_s = virt_to_phys(_start), img_e = virt_to_phys(_end);
+
+    if (s < img_e && e > img_s)
+        return img_e;
+    for (unsigned int i = 0; i < bi->nr_modules; i++) {
+        paddr_t ms = bi->module[i].start, me = ms + bi->module[i].size;
+
+        if (s < me && e > ms)
+            return me;
+    }
+    return 0;
+}
+
+/*
+ * The heap: the largest run of usable RAM between 1 MiB and 4 GiB that holds neither the
+ * image nor a module (both loaders leave modules where they put them), capped at HEAP_MAX.
+ */
+static paddr_t pick_heap(const struct boot_info *bi, size_t *size)
+{
+    paddr_t best = 0;
+    uint64_t best_len = 0;
+
+    for (unsigned int r = 0; r < bi->nr_ram; r++) {
+        paddr_t s = MAX(bi->ram[r].start, LOW_1M), end = MIN(bi->ram[r].end, LOW_4G);
+
+        /* Each step either ends this range or skips past one reserved block: bounded. */
+        for (unsigned int step = 0; step <= BOOT_MAX_MODULES + 1 && s < end; step++) {
+            paddr_t e = end, skip;
+
+            s = (s + PAGE_SIZE - 1) & ~(paddr_t)(PAGE_SIZE - 1);
+            /* Shrink [s, e) to the free part before the first reserved block in it. */
+            for (paddr_t probe = s; probe < e; probe += PAGE_SIZE) {
+                skip = reserved_overlap(bi, probe, probe + PAGE_SIZE);
+                if (skip != 0) {
+                    e = probe;
+                    break;
+                }
+            }
+            if (e > s && e - s > best_len) {
+                best = s;
+                best_len = e - s;
+            }
+            if (e == end)
+                break;
+            s = reserved_overlap(bi, e, e + PAGE_SIZE);
+        }
+    }
+    *size = (size_t)MIN(best_len, HEAP_MAX);
+    return best;
+}
+
+void start_xen(uint32_t magic, uint32_t info)
+{
+    struct boot_info *bi = &boot_info;
+    paddr_t heap;
+    size_t heap_size;
+    int rc;
+
+    uart_init();
+    desc_init();
+    desc_load(0);
+
+    printk("\nminixen %s on %s (x86_64 long mode, xAPIC)\n", MINIXEN_VERSION, MINIXEN_BOARD);
+    rc = bootinfo_parse(bi, magic, info);
+    if (rc != 0)
+        panic("not started by a Multiboot or Multiboot2 loader (magic 0x%x, info 0x%x)", magic,
+              info);
+    bootinfo_print(bi);
+
+    heap = pick_heap(bi, &heap_size);
+    if (heap_size < HEAP_MIN)
+        panic("no %llu MiB of free RAM for the heap", (unsigned long long)(HEAP_MIN >> 20));
+    printk("mm: image 0x%llx-0x%llx at 0x%lx, heap 0x%llx +%zu MiB\n",
+           (unsigned long long)virt_to_phys(_start), (unsigned long long)virt_to_phys(_end),
+           (unsigned long)_start, (unsigned long long)heap, heap_size >> 20);
+    heap_init((uintptr_t)phys_to_virt(heap), heap_size);
+    traps_selftest();
+
+    printk("minixen: boot complete\n");
+    for (;;)
+        __asm__ __volatile__("hlt");
+}
