@@ -7,7 +7,12 @@
  */
 #include <asm/setup.h>
 #include <xen/arch_hooks.h>
+#include <asm/guest_memmap.h>
+#include <asm/time.h>
+#include <public/sched.h>
+#include <xen/domain.h>
 #include <xen/errno.h>
+#include <xen/lib.h>
 
 void arch_cpu_relax(void)
 {
@@ -29,8 +34,11 @@ void arch_local_irq_restore(unsigned long flags)
 
 bool arch_hypercall_preempt_check(void)
 {
-    /* No timer interrupt or softirq work exists yet that a hypercall could delay. */
-    return false;
+    /*
+     * ISR_EL1.I: a physical IRQ is pending for this CPU (HCR_EL2.IMO routes them to us).
+     * A long hypercall stops so the timer, a kick or the UART get their turn.
+     */
+    return (READ_SYSREG(isr_el1) & (1ul << 7)) != 0;
 }
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
@@ -64,12 +72,48 @@ int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t l
     return -EFAULT;
 }
 
+/*
+ * Functions of the vGIC (G), the scheduler (D) and the domain builder (P) that are not on
+ * main yet. Weak references keep the image linking until they land; each use checks.
+ */
+extern void vgic_inject_irq(struct vcpu *v, unsigned int intid) __attribute__((weak));
+extern bool vgic_vcpu_pending(struct vcpu *v) __attribute__((weak));
+extern void vcpu_wake(struct vcpu *v) __attribute__((weak));
+extern int arm_rebuild_domain(struct domain *d) __attribute__((weak));
+
 void arch_vcpu_raise_upcall(struct vcpu *v)
 {
-    (void)v; /* PPI 31 through the vGIC: with the vGIC */
+    /* PPI 31 through the vGIC; vgic_inject_irq wakes v and kicks its CPU. */
+    if (vgic_inject_irq)
+        vgic_inject_irq(v, GUEST_EVTCHN_PPI_INTID);
 }
 
 void arch_vcpu_wake_poller(struct vcpu *v)
 {
-    (void)v; /* with the scheduler */
+    if (vcpu_wake)
+        vcpu_wake(v);
+}
+
+bool arch_vcpu_has_wakeup_event(struct vcpu *v)
+{
+    /* evtchn_upcall_pending is byte 0 of vcpu_info; the guest may write it any time. */
+    if (v->vcpu_info != NULL && *(volatile const uint8_t *)v->vcpu_info != 0)
+        return true;
+    if (v->arch != NULL && arm_vtimer_expired(v))
+        return true;
+    return vgic_vcpu_pending && v->arch != NULL && vgic_vcpu_pending(v);
+}
+
+void arch_domain_shutdown(struct domain *d, unsigned int reason)
+{
+    if (d->arch == NULL)
+        return;
+    arm_vtimer_domain_shutdown(d);
+    /* SYSTEM_RESET / SCHEDOP_shutdown(reboot): build the domain again from its config. */
+    if (reason == SHUTDOWN_reboot && arm_rebuild_domain != NULL) {
+        int rc = arm_rebuild_domain(d);
+
+        if (rc != 0)
+            printk("d%u: restart failed (%d), stays down\n", d->domain_id, rc);
+    }
 }

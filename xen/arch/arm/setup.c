@@ -6,6 +6,7 @@
  */
 #include <asm/guest_atomics.h>
 #include <asm/setup.h>
+#include <asm/time.h>
 #include <xen/alloc.h>
 #include <xen/lib.h>
 
@@ -94,6 +95,8 @@ void start_xen(paddr_t dtb)
     printk("mm: image 0x%llx-0x%llx, heap 0x%llx +%u KiB\n", (unsigned long long)_start,
            (unsigned long long)_end, (unsigned long long)heap_start, HEAP_SIZE >> 10);
     heap_init(heap_start, HEAP_SIZE);
+    arm_time_init();
+    arm_time_init_cpu();
     traps_selftest();
     arm_guest_atomics_init();
     printk("atomics: guest atomics use %s\n", arm_guest_atomics_lse ? "LSE" : "bounded LL/SC");

@@ -51,6 +51,10 @@ struct arm_vcpu {
     struct fpsimd_state fp;
     uint64_t vmpidr;        /* the MPIDR the guest reads (VMPIDR_EL2) */
     uint64_t cntv_ctl, cntv_cval; /* virtual timer while descheduled */
+    /* vtimer.c: armed while descheduled -> on its CPU's wake list until it expires. */
+    uint64_t vtimer_deadline_ns;
+    struct vcpu *vtimer_next;
+    bool vtimer_queued;
     struct vgic_vcpu *vgic;
     bool psci_on_pending;   /* PSCI CPU_ON gave it an entry point it has not started at */
 };

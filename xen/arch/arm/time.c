@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Time on arm64: the generic timer.
+ *
+ *  - arch_now_ns(): CNTPCT_EL0 scaled to nanoseconds. The physical counter is the one clock
+ *    every CPU shares (the architecture keeps it synchronised), so no per-CPU offsets.
+ *  - The scheduler's one-shot timer of each CPU is the EL2 physical timer (CNTHP, PPI 26):
+ *    guests cannot touch it, and it leaves both EL1 timers to the guest.
+ *  - The guest's virtual timer (CNTV, PPI 27) belongs to whichever vCPU runs: vtimer.c.
+ */
+#include <asm/gic.h>
+#include <asm/setup.h>
+#include <asm/time.h>
+#include <xen/arch_hooks.h>
+#include <xen/sched.h>
+
+#define NS_PER_S 1000000000ull
+
+#define CNT_CTL_ENABLE  (1ul << 0)
+#define CNT_CTL_IMASK   (1ul << 1)
+#define CNT_CTL_ISTATUS (1ul << 2)
+
+static uint64_t cnt_freq;     /* CNTFRQ_EL0, ticks per second */
+static uint64_t ns_per_tick32; /* (NS_PER_S << 32) / cnt_freq: now_ns without a division */
+
+/* Until the scheduler is on main the timer interrupt has nobody to tell (weak: links). */
+extern void sched_timer_interrupt(void) __attribute__((weak));
+
+void arm_time_init(void)
+{
+    cnt_freq = READ_SYSREG(cntfrq_el0);
+    if (cnt_freq == 0)
+        panic("time: CNTFRQ_EL0 is 0 (firmware did not program the counter frequency)");
+    ns_per_tick32 = (uint64_t)(((__uint128_t)NS_PER_S << 32) / cnt_freq);
+}
+
+uint64_t arm_ticks(void)
+{
+    /* The ISB keeps the counter read from being hoisted before earlier instructions. */
+    isb();
+    return READ_SYSREG(cntpct_el0);
+}
+
+uint64_t arm_ticks_to_ns(uint64_t ticks)
+{
+    return (uint64_t)(((__uint128_t)ticks * ns_per_tick32) >> 32);
+}
+
+uint64_t arm_ns_to_ticks(uint64_t ns)
+{
+    /* Split so that no product overflows 64 bits (ns % 1e9 < 2^30, freq < 2^32 in practice). */
+    return ns / NS_PER_S * cnt_freq + (ns % NS_PER_S * cnt_freq + NS_PER_S - 1) / NS_PER_S;
+}
+
+uint64_t arch_now_ns(void)
+{
+    return arm_ticks_to_ns(arm_ticks());
+}
+
+/* The scheduler's deadline of each CPU (0: none); the CPU's own, touched with IRQs masked. */
+static uint64_t sched_deadline_ns[NR_CPUS];
+
+/* Program CNTHP for the earlier of the scheduler's deadline and this CPU's vtimer wake-ups. */
+void arm_hyp_timer_reprogram(void)
+{
+    uint64_t deadline = sched_deadline_ns[smp_processor_id()];
+    uint64_t vt = arm_vtimer_next_deadline();
+
+    if (vt != 0 && (deadline == 0 || vt < deadline))
+        deadline = vt;
+    if (deadline == 0) {
+        WRITE_SYSREG(0, cnthp_ctl_el2);
+        return;
+    }
+    /*
+     * Rounded up and one tick late, so the interrupt never comes before arch_now_ns() has
+     * reached the deadline (a scheduler that finds nothing due would re-arm the same value).
+     */
+    WRITE_SYSREG(arm_ns_to_ticks(deadline) + 1, cnthp_cval_el2);
+    WRITE_SYSREG(CNT_CTL_ENABLE, cnthp_ctl_el2);
+    isb();
+}
+
+void arch_set_cpu_timer(uint64_t deadline_ns)
+{
+    unsigned long flags = arch_local_irq_save();
+
+    sched_deadline_ns[smp_processor_id()] = deadline_ns;
+    arm_hyp_timer_reprogram();
+    arch_local_irq_restore(flags);
+}
+
+void arm_time_init_cpu(void)
+{
+    WRITE_SYSREG(0, cnthp_ctl_el2);
+    isb();
+}
+
+void arm_hyp_timer_interrupt(void)
+{
+    unsigned int cpu = smp_processor_id();
+    uint64_t now = arch_now_ns();
+
+    /* Level-triggered: disarm first; whatever is still due re-arms it below. */
+    WRITE_SYSREG(0, cnthp_ctl_el2);
+    arm_vtimer_expire(now);
+    if (sched_deadline_ns[cpu] != 0 && now >= sched_deadline_ns[cpu]) {
+        sched_deadline_ns[cpu] = 0;
+        if (sched_timer_interrupt)
+            sched_timer_interrupt(); /* may call arch_set_cpu_timer() for its next deadline */
+    }
+    arm_hyp_timer_reprogram();
+}
