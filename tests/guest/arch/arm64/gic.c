@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Minimal GIC drivers for a guest: enable the distributor, this vCPU's interface, and the
+ * PPIs we use (the event upcall and the virtual timer) at one priority. Which GIC and
+ * where comes from the DT, as does the upcall interrupt (/hypervisor "interrupts": Xen
+ * gives dom0 and domUs PPI 31, written <1 15 0xf08>).
+ */
+#include "gic.h"
+#include "fdt.h"
+#include "guest_arch.h"
+#include "libc.h"
+
+#define GICD_CTLR       0x000
+#define GICD_ISENABLER  0x100
+#define GICD_IPRIORITYR 0x400
+#define GICC_CTLR       0x000
+#define GICC_PMR        0x004
+#define GICC_IAR        0x00c
+#define GICC_EOIR       0x010
+#define GICR_TYPER      0x008
+#define GICR_WAKER      0x014
+#define GICR_SGI        0x10000 /* SGI_base frame of a redistributor */
+#define GICR_IGROUPR0   0x080
+#define IRQ_PRIORITY    0xa0
+
+static int version;
+static uintptr_t gicd, gicc, gicr_region;
+static uint64_t gicr_size;
+static uintptr_t gicr[GUEST_MAX_CPUS];
+static uint32_t upcall_irq;
+
+static inline uint32_t rd32(uintptr_t a)
+{
+    return *(volatile uint32_t *)a;
+}
+
+static inline void wr32(uintptr_t a, uint32_t v)
+{
+    *(volatile uint32_t *)a = v;
+}
+
+static inline uint64_t rd64(uintptr_t a)
+{
+    return *(volatile uint64_t *)a;
+}
+
+uint32_t gic_upcall_irq(void)
+{
+    return upcall_irq;
+}
+
+const char *arch_irq_controller(void)
+{
+    return version == 3 ? "GICv3" : version == 2 ? "GICv2" : "none";
+}
+
+const char *gic_init(void)
+{
+    static const char *const v2[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic"};
+    int node = fdt_find_compatible("arm,gic-v3"), hyp;
+    uint64_t base, size;
+    uint32_t len, i;
+    const uint8_t *irq;
+
+    if (node >= 0) {
+        version = 3;
+        if (!fdt_reg(node, 0, &base, &size))
+            return "GICv3 node without reg";
+        gicd = (uintptr_t)base;
+        if (!fdt_reg(node, 1, &base, &gicr_size))
+            return "GICv3 node without a redistributor region";
+        gicr_region = (uintptr_t)base;
+    } else {
+        for (i = 0; i < ARRAY_SIZE(v2) && node < 0; i++)
+            node = fdt_find_compatible(v2[i]);
+        if (node < 0)
+            return "no GIC in the DT";
+        version = 2;
+        if (!fdt_reg(node, 0, &base, &size))
+            return "GICv2 node without reg";
+        gicd = (uintptr_t)base;
+        if (!fdt_reg(node, 1, &base, &size))
+            return "GICv2 node without a CPU interface";
+        gicc = (uintptr_t)base;
+    }
+
+    hyp = fdt_path("/hypervisor");
+    if (hyp < 0 || !fdt_compatible(hyp, "xen,xen"))
+        return "no /hypervisor node compatible with \"xen,xen\"";
+    irq = fdt_prop(hyp, "interrupts", &len);
+    if (irq == NULL || len < 8)
+        return "/hypervisor has no interrupts";
+    upcall_irq = fdt_be32(irq + 4) + (fdt_be32(irq) == 1 ? 16 : 32);
+
+    /* Group 1 (non-secure) forwarding; GICv3 with affinity routing. */
+    wr32(gicd + GICD_CTLR, version == 3 ? (1u << 4) | (1u << 1) : 1u);
+    return NULL;
+}
+
+/* This vCPU's redistributor: the frame whose GICR_TYPER affinity matches MPIDR. */
+static uintptr_t find_redistributor(void)
+{
+    uint64_t mpidr, aff, off;
+
+    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+    aff = (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24);
+    for (off = 0; off + 0x20000 <= gicr_size; ) {
+        uint64_t typer = rd64(gicr_region + off + GICR_TYPER);
+
+        if ((typer >> 32) == aff)
+            return gicr_region + off;
+        if (typer & (1u << 4)) /* Last */
+            break;
+        off += (typer & (1u << 1)) ? 0x40000 : 0x20000; /* VLPIS: two more frames */
+    }
+    return 0;
+}
+
+void gic_cpu_init(void)
+{
+    unsigned int cpu = arch_cpu_id();
+
+    if (version == 3) {
+        uintptr_t rd = find_redistributor();
+        unsigned int spins;
+
+        gicr[cpu] = rd;
+        if (rd != 0) {
+            wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~(1u << 1));
+            for (spins = 0; (rd32(rd + GICR_WAKER) & (1u << 2)) && spins < 100000; spins++)
+                ;
+            wr32(rd + GICR_SGI + GICR_IGROUPR0, 0xffffffffu);
+        }
+        __asm__ volatile("msr S3_0_C12_C12_5, %0" ::"r"(7ul)); /* ICC_SRE_EL1: SRE, DFB, DIB */
+        __asm__ volatile("isb");
+        __asm__ volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xfful)); /* ICC_PMR_EL1 */
+        __asm__ volatile("msr S3_0_C12_C12_3, %0" ::"r"(0ul)); /* ICC_BPR1_EL1 */
+        __asm__ volatile("msr S3_0_C12_C12_4, %0" ::"r"(0ul)); /* ICC_CTLR_EL1: EOImode 0 */
+        __asm__ volatile("msr S3_0_C12_C12_7, %0" ::"r"(1ul)); /* ICC_IGRPEN1_EL1 */
+        __asm__ volatile("isb");
+    } else if (version == 2) {
+        wr32(gicc + GICC_PMR, 0xff);
+        wr32(gicc + GICC_CTLR, 1);
+    }
+    if (upcall_irq != 0)
+        gic_enable_ppi(upcall_irq);
+}
+
+void gic_enable_ppi(uint32_t irq)
+{
+    uintptr_t base;
+    uint32_t shift = (irq % 4) * 8, word;
+
+    if (version == 3) {
+        base = gicr[arch_cpu_id()];
+        if (base == 0)
+            return;
+        base += GICR_SGI;
+    } else {
+        base = gicd; /* banked per CPU for SGIs and PPIs */
+    }
+    word = rd32(base + GICD_IPRIORITYR + (irq / 4) * 4);
+    word = (word & ~(0xffu << shift)) | ((uint32_t)IRQ_PRIORITY << shift);
+    wr32(base + GICD_IPRIORITYR + (irq / 4) * 4, word);
+    wr32(base + GICD_ISENABLER + (irq / 32) * 4, 1u << (irq % 32));
+}
+
+uint32_t gic_ack(void)
+{
+    uint64_t v;
+
+    if (version == 3) {
+        __asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(v)); /* ICC_IAR1_EL1 */
+        __asm__ volatile("dsb sy" ::: "memory");
+        return (uint32_t)v & 0xffffff;
+    }
+    if (version == 2)
+        return rd32(gicc + GICC_IAR) & 0x3ff;
+    return 1023;
+}
+
+void gic_eoi(uint32_t irq)
+{
+    if (version == 3)
+        __asm__ volatile("msr S3_0_C12_C12_1, %0" ::"r"((uint64_t)irq)); /* ICC_EOIR1_EL1 */
+    else if (version == 2)
+        wr32(gicc + GICC_EOIR, irq);
+}

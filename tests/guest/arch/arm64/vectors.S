@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * EL1 vectors. Only IRQs taken from EL1 with SP_EL1 are expected (the guest never drops
+ * to EL0): they save the caller-saved registers and call arch_irq_entry(). Anything else
+ * is a bug in the guest or a hypervisor injecting what it should not: arch_trap() reports
+ * it and powers the domain off, so a harness sees a missing plan instead of a hang.
+ */
+    .macro  save_regs
+    sub     sp, sp, #192
+    stp     x0, x1, [sp, #0]
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x29, [sp, #144]
+    mrs     x0, elr_el1
+    mrs     x1, spsr_el1
+    stp     x30, x0, [sp, #160]
+    str     x1, [sp, #176]
+    .endm
+
+    .macro  restore_regs
+    ldr     x1, [sp, #176]
+    ldp     x30, x0, [sp, #160]
+    msr     spsr_el1, x1
+    msr     elr_el1, x0
+    ldp     x0, x1, [sp, #0]
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x29, [sp, #144]
+    add     sp, sp, #192
+    .endm
+
+    .macro  trap kind
+    .balign 0x80
+    mov     x0, #\kind
+    mrs     x1, esr_el1
+    mrs     x2, elr_el1
+    mrs     x3, far_el1
+    b       arch_trap
+    .endm
+
+    .section .text.vectors, "ax"
+    .balign 2048
+    .global el1_vectors
+el1_vectors:
+    trap 0          /* current EL, SP_EL0: sync */
+    trap 1          /* irq */
+    trap 2          /* fiq */
+    trap 3          /* serror */
+    trap 4          /* current EL, SP_ELx: sync */
+    .balign 0x80
+    b       irq_entry
+    trap 6          /* fiq */
+    trap 7          /* serror */
+    trap 8          /* lower EL */
+    trap 9
+    trap 10
+    trap 11
+    trap 12
+    trap 13
+    trap 14
+    trap 15
+
+irq_entry:
+    save_regs
+    bl      arch_irq_entry
+    restore_regs
+    eret

@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: Apache-2.0
+# The conformance guest (tests/guest): one bare-metal image per guest arch, the same
+# image for every role (main, peer, bench; chosen by /chosen/bootargs).
+#
+#   make guest-arm64     build/guest/arm64/xtest.bin (arm64 Image, boots as dom0 or domU)
+#
+# Only xen/include/public (via -Ixen/include) and the guest's own headers are used.
+
+GUEST_DIR       := tests/guest
+GUEST_OUT       := build/guest
+GUEST_ARM64_CC  ?= aarch64-linux-gnu-gcc
+GUEST_ARM64_OBJCOPY ?= aarch64-linux-gnu-objcopy
+GUEST_COMMON_SRC := $(wildcard $(GUEST_DIR)/lib/*.c) $(wildcard $(GUEST_DIR)/suite/*.c)
+GUEST_ARM64_SRC := $(GUEST_COMMON_SRC) $(wildcard $(GUEST_DIR)/arch/arm64/*.c) \
+                   $(wildcard $(GUEST_DIR)/arch/arm64/*.S)
+GUEST_ARM64_OBJ := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/arm64/obj/%.o,$(GUEST_ARM64_SRC))
+GUEST_HDRS      := $(GUEST_DIR)/guest.mk $(wildcard $(GUEST_DIR)/include/*.h $(GUEST_DIR)/arch/*/*.h) \
+                   $(wildcard xen/include/public/*.h xen/include/public/*/*.h)
+
+# Freestanding, no FP/SIMD (a guest kernel's rule, and Xen saves no FP state we rely on),
+# no unaligned accesses (C runs with the MMU off before the identity map is on), and
+# position independent: the image relocates itself wherever it is loaded.
+GUEST_CFLAGS    := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
+                   -fno-stack-protector -fno-common -fpie -mgeneral-regs-only -mstrict-align \
+                   -mno-outline-atomics \
+                   -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/arm64 -Ixen/include
+GUEST_LDFLAGS   := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,--build-id=none \
+                   -Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments -T $(GUEST_DIR)/arch/arm64/guest.lds
+
+.PHONY: guest-arm64
+guest-arm64: $(GUEST_OUT)/arm64/xtest.bin
+
+$(GUEST_OUT)/arm64/obj/%.c.o: $(GUEST_DIR)/%.c $(GUEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_ARM64_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/arm64/obj/%.S.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guest.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_ARM64_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/arm64/xtest.elf: $(GUEST_ARM64_OBJ) $(GUEST_DIR)/arch/arm64/guest.lds
+	$(Q)$(GUEST_ARM64_CC) $(GUEST_LDFLAGS) $(GUEST_ARM64_OBJ) -o $@
+	@# head.S applies R_AARCH64_RELATIVE (1027) and skips R_AARCH64_NONE; nothing else.
+	$(Q)if aarch64-linux-gnu-readelf -rW $@ | grep -E '^[0-9a-f]{16} ' | grep -vqE 'R_AARCH64_(RELATIVE|NONE)'; then \
+	    echo "xtest.elf: relocations other than R_AARCH64_RELATIVE" >&2; rm -f $@; exit 1; fi
+
+$(GUEST_OUT)/arm64/xtest.bin: $(GUEST_OUT)/arm64/xtest.elf
+	$(Q)$(GUEST_ARM64_OBJCOPY) -O binary $< $@
+	@echo "  GUEST   $@ ($$(stat -c %s $@) bytes)"

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The whole per-architecture interface of the conformance guest. Everything under
+ * tests/guest/lib and tests/guest/suite is arch neutral and reaches the machine only
+ * through these functions; a port (tests/guest/arch/<arch>/) implements all of them.
+ *
+ * Model: identity-mapped memory (a guest-physical frame number is the address >> 12),
+ * up to GUEST_MAX_CPUS vCPUs, each with its index in a per-CPU register. Interrupts are
+ * masked except inside guest_wait() windows; the port's interrupt entry calls
+ * guest_irq_upcall() for the event-channel upcall and guest_irq_timer() for its timeout
+ * timer, both with interrupts masked.
+ */
+#ifndef GUEST_ARCH_H
+#define GUEST_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GUEST_MAX_CPUS 4
+#define GUEST_PAGE_SIZE 4096u
+
+/* ---- Start-up: the port calls these (defined in lib/ and suite/) ---- */
+void guest_main(const void *dt);          /* vCPU 0, MMU on, stack set, .bss zeroed */
+void guest_secondary_main(unsigned int cpu); /* vCPU n after arch_cpu_start() */
+void guest_irq_upcall(unsigned int cpu);  /* the event-channel interrupt fired */
+void guest_irq_timer(unsigned int cpu);   /* the timeout timer fired (already disarmed) */
+void guest_fatal(const char *what, uint64_t a, uint64_t b, uint64_t c); /* unexpected trap */
+
+/* ---- Hypercalls ---- */
+long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
+                    unsigned long a3, unsigned long a4);
+
+/* ---- Platform set-up from the guest DT (lib/fdt.h must have been initialised) ---- */
+/* Interrupt controller and the upcall interrupt named by /hypervisor; 0 or a reason. */
+const char *arch_platform_init(void);
+/* Per-vCPU interrupt controller set-up; on every vCPU, interrupts masked. */
+void arch_cpu_irq_init(void);
+/* Number of vCPUs the DT describes (capped at GUEST_MAX_CPUS). */
+unsigned int arch_nr_cpus(void);
+/* Start vCPU `cpu` at guest_secondary_main(cpu). 0 or a negative PSCI/Xen error. */
+long arch_cpu_start(unsigned int cpu);
+unsigned int arch_cpu_id(void);
+const char *arch_name(void);               /* "arm64", printed in the TAP header */
+const char *arch_irq_controller(void);     /* "GICv2", "GICv3": for the log */
+
+/* ---- Interrupt masking on the current vCPU ---- */
+void arch_irq_enable(void);
+void arch_irq_disable(void);
+bool arch_irq_enabled(void);
+
+/* ---- Time: a free-running counter and a one-shot timeout interrupt ---- */
+uint64_t arch_counter(void);
+uint64_t arch_counter_freq(void);
+void arch_timer_arm(uint64_t ticks_from_now); /* guest_irq_timer() when it expires */
+void arch_timer_disarm(void);
+
+void arch_relax(void); /* in spin loops */
+
+/* ---- Console fallback (a UART from the DT) when console_io is refused ---- */
+bool arch_console_fallback_init(void);
+void arch_console_fallback_write(const char *s, unsigned long len);
+
+static inline uint64_t arch_gfn(const void *p)
+{
+    return (uint64_t)(uintptr_t)p >> 12;
+}
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The conformance suite's shared state and the areas it runs. Configuration comes from
+ * /chosen/bootargs (see tests/guest/README.md); the areas are arch neutral.
+ */
+#ifndef GUEST_XTEST_H
+#define GUEST_XTEST_H
+
+#include "events.h"
+#include "hcall.h"
+#include "libc.h"
+#include "tap.h"
+
+#define WAIT_MS 2000 /* how long any expected event may take (TCG on a loaded host) */
+
+struct xtest {
+    char role[16];
+    domid_t self;          /* learnt from an unbound port's status */
+    bool have_peer;
+    domid_t peer;          /* peer=<domid> */
+    evtchn_port_t sport;   /* sport=: my end of the static echo channel */
+    evtchn_port_t pport;   /* pport=: the peer's end of it */
+    evtchn_port_t sctl;    /* sctl=: my end of the static control channel */
+    evtchn_port_t pctl;    /* pctl=: the peer's end */
+    unsigned int nr_cpus;  /* vCPUs the DT describes */
+    unsigned int cpus_up;  /* vCPUs running guest_secondary_main */
+    unsigned int bench_iters; /* iters=: benchmark repetitions */
+};
+
+extern struct xtest xt;
+
+/* Run fn(arg) on vCPU `cpu` (a secondary) and wait for it; false on time-out. */
+bool run_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int ms);
+/* Post fn(arg) to run on `cpu` after `delay_ms`, without waiting for it. */
+bool post_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int delay_ms);
+bool posted_done(unsigned int cpu);
+
+/* Expect `rc`, a -XEN_E* value, and name it in the description. */
+bool expect_rc(long rc, long want, const char *what);
+const char *xen_errname(long rc);
+/* A skip for a minixen addition Xen does not have. */
+#define SKIP_ENOSYS "not supported by this hypervisor (ENOSYS)"
+
+/* Areas, in the order guest_main runs them. */
+void area_ops(void);
+void area_2l(void);
+void area_ipi_virq(void);
+void area_block_poll(void);
+void area_interdomain(void);
+void area_fifo(void);
+void area_3l(void);
+void area_limits(void);
+void role_peer(void);
+void role_bench(void);
+
+#endif

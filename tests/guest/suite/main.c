@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Start-up of every role: read the bootargs, bring up the interrupt controller, map
+ * shared_info and the vcpu_infos, start the other vCPUs, then run the role and end with
+ * the TAP plan, the end marker and SCHEDOP_shutdown(poweroff).
+ */
+#include "fdt.h"
+#include "xtest.h"
+
+struct xtest xt;
+
+struct mailbox {
+    void (*volatile fn)(void *);
+    void *volatile arg;
+    volatile uint64_t not_before; /* counter value */
+    volatile uint32_t posted, done;
+};
+static struct mailbox mailbox[GUEST_MAX_CPUS];
+static volatile uint32_t cpus_online;
+
+static const struct {
+    long rc;
+    const char *name;
+} errnames[] = {
+    {-XEN_EPERM, "EPERM"},   {-XEN_ENOENT, "ENOENT"}, {-XEN_ESRCH, "ESRCH"},
+    {-XEN_EAGAIN, "EAGAIN"}, {-XEN_ENOMEM, "ENOMEM"}, {-XEN_EACCES, "EACCES"},
+    {-XEN_EFAULT, "EFAULT"}, {-XEN_EBUSY, "EBUSY"},   {-XEN_EEXIST, "EEXIST"},
+    {-XEN_EINVAL, "EINVAL"}, {-XEN_ENOSPC, "ENOSPC"}, {-XEN_ENOSYS, "ENOSYS"},
+    {-XEN_ENXIO, "ENXIO"},   {-XEN_EOPNOTSUPP, "EOPNOTSUPP"}, {0, "0"},
+};
+
+const char *xen_errname(long rc)
+{
+    unsigned int i;
+
+    for (i = 0; i < ARRAY_SIZE(errnames); i++)
+        if (errnames[i].rc == rc)
+            return errnames[i].name;
+    return rc > 0 ? "positive" : "unknown error";
+}
+
+bool expect_rc(long rc, long want, const char *what)
+{
+    bool ok = tap_ok(rc == want, "%s -> %s", what, xen_errname(want));
+
+    if (!ok)
+        printf("#   got %ld (%s)\n", rc, xen_errname(rc));
+    return ok;
+}
+
+void guest_fatal(const char *what, uint64_t a, uint64_t b, uint64_t c)
+{
+    printf("# xtest FATAL on vCPU %u: %s %lx %lx %lx\n", arch_cpu_id(), what,
+           (unsigned long)a, (unsigned long)b, (unsigned long)c);
+    printf("# xtest done: role=%s aborted\n", xt.role);
+    sched_crash();
+}
+
+/* ---- bootargs: space-separated key=value ---- */
+
+static void parse_bootargs(void)
+{
+    uint32_t len;
+    int chosen = fdt_path("/chosen");
+    const char *p = fdt_prop(chosen, "bootargs", &len), *end;
+
+    memcpy(xt.role, "main", 5);
+    xt.bench_iters = 1000;
+    if (p == NULL)
+        return;
+    end = p + strnlen(p, len);
+    while (p < end) {
+        const char *key = p, *val, *stop;
+        size_t klen;
+
+        while (p < end && *p != ' ')
+            p++;
+        stop = p;
+        while (p < end && *p == ' ')
+            p++;
+        val = memchr(key, '=', (size_t)(stop - key));
+        if (val == NULL)
+            continue;
+        klen = (size_t)(val - key);
+        val++;
+        if (klen == 4 && strncmp(key, "role", 4) == 0) {
+            size_t n = (size_t)(stop - val) < sizeof(xt.role) - 1 ? (size_t)(stop - val)
+                                                                  : sizeof(xt.role) - 1;
+            memcpy(xt.role, val, n);
+            xt.role[n] = 0;
+        } else if (klen == 4 && strncmp(key, "peer", 4) == 0) {
+            xt.have_peer = true;
+            xt.peer = (domid_t)strtoul(val, NULL, 0);
+        } else if (klen == 5 && strncmp(key, "sport", 5) == 0) {
+            xt.sport = (evtchn_port_t)strtoul(val, NULL, 0);
+        } else if (klen == 5 && strncmp(key, "pport", 5) == 0) {
+            xt.pport = (evtchn_port_t)strtoul(val, NULL, 0);
+        } else if (klen == 4 && strncmp(key, "sctl", 4) == 0) {
+            xt.sctl = (evtchn_port_t)strtoul(val, NULL, 0);
+        } else if (klen == 4 && strncmp(key, "pctl", 4) == 0) {
+            xt.pctl = (evtchn_port_t)strtoul(val, NULL, 0);
+        } else if (klen == 5 && strncmp(key, "iters", 5) == 0) {
+            xt.bench_iters = (unsigned int)strtoul(val, NULL, 0);
+        }
+    }
+}
+
+/* ---- Secondary vCPUs: run what vCPU 0 posts ---- */
+
+static bool mail_waiting(void *arg)
+{
+    struct mailbox *mb = arg;
+
+    return mb->posted != mb->done && arch_counter() >= mb->not_before;
+}
+
+void guest_secondary_main(unsigned int cpu)
+{
+    struct mailbox *mb = &mailbox[cpu];
+
+    arch_cpu_irq_init();
+    __atomic_fetch_add(&cpus_online, 1, __ATOMIC_RELEASE);
+    for (;;) {
+        if (!ev_wait(mail_waiting, mb, 1000))
+            continue;
+        mb->fn(mb->arg);
+        __atomic_store_n(&mb->done, mb->posted, __ATOMIC_RELEASE);
+    }
+}
+
+bool post_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int delay_ms)
+{
+    struct mailbox *mb = &mailbox[cpu];
+
+    if (cpu == 0 || cpu >= xt.cpus_up || mb->posted != mb->done)
+        return false;
+    mb->fn = fn;
+    mb->arg = arg;
+    mb->not_before = arch_counter() + ticks_from_ms(delay_ms);
+    __atomic_store_n(&mb->posted, mb->posted + 1, __ATOMIC_RELEASE);
+    return true;
+}
+
+bool posted_done(unsigned int cpu)
+{
+    return __atomic_load_n(&mailbox[cpu].done, __ATOMIC_ACQUIRE) == mailbox[cpu].posted;
+}
+
+static bool mail_done(void *arg)
+{
+    return posted_done((unsigned int)(uintptr_t)arg);
+}
+
+bool run_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int ms)
+{
+    return post_on(cpu, fn, arg, 0) && ev_wait(mail_done, (void *)(uintptr_t)cpu, ms);
+}
+
+static bool all_online(void *arg)
+{
+    return __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE) >= (uint32_t)(uintptr_t)arg;
+}
+
+/* ---- Boot ---- */
+
+static void boot_checks(void)
+{
+    const char *why = arch_platform_init();
+    struct evtchn_status st;
+    evtchn_port_t port = 0;
+    unsigned int cpu;
+    long rc, ver;
+
+    xt.nr_cpus = arch_nr_cpus();
+    tap_ok(why == NULL, "guest DT: %s interrupt controller, event upcall interrupt found%s%s",
+           arch_irq_controller(), why ? ": " : "", why ? why : "");
+    arch_cpu_irq_init();
+
+    ver = hc_version(XENVER_version, NULL);
+    tap_ok(ver > 0, "xen_version(XENVER_version) = %ld.%ld", ver >> 16, ver & 0xffff);
+
+    rc = ev_init(xt.nr_cpus);
+    expect_rc(rc, 0, "shared_info mapped, vcpu_info registered for every vCPU");
+
+    /* Our own domid: an unbound port for DOMID_SELF records the caller's id. */
+    rc = ev_alloc_unbound(DOMID_SELF, DOMID_SELF, &port);
+    if (rc == 0)
+        rc = ev_status(DOMID_SELF, port, &st);
+    if (rc == 0) {
+        xt.self = st.u.unbound.dom;
+        rc = ev_close(port);
+    }
+    tap_ok(rc == 0, "own domain id learnt from an unbound port's status: d%u", xt.self);
+
+    xt.cpus_up = 1;
+    for (cpu = 1; cpu < xt.nr_cpus; cpu++) {
+        rc = arch_cpu_start(cpu);
+        if (rc != 0)
+            printf("# vCPU %u did not start: %ld\n", cpu, rc);
+    }
+    if (xt.nr_cpus > 1) {
+        bool up = ev_wait(all_online, (void *)(uintptr_t)(xt.nr_cpus - 1), WAIT_MS);
+
+        xt.cpus_up = 1 + cpus_online;
+        tap_ok(up, "%u secondary vCPUs started with PSCI CPU_ON", xt.nr_cpus - 1);
+    } else {
+        tap_skip("one vCPU in the DT", "secondary vCPUs started with PSCI CPU_ON");
+    }
+}
+
+void guest_main(const void *dt)
+{
+    fdt_init(dt);
+    parse_bootargs();
+    printf("# xtest: role=%s arch=%s vcpus=%u\n", xt.role, arch_name(), arch_nr_cpus());
+    boot_checks();
+
+    if (strcmp(xt.role, "peer") == 0) {
+        role_peer();
+    } else if (strcmp(xt.role, "bench") == 0) {
+        role_bench();
+    } else {
+        area_ops();
+        area_2l();
+        area_ipi_virq();
+        area_block_poll();
+        area_interdomain();
+        area_fifo();
+        area_3l();
+        area_limits();
+    }
+    tap_done(xt.role);
+    sched_poweroff();
+}

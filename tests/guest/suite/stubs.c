@@ -1,0 +1,10 @@
+#include "xtest.h"
+void area_2l(void) {}
+void area_ipi_virq(void) {}
+void area_block_poll(void) {}
+void area_interdomain(void) {}
+void area_fifo(void) {}
+void area_3l(void) {}
+void area_limits(void) {}
+void role_peer(void) {}
+void role_bench(void) {}

@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Boot real Xen 4.17 in QEMU with the conformance guest as dom0 and, optionally, a
+# dom0less domU running the peer role, joined by static event channels. Writes the
+# serial log and one TAP file per domain.
+#
+#   xen-run.sh NAME OUTDIR XEN GUEST [options]
+#     --smp N            vCPUs (host CPUs and dom0_max_vcpus; default 2)
+#     --peer             add the dom0less peer domain (/chosen/domU1) and static channels
+#     --gic 2|3          GIC version (default 3)
+#     --main-args "..."  extra dom0 bootargs (role=main is the default)
+#     --peer-args "..."  extra peer bootargs
+#     --icount           -icount shift=0,sleep=off (deterministic; one CPU only)
+#     --timeout S        wall-clock limit (default 90)
+#
+# Outputs: OUTDIR/NAME.log (serial), OUTDIR/NAME-d0.tap, and with --peer OUTDIR/NAME-d1.tap.
+# Exit status 0 if every domain printed its end marker ("# xtest done:").
+#
+# Static channel layout (also in tests/guest/README.md): dom0 port 10 <-> peer port 11
+# (echo), dom0 port 12 <-> peer port 13 (control). Images are loaded at 0x42000000 and
+# 0x43000000, away from QEMU's DTB at 0x48000000.
+set -euo pipefail
+
+name=$1 out=$2 xen=$3 guest=$4
+shift 4
+smp=2 peer=0 gic=3 main_args="" peer_args="" icount=() timeout_s=90
+while [ $# -gt 0 ]; do
+    case $1 in
+    --smp) smp=$2; shift ;;
+    --peer) peer=1 ;;
+    --gic) gic=$2; shift ;;
+    --main-args) main_args=$2; shift ;;
+    --peer-args) peer_args=$2; shift ;;
+    --icount) icount=(-icount shift=0,sleep=off -rtc clock=vm) ;;
+    --timeout) timeout_s=$2; shift ;;
+    *) echo "xen-run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+mkdir -p "$out"
+machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
+qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 2048 -nographic
+      -no-reboot)
+base=$out/$name-base
+"${qemu[@]}" -machine "$machine,dumpdtb=$base.dtb" >/dev/null 2>&1
+dtc -q -I dtb -O dts -o "$base.dts" "$base.dtb"
+
+size=$(printf '0x%x' "$(stat -c %s "$guest")")
+main_boot="role=main"
+[ "$peer" = 1 ] && main_boot="role=main peer=1 sport=10 pport=11 sctl=12 pctl=13"
+peer_boot="role=peer peer=0 sport=11 pport=10 sctl=13 pctl=12"
+{
+    cat "$base.dts"
+    cat <<DTS
+/ {
+    chosen {
+        #address-cells = <2>;
+        #size-cells = <2>;
+        xen,xen-bootargs = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=$smp";
+        xen,dom0-bootargs = "$main_boot $main_args";
+        module@42000000 {
+            compatible = "multiboot,kernel", "multiboot,module";
+            reg = <0x0 0x42000000 0x0 $size>;
+        };
+DTS
+    if [ "$peer" = 1 ]; then
+        cat <<DTS
+        d0_echo: evtchn@10 {
+            compatible = "xen,evtchn-v1";
+            xen,evtchn = <10 &d1_echo>;
+        };
+        d0_ctl: evtchn@12 {
+            compatible = "xen,evtchn-v1";
+            xen,evtchn = <12 &d1_ctl>;
+        };
+        domU1 {
+            compatible = "xen,domain";
+            #address-cells = <1>;
+            #size-cells = <1>;
+            memory = <0 0x20000>;
+            cpus = <1>;
+            vpl011;
+            xen,enhanced = "no-xenstore";
+            module@43000000 {
+                compatible = "multiboot,kernel", "multiboot,module";
+                reg = <0x43000000 $size>;
+                bootargs = "$peer_boot $peer_args";
+            };
+            d1_echo: evtchn@11 {
+                compatible = "xen,evtchn-v1";
+                xen,evtchn = <11 &d0_echo>;
+            };
+            d1_ctl: evtchn@13 {
+                compatible = "xen,evtchn-v1";
+                xen,evtchn = <13 &d0_ctl>;
+            };
+        };
+DTS
+    fi
+    echo "    };"
+    echo "};"
+} >"$out/$name.dts"
+dtc -q -I dts -O dtb -o "$out/$name.dtb" "$out/$name.dts"
+
+loaders=(-device "loader,file=$guest,addr=0x42000000,force-raw=on")
+[ "$peer" = 1 ] && loaders+=(-device "loader,file=$guest,addr=0x43000000,force-raw=on")
+log=$out/$name.log
+rc=0
+timeout "$timeout_s" "${qemu[@]}" "${icount[@]}" -kernel "$xen" -dtb "$out/$name.dtb" \
+    "${loaders[@]}" </dev/null >"$log" 2>&1 || rc=$?
+[ "$rc" = 124 ] && echo "xen-run.sh: $name timed out after ${timeout_s}s" >&2
+
+# dom0's console_io output is printed bare; a domU's carries a "(d1) " prefix (console_io)
+# or "DOM1: " (vpl011). Strip it, keep TAP lines only.
+tr -d '\r' <"$log" | grep -aE '^(ok |not ok |1\.\.|# )' >"$out/$name-d0.tap" || true
+status=0
+grep -aq '^# xtest done:' "$out/$name-d0.tap" || { echo "xen-run.sh: $name: dom0 did not finish" >&2; status=1; }
+if [ "$peer" = 1 ]; then
+    tr -d '\r' <"$log" | sed -nE 's/^(\(XEN\) )?(\(d1\) |DOM1: |d1: )//p' |
+        grep -aE '^(ok |not ok |1\.\.|# )' >"$out/$name-d1.tap" || true
+    grep -aq '^# xtest done:' "$out/$name-d1.tap" || { echo "xen-run.sh: $name: peer did not finish" >&2; status=1; }
+fi
+exit $status
