@@ -6,8 +6,10 @@
  * low memory they live in, and the heap is carved from RAM that holds neither the image
  * nor a boot module.
  */
+#include <asm/platform.h>
 #include <asm/setup.h>
 #include <xen/alloc.h>
+#include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 
@@ -19,6 +21,32 @@
 uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __attribute__((aligned(4096)));
 
 static struct boot_info boot_info;
+static struct platform platform;
+static volatile unsigned int timer_hits;
+
+static void timer_selftest_handler(struct cpu_regs *regs)
+{
+    (void)regs;
+    timer_hits++;
+    lapic_eoi();
+}
+
+/* The one-shot timer must interrupt a halted CPU: the scheduler depends on exactly that. */
+static void timer_selftest(void)
+{
+    uint64_t t0 = arch_now_ns();
+
+    irq_register(VECTOR_TIMER, timer_selftest_handler);
+    lapic_timer_oneshot_ns(1000000);
+    for (unsigned int i = 0; i < 1000 && timer_hits == 0; i++)
+        __asm__ __volatile__("sti; hlt; cli" ::: "memory");
+    if (timer_hits != 1)
+        panic("apic: the one-shot timer did not interrupt (%u)", timer_hits);
+    printk("apic: timer %llu MHz, tsc %llu MHz (PIT-calibrated); one-shot ok after %llu us\n",
+           (unsigned long long)(lapic_timer_hz() / 1000000),
+           (unsigned long long)(tsc_hz() / 1000000),
+           (unsigned long long)((arch_now_ns() - t0) / 1000));
+}
 
 void panic(const char *fmt, ...)
 {
@@ -112,6 +140,15 @@ void start_xen(uint32_t magic, uint32_t info)
            (unsigned long)_start, (unsigned long long)heap, heap_size >> 20);
     heap_init((uintptr_t)phys_to_virt(heap), heap_size);
     traps_selftest();
+
+    if (acpi_init(&platform, bi) != 0)
+        panic("no usable ACPI MADT: cannot find the CPUs and the APICs");
+    acpi_print(&platform);
+    lapic_init(platform.lapic);
+    lapic_timer_calibrate();
+    timer_selftest();
+    smp_boot_secondaries(&platform);
+    smp_ipi_selftest();
 
     printk("minixen: boot complete\n");
     for (;;)

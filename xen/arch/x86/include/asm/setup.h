@@ -9,7 +9,7 @@
 
 extern uint8_t cpu_stacks[NR_CPUS][STACK_SIZE];
 extern char _start[], _etext[], _edata[], _end[];
-extern char _trampoline_start[], _trampoline_end[];
+extern char _trampoline_end[];
 extern uint64_t boot_pml4[512];
 
 void start_xen(uint32_t magic, uint32_t info) __attribute__((noreturn));

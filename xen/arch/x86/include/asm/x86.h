@@ -168,7 +168,11 @@ static inline paddr_t virt_to_phys(const void *p)
 /* The low 4 GiB, and RAM above it up to the map's end, are identity-mapped (mm.c). */
 static inline void *phys_to_virt(paddr_t pa)
 {
-    return (void *)(uintptr_t)pa;
+    uintptr_t va = pa;
+
+    /* Opaque to the compiler: a constant low address is firmware data, not a null deref. */
+    __asm__("" : "+r"(va));
+    return (void *)va;
 }
 
 static inline volatile uint32_t *mmio32(paddr_t pa)

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * ACPI, only as far as a hypervisor needs it to boot: find the RSDP (the Multiboot2
+ * loader's copy, else the BIOS areas), then the MADT through the XSDT or RSDT, for the
+ * processors' APIC ids, the local APIC and the first I/O APIC, and the ISA interrupt
+ * overrides. Tables are firmware data, read through the identity map; every length and
+ * checksum is checked before a table is believed, and every walk is bounded by it.
+ */
+#include <asm/platform.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+
+#define TABLE_MAX_LEN (1u << 20)
+
+struct rsdp {
+    char signature[8];
+    uint8_t checksum;
+    char oem_id[6];
+    uint8_t revision;
+    uint32_t rsdt;
+    /* ACPI 2.0+ */
+    uint32_t length;
+    uint64_t xsdt;
+    uint8_t ext_checksum;
+    uint8_t reserved[3];
+} __attribute__((packed));
+
+struct sdt_header {
+    char signature[4];
+    uint32_t length;
+    uint8_t revision, checksum;
+    char oem_id[6], oem_table_id[8];
+    uint32_t oem_revision, creator_id, creator_revision;
+} __attribute__((packed));
+
+#define MADT_LAPIC          0
+#define MADT_IOAPIC         1
+#define MADT_SOURCE_OVERRIDE 2
+#define MADT_LAPIC_OVERRIDE 5
+#define MADT_LAPIC_ENABLED  (1u << 0)
+
+static uint8_t sum_bytes(const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    uint8_t s = 0;
+
+    for (size_t i = 0; i < len; i++)
+        s += b[i];
+    return s;
+}
+
+static bool rsdp_valid(const struct rsdp *r)
+{
+    return memcmp(r->signature, "RSD PTR ", 8) == 0 && sum_bytes(r, 20) == 0;
+}
+
+/* The BIOS puts the RSDP on a 16-byte boundary in the EBDA's first KiB or 0xe0000-0xfffff. */
+static paddr_t rsdp_scan(void)
+{
+    paddr_t ebda = (paddr_t)*(const uint16_t *)phys_to_virt(0x40e) << 4;
+    const paddr_t area[2][2] = {{ebda, ebda + 1024}, {0xe0000, 0x100000}};
+
+    for (unsigned int a = 0; a < 2; a++) {
+        if (area[a][0] < 0x80000 && a == 0)
+            continue; /* no plausible EBDA */
+        for (paddr_t p = area[a][0]; p + sizeof(struct rsdp) <= area[a][1]; p += 16)
+            if (rsdp_valid(phys_to_virt(p)))
+                return p;
+    }
+    return 0;
+}
+
+static const struct sdt_header *table_at(paddr_t pa, const char *sig)
+{
+    const struct sdt_header *h = phys_to_virt(pa);
+
+    if (pa == 0 || pa + sizeof(*h) > (1ull << 32) || memcmp(h->signature, sig, 4) != 0)
+        return NULL;
+    if (h->length < sizeof(*h) || h->length > TABLE_MAX_LEN || pa + h->length > (1ull << 32) ||
+        sum_bytes(h, h->length) != 0)
+        return NULL;
+    return h;
+}
+
+static const struct sdt_header *find_table(const struct platform *p, const struct rsdp *r,
+                                           const char *sig)
+{
+    bool x = p->acpi_rev >= 2;
+    const struct sdt_header *root = x ? table_at(r->xsdt, "XSDT") : table_at(r->rsdt, "RSDT");
+    size_t entry = x ? 8 : 4;
+
+    if (root == NULL)
+        return NULL;
+    for (size_t off = sizeof(*root); off + entry <= root->length; off += entry) {
+        const uint8_t *e = (const uint8_t *)root + off;
+        uint64_t pa = x ? (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 |
+                              (uint64_t)e[3] << 24 | (uint64_t)e[4] << 32 |
+                              (uint64_t)e[5] << 40 | (uint64_t)e[6] << 48 | (uint64_t)e[7] << 56
+                        : (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 |
+                              (uint64_t)e[3] << 24;
+        const struct sdt_header *t = table_at(pa, sig);
+
+        if (t != NULL)
+            return t;
+    }
+    return NULL;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void parse_madt(struct platform *p, const struct sdt_header *madt)
+{
+    const uint8_t *base = (const uint8_t *)madt;
+    uint32_t off = sizeof(*madt) + 8; /* local APIC address, flags */
+
+    p->lapic = rd32(base + sizeof(*madt));
+    while (off + 2 <= madt->length) {
+        const uint8_t *e = base + off;
+        uint8_t type = e[0], len = e[1];
+
+        if (len < 2 || off + len > madt->length)
+            break;
+        if (type == MADT_LAPIC && len >= 8 && (rd32(e + 4) & MADT_LAPIC_ENABLED)) {
+            if (p->nr_cpus < MAX_MADT_CPUS)
+                p->apic_id[p->nr_cpus++] = e[3];
+        } else if (type == MADT_IOAPIC && len >= 12 && p->ioapic == 0) {
+            p->ioapic = rd32(e + 4);
+            p->ioapic_gsi_base = rd32(e + 8);
+        } else if (type == MADT_SOURCE_OVERRIDE && len >= 10 && e[2] == 0 && e[3] < 16) {
+            p->isa_gsi[e[3]] = rd32(e + 4);
+        } else if (type == MADT_LAPIC_OVERRIDE && len >= 12) {
+            p->lapic = (uint64_t)rd32(e + 4) | (uint64_t)rd32(e + 8) << 32;
+        }
+        off += len;
+    }
+}
+
+int acpi_init(struct platform *p, const struct boot_info *bi)
+{
+    const struct rsdp *r;
+    const struct sdt_header *madt;
+
+    memset(p, 0, sizeof(*p));
+    for (unsigned int i = 0; i < 16; i++)
+        p->isa_gsi[i] = i;
+    if (bi->have_rsdp && rsdp_valid((const struct rsdp *)bi->rsdp)) {
+        r = (const struct rsdp *)bi->rsdp;
+        p->rsdp = 0; /* the loader's copy */
+    } else {
+        p->rsdp = rsdp_scan();
+        if (p->rsdp == 0) {
+            printk("acpi: no RSDP (neither from the loader nor in the BIOS areas)\n");
+            return -ENOENT;
+        }
+        r = phys_to_virt(p->rsdp);
+    }
+    p->acpi_rev = r->revision >= 2 && r->xsdt != 0 ? r->revision : 0;
+    madt = find_table(p, r, "APIC");
+    if (madt == NULL || madt->length < sizeof(*madt) + 8) {
+        printk("acpi: no valid MADT\n");
+        return -EINVAL;
+    }
+    parse_madt(p, madt);
+    if (p->nr_cpus == 0 || p->lapic == 0) {
+        printk("acpi: the MADT lists no enabled processor or no local APIC\n");
+        return -EINVAL;
+    }
+    return 0;
+}
+
+void acpi_print(const struct platform *p)
+{
+    char ids[3 * MAX_MADT_CPUS + 1];
+    size_t n = 0;
+
+    for (unsigned int i = 0; i < p->nr_cpus && n + 4 < sizeof(ids); i++)
+        n += (size_t)xen_snprintf(ids + n, sizeof(ids) - n, "%s%u", i ? " " : "",
+                                  p->apic_id[i]);
+    ids[n] = '\0';
+    if (p->rsdp != 0)
+        printk("acpi: RSDP at 0x%llx, %s\n", (unsigned long long)p->rsdp,
+               p->acpi_rev ? "XSDT" : "RSDT");
+    else
+        printk("acpi: RSDP from the loader, %s\n", p->acpi_rev ? "XSDT" : "RSDT");
+    printk("acpi: MADT: %u cpu(s) (apic ids %s), lapic 0x%llx, ioapic 0x%llx\n", p->nr_cpus,
+           ids, (unsigned long long)p->lapic, (unsigned long long)p->ioapic);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The platform as ACPI describes it (acpi.c), and the local APIC, its timer and IPIs
+ * (apic.c), the secondary CPUs (smp.c).
+ */
+#ifndef MINIXEN_X86_ASM_PLATFORM_H
+#define MINIXEN_X86_ASM_PLATFORM_H
+
+#include <asm/bootinfo.h>
+
+#define MAX_MADT_CPUS 64
+
+struct platform {
+    paddr_t rsdp;
+    unsigned int acpi_rev;     /* 0: RSDT, 2+: XSDT */
+    unsigned int nr_cpus;      /* enabled processors in the MADT */
+    uint32_t apic_id[MAX_MADT_CPUS];
+    paddr_t lapic;             /* local APIC MMIO base */
+    paddr_t ioapic;            /* the first I/O APIC (0: none) */
+    uint32_t ioapic_gsi_base;
+    uint32_t isa_gsi[16];      /* ISA IRQ -> GSI, after the MADT's source overrides */
+};
+
+/* acpi.c: 0, or -ENOENT/-EINVAL with a message. */
+int acpi_init(struct platform *p, const struct boot_info *bi);
+void acpi_print(const struct platform *p);
+
+/* Vectors the hypervisor uses (higher vectors: higher priority in the APIC). */
+#define VECTOR_UART    0x40
+#define VECTOR_KICK    0xf0 /* IPI: leave guest mode, look at the scheduler */
+#define VECTOR_TIMER   0xf1
+#define VECTOR_SPURIOUS 0xff
+
+/* apic.c */
+void lapic_init(paddr_t base);       /* this CPU; the boot CPU first */
+uint32_t lapic_id(void);
+void lapic_eoi(void);
+int lapic_send_ipi(uint32_t apic_id, uint32_t icr_low); /* -EBUSY if never accepted */
+void lapic_timer_calibrate(void);    /* boot CPU, against the PIT */
+void lapic_timer_oneshot_ns(uint64_t delta_ns); /* 0: stop */
+uint64_t tsc_hz(void);
+uint64_t lapic_timer_hz(void);
+void udelay(uint64_t us);
+void ioapic_route_isa(const struct platform *p, unsigned int irq, unsigned int vector,
+                      uint32_t dest_apic_id);
+
+/* smp.c */
+extern unsigned int nr_cpus_online;
+extern uint32_t cpu_apic_id[NR_CPUS];
+void smp_boot_secondaries(const struct platform *p);
+void smp_ipi_selftest(void);
+
+#endif
