@@ -111,6 +111,19 @@ $(HOST_DIR)/$(1)/test_%: $(HOST_DIR)/$(1)/tests/host/test_%.o $$(HOST_LIB_$(1))
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 
+# test_boot_config carries the DTBs of tests/host/boot_config/*.dts (compiled by dtc) in a
+# generated header, so the same program runs natively and under qemu-aarch64.
+HOST_BOOT_DTS    := $(sort $(wildcard tests/host/boot_config/*.dts))
+HOST_BOOT_DTBS_H := $(HOST_DIR)/gen/boot_config_dtbs.h
+$(HOST_BOOT_DTBS_H): $(HOST_BOOT_DTS) $(wildcard tests/host/boot_config/*.dtsi) \
+                     tests/host/boot_config/dtbs-to-c.sh
+	@mkdir -p $(dir $@)
+	$(Q)tests/host/boot_config/dtbs-to-c.sh $@ $(HOST_BOOT_DTS)
+$(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/test_boot_config.o: \
+    $(HOST_BOOT_DTBS_H)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/test_boot_config.o: \
+    HOST_CFLAGS_$(v) += -I$(HOST_DIR)/gen))
+
 # The aarch64 objects need cmocka's headers before they compile.
 $(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \
     | $(HOST_CMOCKA_ARM64_STAMP)

@@ -14,6 +14,14 @@ long do_event_channel_op(struct vcpu *curr, int cmd, gpaddr_t arg);
 /* EVTCHNOP_send on behalf of ld (also for the hypervisor's own senders). */
 int evtchn_send(struct domain *ld, evtchn_port_t port);
 
+/*
+ * A static interdomain channel (boot_config_bind_static_evtchns): ld's lport <-> rd's
+ * rport, exactly those ports. -EINVAL (port 0, same port twice), -ENOSPC (beyond the
+ * domain's limit or ABI), -EEXIST (port in use), -ENOMEM.
+ */
+int evtchn_bind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd,
+                       evtchn_port_t rport);
+
 /* Domain life cycle. */
 int evtchn_domain_init(struct domain *d);    /* port 0 reserved, 2-level, default limit */
 void evtchn_domain_destroy(struct domain *d); /* closes every port (peers become unbound) */
