@@ -1,7 +1,4 @@
 #include "xtest.h"
-void area_2l(void) {}
-void area_ipi_virq(void) {}
-void area_block_poll(void) {}
 void area_interdomain(void) {}
 void area_fifo(void) {}
 void area_3l(void) {}

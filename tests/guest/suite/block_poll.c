@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * SCHEDOP_poll and SCHEDOP_block: immediate return on a pending port, time-out, wake-up
+ * by an event sent from another vCPU, argument errors. Every wait is bounded.
+ */
+#include "xtest.h"
+
+#define N_CROSS 3 /* results that need a second vCPU */
+
+static evtchn_port_t target;
+
+static void send_target(void *arg)
+{
+    (void)arg;
+    ev_send(target);
+}
+
+static bool poll_until_pending(evtchn_port_t p, unsigned int ms)
+{
+    uint64_t deadline = arch_counter() + ticks_from_ms(ms);
+    unsigned int rounds;
+
+    for (rounds = 0; rounds < 10000 && !ev_pending(p) && arch_counter() < deadline; rounds++)
+        sched_poll(&p, 1, 100ull * 1000 * 1000);
+    return ev_pending(p);
+}
+
+static void polls(void)
+{
+    static evtchn_port_t many[XEN_SCHED_POLL_MAX_PORTS + 1];
+    evtchn_port_t p = 0, bad = 0x7fffffffu;
+    uint64_t t0;
+    long rc;
+
+    ev_bind_ipi(0, &p);
+    ev_mask(p); /* poll sees pending ports whether masked or not; no upcall consumes it */
+    ev_send(p);
+    t0 = arch_counter();
+    rc = sched_poll(&p, 1, 0);
+    tap_ok(rc == 0 && ev_pending(p) && arch_counter() - t0 < ticks_from_ms(500),
+           "SCHEDOP_poll on an already pending (masked) port returns at once");
+    ev_clear(p);
+    rc = sched_poll(&p, 1, 20ull * 1000 * 1000);
+    tap_ok(rc == 0 && !ev_pending(p), "SCHEDOP_poll with a 20 ms time-out returns, nothing pending");
+    expect_rc(sched_poll(many, XEN_SCHED_POLL_MAX_PORTS + 1, 1000), -XEN_EINVAL,
+              "SCHEDOP_poll with 129 ports");
+    expect_rc(sched_poll(&bad, 1, 1000), -XEN_EINVAL, "SCHEDOP_poll on an invalid port");
+
+    if (xt.cpus_up >= 2) {
+        target = p;
+        post_on(1, send_target, NULL, 30);
+        tap_ok(poll_until_pending(p, WAIT_MS), "SCHEDOP_poll is woken by an IPI sent from vCPU 1");
+        ev_wait(posted_done_cond, (void *)1, WAIT_MS);
+    } else {
+        tap_skip("needs two vCPUs", "SCHEDOP_poll is woken by an IPI sent from vCPU 1");
+    }
+    ev_clear(p);
+    ev_unmask_guest(p);
+    ev_close(p);
+}
+
+static void blocks(void)
+{
+    evtchn_port_t p = 0;
+    uint64_t t0;
+    bool woke;
+
+    ev_reset_counters();
+    ev_bind_ipi(0, &p);
+    ev_mask(p);
+    ev_send(p);
+    ev_unmask(p); /* upcall pending, interrupt masked in PSTATE */
+    t0 = arch_counter();
+    arch_timer_arm(ticks_from_ms(WAIT_MS));
+    sched_block();
+    woke = arch_irq_enabled();
+    ev_take_pending_irqs();
+    arch_timer_disarm();
+    tap_ok(ev_count[p] == 1 && arch_counter() - t0 < ticks_from_ms(WAIT_MS),
+           "SCHEDOP_block with an event already pending returns at once");
+    tap_diag("SCHEDOP_block returned with interrupts %s in the guest's PSTATE",
+             woke ? "unmasked (Xen: block enables event delivery)" : "still masked");
+
+    if (xt.cpus_up >= 2) {
+        target = p;
+        post_on(1, send_target, NULL, 30);
+        t0 = arch_counter();
+        arch_timer_arm(ticks_from_ms(WAIT_MS));
+        sched_block();
+        ev_take_pending_irqs();
+        arch_timer_disarm();
+        tap_ok(ev_count[p] == 2 && arch_counter() - t0 < ticks_from_ms(WAIT_MS),
+               "SCHEDOP_block is woken by an IPI sent from vCPU 1 (before its %u ms guard)",
+               WAIT_MS);
+        ev_wait(posted_done_cond, (void *)1, WAIT_MS);
+        tap_ok(ev_wait_count(p, 2, 10), "... and the upcall delivered it on vCPU 0");
+    } else {
+        tap_skip("needs two vCPUs", "SCHEDOP_block is woken by an IPI sent from vCPU 1");
+        tap_skip("needs two vCPUs", "... and the upcall delivered it on vCPU 0");
+    }
+    ev_close(p);
+    (void)N_CROSS;
+}
+
+void area_block_poll(void)
+{
+    tap_diag("area: SCHEDOP_block and SCHEDOP_poll");
+    polls();
+    blocks();
+}

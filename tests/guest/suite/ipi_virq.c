@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * IPIs between the domain's vCPUs (one way, round trips with the real upcall on both
+ * ends, from a secondary vCPU), re-targeting a channel with bind_vcpu, and VIRQs bound to
+ * another vCPU or globally.
+ */
+#include "xtest.h"
+
+#define ROUND_TRIPS 100
+#define N_TESTS     10 /* results printed by this area, skipped or not */
+
+static evtchn_port_t ping, pong;
+
+/* On vCPU 1: every ping is answered with a pong to vCPU 0. */
+static void pong_hook(unsigned int cpu, evtchn_port_t port)
+{
+    if (cpu == 1 && port == ping)
+        ev_send(pong);
+}
+
+static void send_pong(void *arg)
+{
+    (void)arg;
+    ev_send(pong);
+}
+
+static void ipis(void)
+{
+    struct evtchn_status st;
+    unsigned int i, done = 0;
+    long rc;
+
+    ev_reset_counters();
+    rc = ev_bind_ipi(1, &ping);
+    ev_set_cpu(ping, 1);
+    ev_status(DOMID_SELF, ping, &st);
+    tap_ok(rc == 0 && st.status == EVTCHNSTAT_ipi && st.vcpu == 1,
+           "bind_ipi(vcpu 1) -> port %u, status ipi on vcpu 1", ping);
+    ev_send(ping);
+    tap_ok(ev_wait_count(ping, 1, WAIT_MS) && ev_cpu_of[ping] == 1,
+           "an IPI from vCPU 0 is delivered on vCPU 1");
+
+    ev_bind_ipi(0, &pong);
+    ev_set_cpu(pong, 0);
+    tap_ok(run_on(1, send_pong, NULL, WAIT_MS) && ev_wait_count(pong, 1, WAIT_MS) &&
+               ev_cpu_of[pong] == 0,
+           "an IPI from vCPU 1 is delivered on vCPU 0");
+
+    ev_reset_counters();
+    ev_hook = pong_hook;
+    for (i = 0; i < ROUND_TRIPS; i++) {
+        ev_send(ping);
+        if (!ev_wait_count(pong, i + 1, WAIT_MS))
+            break;
+        done++;
+    }
+    ev_hook = NULL;
+    tap_eq(done, ROUND_TRIPS, "%u IPI round trips vCPU 0 -> 1 -> 0 with the upcall on both",
+           ROUND_TRIPS);
+    ev_close(ping);
+    ev_close(pong);
+    ev_set_cpu(ping, 0);
+}
+
+static void retarget(void)
+{
+    evtchn_port_t a = 0, b = 0;
+
+    ev_alloc_unbound(DOMID_SELF, DOMID_SELF, &a);
+    ev_bind_interdomain(DOMID_SELF, a, &b);
+    ev_take_pending_irqs(); /* bind_interdomain's own event */
+    ev_reset_counters();
+    expect_rc(ev_bind_vcpu(b, 1), 0, "bind_vcpu of an interdomain port to vcpu 1");
+    ev_set_cpu(b, 1);
+    ev_send(a);
+    tap_ok(ev_wait_count(b, 1, WAIT_MS) && ev_cpu_of[b] == 1,
+           "its next event is delivered on vCPU 1");
+    ev_bind_vcpu(b, 0);
+    ev_set_cpu(b, 0);
+    ev_send(a);
+    tap_ok(ev_wait_count(b, 2, WAIT_MS) && ev_cpu_of[b] == 0,
+           "bound back to vcpu 0, the next event is delivered on vCPU 0");
+    ev_close(a);
+    ev_close(b);
+}
+
+static void virqs(void)
+{
+    struct evtchn_status st;
+    evtchn_port_t p = 0;
+    long rc;
+
+    rc = ev_bind_virq(VIRQ_DEBUG, 1, &p);
+    ev_status(DOMID_SELF, p, &st);
+    tap_ok(rc == 0 && st.status == EVTCHNSTAT_virq && st.vcpu == 1,
+           "bind_virq(VIRQ_DEBUG, vcpu 1): a per-vCPU VIRQ on the second vCPU");
+    ev_close(p);
+    rc = ev_bind_virq(VIRQ_DOM_EXC, 0, &p);
+    tap_ok(rc == 0, "bind_virq(VIRQ_DOM_EXC): global VIRQ, ours as the control domain");
+    if (rc == 0) {
+        expect_rc(ev_bind_vcpu(p, 1), 0, "bind_vcpu of a global VIRQ to vcpu 1");
+        ev_close(p);
+    } else {
+        tap_ok(false, "bind_vcpu of a global VIRQ to vcpu 1 (not bound)");
+    }
+}
+
+void area_ipi_virq(void)
+{
+    unsigned int i;
+
+    tap_diag("area: IPIs between vCPUs, re-targeting, VIRQs");
+    if (xt.cpus_up < 2) {
+        for (i = 0; i < N_TESTS; i++)
+            tap_skip("needs two vCPUs", "IPI/VIRQ test %u", i + 1);
+        return;
+    }
+    ipis();
+    retarget();
+    virqs();
+}
