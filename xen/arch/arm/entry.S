@@ -1,8 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * EL2 exception vectors. Every entry saves the same frame (struct cpu_regs) and calls
- * arm_trap(frame, vector), which dispatches on ESR_EL2.EC through a table (traps.c),
- * KVM-nVHE style: one indirect call, no chain of compares on the hot path.
+ * EL2 exception vectors and the way into and out of guests.
+ *
+ * Two kinds of entry share one frame layout (struct cpu_regs):
+ *
+ *  - From EL2 itself (vectors 0-7): the frame is pushed on the current stack and
+ *    arm_trap(frame, vector) decides (fatal, or the boot self-test BRK).
+ *  - From a guest (vectors 8-11): SP_EL2 is the top of this CPU's stack while a guest runs,
+ *    and the guest frame is the top FRAME_SIZE bytes of it. The guest's registers are saved
+ *    there, arm_guest_trap(frame, vector) handles the exit and goes through the scheduler
+ *    and the vGIC (it may load another vCPU's registers into the same frame), and we
+ *    restore whatever the frame holds and ERET. No per-CPU pointer has to be found on the
+ *    hot path: the stack pointer is the per-CPU pointer.
+ *
+ * C code runs with IRQs masked at EL2 (PSTATE.I stays set from exception entry); only
+ * the idle loop waits for interrupts, with WFI, which wakes on a masked IRQ too.
  * Entries are 128 bytes apart; the table is 2 KiB aligned (VBAR_EL2 requirement).
  */
 #include <asm/arm64.h>
@@ -15,32 +27,16 @@
     b       trap_common
 .endm
 
-    .section .text.vectors, "ax"
-    .balign 2048
-    .global el2_vectors
-el2_vectors:
-    /* Current EL with SP_EL0: we never run on SP_EL0, so these are bugs. */
-    vector_entry 0
-    vector_entry 1
-    vector_entry 2
-    vector_entry 3
-    /* Current EL with SP_EL2: the hypervisor itself. */
-    vector_entry 4
-    vector_entry 5
-    vector_entry 6
-    vector_entry 7
-    /* Lower EL, AArch64: guests. */
-    vector_entry 8
-    vector_entry 9
-    vector_entry 10
-    vector_entry 11
-    /* Lower EL, AArch32: not supported (HCR_EL2.RW = 1). */
-    vector_entry 12
-    vector_entry 13
-    vector_entry 14
-    vector_entry 15
+.macro guest_entry idx
+    .balign 128
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    mov     x1, #\idx
+    b       guest_exit
+.endm
 
-trap_common:
+/* x2-x29 of the frame at sp (x0, x1, x30 are the caller's business). */
+.macro save_x2_x29
     stp     x2, x3, [sp, #16 * 1]
     stp     x4, x5, [sp, #16 * 2]
     stp     x6, x7, [sp, #16 * 3]
@@ -55,19 +51,10 @@ trap_common:
     stp     x24, x25, [sp, #16 * 12]
     stp     x26, x27, [sp, #16 * 13]
     stp     x28, x29, [sp, #16 * 14]
-    mrs     x2, elr_el2
-    mrs     x3, spsr_el2
-    stp     x30, x2, [sp, #FRAME_LR]
-    mrs     x4, esr_el2
-    stp     x3, x4, [sp, #FRAME_SPSR]
-    mrs     x5, far_el2
-    add     x6, sp, #FRAME_SIZE
-    stp     x5, x6, [sp, #FRAME_FAR]
+.endm
 
-    mov     x0, sp
-    bl      arm_trap
-
-    /* The handler may have changed ELR/SPSR (e.g. skipped an instruction). */
+/* ELR/SPSR and every GPR from the frame at sp, pop it, return. */
+.macro restore_all_eret
     ldp     x30, x2, [sp, #FRAME_LR]
     ldr     x3, [sp, #FRAME_SPSR]
     msr     elr_el2, x2
@@ -89,3 +76,87 @@ trap_common:
     ldp     x28, x29, [sp, #16 * 14]
     add     sp, sp, #FRAME_SIZE
     eret
+    /* No speculation past ERET. */
+    dsb     nsh
+    isb
+.endm
+
+    .section .text.vectors, "ax"
+    .balign 2048
+    .global el2_vectors
+el2_vectors:
+    /* Current EL with SP_EL0: we never run on SP_EL0, so these are bugs. */
+    vector_entry 0
+    vector_entry 1
+    vector_entry 2
+    vector_entry 3
+    /* Current EL with SP_EL2: the hypervisor itself. */
+    vector_entry 4
+    vector_entry 5
+    vector_entry 6
+    vector_entry 7
+    /* Lower EL, AArch64: guests. */
+    guest_entry 8
+    guest_entry 9
+    guest_entry 10
+    guest_entry 11
+    /* Lower EL, AArch32: not supported (HCR_EL2.RW = 1); arm_guest_trap ends the domain. */
+    guest_entry 12
+    guest_entry 13
+    guest_entry 14
+    guest_entry 15
+
+trap_common:
+    save_x2_x29
+    mrs     x2, elr_el2
+    mrs     x3, spsr_el2
+    stp     x30, x2, [sp, #FRAME_LR]
+    mrs     x4, esr_el2
+    stp     x3, x4, [sp, #FRAME_SPSR]
+    mrs     x5, far_el2
+    add     x6, sp, #FRAME_SIZE
+    stp     x5, x6, [sp, #FRAME_FAR]
+
+    mov     x0, sp
+    bl      arm_trap
+
+    /* The handler may have changed ELR/SPSR (e.g. skipped an instruction). */
+    restore_all_eret
+
+/*
+ * A guest left: save it into the frame at the top of this CPU's stack. FAR and the
+ * guest's SP are not saved (FAR_EL2 is read by the abort handlers that need it; the
+ * guest's SPs are EL1 system registers, switched by context.c).
+ */
+guest_exit:
+    save_x2_x29
+    mrs     x2, elr_el2
+    mrs     x3, spsr_el2
+    stp     x30, x2, [sp, #FRAME_LR]
+    mrs     x4, esr_el2
+    stp     x3, x4, [sp, #FRAME_SPSR]
+    mov     x0, sp
+    bl      arm_guest_trap
+guest_return:
+    restore_all_eret
+
+/*
+ * arm_run_loop(): this CPU's first entry into the guest world; never returns. The C
+ * stack we came on is abandoned: the stack is reset to its top, minus the guest frame.
+ * arm_run_first() waits (idle) until the scheduler gives this CPU a vCPU and loads that
+ * vCPU's registers into the frame.
+ */
+    .text
+    .global arm_run_loop
+arm_run_loop:
+    msr     daifset, #0xf
+    mrs     x0, tpidr_el2
+    ldr     x1, =cpu_stacks + STACK_SIZE - FRAME_SIZE
+    mov     x2, #STACK_SIZE
+    madd    x1, x0, x2, x1
+    mov     sp, x1
+    mov     x29, #0                    /* end of the frame-pointer chain for debuggers */
+    mov     x0, sp
+    bl      arm_run_first
+    b       guest_return
+    .ltorg

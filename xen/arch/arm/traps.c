@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * EL2 trap dispatch: entry.S hands every exception to arm_trap(), which indexes a table
- * by ESR_EL2.EC for synchronous exceptions. No guest runs yet, so every trap from the
- * hypervisor itself is fatal except the boot self-test's BRK, which proves that the
- * vectors, the frame save/restore and ERET work before anything depends on them.
+ * Traps taken from EL2 itself: entry.S hands them to arm_trap(), which indexes a table by
+ * ESR_EL2.EC for synchronous exceptions. Every one is fatal (a hypervisor bug) except the
+ * boot self-test's BRK, which proves that the vectors, the frame save/restore and ERET
+ * work before anything depends on them.
+ *
+ * Guest exits: arm_guest_trap() (below) dispatches on the EC through a second table,
+ * handles the exit and returns through arm_leave_to_guest() (context.c). Nothing a guest
+ * does may stop the hypervisor: an exit we cannot honour becomes an exception injected
+ * into the guest, or the end of that domain with a line on the console.
  */
+#include <asm/landing.h>
 #include <asm/setup.h>
+#include <asm/vcpu.h>
+#include <public/sched.h>
+#include <xen/errno.h>
 #include <xen/lib.h>
 
 /* The BRK immediate of the self-test; any other BRK at EL2 is a bug. */
@@ -49,7 +58,7 @@ static void trap_brk(struct cpu_regs *regs, unsigned int vector)
     regs->elr += 4; /* BRK's preferred return address is the BRK itself */
 }
 
-/* Synchronous exceptions by EC. Unlisted classes are fatal until a guest can raise them. */
+/* Synchronous exceptions from EL2 by EC. Unlisted classes are hypervisor bugs: fatal. */
 static const trap_handler_t sync_handlers[EC_NR] = {
     [EC_BRK64] = trap_brk,
 };
@@ -59,8 +68,13 @@ void arm_trap(struct cpu_regs *regs, unsigned int vector)
     unsigned int ec = (unsigned int)(regs->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
     trap_handler_t h;
 
+    /* EL2 runs with IRQs masked; an IRQ here means someone unmasked them: still serve it. */
+    if ((vector & 3) == VEC_IRQ && (vector >> 2) == VEC_CUR_SPX) {
+        gic_handle_irq();
+        return;
+    }
     if ((vector & 3) != VEC_SYNC)
-        fatal(regs, vector); /* no interrupt is unmasked at EL2 yet */
+        fatal(regs, vector);
     h = sync_handlers[ec];
     if (h == NULL)
         fatal(regs, vector);
@@ -73,4 +87,142 @@ void traps_selftest(void)
     if (selftest_hits != 1)
         panic("EL2 vectors: the self-test BRK did not come back through arm_trap");
     printk("traps: EL2 vectors ok (ESR.EC table dispatch, eret)\n");
+}
+
+/* ---- Guest exits ---------------------------------------------------------------------- */
+
+#define HVC_XEN_HYPERCALL 0xea1 /* Xen's hypercall tag (HVC #0xEA1) */
+#define HVC_SMCCC         0x0   /* SMCCC / PSCI calls (HVC #0) */
+
+typedef void (*guest_handler_t)(struct vcpu *v, struct cpu_regs *regs, uint32_t esr);
+
+void arm_guest_crash(struct vcpu *v, const struct cpu_regs *regs, const char *why)
+{
+    printk("d%u v%u: %s (ESR %lx, PC %lx, PSTATE %lx): domain ended\n", v->domain->domain_id,
+           v->vcpu_id, why, (unsigned long)regs->esr, (unsigned long)regs->elr,
+           (unsigned long)regs->spsr);
+    domain_shutdown(v->domain, SHUTDOWN_crash);
+}
+
+/* HVC #0xEA1: x16 = hypercall number, x0-x4 = arguments, x0 = result. */
+static void guest_hypercall(struct vcpu *v, struct cpu_regs *regs)
+{
+    unsigned long args[HYPERCALL_NR_ARGS] = {regs->x[0], regs->x[1], regs->x[2], regs->x[3],
+                                             regs->x[4]};
+    long rc = hypercall_dispatch(v, regs->x[16], args);
+
+    if (rc == -ERESTART) {
+        /* Continuation: the HVC runs again with the arguments the handler updated. */
+        regs->elr -= 4;
+        for (unsigned int i = 0; i < HYPERCALL_NR_ARGS; i++)
+            regs->x[i] = args[i];
+        return;
+    }
+    regs->x[0] = (uint64_t)rc;
+}
+
+static void guest_hvc(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    uint32_t imm = esr & 0xffff;
+
+    if (imm == HVC_XEN_HYPERCALL)
+        guest_hypercall(v, regs);
+    else if (imm == HVC_SMCCC)
+        vpsci_call(v, regs);
+    else
+        arm_inject_undef(regs, regs->elr - 4); /* ELR is past the HVC; report the HVC */
+}
+
+static void guest_smc(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    /* Trapped by HCR_EL2.TSC: ELR is the SMC itself. No firmware behind it but PSCI. */
+    if ((esr & 0xffff) != 0) {
+        arm_inject_undef(regs, regs->elr);
+        return;
+    }
+    regs->elr += 4;
+    vpsci_call(v, regs);
+}
+
+static void guest_wfx(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    regs->elr += 4; /* ELR is the WFI/WFE itself */
+    if (esr & 1)
+        vcpu_yield(v); /* WFE: a spin-wait; let another vCPU of this CPU run */
+    else
+        vcpu_block(v); /* WFI: sleeps unless an interrupt is already pending */
+}
+
+/* ESR ISS of EC 0x18 (MSR/MRS): Rt in [9:5], direction in [0] (1 = read). */
+static void guest_sysreg(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    uint32_t iss = esr & ESR_ISS_MASK;
+    unsigned int rt = (iss >> 5) & 0x1f;
+    bool read = iss & 1;
+    uint64_t val = (!read && rt != 31) ? regs->x[rt] : 0;
+
+    if (!vgic_emulate_sysreg(v, iss, &val)) {
+        arm_inject_undef(regs, regs->elr);
+        return;
+    }
+    if (read && rt != 31)
+        regs->x[rt] = val;
+    regs->elr += 4;
+}
+
+static void guest_dabt(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    arm_mmio_abort(v, regs, esr);
+}
+
+static void guest_iabt(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    (void)v;
+    (void)esr;
+    /* Executing from an address with no RAM behind it: the guest's own fault to handle. */
+    arm_inject_iabt(regs, READ_SYSREG(far_el2));
+}
+
+/* Instructions the guest may not use (SVE, pointer authentication, ...): UNDEFINED to it. */
+static void guest_undef(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    (void)v;
+    (void)esr;
+    arm_inject_undef(regs, regs->elr);
+}
+
+static const guest_handler_t guest_handlers[EC_NR] = {
+    [EC_UNKNOWN] = guest_undef,  [EC_WFX] = guest_wfx,       [0x07] = guest_undef, /* FP */
+    [0x09] = guest_undef, /* PAC */ [EC_HVC64] = guest_hvc,  [EC_SMC64] = guest_smc,
+    [EC_SYSREG] = guest_sysreg,  [0x19] = guest_undef, /* SVE */
+    [EC_IABT_LOW] = guest_iabt,  [EC_DABT_LOW] = guest_dabt,
+};
+
+void arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
+{
+    struct vcpu *v = arm_current_vcpu();
+
+    vgic_sync(v);
+    switch (vector) {
+    case VEC_LOW_A64 << 2 | VEC_SYNC: {
+        uint32_t esr = (uint32_t)regs->esr;
+        guest_handler_t h = guest_handlers[(esr >> ESR_EC_SHIFT) & ESR_EC_MASK];
+
+        if (h != NULL)
+            h(v, regs, esr);
+        else
+            arm_guest_crash(v, regs, "unexpected trap");
+        break;
+    }
+    case VEC_LOW_A64 << 2 | VEC_IRQ:
+        gic_handle_irq();
+        break;
+    case VEC_LOW_A64 << 2 | VEC_SERROR:
+        arm_guest_crash(v, regs, "SError");
+        break;
+    default: /* FIQs are not used; AArch32 EL1 cannot happen with HCR_EL2.RW */
+        arm_guest_crash(v, regs, vector_names[vector & 15]);
+        break;
+    }
+    arm_leave_to_guest(regs);
 }

@@ -57,6 +57,7 @@ struct arm_vcpu {
     bool vtimer_queued;
     struct vgic_vcpu *vgic;
     bool psci_on_pending;   /* PSCI CPU_ON gave it an entry point it has not started at */
+    uint64_t psci_entry, psci_context_id; /* ... and these (applied on its own CPU) */
 };
 
 static inline struct arm_domain *arm_domain(const struct domain *d)

@@ -27,4 +27,11 @@ typedef bool (*mmio_handler_t)(struct vcpu *v, struct mmio_access *a, void *priv
 int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_t fn,
                   void *priv);
 
+/*
+ * Data abort from the running guest (ESR_EL2 EC 0x24; called by traps.c): emulate the
+ * access through the domain's handler and step over the instruction, or inject a data
+ * abort. regs is the guest frame.
+ */
+void arm_mmio_abort(struct vcpu *v, struct cpu_regs *regs, uint32_t esr);
+
 #endif

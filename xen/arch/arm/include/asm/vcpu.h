@@ -23,4 +23,41 @@ void arm_run_loop(void) __attribute__((noreturn));
 /* Per-CPU hypervisor set-up for guests (HCR_EL2 defaults, CNTHCTL, VTCR via p2m). */
 void arm_cpu_virt_init(void);
 
+/* ---- Inside the port (context.c, traps.c, vpsci.c, mmio.c) ---------------------------- */
+
+/* The vCPU whose context is loaded on this CPU (NULL while idle). */
+extern struct vcpu *arm_running[NR_CPUS];
+static inline struct vcpu *arm_current_vcpu(void)
+{
+    return arm_running[READ_SYSREG(tpidr_el2)];
+}
+
+/*
+ * Called by the C exit handler (and the first entry) on the way back to a guest, with the
+ * guest frame at the top of this CPU's stack: picks the vCPU to run (idling until there is
+ * one), switches contexts if it changed (the frame then holds the new vCPU's registers)
+ * and moves its pending virtual interrupts into the list registers.
+ */
+void arm_leave_to_guest(struct cpu_regs *frame);
+
+/* entry.S -> traps.c: a guest exited to EL2 through vector `vector` (8..15). */
+void arm_guest_trap(struct cpu_regs *frame, unsigned int vector);
+/* entry.S -> context.c: this CPU's first way into a guest. */
+void arm_run_first(struct cpu_regs *frame);
+
+/* Exceptions for the running guest (traps.c), as the CPU would take them to EL1. */
+void arm_inject_undef(struct cpu_regs *regs, uint64_t insn_addr);
+void arm_inject_dabt(struct cpu_regs *regs, uint64_t va);
+void arm_inject_iabt(struct cpu_regs *regs, uint64_t va);
+
+/* End v's domain after something it must not do; prints why (never panics). */
+void arm_guest_crash(struct vcpu *v, const struct cpu_regs *regs, const char *why);
+
+/* PSCI / SMCCC call of the running vCPU (HVC #0 or SMC #0): result in regs->x[0]. */
+void vpsci_call(struct vcpu *v, struct cpu_regs *regs);
+
+/* fpsimd.S */
+void fpsimd_save(struct fpsimd_state *s);
+void fpsimd_restore(const struct fpsimd_state *s);
+
 #endif

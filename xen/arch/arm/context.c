@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * vCPUs on this CPU: creation, boot state, the world switch and the way back into a guest.
+ *
+ * While a vCPU runs, its general registers live in the guest frame at the top of this
+ * CPU's stack (entry.S) and its EL1 system registers, FP/SIMD registers, virtual timer and
+ * virtual CPU interface live in the hardware. All of that moves to struct arm_vcpu only
+ * when another vCPU (or idle) takes the CPU, never on an ordinary exit: a hypercall or an
+ * emulated MMIO access costs the GPR save/restore of entry.S and nothing else.
+ */
+#include <asm/landing.h>
+#include <asm/setup.h>
+#include <asm/time.h>
+#include <asm/vcpu.h>
+#include <xen/alloc.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+
+/* HCR_EL2: what guests run with (one value for every guest and CPU). */
+#define HCR_VM    (1ul << 0)  /* stage-2 translation */
+#define HCR_SWIO  (1ul << 1)  /* set/way invalidate becomes clean+invalidate (no data loss) */
+#define HCR_PTW   (1ul << 2)  /* stage-1 walks that hit device memory fault */
+#define HCR_FMO   (1ul << 3)  /* physical FIQ, IRQ, SError go to EL2 ... */
+#define HCR_IMO   (1ul << 4)
+#define HCR_AMO   (1ul << 5)
+#define HCR_FB    (1ul << 9)  /* TLB/I-cache maintenance broadcast in the inner shareable domain */
+#define HCR_BSU_IS (1ul << 10) /* barriers upgraded to inner shareable */
+#define HCR_TWI   (1ul << 13) /* WFI traps: a blocked vCPU gives its CPU away */
+#define HCR_TWE   (1ul << 14) /* WFE traps: a spinning vCPU yields */
+#define HCR_TSC   (1ul << 19) /* SMC traps (PSCI over SMC is emulated, firmware unreachable) */
+#define HCR_TIDCP (1ul << 20) /* implementation-defined system registers trap */
+#define HCR_RW    (1ul << 31) /* EL1 is AArch64 */
+#define HCR_GUEST                                                                                  \
+    (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |  \
+     HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_RW)
+
+/* CPTR_EL2 (non-VHE): RES1 bits only; TFP = 0 (guest FP/SIMD does not trap), TTA = 1. */
+#define CPTR_EL2_GUEST (0x33fful | (1ul << 20))
+
+/* CNTHCTL_EL2 (non-VHE): EL1PCTEN = 1 (CNTPCT readable), EL1PCEN = 0 (CNTP_* trap). */
+#define CNTHCTL_EL1PCTEN (1ul << 0)
+
+/* SCTLR_EL1 at reset: the ARMv8.0 RES1 bits, MMU and caches off, little-endian. */
+#define SCTLR_EL1_RESET 0x30d00800ul
+
+/* SPSR for Linux's boot state: EL1h with D, A, I, F masked. */
+#define SPSR_EL1H_DAIF 0x3c5ul
+
+_Static_assert(__builtin_offsetof(struct fpsimd_state, fpsr) == 512, "fpsimd.S layout");
+
+struct vcpu *arm_running[NR_CPUS];
+
+int arm_vcpu_init(struct vcpu *v)
+{
+    struct arm_vcpu *av = xzalloc(struct arm_vcpu);
+    int rc;
+
+    if (av == NULL)
+        return -ENOMEM;
+    /* Aff0 = vcpu_id, as the guest DT's cpu nodes say; bit 31 is RES1. */
+    av->vmpidr = (1ull << 31) | (v->vcpu_id & 0xff);
+    v->arch = av;
+    rc = vgic_vcpu_init(v);
+    if (rc != 0) {
+        v->arch = NULL;
+        xfree(av);
+        return rc;
+    }
+    arm_vcpu_set_boot_context(v, 0, 0);
+    return 0;
+}
+
+void arm_vcpu_set_boot_context(struct vcpu *v, uint64_t entry, uint64_t arg)
+{
+    struct arm_vcpu *av = arm_vcpu(v);
+
+    /* Architectural reset state as far as a booting kernel may rely on it. */
+    memset(&av->regs, 0, sizeof(av->regs));
+    memset(&av->sys, 0, sizeof(av->sys));
+    memset(&av->fp, 0, sizeof(av->fp));
+    av->regs.x[0] = arg;
+    av->regs.elr = entry;
+    av->regs.spsr = SPSR_EL1H_DAIF;
+    av->sys.sctlr = SCTLR_EL1_RESET;
+    av->cntv_ctl = 0;
+    av->cntv_cval = 0;
+}
+
+void arm_cpu_virt_init(void)
+{
+    WRITE_SYSREG(HCR_GUEST, hcr_el2);
+    WRITE_SYSREG(CPTR_EL2_GUEST, cptr_el2);
+    /* No trapping of debug or PMU registers: HPMN = all counters (PMCR_EL0.N). */
+    WRITE_SYSREG((READ_SYSREG(pmcr_el0) >> 11) & 0x1f, mdcr_el2);
+    WRITE_SYSREG(0, hstr_el2);
+    WRITE_SYSREG(CNTHCTL_EL1PCTEN, cnthctl_el2);
+    WRITE_SYSREG(0, cntvoff_el2); /* guest virtual time = physical time (vtimer.c) */
+    WRITE_SYSREG(READ_SYSREG(midr_el1), vpidr_el2);
+    WRITE_SYSREG(0, vttbr_el2);
+    WRITE_SYSREG(0, cntv_ctl_el0);
+    isb();
+    if (p2m_init_cpu)
+        p2m_init_cpu();
+    arm_time_init_cpu();
+}
+
+static void save_el1(struct el1_sysregs *s)
+{
+    s->sctlr = READ_SYSREG(sctlr_el1);
+    s->actlr = READ_SYSREG(actlr_el1);
+    s->cpacr = READ_SYSREG(cpacr_el1);
+    s->ttbr0 = READ_SYSREG(ttbr0_el1);
+    s->ttbr1 = READ_SYSREG(ttbr1_el1);
+    s->tcr = READ_SYSREG(tcr_el1);
+    s->mair = READ_SYSREG(mair_el1);
+    s->amair = READ_SYSREG(amair_el1);
+    s->vbar = READ_SYSREG(vbar_el1);
+    s->contextidr = READ_SYSREG(contextidr_el1);
+    s->tpidr_el0 = READ_SYSREG(tpidr_el0);
+    s->tpidrro_el0 = READ_SYSREG(tpidrro_el0);
+    s->tpidr_el1 = READ_SYSREG(tpidr_el1);
+    s->sp_el0 = READ_SYSREG(sp_el0);
+    s->sp_el1 = READ_SYSREG(sp_el1);
+    s->elr_el1 = READ_SYSREG(elr_el1);
+    s->spsr_el1 = READ_SYSREG(spsr_el1);
+    s->esr = READ_SYSREG(esr_el1);
+    s->far = READ_SYSREG(far_el1);
+    s->afsr0 = READ_SYSREG(afsr0_el1);
+    s->afsr1 = READ_SYSREG(afsr1_el1);
+    s->par = READ_SYSREG(par_el1);
+    s->csselr = READ_SYSREG(csselr_el1);
+    s->cntkctl = READ_SYSREG(cntkctl_el1);
+    s->mdscr = READ_SYSREG(mdscr_el1);
+}
+
+static void restore_el1(const struct el1_sysregs *s)
+{
+    WRITE_SYSREG(s->sctlr, sctlr_el1);
+    WRITE_SYSREG(s->actlr, actlr_el1);
+    WRITE_SYSREG(s->cpacr, cpacr_el1);
+    WRITE_SYSREG(s->ttbr0, ttbr0_el1);
+    WRITE_SYSREG(s->ttbr1, ttbr1_el1);
+    WRITE_SYSREG(s->tcr, tcr_el1);
+    WRITE_SYSREG(s->mair, mair_el1);
+    WRITE_SYSREG(s->amair, amair_el1);
+    WRITE_SYSREG(s->vbar, vbar_el1);
+    WRITE_SYSREG(s->contextidr, contextidr_el1);
+    WRITE_SYSREG(s->tpidr_el0, tpidr_el0);
+    WRITE_SYSREG(s->tpidrro_el0, tpidrro_el0);
+    WRITE_SYSREG(s->tpidr_el1, tpidr_el1);
+    WRITE_SYSREG(s->sp_el0, sp_el0);
+    WRITE_SYSREG(s->sp_el1, sp_el1);
+    WRITE_SYSREG(s->elr_el1, elr_el1);
+    WRITE_SYSREG(s->spsr_el1, spsr_el1);
+    WRITE_SYSREG(s->esr, esr_el1);
+    WRITE_SYSREG(s->far, far_el1);
+    WRITE_SYSREG(s->afsr0, afsr0_el1);
+    WRITE_SYSREG(s->afsr1, afsr1_el1);
+    WRITE_SYSREG(s->par, par_el1);
+    WRITE_SYSREG(s->csselr, csselr_el1);
+    WRITE_SYSREG(s->cntkctl, cntkctl_el1);
+    WRITE_SYSREG(s->mdscr, mdscr_el1);
+}
+
+static void switch_out(struct vcpu *v, const struct cpu_regs *frame)
+{
+    struct arm_vcpu *av = arm_vcpu(v);
+
+    av->regs = *frame;
+    save_el1(&av->sys);
+    fpsimd_save(&av->fp);
+    arm_vtimer_save(v);
+    vgic_save(v);
+}
+
+static void switch_in(struct vcpu *v, struct cpu_regs *frame)
+{
+    struct arm_vcpu *av = arm_vcpu(v);
+
+    /*
+     * PSCI CPU_ON stored the entry point for the vCPU's own CPU to apply: the vCPU may
+     * still have been on its way out (CPU_OFF) when another vCPU turned it on again.
+     */
+    if (__atomic_load_n(&av->psci_on_pending, __ATOMIC_ACQUIRE)) {
+        arm_vcpu_set_boot_context(v, av->psci_entry, av->psci_context_id);
+        __atomic_store_n(&av->psci_on_pending, false, __ATOMIC_RELEASE);
+    }
+    *frame = av->regs;
+    restore_el1(&av->sys);
+    fpsimd_restore(&av->fp);
+    WRITE_SYSREG(av->vmpidr, vmpidr_el2);
+    WRITE_SYSREG(p2m_vttbr(v->domain), vttbr_el2);
+    arm_vtimer_restore(v);
+    vgic_restore(v);
+    /* ERET synchronises the system-register writes before the guest runs. */
+}
+
+/* Nothing to run: wait for an interrupt (masked IRQs still end WFI), then handle it. */
+static void idle_wait(void)
+{
+    __asm__ __volatile__("dsb sy\n wfi" ::: "memory");
+    gic_handle_irq();
+}
+
+void arm_leave_to_guest(struct cpu_regs *frame)
+{
+    unsigned int cpu = smp_processor_id();
+
+    for (;;) {
+        struct vcpu *prev = arm_running[cpu];
+        struct vcpu *next = sched_pick(cpu, prev);
+
+        if (next != prev) {
+            if (prev != NULL)
+                switch_out(prev, frame);
+            arm_running[cpu] = next;
+            if (next != NULL)
+                switch_in(next, frame);
+            sched_switched(next);
+        }
+        if (next != NULL) {
+            vgic_flush(next);
+            return;
+        }
+        idle_wait();
+    }
+}
+
+void arm_run_first(struct cpu_regs *frame)
+{
+    memset(frame, 0, sizeof(*frame));
+    arm_leave_to_guest(frame);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * TEMPORARY: functions of other parts of the ARM guest support (scheduler, vGIC, p2m,
+ * domain builder, hypercall table) that the run-time code calls but that are not on main
+ * yet. Declaring them weak keeps every commit linking; the boot path checks the ones it
+ * reaches without domains (no domain can exist before the builder lands, so the guest
+ * paths cannot reach an absent function). Each line goes as its owner's code lands.
+ */
+#ifndef MINIXEN_ARM_ASM_LANDING_H
+#define MINIXEN_ARM_ASM_LANDING_H
+
+#include <xen/domain.h> /* before domain_build.h, which uses struct domain */
+#include <asm/domain_build.h>
+#include <asm/gic.h>
+#include <asm/p2m.h>
+#include <asm/vgic.h>
+#include <xen/console.h>
+#include <xen/hypercall.h>
+#include <xen/sched.h>
+
+#define LANDING_WEAK __attribute__((weak))
+
+/* xen/common (engineer D) */
+extern int sched_init(unsigned int nr_cpus) LANDING_WEAK;
+extern struct vcpu *sched_pick(unsigned int cpu, struct vcpu *prev) LANDING_WEAK;
+extern void sched_switched(struct vcpu *next) LANDING_WEAK;
+extern void sched_timer_interrupt(void) LANDING_WEAK;
+extern void vcpu_wake(struct vcpu *v) LANDING_WEAK;
+extern void vcpu_block(struct vcpu *v) LANDING_WEAK;
+extern void vcpu_yield(struct vcpu *v) LANDING_WEAK;
+extern void vcpu_set_online(struct vcpu *v, bool online) LANDING_WEAK;
+extern bool vcpu_is_online(const struct vcpu *v) LANDING_WEAK;
+extern void domain_shutdown(struct domain *d, unsigned int reason) LANDING_WEAK;
+extern void domain_pause(struct domain *d) LANDING_WEAK;
+extern long hypercall_dispatch(struct vcpu *curr, unsigned long nr,
+                               unsigned long args[HYPERCALL_NR_ARGS]) LANDING_WEAK;
+extern void console_input(char c) LANDING_WEAK;
+
+/* GIC and vGIC (engineer G) */
+extern int gic_init(const struct host_dt *dt) LANDING_WEAK;
+extern void gic_init_secondary(void) LANDING_WEAK;
+extern void gic_send_sgi(unsigned int cpu, unsigned int sgi) LANDING_WEAK;
+extern void gic_enable_irq(unsigned int intid, bool level) LANDING_WEAK;
+extern void gic_handle_irq(void) LANDING_WEAK;
+extern void vgic_init(void) LANDING_WEAK;
+extern int vgic_vcpu_init(struct vcpu *v) LANDING_WEAK;
+extern void vgic_inject_irq(struct vcpu *v, unsigned int intid) LANDING_WEAK;
+extern void vgic_flush(struct vcpu *v) LANDING_WEAK;
+extern void vgic_sync(struct vcpu *v) LANDING_WEAK;
+extern void vgic_save(struct vcpu *v) LANDING_WEAK;
+extern void vgic_restore(struct vcpu *v) LANDING_WEAK;
+extern bool vgic_vcpu_pending(struct vcpu *v) LANDING_WEAK;
+extern bool vgic_emulate_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val) LANDING_WEAK;
+
+/* p2m and domain building (engineer P) */
+extern void p2m_init_cpu(void) LANDING_WEAK;
+extern uint64_t p2m_vttbr(const struct domain *d) LANDING_WEAK;
+extern int arm_build_domains(const struct host_dt *dt, paddr_t dtb) LANDING_WEAK;
+extern int arm_rebuild_domain(struct domain *d) LANDING_WEAK;
+
+#endif
