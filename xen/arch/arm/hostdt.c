@@ -9,6 +9,7 @@
 #include <xen/lib.h>
 
 /* Interrupt specifiers in the GIC bindings: <type number flags>, type 1 = PPI. */
+#define GIC_SPEC_SPI 0
 #define GIC_SPEC_PPI 1
 
 static void copy_str(char *dst, size_t size, const char *src, uint32_t len)
@@ -41,6 +42,18 @@ static bool ppi_of(const struct fdt *fdt, const struct fdt_node *n, unsigned int
     if (fdt_be32(p + 12 * i) != GIC_SPEC_PPI)
         return false;
     *ppi = fdt_be32(p + 12 * i + 4);
+    return true;
+}
+
+/* INTID of the first interrupt of a node, if it is an SPI in GIC 3-cell form. */
+static bool spi_intid_of(const struct fdt *fdt, const struct fdt_node *n, uint32_t *intid)
+{
+    uint32_t len;
+    const uint8_t *p = fdt_prop(fdt, n, "interrupts", &len);
+
+    if (p == NULL || len < 12 || fdt_be32(p) != GIC_SPEC_SPI || fdt_be32(p + 4) > 987)
+        return false;
+    *intid = 32 + fdt_be32(p + 4);
     return true;
 }
 
@@ -122,8 +135,8 @@ static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpu
     if (fdt_is_compatible(fdt, n, "arm,pl011")) {
         uint64_t size;
 
-        if (dt->uart_base == 0)
-            fdt_reg(fdt, n, 0, &dt->uart_base, &size);
+        if (dt->uart_base == 0 && fdt_reg(fdt, n, 0, &dt->uart_base, &size))
+            spi_intid_of(fdt, n, &dt->uart_intid);
         return;
     }
     if (fdt_is_compatible(fdt, n, "arm,armv8-timer") ||

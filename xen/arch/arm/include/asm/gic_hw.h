@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Inside the GIC driver: the one ops table gic.c picks at boot (gic_v2.c or gic_v3.c) and
+ * the virtualization interface (list registers) the vGIC drives through it. Only the
+ * gic*.c and vgic*.c files include this; everyone else uses asm/gic.h and asm/vgic.h.
+ */
+#ifndef MINIXEN_ARM_ASM_GIC_HW_H
+#define MINIXEN_ARM_ASM_GIC_HW_H
+
+#include <asm/hostdt.h>
+
+#define GIC_INTID_SPURIOUS 1020 /* INTIDs 1020-1023 are special: nothing to handle */
+#define GIC_MAX_LRS        16
+#define GIC_PRIO_DEFAULT   0xa0 /* every hypervisor interrupt: one level, no preemption */
+
+/* List-register states (the same two bits in GICv2 and GICv3). */
+#define LR_PENDING 1u
+#define LR_ACTIVE  2u
+
+/* One list register in a form both GIC versions can encode. */
+struct gic_lr {
+    uint32_t intid;   /* virtual INTID */
+    uint8_t priority; /* 8-bit GIC priority (the hardware keeps its top bits) */
+    uint8_t state;    /* LR_PENDING | LR_ACTIVE; 0 = free */
+    uint8_t source;   /* GICv2 SGIs: the sending vCPU (GICC_IAR.CPUID) */
+    uint8_t group1;   /* GICv3 guests use group 1, GICv2 guests group 0 */
+};
+
+/* The virtual CPU interface state that goes with a vCPU across context switches. */
+struct gic_vcpu_hw {
+    uint32_t vmcr;
+    uint32_t apr[8]; /* v3: AP0R0-3, AP1R0-3; v2: APR in apr[0] */
+};
+
+struct gic_hw_ops {
+    unsigned int version;
+    int (*init)(const struct host_dt *dt); /* distributor and what is shared by all CPUs */
+    void (*init_cpu)(unsigned int cpu);    /* this CPU's interface (v3: redistributor) */
+    void (*send_sgi)(unsigned int cpu, unsigned int sgi);
+    void (*enable_irq)(unsigned int intid, bool level);
+    void (*disable_irq)(unsigned int intid);
+    uint32_t (*ack)(void);       /* raw IAR value (v2 keeps the source CPU in it) */
+    void (*eoi)(uint32_t iar);   /* priority drop + deactivate (EOImode 0) */
+
+    /* Virtualization interface of this CPU (hypervisor control: GICH / ICH_*). */
+    void (*write_lr)(unsigned int i, const struct gic_lr *lr);
+    void (*read_lr)(unsigned int i, struct gic_lr *lr);
+    uint32_t (*empty_lrs)(void);         /* ELRSR: bit i = list register i holds nothing */
+    void (*set_hcr)(bool enable, bool underflow); /* En, UIE */
+    void (*save)(struct gic_vcpu_hw *hw);
+    void (*restore)(const struct gic_vcpu_hw *hw);
+};
+
+extern const struct gic_hw_ops gic_v2_ops;
+extern const struct gic_hw_ops gic_v3_ops;
+
+/* The chosen back end and what the vGIC needs to know of the host. */
+struct gic_host {
+    const struct gic_hw_ops *ops;
+    unsigned int nr_lrs;    /* list registers per CPU interface (same on every CPU) */
+    unsigned int maint_intid;
+    paddr_t gicv_base;      /* v2: the virtual CPU interface guests get at GUEST_GICC_BASE */
+    uint64_t gicv_size;
+};
+extern struct gic_host gic_host;
+
+/* Device register accessors for the identity-mapped GIC frames. */
+static inline uint32_t gic_readl(paddr_t a)
+{
+    return *(volatile uint32_t *)a;
+}
+
+static inline void gic_writel(paddr_t a, uint32_t v)
+{
+    *(volatile uint32_t *)a = v;
+}
+
+static inline uint64_t gic_readq(paddr_t a)
+{
+    return *(volatile uint64_t *)a;
+}
+
+static inline void gic_writeq(paddr_t a, uint64_t v)
+{
+    *(volatile uint64_t *)a = v;
+}
+
+static inline void gic_writeb(paddr_t a, uint8_t v)
+{
+    *(volatile uint8_t *)a = v;
+}
+
+static inline uint8_t gic_readb(paddr_t a)
+{
+    return *(volatile uint8_t *)a;
+}
+
+/* Make normal-memory writes visible to other CPUs before an SGI tells them to look. */
+static inline void gic_dsb_ishst(void)
+{
+    __asm__ __volatile__("dsb ishst" ::: "memory");
+}
+
+static inline void gic_dsb_sy(void)
+{
+    __asm__ __volatile__("dsb sy" ::: "memory");
+}
+
+#endif
