@@ -1,0 +1,698 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The vGIC core, common to GICv2 and GICv3 guests: interrupt state, injection from any
+ * CPU, and the list registers of the vCPU a CPU runs.
+ *
+ * Delivery: vgic_inject_irq() sets a pending bit (atomic), marks the target vCPU dirty and
+ * wakes it. On the way into the guest vgic_flush() looks at the dirty mark only, so an
+ * exit with nothing new costs a few loads; when dirty it moves the highest-priority
+ * pending, enabled interrupts into free list registers. What does not fit stays pending
+ * (the spill set, again taken highest priority first) and the underflow maintenance
+ * interrupt brings the guest back out as soon as the list registers drain. A pending
+ * interrupt may also push out a lower-priority one that the guest has not acknowledged.
+ * On the way out vgic_sync() retires the list registers the guest has EOIed (ELRSR).
+ *
+ * The event upcall (PPI 31) is level-like, as in Xen: it is pending while the vCPU's
+ * vcpu_info.evtchn_upcall_pending is set, re-checked on every flush, so a guest that EOIs
+ * with the flag still set gets the interrupt again.
+ */
+#include <asm/domain.h>
+#include <asm/guest_memmap.h>
+#include <asm/vgic_state.h>
+#include <xen/alloc.h>
+#include <xen/arch_hooks.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+
+/* Until the scheduler is on main, an injection cannot wake anyone (weak: links). */
+extern void vcpu_wake(struct vcpu *v) __attribute__((weak));
+
+#define BIT64(n) (1ull << (n))
+
+/* The vCPU whose list registers each CPU holds (maintenance interrupt, save). */
+static struct vgic_vcpu *loaded_on[NR_CPUS];
+
+struct vgic_vcpu *vgic_vcpu_of(const struct vcpu *v)
+{
+    return v != NULL && v->arch != NULL ? arm_vcpu(v)->vgic : NULL;
+}
+
+struct vgic_domain *vgic_domain_of(const struct domain *d)
+{
+    return d != NULL && d->arch != NULL ? arm_domain(d)->vgic : NULL;
+}
+
+static void wake(struct vcpu *v)
+{
+    if (vcpu_wake)
+        vcpu_wake(v);
+}
+
+static uint32_t load32(const uint32_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static uint8_t prio_of(const struct vgic_vcpu *vv, const struct vgic_domain *vd, unsigned int n)
+{
+    return n < VGIC_NR_PRIVATE ? vv->priority[n] : vd->spi_priority[n - VGIC_NR_PRIVATE];
+}
+
+/* Pending, enabled interrupts of vv that are not in a list register. */
+static uint64_t deliverable(const struct vgic_vcpu *vv, const struct vgic_domain *vd)
+{
+    uint64_t priv = load32(&vv->pending) & load32(&vv->enabled);
+    uint64_t spi = load32(&vd->spi_pending) & load32(&vd->spi_enabled) & load32(&vv->spi_mask);
+
+    return (priv | spi << 32) & ~vv->in_lr;
+}
+
+/* Take n's pending bit (false: another CPU took it first, e.g. an SPI that moved). */
+static bool take_pending(struct vgic_vcpu *vv, struct vgic_domain *vd, unsigned int n)
+{
+    uint32_t *word = n < 32 ? &vv->pending : &vd->spi_pending;
+    uint32_t bit = 1u << (n % 32);
+
+    return (__atomic_fetch_and(word, ~bit, __ATOMIC_ACQ_REL) & bit) != 0;
+}
+
+static void put_pending(struct vgic_vcpu *vv, struct vgic_domain *vd, unsigned int n)
+{
+    uint32_t *word = n < 32 ? &vv->pending : &vd->spi_pending;
+
+    __atomic_fetch_or(word, 1u << (n % 32), __ATOMIC_ACQ_REL);
+}
+
+/* The highest-priority INTID of set (lowest value; ties: lowest INTID). set != 0. */
+static unsigned int best_of(const struct vgic_vcpu *vv, const struct vgic_domain *vd,
+                            uint64_t set)
+{
+    unsigned int best = (unsigned int)__builtin_ctzll(set);
+    uint8_t best_prio = prio_of(vv, vd, best);
+
+    for (set &= set - 1; set != 0; set &= set - 1) {
+        unsigned int n = (unsigned int)__builtin_ctzll(set);
+        uint8_t p = prio_of(vv, vd, n);
+
+        if (p < best_prio) {
+            best = n;
+            best_prio = p;
+        }
+    }
+    return best;
+}
+
+static void lr_write(struct vgic_vcpu *vv, unsigned int i)
+{
+    if (vv->loaded)
+        gic_host.ops->write_lr(i, &vv->lr[i]);
+}
+
+static void lr_free(struct vgic_vcpu *vv, unsigned int i)
+{
+    vv->in_lr &= ~BIT64(vv->lr[i].intid);
+    vv->lr_used &= ~(1u << i);
+    vv->lr[i].state = 0;
+    lr_write(vv, i);
+}
+
+/* The list register holding INTID n (n is in in_lr). */
+static unsigned int lr_of(const struct vgic_vcpu *vv, unsigned int n)
+{
+    for (uint32_t used = vv->lr_used; used != 0; used &= used - 1) {
+        unsigned int i = (unsigned int)__builtin_ctz(used);
+
+        if (vv->lr[i].intid == n)
+            return i;
+    }
+    return GIC_MAX_LRS; /* not reached while in_lr and lr_used agree */
+}
+
+/*
+ * A free list register for an interrupt of priority prio: a free one, or the one holding
+ * the lowest-priority interrupt the guest has not acknowledged yet (pending, not active)
+ * if that is below prio; its interrupt goes back to pending. GIC_MAX_LRS: none.
+ */
+static unsigned int lr_claim(struct vgic_vcpu *vv, struct vgic_domain *vd, uint8_t prio)
+{
+    uint32_t all = (1u << gic_host.nr_lrs) - 1;
+    uint32_t free = ~vv->lr_used & all;
+    unsigned int victim = GIC_MAX_LRS;
+    uint8_t victim_prio = prio;
+
+    if (free != 0)
+        return (unsigned int)__builtin_ctz(free);
+    for (uint32_t used = vv->lr_used; used != 0; used &= used - 1) {
+        unsigned int i = (unsigned int)__builtin_ctz(used);
+
+        if (vv->lr[i].state == LR_PENDING && vv->lr[i].priority > victim_prio) {
+            victim = i;
+            victim_prio = vv->lr[i].priority;
+        }
+    }
+    if (victim == GIC_MAX_LRS)
+        return GIC_MAX_LRS;
+    if (vv->loaded) /* the guest may have acknowledged it since the last sync */
+        gic_host.ops->read_lr(victim, &vv->lr[victim]);
+    if (vv->lr[victim].state != LR_PENDING)
+        return GIC_MAX_LRS;
+    put_pending(vv, vd, vv->lr[victim].intid);
+    lr_free(vv, victim);
+    return victim;
+}
+
+/* Interrupts pending again while in a list register: add the pending state there. */
+static void repend_in_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd, uint64_t again)
+{
+    for (; again != 0; again &= again - 1) {
+        unsigned int n = (unsigned int)__builtin_ctzll(again);
+        unsigned int i = lr_of(vv, n);
+
+        if (i == GIC_MAX_LRS || !take_pending(vv, vd, n))
+            continue;
+        if (vv->loaded)
+            gic_host.ops->read_lr(i, &vv->lr[i]);
+        if (vv->lr[i].state == 0) {
+            /* Retired under us (EOIed since the last sync): deliver afresh next time. */
+            lr_free(vv, i);
+            put_pending(vv, vd, n);
+            continue;
+        }
+        vv->lr[i].state |= LR_PENDING; /* edge: a pending one collapses into itself */
+        lr_write(vv, i);
+    }
+}
+
+/* Move deliverable interrupts into list registers, highest priority first. */
+static void fill_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd)
+{
+    uint64_t pend;
+    uint64_t again;
+
+    /* Pending again while still in a list register (active, or acknowledged and ended). */
+    again = ((uint64_t)load32(&vv->pending) |
+             (uint64_t)(load32(&vd->spi_pending) & load32(&vv->spi_mask)) << 32) &
+            vv->in_lr;
+    if (again != 0)
+        repend_in_lrs(vv, vd, again);
+
+    pend = deliverable(vv, vd);
+    /* Bounded: each pass removes one INTID from pend (at most 64). */
+    while (pend != 0) {
+        unsigned int n = best_of(vv, vd, pend);
+        uint8_t prio = prio_of(vv, vd, n);
+        unsigned int i = lr_claim(vv, vd, prio);
+
+        if (i == GIC_MAX_LRS)
+            break; /* full of higher-priority or acknowledged interrupts: spill */
+        pend &= ~BIT64(n);
+        if (!take_pending(vv, vd, n))
+            continue;
+        vv->lr[i] = (struct gic_lr){
+            .intid = n,
+            .priority = prio,
+            .state = LR_PENDING,
+            .source = n < 16 ? vv->sgi_source[n] : 0,
+            .group1 = vd->version == 3,
+        };
+        vv->lr_used |= 1u << i;
+        vv->in_lr |= BIT64(n);
+        lr_write(vv, i);
+    }
+    /* Anything left (including what lr_claim pushed out) waits for the underflow. */
+    vv->spilled = deliverable(vv, vd) != 0;
+}
+
+static bool upcall_pending(const struct vcpu *v)
+{
+    /* evtchn_upcall_pending is byte 0 of vcpu_info, in guest-writable memory: one load. */
+    return v->vcpu_info != NULL && *(const volatile uint8_t *)v->vcpu_info != 0;
+}
+
+void vgic_flush(struct vcpu *v)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_domain *vd;
+    bool was_spilled;
+
+    if (vv == NULL)
+        return;
+    if (upcall_pending(v) && !(vv->in_lr & BIT64(GUEST_EVTCHN_PPI_INTID)) &&
+        !(load32(&vv->pending) & (1u << GUEST_EVTCHN_PPI_INTID))) {
+        __atomic_fetch_or(&vv->pending, 1u << GUEST_EVTCHN_PPI_INTID, __ATOMIC_RELEASE);
+        __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELEASE);
+    }
+    if (__atomic_load_n(&vv->dirty, __ATOMIC_RELAXED) == 0)
+        return; /* the common exit: nothing new */
+    __atomic_store_n(&vv->dirty, 0, __ATOMIC_SEQ_CST); /* before reading what it announced */
+    vd = vgic_domain_of(v->domain);
+    was_spilled = vv->spilled;
+    fill_lrs(vv, vd);
+    if (vv->loaded && vv->spilled != was_spilled)
+        gic_host.ops->set_hcr(true, vv->spilled);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    uint32_t gone;
+
+    if (vv == NULL || vv->lr_used == 0 || !vv->loaded)
+        return;
+    /* ELRSR: list registers with nothing in them, i.e. the guest has ended (EOIed) them. */
+    gone = gic_host.ops->empty_lrs() & vv->lr_used;
+    if (gone == 0)
+        return;
+    for (; gone != 0; gone &= gone - 1)
+        lr_free(vv, (unsigned int)__builtin_ctz(gone));
+    if (vv->spilled)
+        __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELAXED);
+}
+
+void vgic_save(struct vcpu *v)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    unsigned int cpu = arch_this_cpu();
+
+    if (vv == NULL || !vv->loaded)
+        return;
+    vgic_sync(v);
+    for (uint32_t used = vv->lr_used; used != 0; used &= used - 1) {
+        unsigned int i = (unsigned int)__builtin_ctz(used);
+
+        gic_host.ops->read_lr(i, &vv->lr[i]);
+        gic_host.ops->write_lr(i, &(struct gic_lr){0});
+    }
+    gic_host.ops->save(&vv->hw);
+    gic_host.ops->set_hcr(false, false);
+    vv->loaded = false;
+    if (cpu < NR_CPUS && loaded_on[cpu] == vv)
+        loaded_on[cpu] = NULL;
+}
+
+void vgic_restore(struct vcpu *v)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    unsigned int cpu = arch_this_cpu();
+
+    if (vv == NULL || vv->loaded)
+        return;
+    gic_host.ops->restore(&vv->hw);
+    for (uint32_t used = vv->lr_used; used != 0; used &= used - 1) {
+        unsigned int i = (unsigned int)__builtin_ctz(used);
+
+        gic_host.ops->write_lr(i, &vv->lr[i]);
+    }
+    gic_host.ops->set_hcr(true, vv->spilled);
+    vv->loaded = true;
+    if (cpu < NR_CPUS)
+        loaded_on[cpu] = vv;
+}
+
+void vgic_maintenance_interrupt(void)
+{
+    unsigned int cpu = arch_this_cpu();
+    struct vgic_vcpu *vv = cpu < NR_CPUS ? loaded_on[cpu] : NULL;
+
+    /*
+     * Underflow: the list registers drained while more was waiting. The line stays up
+     * until UIE is cleared; the way back into the guest (sync, flush) refills them.
+     */
+    gic_host.ops->set_hcr(vv != NULL, false);
+    if (vv != NULL) {
+        vv->spilled = false;
+        __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static void inject(struct vcpu *v, unsigned int intid, unsigned int source)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_domain *vd;
+    struct vcpu *target;
+    bool enabled;
+
+    if (vv == NULL)
+        return;
+    vd = vgic_domain_of(v->domain);
+    if (intid < VGIC_NR_PRIVATE) {
+        if (intid < 16)
+            vv->sgi_source[intid] = (uint8_t)source;
+        __atomic_fetch_or(&vv->pending, 1u << intid, __ATOMIC_RELEASE);
+        enabled = (load32(&vv->enabled) & (1u << intid)) != 0;
+        target = v;
+    } else if (intid < VGIC_NR_IRQS && vd != NULL) {
+        unsigned int spi = intid - VGIC_NR_PRIVATE;
+        unsigned int to = __atomic_load_n(&vd->spi_vcpu[spi], __ATOMIC_ACQUIRE);
+
+        __atomic_fetch_or(&vd->spi_pending, 1u << spi, __ATOMIC_RELEASE);
+        enabled = (load32(&vd->spi_enabled) & (1u << spi)) != 0;
+        target = to != VGIC_NO_VCPU ? domain_vcpu(v->domain, to) : NULL;
+        vv = vgic_vcpu_of(target);
+        if (vv == NULL)
+            return; /* stays pending until it is routed somewhere */
+    } else {
+        return;
+    }
+    __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELEASE);
+    /* A disabled interrupt stays pending; enabling it wakes the vCPU then. */
+    if (enabled)
+        wake(target);
+}
+
+void vgic_inject_irq(struct vcpu *v, unsigned int intid)
+{
+    inject(v, intid, 0);
+}
+
+void vgic_send_sgi(struct vcpu *src, unsigned int sgi, uint64_t targets)
+{
+    struct domain *d = src->domain;
+
+    /* Bounded by the domain's vCPUs (at most 64 bits). */
+    for (; targets != 0; targets &= targets - 1) {
+        struct vcpu *t = domain_vcpu(d, (uint32_t)__builtin_ctzll(targets));
+
+        if (t != NULL)
+            inject(t, sgi & 15, src->vcpu_id);
+    }
+}
+
+bool vgic_vcpu_pending(struct vcpu *v)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_domain *vd = vgic_domain_of(v->domain);
+
+    if (vv == NULL || vd == NULL)
+        return false;
+    if (deliverable(vv, vd) != 0)
+        return true;
+    for (uint32_t used = vv->lr_used; used != 0; used &= used - 1) {
+        if (vv->lr[__builtin_ctz(used)].state & LR_PENDING)
+            return true;
+    }
+    return upcall_pending(v) && (load32(&vv->enabled) & (1u << GUEST_EVTCHN_PPI_INTID));
+}
+
+/* ---- Register emulation helpers (vgic_v2.c, vgic_v3.c) ---- */
+
+/* The bit word of INTIDs word*32.. for register r: the vCPU's bank or the domain's SPIs. */
+static uint32_t *bits_word(struct vcpu *v, unsigned int word, enum vgic_bitreg r)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_domain *vd = vgic_domain_of(v->domain);
+
+    if (word == 0 && vv != NULL)
+        return r == VGIC_ENABLE ? &vv->enabled : r == VGIC_PEND ? &vv->pending : &vv->active;
+    if (word == 1 && vd != NULL)
+        return r == VGIC_ENABLE ? &vd->spi_enabled
+               : r == VGIC_PEND ? &vd->spi_pending
+                                : &vd->spi_active;
+    return NULL;
+}
+
+/* List-register state bits of INTIDs word*32.. that v holds (its shadow copy). */
+static uint32_t lr_bits(struct vcpu *v, unsigned int word, uint8_t state)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    uint32_t bits = 0;
+
+    if (vv == NULL)
+        return 0;
+    for (uint32_t used = vv->lr_used; used != 0; used &= used - 1) {
+        const struct gic_lr *lr = &vv->lr[__builtin_ctz(used)];
+
+        if ((lr->state & state) && lr->intid / 32 == word)
+            bits |= 1u << (lr->intid % 32);
+    }
+    return bits;
+}
+
+uint32_t vgic_bits_read(struct vcpu *v, unsigned int word, enum vgic_bitreg r)
+{
+    uint32_t *w = bits_word(v, word, r);
+    uint32_t val;
+
+    if (w == NULL)
+        return 0;
+    val = load32(w);
+    if (r == VGIC_PEND)
+        val |= lr_bits(v, word, LR_PENDING);
+    else if (r == VGIC_ACTIVE)
+        val |= lr_bits(v, word, LR_ACTIVE);
+    if (word == 1) {
+        /* SPIs in another vCPU's list registers. */
+        struct domain *d = v->domain;
+
+        for (uint32_t i = 0; i < d->max_vcpus && r != VGIC_ENABLE; i++) {
+            if (d->vcpu[i] != NULL && d->vcpu[i] != v)
+                val |= lr_bits(d->vcpu[i], 1, r == VGIC_PEND ? LR_PENDING : LR_ACTIVE);
+        }
+    }
+    return val;
+}
+
+/* Something in word may have become deliverable: tell the vCPUs it concerns. */
+static void poke(struct vcpu *v, unsigned int word, uint32_t bits)
+{
+    struct vgic_domain *vd = vgic_domain_of(v->domain);
+
+    if (word == 0) {
+        struct vgic_vcpu *vv = vgic_vcpu_of(v);
+
+        if (vv == NULL)
+            return;
+        __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELEASE);
+        if (load32(&vv->pending) & load32(&vv->enabled) & bits)
+            wake(v);
+        return;
+    }
+    for (; bits != 0; bits &= bits - 1) {
+        unsigned int to = vd->spi_vcpu[__builtin_ctz(bits)];
+        struct vcpu *t = to != VGIC_NO_VCPU ? domain_vcpu(v->domain, to) : NULL;
+        struct vgic_vcpu *tv = vgic_vcpu_of(t);
+
+        if (tv != NULL) {
+            __atomic_store_n(&tv->dirty, 1, __ATOMIC_RELEASE);
+            wake(t);
+        }
+    }
+}
+
+void vgic_bits_set(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
+{
+    uint32_t *w = bits_word(v, word, r);
+
+    if (w == NULL || bits == 0)
+        return;
+    __atomic_fetch_or(w, bits, __ATOMIC_ACQ_REL);
+    if (r != VGIC_ACTIVE)
+        poke(v, word, bits);
+}
+
+void vgic_bits_clear(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
+{
+    uint32_t *w = bits_word(v, word, r);
+
+    /*
+     * Interrupts already in a list register stay there (the architecture lets an
+     * in-flight interrupt complete); only the state outside them changes.
+     */
+    if (w != NULL)
+        __atomic_fetch_and(w, ~bits, __ATOMIC_ACQ_REL);
+}
+
+uint8_t vgic_priority_read(struct vcpu *v, unsigned int intid)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_domain *vd = vgic_domain_of(v->domain);
+
+    if (intid < VGIC_NR_PRIVATE)
+        return vv != NULL ? vv->priority[intid] : 0;
+    if (intid < VGIC_NR_IRQS && vd != NULL)
+        return vd->spi_priority[intid - VGIC_NR_PRIVATE];
+    return 0;
+}
+
+void vgic_priority_write(struct vcpu *v, unsigned int intid, uint8_t prio)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_domain *vd = vgic_domain_of(v->domain);
+
+    /* Priorities are ordered only; the LR keeps what it was delivered with. */
+    if (intid < VGIC_NR_PRIVATE && vv != NULL)
+        vv->priority[intid] = prio;
+    else if (intid < VGIC_NR_IRQS && vd != NULL)
+        vd->spi_priority[intid - VGIC_NR_PRIVATE] = prio;
+}
+
+/* ICFGR word k covers INTIDs 16k..16k+15, two bits each (bit 1 of a pair: edge). */
+uint32_t vgic_icfgr_read(struct vcpu *v, unsigned int word)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_domain *vd = vgic_domain_of(v->domain);
+    uint32_t edge, val = 0;
+
+    if (word == 0)
+        return 0xaaaaaaaau; /* SGIs: always edge */
+    if (word == 1 && vv != NULL)
+        edge = vv->edge >> 16;
+    else if (word < 4 && vd != NULL)
+        edge = vd->spi_edge >> (16 * (word - 2));
+    else
+        return 0;
+    for (unsigned int i = 0; i < 16; i++)
+        val |= ((edge >> i) & 1u) << (2 * i + 1);
+    return val;
+}
+
+void vgic_icfgr_write(struct vcpu *v, unsigned int word, uint32_t val)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_domain *vd = vgic_domain_of(v->domain);
+    uint32_t edge = 0;
+    uint32_t *dst;
+    unsigned int shift;
+
+    if (word == 1 && vv != NULL) {
+        dst = &vv->edge;
+        shift = 16;
+    } else if (word >= 2 && word < 4 && vd != NULL) {
+        dst = &vd->spi_edge;
+        shift = 16 * (word - 2);
+    } else {
+        return; /* SGIs are fixed; beyond our SPIs nothing exists */
+    }
+    for (unsigned int i = 0; i < 16; i++)
+        edge |= ((val >> (2 * i + 1)) & 1u) << i;
+    *dst = (*dst & ~(0xffffu << shift)) | edge << shift;
+}
+
+void vgic_spi_route(struct domain *d, unsigned int spi, unsigned int vcpu_id)
+{
+    struct vgic_domain *vd = vgic_domain_of(d);
+    unsigned int to = vcpu_id < d->max_vcpus ? vcpu_id : VGIC_NO_VCPU;
+
+    if (vd == NULL || spi >= VGIC_NR_SPIS)
+        return;
+    __atomic_store_n(&vd->spi_vcpu[spi], (uint8_t)to, __ATOMIC_RELEASE);
+    for (uint32_t i = 0; i < d->max_vcpus; i++) {
+        struct vgic_vcpu *vv = vgic_vcpu_of(d->vcpu[i]);
+
+        if (vv == NULL)
+            continue;
+        if (i == to)
+            __atomic_fetch_or(&vv->spi_mask, 1u << spi, __ATOMIC_ACQ_REL);
+        else
+            __atomic_fetch_and(&vv->spi_mask, ~(1u << spi), __ATOMIC_ACQ_REL);
+    }
+    if (to != VGIC_NO_VCPU && (load32(&vd->spi_pending) & (1u << spi)))
+        poke(d->vcpu[to] != NULL ? d->vcpu[to] : d->vcpu[0], 1, 1u << spi);
+}
+
+/* ---- Life cycle ---- */
+
+void vgic_init(void)
+{
+    if (gic_host.ops == NULL)
+        panic("vgic: no host GIC");
+    if (gic_host.nr_lrs < 2)
+        panic("vgic: %u list registers (need 2 for the underflow interrupt)", gic_host.nr_lrs);
+    printk("vgic: GICv%u guests, %u list registers, %u SPIs per domain\n",
+           gic_host.ops->version, gic_host.nr_lrs, VGIC_NR_SPIS);
+}
+
+int vgic_domain_init(struct domain *d)
+{
+    struct vgic_domain *vd;
+    int rc;
+
+    if (d == NULL || d->arch == NULL || gic_host.ops == NULL)
+        return -EINVAL;
+    if (gic_host.ops->version == 2 && d->max_vcpus > VGIC_V2_MAX_VCPUS)
+        return -EINVAL;
+    vd = xzalloc(struct vgic_domain);
+    if (vd == NULL)
+        return -ENOMEM;
+    vd->d = d;
+    vd->version = gic_host.ops->version;
+    for (unsigned int i = 0; i < VGIC_NR_SPIS; i++) {
+        vd->spi_targets[i] = 1; /* vCPU 0, as after reset on most GICs */
+        vd->spi_vcpu[i] = 0;
+    }
+    arm_domain(d)->vgic = vd;
+    rc = vd->version == 3 ? vgic_v3_domain_init(d) : vgic_v2_domain_init(d);
+    if (rc != 0) {
+        arm_domain(d)->vgic = NULL;
+        xfree(vd);
+    }
+    return rc;
+}
+
+void vgic_domain_destroy(struct domain *d)
+{
+    if (d == NULL || d->arch == NULL)
+        return;
+    for (uint32_t i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+
+        if (v != NULL && v->arch != NULL && arm_vcpu(v)->vgic != NULL) {
+            struct vgic_vcpu *vv = arm_vcpu(v)->vgic;
+
+            for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+                if (loaded_on[cpu] == vv)
+                    loaded_on[cpu] = NULL;
+            }
+            arm_vcpu(v)->vgic = NULL;
+            xfree(vv);
+        }
+    }
+    xfree(arm_domain(d)->vgic);
+    arm_domain(d)->vgic = NULL;
+}
+
+int vgic_vcpu_init(struct vcpu *v)
+{
+    struct vgic_domain *vd;
+    struct vgic_vcpu *vv;
+
+    if (v == NULL || v->arch == NULL)
+        return -EINVAL;
+    if (arm_vcpu(v)->vgic != NULL)
+        return 0;
+    vv = xzalloc(struct vgic_vcpu);
+    if (vv == NULL)
+        return -ENOMEM;
+    vv->v = v;
+    vv->edge = 0x0000ffffu; /* SGIs edge, PPIs level */
+    vd = vgic_domain_of(v->domain);
+    if (vd != NULL) {
+        for (unsigned int i = 0; i < VGIC_NR_SPIS; i++) {
+            if (vd->spi_vcpu[i] == v->vcpu_id)
+                vv->spi_mask |= 1u << i;
+        }
+    }
+    /* v3 redistributors come out of reset asleep; the guest wakes its own (GICR_WAKER). */
+    vv->waker = 1;
+    arm_vcpu(v)->vgic = vv;
+    return 0;
+}
+
+void vgic_dt_info(const struct domain *d, struct vgic_dt_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->version = gic_host.ops != NULL ? gic_host.ops->version : 0;
+    info->maint_ppi = GUEST_MAINT_PPI_INTID - 16;
+    if (info->version == 3) {
+        info->dist_base = GUEST_GICV3_GICD_BASE;
+        info->dist_size = GUEST_GICV3_GICD_SIZE;
+        info->cpu_base = GUEST_GICV3_GICR0_BASE;
+        info->cpu_size = GUEST_GICV3_GICR_STRIDE * (d != NULL ? d->max_vcpus : 1);
+    } else {
+        info->dist_base = GUEST_GICD_BASE;
+        info->dist_size = GUEST_GICD_SIZE;
+        info->cpu_base = GUEST_GICC_BASE;
+        info->cpu_size = GUEST_GICC_SIZE;
+    }
+}
