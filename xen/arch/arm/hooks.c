@@ -3,7 +3,8 @@
  * The <xen/arch_hooks.h> functions this stage of the port can honestly provide. Guest
  * memory and event delivery need stage-2 tables and the vGIC, which come with domains;
  * until then no domain exists, so these refuse (NULL / -EFAULT) rather than pretend.
- * Console: drivers/char/pl011.c. Guest atomics: guest_atomics.c.
+ * Console: drivers/char/pl011.c. Guest atomics: guest_atomics.c. Guest memory and
+ * arch_guest_physmap_add_page: guest_memory.c.
  */
 #include <asm/setup.h>
 #include <xen/arch_hooks.h>
@@ -39,37 +40,6 @@ bool arch_hypercall_preempt_check(void)
      * A long hypercall stops so the timer, a kick or the UART get their turn.
      */
     return (READ_SYSREG(isr_el1) & (1ul << 7)) != 0;
-}
-
-void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
-{
-    (void)d;
-    (void)gfn;
-    return NULL;
-}
-
-void arch_unmap_guest_frame(struct domain *d, void *va)
-{
-    (void)d;
-    (void)va;
-}
-
-int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len)
-{
-    (void)d;
-    (void)dst;
-    (void)src;
-    (void)len;
-    return -EFAULT;
-}
-
-int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len)
-{
-    (void)d;
-    (void)dst;
-    (void)src;
-    (void)len;
-    return -EFAULT;
 }
 
 /*
