@@ -1,7 +1,5 @@
 #include "xtest.h"
-void area_interdomain(void) {}
 void area_fifo(void) {}
 void area_3l(void) {}
 void area_limits(void) {}
-void role_peer(void) {}
 void role_bench(void) {}

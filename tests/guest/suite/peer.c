@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * role=peer: the other end of the interdomain tests. Echoes every event it receives back
+ * on the same port (the static echo channel and any channel the main domain binds to us),
+ * follows the control protocol of interdomain.c (ready; switch to FIFO; stop) and reports
+ * what it saw as its own TAP.
+ */
+#include "xtest.h"
+
+#define PEER_IDLE_MS 60000 /* longest wait for the next command */
+
+static uint32_t echoed;
+
+static void echo_hook(unsigned int cpu, evtchn_port_t port)
+{
+    (void)cpu;
+    if (port != xt.sctl && ev_send(port) == 0)
+        echoed++;
+}
+
+static bool wait_command(uint32_t n)
+{
+    return ev_wait_count(xt.sctl, n, PEER_IDLE_MS);
+}
+
+void role_peer(void)
+{
+    struct evtchn_status st;
+    uint32_t before;
+    long rc;
+
+    tap_diag("role: peer of d%u (echo port %u, control port %u)", xt.peer, xt.sport, xt.sctl);
+    rc = ev_status(DOMID_SELF, xt.sport, &st);
+    tap_ok(rc == 0 && st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == xt.peer &&
+               st.u.interdomain.port == xt.pport,
+           "static echo channel: port %u bound to d%u port %u before boot", xt.sport, xt.peer,
+           xt.pport);
+    rc = ev_status(DOMID_SELF, xt.sctl, &st);
+    tap_ok(rc == 0 && st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == xt.peer &&
+               st.u.interdomain.port == xt.pctl,
+           "static control channel: port %u bound to d%u port %u", xt.sctl, xt.peer, xt.pctl);
+
+    /* Forget the stray event Xen may have left on a static port (see interdomain.c). */
+    ev_clear(xt.sctl);
+    ev_take_pending_irqs();
+    ev_reset_counters();
+    ev_hook = echo_hook;
+    tap_diag("echoing; console through %s", console_uses_fallback() ? "the UART" : "console_io");
+    tap_ok(wait_command(1), "command 1 (switch to FIFO) received");
+    tap_ok(echoed > 0, "echoed %u events on the 2-level ABI", echoed);
+    rc = ev_setup_fifo(xt.cpus_up, 1);
+    ev_unmask_guest(xt.sport);
+    ev_unmask_guest(xt.sctl);
+    expect_rc(rc, 0, "switched to FIFO with the static channels bound");
+    ev_send(xt.sctl);
+    before = echoed;
+    tap_ok(wait_command(2), "command 2 (stop) received");
+    tap_ok(echoed > before, "echoed %u events on FIFO", echoed - before);
+    ev_hook = NULL;
+}
