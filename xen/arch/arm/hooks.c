@@ -9,7 +9,9 @@
 #include <asm/setup.h>
 #include <xen/arch_hooks.h>
 #include <asm/guest_memmap.h>
+#include <asm/landing.h>
 #include <asm/time.h>
+#include <asm/vcpu.h>
 #include <public/sched.h>
 #include <xen/domain.h>
 #include <xen/errno.h>
@@ -42,20 +44,23 @@ bool arch_hypercall_preempt_check(void)
     return (READ_SYSREG(isr_el1) & (1ul << 7)) != 0;
 }
 
-/*
- * Functions of the vGIC (G), the scheduler (D) and the domain builder (P) that are not on
- * main yet. Weak references keep the image linking until they land; each use checks.
- */
-extern void vgic_inject_irq(struct vcpu *v, unsigned int intid) __attribute__((weak));
-extern bool vgic_vcpu_pending(struct vcpu *v) __attribute__((weak));
-extern void vcpu_wake(struct vcpu *v) __attribute__((weak));
-extern int arm_rebuild_domain(struct domain *d) __attribute__((weak));
+void arm_check_starved(struct domain *d)
+{
+    struct arm_domain *ad = arm_domain(d);
+
+    if (__atomic_load_n(&d->atomics_starved, __ATOMIC_RELAXED) == 0 || ad == NULL)
+        return;
+    if (__atomic_exchange_n(&ad->starved_paused, true, __ATOMIC_ACQ_REL))
+        return;
+    printk("d%u: paused: it kept hypervisor-shared words busy (XSA-295)\n", d->domain_id);
+    domain_pause(d);
+}
 
 void arch_vcpu_raise_upcall(struct vcpu *v)
 {
     /* PPI 31 through the vGIC; vgic_inject_irq wakes v and kicks its CPU. */
-    if (vgic_inject_irq)
-        vgic_inject_irq(v, GUEST_EVTCHN_PPI_INTID);
+    vgic_inject_irq(v, GUEST_EVTCHN_PPI_INTID);
+    arm_check_starved(v->domain);
 }
 
 void arch_vcpu_wake_poller(struct vcpu *v)
@@ -71,7 +76,7 @@ bool arch_vcpu_has_wakeup_event(struct vcpu *v)
         return true;
     if (v->arch != NULL && arm_vtimer_expired(v))
         return true;
-    return vgic_vcpu_pending && v->arch != NULL && vgic_vcpu_pending(v);
+    return v->arch != NULL && vgic_vcpu_pending(v);
 }
 
 void arch_domain_shutdown(struct domain *d, unsigned int reason)

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Boot CPU bring-up after head.S: host DT, page tables and MMU, console, banner,
- * vector self-test, heap, secondary CPUs. Order matters: the DT is read with the MMU off
- * (byte loads only), because the page tables are built from what it says.
+ * vector self-test, heap, clock, GIC and vGIC, secondary CPUs, scheduler, domains, then
+ * every CPU enters its run loop. Order matters: the DT is read with the MMU off (byte loads
+ * only), because the page tables are built from what it says; secondaries start before the
+ * scheduler so that it is sized by the CPUs that really came up, and wait until the
+ * domains are built before they look for vCPUs.
  */
 #include <asm/guest_atomics.h>
+#include <asm/landing.h>
 #include <asm/setup.h>
 #include <asm/time.h>
+#include <asm/vcpu.h>
 #include <xen/alloc.h>
 #include <xen/lib.h>
 
@@ -18,6 +23,7 @@ uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __attribute__((aligned(16)));
 
 static struct host_dt host_dt;
 static volatile unsigned int cpus_online;
+static volatile bool cpus_go; /* the domains are built: secondaries may enter their run loops */
 
 void panic(const char *fmt, ...)
 {
@@ -57,18 +63,48 @@ static void start_secondaries(const struct host_dt *dt)
         }
         next++;
     }
-    printk("smp: %u cpu(s) online, secondaries parked\n", cpus_online);
+    printk("smp: %u cpu(s) online\n", cpus_online);
+}
+
+/* TEMPORARY (until it is on main): the run loop needs the scheduler. */
+static bool run_loop_ready(void)
+{
+    return sched_pick != NULL;
 }
 
 void start_secondary(unsigned int cpu)
 {
     mm_enable_secondary();
+    gic_init_secondary();
+    arm_cpu_virt_init();
     printk("smp: cpu %u up at EL2 (mpidr 0x%llx)\n", cpu,
            (unsigned long long)(READ_SYSREG(mpidr_el1) & 0xff00ffffffull));
     __atomic_fetch_add(&cpus_online, 1, __ATOMIC_RELEASE);
-    /* Parked until the scheduler gives it vCPUs. */
-    for (;;)
-        __asm__ __volatile__("wfi");
+    /* Parked until the boot CPU has built the domains and their vCPUs are queued. */
+    while (!__atomic_load_n(&cpus_go, __ATOMIC_ACQUIRE))
+        __asm__ __volatile__("wfe" ::: "memory");
+    if (!run_loop_ready()) /* no scheduler yet: nothing to run */
+        for (;;)
+            __asm__ __volatile__("wfi");
+    arm_run_loop();
+}
+
+/* Build the domains the DT describes; the number built (0 without a builder or config). */
+static int build_domains(const struct host_dt *dt, paddr_t dtb)
+{
+    int rc;
+
+    if (sched_init == NULL || arm_build_domains == NULL) {
+        printk("minixen: no domain builder in this image yet\n");
+        return 0;
+    }
+    rc = sched_init(cpus_online);
+    if (rc != 0)
+        panic("scheduler: sched_init(%u) failed (%d)", cpus_online, rc);
+    rc = arm_build_domains(dt, dtb);
+    if (rc < 0)
+        printk("minixen: building the domains failed (%d)\n", rc);
+    return rc < 0 ? 0 : rc;
 }
 
 void start_xen(paddr_t dtb)
@@ -96,13 +132,23 @@ void start_xen(paddr_t dtb)
            (unsigned long long)_end, (unsigned long long)heap_start, HEAP_SIZE >> 10);
     heap_init(heap_start, HEAP_SIZE);
     arm_time_init();
-    arm_time_init_cpu();
     traps_selftest();
     arm_guest_atomics_init();
     printk("atomics: guest atomics use %s\n", arm_guest_atomics_lse ? "LSE" : "bounded LL/SC");
 
+    rc = gic_init(dt);
+    if (rc != 0)
+        panic("no usable GIC (%d)", rc);
+    vgic_init();
+    arm_cpu_virt_init();
+
     start_secondaries(dt);
-    printk("minixen: boot complete; no domains yet, idling\n");
-    for (;;)
-        __asm__ __volatile__("wfi");
+    rc = build_domains(dt, dtb);
+    printk("minixen: boot complete, %d domain(s)%s\n", rc, rc == 0 ? ": idling" : "");
+    __atomic_store_n(&cpus_go, true, __ATOMIC_RELEASE);
+    __asm__ __volatile__("dsb ish\n sev" ::: "memory");
+    if (!run_loop_ready())
+        for (;;)
+            __asm__ __volatile__("wfi");
+    arm_run_loop();
 }

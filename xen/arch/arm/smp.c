@@ -4,9 +4,6 @@
 #include <asm/setup.h>
 #include <xen/arch_hooks.h>
 
-/* The GIC driver is not on main yet: until it is, there is no SGI to send (weak: links). */
-extern void gic_send_sgi(unsigned int cpu, unsigned int sgi) __attribute__((weak));
-
 unsigned int arch_this_cpu(void)
 {
     return smp_processor_id();
@@ -17,6 +14,5 @@ void arch_cpu_kick(unsigned int cpu)
     /* The calling CPU checks its scheduler and vGIC on its own way back to the guest. */
     if (cpu == smp_processor_id() || cpu >= NR_CPUS)
         return;
-    if (gic_send_sgi)
-        gic_send_sgi(cpu, SGI_KICK);
+    gic_send_sgi(cpu, SGI_KICK);
 }

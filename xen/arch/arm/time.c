@@ -9,6 +9,7 @@
  *  - The guest's virtual timer (CNTV, PPI 27) belongs to whichever vCPU runs: vtimer.c.
  */
 #include <asm/gic.h>
+#include <asm/landing.h>
 #include <asm/setup.h>
 #include <asm/time.h>
 #include <xen/arch_hooks.h>
@@ -23,8 +24,6 @@
 static uint64_t cnt_freq;     /* CNTFRQ_EL0, ticks per second */
 static uint64_t ns_per_tick32; /* (NS_PER_S << 32) / cnt_freq: now_ns without a division */
 
-/* Until the scheduler is on main the timer interrupt has nobody to tell (weak: links). */
-extern void sched_timer_interrupt(void) __attribute__((weak));
 
 void arm_time_init(void)
 {

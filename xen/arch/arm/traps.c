@@ -224,5 +224,7 @@ void arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
         arm_guest_crash(v, regs, vector_names[vector & 15]);
         break;
     }
+    if (__builtin_expect(v->domain->atomics_starved != 0, 0))
+        arm_check_starved(v->domain);
     arm_leave_to_guest(regs);
 }

@@ -24,9 +24,6 @@
 #define CNT_CTL_IMASK   (1ul << 1)
 #define CNT_CTL_ISTATUS (1ul << 2)
 
-/* Until the vGIC is on main there is no way to deliver the interrupt (weak: links). */
-extern void vgic_inject_irq(struct vcpu *v, unsigned int intid) __attribute__((weak));
-
 struct vtimer_cpu {
     spinlock_t lock;     /* the wake list: also edited by domain shutdown on other CPUs */
     struct vcpu *head;   /* descheduled vCPUs of this CPU with an armed timer */
@@ -42,8 +39,7 @@ static bool armed(uint64_t ctl)
 
 static void inject(struct vcpu *v)
 {
-    if (vgic_inject_irq)
-        vgic_inject_irq(v, GUEST_VTIMER_PPI_INTID);
+    vgic_inject_irq(v, GUEST_VTIMER_PPI_INTID);
 }
 
 /* Under the lock: unlink v from c's list if it is there. */

@@ -1,15 +1,31 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ARM PL011 UART: the hypervisor console (arch_console_write). Transmit only for now.
- * The firmware (or QEMU) has set the baud rate; we only make sure the UART and its
- * transmitter are enabled. Output is polled: the log is small and must work in a panic.
+ * ARM PL011 UART: the hypervisor console (arch_console_write) and its input.
+ * The firmware (or QEMU) has set the baud rate; we only make sure the UART, its
+ * transmitter and receiver are enabled. Output is polled: the log is small and must work
+ * in a panic. Input is interrupt driven (receive and receive-timeout interrupts, so a
+ * single key press arrives without waiting for the FIFO to fill): each character goes to
+ * console_input() (debug keys, or dom0's console).
  */
+#include <asm/gic.h>
 #include <asm/setup.h>
+#include <xen/console.h>
 #include <xen/spinlock.h>
+
+/* TEMPORARY until the console (xen/common/console.c) is on main (weak: links). */
+extern void console_input(char c) __attribute__((weak));
 
 #define UARTDR    0x00
 #define UARTFR    0x18
 #define UARTCR    0x30
+#define UARTIMSC  0x38
+#define UARTICR   0x44
+#define FR_RXFE   (1u << 4)
+#define INT_RX    (1u << 4) /* receive (FIFO level) */
+#define INT_RT    (1u << 6) /* receive timeout (characters waiting, FIFO below level) */
+#define DR_ERRORS 0xf00u    /* overrun, break, parity, framing: the byte is not valid */
+/* Characters taken per interrupt: the FIFO holds 32, so one interrupt normally drains it. */
+#define RX_BUDGET 64
 #define FR_TXFF   (1u << 5)
 #define FR_BUSY   (1u << 3)
 #define CR_UARTEN (1u << 0)
@@ -36,7 +52,21 @@ void pl011_init(paddr_t base)
     if (base != 0)
         uart = (volatile uint32_t *)base;
     wr(UARTCR, rd(UARTCR) | CR_UARTEN | CR_TXE | CR_RXE);
+    wr(UARTICR, INT_RX | INT_RT);
+    wr(UARTIMSC, rd(UARTIMSC) | INT_RX | INT_RT); /* delivered once the GIC enables the line */
     console_locking = true;
+}
+
+void pl011_rx_interrupt(void)
+{
+    for (unsigned int n = 0; n < RX_BUDGET && (rd(UARTFR) & FR_RXFE) == 0; n++) {
+        uint32_t dr = rd(UARTDR);
+
+        if ((dr & DR_ERRORS) == 0 && console_input != NULL)
+            console_input((char)(dr & 0xff));
+    }
+    /* Reading the FIFO below its level clears RX; the timeout needs an explicit clear. */
+    wr(UARTICR, INT_RX | INT_RT);
 }
 
 static void putc_raw(char c)

@@ -30,6 +30,7 @@ struct arm_domain {
     uint64_t ram_base, ram_size; /* guest RAM: GUEST_RAM0_BASE, size */
     paddr_t ram_host;            /* host physical backing (contiguous) */
     const struct boot_domain *config; /* what it was built from (restart on reboot) */
+    bool starved_paused; /* paused for keeping guest-shared words busy (XSA-295), hooks.c */
 };
 
 /* EL1 system registers the world switch saves and restores (context.c). */

@@ -36,22 +36,6 @@ extern long hypercall_dispatch(struct vcpu *curr, unsigned long nr,
                                unsigned long args[HYPERCALL_NR_ARGS]) LANDING_WEAK;
 extern void console_input(char c) LANDING_WEAK;
 
-/* GIC and vGIC (engineer G) */
-extern int gic_init(const struct host_dt *dt) LANDING_WEAK;
-extern void gic_init_secondary(void) LANDING_WEAK;
-extern void gic_send_sgi(unsigned int cpu, unsigned int sgi) LANDING_WEAK;
-extern void gic_enable_irq(unsigned int intid, bool level) LANDING_WEAK;
-extern void gic_handle_irq(void) LANDING_WEAK;
-extern void vgic_init(void) LANDING_WEAK;
-extern int vgic_vcpu_init(struct vcpu *v) LANDING_WEAK;
-extern void vgic_inject_irq(struct vcpu *v, unsigned int intid) LANDING_WEAK;
-extern void vgic_flush(struct vcpu *v) LANDING_WEAK;
-extern void vgic_sync(struct vcpu *v) LANDING_WEAK;
-extern void vgic_save(struct vcpu *v) LANDING_WEAK;
-extern void vgic_restore(struct vcpu *v) LANDING_WEAK;
-extern bool vgic_vcpu_pending(struct vcpu *v) LANDING_WEAK;
-extern bool vgic_emulate_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val) LANDING_WEAK;
-
 /* p2m and domain building (engineer P) */
 extern void p2m_init_cpu(void) LANDING_WEAK;
 extern uint64_t p2m_vttbr(const struct domain *d) LANDING_WEAK;

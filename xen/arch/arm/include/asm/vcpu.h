@@ -56,6 +56,13 @@ void arm_guest_crash(struct vcpu *v, const struct cpu_regs *regs, const char *wh
 /* PSCI / SMCCC call of the running vCPU (HVC #0 or SMC #0): result in regs->x[0]. */
 void vpsci_call(struct vcpu *v, struct cpu_regs *regs);
 
+/*
+ * XSA-295: a bounded guest atomic on d's memory gave up (d->atomics_starved, counted by
+ * the event core). Pause d, once, and say so: a guest that keeps shared words busy to
+ * starve the hypervisor loses its CPUs instead. Checked on d's exits and upcalls.
+ */
+void arm_check_starved(struct domain *d);
+
 /* fpsimd.S */
 void fpsimd_save(struct fpsimd_state *s);
 void fpsimd_restore(const struct fpsimd_state *s);
