@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The device tree a guest boots with (guest_dt.c): what to describe, filled in by
+ * domain_build.c from the domain, its boot configuration and the vGIC. Kept free of other
+ * port headers so the writer also builds into a host test (tests/host/test_guest_dt.c).
+ */
+#ifndef MINIXEN_ARM_ASM_GUEST_DT_H
+#define MINIXEN_ARM_ASM_GUEST_DT_H
+
+#include <xen/types.h>
+
+#define GUEST_DT_GIC_PHANDLE 65000 /* Xen's GUEST_PHANDLE_GIC */
+
+struct guest_dt_desc {
+    uint64_t ram_base, ram_size;
+    unsigned int nr_vcpus;        /* cpu@0..n-1, reg = vCPU id = MPIDR Aff0 */
+    unsigned int gic_version;     /* 2 or 3 */
+    uint64_t gicd_base, gicd_size;
+    uint64_t gicc_base, gicc_size; /* v2: CPU interface; v3: redistributor region */
+    uint64_t gnttab_base, gnttab_size;
+    uint32_t evtchn_ppi;          /* PPI number (INTID - 16) of the event upcall: 15 */
+    bool vpl011;
+    uint64_t pl011_base, pl011_size;
+    uint32_t pl011_spi;           /* SPI number (INTID - 32) */
+    const char *bootargs;         /* NULL or "" for none */
+    uint64_t initrd_start, initrd_end; /* guest physical; equal: no initrd */
+};
+
+/* Write the DTB into buf. Its size, or -ENOSPC if it does not fit (-EINVAL: bad desc). */
+int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size);
+
+#endif
