@@ -42,6 +42,37 @@ static void enable_cpu_irqs(void)
     ops->enable_irq(gic_host.maint_intid, true);
 }
 
+static void dispatch(unsigned int intid);
+
+/* SGI the self-test sends: not one the hypervisor uses for anything else. */
+#define SGI_SELFTEST 15
+
+/*
+ * With interrupts masked at the CPU (PSTATE.I), send an SGI to this CPU by its logical
+ * index and acknowledge it by polling: proves the distributor/redistributor, the CPU
+ * interface and the logical CPU -> target mapping before anything relies on them.
+ */
+static void sgi_selftest(void)
+{
+    const struct gic_hw_ops *ops = gic_host.ops;
+    unsigned int cpu = smp_processor_id();
+
+    ops->send_sgi(cpu, SGI_SELFTEST);
+    for (unsigned int i = 0; i < 100000; i++) {
+        uint32_t iar = ops->ack();
+        unsigned int intid = ops->version == 2 ? iar & 0x3ff : iar & 0xffffff;
+
+        if (intid >= GIC_INTID_SPURIOUS)
+            continue;
+        if (intid != SGI_SELFTEST)
+            dispatch(intid); /* something real came first: handle it as usual */
+        ops->eoi(iar);
+        if (intid == SGI_SELFTEST)
+            return;
+    }
+    panic("gic: cpu %u did not receive its own SGI", cpu);
+}
+
 int gic_init(const struct host_dt *dt)
 {
     const struct gic_hw_ops *ops;
@@ -70,11 +101,13 @@ int gic_init(const struct host_dt *dt)
     }
     ops->init_cpu(smp_processor_id());
     enable_cpu_irqs();
+    sgi_selftest();
     if (dt->uart_intid >= 32) {
         uart_intid = dt->uart_intid;
         ops->enable_irq(uart_intid, true);
     }
-    printk("gic: GICv%u, %u list registers, maintenance intid %u, timers %u/%u, uart %u\n",
+    printk("gic: GICv%u, SGI self-test ok, %u list registers, maintenance intid %u, timers %u/%u, "
+           "uart %u\n",
            ops->version, gic_host.nr_lrs, gic_host.maint_intid, hyp_timer_intid, vtimer_intid,
            uart_intid);
     return 0;
@@ -86,6 +119,7 @@ void gic_init_secondary(void)
         return;
     gic_host.ops->init_cpu(smp_processor_id());
     enable_cpu_irqs();
+    sgi_selftest();
 }
 
 void gic_send_sgi(unsigned int cpu, unsigned int sgi)
