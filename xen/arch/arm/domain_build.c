@@ -1,0 +1,383 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Building the domains of the boot DT (boot_config.c reads it) before any guest runs.
+ *
+ * For each domain: the common domain (id = its index, dom0 first), its stage-2 tables
+ * and VMID, contiguous RAM from host memory nobody else uses, mapped at GUEST_RAM0_BASE,
+ * the vGIC, then the guest image as the Linux arm64 boot protocol wants it:
+ *
+ *   GUEST_RAM0_BASE + text_offset   the kernel (arm64 Image; RAM base is 2 MiB aligned)
+ *   below the DT, page aligned      the ramdisk (linux,initrd-start/end in /chosen)
+ *   top 2 MiB of the first 128 MiB  the generated DT (alone in its 2 MiB block, 8-byte
+ *                                   aligned, well below the 512 MiB Linux wants it under)
+ *
+ * vCPU 0 starts at the kernel with x0 = the DT; the others wait for PSCI CPU_ON. vCPU i
+ * is pinned to the i-th CPU of the domain's cpupool, or to CPU i mod nr_cpus. Static
+ * event channels are bound once every domain exists.
+ */
+#include <asm/domain.h>
+#include <asm/domain_build.h>
+#include <asm/guest_dt.h>
+#include <asm/guest_memmap.h>
+#include <asm/guest_ram.h>
+#include <asm/p2m.h>
+#include <asm/setup.h>
+#include <asm/vcpu.h>
+#include <asm/vgic.h>
+#include <public/hvm/params.h>
+#include <xen/alloc.h>
+#include <xen/boot_config.h>
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/guest_layout.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+
+/* Until the scheduler is on main, setup.c does not call us (weak: links). */
+extern int sched_add_vcpu(struct vcpu *v, unsigned int cpu, bool online) __attribute__((weak));
+
+#define SZ_2M         (2ull << 20)
+#define DT_REGION     SZ_2M          /* the DT's own 2 MiB block */
+#define DT_MAX_SIZE   (64u << 10)    /* what we generate is ~2 KiB */
+#define DT_WINDOW     (128ull << 20) /* DT at the top of the first 128 MiB of RAM */
+#define MIN_GUEST_RAM (4ull << 20)
+
+/* arm64 Image header (Linux Documentation/arch/arm64/booting.rst). */
+#define IMAGE_MAGIC       0x644d5241u /* "ARM\x64" at offset 56 */
+#define IMAGE_HEADER_SIZE 64
+#define IMAGE_FLAG_BE     (1ull << 0)
+
+static struct boot_config boot_cfg; /* domains keep pointers into it (rebuild) */
+static unsigned int nr_host_cpus;
+
+/* Print why building failed and return rc. */
+static int __attribute__((format(printf, 2, 3))) fail(int rc, const char *fmt, ...)
+{
+    char buf[160];
+    va_list ap;
+
+    va_start(ap, fmt);
+    xen_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    printk("domains: %s\n", buf);
+    return rc;
+}
+
+static uint32_t rd32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const uint8_t *p)
+{
+    uint64_t v = 0;
+
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+/* ---- Cache maintenance: the guest starts with its MMU (and so its caches) off ---------- */
+
+static uint64_t dcache_line(void)
+{
+    return 4ull << ((READ_SYSREG(ctr_el0) >> 16) & 0xf);
+}
+
+/* Clean and invalidate [start, start + size) to the point of coherency. */
+static void dcache_clean_inval(paddr_t start, uint64_t size)
+{
+    uint64_t line = dcache_line();
+
+    for (paddr_t a = start & ~(line - 1); a < start + size; a += line)
+        __asm__ __volatile__("dc civac, %0" ::"r"(a) : "memory");
+    __asm__ __volatile__("dsb sy" ::: "memory");
+}
+
+/* Zero guest RAM: DC ZVA where the CPU allows it (a block per instruction), else memset. */
+static void scrub(paddr_t start, uint64_t size)
+{
+    uint64_t dczid = READ_SYSREG(dczid_el0);
+    uint64_t block = 4ull << (dczid & 0xf);
+
+    if ((dczid & (1u << 4)) != 0 || (start & (block - 1)) != 0 || (size & (block - 1)) != 0) {
+        memset((void *)start, 0, size);
+        return;
+    }
+    for (paddr_t a = start; a < start + size; a += block)
+        __asm__ __volatile__("dc zva, %0" ::"r"(a) : "memory");
+    __asm__ __volatile__("dsb ish" ::: "memory");
+}
+
+/* ---- The guest image --------------------------------------------------------------------- */
+
+struct guest_image {
+    uint64_t kernel_gpa, kernel_size; /* where it goes, bytes to copy */
+    uint64_t kernel_end;              /* kernel_gpa + image_size (its .bss included) */
+    uint64_t initrd_gpa;              /* 0: none */
+    uint64_t dt_gpa;
+};
+
+static int place_image(const struct domain *d, const struct boot_domain *cfg,
+                       struct guest_image *img)
+{
+    const struct arm_domain *ad = arm_domain(d);
+    const uint8_t *hdr = (const uint8_t *)cfg->kernel.start;
+    uint64_t text_offset, image_size, flags, top;
+
+    if (cfg->kernel.size < IMAGE_HEADER_SIZE || rd32(hdr + 56) != IMAGE_MAGIC)
+        return fail(-EINVAL, "%s: kernel is not an arm64 Image (no ARM\\x64 magic)", cfg->name);
+    text_offset = rd64(hdr + 8);
+    image_size = rd64(hdr + 16);
+    flags = rd64(hdr + 24);
+    if (image_size == 0) {
+        /* Kernels before 3.17: text_offset 0x80000, size unknown (the file, at least). */
+        text_offset = 0x80000;
+        image_size = cfg->kernel.size;
+    }
+    if (flags & IMAGE_FLAG_BE)
+        return fail(-EINVAL, "%s: big-endian kernels are not supported", cfg->name);
+    if (image_size < cfg->kernel.size)
+        image_size = cfg->kernel.size;
+    if (text_offset >= ad->ram_size || image_size > ad->ram_size - text_offset)
+        return fail(-EINVAL, "%s: kernel (offset 0x%llx, %llu bytes) does not fit its RAM",
+                    cfg->name, (unsigned long long)text_offset, (unsigned long long)image_size);
+    img->kernel_gpa = ad->ram_base + text_offset;
+    img->kernel_size = cfg->kernel.size;
+    img->kernel_end = img->kernel_gpa + image_size;
+
+    top = ad->ram_base + MIN(ad->ram_size, DT_WINDOW);
+    img->dt_gpa = top - DT_REGION;
+    img->initrd_gpa = 0;
+    if (cfg->ramdisk.size != 0) {
+        uint64_t span = (cfg->ramdisk.size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+
+        if (span <= img->dt_gpa - ad->ram_base)
+            img->initrd_gpa = img->dt_gpa - span;
+    }
+    if (img->dt_gpa < img->kernel_end ||
+        (cfg->ramdisk.size != 0 && (img->initrd_gpa == 0 || img->initrd_gpa < img->kernel_end)))
+        return fail(-EINVAL, "%s: kernel, ramdisk and DT do not fit in %llu MiB of RAM", cfg->name,
+                    (unsigned long long)(ad->ram_size >> 20));
+    return 0;
+}
+
+/* Guest physical -> host address within the domain's contiguous RAM. */
+static void *ram_ptr(const struct domain *d, uint64_t gpa)
+{
+    const struct arm_domain *ad = arm_domain(d);
+
+    return (void *)(ad->ram_host + (gpa - ad->ram_base));
+}
+
+int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64_t initrd_gpa,
+                   void *buf, size_t size)
+{
+    const struct arm_domain *ad = arm_domain(d);
+    struct vgic_dt_info gic;
+    struct guest_dt_desc g = {
+        .ram_base = ad->ram_base,
+        .ram_size = ad->ram_size,
+        .nr_vcpus = d->max_vcpus,
+        .gnttab_base = GUEST_GNTTAB_BASE,
+        .gnttab_size = GUEST_GNTTAB_SIZE,
+        .evtchn_ppi = GUEST_EVTCHN_PPI_INTID - 16,
+        /* No vPL011 emulation exists yet: describing one would only make guests fault. */
+        .vpl011 = false,
+        .pl011_base = GUEST_PL011_BASE,
+        .pl011_size = GUEST_PL011_SIZE,
+        .pl011_spi = GUEST_PL011_SPI - 32,
+        .bootargs = cfg->bootargs,
+    };
+
+    vgic_dt_info(d, &gic);
+    g.gic_version = gic.version;
+    g.gicd_base = gic.dist_base;
+    g.gicd_size = gic.dist_size;
+    g.gicc_base = gic.cpu_base;
+    g.gicc_size = gic.cpu_size;
+    if (initrd_gpa != 0) {
+        g.initrd_start = initrd_gpa;
+        g.initrd_end = initrd_gpa + cfg->ramdisk.size;
+    }
+    return guest_dt_write(&g, buf, size);
+}
+
+/* Scrub the domain's RAM and lay the kernel, ramdisk and DT into it. */
+static int load_image(struct domain *d, const struct boot_domain *cfg, struct guest_image *img)
+{
+    struct arm_domain *ad = arm_domain(d);
+    int rc, dt_size;
+
+    rc = place_image(d, cfg, img);
+    if (rc != 0)
+        return rc;
+    scrub(ad->ram_host, ad->ram_size);
+    memcpy(ram_ptr(d, img->kernel_gpa), (const void *)cfg->kernel.start, cfg->kernel.size);
+    if (img->initrd_gpa != 0)
+        memcpy(ram_ptr(d, img->initrd_gpa), (const void *)cfg->ramdisk.start, cfg->ramdisk.size);
+    dt_size = guest_dt_build(d, cfg, img->initrd_gpa, ram_ptr(d, img->dt_gpa), DT_MAX_SIZE);
+    if (dt_size < 0)
+        return fail(dt_size, "%s: guest DT does not fit (%d)", cfg->name, dt_size);
+    if (cfg->dtb.size != 0)
+        printk("%s: partial device tree ignored (no device passthrough)\n", cfg->name);
+    if (cfg->vpl011)
+        printk("%s: vpl011 requested but not emulated; use the Xen console (hvc0)\n", cfg->name);
+
+    /* The guest reads all of it with its MMU and caches off: push it to memory. */
+    dcache_clean_inval(ad->ram_host, ad->ram_size);
+    __asm__ __volatile__("ic ialluis\n dsb ish\n isb" ::: "memory");
+    return 0;
+}
+
+/* ---- Domains ------------------------------------------------------------------------------ */
+
+/* The physical CPU of vCPU i: the i-th CPU of its pool (wrapping), else i mod nr_cpus. */
+static unsigned int vcpu_cpu(const struct boot_domain *cfg, unsigned int i)
+{
+    uint32_t mask = cfg->cpu_mask & ((nr_host_cpus >= 32 ? 0 : 1u << nr_host_cpus) - 1);
+    unsigned int n = (unsigned int)__builtin_popcount(mask);
+
+    if (n == 0)
+        return i % nr_host_cpus;
+    i %= n;
+    for (unsigned int cpu = 0; cpu < 32; cpu++)
+        if ((mask & (1u << cpu)) && i-- == 0)
+            return cpu;
+    return 0;
+}
+
+static int map_and_load(struct domain *d, const struct boot_domain *cfg)
+{
+    struct arm_domain *ad = arm_domain(d);
+    struct guest_image img = {0};
+    int rc;
+
+    rc = p2m_map(d, ad->ram_base, ad->ram_host, ad->ram_size, P2M_RAM_RW);
+    if (rc != 0)
+        return rc;
+    rc = load_image(d, cfg, &img);
+    if (rc != 0)
+        return rc;
+    arm_vcpu_set_boot_context(d->vcpu[0], img.kernel_gpa, img.dt_gpa);
+    printk("%s: d%u, %u vCPU(s), %llu MiB at 0x%llx (host 0x%llx), kernel 0x%llx, DT 0x%llx%s\n",
+           cfg->name, d->domain_id, d->max_vcpus, (unsigned long long)(ad->ram_size >> 20),
+           (unsigned long long)ad->ram_base, (unsigned long long)ad->ram_host,
+           (unsigned long long)img.kernel_gpa, (unsigned long long)img.dt_gpa,
+           img.initrd_gpa != 0 ? ", initrd" : "");
+    return 0;
+}
+
+static int build_one(domid_t id, const struct boot_domain *cfg)
+{
+    uint64_t ram = (cfg->mem_bytes + SZ_2M - 1) & ~(SZ_2M - 1);
+    struct arm_domain *ad;
+    struct domain *d;
+    int rc;
+
+    if (ram < MIN_GUEST_RAM || ram > GUEST_RAM0_SIZE)
+        return fail(-EINVAL, "%s: memory %llu KiB outside %llu MiB..%llu GiB", cfg->name,
+                    (unsigned long long)(cfg->mem_bytes >> 10),
+                    (unsigned long long)(MIN_GUEST_RAM >> 20),
+                    (unsigned long long)(GUEST_RAM0_SIZE >> 30));
+    d = domain_create(id, cfg->nr_vcpus, cfg->is_dom0, &guest_layout_arm);
+    if (d == NULL)
+        return fail(-ENOMEM, "%s: cannot create domain %u", cfg->name, id);
+    memcpy(d->name, cfg->name, sizeof(d->name));
+    d->name[sizeof(d->name) - 1] = '\0';
+    ad = xzalloc(struct arm_domain);
+    if (ad == NULL)
+        return -ENOMEM;
+    d->arch = ad;
+    ad->config = cfg;
+    ad->ram_base = GUEST_RAM0_BASE;
+    ad->ram_size = ram;
+    ad->ram_host = guest_ram_alloc(ram, SZ_2M);
+    if (ad->ram_host == 0)
+        return fail(-ENOMEM, "%s: no %llu MiB of free host RAM left", cfg->name,
+                    (unsigned long long)(ram >> 20));
+    rc = p2m_domain_init(d);
+    if (rc == 0)
+        rc = vgic_domain_init(d);
+    for (uint32_t i = 0; rc == 0 && i < d->max_vcpus; i++)
+        rc = arm_vcpu_init(d->vcpu[i]);
+    if (rc == 0)
+        rc = map_and_load(d, cfg);
+    if (rc != 0)
+        return fail(rc, "%s: set-up failed (%d)", cfg->name, rc);
+
+    d->hvm_params[HVM_PARAM_CALLBACK_IRQ] = HVM_PARAM_CALLBACK_VAL_ARM_DOMU;
+    for (uint32_t i = 0; i < d->max_vcpus; i++) {
+        unsigned int cpu = vcpu_cpu(cfg, i);
+
+        rc = sched_add_vcpu(d->vcpu[i], cpu, i == 0);
+        if (rc == -EINVAL && cpu != 0) {
+            /* That CPU did not come up: share CPU 0 rather than lose the vCPU. */
+            printk("%s: vcpu %u: cpu %u is not online, using cpu 0\n", cfg->name, i, cpu);
+            rc = sched_add_vcpu(d->vcpu[i], 0, i == 0);
+        }
+        if (rc != 0)
+            return fail(rc, "%s: vcpu %u: scheduler refused it (%d)", cfg->name, i, rc);
+    }
+    return 0;
+}
+
+/* Keep what boot left in RAM and we still read: image, heap, host DT, every module. */
+static void reserve_boot_memory(const struct host_dt *dt, paddr_t dtb)
+{
+    uint64_t dtb_size = fdt_total_size((const void *)dtb);
+
+    /*
+     * setup.c puts the heap right behind the image, or right behind the DTB when the two
+     * would overlap: cover both places.
+     */
+    guest_ram_reserve((paddr_t)_start, (uint64_t)(_end - _start) + (4u << 20) + PAGE_SIZE);
+    guest_ram_reserve(dtb, dtb_size + (4u << 20) + PAGE_SIZE);
+    if (dt->initrd_end > dt->initrd_start)
+        guest_ram_reserve(dt->initrd_start, dt->initrd_end - dt->initrd_start);
+    for (unsigned int i = 0; i < boot_cfg.nr_domains; i++) {
+        const struct boot_domain *b = &boot_cfg.domains[i];
+
+        guest_ram_reserve(b->kernel.start, b->kernel.size);
+        guest_ram_reserve(b->ramdisk.start, b->ramdisk.size);
+        guest_ram_reserve(b->dtb.start, b->dtb.size);
+    }
+}
+
+int arm_build_domains(const struct host_dt *dt, paddr_t dtb)
+{
+    int rc;
+
+    if (sched_add_vcpu == NULL)
+        return fail(-ENOSYS, "no scheduler in this image");
+    nr_host_cpus = MIN(dt->nr_cpus, (unsigned int)NR_CPUS);
+    if (nr_host_cpus == 0)
+        nr_host_cpus = 1;
+    rc = boot_config_parse(&dt->fdt, nr_host_cpus, &boot_cfg);
+    if (rc != 0)
+        return rc;
+    if (boot_cfg.nr_domains == 0) {
+        printk("domains: none in /chosen\n");
+        return 0;
+    }
+    guest_ram_init(dt);
+    reserve_boot_memory(dt, dtb);
+    for (unsigned int i = 0; i < boot_cfg.nr_domains; i++) {
+        rc = build_one((domid_t)i, &boot_cfg.domains[i]);
+        if (rc != 0)
+            return rc;
+    }
+    rc = boot_config_bind_static_evtchns(&boot_cfg);
+    if (rc != 0)
+        return rc;
+    printk("domains: %u built, %u static event channel(s), %llu MiB of RAM left\n",
+           boot_cfg.nr_domains, boot_cfg.nr_evtchns / 2,
+           (unsigned long long)(guest_ram_free_bytes() >> 20));
+    return (int)boot_cfg.nr_domains;
+}
+
+int arm_rebuild_domain(struct domain *d)
+{
+    (void)d;
+    return -ENOSYS; /* filled in below, once the scheduler can restart a domain */
+}
