@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The <xen/arch_hooks.h> functions this stage of the port can honestly provide. Guest
- * memory and event delivery need nested page tables and the vCPU state, which come with
- * domains; until then no domain exists, so these refuse (NULL / -EFAULT) rather than
- * pretend. Console: uart16550.c. Guest atomics: xen/arch/shared with <asm/guest_atomics.h>.
+ * The small <xen/arch_hooks.h> functions. Elsewhere: guest memory (guest_mem.c), event
+ * delivery and kicks (run.c), the clock (apic.c), the console (uart16550.c), guest
+ * atomics (xen/arch/shared with <asm/guest_atomics.h>).
  */
 #include <asm/guest_atomics.h>
-#include <asm/x86.h>
+#include <asm/platform.h>
+#include <asm/setup.h>
+#include <asm/vcpu.h>
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
 
@@ -31,47 +32,32 @@ void arch_local_irq_restore(unsigned long flags)
 
 bool arch_hypercall_preempt_check(void)
 {
-    /* No timer interrupt or softirq work exists yet that a hypercall could delay. */
+    /* No hypercall here runs long enough yet to need it. */
     return false;
 }
 
-void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
+unsigned int arch_this_cpu(void)
+{
+    return smp_processor_id();
+}
+
+void arch_set_cpu_timer(uint64_t deadline_ns)
+{
+    uint64_t now = arch_now_ns();
+
+    if (deadline_ns == 0)
+        lapic_timer_oneshot_ns(0);
+    else
+        lapic_timer_oneshot_ns(deadline_ns > now ? deadline_ns - now : 1);
+}
+
+bool arch_vcpu_has_wakeup_event(struct vcpu *v)
+{
+    return x86_vcpu_upcall_pending(v) && !x86_vcpu(v)->upcall_in_service;
+}
+
+void arch_domain_shutdown(struct domain *d, unsigned int reason)
 {
     (void)d;
-    (void)gfn;
-    return NULL;
-}
-
-void arch_unmap_guest_frame(struct domain *d, void *va)
-{
-    (void)d;
-    (void)va;
-}
-
-int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len)
-{
-    (void)d;
-    (void)dst;
-    (void)src;
-    (void)len;
-    return -EFAULT;
-}
-
-int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len)
-{
-    (void)d;
-    (void)dst;
-    (void)src;
-    (void)len;
-    return -EFAULT;
-}
-
-void arch_vcpu_raise_upcall(struct vcpu *v)
-{
-    (void)v; /* the callback vector through SVM event injection: with domains */
-}
-
-void arch_vcpu_wake_poller(struct vcpu *v)
-{
-    (void)v; /* with the scheduler */
+    (void)reason; /* no restart: the domain's memory stays until the machine stops */
 }

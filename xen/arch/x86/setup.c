@@ -7,7 +7,9 @@
  * nor a boot module.
  */
 #include <asm/platform.h>
+#include <asm/pvh.h>
 #include <asm/setup.h>
+#include <asm/vcpu.h>
 #include <xen/alloc.h>
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
@@ -114,9 +116,18 @@ static paddr_t pick_heap(const struct boot_info *bi, size_t *size)
     return best;
 }
 
+/* Each secondary CPU, once the domains exist: enable the back end, then run vCPUs. */
+static void secondary_run(unsigned int cpu)
+{
+    if (hvm->cpu_init(cpu) != 0)
+        panic("%s could not be enabled on cpu %u", hvm->name, cpu);
+    x86_run_loop(cpu);
+}
+
 void start_xen(uint32_t magic, uint32_t info)
 {
     struct boot_info *bi = &boot_info;
+    unsigned int nr_domains;
     paddr_t heap;
     size_t heap_size;
     int rc;
@@ -150,7 +161,13 @@ void start_xen(uint32_t magic, uint32_t info)
     smp_boot_secondaries(&platform);
     smp_ipi_selftest();
 
-    printk("minixen: boot complete\n");
-    for (;;)
-        __asm__ __volatile__("hlt");
+    if (!hvm_probe())
+        halt();
+    x86_kick_init();
+    if (hvm->cpu_init(0) != 0)
+        panic("%s could not be enabled on cpu 0", hvm->name);
+    nr_domains = dombuild_from_modules(bi, nr_cpus_online);
+    printk("minixen: boot complete; %u domain(s) starting\n", nr_domains);
+    smp_start_work(secondary_run);
+    x86_run_loop(0);
 }

@@ -17,6 +17,7 @@
 unsigned int nr_cpus_online = 1;
 uint32_t cpu_apic_id[NR_CPUS];
 static volatile uint32_t ipi_seen[NR_CPUS];
+static void (*volatile secondary_work)(unsigned int cpu);
 
 static void ipi_test_handler(struct cpu_regs *regs)
 {
@@ -104,7 +105,16 @@ void start_secondary(unsigned int cpu)
     lapic_init(0);
     printk("smp: cpu %u up in long mode (apic id %u)\n", cpu, lapic_id());
     __atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_RELEASE);
-    /* Parked, interrupts on, until the scheduler gives it vCPUs. */
-    for (;;)
+    /* Parked, interrupts on, until the boot CPU hands out work (smp_start_work). */
+    while (secondary_work == NULL)
         __asm__ __volatile__("sti; hlt; cli" ::: "memory");
+    secondary_work(cpu);
+    halt();
+}
+
+void smp_start_work(void (*fn)(unsigned int cpu))
+{
+    secondary_work = fn;
+    for (unsigned int cpu = 1; cpu < nr_cpus_online; cpu++)
+        lapic_send_ipi(cpu_apic_id[cpu], ICR_FIXED | VECTOR_KICK);
 }

@@ -49,5 +49,7 @@ extern unsigned int nr_cpus_online;
 extern uint32_t cpu_apic_id[NR_CPUS];
 void smp_boot_secondaries(const struct platform *p);
 void smp_ipi_selftest(void);
+/* Every secondary CPU leaves its parking loop and runs fn(cpu). */
+void smp_start_work(void (*fn)(unsigned int cpu));
 
 #endif

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Domains from the boot device tree, with the same bindings as on ARM
+ * (xen/common/boot_config.c reads them): boot module 0 is a DTB whose /chosen/domU* nodes
+ * ("xen,domain": cpus, memory, bootargs, a multiboot,kernel module) describe the domains.
+ *
+ * On x86 the boot loader, not the DT's author, decides where modules land, so a module
+ * node names its Multiboot module by number, as Xen's x86 boot DT does:
+ *     module { compatible = "multiboot,kernel", "multiboot,module";
+ *              module-index = <1>; reg = <0 0 0 0>; };
+ * and before parsing we write each such module's real address and size into its reg, and
+ * the RAM the loader reported into /memory's reg (both placeholders of the right size).
+ *
+ * Each domain: RAM from the heap, nested tables mapping it at guest-physical 0, an ASID,
+ * its PVH kernel loaded (pvh.c), vCPU i pinned to physical CPU (domain + i) mod CPUs so
+ * that domains spread over the CPUs; vCPU 0 starts, the others wait for VCPUOP_up.
+ */
+#include <asm/pvh.h>
+#include <asm/vcpu.h>
+#include <xen/alloc.h>
+#include <xen/boot_config.h>
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/fdt.h>
+#include <xen/lib.h>
+
+#define DTB_MAX (1u << 20)
+
+static struct boot_config boot_cfg;
+
+static void put_cells(uint8_t *p, uint32_t cells, uint64_t v)
+{
+    for (uint32_t i = cells; i > 0; i--, v >>= 32) {
+        uint32_t c = (uint32_t)v;
+        uint8_t *q = p + 4 * (i - 1);
+
+        q[0] = (uint8_t)(c >> 24), q[1] = (uint8_t)(c >> 16), q[2] = (uint8_t)(c >> 8);
+        q[3] = (uint8_t)c;
+    }
+}
+
+/* Write (addr, size) into a node's reg placeholder; false if it has no room for one pair. */
+static bool patch_reg(const struct fdt *fdt, const struct fdt_node *n, uint64_t addr,
+                      uint64_t size)
+{
+    uint32_t len;
+    uint8_t *reg = (uint8_t *)fdt_prop(fdt, n, "reg", &len);
+
+    if (reg == NULL || n->addr_cells > 2 || n->size_cells > 2 ||
+        len < 4 * (n->addr_cells + n->size_cells))
+        return false;
+    put_cells(reg, n->addr_cells, addr);
+    put_cells(reg + 4 * n->addr_cells, n->size_cells, size);
+    return true;
+}
+
+static int patch_placeholders(const struct fdt *fdt, const struct boot_info *bi)
+{
+    struct fdt_walk w;
+    struct fdt_node n;
+    uint64_t ram_lo = bi->ram[0].start, ram_hi = bi->ram[bi->nr_ram - 1].end;
+
+    fdt_walk_start(&w);
+    while (fdt_walk_next(fdt, &w, &n)) {
+        uint32_t idx;
+
+        if (n.depth == 1 && fdt_prop_has_string(fdt, &n, "device_type", "memory")) {
+            if (!patch_reg(fdt, &n, ram_lo, ram_hi - ram_lo))
+                printk("dom: /%s: no reg placeholder for the RAM\n", n.name);
+        }
+        if (!fdt_prop_u32(fdt, &n, "module-index", &idx))
+            continue;
+        if (idx == 0 || idx >= bi->nr_modules) {
+            printk("dom: %s: module-index %u, but module 0 is the DTB and there are %u\n",
+                   n.name, idx, bi->nr_modules);
+            return -EINVAL;
+        }
+        if (!patch_reg(fdt, &n, bi->module[idx].start, bi->module[idx].size)) {
+            printk("dom: %s: reg must be a placeholder of one (address, size) pair\n", n.name);
+            return -EINVAL;
+        }
+    }
+    return 0;
+}
+
+static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned int nr_cpus)
+{
+    struct domain *d;
+    struct x86_domain *xd;
+    const char *why = "";
+    int rc;
+
+    d = domain_create((domid_t)domid, bd->nr_vcpus, bd->is_dom0, &guest_layout_x86_64);
+    if (d == NULL)
+        return -ENOMEM;
+    memcpy(d->name, bd->name, sizeof(d->name) - 1);
+    d->arch = xd = xzalloc(struct x86_domain);
+    if (xd == NULL)
+        return -ENOMEM;
+    xd->ram_size = bd->mem_bytes;
+    xd->ram = xzalloc_bytes(xd->ram_size);
+    if (xd->ram == NULL) {
+        printk("dom: %s: no %llu MiB for its memory\n", bd->name,
+               (unsigned long long)(xd->ram_size >> 20));
+        return -ENOMEM;
+    }
+    xd->ram_pa = virt_to_phys(xd->ram);
+    rc = npt_map(d, 0, xd->ram_pa, xd->ram_size);
+    if (rc == 0)
+        rc = hvm->domain_init(d);
+    if (rc != 0)
+        return rc;
+    rc = pvh_load(d, phys_to_virt(bd->kernel.start), bd->kernel.size, bd->bootargs, &why);
+    if (rc != 0) {
+        printk("dom: %s: kernel at 0x%llx: %s\n", bd->name,
+               (unsigned long long)bd->kernel.start, why);
+        return rc;
+    }
+    for (uint32_t i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        unsigned int cpu = (domid + i) % nr_cpus;
+
+        v->arch = xzalloc(struct x86_vcpu);
+        if (v->arch == NULL || hvm->vcpu_init(v) != 0 || x86_assign_vcpu(v, cpu) != 0)
+            return -ENOMEM;
+        v->sched_state = X86_VCPU_DOWN;
+    }
+    hvm->vcpu_reset_pvh(d->vcpu[0], (uint32_t)xd->entry, (uint32_t)xd->start_info_gpa);
+    printk("dom: d%u %s: %u vcpu(s) from cpu %u, %llu MiB at 0x%llx, PVH entry 0x%llx, "
+           "asid %u, %u NPT pages\n",
+           domid, bd->name, d->max_vcpus, domid % nr_cpus,
+           (unsigned long long)(xd->ram_size >> 20), (unsigned long long)xd->ram_pa,
+           (unsigned long long)xd->entry, xd->asid, xd->npt_pages);
+    return 0;
+}
+
+unsigned int dombuild_from_modules(const struct boot_info *bi, unsigned int nr_cpus)
+{
+    struct boot_config *cfg = &boot_cfg;
+    struct fdt fdt;
+    unsigned int built = 0;
+
+    if (bi->nr_modules == 0) {
+        printk("dom: no boot modules, so no device tree and no domains\n");
+        return 0;
+    }
+    if (fdt_open(&fdt, phys_to_virt(bi->module[0].start), MIN(bi->module[0].size, DTB_MAX)) != 0) {
+        printk("dom: boot module 0 is not a device tree\n");
+        return 0;
+    }
+    if (patch_placeholders(&fdt, bi) != 0 || boot_config_parse(&fdt, nr_cpus, cfg) != 0) {
+        printk("dom: the boot device tree describes no usable domains\n");
+        return 0;
+    }
+    for (unsigned int i = 0; i < cfg->nr_domains; i++) {
+        if (build_one(i, &cfg->domains[i], nr_cpus) != 0) {
+            printk("dom: %s not built; stopping here\n", cfg->domains[i].name);
+            return 0;
+        }
+        built++;
+    }
+    if (boot_config_bind_static_evtchns(cfg) != 0) {
+        printk("dom: static event channels could not be bound\n");
+        return 0;
+    }
+    for (unsigned int i = 0; i < built; i++) {
+        domain_lookup((domid_t)i)->vcpu[0]->sched_state = X86_VCPU_RUNNING;
+        x86_domain_started();
+    }
+    return built;
+}

@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Guest memory for common code (<xen/arch_hooks.h>): frames by gfn, and hypercall
+ * arguments by the calling vCPU's virtual address, walked through its own page tables
+ * (none, 32-bit, PAE or 4-level, as its CR0/CR4/EFER say) and then the domain's nested
+ * tables. Every table the walk reads is itself a guest-physical page that must be the
+ * domain's RAM; the walk has at most four steps.
+ */
+#include <asm/vcpu.h>
+#include <xen/arch_hooks.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+
+#define CR4_PSE BIT(4)
+
+/* Host pointer to the RAM byte at gpa of d, or NULL if gpa is not d's RAM. */
+static void *ram_ptr(struct domain *d, uint64_t gpa)
+{
+    struct x86_domain *xd = x86_dom(d);
+
+    if (xd == NULL || gpa >= xd->ram_size)
+        return NULL;
+    return xd->ram + gpa;
+}
+
+static bool read_entry(struct domain *d, uint64_t gpa, bool wide, uint64_t *e)
+{
+    void *p = ram_ptr(d, gpa);
+
+    if (p == NULL || (wide && (gpa & 7)) || (!wide && (gpa & 3)))
+        return false;
+    *e = wide ? *(volatile uint64_t *)p : *(volatile uint32_t *)p;
+    return true;
+}
+
+int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
+{
+    struct domain *d = v->domain;
+    struct hvm_paging p;
+    uint64_t e, table;
+    int levels;
+
+    hvm->get_paging(v, &p);
+    if (!(p.cr0 & CR0_PG)) {
+        *gpa = va & 0xffffffffull;
+        return 0;
+    }
+    if (!(p.cr4 & CR4_PAE)) {
+        /* 32-bit paging: two levels of 4-byte entries, 4 MiB pages with PSE. */
+        if (!read_entry(d, (p.cr3 & 0xfffff000) + ((va >> 22) & 0x3ff) * 4, false, &e) ||
+            !(e & PTE_P))
+            return -EFAULT;
+        if ((e & PTE_PS) && (p.cr4 & CR4_PSE)) {
+            *gpa = (e & 0xffc00000) | (va & 0x3fffff);
+            return 0;
+        }
+        if (!read_entry(d, (e & 0xfffff000) + ((va >> 12) & 0x3ff) * 4, false, &e) ||
+            !(e & PTE_P))
+            return -EFAULT;
+        *gpa = (e & 0xfffff000) | (va & 0xfff);
+        return 0;
+    }
+    if (p.efer & EFER_LMA) {
+        levels = 4;
+        table = p.cr3 & PTE_ADDR;
+    } else {
+        /* PAE: CR3 points at four 8-byte PDPTEs. */
+        if (!read_entry(d, (p.cr3 & 0xffffffe0) + ((va >> 30) & 3) * 8, true, &e) ||
+            !(e & PTE_P))
+            return -EFAULT;
+        levels = 2;
+        table = e & PTE_ADDR;
+        va &= 0xffffffffull;
+    }
+    for (int level = levels - 1; level >= 0; level--) {
+        unsigned int shift = 12 + 9 * (unsigned int)level;
+
+        if (!read_entry(d, table + ((va >> shift) & 511) * 8, true, &e) || !(e & PTE_P))
+            return -EFAULT;
+        if (level > 0 && level < 3 && (e & PTE_PS)) {
+            uint64_t size = 1ull << shift;
+
+            *gpa = (e & PTE_ADDR & ~(size - 1)) | (va & (size - 1));
+            return 0;
+        }
+        table = e & PTE_ADDR;
+    }
+    *gpa = table | (va & 0xfff);
+    return 0;
+}
+
+/* Copy len bytes between hypervisor memory and the current vCPU's virtual addresses. */
+static int copy_guest(struct domain *d, uint64_t va, void *buf, size_t len, bool to_guest)
+{
+    struct vcpu *v = x86_current();
+    uint8_t *b = buf;
+
+    if (v == NULL || v->domain != d)
+        return -EFAULT;
+    while (len > 0) {
+        size_t chunk = MIN(len, (size_t)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
+        uint64_t gpa;
+        void *p;
+
+        if (guest_va_to_gpa(v, va, &gpa) != 0 || (p = ram_ptr(d, gpa)) == NULL ||
+            ram_ptr(d, gpa + chunk - 1) == NULL)
+            return -EFAULT;
+        if (to_guest)
+            memcpy(p, b, chunk);
+        else
+            memcpy(b, p, chunk);
+        va += chunk;
+        b += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len)
+{
+    return copy_guest(d, src, dst, len, false);
+}
+
+int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len)
+{
+    return copy_guest(d, dst, (void *)src, len, true);
+}
+
+void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
+{
+    bool writable;
+    paddr_t hpa;
+    uint64_t gpa = gfn << PAGE_SHIFT;
+
+    /* Only RAM that is still mapped as RAM: not a frame replaced by shared_info. */
+    if (gfn >= (1ull << (52 - PAGE_SHIFT)) || ram_ptr(d, gpa) == NULL)
+        return NULL;
+    hpa = npt_lookup(d, gpa, &writable);
+    if (hpa != x86_dom(d)->ram_pa + gpa || !writable)
+        return NULL;
+    return ram_ptr(d, gpa);
+}
+
+void arch_unmap_guest_frame(struct domain *d, void *va)
+{
+    (void)d;
+    (void)va; /* the identity map keeps every frame mapped */
+}
+
+int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page)
+{
+    if (gfn >= (1ull << (39 - PAGE_SHIFT)))
+        return -EINVAL;
+    return npt_map(d, gfn << PAGE_SHIFT, virt_to_phys(page), PAGE_SIZE);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* PVH domains: the ELF loader (pvh.c) and building domains from the boot DT (dombuild.c). */
+#ifndef MINIXEN_X86_ASM_PVH_H
+#define MINIXEN_X86_ASM_PVH_H
+
+#include <asm/bootinfo.h>
+#include <asm/domain.h>
+
+/*
+ * Load a PVH ELF into d's RAM and write its start info; sets the entry point. On error,
+ * *why says what is wrong with the image.
+ */
+int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdline,
+             const char **why);
+
+/* Create, load and place every domain the DTB (boot module 0) describes. Returns how many. */
+unsigned int dombuild_from_modules(const struct boot_info *bi, unsigned int nr_cpus);
+
+#endif

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * PVH guests as Xen starts them: an ELF (32- or 64-bit) whose XEN_ELFNOTE_PHYS32_ENTRY
+ * note names a 32-bit physical entry point; its PT_LOAD segments are copied to their
+ * physical addresses in the domain's RAM, and vCPU 0 starts at that entry in 32-bit
+ * protected mode, paging off, with EBX = the guest-physical address of struct
+ * hvm_start_info (command line, memory map, no modules).
+ *
+ * The ELF comes from a boot module: it is trusted as much as the DT that named it, but
+ * every offset and size is still checked against the file and the domain's RAM.
+ *
+ * Guest-physical layout: RAM at [0, size); its last page holds the start info, the
+ * memory map and the command line, and the map reports that page as reserved.
+ */
+#include <asm/pvh.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+#include <public/elfnote.h>
+#include <public/hvm/start_info.h>
+
+#define EI_CLASS    4
+#define ELFCLASS32  1
+#define ELFCLASS64  2
+#define EM_386      3
+#define EM_X86_64   62
+#define PT_LOAD     1
+#define PT_NOTE     4
+#define MAX_PHDRS   32
+
+struct elf_seg {
+    uint64_t type, offset, paddr, filesz, memsz;
+};
+
+static uint64_t rd(const uint8_t *p, unsigned int n)
+{
+    uint64_t v = 0;
+
+    for (unsigned int i = n; i > 0; i--)
+        v = v << 8 | p[i - 1];
+    return v;
+}
+
+/* Program header i, in either class. False if it lies outside the file. */
+static bool elf_phdr(const uint8_t *elf, size_t size, unsigned int i, struct elf_seg *s)
+{
+    bool is64 = elf[EI_CLASS] == ELFCLASS64;
+    uint64_t phoff = is64 ? rd(elf + 32, 8) : rd(elf + 28, 4);
+    uint64_t phentsize = rd(elf + (is64 ? 54 : 42), 2);
+    const uint8_t *ph;
+
+    if (phentsize < (is64 ? 56u : 32u) || phoff > size || i * phentsize > size - phoff ||
+        phentsize > size - phoff - i * phentsize)
+        return false;
+    ph = elf + phoff + i * phentsize;
+    if (is64)
+        *s = (struct elf_seg){rd(ph, 4), rd(ph + 8, 8), rd(ph + 24, 8), rd(ph + 32, 8),
+                              rd(ph + 40, 8)};
+    else
+        *s = (struct elf_seg){rd(ph, 4), rd(ph + 4, 4), rd(ph + 12, 4), rd(ph + 16, 4),
+                              rd(ph + 20, 4)};
+    return true;
+}
+
+/* Walk the notes of one PT_NOTE segment for "Xen" PHYS32_ENTRY. */
+static bool find_entry(const uint8_t *notes, uint64_t len, uint64_t *entry)
+{
+    uint64_t off = 0;
+
+    while (off + 12 <= len) {
+        uint32_t namesz = (uint32_t)rd(notes + off, 4), descsz = (uint32_t)rd(notes + off + 4, 4);
+        uint32_t type = (uint32_t)rd(notes + off + 8, 4);
+        uint64_t name = off + 12, desc = name + ((namesz + 3ull) & ~3ull);
+        uint64_t next = desc + ((descsz + 3ull) & ~3ull);
+
+        if (next > len || next <= off)
+            return false;
+        if (type == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 &&
+            memcmp(notes + name, "Xen", 4) == 0 && (descsz == 4 || descsz == 8)) {
+            *entry = rd(notes + desc, 4);
+            return true;
+        }
+        off = next;
+    }
+    return false;
+}
+
+int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdline,
+             const char **why)
+{
+    struct x86_domain *xd = x86_dom(d);
+    const uint8_t *elf = image;
+    uint64_t entry = 0, top = xd->ram_size - PAGE_SIZE;
+    unsigned int phnum, loaded = 0;
+    bool have_entry = false;
+    struct elf_seg s;
+
+    if (size < 64 || memcmp(elf, "\177ELF", 4) != 0) {
+        *why = "not an ELF file";
+        return -EINVAL;
+    }
+    if (!((elf[EI_CLASS] == ELFCLASS64 && rd(elf + 18, 2) == EM_X86_64) ||
+          (elf[EI_CLASS] == ELFCLASS32 && rd(elf + 18, 2) == EM_386))) {
+        *why = "not an x86 ELF";
+        return -EINVAL;
+    }
+    phnum = (unsigned int)rd(elf + (elf[EI_CLASS] == ELFCLASS64 ? 56 : 44), 2);
+    if (phnum > MAX_PHDRS) {
+        *why = "too many program headers";
+        return -EINVAL;
+    }
+    for (unsigned int i = 0; i < phnum; i++) {
+        if (!elf_phdr(elf, size, i, &s)) {
+            *why = "program header outside the file";
+            return -EINVAL;
+        }
+        if (s.offset > size || s.filesz > size - s.offset) {
+            *why = "segment outside the file";
+            return -EINVAL;
+        }
+        if (s.type == PT_NOTE && !have_entry)
+            have_entry = find_entry(elf + s.offset, s.filesz, &entry);
+        if (s.type != PT_LOAD || s.memsz == 0)
+            continue;
+        if (s.filesz > s.memsz || s.paddr > top || s.memsz > top - s.paddr) {
+            *why = "segment outside the domain's memory";
+            return -EINVAL;
+        }
+        memcpy(xd->ram + s.paddr, elf + s.offset, s.filesz);
+        memset(xd->ram + s.paddr + s.filesz, 0, s.memsz - s.filesz);
+        loaded++;
+    }
+    if (!have_entry) {
+        *why = "no XEN_ELFNOTE_PHYS32_ENTRY note (not a PVH kernel)";
+        return -EINVAL;
+    }
+    if (loaded == 0 || entry >= top) {
+        *why = "no loadable segment, or the entry point is outside memory";
+        return -EINVAL;
+    }
+
+    /* Start info, memory map and command line in the last page. */
+    {
+        uint64_t base = top;
+        struct hvm_start_info *si = (void *)(xd->ram + base);
+        struct hvm_memmap_table_entry *mm = (void *)(xd->ram + base + 64);
+        char *cl = (char *)(xd->ram + base + 256);
+        size_t n = MIN(strlen(cmdline), (size_t)PAGE_SIZE - 256 - 1);
+
+        memset(si, 0, PAGE_SIZE);
+        mm[0] = (struct hvm_memmap_table_entry){0, top, XEN_HVM_MEMMAP_TYPE_RAM, 0};
+        mm[1] = (struct hvm_memmap_table_entry){top, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
+        memcpy(cl, cmdline, n);
+        cl[n] = '\0';
+        si->magic = XEN_HVM_START_MAGIC_VALUE;
+        si->version = XEN_HVM_START_INFO_VERSION;
+        si->cmdline_paddr = base + 256;
+        si->memmap_paddr = base + 64;
+        si->memmap_entries = 2;
+        xd->start_info_gpa = base;
+    }
+    xd->entry = entry;
+    return 0;
+}

@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The SVM back end of <asm/hvm.h>: EFER.SVME and the host save area on each CPU, one VMCB
+ * per vCPU, one ASID per domain, nested paging (npt.c) per domain, and the decoding of
+ * every #VMEXIT into a vendor-neutral struct hvm_exit through a table by exit code.
+ *
+ * Intercepted: physical interrupts (so the hypervisor's timer and kicks always win), NMI,
+ * SMI, INIT, the interrupt window (only while an injection waits), CPUID, HLT, every I/O
+ * port and every MSR except the ones the VMCB holds for the guest anyway (syscall and
+ * segment-base MSRs), shutdown (triple fault), task switches, INVD, and the SVM
+ * instructions themselves (a guest cannot nest). VMMCALL is the hypercall.
+ */
+#include <asm/domain.h>
+#include <asm/setup.h>
+#include <asm/svm.h>
+#include <xen/alloc.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+
+#define CPUID_8000000A_EDX_NRIPS BIT(3)
+#define IOPM_SIZE  (3 * PAGE_SIZE)
+#define MSRPM_SIZE (2 * PAGE_SIZE)
+
+/* Segment attributes in the VMCB's compressed form. */
+#define SEG_CODE32 0xc9b /* G, D/B, P, S, type 11 (exec/read, accessed) */
+#define SEG_DATA32 0xc93 /* G, D/B, P, S, type 3 (read/write, accessed) */
+#define SEG_TSS32  0x08b /* P, type 11 (busy 32-bit TSS) */
+#define SEG_LDT    0x082 /* P, type 2 */
+#define SEG_L      BIT(9)
+
+void svm_vmrun(paddr_t vmcb_pa, struct guest_regs *regs, paddr_t host_vmcb_pa);
+
+struct svm_vcpu {
+    struct vmcb *vmcb;
+    paddr_t vmcb_pa;
+    bool launched; /* flush its ASID's TLB on the first run */
+};
+
+static void *hsave_area[NR_CPUS];
+static struct vmcb *host_vmcb[NR_CPUS];
+static uint8_t *iopm, *msrpm; /* shared by every vCPU */
+static uint32_t nr_asids;
+static bool have_nrips;
+
+static inline struct svm_vcpu *svm(struct vcpu *v)
+{
+    return x86_vcpu(v)->hvm_state;
+}
+
+/* The MSRs whose state the VMCB holds: the guest reads and writes them directly. */
+static void msrpm_allow(uint32_t msr)
+{
+    uint32_t base, off;
+
+    if (msr < 0x2000)
+        base = 0, off = msr;
+    else if (msr >= 0xc0000000 && msr < 0xc0002000)
+        base = 0x800, off = msr - 0xc0000000;
+    else
+        return;
+    /* Two bits per MSR (read, write), clear = not intercepted. */
+    msrpm[base + off / 4] &= (uint8_t) ~(3u << (2 * (off % 4)));
+}
+
+static int svm_cpu_init(unsigned int cpu)
+{
+    if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
+        printk("svm: cpu %u: SVM disabled by the firmware (VM_CR.SVMDIS)\n", cpu);
+        return -EPERM;
+    }
+    if (hsave_area[cpu] == NULL) {
+        hsave_area[cpu] = xzalloc_bytes(PAGE_SIZE);
+        host_vmcb[cpu] = xzalloc_bytes(PAGE_SIZE);
+        if (hsave_area[cpu] == NULL || host_vmcb[cpu] == NULL)
+            return -ENOMEM;
+    }
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(hsave_area[cpu]));
+    return 0;
+}
+
+static int svm_domain_init(struct domain *d)
+{
+    /* ASID 0 is the host's. One per domain: its vCPUs share the guest-physical space. */
+    if (d->domain_id + 1u >= nr_asids)
+        return -ENOSPC;
+    x86_dom(d)->asid = d->domain_id + 1u;
+    return 0;
+}
+
+static int svm_vcpu_init(struct vcpu *v)
+{
+    struct svm_vcpu *s = xzalloc(struct svm_vcpu);
+    struct vmcb *vmcb;
+
+    if (s == NULL)
+        return -ENOMEM;
+    s->vmcb = vmcb = xzalloc_bytes(sizeof(struct vmcb));
+    if (vmcb == NULL) {
+        xfree(s);
+        return -ENOMEM;
+    }
+    s->vmcb_pa = virt_to_phys(vmcb);
+    x86_vcpu(v)->hvm_state = s;
+
+    vmcb->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
+                            SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
+                            SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
+                            SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASKSW | SVM_INTERCEPT_SHUTDOWN;
+    vmcb->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
+                            SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
+                            SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP |
+                            SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
+    vmcb->iopm_base_pa = virt_to_phys(iopm);
+    vmcb->msrpm_base_pa = virt_to_phys(msrpm);
+    vmcb->guest_asid = x86_dom(v->domain)->asid;
+    vmcb->vintr = V_INTR_MASKING;
+    vmcb->np_enable = 1;
+    vmcb->n_cr3 = npt_root_pa(v->domain);
+    vmcb->g_pat = 0x0007040600070406ull; /* the reset PAT */
+    return 0;
+}
+
+static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr, uint32_t limit)
+{
+    *s = (struct vmcb_seg){.sel = sel, .attr = attr, .limit = limit, .base = 0};
+}
+
+static void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
+{
+    struct vmcb *vmcb = svm(v)->vmcb;
+    struct guest_regs *r = &x86_vcpu(v)->regs;
+
+    /* PVH: 32-bit protected mode, paging off, flat 4 GiB code and data segments. */
+    seg(&vmcb->cs, 0x08, SEG_CODE32, 0xffffffff);
+    seg(&vmcb->ds, 0x10, SEG_DATA32, 0xffffffff);
+    seg(&vmcb->es, 0x10, SEG_DATA32, 0xffffffff);
+    seg(&vmcb->ss, 0x10, SEG_DATA32, 0xffffffff);
+    seg(&vmcb->fs, 0x10, SEG_DATA32, 0xffffffff);
+    seg(&vmcb->gs, 0x10, SEG_DATA32, 0xffffffff);
+    seg(&vmcb->tr, 0x18, SEG_TSS32, 0x67);
+    seg(&vmcb->ldtr, 0, SEG_LDT, 0);
+    seg(&vmcb->gdtr, 0, 0, 0);
+    seg(&vmcb->idtr, 0, 0, 0);
+    vmcb->cpl = 0;
+    vmcb->cr0 = CR0_PE | CR0_ET;
+    vmcb->cr3 = 0;
+    vmcb->cr4 = 0;
+    vmcb->efer = EFER_SVME; /* required in the guest's EFER while it runs under SVM */
+    vmcb->dr6 = 0xffff0ff0;
+    vmcb->dr7 = 0x400;
+    vmcb->interrupt_shadow = 0;
+    vmcb->eventinj = 0;
+    memset(r, 0, sizeof(*r));
+    r->rip = entry;
+    r->rbx = ebx;
+    r->rflags = 0x2;
+    svm(v)->launched = false;
+}
+
+/*
+ * Exit codes below VMEXIT_NR_CODES, stored as reason + 1 so that 0 marks a code we never
+ * expect: those end the domain (HVM_EXIT_FAILED).
+ */
+#define R(reason) (1 + (reason))
+static const uint8_t exit_reasons[VMEXIT_NR_CODES] = {
+    [VMEXIT_INTR] = R(HVM_EXIT_NONE),       [VMEXIT_NMI] = R(HVM_EXIT_NONE),
+    [VMEXIT_SMI] = R(HVM_EXIT_NONE),        [VMEXIT_INIT] = R(HVM_EXIT_NONE),
+    [VMEXIT_VINTR] = R(HVM_EXIT_INTR_WINDOW),
+    [VMEXIT_CPUID] = R(HVM_EXIT_CPUID),     [VMEXIT_HLT] = R(HVM_EXIT_HLT),
+    [VMEXIT_IOIO] = R(HVM_EXIT_IO),         [VMEXIT_MSR] = R(HVM_EXIT_MSR_READ),
+    [VMEXIT_SHUTDOWN] = R(HVM_EXIT_TRIPLE_FAULT),
+    [VMEXIT_VMMCALL] = R(HVM_EXIT_HYPERCALL),
+    [VMEXIT_INVD] = R(HVM_EXIT_UD),         [VMEXIT_INVLPGA] = R(HVM_EXIT_UD),
+    [VMEXIT_VMRUN] = R(HVM_EXIT_UD),        [VMEXIT_VMLOAD] = R(HVM_EXIT_UD),
+    [VMEXIT_VMSAVE] = R(HVM_EXIT_UD),       [VMEXIT_STGI] = R(HVM_EXIT_UD),
+    [VMEXIT_CLGI] = R(HVM_EXIT_UD),         [VMEXIT_SKINIT] = R(HVM_EXIT_UD),
+    [VMEXIT_ICEBP] = R(HVM_EXIT_UD),        [VMEXIT_MONITOR] = R(HVM_EXIT_UD),
+    [VMEXIT_MWAIT] = R(HVM_EXIT_UD),        [VMEXIT_XSETBV] = R(HVM_EXIT_UD),
+};
+#undef R
+
+/* Fixed instruction lengths, for CPUs without next-RIP saving. */
+static unsigned int ins_len(const struct vmcb *vmcb, uint64_t code)
+{
+    if (have_nrips && vmcb->nrip > vmcb->rip)
+        return (unsigned int)(vmcb->nrip - vmcb->rip);
+    switch (code) {
+    case VMEXIT_CPUID:
+    case VMEXIT_MSR:
+        return 2;
+    case VMEXIT_HLT:
+        return 1;
+    case VMEXIT_VMMCALL:
+        return 3;
+    case VMEXIT_IOIO:
+        return (unsigned int)(vmcb->exitinfo2 - vmcb->rip);
+    default:
+        return 0;
+    }
+}
+
+static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
+{
+    struct svm_vcpu *s = svm(v);
+    struct vmcb *vmcb = s->vmcb;
+    struct guest_regs *r = &x86_vcpu(v)->regs;
+    uint64_t code;
+
+    vmcb->rax = r->rax;
+    vmcb->rsp = r->rsp;
+    vmcb->rip = r->rip;
+    vmcb->rflags = r->rflags;
+    vmcb->tlb_control = s->launched ? 0 : 1; /* flush this ASID once, at the first run */
+    vmcb->vmcb_clean = 0;                      /* we may have changed anything */
+    s->launched = true;
+
+    svm_vmrun(s->vmcb_pa, r, virt_to_phys(host_vmcb[smp_processor_id()]));
+
+    r->rax = vmcb->rax;
+    r->rsp = vmcb->rsp;
+    r->rip = vmcb->rip;
+    r->rflags = vmcb->rflags;
+
+    /* An event whose delivery the exit interrupted is delivered again on the next entry. */
+    if (vmcb->exitintinfo & EVENT_VALID) {
+        vmcb->eventinj = vmcb->exitintinfo;
+        vmcb->exitintinfo = 0;
+    }
+
+    code = vmcb->exitcode;
+    memset(exit, 0, sizeof(*exit));
+    exit->raw = code;
+    if (code == VMEXIT_NPF) {
+        exit->reason = HVM_EXIT_NPF;
+        exit->npf.gpa = vmcb->exitinfo2;
+        exit->npf.write = (vmcb->exitinfo1 & 2) != 0;
+        exit->npf.fetch = (vmcb->exitinfo1 & 16) != 0;
+        return;
+    }
+    if (code >= VMEXIT_NR_CODES || exit_reasons[code] == 0) {
+        exit->reason = HVM_EXIT_FAILED; /* incl. VMEXIT_INVALID and task switches */
+        return;
+    }
+    exit->reason = exit_reasons[code] - 1;
+    exit->ins_len = ins_len(vmcb, code);
+    if (code == VMEXIT_MSR) {
+        exit->reason = vmcb->exitinfo1 ? HVM_EXIT_MSR_WRITE : HVM_EXIT_MSR_READ;
+        exit->msr = (uint32_t)r->rcx;
+    } else if (code == VMEXIT_IOIO) {
+        uint64_t info = vmcb->exitinfo1;
+
+        exit->io.port = (uint16_t)(info >> IOIO_PORT_SHIFT);
+        exit->io.size = (uint8_t)((info >> IOIO_SIZE_SHIFT) & 7);
+        exit->io.in = (info & IOIO_IN) != 0;
+        exit->io.string = (info & (IOIO_STR | IOIO_REP)) != 0;
+    } else if (code == VMEXIT_VINTR) {
+        vmcb->vintr &= ~(V_IRQ | V_IGN_TPR | V_INTR_VECTOR(0xff));
+        vmcb->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+    }
+}
+
+static bool svm_can_inject_interrupt(struct vcpu *v)
+{
+    const struct vmcb *vmcb = svm(v)->vmcb;
+
+    return (x86_vcpu(v)->regs.rflags & RFLAGS_IF) && !(vmcb->interrupt_shadow & 1) &&
+           !(vmcb->eventinj & EVENT_VALID);
+}
+
+static void svm_inject_interrupt(struct vcpu *v, uint8_t vector)
+{
+    svm(v)->vmcb->eventinj = vector | EVENT_TYPE_INTR | EVENT_VALID;
+}
+
+static void svm_inject_exception(struct vcpu *v, uint8_t vector, int error_code)
+{
+    uint64_t ev = vector | EVENT_TYPE_EXC | EVENT_VALID;
+
+    if (error_code >= 0)
+        ev |= EVENT_ERR_VALID | (uint64_t)(uint32_t)error_code << 32;
+    svm(v)->vmcb->eventinj = ev;
+}
+
+/* A virtual interrupt request with TPR ignored: VINTR exits when the guest could take it. */
+static void svm_request_interrupt_window(struct vcpu *v, bool on)
+{
+    struct vmcb *vmcb = svm(v)->vmcb;
+
+    if (on) {
+        vmcb->vintr |= V_IRQ | V_IGN_TPR | V_INTR_PRIO(0xf);
+        vmcb->intercept_misc1 |= SVM_INTERCEPT_VINTR;
+    } else {
+        vmcb->vintr &= ~(V_IRQ | V_IGN_TPR | V_INTR_PRIO(0xf));
+        vmcb->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
+    }
+}
+
+static void svm_get_paging(struct vcpu *v, struct hvm_paging *p)
+{
+    const struct vmcb *vmcb = svm(v)->vmcb;
+
+    *p = (struct hvm_paging){vmcb->cr0, vmcb->cr3, vmcb->cr4, vmcb->efer};
+}
+
+static bool svm_set_efer(struct vcpu *v, uint64_t efer)
+{
+    const uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE;
+
+    if (efer & ~allowed)
+        return false;
+    /* LMA is the CPU's to set; the guest's write keeps what it is. */
+    efer = (efer & ~(uint64_t)EFER_LMA) | (svm(v)->vmcb->efer & EFER_LMA);
+    svm(v)->vmcb->efer = efer | EFER_SVME;
+    return true;
+}
+
+static bool svm_is_64bit(struct vcpu *v)
+{
+    const struct vmcb *vmcb = svm(v)->vmcb;
+
+    return (vmcb->efer & EFER_LMA) && (vmcb->cs.attr & SEG_L);
+}
+
+const struct hvm_ops svm_ops = {
+    .name = "SVM",
+    .cpu_init = svm_cpu_init,
+    .domain_init = svm_domain_init,
+    .vcpu_init = svm_vcpu_init,
+    .vcpu_reset_pvh = svm_vcpu_reset_pvh,
+    .vcpu_run = svm_vcpu_run,
+    .can_inject_interrupt = svm_can_inject_interrupt,
+    .inject_interrupt = svm_inject_interrupt,
+    .inject_exception = svm_inject_exception,
+    .request_interrupt_window = svm_request_interrupt_window,
+    .get_paging = svm_get_paging,
+    .set_efer = svm_set_efer,
+    .is_64bit = svm_is_64bit,
+};
+
+/* Does this CPU have SVM with nested paging? Says exactly what is missing if not. */
+bool svm_probe(void)
+{
+    struct cpuid_regs ext = cpuid(0x80000000, 0), f1, fa;
+    static const uint32_t passthrough[] = {
+        0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR, LSTAR, CSTAR, SFMASK */
+        0xc0000100, 0xc0000101, 0xc0000102,             /* FS/GS base, KernelGSbase */
+        0x174,      0x175,      0x176,                  /* SYSENTER_CS/ESP/EIP */
+    };
+
+    if (ext.eax < 0x8000000a || !((f1 = cpuid(0x80000001, 0)).ecx & CPUID_80000001_ECX_SVM)) {
+        printk("hvm: this CPU has no SVM (AMD-V); minixen needs it to run guests.\n"
+               "hvm: QEMU: -cpu qemu64,+svm,+npt (or a host CPU with SVM). Halting.\n");
+        return false;
+    }
+    fa = cpuid(0x8000000a, 0);
+    if (!(fa.edx & CPUID_8000000A_EDX_NP)) {
+        printk("hvm: this CPU has SVM but no nested paging (NPT); minixen needs both.\n"
+               "hvm: QEMU: -cpu qemu64,+svm,+npt. Halting.\n");
+        return false;
+    }
+    nr_asids = fa.ebx;
+    have_nrips = (fa.edx & CPUID_8000000A_EDX_NRIPS) != 0;
+    iopm = xzalloc_bytes(IOPM_SIZE);
+    msrpm = xzalloc_bytes(MSRPM_SIZE);
+    if (iopm == NULL || msrpm == NULL)
+        panic("svm: no memory for the I/O and MSR permission maps");
+    memset(iopm, 0xff, IOPM_SIZE);
+    memset(msrpm, 0xff, MSRPM_SIZE);
+    for (unsigned int i = 0; i < ARRAY_SIZE(passthrough); i++)
+        msrpm_allow(passthrough[i]);
+    printk("hvm: SVM revision %u with nested paging, %u ASIDs%s\n", fa.eax & 0xff, nr_asids,
+           have_nrips ? ", next-RIP save" : "");
+    return true;
+}

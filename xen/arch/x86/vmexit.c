@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Guest exits, by reason: a const table indexed by enum hvm_exit_reason, as the arm64
+ * port indexes one by ESR.EC. Everything here is vendor-neutral: the back end decoded the
+ * exit and does the register and event plumbing.
+ *
+ *   CPUID     the host's leaves, minus SVM, plus the hypervisor bit, and Xen's leaves at
+ *             0x40000000 ("XenVMMXenVMM", version, hypercall-page MSR, HVM features)
+ *   MSR       the hypercall-page MSR, EFER/PAT (in the VMCB), a few harmless reads;
+ *             anything else is #GP, as on hardware without that MSR
+ *   I/O       there are no devices: reads see all ones, writes vanish; port 0xe9 is the
+ *             debug console ("(dN) ..." lines), as Xen offers HVM guests
+ *   NPF       outside the domain's memory ends the domain with a log line
+ *   shutdown  a triple fault ends that domain, never the machine
+ */
+#include <asm/platform.h>
+#include <asm/setup.h>
+#include <asm/vcpu.h>
+#include <xen/lib.h>
+#include <public/xen.h>
+
+#define XEN_CPUID_BASE      0x40000000u
+#define XEN_CPUID_LEAVES    5 /* 0x40000000..0x40000004 */
+#define XEN_MSR_HYPERCALL   0x40000000u
+#define XEN_VERSION_MAJOR   4
+#define XEN_VERSION_MINOR   17
+#define XEN_HVM_CPUID_X2APIC_VIRT     (1u << 1)
+#define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
+#define XEN_HVM_CPUID_UPCALL_VECTOR   (1u << 6)
+
+#define MSR_TSC             0x10
+#define MSR_MTRRCAP         0xfe
+#define MSR_MISC_ENABLE     0x1a0
+#define MSR_PAT             0x277
+#define MSR_MTRR_DEF_TYPE   0x2ff
+#define DEBUG_PORT          0xe9
+#define X86_EXC_GP_VEC      13
+#define X86_EXC_UD_VEC      6
+
+typedef void (*exit_handler_t)(struct vcpu *v, const struct hvm_exit *exit);
+
+static void skip(struct vcpu *v, const struct hvm_exit *exit)
+{
+    x86_vcpu(v)->regs.rip += exit->ins_len;
+}
+
+static void exit_none(struct vcpu *v, const struct hvm_exit *exit)
+{
+    (void)v;
+    (void)exit;
+}
+
+static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
+{
+    struct guest_regs *r = &x86_vcpu(v)->regs;
+    uint32_t leaf = (uint32_t)r->rax, sub = (uint32_t)r->rcx;
+    struct cpuid_regs c = {0, 0, 0, 0};
+
+    if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x100) {
+        switch (leaf - XEN_CPUID_BASE) {
+        case 0:
+            c.eax = XEN_CPUID_BASE + XEN_CPUID_LEAVES - 1;
+            memcpy(&c.ebx, "XenV", 4);
+            memcpy(&c.ecx, "MMXe", 4);
+            memcpy(&c.edx, "nVMM", 4);
+            break;
+        case 1:
+            c.eax = XEN_VERSION_MAJOR << 16 | XEN_VERSION_MINOR;
+            break;
+        case 2:
+            c.eax = 1; /* hypercall pages */
+            c.ebx = XEN_MSR_HYPERCALL;
+            break;
+        case 4:
+            c.eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_UPCALL_VECTOR;
+            c.ebx = v->vcpu_id;
+            break;
+        default:
+            break;
+        }
+    } else {
+        c = cpuid(leaf, sub);
+        if (leaf == 1) {
+            c.ebx = (c.ebx & 0x00ffffff) | v->vcpu_id << 24; /* initial APIC id */
+            c.ecx &= ~((1u << 3) | (1u << 5) | (1u << 21)); /* MONITOR, VMX, x2APIC */
+            c.ecx |= 1u << 31;                             /* running on a hypervisor */
+        } else if (leaf == 0x80000001) {
+            c.ecx &= ~(1u << 2); /* no SVM inside */
+        } else if (leaf == 0x8000000a) {
+            c = (struct cpuid_regs){0, 0, 0, 0};
+        }
+    }
+    r->rax = c.eax;
+    r->rbx = c.ebx;
+    r->rcx = c.ecx;
+    r->rdx = c.edx;
+    skip(v, exit);
+}
+
+static void exit_hlt(struct vcpu *v, const struct hvm_exit *exit)
+{
+    skip(v, exit);
+    x86_vcpu_block(v);
+}
+
+/* Guest console output (port 0xe9, CONSOLEIO_write), a line at a time per domain. */
+struct debug_line {
+    char buf[120];
+    unsigned int len;
+};
+static struct debug_line debug_lines[MAX_DOMAINS];
+
+void x86_guest_console_putc(struct domain *d, char c)
+{
+    struct debug_line *l = &debug_lines[d->domain_id % MAX_DOMAINS];
+
+    if (c != '\n' && l->len < sizeof(l->buf) - 1) {
+        l->buf[l->len++] = c;
+        return;
+    }
+    l->buf[l->len] = '\0';
+    printk("(d%u) %s\n", d->domain_id, l->buf);
+    l->len = 0;
+    if (c != '\n')
+        x86_guest_console_putc(d, c);
+}
+
+static void exit_io(struct vcpu *v, const struct hvm_exit *exit)
+{
+    struct guest_regs *r = &x86_vcpu(v)->regs;
+    uint64_t mask = exit->io.size >= 4 ? 0xffffffffull : (1ull << (8 * exit->io.size)) - 1;
+
+    if (exit->io.string) {
+        hvm->inject_exception(v, X86_EXC_GP_VEC, 0); /* no string I/O to emulate */
+        return;
+    }
+    if (exit->io.in)
+        r->rax = exit->io.size >= 4 ? mask : (r->rax & ~mask) | mask;
+    else if (exit->io.port == DEBUG_PORT)
+        x86_guest_console_putc(v->domain, (char)r->rax);
+    skip(v, exit);
+}
+
+static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    struct hvm_paging p;
+
+    switch (msr) {
+    case MSR_EFER:
+        hvm->get_paging(v, &p);
+        *val = p.efer & ~(uint64_t)EFER_SVME;
+        return true;
+    case MSR_APIC_BASE:
+        *val = 0xfee00000u | (1u << 11) | (v->vcpu_id == 0 ? 1u << 8 : 0);
+        return true;
+    case MSR_TSC:
+        *val = rdtsc();
+        return true;
+    case MSR_MTRRCAP:
+    case MSR_MTRR_DEF_TYPE:
+        *val = 0;
+        return true;
+    case MSR_MISC_ENABLE:
+        *val = 1; /* fast strings */
+        return true;
+    case MSR_PAT:
+        *val = 0x0007040600070406ull;
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    switch (msr) {
+    case XEN_MSR_HYPERCALL:
+        /* Page index in the low 12 bits: we offer one page. */
+        return (val & 0xfff) == 0 && x86_write_hypercall_page(v, val) == 0;
+    case MSR_EFER:
+        return hvm->set_efer(v, val);
+    case MSR_MTRR_DEF_TYPE:
+    case MSR_PAT:
+    case MSR_MISC_ENABLE:
+        return true; /* accepted, no effect: no caching model to emulate */
+    default:
+        return false;
+    }
+}
+
+static void exit_msr(struct vcpu *v, const struct hvm_exit *exit)
+{
+    struct guest_regs *r = &x86_vcpu(v)->regs;
+    uint64_t val;
+
+    if (exit->reason == HVM_EXIT_MSR_READ) {
+        if (!msr_read(v, exit->msr, &val)) {
+            hvm->inject_exception(v, X86_EXC_GP_VEC, 0);
+            return;
+        }
+        r->rax = (uint32_t)val;
+        r->rdx = val >> 32;
+    } else {
+        val = (uint32_t)r->rax | r->rdx << 32;
+        if (!msr_write(v, exit->msr, val)) {
+            hvm->inject_exception(v, X86_EXC_GP_VEC, 0);
+            return;
+        }
+    }
+    skip(v, exit);
+}
+
+static void exit_hypercall(struct vcpu *v, const struct hvm_exit *exit)
+{
+    skip(v, exit); /* before: a continuation rewinds RIP itself */
+    x86_hypercall(v);
+}
+
+static void exit_triple_fault(struct vcpu *v, const struct hvm_exit *exit)
+{
+    (void)exit;
+    x86_domain_crash(v->domain, "triple fault");
+}
+
+static void exit_npf(struct vcpu *v, const struct hvm_exit *exit)
+{
+    char why[96];
+
+    xen_snprintf(why, sizeof(why), "nested page fault at gpa 0x%llx (%s) outside its memory",
+                 (unsigned long long)exit->npf.gpa,
+                 exit->npf.fetch ? "fetch" : exit->npf.write ? "write" : "read");
+    x86_domain_crash(v->domain, why);
+}
+
+static void exit_intr_window(struct vcpu *v, const struct hvm_exit *exit)
+{
+    (void)exit;
+    x86_vcpu(v)->interrupt_window_requested = false; /* the run loop injects now */
+}
+
+static void exit_ud(struct vcpu *v, const struct hvm_exit *exit)
+{
+    (void)exit;
+    hvm->inject_exception(v, X86_EXC_UD_VEC, -1);
+}
+
+static void exit_failed(struct vcpu *v, const struct hvm_exit *exit)
+{
+    char why[64];
+
+    xen_snprintf(why, sizeof(why), "unexpected exit 0x%llx", (unsigned long long)exit->raw);
+    x86_domain_crash(v->domain, why);
+}
+
+static const exit_handler_t exit_handlers[HVM_NR_EXITS] = {
+    [HVM_EXIT_NONE] = exit_none,
+    [HVM_EXIT_CPUID] = exit_cpuid,
+    [HVM_EXIT_HLT] = exit_hlt,
+    [HVM_EXIT_IO] = exit_io,
+    [HVM_EXIT_MSR_READ] = exit_msr,
+    [HVM_EXIT_MSR_WRITE] = exit_msr,
+    [HVM_EXIT_HYPERCALL] = exit_hypercall,
+    [HVM_EXIT_TRIPLE_FAULT] = exit_triple_fault,
+    [HVM_EXIT_NPF] = exit_npf,
+    [HVM_EXIT_INTR_WINDOW] = exit_intr_window,
+    [HVM_EXIT_UD] = exit_ud,
+    [HVM_EXIT_FAILED] = exit_failed,
+};
+
+void x86_handle_exit(struct vcpu *v, const struct hvm_exit *exit)
+{
+    exit_handler_t h = exit->reason < HVM_NR_EXITS ? exit_handlers[exit->reason] : NULL;
+
+    if (h == NULL)
+        h = exit_failed;
+    h(v, exit);
+}
