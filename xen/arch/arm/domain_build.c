@@ -12,8 +12,8 @@
  *                                   aligned, well below the 512 MiB Linux wants it under)
  *
  * vCPU 0 starts at the kernel with x0 = the DT; the others wait for PSCI CPU_ON. vCPU i
- * is pinned to the i-th CPU of the domain's cpupool, or to CPU i mod nr_cpus. Static
- * event channels are bound once every domain exists.
+ * is pinned to the i-th CPU of the domain's cpupool, or else to the next CPU round-robin
+ * over all vCPUs (see vcpu_cpu). Static event channels are bound once every domain exists.
  */
 #include <asm/domain.h>
 #include <asm/domain_build.h>
@@ -232,14 +232,20 @@ static int load_image(struct domain *d, const struct boot_domain *cfg, struct gu
 
 /* ---- Domains ------------------------------------------------------------------------------ */
 
-/* The physical CPU of vCPU i: the i-th CPU of its pool (wrapping), else i mod nr_cpus. */
+/*
+ * The physical CPU of vCPU i: the i-th CPU of its cpupool (wrapping), else the next CPU
+ * round-robin over every vCPU built so far, so domains spread over the machine instead
+ * of all starting on CPU 0 (dom0 vCPUs 0, 1 -> CPUs 0, 1; domU1 vCPU 0 -> CPU 2, ...).
+ */
+static unsigned int next_free_cpu;
+
 static unsigned int vcpu_cpu(const struct boot_domain *cfg, unsigned int i)
 {
     uint32_t mask = cfg->cpu_mask & ((nr_host_cpus >= 32 ? 0 : 1u << nr_host_cpus) - 1);
     unsigned int n = (unsigned int)__builtin_popcount(mask);
 
     if (n == 0)
-        return i % nr_host_cpus;
+        return next_free_cpu++ % nr_host_cpus;
     i %= n;
     for (unsigned int cpu = 0; cpu < 32; cpu++)
         if ((mask & (1u << cpu)) && i-- == 0)
@@ -351,6 +357,7 @@ int arm_build_domains(const struct host_dt *dt, paddr_t dtb)
     if (sched_add_vcpu == NULL)
         return fail(-ENOSYS, "no scheduler in this image");
     nr_host_cpus = MIN(dt->nr_cpus, (unsigned int)NR_CPUS);
+    next_free_cpu = 0;
     if (nr_host_cpus == 0)
         nr_host_cpus = 1;
     rc = boot_config_parse(&dt->fdt, nr_host_cpus, &boot_cfg);
