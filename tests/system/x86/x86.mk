@@ -15,7 +15,12 @@ ifeq ($(ARCH),x86)
 RESULTS ?= build/test-results
 SYSTEM_BOOT ?= grub
 X86_ISO := $(BUILD)/minixen.iso
-X86_MODULES ?=
+X86_GUEST := $(BUILD)/pvh-guest.elf
+X86_DTB := $(BUILD)/domains.dtb
+X86_MODULES ?= $(X86_DTB) $(X86_GUEST)
+X86_GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
+                    -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
+                    -mcmodel=small -Ixen/include
 comma := ,
 empty :=
 space := $(empty) $(empty)
@@ -23,9 +28,24 @@ X86_INITRD := $(if $(strip $(X86_MODULES)),-initrd "$(subst $(space),$(comma),$(
 SYSTEM_QEMU := $(QEMU) -machine $(QEMU_MACHINE) -cpu $(CPU) -m $(QEMU_MEM) -smp $(QEMU_SMP) \
                -nographic -net none
 
-.PHONY: test-system system-run system-debug
+.PHONY: test-system system-run system-debug x86-guest
 
-test-system: $(BUILD)/minixen
+# The bring-up PVH guest (tests/system/x86/pvh) and the domains' DT (boards/$(BOARD)).
+x86-guest: $(X86_GUEST) $(X86_DTB)
+
+$(X86_GUEST): $(wildcard tests/system/x86/pvh/*) tests/system/x86/x86.mk
+	@mkdir -p $(dir $@)
+	@echo "  GUEST   $@"
+	$(Q)$(XEN_CC) $(X86_GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
+	    -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments \
+	    -Wl,-T,tests/system/x86/pvh/guest.lds -o $@ \
+	    tests/system/x86/pvh/head.S tests/system/x86/pvh/guest.c
+
+$(X86_DTB): boards/$(BOARD)/domains.dts
+	@mkdir -p $(dir $@)
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+
+test-system: $(BUILD)/minixen $(X86_MODULES)
 	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
 	    X86_MODULES="$(X86_MODULES)" tests/system/x86/boot-test.sh $(BOARD) $< $(RESULTS)
 
@@ -34,7 +54,7 @@ $(X86_ISO): $(BUILD)/minixen tests/system/x86/mkiso.sh $(X86_MODULES)
 	$(Q)tests/system/x86/mkiso.sh $@ $< $(X86_MODULES)
 
 ifeq ($(SYSTEM_BOOT),kernel)
-system-run: $(BUILD)/minixen
+system-run: $(BUILD)/minixen $(X86_MODULES)
 	$(SYSTEM_QEMU) -kernel $< $(X86_INITRD)
 else
 system-run: $(X86_ISO)
@@ -46,7 +66,7 @@ $(BUILD)/gdbinit: tests/system/x86/x86.mk
 	$(Q)printf 'set architecture i386:x86-64\nfile %s\ntarget remote :1234\n' \
 	    $(abspath $(BUILD)/minixen) >$@
 
-system-debug: $(BUILD)/minixen $(BUILD)/gdbinit
+system-debug: $(BUILD)/minixen $(BUILD)/gdbinit $(X86_MODULES)
 	@echo "QEMU halted; in another shell: gdb -x $(BUILD)/gdbinit"
 	$(SYSTEM_QEMU) -S -gdb tcp::1234 -kernel $< $(X86_INITRD)
 endif

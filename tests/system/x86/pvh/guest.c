@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The x86 port's bring-up PVH guest: checks, from inside a domain, what the port promises
+ * a PVH guest, and prints TAP through HYPERVISOR_console_io. Its command line (bootargs in
+ * the boot DT) picks extra roles:
+ *   peer=<port>  a static event channel to another domain on <port>: send on it, and
+ *                expect the other domain's event (different domains, different CPUs)
+ *   crash=npf    end by touching memory outside the domain (the domain must end, alone)
+ *   crash=triple end by a triple fault (the domain must end, alone)
+ * It always ends with SCHEDOP_shutdown(poweroff) otherwise.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <public/errno.h>
+#include <public/event_channel.h>
+#include <public/features.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
+#include <public/hvm/start_info.h>
+#include <public/memory.h>
+#include <public/sched.h>
+#include <public/version.h>
+#include <public/xen.h>
+
+#define UPCALL_VECTOR  0xf3
+#define XEN_MSR_HCALL  0x40000000u
+#define SPIN_LIMIT     20000000ul
+#define SHINFO_GFN     0x200 /* a page of RAM the shared_info page replaces */
+
+void guest_start(const struct hvm_start_info *si);
+void guest_upcall(void);
+void guest_exception(uint64_t a, uint64_t b);
+extern void exc_entry(void), upcall_entry(void);
+extern uint64_t idt[512];
+
+static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
+static volatile struct shared_info_x86_64 *shinfo =
+    (volatile struct shared_info_x86_64 *)(SHINFO_GFN * 4096ul);
+static volatile unsigned long upcalls;
+static volatile uint64_t seen_pending[2];
+static unsigned int test_no, failed;
+
+static long hcall(unsigned int nr, unsigned long a0, unsigned long a1, unsigned long a2)
+{
+    long ret;
+
+    __asm__ __volatile__("call *%[fn]"
+                         : "=a"(ret), "+D"(a0), "+S"(a1), "+d"(a2)
+                         : [fn] "r"(hypercall_page + nr * 32)
+                         : "memory", "rcx", "r8", "r9", "r10", "r11");
+    return ret;
+}
+
+static size_t slen(const char *s)
+{
+    size_t n = 0;
+
+    while (s[n])
+        n++;
+    return n;
+}
+
+static void puts_(const char *s)
+{
+    hcall(__HYPERVISOR_console_io, CONSOLEIO_write, slen(s), (unsigned long)s);
+}
+
+static void put_num(const char *pre, unsigned long v, const char *post)
+{
+    char b[24];
+    int i = 23;
+
+    b[i] = '\0';
+    do {
+        b[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v && i > 0);
+    puts_(pre);
+    puts_(b + i);
+    puts_(post);
+}
+
+static void ok(bool cond, const char *what)
+{
+    test_no++;
+    if (!cond)
+        failed++;
+    put_num(cond ? "ok " : "not ok ", test_no, " - ");
+    puts_(what);
+    puts_("\n");
+}
+
+static void set_gate(unsigned int vec, void (*fn)(void))
+{
+    uint64_t off = (uint64_t)fn;
+
+    idt[2 * vec] = (off & 0xffff) | (0x08ull << 16) | (0x8eull << 40) | ((off >> 16) & 0xffff) << 48;
+    idt[2 * vec + 1] = off >> 32;
+}
+
+void guest_exception(uint64_t a, uint64_t b)
+{
+    put_num("not ok - unexpected exception (rip or error ", a, ")\n");
+    (void)b;
+    for (;;)
+        __asm__ __volatile__("cli; hlt");
+}
+
+/* The upcall: as a Linux guest does, clear upcall_pending, then walk pending & ~mask. */
+void guest_upcall(void)
+{
+    volatile struct vcpu_info_x86_64 *vi = &shinfo->vcpu_info[0];
+    uint64_t sel;
+
+    upcalls++;
+    vi->evtchn_upcall_pending = 0;
+    sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
+    for (unsigned int w = 0; w < 2 && sel; w++) {
+        if (!(sel & (1ull << w)))
+            continue;
+        uint64_t bits = shinfo->evtchn_pending[w] & ~shinfo->evtchn_mask[w];
+
+        seen_pending[w] |= bits;
+        __atomic_fetch_and(&shinfo->evtchn_pending[w], ~bits, __ATOMIC_SEQ_CST);
+    }
+}
+
+static bool wait_port(unsigned int port)
+{
+    for (unsigned long i = 0; i < SPIN_LIMIT; i++) {
+        if (seen_pending[port / 64] & (1ull << (port % 64)))
+            return true;
+        __asm__ __volatile__("sti; pause; cli" ::: "memory");
+    }
+    return false;
+}
+
+static const char *arg(const char *cmdline, const char *key)
+{
+    size_t k = slen(key);
+
+    for (const char *p = cmdline; *p; p++) {
+        size_t i = 0;
+
+        if (p != cmdline && p[-1] != ' ')
+            continue;
+        while (i < k && p[i] == key[i])
+            i++;
+        if (i == k)
+            return p + k;
+    }
+    return NULL;
+}
+
+static unsigned int num(const char *s)
+{
+    unsigned int v = 0;
+
+    while (s && *s >= '0' && *s <= '9')
+        v = v * 10 + (unsigned int)(*s++ - '0');
+    return v;
+}
+
+void guest_start(const struct hvm_start_info *si)
+{
+    uint32_t a, b, c, d;
+    const char *cmdline = (const char *)si->cmdline_paddr;
+    const char *peer, *crash;
+    struct xen_feature_info fi = {0, 0};
+    struct xen_add_to_physmap xatp = {DOMID_SELF, 0, XENMAPSPACE_shared_info, 0, SHINFO_GFN};
+    struct xen_hvm_param hp = {DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ,
+                               (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | UPCALL_VECTOR};
+    struct evtchn_alloc_unbound au = {DOMID_SELF, DOMID_SELF, 0};
+    struct evtchn_bind_interdomain bi;
+    struct evtchn_send send;
+    struct sched_shutdown sd = {SHUTDOWN_poweroff};
+    unsigned long before;
+
+    for (unsigned int v = 0; v < 32; v++)
+        set_gate(v, exc_entry);
+    set_gate(UPCALL_VECTOR, upcall_entry);
+
+    /* Xen's CPUID leaves, then the hypercall page through the MSR they name. */
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000), "c"(0));
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000002), "c"(0));
+    __asm__ __volatile__("wrmsr" ::"c"(b), "a"((uint32_t)(uintptr_t)hypercall_page), "d"(0));
+
+    puts_("TAP version 13\n");
+    puts_("# minixen x86 PVH bring-up guest, cmdline '");
+    puts_(cmdline);
+    puts_("'\n");
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000), "c"(0));
+    ok(b == 0x566e6558 && c == 0x65584d4d && d == 0x4d4d566e && a >= 0x40000002,
+       "CPUID 0x40000000 says XenVMMXenVMM");
+    ok(si->magic == XEN_HVM_START_MAGIC_VALUE && si->memmap_entries >= 1,
+       "EBX pointed at hvm_start_info with a memory map");
+    ok(hcall(__HYPERVISOR_xen_version, XENVER_version, 0, 0) == (4 << 16 | 17),
+       "hypercall page (MSR 0x40000000): XENVER_version is 4.17");
+    ok(hcall(__HYPERVISOR_xen_version, XENVER_get_features, (unsigned long)&fi, 0) == 0 &&
+           (fi.submap & (1u << XENFEAT_hvm_callback_vector)),
+       "XENVER_get_features advertises the callback vector");
+    ok(hcall(63, 0, 0, 0) == -XEN_ENOSYS, "an unknown hypercall is -ENOSYS");
+    ok(hcall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (unsigned long)&xatp, 0) == 0,
+       "XENMEM_add_to_physmap maps shared_info");
+    shinfo->vcpu_info[0].evtchn_upcall_mask = 0;
+    ok(hcall(__HYPERVISOR_hvm_op, HVMOP_set_param, (unsigned long)&hp, 0) == 0,
+       "HVM_PARAM_CALLBACK_IRQ takes the vector type");
+
+    /* Loopback channel: alloc_unbound + bind_interdomain to ourselves, then send. */
+    ok(hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&au, 0) == 0,
+       "EVTCHNOP_alloc_unbound");
+    bi = (struct evtchn_bind_interdomain){DOMID_SELF, 0, au.port, 0};
+    ok(hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_interdomain, (unsigned long)&bi, 0) == 0,
+       "EVTCHNOP_bind_interdomain to ourselves");
+    send.port = bi.local_port;
+    before = upcalls;
+    ok(hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, 0) == 0 &&
+           wait_port(au.port) && upcalls > before,
+       "an event arrives through the callback vector");
+
+    /* Pending while interrupts are off: HLT must wake and the upcall follow. */
+    before = upcalls;
+    hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, 0);
+    __asm__ __volatile__("sti; hlt; cli" ::: "memory");
+    ok(upcalls > before, "HLT wakes for a pending upcall");
+    before = upcalls;
+    hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, 0);
+    ok(hcall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0) == 0, "SCHEDOP_block returns with an event pending");
+    __asm__ __volatile__("sti; nop; cli" ::: "memory");
+    ok(upcalls > before, "the upcall follows SCHEDOP_block");
+
+    peer = arg(cmdline, "peer=");
+    if (peer != NULL) {
+        unsigned int port = num(peer);
+
+        send.port = port;
+        ok(hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, 0) == 0,
+           "EVTCHNOP_send on the static interdomain channel");
+        ok(wait_port(port), "the other domain's event arrives (interdomain, another CPU)");
+    }
+    put_num("1..", test_no, "\n");
+    put_num("# ", failed, " failed\n");
+
+    crash = arg(cmdline, "crash=");
+    if (crash != NULL && crash[0] == 'n') {
+        puts_("# touching memory outside the domain\n");
+        *(volatile uint32_t *)0x3ff00000 = 1; /* inside the identity map, outside our RAM */
+    } else if (crash != NULL && crash[0] == 't') {
+        static const uint16_t empty_idt[5] = {0, 0, 0, 0, 0};
+
+        puts_("# triple fault\n");
+        __asm__ __volatile__("lidt %0; int3" ::"m"(empty_idt));
+    }
+    hcall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (unsigned long)&sd, 0);
+    for (;;)
+        __asm__ __volatile__("cli; hlt");
+}
