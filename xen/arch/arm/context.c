@@ -99,8 +99,7 @@ void arm_cpu_virt_init(void)
     WRITE_SYSREG(0, vttbr_el2);
     WRITE_SYSREG(0, cntv_ctl_el0);
     isb();
-    if (p2m_init_cpu)
-        p2m_init_cpu();
+    p2m_init_cpu();
     arm_time_init_cpu();
 }
 

@@ -85,7 +85,7 @@ void arch_domain_shutdown(struct domain *d, unsigned int reason)
         return;
     arm_vtimer_domain_shutdown(d);
     /* SYSTEM_RESET / SCHEDOP_shutdown(reboot): build the domain again from its config. */
-    if (reason == SHUTDOWN_reboot && arm_rebuild_domain != NULL) {
+    if (reason == SHUTDOWN_reboot) {
         int rc = arm_rebuild_domain(d);
 
         if (rc != 0)

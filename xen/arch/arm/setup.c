@@ -94,8 +94,8 @@ static int build_domains(const struct host_dt *dt, paddr_t dtb)
 {
     int rc;
 
-    if (sched_init == NULL || arm_build_domains == NULL) {
-        printk("minixen: no domain builder in this image yet\n");
+    if (sched_init == NULL) {
+        printk("minixen: no scheduler in this image yet\n");
         return 0;
     }
     rc = sched_init(cpus_online);

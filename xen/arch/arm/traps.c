@@ -177,10 +177,19 @@ static void guest_dabt(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 
 static void guest_iabt(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
-    (void)v;
+    uint64_t va = READ_SYSREG(far_el2);
+
     (void)esr;
-    /* Executing from an address with no RAM behind it: the guest's own fault to handle. */
-    arm_inject_iabt(regs, READ_SYSREG(far_el2));
+    /*
+     * Executing from an address with no RAM behind it is the guest's own fault to handle,
+     * unless the address is its exception vector table: the injected abort would fault
+     * again at once, forever.
+     */
+    if (va - READ_SYSREG(vbar_el1) < 0x800) {
+        arm_guest_crash(v, regs, "exception vectors not in guest RAM");
+        return;
+    }
+    arm_inject_iabt(regs, va);
 }
 
 /* Instructions the guest may not use (SVE, pointer authentication, ...): UNDEFINED to it. */

@@ -36,10 +36,4 @@ extern long hypercall_dispatch(struct vcpu *curr, unsigned long nr,
                                unsigned long args[HYPERCALL_NR_ARGS]) LANDING_WEAK;
 extern void console_input(char c) LANDING_WEAK;
 
-/* p2m and domain building (engineer P) */
-extern void p2m_init_cpu(void) LANDING_WEAK;
-extern uint64_t p2m_vttbr(const struct domain *d) LANDING_WEAK;
-extern int arm_build_domains(const struct host_dt *dt, paddr_t dtb) LANDING_WEAK;
-extern int arm_rebuild_domain(struct domain *d) LANDING_WEAK;
-
 #endif
