@@ -72,8 +72,9 @@ void ev_reset_counters(void);
 
 /*
  * Wait with interrupts open until cond(arg) holds or `ms` pass. Blocks in the hypervisor
- * (SCHEDOP_block) with the virtual timer armed as a guard, so it never hangs. Returns the
- * final cond(arg).
+ * (SCHEDOP_block) with the virtual timer armed as a guard, so it never hangs, and wakes at
+ * least every millisecond to re-check cond (it may depend on another vCPU's memory).
+ * Returns the final cond(arg).
  */
 bool ev_wait(bool (*cond)(void *), void *arg, unsigned int ms);
 /* Wait until port's counter reaches `count`. */

@@ -500,10 +500,10 @@ void ev_take_pending_irqs(void)
 
 bool ev_wait(bool (*cond)(void *), void *arg, unsigned int ms)
 {
-    uint64_t deadline = arch_counter() + ticks_from_ms(ms);
+    uint64_t deadline = arch_counter() + ticks_from_ms(ms), slice = ticks_from_ms(1);
     unsigned int rounds;
 
-    for (rounds = 0; rounds < 1000000; rounds++) {
+    for (rounds = 0; rounds < 10000000; rounds++) {
         uint64_t now;
 
         arch_irq_disable();
@@ -512,7 +512,8 @@ bool ev_wait(bool (*cond)(void *), void *arg, unsigned int ms)
         now = arch_counter();
         if (now >= deadline)
             break;
-        arch_timer_arm(deadline - now);
+        /* Re-check at least every slice: cond may depend on another vCPU's memory. */
+        arch_timer_arm(deadline - now < slice ? deadline - now : slice);
         /* Xen on Arm returns from SCHEDOP_block with the guest's IRQ mask cleared. */
         sched_block();
         ev_take_pending_irqs();
