@@ -24,8 +24,8 @@
 #define XENFEAT_memory_op_vnode_supported  13
 #define XENFEAT_ARM_SMCCC_supported        14
 #define XENFEAT_linux_rsdp_unrestricted    15
-#define XENFEAT_direct_mapped              16
-#define XENFEAT_not_direct_mapped          17
+#define XENFEAT_not_direct_mapped          16
+#define XENFEAT_direct_mapped              17
 
 #define XENFEAT_NR_SUBMAPS 1
 
