@@ -30,6 +30,7 @@
 
 #include <xen/alloc.h>
 #include <xen/errno.h>
+#include <xen/sched.h>
 
 #include "harness.h"
 
@@ -50,6 +51,14 @@
 struct host_vcpu {
     unsigned long upcalls;
     unsigned long poll_wakes;
+    bool wakeup_event; /* an interrupt pending in the fake vGIC (harness_set_wakeup_event) */
+};
+
+/* What arch_guest_physmap_add_page() put where, per domain. */
+#define HOST_PHYSMAP_SLOTS 128
+struct host_physmap {
+    gfn_t gfn;
+    void *page;
 };
 
 /*
@@ -66,6 +75,8 @@ struct host_domain {
     uint32_t starve;    /* guest atomics left to fail (harness_starve_atomics) */
     pthread_mutex_t map_lock;
     uint64_t mapped[HARNESS_GUEST_PAGES / 64]; /* pages made accessible */
+    struct host_physmap physmap[HOST_PHYSMAP_SLOTS];
+    unsigned int shutdowns, last_shutdown_reason; /* arch_domain_shutdown() calls */
 };
 
 /* Domains with host state, by id: for the starvation lookup, which only has an address. */
@@ -495,12 +506,17 @@ guest_atomic_t arch_guest_test_and_clear_bit32(uint32_t *word, unsigned int bit,
 
 /* ---- Event delivery ------------------------------------------------------------------- */
 
+/*
+ * As the ports do: the upcall interrupt becomes pending for v (counted here), then v is
+ * woken (the scheduler ignores vCPUs it was not given, as in the event-core suites).
+ */
 void arch_vcpu_raise_upcall(struct vcpu *v)
 {
     struct host_vcpu *hv = v->arch;
 
     if (hv != NULL)
         __atomic_fetch_add(&hv->upcalls, 1, __ATOMIC_RELAXED);
+    vcpu_wake(v);
 }
 
 void arch_vcpu_wake_poller(struct vcpu *v)
@@ -509,6 +525,161 @@ void arch_vcpu_wake_poller(struct vcpu *v)
 
     if (hv != NULL)
         __atomic_fetch_add(&hv->poll_wakes, 1, __ATOMIC_RELAXED);
+    vcpu_wake(v);
+}
+
+/* The upcall flag of v's vcpu_info, or an interrupt a test made pending. */
+bool arch_vcpu_has_wakeup_event(struct vcpu *v)
+{
+    const struct host_vcpu *hv = v->arch;
+    const uint8_t *info = __atomic_load_n((uint8_t **)&v->vcpu_info, __ATOMIC_ACQUIRE);
+
+    if (hv != NULL && __atomic_load_n(&hv->wakeup_event, __ATOMIC_ACQUIRE))
+        return true;
+    return (__atomic_load_n(info, __ATOMIC_ACQUIRE) & 1) != 0;
+}
+
+void harness_set_wakeup_event(struct vcpu *v, bool pending)
+{
+    struct host_vcpu *hv = v->arch;
+
+    if (hv != NULL)
+        __atomic_store_n(&hv->wakeup_event, pending, __ATOMIC_RELEASE);
+}
+
+/* ---- Time and CPUs: a settable clock, recorded timers and kicks ------------------------- */
+
+static uint64_t fake_now = 1000000000ull; /* 1 s after "boot": 0 is never a valid deadline */
+static uint64_t cpu_timer[HARNESS_MAX_CPUS];
+static unsigned long cpu_kicks[HARNESS_MAX_CPUS];
+static _Thread_local unsigned int this_cpu;
+
+uint64_t arch_now_ns(void)
+{
+    return __atomic_load_n(&fake_now, __ATOMIC_ACQUIRE);
+}
+
+void harness_set_now(uint64_t ns)
+{
+    __atomic_store_n(&fake_now, ns, __ATOMIC_RELEASE);
+}
+
+void harness_advance(uint64_t ns)
+{
+    __atomic_fetch_add(&fake_now, ns, __ATOMIC_ACQ_REL);
+}
+
+unsigned int arch_this_cpu(void)
+{
+    return this_cpu;
+}
+
+void harness_set_cpu(unsigned int cpu)
+{
+    if (cpu >= HARNESS_MAX_CPUS) {
+        fprintf(stderr, "harness_set_cpu: cpu %u >= %u\n", cpu, HARNESS_MAX_CPUS);
+        abort();
+    }
+    this_cpu = cpu;
+}
+
+void arch_set_cpu_timer(uint64_t deadline_ns)
+{
+    __atomic_store_n(&cpu_timer[this_cpu], deadline_ns, __ATOMIC_RELEASE);
+}
+
+uint64_t harness_cpu_timer(unsigned int cpu)
+{
+    return cpu < HARNESS_MAX_CPUS ? __atomic_load_n(&cpu_timer[cpu], __ATOMIC_ACQUIRE) : 0;
+}
+
+void arch_cpu_kick(unsigned int cpu)
+{
+    /* As on the ports, kicking yourself is a no-op. */
+    if (cpu < HARNESS_MAX_CPUS && cpu != this_cpu)
+        __atomic_fetch_add(&cpu_kicks[cpu], 1, __ATOMIC_RELAXED);
+}
+
+unsigned long harness_cpu_kicks(unsigned int cpu)
+{
+    return cpu < HARNESS_MAX_CPUS ? __atomic_load_n(&cpu_kicks[cpu], __ATOMIC_RELAXED) : 0;
+}
+
+/* Back to the state before the first test: clock, timers, kicks, this thread's CPU 0. */
+void harness_machine_reset(void)
+{
+    __atomic_store_n(&fake_now, 1000000000ull, __ATOMIC_RELEASE);
+    for (unsigned int i = 0; i < HARNESS_MAX_CPUS; i++) {
+        __atomic_store_n(&cpu_timer[i], 0, __ATOMIC_RELAXED);
+        __atomic_store_n(&cpu_kicks[i], 0, __ATOMIC_RELAXED);
+    }
+    this_cpu = 0;
+}
+
+/* ---- Domains: the physmap and shutdowns ------------------------------------------------- */
+
+/* Guest frames below 2^28 (a 40-bit guest-physical space, ARM's smallest) may be used. */
+#define HOST_PHYSMAP_LIMIT (1ull << (40 - PAGE_SHIFT))
+
+int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page)
+{
+    struct host_domain *h = host_of(d);
+    struct host_physmap *free_slot = NULL;
+    int rc = 0;
+
+    if (h == NULL || gfn == 0 || gfn >= HOST_PHYSMAP_LIMIT)
+        return -EINVAL;
+    pthread_mutex_lock(&h->map_lock);
+    for (unsigned int i = 0; i < HOST_PHYSMAP_SLOTS; i++) {
+        if (h->physmap[i].page != NULL && h->physmap[i].gfn == gfn) {
+            free_slot = &h->physmap[i]; /* replaces whatever was there */
+            break;
+        }
+        if (h->physmap[i].page == NULL && free_slot == NULL)
+            free_slot = &h->physmap[i];
+    }
+    if (free_slot == NULL)
+        rc = -ENOMEM;
+    else
+        *free_slot = (struct host_physmap){gfn, page};
+    pthread_mutex_unlock(&h->map_lock);
+    return rc;
+}
+
+void *harness_physmap_lookup(struct domain *d, gfn_t gfn)
+{
+    struct host_domain *h = host_of(d);
+    void *page = NULL;
+
+    if (h == NULL)
+        return NULL;
+    pthread_mutex_lock(&h->map_lock);
+    for (unsigned int i = 0; i < HOST_PHYSMAP_SLOTS; i++)
+        if (h->physmap[i].page != NULL && h->physmap[i].gfn == gfn)
+            page = h->physmap[i].page;
+    pthread_mutex_unlock(&h->map_lock);
+    return page;
+}
+
+void arch_domain_shutdown(struct domain *d, unsigned int reason)
+{
+    struct host_domain *h = host_of(d);
+
+    if (h == NULL)
+        return;
+    __atomic_store_n(&h->last_shutdown_reason, reason, __ATOMIC_RELAXED);
+    __atomic_fetch_add(&h->shutdowns, 1, __ATOMIC_RELEASE);
+}
+
+unsigned int harness_shutdowns(struct domain *d, unsigned int *last_reason)
+{
+    struct host_domain *h = host_of(d);
+
+    if (h == NULL)
+        return 0;
+    if (last_reason != NULL)
+        *last_reason = __atomic_load_n(&h->last_shutdown_reason, __ATOMIC_RELAXED);
+    return __atomic_load_n(&h->shutdowns, __ATOMIC_ACQUIRE);
 }
 
 unsigned long harness_upcalls(const struct vcpu *v)

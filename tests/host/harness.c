@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <xen/errno.h>
+#include <xen/hypercall.h>
+#include <xen/sched.h>
 
 #include "harness.h"
 
@@ -95,6 +97,16 @@ fail:
     return NULL;
 }
 
+static unsigned int sched_cpus_in_use; /* nr_cpus of the last harness_sched_init(), 0: none */
+
+int harness_sched_init(unsigned int nr_cpus)
+{
+    if (nr_cpus > HARNESS_MAX_CPUS)
+        return -EINVAL;
+    sched_cpus_in_use = nr_cpus;
+    return sched_init(nr_cpus);
+}
+
 void harness_reset(void)
 {
     for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
@@ -106,6 +118,10 @@ void harness_reset(void)
         host_domain_release((domid_t)id);
         memset(&states[id], 0, sizeof(states[id]));
     }
+    /* The scheduler still points at the vCPUs just freed: give it a clean machine. */
+    if (sched_cpus_in_use != 0)
+        sched_init(sched_cpus_in_use);
+    harness_machine_reset();
 }
 
 /* The pages holding d's hypercall arguments (tests that scribble guest memory skip them). */
@@ -159,4 +175,33 @@ long harness_evtchn_op(struct vcpu *v, int cmd, void *arg, size_t size)
         abort();
     __atomic_fetch_and(&st->scratch_busy, ~(1ull << slot), __ATOMIC_RELEASE);
     return rc;
+}
+
+long harness_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0, unsigned long a1,
+                       unsigned long a2, unsigned long a3, unsigned long a4)
+{
+    unsigned long args[HYPERCALL_NR_ARGS] = {a0, a1, a2, a3, a4};
+    unsigned int restarts = 0;
+    long rc;
+
+    while ((rc = hypercall_dispatch(v, nr, args)) == -ERESTART) {
+        if (++restarts == MAX_RESTARTS) {
+            fprintf(stderr, "harness_hypercall: %lu restarted %u times\n", nr, restarts);
+            abort();
+        }
+    }
+    return rc;
+}
+
+void *harness_guest_buf(struct domain *d, gpaddr_t *gpa)
+{
+    gfn_t gfn = harness_alloc_gfn(d);
+    void *va = harness_gfn_to_va(d, gfn);
+
+    if (va == NULL) {
+        fprintf(stderr, "harness_guest_buf: d%u is out of guest pages\n", d->domain_id);
+        abort();
+    }
+    *gpa = gfn << PAGE_SHIFT;
+    return va;
 }

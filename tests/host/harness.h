@@ -53,4 +53,40 @@ void harness_fail_next_allocs(unsigned int n);
 /* Everything the hypervisor printed since the last call (for dump tests); caller frees. */
 char *harness_take_console(void);
 
+/*
+ * Any hypercall as vCPU v: hypercall_dispatch(nr, args) re-issued while it returns
+ * -ERESTART, with the arguments it updated, as a port re-executes a continued hypercall.
+ * Pointer arguments are guest addresses: put the structs in guest memory first
+ * (harness_gfn_to_va / harness_va_to_gpa, or harness_guest_buf).
+ */
+long harness_hypercall(struct vcpu *v, unsigned long nr, unsigned long a0, unsigned long a1,
+                       unsigned long a2, unsigned long a3, unsigned long a4);
+/* A fresh zeroed guest page of d: its host address, and its guest address in *gpa. */
+void *harness_guest_buf(struct domain *d, gpaddr_t *gpa);
+
+/* ---- The fake machine the scheduler runs on (arch_host.c) ------------------------------- */
+
+#define HARNESS_MAX_CPUS 8
+
+/* The scheduler on nr_cpus fake CPUs; harness_reset() starts it again from scratch. */
+int harness_sched_init(unsigned int nr_cpus);
+
+/* arch_now_ns(): a clock that moves only when a test moves it (starts at 1 s). */
+void harness_set_now(uint64_t ns);
+void harness_advance(uint64_t ns);
+/* arch_this_cpu() of the calling thread (each test thread may play another CPU). */
+void harness_set_cpu(unsigned int cpu);
+/* The deadline a CPU's last arch_set_cpu_timer() asked for (0: none). */
+uint64_t harness_cpu_timer(unsigned int cpu);
+/* arch_cpu_kick() calls that targeted cpu. */
+unsigned long harness_cpu_kicks(unsigned int cpu);
+/* Make an interrupt pending (or not) in v's fake virtual interrupt controller. */
+void harness_set_wakeup_event(struct vcpu *v, bool pending);
+/* The page arch_guest_physmap_add_page() put at gfn of d (NULL: none). */
+void *harness_physmap_lookup(struct domain *d, gfn_t gfn);
+/* arch_domain_shutdown() calls for d, and the last reason. */
+unsigned int harness_shutdowns(struct domain *d, unsigned int *last_reason);
+/* Clock, timers and kicks back to their start (harness_reset does it). */
+void harness_machine_reset(void);
+
 #endif

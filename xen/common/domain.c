@@ -6,6 +6,7 @@
 #include <xen/alloc.h>
 #include <xen/domain.h>
 #include <xen/event.h>
+#include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/nospec.h>
 
@@ -132,5 +133,6 @@ void domain_destroy(struct domain *d)
     spin_unlock_irqrestore(&domain_table_lock, flags);
 
     evtchn_domain_destroy(d);
+    gnttab_domain_destroy(d);
     domain_free(d);
 }

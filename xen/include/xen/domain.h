@@ -58,6 +58,10 @@ struct vcpu {
     uint64_t runstate_area;    /* VCPUOP_register_runstate_memory_area (guest address, 0 none) */
     uint64_t runstate_entry_ns;
     uint64_t runstate_time[4]; /* RUNSTATE_running/runnable/blocked/offline totals */
+    struct vcpu *timer_next;   /* link in its CPU's list of vCPUs with a deadline armed */
+    bool on_timer_list;
+    bool sched_added;          /* sched_add_vcpu() done */
+    bool sched_initialised;    /* has been online once: has a context VCPUOP_up may resume */
 
     void *arch; /* the port's own vCPU state */
 };
@@ -93,6 +97,8 @@ struct domain {
     bool is_shut_down;
     uint8_t shutdown_reason; /* SHUTDOWN_* once is_shut_down */
     uint32_t pause_count;
+    bool shutdown_code_set;  /* SCHEDOP_shutdown_code recorded shutdown_code (it wins) */
+    uint8_t shutdown_code;
 
     /* ---- Guest interfaces of xen/common (hypercall handlers) ---- */
     uint64_t hvm_params[HVM_NR_PARAMS_MINIXEN]; /* HVMOP_get/set_param; ports set defaults */

@@ -17,7 +17,8 @@
 
 #define HYPERCALL_NR_ARGS 5
 
-typedef long (*hypercall_fn_t)(struct vcpu *curr, const unsigned long args[HYPERCALL_NR_ARGS]);
+/* args are in/out: a handler that returns -ERESTART leaves its progress in them. */
+typedef long (*hypercall_fn_t)(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
 
 /*
  * Run hypercall nr for curr (the current vCPU). Returns the guest's result register.
@@ -26,5 +27,19 @@ typedef long (*hypercall_fn_t)(struct vcpu *curr, const unsigned long args[HYPER
  * EVTCHNOP_reset on a domain with many ports). Callers must treat args as in/out.
  */
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS]);
+
+/*
+ * The handlers of the table (xen/common/hypercall.c), one file each; args as the guest
+ * passed them (see each file for their meaning). Every one validates every argument and
+ * returns Xen's result and error codes.
+ */
+long hypercall_sched_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
+long hypercall_set_timer_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
+long hypercall_vcpu_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
+long hypercall_memory_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
+long hypercall_xen_version(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
+long hypercall_console_io(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
+long hypercall_hvm_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
+long hypercall_grant_table_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
 
 #endif

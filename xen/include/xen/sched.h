@@ -95,4 +95,18 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 
+/* SCHEDOP_shutdown_code: the first code recorded is the reason a later shutdown reports. */
+void domain_set_shutdown_code(struct domain *d, uint8_t code);
+
+/*
+ * v's runstate as its guest lays it out (vcpu_runstate_info: 48 bytes, 44 for x86_32
+ * guests) into buf; returns the length. sched_write_runstate_area() copies it to v's
+ * registered area (v must be current: the address is a guest virtual one).
+ */
+size_t sched_runstate_snapshot(struct vcpu *v, uint8_t buf[48]);
+int sched_write_runstate_area(struct vcpu *v);
+
+/* "running", "blocked", "polling", ... for the 'q' debug key. */
+const char *sched_vcpu_state_name(const struct vcpu *v);
+
 #endif

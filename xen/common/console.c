@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The hypervisor console (see xen/include/xen/console.h): guest output, serial input, the
+ * debug keys, and HYPERVISOR_console_io.
+ *
+ * Who may use console_io: every domain may write (Xen's debug builds allow that too; its
+ * release builds refuse domains that are not the console domain). A domU's text is
+ * printed by whole lines, "(dN) " in front, with control characters dropped, so one
+ * guest can neither split another's line nor drive the terminal. Domain 0 owns the
+ * console: its text goes out as it comes, unprefixed and unfiltered (it may be an
+ * interactive shell), and only it may read the serial input (CONSOLEIO_read, -EPERM for
+ * everybody else), which it gets while input is switched to it.
+ */
+#include <xen/console.h>
+#include <xen/errno.h>
+#include <xen/event.h>
+#include <xen/evtchn.h>
+#include <xen/fence.h>
+#include <xen/hypercall.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+
+#define CONSOLE_LINE_MAX   200  /* a longer domU line is cut into pieces (Xen: the same) */
+#define CONSOLE_RX_SIZE    1024 /* dom0's input ring; characters are dropped when it is full */
+#define CONSOLE_COPY_CHUNK 128  /* bounce buffer between guest memory and the console */
+#define CONSOLE_IO_MAX     4096 /* bytes one CONSOLEIO_write call does before it continues */
+#define SWITCH_CHAR        0x01 /* Ctrl-A: three in a row switch the input */
+
+/* Partial lines of guest output, by domain id (under console_lock). */
+static struct {
+    uint16_t len;
+    char text[CONSOLE_LINE_MAX];
+} partial[MAX_DOMAINS];
+static spinlock_t console_lock = SPINLOCK_INIT;
+
+/* Serial input (under rx_lock; console_input runs in the UART's interrupt). */
+static char rx_ring[CONSOLE_RX_SIZE];
+static uint32_t rx_prod, rx_cons;
+static spinlock_t rx_lock = SPINLOCK_INIT;
+static bool input_to_dom0;
+static unsigned int switch_count;
+
+/* ---- Output ----------------------------------------------------------------------------- */
+
+/* Print d's buffered line as one write (console_lock held). */
+static void flush_line(domid_t id)
+{
+    char out[CONSOLE_LINE_MAX + 16];
+    int n = xen_snprintf(out, sizeof(out), "(d%u) ", id);
+
+    memcpy(out + n, partial[id].text, partial[id].len);
+    n += partial[id].len;
+    out[n++] = '\n';
+    arch_console_write(out, (size_t)n);
+    partial[id].len = 0;
+}
+
+static bool printable(char c)
+{
+    return (c >= 0x20 && c < 0x7f) || c == '\t';
+}
+
+void console_guest_write(struct domain *d, const char *buf, size_t len)
+{
+    domid_t id = d->domain_id;
+    unsigned long flags;
+    size_t i;
+
+    if (id >= MAX_DOMAINS)
+        return;
+    flags = spin_lock_irqsave(&console_lock);
+    if (id == 0) {
+        arch_console_write(buf, len);
+    } else {
+        for (i = 0; i < len; i++) {
+            if (buf[i] == '\n') {
+                flush_line(id);
+            } else if (printable(buf[i])) {
+                partial[id].text[partial[id].len++] = buf[i];
+                if (partial[id].len == CONSOLE_LINE_MAX)
+                    flush_line(id);
+            }
+        }
+    }
+    spin_unlock_irqrestore(&console_lock, flags);
+}
+
+static long console_write(struct vcpu *curr, unsigned long count, uint64_t buffer)
+{
+    char kbuf[CONSOLE_COPY_CHUNK];
+
+    while (count > 0) {
+        size_t n = MIN(count, sizeof(kbuf));
+
+        if (arch_copy_from_guest(curr->domain, kbuf, buffer, n) != 0)
+            return -EFAULT;
+        console_guest_write(curr->domain, kbuf, n);
+        buffer += n;
+        count -= n;
+    }
+    return 0;
+}
+
+/* ---- Input ------------------------------------------------------------------------------- */
+
+static long console_read(struct vcpu *curr, unsigned long count, uint64_t buffer)
+{
+    char kbuf[CONSOLE_COPY_CHUNK];
+    unsigned long done = 0;
+    unsigned int round;
+
+    if (curr->domain->domain_id != 0)
+        return -EPERM;
+    if ((int)count < 0)
+        return -XEN_E2BIG; /* the result must not look like an error */
+    /* Bounded even if input keeps arriving: at most one ring's worth per call. */
+    for (round = 0; round <= CONSOLE_RX_SIZE / CONSOLE_COPY_CHUNK && done < count; round++) {
+        unsigned long flags = spin_lock_irqsave(&rx_lock);
+        uint32_t n = MIN(rx_prod - rx_cons, (uint32_t)MIN(count - done, sizeof(kbuf)));
+        uint32_t i;
+
+        for (i = 0; i < n; i++)
+            kbuf[i] = rx_ring[(rx_cons + i) % CONSOLE_RX_SIZE];
+        spin_unlock_irqrestore(&rx_lock, flags);
+        if (n == 0)
+            break;
+        if (arch_copy_to_guest(curr->domain, buffer + done, kbuf, n) != 0)
+            return -EFAULT; /* what was not copied stays in the ring */
+        flags = spin_lock_irqsave(&rx_lock);
+        rx_cons += n; /* only dom0 consumes, one call at a time per vCPU: still ours */
+        spin_unlock_irqrestore(&rx_lock, flags);
+        done += n;
+    }
+    return (long)done;
+}
+
+long do_console_io(struct vcpu *curr, unsigned int cmd, unsigned long count, uint64_t buffer)
+{
+    switch (cmd) {
+    case CONSOLEIO_write:
+        return console_write(curr, count, buffer);
+    case CONSOLEIO_read:
+        return console_read(curr, count, buffer);
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* args: cmd, count (32 bits, as on Xen), guest address of the buffer. */
+long hypercall_console_io(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS])
+{
+    unsigned int cmd = (unsigned int)args[0];
+    unsigned int count = (unsigned int)args[1];
+    long rc;
+
+    /* A long write goes out in pieces, the guest re-issuing the rest (a continuation). */
+    if (cmd == CONSOLEIO_write && count > CONSOLE_IO_MAX) {
+        rc = do_console_io(curr, cmd, CONSOLE_IO_MAX, args[2]);
+        if (rc != 0)
+            return rc;
+        args[1] = count - CONSOLE_IO_MAX;
+        args[2] += CONSOLE_IO_MAX;
+        return -ERESTART;
+    }
+    return do_console_io(curr, cmd, count, args[2]);
+}
+
+/* ---- Debug keys ------------------------------------------------------------------------- */
+
+static void key_help(void)
+{
+    printk("minixen debug keys:\n"
+           "  h  this help\n"
+           "  e  event channels of every domain\n"
+           "  q  domains and vCPUs\n"
+           "  Ctrl-A three times: switch serial input between minixen and dom0\n");
+}
+
+static void dump_domain(struct domain *d)
+{
+    uint32_t i;
+
+    printk("d%u%s%s%s: %u vCPU(s)%s, %s, pause count %u, %u event channel(s) (%s)\n", d->domain_id,
+           d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->max_vcpus,
+           d->is_privileged ? ", privileged" : "",
+           READ_ONCE(d->is_shut_down) ? "shut down" : "alive", READ_ONCE(d->pause_count),
+           READ_ONCE(d->active_evtchns), d->evtchn_ops != NULL ? d->evtchn_ops->name : "-");
+    for (i = 0; i < d->max_vcpus; i++) {
+        struct vcpu *v = d->vcpu[i];
+        uint8_t *info;
+
+        if (v == NULL)
+            continue;
+        info = __atomic_load_n((uint8_t **)&v->vcpu_info, __ATOMIC_ACQUIRE);
+        printk("  v%u: cpu %u, %s, upcall pending %u, timer %llu, polling port %d\n", v->vcpu_id,
+               v->processor, sched_vcpu_state_name(v),
+               info != NULL ? __atomic_load_n(info, __ATOMIC_RELAXED) & 1 : 0,
+               (unsigned long long)READ_ONCE(v->guest_timer_ns), (int)READ_ONCE(v->poll_evtchn));
+    }
+}
+
+static void key_domains(void)
+{
+    unsigned int id;
+
+    printk("minixen: domains at %llu ns\n", (unsigned long long)arch_now_ns());
+    for (id = 0; id < MAX_DOMAINS; id++) {
+        struct domain *d = domain_lookup((domid_t)id);
+
+        if (d != NULL)
+            dump_domain(d);
+    }
+}
+
+static void handle_key(char c)
+{
+    switch (c) {
+    case 'h':
+        key_help();
+        break;
+    case 'e':
+        evtchn_dump_all();
+        break;
+    case 'q':
+        key_domains();
+        break;
+    default:
+        break; /* unassigned keys do nothing, as on Xen */
+    }
+}
+
+static void switch_input(void)
+{
+    if (!input_to_dom0 && domain_lookup(0) == NULL) {
+        printk("*** No dom0: serial input stays with minixen\n");
+        return;
+    }
+    input_to_dom0 = !input_to_dom0;
+    printk("*** Serial input to %s (type 'CTRL-a' three times to switch input)\n",
+           input_to_dom0 ? "dom0" : "minixen");
+}
+
+/* One character for whoever has the input now. */
+static void deliver(char c)
+{
+    unsigned long flags;
+
+    if (!input_to_dom0) {
+        handle_key(c);
+        return;
+    }
+    flags = spin_lock_irqsave(&rx_lock);
+    if (rx_prod - rx_cons < CONSOLE_RX_SIZE)
+        rx_ring[rx_prod++ % CONSOLE_RX_SIZE] = c;
+    spin_unlock_irqrestore(&rx_lock, flags);
+    /* Always signal, even when full: dom0 then drains the ring (Xen does the same). */
+    send_guest_global_virq(VIRQ_CONSOLE);
+}
+
+void console_input(char c)
+{
+    if (c == SWITCH_CHAR) {
+        /* Ctrl-A is held back in groups of three; fewer are passed on with the next key. */
+        if (++switch_count == 3) {
+            switch_count = 0;
+            switch_input();
+        }
+        return;
+    }
+    for (; switch_count > 0; switch_count--)
+        deliver(SWITCH_CHAR);
+    deliver(c);
+}

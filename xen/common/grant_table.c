@@ -1,0 +1,246 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * HYPERVISOR_grant_table_op(cmd, uop, count): GNTTABOP_setup_table and GNTTABOP_query_size
+ * with Xen 4.17's checks and status codes (xen/common/grant_table.c); every other op is
+ * -ENOSYS. Version 1 only. The table of a domain and its frames are allocated when first
+ * needed; its size as guests see it starts at one frame, as on Xen, and grows up to
+ * GNTTAB_MAX_FRAMES. Auto-translated guests (every minixen guest) map the frames with
+ * XENMEM_add_to_physmap (memory_op.c), which records where each one went.
+ */
+#include <xen/alloc.h>
+#include <xen/errno.h>
+#include <xen/grant_table.h>
+#include <xen/guest_kind.h>
+#include <xen/hypercall.h>
+#include <xen/nospec.h>
+#include <public/grant_table.h>
+
+#define GNTTAB_NO_GFN (~(gfn_t)0) /* Xen's INVALID_GFN: frame not mapped anywhere */
+
+/* cmd's low 12 bits are the op; the rest is continuation state only cache_flush uses. */
+#define GNTTABOP_CMD_MASK 0xfffu
+
+struct grant_table {
+    spinlock_t lock;
+    uint32_t nr_frames; /* the size guests see; frames below it exist or are made on demand */
+    void *frame[GNTTAB_MAX_FRAMES];
+    gfn_t gfn[GNTTAB_MAX_FRAMES];
+};
+
+/* d's table, made on first use. NULL only when memory ran out. */
+static struct grant_table *table_of(struct domain *d)
+{
+    struct grant_table *gt = __atomic_load_n(&d->grant_table, __ATOMIC_ACQUIRE), *none = NULL;
+    unsigned int i;
+
+    if (gt != NULL)
+        return gt;
+    gt = xzalloc(struct grant_table);
+    if (gt == NULL)
+        return NULL;
+    gt->lock = (spinlock_t)SPINLOCK_INIT;
+    gt->nr_frames = GNTTAB_INITIAL_FRAMES;
+    for (i = 0; i < GNTTAB_MAX_FRAMES; i++)
+        gt->gfn[i] = GNTTAB_NO_GFN;
+    if (!__atomic_compare_exchange_n(&d->grant_table, &none, gt, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        xfree(gt); /* another vCPU made it first */
+        gt = none;
+    }
+    return gt;
+}
+
+/* Make frames 0..nr-1 exist and the table at least nr frames large (gt->lock held). */
+static int grow(struct grant_table *gt, uint32_t nr)
+{
+    uint32_t i;
+
+    for (i = 0; i < nr; i++) {
+        if (gt->frame[i] == NULL)
+            gt->frame[i] = xzalloc_bytes(PAGE_SIZE);
+        if (gt->frame[i] == NULL)
+            return -ENOMEM; /* the size stays what it was: frames made so far are kept */
+    }
+    if (nr > gt->nr_frames)
+        __atomic_store_n(&gt->nr_frames, nr, __ATOMIC_RELAXED); /* query_size reads it unlocked */
+    return 0;
+}
+
+int gnttab_get_frame(struct domain *d, uint64_t idx, void **page)
+{
+    struct grant_table *gt = table_of(d);
+    unsigned long flags;
+    int rc = -EINVAL;
+
+    if (gt == NULL)
+        return -ENOMEM;
+    if (idx >= GNTTAB_MAX_FRAMES)
+        return -EINVAL; /* also every v2 status-frame index (XENMAPIDX_grant_table_status) */
+    idx = array_index_nospec((uint32_t)idx, GNTTAB_MAX_FRAMES);
+    flags = spin_lock_irqsave(&gt->lock);
+    if (grow(gt, (uint32_t)idx + 1) == 0) {
+        *page = gt->frame[idx];
+        rc = 0;
+    }
+    spin_unlock_irqrestore(&gt->lock, flags);
+    return rc;
+}
+
+void gnttab_set_frame_gfn(struct domain *d, uint64_t idx, gfn_t gfn)
+{
+    struct grant_table *gt = table_of(d);
+    unsigned long flags;
+
+    if (gt == NULL || idx >= GNTTAB_MAX_FRAMES)
+        return;
+    flags = spin_lock_irqsave(&gt->lock);
+    gt->gfn[array_index_nospec((uint32_t)idx, GNTTAB_MAX_FRAMES)] = gfn;
+    spin_unlock_irqrestore(&gt->lock, flags);
+}
+
+void gnttab_domain_destroy(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+    unsigned int i;
+
+    if (gt == NULL)
+        return;
+    d->grant_table = NULL;
+    for (i = 0; i < GNTTAB_MAX_FRAMES; i++)
+        xfree(gt->frame[i]);
+    xfree(gt);
+}
+
+/* The domain a grant op names, if the caller may act on it (Xen: XSM_TARGET). */
+static int16_t target_domain(struct vcpu *curr, domid_t dom, struct domain **out)
+{
+    struct domain *d = domain_resolve(curr->domain, dom);
+
+    if (d == NULL)
+        return GNTST_bad_domain;
+    if (d != curr->domain && !curr->domain->is_privileged)
+        return GNTST_permission_denied;
+    *out = d;
+    return GNTST_okay;
+}
+
+/* The setup_table fields we use, from either layout. */
+struct setup_args {
+    domid_t dom;
+    uint32_t nr_frames;
+    gpaddr_t frame_list;
+};
+
+static int16_t setup_table(struct vcpu *curr, const struct setup_args *a, bool compat32)
+{
+    struct domain *d = NULL;
+    struct grant_table *gt;
+    unsigned long flags;
+    int16_t status = target_domain(curr, a->dom, &d);
+    gfn_t gfns[GNTTAB_MAX_FRAMES];
+    uint32_t i;
+
+    if (status != GNTST_okay)
+        return status;
+    if (a->nr_frames > GNTTAB_MAX_FRAMES)
+        return GNTST_general_error; /* "limited to 64 grant-table frames" */
+    gt = table_of(d);
+    if (gt == NULL)
+        return GNTST_general_error;
+    flags = spin_lock_irqsave(&gt->lock);
+    if (grow(gt, a->nr_frames) != 0)
+        status = GNTST_general_error;
+    for (i = 0; i < a->nr_frames; i++)
+        gfns[i] = gt->gfn[i];
+    spin_unlock_irqrestore(&gt->lock, flags);
+    if (status != GNTST_okay)
+        return status;
+
+    /* Where each frame is mapped in d (auto-translated guests: no machine frames). */
+    for (i = 0; i < a->nr_frames; i++) {
+        int rc;
+
+        if (compat32) {
+            uint32_t f = (uint32_t)gfns[i];
+
+            rc = arch_copy_to_guest(curr->domain, a->frame_list + (gpaddr_t)i * 4, &f, 4);
+        } else {
+            rc = arch_copy_to_guest(curr->domain, a->frame_list + (gpaddr_t)i * 8, &gfns[i], 8);
+        }
+        if (rc != 0)
+            status = GNTST_bad_virt_addr;
+    }
+    return status;
+}
+
+static long op_setup_table(struct vcpu *curr, gpaddr_t uop)
+{
+    struct domain *cd = curr->domain;
+    bool compat32 = guest_kind_of(cd)->compat32;
+    struct setup_args a;
+    int16_t status;
+
+    if (compat32) {
+        struct gnttab_setup_table_x86_32 op;
+
+        if (arch_copy_from_guest(cd, &op, uop, sizeof(op)) != 0)
+            return -EFAULT;
+        a = (struct setup_args){op.dom, op.nr_frames, op.frame_list.p};
+    } else {
+        struct gnttab_setup_table_64 op;
+
+        if (arch_copy_from_guest(cd, &op, uop, sizeof(op)) != 0)
+            return -EFAULT;
+        a = (struct setup_args){op.dom, op.nr_frames, op.frame_list.p};
+    }
+    status = setup_table(curr, &a, compat32);
+    /* Only the status field goes back, at the same offset in both layouts. */
+    BUILD_BUG_ON(offsetof(struct gnttab_setup_table_64, status) !=
+                 offsetof(struct gnttab_setup_table_x86_32, status));
+    if (arch_copy_to_guest(cd, uop + offsetof(struct gnttab_setup_table_64, status), &status,
+                           sizeof(status)) != 0)
+        return -EFAULT;
+    return 0;
+}
+
+static long op_query_size(struct vcpu *curr, gpaddr_t uop)
+{
+    struct gnttab_query_size op;
+    struct domain *d = NULL;
+
+    if (arch_copy_from_guest(curr->domain, &op, uop, sizeof(op)) != 0)
+        return -EFAULT;
+    op.status = target_domain(curr, op.dom, &d);
+    if (op.status == GNTST_okay) {
+        struct grant_table *gt = __atomic_load_n(&d->grant_table, __ATOMIC_ACQUIRE);
+
+        /* A table not made yet has its initial size. */
+        op.nr_frames =
+            gt != NULL ? __atomic_load_n(&gt->nr_frames, __ATOMIC_RELAXED) : GNTTAB_INITIAL_FRAMES;
+        op.max_nr_frames = GNTTAB_MAX_FRAMES;
+    }
+    if (arch_copy_to_guest(curr->domain, uop, &op, sizeof(op)) != 0)
+        return -EFAULT;
+    return 0;
+}
+
+/* args: cmd, guest address of an array of `count` op structs, count. */
+long hypercall_grant_table_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS])
+{
+    unsigned int cmd = (unsigned int)args[0];
+    gpaddr_t uop = args[1];
+    unsigned int count = (unsigned int)args[2];
+
+    if ((int)count < 0)
+        return -EINVAL;
+    if ((cmd & ~GNTTABOP_CMD_MASK) != 0 && (cmd & GNTTABOP_CMD_MASK) != GNTTABOP_cache_flush)
+        return -EINVAL;
+    switch (cmd & GNTTABOP_CMD_MASK) {
+    case GNTTABOP_setup_table:
+        return count != 1 ? -EINVAL : op_setup_table(curr, uop);
+    case GNTTABOP_query_size:
+        return count != 1 ? -EINVAL : op_query_size(curr, uop);
+    default:
+        return -ENOSYS;
+    }
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * What differs in Xen's hypercall interface between kinds of guests (xen/common/guest_kind.c).
+ *
+ * Xen 4.17 answers an ARM guest and an x86 HVM/PVH guest differently in a few places: the
+ * feature bits and capabilities it reports, which VCPUOPs and HVM params a guest may use,
+ * whether set_timer_op exists, and (x86 32-bit guests only) the layout of the argument
+ * structs that hold a guest address or a 64-bit field. The port already says what kind of
+ * guest a domain is when it picks d->guest_layout; the differences are data keyed on that
+ * choice, so the hypercall handlers stay free of arch tests.
+ */
+#ifndef MINIXEN_GUEST_KIND_H
+#define MINIXEN_GUEST_KIND_H
+
+#include <xen/domain.h>
+
+struct guest_kind {
+    const char *name;
+    uint32_t xen_features;    /* XENFEAT_* bits beyond those every guest gets */
+    const char *capabilities; /* XENVER_capabilities */
+    uint32_t vcpu_ops;        /* bit n: VCPUOP n is offered to this guest */
+    int vcpu_op_refused;      /* what the other VCPUOPs return */
+    bool set_timer_op;        /* __HYPERVISOR_set_timer_op exists (not on ARM) */
+    bool compat32;            /* 32-bit x86 guest: the *_x86_32 argument layouts */
+    /* HVM params (bit n = param n): those this guest kind has at all (others -EINVAL), and
+     * those a domain may read / write on itself (the others: -EPERM on itself; the
+     * privileged domain may read and write them on others). */
+    uint64_t hvm_params;
+    uint64_t hvm_params_self_read;
+    uint64_t hvm_params_self_write;
+};
+
+const struct guest_kind *guest_kind_of(const struct domain *d);
+
+#endif
