@@ -45,6 +45,8 @@ include xen/build.mk
 -include tests/abi/abi.mk
 -include tests/host/host.mk
 -include tests/system/system.mk
+-include tests/guest/guest.mk
+-include tests/peer/peer.mk
 -include tests/system/x86/x86.mk
 
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);

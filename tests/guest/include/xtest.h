@@ -42,6 +42,12 @@ const char *xen_errname(long rc);
 /* A skip for a minixen addition Xen does not have. */
 #define SKIP_ENOSYS "not supported by this hypervisor (ENOSYS)"
 
+/* The peer protocol (interdomain.c): ping until the peer echoes; n echo round trips;
+ * one control command acknowledged (1st: peer switches to FIFO; 2nd: peer stops). */
+bool peer_ready(void);
+bool peer_echoes(evtchn_port_t port, unsigned int n);
+bool peer_command(uint32_t *acks);
+
 /* Areas, in the order guest_main runs them. */
 void area_ops(void);
 void area_2l(void);

@@ -1,6 +1,147 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * role=bench: timings read from the arch counter (CNTVCT on arm64), printed as
+ *   BENCH_FREQ <counter Hz>
+ *   BENCH <name> <count> <total-ticks>
+ * for `make bench` / `make bench-peer`. With QEMU -icount shift=0 a tick is a fixed number
+ * of emulated instructions, so one-CPU figures repeat exactly. Every figure uses the real
+ * upcall (interrupt, consumer, counters) on the receiving side:
+ *   null_hypercall       xen_version(XENVER_version), the cheapest call both hypervisors have
+ *   self_event_<abi>     send on an IPI port of our own vCPU, upcall taken
+ *   ipi_rtt_<abi>        vCPU 0 -> vCPU 1 -> vCPU 0 (needs two vCPUs)
+ *   interdomain_rtt_<abi> us -> peer echo -> us (needs bootargs peer=)
+ * Each also prints a TAP result, so the run has a plan and an end marker like the others.
+ */
 #include "xtest.h"
+
+static evtchn_port_t ping, pong;
+
+static void report(const char *name, unsigned int n, uint64_t ticks, bool ok)
+{
+    if (ok)
+        printf("BENCH %s %u %lu\n", name, n, (unsigned long)ticks);
+    tap_ok(ok, "bench %s: %u iterations", name, n);
+}
+
+static void pong_hook(unsigned int cpu, evtchn_port_t port)
+{
+    if (cpu == 1 && port == ping)
+        ev_send(pong);
+}
+
+static void null_hypercall(unsigned int n)
+{
+    uint64_t t0 = arch_counter();
+    unsigned int i;
+
+    for (i = 0; i < n; i++)
+        hc_version(XENVER_version, NULL);
+    report("null_hypercall", n, arch_counter() - t0, true);
+}
+
+static void self_event(const char *abi, unsigned int n)
+{
+    char name[48];
+    evtchn_port_t p = 0;
+    unsigned int i;
+    uint64_t t0;
+
+    ev_bind_ipi(0, &p);
+    ev_unmask_guest(p);
+    ev_reset_counters();
+    t0 = arch_counter();
+    for (i = 0; i < n; i++) {
+        ev_send(p);
+        ev_take_pending_irqs();
+    }
+    snprintf(name, sizeof(name), "self_event_%s", abi);
+    report(name, n, arch_counter() - t0, ev_count[p] == n);
+    ev_close(p);
+}
+
+static void ipi_rtt(const char *abi, unsigned int n)
+{
+    char name[48];
+    unsigned int i;
+    uint64_t t0;
+    bool ok = true;
+
+    snprintf(name, sizeof(name), "ipi_rtt_%s", abi);
+    if (xt.cpus_up < 2) {
+        tap_skip("needs two vCPUs", "bench %s", name);
+        return;
+    }
+    ev_bind_ipi(1, &ping);
+    ev_set_cpu(ping, 1);
+    ev_bind_ipi(0, &pong);
+    ev_unmask_guest(ping);
+    ev_unmask_guest(pong);
+    ev_reset_counters();
+    ev_hook = pong_hook;
+    t0 = arch_counter();
+    for (i = 0; i < n && ok; i++) {
+        ev_send(ping);
+        ok = ev_wait_count(pong, i + 1, WAIT_MS);
+    }
+    ev_hook = NULL;
+    report(name, n, arch_counter() - t0, ok);
+    ev_close(ping);
+    ev_close(pong);
+    ev_set_cpu(ping, 0);
+}
+
+static void interdomain_rtt(const char *abi, unsigned int n)
+{
+    char name[48];
+    uint64_t t0;
+    bool ok;
+
+    snprintf(name, sizeof(name), "interdomain_rtt_%s", abi);
+    if (!xt.have_peer) {
+        tap_skip("no peer domain configured (bootargs peer=)", "bench %s", name);
+        return;
+    }
+    t0 = arch_counter();
+    ok = peer_echoes(xt.sport, n);
+    report(name, n, arch_counter() - t0, ok);
+}
+
 void role_bench(void)
 {
-    tap_skip("not written yet", "bench");
+    unsigned int n = xt.bench_iters ? xt.bench_iters : 1000;
+    uint32_t acks = 0;
+    bool peer = false;
+
+    printf("BENCH_FREQ %lu\n", (unsigned long)arch_counter_freq());
+    if (xt.have_peer)
+        peer = tap_ok(peer_ready(), "the peer answers on the echo channel");
+    else
+        tap_skip("no peer domain configured (bootargs peer=)", "the peer answers");
+
+    null_hypercall(n);
+    self_event("2l", n);
+    ipi_rtt("2l", n);
+    interdomain_rtt("2l", n);
+
+    if (peer)
+        tap_ok(peer_command(&acks), "the peer switches to FIFO");
+    else
+        tap_skip("no peer domain configured (bootargs peer=)", "the peer switches to FIFO");
+    tap_ok(ev_setup_fifo(xt.cpus_up, 1) == 0, "we switch to FIFO");
+    if (xt.have_peer) {
+        ev_unmask_guest(xt.sport);
+        ev_unmask_guest(xt.sctl);
+    }
+    self_event("fifo", n);
+    ipi_rtt("fifo", n);
+    interdomain_rtt("fifo", n);
+    if (peer) {
+        evtchn_port_t exc = 0;
+
+        ev_bind_virq(VIRQ_DOM_EXC, 0, &exc);
+        ev_send(xt.sctl);
+        tap_ok(ev_wait_count(exc, 1, 15000), "the peer stopped");
+    } else {
+        tap_skip("no peer domain configured (bootargs peer=)", "the peer stopped");
+    }
 }

@@ -19,7 +19,7 @@
 #define ECHOES      100
 #define PEER_WAIT   15000 /* the peer domain may still be booting */
 
-static bool echoes(evtchn_port_t port, unsigned int n)
+bool peer_echoes(evtchn_port_t port, unsigned int n)
 {
     uint32_t base = ev_count[port];
     unsigned int i;
@@ -33,7 +33,7 @@ static bool echoes(evtchn_port_t port, unsigned int n)
 }
 
 /* One control command; true when the peer acknowledged it. */
-static bool command(uint32_t *acks)
+bool peer_command(uint32_t *acks)
 {
     ev_send(xt.sctl);
     if (!ev_wait_count(xt.sctl, *acks + 1, WAIT_MS))
@@ -56,7 +56,7 @@ static bool count_quiet(evtchn_port_t port, unsigned int ms)
 }
 
 /* Ping until the peer echoes, then wait for stray echoes to stop. */
-static bool peer_ready(void)
+bool peer_ready(void)
 {
     uint64_t deadline = arch_counter() + ticks_from_ms(PEER_WAIT);
 
@@ -88,8 +88,8 @@ static void static_channels(uint32_t *acks)
            "static control channel: port %u bound to d%u port %u", xt.sctl, xt.peer, xt.pctl);
     tap_ok(peer_ready(), "the peer answers on the echo channel");
     *acks = 0;
-    tap_ok(echoes(xt.sport, 1), "an event on the static channel is echoed by the peer");
-    tap_ok(echoes(xt.sport, ECHOES), "%u interdomain round trips (2-level on both sides)",
+    tap_ok(peer_echoes(xt.sport, 1), "an event on the static channel is echoed by the peer");
+    tap_ok(peer_echoes(xt.sport, ECHOES), "%u interdomain round trips (2-level on both sides)",
            ECHOES);
 }
 
@@ -107,7 +107,7 @@ static void dynamic_channel(void)
     rc = ev_bind_interdomain(xt.peer, remote, &local);
     tap_ok(rc == 0, "bind_interdomain to it -> local port %u", local);
     ev_take_pending_irqs(); /* bind_interdomain's own event */
-    tap_ok(echoes(local, 3), "the peer echoes on the dynamic channel (its port %u)", remote);
+    tap_ok(peer_echoes(local, 3), "the peer echoes on the dynamic channel (its port %u)", remote);
     ev_close(local);
     rc = ev_status(xt.peer, remote, &st);
     tap_ok(rc == 0 && st.status == EVTCHNSTAT_unbound && st.u.unbound.dom == xt.self,
@@ -119,13 +119,13 @@ static void fifo_and_stop(uint32_t *acks)
     evtchn_port_t exc = 0;
     long rc;
 
-    tap_ok(command(acks), "the peer switches to FIFO on command and acknowledges");
-    tap_ok(echoes(xt.sport, ECHOES), "%u round trips, peer on FIFO", ECHOES);
+    tap_ok(peer_command(acks), "the peer switches to FIFO on command and acknowledges");
+    tap_ok(peer_echoes(xt.sport, ECHOES), "%u round trips, peer on FIFO", ECHOES);
     rc = ev_setup_fifo(xt.cpus_up, 1);
     ev_unmask_guest(xt.sport); /* the new array pages start masked, as Linux leaves them */
     ev_unmask_guest(xt.sctl);
     tap_ok(rc == 0, "we switch to FIFO with the static channels bound");
-    tap_ok(echoes(xt.sport, ECHOES), "%u round trips, FIFO on both sides", ECHOES);
+    tap_ok(peer_echoes(xt.sport, ECHOES), "%u round trips, FIFO on both sides", ECHOES);
 
     rc = ev_bind_virq(VIRQ_DOM_EXC, 0, &exc);
     tap_ok(rc == 0, "bind VIRQ_DOM_EXC");

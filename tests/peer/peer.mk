@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: Apache-2.0
+# Real Xen 4.17 as the oracle (issue 6): the conformance guest as dom0 with a dom0less
+# peer domain joined by static event channels, on GICv3 and on GICv2 (2 vCPUs each).
+# Xen comes from Debian's package (tools/fetch-xen.sh, cached under build/xen-4.17/).
+#
+#   make test-peer-xen    TAP in $(RESULTS)/peer-xen-gicv{3,2}-d{0,1}.tap
+#   make bench-peer-xen   the benchmark role on Xen; BENCH lines in build/peer-xen/bench.log
+
+RESULTS ?= build/test-results
+PEER_XEN_DIR := build/xen-4.17
+PEER_XEN := $(PEER_XEN_DIR)/xen-4.17-arm64
+PEER_OUT := build/peer-xen
+PEER_GUEST := build/guest/arm64/xtest.bin
+
+.PHONY: test-peer-xen bench-peer-xen
+
+$(PEER_XEN):
+	$(Q)tools/fetch-xen.sh $(PEER_XEN_DIR)
+
+# Each configuration boots Xen once (~15 s); a domain that does not finish leaves a TAP
+# file without a plan, which tools/tap-summary.sh counts as a failure.
+test-peer-xen: $(PEER_GUEST) $(PEER_XEN)
+	$(Q)mkdir -p $(RESULTS) $(PEER_OUT)/results && rm -f $(RESULTS)/peer-xen-*.tap $(PEER_OUT)/results/*.tap
+	$(Q)for gic in 3 2; do \
+	    tests/peer/xen-run.sh peer-xen-gicv$$gic $(PEER_OUT) $(PEER_XEN) $(PEER_GUEST) \
+	        --peer --smp 2 --gic $$gic --timeout 120 || true; \
+	    cp $(PEER_OUT)/peer-xen-gicv$$gic-d0.tap $(PEER_OUT)/peer-xen-gicv$$gic-d1.tap \
+	        $(PEER_OUT)/results/; \
+	done; cp $(PEER_OUT)/results/*.tap $(RESULTS)/; tools/tap-summary.sh $(PEER_OUT)/results
+
+bench-peer-xen: $(PEER_GUEST) $(PEER_XEN)
+	$(Q)tests/peer/xen-run.sh bench $(PEER_OUT) $(PEER_XEN) $(PEER_GUEST) --peer --smp 2 \
+	    --main-args "role=bench iters=$(or $(BENCH_ITERS),1000)" --timeout 300
+	$(Q)grep -a '^BENCH' $(PEER_OUT)/bench.log
