@@ -12,9 +12,6 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-/* Until the PL011 RX path is on main there is nobody to take UART input (weak: links). */
-extern void pl011_rx_interrupt(void) __attribute__((weak));
-
 struct gic_host gic_host;
 
 /* INTIDs gic_handle_irq() dispatches, from the DT where it says (defaults: QEMU virt). */
@@ -147,10 +144,7 @@ static void dispatch(unsigned int intid)
     } else if (intid == gic_host.maint_intid) {
         vgic_maintenance_interrupt();
     } else if (intid == uart_intid && uart_intid != 0) {
-        if (pl011_rx_interrupt)
-            pl011_rx_interrupt();
-        else
-            gic_host.ops->disable_irq(intid); /* a level line nobody drains would storm */
+        pl011_rx_interrupt();
     } else {
         /* Nothing else is enabled; if it fires anyway, silence it rather than loop. */
         printk("gic: unexpected interrupt %u on cpu %u, disabled\n", intid, smp_processor_id());

@@ -25,9 +25,6 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 
-/* Until the scheduler is on main, an injection cannot wake anyone (weak: links). */
-extern void vcpu_wake(struct vcpu *v) __attribute__((weak));
-
 #define BIT64(n) (1ull << (n))
 
 /* The vCPU whose list registers each CPU holds (maintenance interrupt, save). */
@@ -45,8 +42,7 @@ struct vgic_domain *vgic_domain_of(const struct domain *d)
 
 static void wake(struct vcpu *v)
 {
-    if (vcpu_wake)
-        vcpu_wake(v);
+    vcpu_wake(v); /* runnable if blocked; a kick (SGI_KICK) if it runs on another CPU */
 }
 
 static uint32_t load32(const uint32_t *p)

@@ -11,12 +11,6 @@
 #include <asm/vgic_state.h>
 #include <xen/errno.h>
 
-/* Until mmio.c and p2m.c are on main no frame can be registered (weak: links). */
-extern int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_t fn,
-                         void *priv) __attribute__((weak));
-extern int p2m_map(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size, p2m_type_t t)
-    __attribute__((weak));
-
 #define GICD_CTLR       0x000
 #define GICD_TYPER      0x004
 #define GICD_IIDR       0x008
@@ -211,7 +205,7 @@ int vgic_v2_domain_init(struct domain *d)
 {
     int rc;
 
-    if (mmio_register == NULL || p2m_map == NULL || gic_host.gicv_base == 0)
+    if (gic_host.gicv_base == 0)
         return -ENOSYS;
     rc = mmio_register(d, GUEST_GICD_BASE, GUEST_GICD_SIZE, vgic_v2_dist_access, NULL);
     if (rc != 0)

@@ -11,10 +11,6 @@
 #include <asm/vgic_state.h>
 #include <xen/errno.h>
 
-/* Until mmio.c is on main no frame can be registered (weak: links). */
-extern int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_t fn,
-                         void *priv) __attribute__((weak));
-
 #define GICD_CTLR       0x0000
 #define GICD_TYPER      0x0004
 #define GICD_IIDR       0x0008
@@ -326,8 +322,6 @@ int vgic_v3_domain_init(struct domain *d)
 {
     int rc;
 
-    if (mmio_register == NULL)
-        return -ENOSYS;
     rc = mmio_register(d, GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE, dist_access, NULL);
     if (rc != 0)
         return rc;
