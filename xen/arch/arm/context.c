@@ -8,7 +8,10 @@
  * when another vCPU (or idle) takes the CPU, never on an ordinary exit: a hypercall or an
  * emulated MMIO access costs the GPR save/restore of entry.S and nothing else.
  */
-#include <asm/landing.h>
+#include <asm/gic.h>
+#include <asm/p2m.h>
+#include <asm/vgic.h>
+#include <xen/sched.h>
 #include <asm/setup.h>
 #include <asm/time.h>
 #include <asm/vcpu.h>

@@ -9,7 +9,9 @@
 #include <asm/setup.h>
 #include <xen/arch_hooks.h>
 #include <asm/guest_memmap.h>
-#include <asm/landing.h>
+#include <asm/domain_build.h>
+#include <asm/vgic.h>
+#include <xen/sched.h>
 #include <asm/time.h>
 #include <asm/vcpu.h>
 #include <public/sched.h>
@@ -65,8 +67,7 @@ void arch_vcpu_raise_upcall(struct vcpu *v)
 
 void arch_vcpu_wake_poller(struct vcpu *v)
 {
-    if (vcpu_wake)
-        vcpu_wake(v);
+    vcpu_wake(v);
 }
 
 bool arch_vcpu_has_wakeup_event(struct vcpu *v)

@@ -8,7 +8,10 @@
  * domains are built before they look for vCPUs.
  */
 #include <asm/guest_atomics.h>
-#include <asm/landing.h>
+#include <asm/domain_build.h>
+#include <asm/gic.h>
+#include <asm/vgic.h>
+#include <xen/sched.h>
 #include <asm/setup.h>
 #include <asm/time.h>
 #include <asm/vcpu.h>
@@ -66,12 +69,6 @@ static void start_secondaries(const struct host_dt *dt)
     printk("smp: %u cpu(s) online\n", cpus_online);
 }
 
-/* TEMPORARY (until it is on main): the run loop needs the scheduler. */
-static bool run_loop_ready(void)
-{
-    return sched_pick != NULL;
-}
-
 void start_secondary(unsigned int cpu)
 {
     mm_enable_secondary();
@@ -83,9 +80,6 @@ void start_secondary(unsigned int cpu)
     /* Parked until the boot CPU has built the domains and their vCPUs are queued. */
     while (!__atomic_load_n(&cpus_go, __ATOMIC_ACQUIRE))
         __asm__ __volatile__("wfe" ::: "memory");
-    if (!run_loop_ready()) /* no scheduler yet: nothing to run */
-        for (;;)
-            __asm__ __volatile__("wfi");
     arm_run_loop();
 }
 
@@ -94,10 +88,6 @@ static int build_domains(const struct host_dt *dt, paddr_t dtb)
 {
     int rc;
 
-    if (sched_init == NULL) {
-        printk("minixen: no scheduler in this image yet\n");
-        return 0;
-    }
     rc = sched_init(cpus_online);
     if (rc != 0)
         panic("scheduler: sched_init(%u) failed (%d)", cpus_online, rc);
@@ -147,8 +137,5 @@ void start_xen(paddr_t dtb)
     printk("minixen: boot complete, %d domain(s)%s\n", rc, rc == 0 ? ": idling" : "");
     __atomic_store_n(&cpus_go, true, __ATOMIC_RELEASE);
     __asm__ __volatile__("dsb ish\n sev" ::: "memory");
-    if (!run_loop_ready())
-        for (;;)
-            __asm__ __volatile__("wfi");
     arm_run_loop();
 }

@@ -9,7 +9,7 @@
  *  - The guest's virtual timer (CNTV, PPI 27) belongs to whichever vCPU runs: vtimer.c.
  */
 #include <asm/gic.h>
-#include <asm/landing.h>
+
 #include <asm/setup.h>
 #include <asm/time.h>
 #include <xen/arch_hooks.h>
@@ -105,8 +105,7 @@ void arm_hyp_timer_interrupt(void)
     arm_vtimer_expire(now);
     if (sched_deadline_ns[cpu] != 0 && now >= sched_deadline_ns[cpu]) {
         sched_deadline_ns[cpu] = 0;
-        if (sched_timer_interrupt)
-            sched_timer_interrupt(); /* may call arch_set_cpu_timer() for its next deadline */
+        sched_timer_interrupt(); /* may call arch_set_cpu_timer() for its next deadline */
     }
     arm_hyp_timer_reprogram();
 }

@@ -10,7 +10,11 @@
  * does may stop the hypervisor: an exit we cannot honour becomes an exception injected
  * into the guest, or the end of that domain with a line on the console.
  */
-#include <asm/landing.h>
+#include <asm/gic.h>
+#include <asm/mmio.h>
+#include <asm/vgic.h>
+#include <xen/hypercall.h>
+#include <xen/sched.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
 #include <public/sched.h>

@@ -5,7 +5,7 @@
  * affected: SYSTEM_OFF/RESET end or restart that domain, CPU_ON/OFF move its own vCPUs.
  * Function ids and return codes are those of Arm DEN 0022 (PSCI) and DEN 0028 (SMCCC).
  */
-#include <asm/landing.h>
+#include <xen/sched.h>
 #include <asm/vcpu.h>
 #include <public/sched.h>
 

@@ -12,9 +12,6 @@
 #include <xen/console.h>
 #include <xen/spinlock.h>
 
-/* TEMPORARY until the console (xen/common/console.c) is on main (weak: links). */
-extern void console_input(char c) __attribute__((weak));
-
 #define UARTDR    0x00
 #define UARTFR    0x18
 #define UARTCR    0x30
@@ -62,7 +59,7 @@ void pl011_rx_interrupt(void)
     for (unsigned int n = 0; n < RX_BUDGET && (rd(UARTFR) & FR_RXFE) == 0; n++) {
         uint32_t dr = rd(UARTDR);
 
-        if ((dr & DR_ERRORS) == 0 && console_input != NULL)
+        if ((dr & DR_ERRORS) == 0)
             console_input((char)(dr & 0xff));
     }
     /* Reading the FIFO below its level clears RX; the timeout needs an explicit clear. */
