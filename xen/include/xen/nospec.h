@@ -11,8 +11,14 @@
 
 static inline uint32_t array_index_nospec(uint32_t index, uint32_t size)
 {
-    uint32_t mask = 0u - (uint32_t)(index < size);
+    uint32_t mask;
 
+    /*
+     * Hide both values first: after the caller's own bounds check the compiler knows
+     * index < size and would fold the mask to ~0 (seen in hypercall_dispatch on arm64).
+     */
+    __asm__ volatile("" : "+r"(index), "+r"(size));
+    mask = 0u - (uint32_t)(index < size);
     /* Hide the mask's origin so the compiler cannot turn it back into a branch. */
     __asm__ volatile("" : "+r"(mask));
     return index & mask;
