@@ -286,7 +286,10 @@ static void test_pause_and_shutdown(void **state)
     assert_int_equal(harness_shutdowns(db, &reason), 1);
     assert_int_equal(reason, SHUTDOWN_crash);
     assert_int_equal(harness_cpu_kicks(1), 2); /* once when b1 came up, once now */
+    assert_false(sched_domain_quiescent(db)); /* CPU 1 still has b1 loaded */
     assert_null(sched_pick(1, b1));
+    assert_true(sched_domain_quiescent(db));
+    assert_false(sched_domain_quiescent(da));
     assert_ptr_equal(sched_pick(0, a), a);
     vcpu_set_online(b, true); /* a dead domain's vCPUs stay down */
     assert_false(vcpu_is_online(b));
@@ -336,6 +339,7 @@ static void test_runstate(void **state)
     vcpu_set_guest_timer(a, arch_now_ns() + MS);
     vcpu_set_online(a, false);
     assert_int_equal(a->guest_timer_ns, 0);
+    assert_false(a->on_timer_list);
     assert_null(sched_pick(0, a));
     assert_int_equal(harness_cpu_timer(0), 0);
 }

@@ -132,6 +132,22 @@ static void timer_list_add(struct sched_cpu *c, struct vcpu *v)
     c->timer_dirty = true;
 }
 
+static void timer_list_remove(struct sched_cpu *c, struct vcpu *v)
+{
+    struct vcpu **pp;
+
+    if (!v->on_timer_list)
+        return;
+    for (pp = &c->timers; *pp != NULL; pp = &(*pp)->timer_next) {
+        if (*pp == v) {
+            *pp = v->timer_next;
+            break;
+        }
+    }
+    v->on_timer_list = false;
+    c->timer_dirty = true;
+}
+
 /* Earliest deadline of this CPU, dropping vCPUs that no longer have one. */
 static uint64_t next_deadline(struct sched_cpu *c)
 {
@@ -540,7 +556,7 @@ void vcpu_set_online(struct vcpu *v, bool online)
         kick = v->sched_state == VS_RUNNING; /* its CPU must switch it out */
         poll_finish(v);
         v->guest_timer_ns = 0;
-        c->timer_dirty = true;
+        timer_list_remove(c, v); /* no pointer to a down vCPU stays (sched_domain_quiescent) */
         set_state(v, VS_DOWN, arch_now_ns());
     }
     spin_unlock_irqrestore(&c->lock, flags);
@@ -614,6 +630,24 @@ void domain_set_shutdown_code(struct domain *d, uint8_t code)
         d->shutdown_code_set = true;
     }
     spin_unlock_irqrestore(&shutdown_lock, flags);
+}
+
+bool sched_domain_quiescent(struct domain *d)
+{
+    struct sched_cpu *cpus = __atomic_load_n(&sched_cpus, __ATOMIC_ACQUIRE);
+    unsigned int cpu;
+    uint32_t i;
+
+    for (i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] != NULL && READ_ONCE(d->vcpu[i]->sched_state) != VS_DOWN)
+            return false;
+    for (cpu = 0; cpus != NULL && cpu < sched_nr_cpus; cpu++) {
+        struct vcpu *curr = __atomic_load_n(&cpus[cpu].curr, __ATOMIC_ACQUIRE);
+
+        if (curr != NULL && curr->domain == d)
+            return false;
+    }
+    return true;
 }
 
 /* Kick every CPU that runs or queues one of d's vCPUs, so it looks at its queue again. */

@@ -91,6 +91,13 @@ int vcpu_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr_ports,
  */
 void domain_shutdown(struct domain *d, unsigned int reason);
 
+/*
+ * Does the scheduler still hold d's vCPUs? False while one of them is up or is still the
+ * loaded vCPU of some CPU (a CPU lets go of a vCPU that went down at its next
+ * sched_pick()). Once it is true after domain_shutdown(), d may be destroyed or rebuilt.
+ */
+bool sched_domain_quiescent(struct domain *d);
+
 /* Pause/unpause every vCPU of d (debugging, starved atomics). Counted: nests. */
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
