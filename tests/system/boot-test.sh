@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# System test of the arm64 port: boot the image in QEMU in several configurations and
-# check what the hypervisor prints. Writes TAP to $RESULTS/system-arm-$BOARD.tap.
+# System test of the arm64 port: boot the image in QEMU in several configurations, check
+# what the hypervisor prints, and collect the TAP of every domain.
 #
-#   boot-test.sh BOARD IMAGE RESULTS
+#   boot-test.sh BOARD IMAGE RESULTS [GUEST]
 #   environment (from boards/$BOARD/board.mk via system.mk): QEMU QEMU_MACHINE CPU QEMU_MEM
 #
-# Configurations: QEMU -kernel with -smp 1, 2, 4; U-Boot (`-bios`, distro boot over TFTP
-# from QEMU user networking, boot.scr from boards/$BOARD/boot.cmd) with -smp 2; and an
-# EL1 entry (no virtualization=on), which must explain itself and halt.
-# Each boot ends as soon as its last expected line appears, or after BOOT_TIMEOUT seconds.
+# Configurations:
+#   - QEMU -kernel, -smp 1, 2, 4, QEMU's own DT (no domains): the boot milestones;
+#   - an EL1 entry (no virtualization=on), which must explain itself and halt;
+#   - with GUEST (the conformance guest, tests/guest): dom0 + the dom0less domU1 joined by
+#     static event channels, -smp 1, 2, 4, on two paths:
+#       kernel  QEMU -kernel; QEMU's DT (dumpdtb) + boards/$BOARD/domains.dtsi -> dtc -> -dtb,
+#               the guest image loaded with -device loader at 0x42000000
+#       uboot   U-Boot (-bios) runs boards/$BOARD/boot.cmd over TFTP (QEMU user networking):
+#               booti, domains added with fdt mknod/set
+#     Each run ends at "minixen: all domains have shut down" (or a panic, or DOMAIN_TIMEOUT).
+#     Every domain's TAP ("(dN) " prefixed console lines; dom0's bare) goes to
+#     $RESULTS/system-$BOARD-<path>-smp<N>-d<id>.tap; a run passes when each domain's plan
+#     is complete with no "not ok" and the guest's end marker, the boot checks pass and
+#     nothing panicked.
+# The summary TAP is $RESULTS/system-arm-$BOARD.tap; logs stay in $(dirname IMAGE)/system-test.
 set -u
-BOARD=$1 IMAGE=$2 RESULTS=$3
+BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=${4:-}
 : "${QEMU:=qemu-system-aarch64}" "${CPU:=cortex-a57}" "${QEMU_MEM:=1024}" "${BOOT_TIMEOUT:=20}"
+: "${DOMAIN_TIMEOUT:=90}"
 : "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
 UBOOT_BIOS=${UBOOT_BIOS:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
 
@@ -21,9 +33,14 @@ work=$(dirname "$IMAGE")/system-test
 tap="$RESULTS/system-arm-$BOARD.tap"
 body="$work/tap.body"
 mkdir -p "$work/tftp" "$RESULTS"
-# Boot a private copy: a concurrent rebuild must not swap the image under a running test.
+# Boot private copies: a concurrent rebuild must not swap an image under a running test.
 cp "$IMAGE" "$work/minixen.bin" || exit 1
 IMAGE=$work/minixen.bin
+if [ -n "$GUEST" ]; then
+    cp "$GUEST" "$work/xtest.bin" || exit 1
+    GUEST=$work/xtest.bin
+fi
+rm -f "$RESULTS/system-$BOARD"-*-d*.tap
 : >"$body"
 n=0 failed=0
 
@@ -37,17 +54,28 @@ ok() { # ok <cond-status> <description>
     fi
 }
 
-# boot <log> <last-line-regex> <qemu args...>: run QEMU until the regex matches or timeout.
+skip() { # skip <count> <reason>
+    for _ in $(seq "$1"); do n=$((n + 1)); echo "ok $n - $2 # SKIP" >>"$body"; done
+}
+
+# boot <log> <timeout-s> <last-line-regex> <qemu args...>: run QEMU until the regex
+# matches, QEMU exits or the time-out; <log>.txt is the log without CRs, <log>.timeout
+# exists if it timed out.
 boot() {
-    local log=$1 last=$2 pid t=0
-    shift 2
+    local log=$1 limit=$2 last=$3 pid t=0
+    shift 3
     # Truncate here, not only in the child: the poll below must never see a previous run's log.
     : >"$log"
+    rm -f "$log.timeout"
     "$QEMU" -nographic -monitor none -serial stdio "$@" </dev/null >"$log" 2>&1 &
     pid=$!
-    while [ $t -lt $((BOOT_TIMEOUT * 10)) ]; do
-        grep -qE "$last" "$log" 2>/dev/null && break
+    while :; do
+        grep -qaE "$last" "$log" 2>/dev/null && break
         kill -0 "$pid" 2>/dev/null || break
+        if [ $t -ge $((limit * 10)) ]; then
+            : >"$log.timeout"
+            break
+        fi
         sleep 0.1
         t=$((t + 1))
     done
@@ -56,7 +84,7 @@ boot() {
     tr -d '\r' <"$log" >"$log.txt"
 }
 
-has() { grep -qE "$2" "$1"; } # has <log> <regex>
+has() { grep -qaE "$2" "$1"; } # has <log> <regex>
 
 # check <log> <name> <smp>: the banner, the DT summary and the boot milestones.
 check() {
@@ -72,36 +100,109 @@ check() {
     has "$log" "^traps: EL2 vectors ok"; ok $? "$name: EL2 vectors"
     has "$log" "^smp: $smp cpu\(s\) online"; ok $? "$name: $smp cpu(s) online"
     has "$log" "^minixen: boot complete"; ok $? "$name: boot complete"
-    if grep -qE "^minixen: (panic|fatal)" "$log"; then ok 1 "$name: no panic"; else ok 0 "$name: no panic"; fi
+    if has "$log" "^minixen: (panic|fatal)"; then ok 1 "$name: no panic"; else ok 0 "$name: no panic"; fi
+}
+
+# domain_tap <log> <id> <out.tap>: the TAP lines of domain <id> (dom0: unprefixed lines).
+domain_tap() {
+    local log=$1 id=$2 out=$3
+    if [ "$id" -eq 0 ]; then
+        grep -aE '^(ok |not ok |1\.\.[0-9]|# )' "$log" >"$out"
+    else
+        sed -n "s/^(d$id) //p" "$log" | grep -aE '^(ok |not ok |1\.\.[0-9]|# )' >"$out"
+    fi
+    [ -s "$out" ] || echo "# no output from domain $id" >"$out"
+}
+
+# tap_verdict <tap>: 0 when the plan is there, matches the results, none failed, and the
+# guest printed its end marker. Prints why not.
+tap_verdict() {
+    awk '
+        /^(not )?ok / { seen++ }
+        /^not ok / && !/# *[Ss][Kk][Ii][Pp]/ && !/# *TODO/ { bad++ }
+        /^1\.\.[0-9]+/ { split($0, a, "[.][.]"); plan = a[2] + 0; have = 1 }
+        /^# xtest done:/ { done = 1 }
+        END {
+            if (!have) { print "no plan"; exit 1 }
+            if (plan != seen) { print "plan " plan " but " seen " results"; exit 1 }
+            if (bad) { print bad " not ok"; exit 1 }
+            if (!done) { print "no end marker"; exit 1 }
+        }' "$1"
+}
+
+# domains <path> <smp> <log>: judge a run with dom0 + domU1.
+domains() {
+    local path=$1 smp=$2 log=$3 name="$1 -smp $2" id why
+    check "$log" "$name" "$smp"
+    has "$log.txt" "^domains: 2 built, 2 static event channel"; ok $? "$name: 2 domains built"
+    [ ! -e "$log.timeout" ]; ok $? "$name: every domain shut down within ${DOMAIN_TIMEOUT}s"
+    for id in 0 1; do
+        local dtap="$RESULTS/system-$BOARD-$path-smp$smp-d$id.tap"
+        domain_tap "$log.txt" "$id" "$dtap"
+        why=$(tap_verdict "$dtap")
+        ok $? "$name: d$id TAP complete and passing${why:+ ($why; $dtap)}"
+    done
 }
 
 done_re="^minixen: (boot complete|panic|fatal)"
 for smp in 1 2 4; do
     log="$work/kernel-smp$smp.log"
-    boot "$log" "$done_re" -machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" \
-        -kernel "$IMAGE"
-    check "$log" "-kernel -smp $smp" "$smp"
+    boot "$log" "$BOOT_TIMEOUT" "$done_re" -machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" \
+        -smp "$smp" -kernel "$IMAGE"
+    check "$log" "-kernel -smp $smp (no domains)" "$smp"
 done
-
-# U-Boot: booti of the same Image, the DT handed over by U-Boot.
-if [ -r "$UBOOT_BIOS" ] && command -v mkimage >/dev/null; then
-    cp "$IMAGE" "$work/tftp/minixen.bin"
-    mkimage -A arm64 -T script -C none -d "boards/$BOARD/boot.cmd" "$work/tftp/boot.scr.uimg" >/dev/null
-    log="$work/uboot-smp2.log"
-    boot "$log" "$done_re" -machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp 2 \
-        -bios "$UBOOT_BIOS" -netdev "user,id=n0,tftp=$work/tftp" -device virtio-net-pci,netdev=n0
-    has "$log.txt" "^Starting kernel"; ok $? "U-Boot booti: U-Boot started the Image"
-    check "$log" "U-Boot booti -smp 2" 2
-else
-    for i in $(seq 13); do n=$((n + 1)); echo "ok $n - U-Boot # SKIP no u-boot-qemu or mkimage" >>"$body"; done
-fi
 
 # Entered at EL1: QEMU without virtualization=on.
 log="$work/el1.log"
-boot "$log" "Halting" -machine "${QEMU_MACHINE/virtualization=on/virtualization=off}" -cpu "$CPU" \
+boot "$log" "$BOOT_TIMEOUT" "Halting" \
+    -machine "${QEMU_MACHINE/virtualization=on/virtualization=off}" -cpu "$CPU" \
     -m "$QEMU_MEM" -kernel "$IMAGE"
 has "$log.txt" "^minixen: entered at EL1, not EL2"; ok $? "EL1 entry: explained"
 has "$log.txt" "virtualization=on\. Halting\.$"; ok $? "EL1 entry: halted with the fix"
+
+# ---- Domains -----------------------------------------------------------------------------
+end_re="^minixen: (all domains have shut down|panic|fatal)"
+per_run=16 # results domains() adds per run
+if [ -z "$GUEST" ] || ! command -v dtc >/dev/null; then
+    skip $((per_run * 6)) "domains: no guest image or no dtc"
+else
+    size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
+    for smp in 1 2 4; do
+        # -kernel: QEMU's own DT for this machine, plus the board's domains.
+        base="$work/qemu-smp$smp"
+        "$QEMU" -machine "$QEMU_MACHINE,dumpdtb=$base.dtb" -cpu "$CPU" -m "$QEMU_MEM" \
+            -smp "$smp" -nographic >/dev/null 2>&1
+        dt="$work/domains-smp$smp"
+        if dtc -q -I dtb -O dts -o "$base.dts" "$base.dtb" &&
+            { cat "$base.dts"; sed "s/@GUEST_SIZE@/$size/g" "boards/$BOARD/domains.dtsi"; } \
+                >"$dt.dts" && dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts"; then
+            log="$work/domains-kernel-smp$smp.log"
+            boot "$log" "$DOMAIN_TIMEOUT" "$end_re" -machine "$QEMU_MACHINE" -cpu "$CPU" \
+                -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE" -dtb "$dt.dtb" \
+                -device "loader,file=$GUEST,addr=0x42000000,force-raw=on"
+            domains kernel "$smp" "$log"
+        else
+            ok 1 "kernel -smp $smp: domain DT ($dt.dts) did not compile"
+            skip $((per_run - 1)) "kernel -smp $smp: no DT"
+        fi
+    done
+    if [ -r "$UBOOT_BIOS" ] && command -v mkimage >/dev/null; then
+        cp "$IMAGE" "$work/tftp/minixen.bin"
+        cp "$GUEST" "$work/tftp/xtest.bin"
+        mkimage -A arm64 -T script -C none -d "boards/$BOARD/boot.cmd" \
+            "$work/tftp/boot.scr.uimg" >/dev/null
+        for smp in 1 2 4; do
+            log="$work/domains-uboot-smp$smp.log"
+            boot "$log" "$DOMAIN_TIMEOUT" "$end_re" -machine "$QEMU_MACHINE" -cpu "$CPU" \
+                -m "$QEMU_MEM" -smp "$smp" -bios "$UBOOT_BIOS" \
+                -netdev "user,id=n0,tftp=$work/tftp" -device virtio-net-pci,netdev=n0
+            has "$log.txt" "^Starting kernel"; ok $? "uboot -smp $smp: U-Boot started the Image"
+            domains uboot "$smp" "$log"
+        done
+    else
+        skip $(((per_run + 1) * 3)) "U-Boot: no u-boot-qemu or mkimage"
+    fi
+fi
 
 { echo "TAP version 13"; echo "1..$n"; cat "$body"; } >"$tap"
 rm -f "$body"

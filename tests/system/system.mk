@@ -2,9 +2,11 @@
 # System-level targets of the arm64 port (meant for `-include tests/system/system.mk` in
 # the top Makefile, after xen/build.mk). Board variables come from boards/$(BOARD)/board.mk.
 #
-#   make test-system [BOARD=...]   boot tests in QEMU (-kernel, U-Boot, EL1); TAP in $(RESULTS)
-#   make system-run [BOARD=...]    U-Boot -> minixen in QEMU; quit with Ctrl-A x
-#                                  (SYSTEM_BOOT=kernel skips U-Boot: QEMU -kernel)
+#   make test-system [BOARD=...]   boot tests in QEMU (-kernel, U-Boot, EL1) and the domain
+#                                  runs (dom0 + domU1 = the conformance guest, -smp 1/2/4,
+#                                  both paths); TAP in $(RESULTS)
+#   make system-run [BOARD=...]    U-Boot -> minixen -> the domains in QEMU; Ctrl-A x quits
+#                                  (SYSTEM_BOOT=kernel skips U-Boot: QEMU -kernel, no domains)
 #   make system-debug [BOARD=...]  QEMU halted with a gdb stub on :1234; then
 #                                  gdb-multiarch -x $(BUILD)/gdbinit
 
@@ -16,11 +18,18 @@ SYSTEM_TFTP := $(BUILD)/tftp
 SYSTEM_QEMU := $(QEMU) -machine $(QEMU_MACHINE) -cpu $(CPU) -m $(QEMU_MEM) -smp $(QEMU_SMP) \
                -nographic
 
-.PHONY: test-system system-run system-debug
+# The conformance guest (tests/guest/guest.mk), built by its own makefile so this file
+# works whether or not the top Makefile includes guest.mk.
+SYSTEM_GUEST := build/guest/arm64/xtest.bin
 
-test-system: $(BUILD)/minixen.bin
+.PHONY: test-system system-run system-debug system-guest
+
+system-guest:
+	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 >/dev/null
+
+test-system: $(BUILD)/minixen.bin system-guest
 	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
-	    UBOOT_BIOS=$(UBOOT_BIOS) tests/system/boot-test.sh $(BOARD) $< $(RESULTS)
+	    UBOOT_BIOS=$(UBOOT_BIOS) tests/system/boot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 
 $(SYSTEM_TFTP)/boot.scr.uimg: boards/$(BOARD)/boot.cmd
 	@mkdir -p $(dir $@)
@@ -30,11 +39,15 @@ $(SYSTEM_TFTP)/minixen.bin: $(BUILD)/minixen.bin
 	@mkdir -p $(dir $@)
 	$(Q)cp $< $@
 
+$(SYSTEM_TFTP)/xtest.bin: system-guest
+	@mkdir -p $(dir $@)
+	$(Q)cp $(SYSTEM_GUEST) $@
+
 ifeq ($(SYSTEM_BOOT),kernel)
 system-run: $(BUILD)/minixen.bin
 	$(SYSTEM_QEMU) -kernel $<
 else
-system-run: $(SYSTEM_TFTP)/boot.scr.uimg $(SYSTEM_TFTP)/minixen.bin
+system-run: $(SYSTEM_TFTP)/boot.scr.uimg $(SYSTEM_TFTP)/minixen.bin $(SYSTEM_TFTP)/xtest.bin
 	$(SYSTEM_QEMU) -bios $(UBOOT_BIOS) -netdev user,id=n0,tftp=$(SYSTEM_TFTP) \
 	    -device virtio-net-pci,netdev=n0
 endif
