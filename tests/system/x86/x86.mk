@@ -11,6 +11,11 @@
 # The boot modules (X86_MODULES, a list of files) are handed over in the same order by both
 # loaders: QEMU's -initrd "a,b" and GRUB's module2 lines.
 
+# `make test` runs this from any board (TEST_SUITES).
+.PHONY: test-system-x86
+test-system-x86:
+	$(Q)$(MAKE) --no-print-directory test-system BOARD=qemu-x86_64
+
 ifeq ($(ARCH),x86)
 RESULTS ?= build/test-results
 SYSTEM_BOOT ?= grub

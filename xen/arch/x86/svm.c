@@ -37,6 +37,7 @@ struct svm_vcpu {
 };
 
 static void *hsave_area[NR_CPUS];
+static struct vmcb *last_vmcb[NR_CPUS]; /* the VMCB this CPU entered last */
 static struct vmcb *host_vmcb[NR_CPUS];
 static uint8_t *iopm, *msrpm; /* shared by every vCPU */
 static uint32_t nr_asids;
@@ -211,7 +212,13 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     vmcb->rsp = r->rsp;
     vmcb->rip = r->rip;
     vmcb->rflags = r->rflags;
-    vmcb->tlb_control = s->launched ? 0 : 1; /* flush this ASID once, at the first run */
+    /*
+     * Flush the guest TLB at a vCPU's first run and whenever this CPU ran another VMCB in
+     * between. ASIDs alone would do on hardware; QEMU's TCG does not tag its TLB by ASID,
+     * so without the flush one domain would see another's translations.
+     */
+    vmcb->tlb_control = s->launched && last_vmcb[smp_processor_id()] == vmcb ? 0 : 1;
+    last_vmcb[smp_processor_id()] = vmcb;
     vmcb->vmcb_clean = 0;                      /* we may have changed anything */
     s->launched = true;
 

@@ -132,7 +132,9 @@ static bool wait_port(unsigned int port)
     for (unsigned long i = 0; i < SPIN_LIMIT; i++) {
         if (seen_pending[port / 64] & (1ull << (port % 64)))
             return true;
-        __asm__ __volatile__("sti; pause; cli" ::: "memory");
+        /* An interrupt window of one instruction; PAUSE outside it (under TCG a PAUSE in
+         * the STI shadow leaves the CPU loop with the shadow still set). */
+        __asm__ __volatile__("sti; nop; cli; pause" ::: "memory");
     }
     return false;
 }
