@@ -4,7 +4,7 @@
 # Xen comes from Debian's package (tools/fetch-xen.sh, cached under build/xen-4.17/).
 #
 #   make test-peer-xen    TAP in $(RESULTS)/peer-xen-gicv{3,2}-d{0,1}.tap
-#   make bench-peer-xen   the benchmark role on Xen; BENCH lines in build/peer-xen/bench.log
+#   make bench-peer-xen   the benchmark role on Xen; BENCH lines in build/peer-xen/bench-*.log
 
 RESULTS ?= build/test-results
 PEER_XEN_DIR := build/xen-4.17
@@ -28,7 +28,11 @@ test-peer-xen: $(PEER_GUEST) $(PEER_XEN)
 	        $(PEER_OUT)/results/; \
 	done; cp $(PEER_OUT)/results/*.tap $(RESULTS)/; tools/tap-summary.sh $(PEER_OUT)/results
 
+# One CPU under -icount (figures count emulated instructions and repeat exactly), then two
+# CPUs in wall-clock time (cross-CPU figures; noisy, take medians of several runs).
 bench-peer-xen: $(PEER_GUEST) $(PEER_XEN)
-	$(Q)tests/peer/xen-run.sh bench $(PEER_OUT) $(PEER_XEN) $(PEER_GUEST) --peer --smp 2 \
+	$(Q)tests/peer/xen-run.sh bench-icount $(PEER_OUT) $(PEER_XEN) $(PEER_GUEST) --peer --smp 1 \
+	    --icount --main-args "role=bench iters=$(or $(BENCH_ITERS),1000)" --timeout 300
+	$(Q)tests/peer/xen-run.sh bench-smp2 $(PEER_OUT) $(PEER_XEN) $(PEER_GUEST) --peer --smp 2 \
 	    --main-args "role=bench iters=$(or $(BENCH_ITERS),1000)" --timeout 300
-	$(Q)grep -a '^BENCH' $(PEER_OUT)/bench.log
+	$(Q)for r in icount smp2; do echo "== $$r"; grep -a '^BENCH' $(PEER_OUT)/bench-$$r.log; done

@@ -57,7 +57,7 @@ peer_boot="role=peer peer=0 sport=11 pport=10 sctl=13 pctl=12"
     chosen {
         #address-cells = <2>;
         #size-cells = <2>;
-        xen,xen-bootargs = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=$smp guest_loglvl=all";
+        xen,xen-bootargs = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=$smp guest_loglvl=all/all";
         xen,dom0-bootargs = "$main_boot $main_args";
         module@42000000 {
             compatible = "multiboot,kernel", "multiboot,module";

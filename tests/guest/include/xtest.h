@@ -47,6 +47,7 @@ const char *xen_errname(long rc);
 bool peer_ready(void);
 bool peer_echoes(evtchn_port_t port, unsigned int n);
 bool peer_command(uint32_t *acks);
+bool peer_stop(evtchn_port_t dom_exc_port); /* true once VIRQ_DOM_EXC arrived */
 
 /* Areas, in the order guest_main runs them. */
 void area_ops(void);

@@ -139,8 +139,7 @@ void role_bench(void)
         evtchn_port_t exc = 0;
 
         ev_bind_virq(VIRQ_DOM_EXC, 0, &exc);
-        ev_send(xt.sctl);
-        tap_ok(ev_wait_count(exc, 1, 15000), "the peer stopped");
+        tap_ok(peer_stop(exc), "the peer stopped");
     } else {
         tap_skip("no peer domain configured (bootargs peer=)", "the peer stopped");
     }

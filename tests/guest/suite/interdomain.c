@@ -55,6 +55,16 @@ static bool count_quiet(evtchn_port_t port, unsigned int ms)
     return false;
 }
 
+/* Command 2: the peer prints its results and powers off; Xen raises VIRQ_DOM_EXC. */
+bool peer_stop(evtchn_port_t exc)
+{
+    uint32_t base = exc < EV_TRACK_PORTS ? ev_count[exc] : 0; /* the port may be reused */
+
+    ev_unmask_guest(exc); /* on FIFO a new port's word may still be MASKED */
+    ev_send(xt.sctl);
+    return ev_wait_count(exc, base + 1, PEER_WAIT);
+}
+
 /* Ping until the peer echoes, then wait for stray echoes to stop. */
 bool peer_ready(void)
 {
@@ -129,9 +139,7 @@ static void fifo_and_stop(uint32_t *acks)
 
     rc = ev_bind_virq(VIRQ_DOM_EXC, 0, &exc);
     tap_ok(rc == 0, "bind VIRQ_DOM_EXC");
-    ev_send(xt.sctl); /* stop: the peer prints its results and powers off */
-    tap_ok(rc == 0 && ev_wait_count(exc, 1, PEER_WAIT),
-           "the peer's shutdown raises VIRQ_DOM_EXC");
+    tap_ok(rc == 0 && peer_stop(exc), "the peer's shutdown raises VIRQ_DOM_EXC");
     if (rc == 0)
         ev_close(exc);
 }
