@@ -72,7 +72,7 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
             c.ebx = XEN_MSR_HYPERCALL;
             break;
         case 4:
-            c.eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_UPCALL_VECTOR;
+            c.eax = XEN_HVM_CPUID_VCPU_ID_PRESENT; /* no UPCALL_VECTOR until the vLAPIC EOI */
             c.ebx = v->vcpu_id;
             break;
         default:
