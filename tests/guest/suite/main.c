@@ -188,6 +188,10 @@ static void boot_checks(void)
 
     rc = ev_init(xt.nr_cpus);
     expect_rc(rc, 0, "shared_info mapped, vcpu_info registered for every vCPU");
+    if (xt.have_peer)
+        tap_diag("static ports at boot: echo %u %s, control %u %s", xt.sport,
+                 ev_pending(xt.sport) ? "pending" : "idle", xt.sctl,
+                 ev_pending(xt.sctl) ? "pending" : "idle");
     if (xt.nr_cpus > 1) {
         struct vcpu_info *vi = ev_vcpu_info(1);
 

@@ -92,6 +92,14 @@ static void errors(void)
               "bind_interdomain to an invalid remote port");
     expect_rc(ev_bind_interdomain(DOMID_SELF, p, NULL), -XEN_EINVAL,
               "bind_interdomain to a closed remote port");
+    {
+        /* Xen 4.17 on Arm answers -ENOMEM (it has no pirq structures to allocate). */
+        struct evtchn_bind_pirq bp = {.pirq = 1};
+        long r = hc_evtchn(EVTCHNOP_bind_pirq, &bp);
+
+        tap_ok(r < 0, "bind_pirq(1) fails: no physical IRQs for event channels here (%s)",
+               xen_errname(r));
+    }
     expect_rc(hc_evtchn(99, NULL), -XEN_ENOSYS, "unknown EVTCHNOP 99");
     expect_rc(hc_evtchn(EVTCHNOP_set_limit, NULL), -XEN_ENOSYS,
               "EVTCHNOP_set_limit with a NULL argument (probe)");

@@ -51,7 +51,11 @@ uint32_t gic_upcall_irq(void)
 
 const char *arch_irq_controller(void)
 {
-    return version == 3 ? "GICv3" : version == 2 ? "GICv2" : "none";
+    static char desc[40];
+
+    snprintf(desc, sizeof(desc), "%s (upcall INTID %u)",
+             version == 3 ? "GICv3" : version == 2 ? "GICv2" : "no GIC", upcall_irq);
+    return desc;
 }
 
 const char *gic_init(void)
