@@ -102,7 +102,7 @@ struct evtchn_bind_virq {
 };
 typedef struct evtchn_bind_virq evtchn_bind_virq_t;
 
-/* EVTCHNOP_bind_pirq: bind a physical IRQ (x86; -XEN_EOPNOTSUPP on ARM); 12 bytes. */
+/* EVTCHNOP_bind_pirq: bind a physical IRQ (x86; Xen 4.17 on ARM fails it, -ENOMEM); 12 bytes. */
 struct evtchn_bind_pirq {
     uint32_t pirq; /* IN */
 #define BIND_PIRQ__WILL_SHARE 1

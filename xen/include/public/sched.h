@@ -17,7 +17,7 @@
 #include "event_channel.h"
 
 #define SCHEDOP_yield           0 /* arg NULL: give up the CPU */
-#define SCHEDOP_block           1 /* arg NULL: sleep until an event (not on ARM) */
+#define SCHEDOP_block           1 /* arg NULL: sleep until an event (also on ARM) */
 #define SCHEDOP_shutdown        2 /* struct sched_shutdown */
 #define SCHEDOP_poll            3 /* struct sched_poll */
 #define SCHEDOP_remote_shutdown 4 /* struct sched_remote_shutdown */
