@@ -103,9 +103,10 @@ static bool size_ok(const struct mmio_access *a, unsigned int size)
     return a->size == size && (a->offset & (size - 1)) == 0;
 }
 
+/* off: 0xffd0-0xfffc of a 64 KiB frame (GICD or RD_base): the ID registers. */
 static uint64_t id_reg(unsigned int off)
 {
-    return id_regs[(off & 0x3f) / 4];
+    return id_regs[((off & 0xffff) - GICD_ID_REGS) / 4];
 }
 
 /* ---- Distributor ---- */
