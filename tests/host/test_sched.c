@@ -23,14 +23,15 @@
 
 #define MS 1000000ull
 
-static struct domain *da, *db;
+static struct domain *dom0, *da, *db;
 
 static int setup(void **state)
 {
     (void)state;
+    dom0 = harness_domain(0, 1, true, &guest_layout_arm);
     da = harness_domain(1, 2, false, &guest_layout_arm);
     db = harness_domain(2, 2, false, &guest_layout_x86_64);
-    if (da == NULL || db == NULL || harness_sched_init(2) != 0)
+    if (dom0 == NULL || da == NULL || db == NULL || harness_sched_init(2) != 0)
         return -1;
     free(harness_take_console());
     return 0;
@@ -256,6 +257,7 @@ static void test_pause_and_shutdown(void **state)
 {
     struct vcpu *a = da->vcpu[0], *b = db->vcpu[0], *b1 = db->vcpu[1];
     unsigned int reason;
+    evtchn_port_t exc;
     char *out;
 
     (void)state;
@@ -280,11 +282,13 @@ static void test_pause_and_shutdown(void **state)
 
     /* db shuts down from CPU 0 while b1 runs on CPU 1: CPU 1 is kicked, both stop. */
     assert_ptr_equal(sched_pick(1, NULL), b1);
+    assert_int_equal(bind_virq(dom0, VIRQ_DOM_EXC, 0, &exc), 0);
     db->shutdown_code_set = false;
     domain_shutdown(db, SHUTDOWN_crash);
     domain_shutdown(db, SHUTDOWN_poweroff); /* idempotent */
     assert_int_equal(harness_shutdowns(db, &reason), 1);
     assert_int_equal(reason, SHUTDOWN_crash);
+    assert_true(dom0->evtchn_ops->is_pending(dom0, evtchn_from_port(dom0, exc)));
     assert_int_equal(harness_cpu_kicks(1), 2); /* once when b1 came up, once now */
     assert_false(sched_domain_quiescent(db)); /* CPU 1 still has b1 loaded */
     assert_null(sched_pick(1, b1));

@@ -619,6 +619,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     if (last)
         printk("minixen: all domains have shut down\n");
     arch_domain_shutdown(d, d->shutdown_reason);
+    /* As Xen: the domain's controller (VIRQ_DOM_EXC's handler, dom0) hears of it. */
+    send_guest_global_virq(VIRQ_DOM_EXC);
 }
 
 void domain_set_shutdown_code(struct domain *d, uint8_t code)
