@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Domains from the boot DT (xen/common/boot_config.c) and static event channels
- * (xen/common/events/static.c). The DTs are real: the .dts files of tests/host/boot_config, compiled
- * by dtc at build time into boot_config_dtbs.h. Each bad-*.dts has exactly one defect and
+ * (xen/common/events/static.c). The DTs are real: the .dts files of tests/host/boot_config,
+ * compiled by dtc at build time into boot_config_dtbs.h. Each bad-*.dts has exactly one defect and
  * must be refused with -EINVAL and a message naming it; the good ones are read field by
  * field. The bound channels are then checked through EVTCHNOP_status and a real send.
  */
@@ -102,7 +102,7 @@ static void test_full(void **state)
     assert_string_equal(u2->name, "domU2");
     assert_int_equal(u2->nr_vcpus, 1);
     assert_int_equal(u2->mem_bytes, 0x20000ull << 10); /* memory in one cell */
-    assert_int_equal(u2->cpu_mask, 0xc);                /* cpupool of cpu2, cpu3 */
+    assert_int_equal(u2->cpu_mask, 0xc);               /* cpupool of cpu2, cpu3 */
     assert_false(u2->vpl011);
     assert_int_equal(u2->kernel.start, 0x4b000000);
     assert_int_equal(u2->ramdisk.size, 0);

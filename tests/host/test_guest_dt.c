@@ -119,11 +119,9 @@ static void test_v3_domu(void **state)
     s = fdt_prop(&fdt, &n, "bootargs", &len);
     assert_non_null(s);
     assert_string_equal(s, "role=main peer=1");
-    assert_int_equal(fdt_read_cells(fdt_prop(&fdt, &n, "linux,initrd-start", &len), 2),
-                     0x44000000);
+    assert_int_equal(fdt_read_cells(fdt_prop(&fdt, &n, "linux,initrd-start", &len), 2), 0x44000000);
     assert_int_equal(len, 8);
-    assert_int_equal(fdt_read_cells(fdt_prop(&fdt, &n, "linux,initrd-end", &len), 2),
-                     0x44001234);
+    assert_int_equal(fdt_read_cells(fdt_prop(&fdt, &n, "linux,initrd-end", &len), 2), 0x44001234);
 
     assert_true(find("/memory@40000000", &n));
     assert_true(fdt_prop_has_string(&fdt, &n, "device_type", "memory"));

@@ -19,7 +19,7 @@
 #define BOOT_MAX_POOLS 8
 
 /* dom0 without dom0_mem=: enough for a small Linux or a test guest. */
-#define DOM0_DEFAULT_MEM (128ull << 20)
+#define DOM0_DEFAULT_MEM   (128ull << 20)
 /* Guest RAM is 40-bit IPA space at most; anything near it is a typo. */
 #define BOOT_MAX_MEM_BYTES (1ull << 39)
 
@@ -139,9 +139,8 @@ static int first_walk(struct parse_state *ps)
                              name_is(n.name, "memory"))) {
             uint64_t base, size;
 
-            for (unsigned int i = 0; ps->nr_mem < BOOT_MAX_MEM && fdt_reg(ps->fdt, &n, i, &base,
-                                                                          &size);
-                 i++) {
+            for (unsigned int i = 0;
+                 ps->nr_mem < BOOT_MAX_MEM && fdt_reg(ps->fdt, &n, i, &base, &size); i++) {
                 if (size == 0 || base + size < base)
                     continue;
                 ps->mem[ps->nr_mem].base = base;
@@ -393,11 +392,22 @@ static uint64_t parse_size(const char *s)
     if (digits == 0 || (*s >= '0' && *s <= '9'))
         return 0;
     switch (*s) {
-    case 'T': case 't': return v > (1ull << 24) ? 0 : v << 40;
-    case 'G': case 'g': return v > (1ull << 34) ? 0 : v << 30;
-    case 'M': case 'm': return v > (1ull << 44) ? 0 : v << 20;
-    case 'B': case 'b': return v;
-    case 'K': case 'k': default: return v > (1ull << 54) ? 0 : v << 10;
+    case 'T':
+    case 't':
+        return v > (1ull << 24) ? 0 : v << 40;
+    case 'G':
+    case 'g':
+        return v > (1ull << 34) ? 0 : v << 30;
+    case 'M':
+    case 'm':
+        return v > (1ull << 44) ? 0 : v << 20;
+    case 'B':
+    case 'b':
+        return v;
+    case 'K':
+    case 'k':
+    default:
+        return v > (1ull << 54) ? 0 : v << 10;
     }
 }
 
@@ -640,8 +650,8 @@ int boot_config_bind_static_evtchns(const struct boot_config *cfg)
         rc = evtchn_bind_static(ld, e->port, rd, cfg->evtchns[j].port);
         if (rc != 0) {
             printk("boot config: static channel %s:%u <-> %s:%u: error %d\n",
-                   cfg->domains[e->domain].name, e->port,
-                   cfg->domains[cfg->evtchns[j].domain].name, cfg->evtchns[j].port, rc);
+                   cfg->domains[e->domain].name, e->port, cfg->domains[cfg->evtchns[j].domain].name,
+                   cfg->evtchns[j].port, rc);
             return rc;
         }
     }

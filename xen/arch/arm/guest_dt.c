@@ -28,10 +28,10 @@
 #define STRINGS_MAX 512
 
 /* Interrupt specifier flags (GIC binding): CPU mask 0xf, level-low = 8, level-high = 4. */
-#define IRQ_PPI            1
-#define IRQ_SPI            0
-#define IRQ_PPI_FLAGS      0xf08u
-#define IRQ_LEVEL_HIGH     4u
+#define IRQ_PPI        1
+#define IRQ_SPI        0
+#define IRQ_PPI_FLAGS  0xf08u
+#define IRQ_LEVEL_HIGH 4u
 
 struct fdtw {
     uint8_t *buf;
@@ -331,13 +331,13 @@ int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
 
     put_be32(h + 0, FDT_MAGIC);
     put_be32(h + 4, total);
-    put_be32(h + 8, FDT_HDR_SIZE + FDT_RSV_SIZE);              /* off_dt_struct */
+    put_be32(h + 8, FDT_HDR_SIZE + FDT_RSV_SIZE);                /* off_dt_struct */
     put_be32(h + 12, FDT_HDR_SIZE + FDT_RSV_SIZE + struct_size); /* off_dt_strings */
-    put_be32(h + 16, FDT_HDR_SIZE);                             /* off_mem_rsvmap */
-    put_be32(h + 20, 17);                                       /* version */
-    put_be32(h + 24, 16);                                       /* last_comp_version */
-    put_be32(h + 28, 0);                                        /* boot_cpuid_phys */
-    put_be32(h + 32, w.strings_len);                            /* size_dt_strings */
-    put_be32(h + 36, struct_size);                              /* size_dt_struct */
+    put_be32(h + 16, FDT_HDR_SIZE);                              /* off_mem_rsvmap */
+    put_be32(h + 20, 17);                                        /* version */
+    put_be32(h + 24, 16);                                        /* last_comp_version */
+    put_be32(h + 28, 0);                                         /* boot_cpuid_phys */
+    put_be32(h + 32, w.strings_len);                             /* size_dt_strings */
+    put_be32(h + 36, struct_size);                               /* size_dt_struct */
     return (int)total;
 }

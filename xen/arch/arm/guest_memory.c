@@ -15,14 +15,13 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-#define PAR_F        (1ull << 0)
-#define PAR_PA_MASK  0x0000fffffffff000ull
+#define PAR_F       (1ull << 0)
+#define PAR_PA_MASK 0x0000fffffffff000ull
 
 /* Is d the domain whose stage-2 (and so whose vCPU's EL1 context) is loaded here? */
 static bool is_loaded(const struct domain *d)
 {
-    return d->arch != NULL && arm_domain(d)->p2m != NULL &&
-           READ_SYSREG(vttbr_el2) == p2m_vttbr(d);
+    return d->arch != NULL && arm_domain(d)->p2m != NULL && READ_SYSREG(vttbr_el2) == p2m_vttbr(d);
 }
 
 /*
@@ -116,8 +115,8 @@ int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page)
     const struct arm_domain *ad;
     uint64_t gpa;
 
-    if (d == NULL || d->arch == NULL || page == NULL ||
-        ((uintptr_t)page & (PAGE_SIZE - 1)) != 0 || gfn >= (1ull << (64 - PAGE_SHIFT)))
+    if (d == NULL || d->arch == NULL || page == NULL || ((uintptr_t)page & (PAGE_SIZE - 1)) != 0 ||
+        gfn >= (1ull << (64 - PAGE_SHIFT)))
         return -EINVAL;
     ad = arm_domain(d);
     gpa = gfn << PAGE_SHIFT;

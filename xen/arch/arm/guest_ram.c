@@ -26,8 +26,8 @@ static void insert_at(unsigned int i, paddr_t start, paddr_t end)
 {
     if (nr_ranges == GUEST_RAM_RANGES) {
         /* Dropping the piece only loses usable RAM, never hands out used RAM. */
-        printk("guest ram: more than %u free ranges; 0x%llx-0x%llx left unused\n",
-               GUEST_RAM_RANGES, (unsigned long long)start, (unsigned long long)end);
+        printk("guest ram: more than %u free ranges; 0x%llx-0x%llx left unused\n", GUEST_RAM_RANGES,
+               (unsigned long long)start, (unsigned long long)end);
         return;
     }
     for (unsigned int j = nr_ranges; j > i; j--)

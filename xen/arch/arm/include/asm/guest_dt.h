@@ -13,16 +13,16 @@
 
 struct guest_dt_desc {
     uint64_t ram_base, ram_size;
-    unsigned int nr_vcpus;        /* cpu@0..n-1, reg = vCPU id = MPIDR Aff0 */
-    unsigned int gic_version;     /* 2 or 3 */
+    unsigned int nr_vcpus;    /* cpu@0..n-1, reg = vCPU id = MPIDR Aff0 */
+    unsigned int gic_version; /* 2 or 3 */
     uint64_t gicd_base, gicd_size;
     uint64_t gicc_base, gicc_size; /* v2: CPU interface; v3: redistributor region */
     uint64_t gnttab_base, gnttab_size;
-    uint32_t evtchn_ppi;          /* PPI number (INTID - 16) of the event upcall: 15 */
+    uint32_t evtchn_ppi; /* PPI number (INTID - 16) of the event upcall: 15 */
     bool vpl011;
     uint64_t pl011_base, pl011_size;
-    uint32_t pl011_spi;           /* SPI number (INTID - 32) */
-    const char *bootargs;         /* NULL or "" for none */
+    uint32_t pl011_spi;                /* SPI number (INTID - 32) */
+    const char *bootargs;              /* NULL or "" for none */
     uint64_t initrd_start, initrd_end; /* guest physical; equal: no initrd */
 };
 
