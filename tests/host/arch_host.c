@@ -52,6 +52,7 @@ struct host_vcpu {
     unsigned long upcalls;
     unsigned long poll_wakes;
     bool wakeup_event; /* an interrupt pending in the fake vGIC (harness_set_wakeup_event) */
+    unsigned long initialised; /* arch_vcpu_initialise calls that succeeded */
 };
 
 /* What arch_guest_physmap_add_page() put where, per domain. */
@@ -680,6 +681,26 @@ unsigned int harness_shutdowns(struct domain *d, unsigned int *last_reason)
     if (last_reason != NULL)
         *last_reason = __atomic_load_n(&h->last_shutdown_reason, __ATOMIC_RELAXED);
     return __atomic_load_n(&h->shutdowns, __ATOMIC_ACQUIRE);
+}
+
+/* VCPUOP_initialise: the harness reads the guest's first 8 bytes as "the context". */
+int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg)
+{
+    struct host_vcpu *hv = v->arch;
+    uint64_t ctx;
+
+    if (arch_copy_from_guest(v->domain, &ctx, arg, sizeof(ctx)) != 0)
+        return -EFAULT;
+    if (hv != NULL)
+        __atomic_fetch_add(&hv->initialised, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+unsigned long harness_vcpu_initialised(const struct vcpu *v)
+{
+    const struct host_vcpu *hv = v->arch;
+
+    return hv != NULL ? __atomic_load_n(&hv->initialised, __ATOMIC_RELAXED) : 0;
 }
 
 unsigned long harness_upcalls(const struct vcpu *v)

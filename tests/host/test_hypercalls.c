@@ -19,6 +19,7 @@
 #include <xen/sched.h>
 #include <public/features.h>
 #include <public/grant_table.h>
+#include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 #include <public/memory.h>
 #include <public/sched.h>
@@ -402,6 +403,43 @@ static void test_hvm_params(void **state)
     assert_int_equal(
         hvm_param(d2->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_IOREQ_PFN, &val), -EPERM);
     assert_int_equal(hvm_param(dom0->vcpu[0], HVMOP_get_param, 2, HVM_PARAM_IOREQ_PFN, &val), 0);
+
+    /* x86: a per-vCPU upcall vector; raised at once when an upcall is already pending. */
+    {
+        gpaddr_t gpa;
+        struct xen_hvm_evtchn_upcall_vector *uv = GBUF(d2, &gpa);
+        struct vcpu *v1 = d2->vcpu[1];
+        unsigned long raised = harness_upcalls(v1);
+
+        *uv = (struct xen_hvm_evtchn_upcall_vector){.vcpu = 1, .vector = 0x0f};
+        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+                            gpa, 0),
+                         -EINVAL);
+        uv->vector = 0xf3;
+        uv->vcpu = 2;
+        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+                            gpa, 0),
+                         -ENOENT);
+        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+                            BAD_GPA, 0),
+                         -EFAULT);
+        uv->vcpu = 1;
+        *(volatile uint8_t *)v1->vcpu_info = 0;
+        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+                            gpa, 0),
+                         0);
+        assert_int_equal(v1->upcall_vector, 0xf3);
+        assert_int_equal(harness_upcalls(v1), raised);
+        *(volatile uint8_t *)v1->vcpu_info = 1;
+        uv->vector = 0xf4;
+        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
+                            gpa, 0),
+                         0);
+        assert_int_equal(v1->upcall_vector, 0xf4);
+        assert_int_equal(harness_upcalls(v1), raised + 1);
+        *(volatile uint8_t *)v1->vcpu_info = 0;
+        v1->upcall_vector = 0;
+    }
 }
 
 /* ---- memory_op and grant_table_op ------------------------------------------------------ */
@@ -623,6 +661,7 @@ static void test_vcpu_op_arm_subset(void **state)
     (void)state;
     /* As Xen on ARM: only the two registrations; everything else -EINVAL. */
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0), -EINVAL);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_vcpu_op, VCPUOP_initialise, 0, 0), -EINVAL);
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, 0, 0),
                      -EINVAL);
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_vcpu_op, 99, 0, 0), -EINVAL);
@@ -648,7 +687,6 @@ static void test_vcpu_op_x86(void **state)
     assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_is_up, 2, 0), -ENOENT);
     /* Never started: nothing to resume. */
     assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), -EINVAL);
-    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, 0), -ENOSYS);
 
     /* Single-shot timer: own vCPU only; "future" refuses a deadline already past. */
     now = arch_now_ns();
@@ -705,6 +743,20 @@ static void test_vcpu_op_x86(void **state)
     assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, gpa), 0);
     assert_int_equal(rs->state, RUNSTATE_offline);
     assert_int_equal(rs->time[RUNSTATE_running], 0);
+
+    /* initialise: the port takes the first context, once; then up starts the vCPU. */
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, BAD_GPA), -EFAULT);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), -EINVAL);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 0, gpa), -EEXIST);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, gpa), 0);
+    assert_int_equal(harness_vcpu_initialised(v1), 1);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, gpa), -EEXIST);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), 0);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0), 0);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0), 1);
+    assert_int_equal(harness_vcpu_initialised(v1), 1);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_down, 1, 0), 0);
+    assert_false(d2->is_shut_down);
 
     /* down: the last vCPU up takes the domain down (poweroff). */
     assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_down, 0, 0), 0);

@@ -21,7 +21,7 @@
 
 /* Every VCPUOP minixen implements; x86 guests may use them all. */
 #define VCPU_OPS_X86                                                                               \
-    (BIT32(VCPUOP_up) | BIT32(VCPUOP_down) | BIT32(VCPUOP_is_up) |                                 \
+    (BIT32(VCPUOP_initialise) | BIT32(VCPUOP_up) | BIT32(VCPUOP_down) | BIT32(VCPUOP_is_up) |      \
      BIT32(VCPUOP_get_runstate_info) | BIT32(VCPUOP_register_runstate_memory_area) |               \
      BIT32(VCPUOP_set_singleshot_timer) | BIT32(VCPUOP_stop_singleshot_timer) |                    \
      BIT32(VCPUOP_register_vcpu_info))
@@ -44,6 +44,7 @@ static const struct guest_kind kind_arm = {
         .xen_features = BIT32(XENFEAT_hvm_safe_pvclock) | BIT32(XENFEAT_hvm_callback_vector),      \
         .capabilities = "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ",           \
         .vcpu_ops = VCPU_OPS_X86, .vcpu_op_refused = -ENOSYS, .set_timer_op = true,                \
+        .upcall_vector = true,                                                                     \
         .compat32 = (compat), .hvm_params = BIT64(HVM_NR_PARAMS_MINIXEN) - 1,                      \
         .hvm_params_self_read = PARAMS_RINGS,                                                      \
         .hvm_params_self_write = BIT64(HVM_PARAM_CALLBACK_IRQ) | BIT64(HVM_PARAM_STORE_EVTCHN) |   \

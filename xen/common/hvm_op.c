@@ -7,9 +7,11 @@
  * or write on itself depends on its kind (xen/include/xen/guest_kind.h): an ARM guest
  * reads its callback, xenstore and console params and writes none; an x86 guest also
  * sets its own CALLBACK_IRQ and event channels. The ports read the values they act on
- * (CALLBACK_IRQ) from d->hvm_params when they deliver. Other HVMOPs are -ENOSYS, including
- * HVMOP_set_evtchn_upcall_vector until the x86 port delivers per-vCPU vectors.
+ * (CALLBACK_IRQ) from d->hvm_params when they deliver. HVMOP_set_evtchn_upcall_vector
+ * (x86 guests only) records a vCPU's own upcall vector in v->upcall_vector, which the port
+ * delivers. Other HVMOPs are -ENOSYS.
  */
+#include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/guest_kind.h>
 #include <xen/hypercall.h>
@@ -52,6 +54,37 @@ static long param_op(struct vcpu *curr, unsigned int op, gpaddr_t arg)
     return arch_copy_to_guest(cd, arg, &a, sizeof(a)) != 0 ? -EFAULT : 0;
 }
 
+/*
+ * HVMOP_set_evtchn_upcall_vector (Xen 4.17 hvmop_set_evtchn_upcall_vector): vCPU `vcpu` of
+ * the caller's domain takes its upcall on `vector` from now on; vectors below 0x10 are the
+ * CPU's exceptions (-EINVAL), a missing vCPU is -ENOENT. As on Xen, an upcall already
+ * pending is raised at once through the new vector.
+ */
+static long set_upcall_vector(struct vcpu *curr, gpaddr_t arg)
+{
+    struct domain *d = curr->domain;
+    struct xen_hvm_evtchn_upcall_vector op;
+    const volatile uint8_t *info;
+    struct vcpu *v;
+
+    if (!guest_kind_of(d)->upcall_vector)
+        return -ENOSYS;
+    if (arch_copy_from_guest(d, &op, arg, sizeof(op)) != 0)
+        return -EFAULT;
+    if (op.vector < 0x10)
+        return -EINVAL;
+    if (op.vcpu >= d->max_vcpus)
+        return -ENOENT;
+    v = domain_vcpu(d, array_index_nospec(op.vcpu, d->max_vcpus));
+    if (v == NULL)
+        return -ENOENT;
+    __atomic_store_n(&v->upcall_vector, op.vector, __ATOMIC_RELEASE);
+    info = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
+    if (info != NULL && (info[0] & (1u << VCPU_INFO_UPCALL_PENDING_BIT)))
+        arch_vcpu_raise_upcall(v);
+    return 0;
+}
+
 /* args: op, guest address of the op's struct. */
 long hypercall_hvm_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS])
 {
@@ -61,6 +94,8 @@ long hypercall_hvm_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS])
     case HVMOP_set_param:
     case HVMOP_get_param:
         return param_op(curr, (unsigned int)op, args[1]);
+    case HVMOP_set_evtchn_upcall_vector:
+        return set_upcall_vector(curr, args[1]);
     default:
         return -ENOSYS;
     }

@@ -121,6 +121,23 @@ static long set_singleshot_timer(struct vcpu *curr, struct vcpu *v, gpaddr_t arg
     return 0;
 }
 
+/*
+ * The first context of a vCPU that has never run (Xen: arch_initialise_vcpu), which
+ * VCPUOP_up then starts. Once per vCPU: a vCPU that has run, or was initialised
+ * already, has its context (-EEXIST, as Xen's is_initialised check).
+ */
+static long vcpu_initialise(struct vcpu *v, gpaddr_t arg)
+{
+    int rc;
+
+    if (__atomic_load_n(&v->sched_initialised, __ATOMIC_ACQUIRE))
+        return -EEXIST;
+    rc = arch_vcpu_initialise(v, arg);
+    if (rc == 0)
+        __atomic_store_n(&v->sched_initialised, true, __ATOMIC_RELEASE); /* up may start it */
+    return rc;
+}
+
 /* The last vCPU going down takes the domain with it (Xen: poweroff). */
 static long vcpu_down(struct vcpu *v)
 {
@@ -160,6 +177,8 @@ long hypercall_vcpu_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS])
         return register_runstate_area(curr, v, arg);
     case VCPUOP_get_runstate_info:
         return get_runstate_info(curr, v, arg);
+    case VCPUOP_initialise:
+        return vcpu_initialise(v, arg);
     case VCPUOP_is_up:
         return vcpu_is_online(v);
     case VCPUOP_up:

@@ -93,3 +93,11 @@ void arch_domain_shutdown(struct domain *d, unsigned int reason)
             printk("d%u: restart failed (%d), stays down\n", d->domain_id, rc);
     }
 }
+
+int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg)
+{
+    /* Xen on ARM has no VCPUOP_initialise (PSCI CPU_ON starts vCPUs): never offered. */
+    (void)v;
+    (void)arg;
+    return -ENOSYS;
+}

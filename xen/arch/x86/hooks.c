@@ -61,3 +61,12 @@ void arch_domain_shutdown(struct domain *d, unsigned int reason)
     (void)d;
     (void)reason; /* no restart: the domain's memory stays until the machine stops */
 }
+
+int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg)
+{
+    /* The port's own hypercall table has no vcpu_op yet: unreachable until it moves to
+     * the common table (next commits), where this sets the vCPU's VMCB state. */
+    (void)v;
+    (void)arg;
+    return -ENOSYS;
+}

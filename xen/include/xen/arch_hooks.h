@@ -131,6 +131,17 @@ int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page);
  */
 void arch_domain_shutdown(struct domain *d, unsigned int reason);
 
+/*
+ * VCPUOP_initialise: give v, a vCPU of the caller's domain that has never run, its first
+ * register state from the guest's struct at arg (a guest virtual address, as for
+ * arch_copy_from_guest; x86 HVM/PVH: struct vcpu_hvm_context). VCPUOP_up then starts it.
+ * 0, -EFAULT, or -EINVAL for a state the port will not run. Common code calls this only
+ * for guest kinds that offer the op (guest_kind.h) and only while v is down and not yet
+ * initialised; two vCPUs of a guest may initialise the same v at once, so the port
+ * serialises the write. Ports whose guests never get the op return -ENOSYS.
+ */
+int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg);
+
 /* ---- Console ------------------------------------------------------------------------- */
 
 void arch_console_write(const char *s, size_t len);

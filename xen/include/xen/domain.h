@@ -45,6 +45,10 @@ struct vcpu {
     /* SCHEDOP_poll: the port polled (0: none; POLL_MANY_PORTS: several, see poll_mask). */
     evtchn_port_t poll_evtchn;
 
+    /* HVMOP_set_evtchn_upcall_vector (x86): v's own upcall vector, 0 = none. The port
+     * delivers it (through its virtual LAPIC) in preference to HVM_PARAM_CALLBACK_IRQ. */
+    uint8_t upcall_vector;
+
     struct evtchn_fifo_vcpu *fifo; /* FIFO ABI: control block and queues */
     void *l2_selector;             /* 3-level ABI: this vCPU's L2 selector (guest page) */
 

@@ -21,6 +21,7 @@ struct guest_kind {
     uint32_t vcpu_ops;        /* bit n: VCPUOP n is offered to this guest */
     int vcpu_op_refused;      /* what the other VCPUOPs return */
     bool set_timer_op;        /* __HYPERVISOR_set_timer_op exists (not on ARM) */
+    bool upcall_vector;       /* HVMOP_set_evtchn_upcall_vector exists (x86 HVM/PVH) */
     bool compat32;            /* 32-bit x86 guest: the *_x86_32 argument layouts */
     /* HVM params (bit n = param n): those this guest kind has at all (others -EINVAL), and
      * those a domain may read / write on itself (the others: -EPERM on itself; the
