@@ -1,0 +1,537 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ARM vGIC (xen/arch/arm/vgic*.c) on the host: list-register filling in priority
+ * order, the spill set and its underflow interrupt, pre-emption of unacknowledged
+ * interrupts, the PPI 31 upcall re-check, re-pending an active interrupt, the exit fast
+ * path, and the GICv2/GICv3 register decode, all against a fake list-register back end
+ * that plays the guest's acknowledge and EOI.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <asm/domain.h>
+#include <asm/guest_memmap.h>
+#include <asm/mmio.h>
+#include <asm/p2m.h>
+#include <asm/vgic_state.h>
+#include <xen/errno.h>
+#include <xen/lib.h>
+
+#define NR_LRS 4
+
+/* ---- Fake hardware: this CPU's list registers and ICH_HCR ---- */
+
+static struct gic_lr hw_lr[GIC_MAX_LRS];
+static bool hcr_en, hcr_uie;
+static unsigned int lr_writes;
+
+static void fake_write_lr(unsigned int i, const struct gic_lr *lr)
+{
+    hw_lr[i] = *lr;
+    lr_writes++;
+}
+
+static void fake_read_lr(unsigned int i, struct gic_lr *lr)
+{
+    *lr = hw_lr[i];
+}
+
+static uint32_t fake_empty_lrs(void)
+{
+    uint32_t empty = 0;
+
+    for (unsigned int i = 0; i < NR_LRS; i++) {
+        if (hw_lr[i].state == 0)
+            empty |= 1u << i;
+    }
+    return empty;
+}
+
+static void fake_set_hcr(bool en, bool uie)
+{
+    hcr_en = en;
+    hcr_uie = uie;
+}
+
+static void fake_save(struct gic_vcpu_hw *hw)
+{
+    hw->vmcr = 0x1234;
+}
+
+static void fake_restore(const struct gic_vcpu_hw *hw)
+{
+    (void)hw;
+}
+
+static struct gic_hw_ops fake_ops = {
+    .write_lr = fake_write_lr,
+    .read_lr = fake_read_lr,
+    .empty_lrs = fake_empty_lrs,
+    .set_hcr = fake_set_hcr,
+    .save = fake_save,
+    .restore = fake_restore,
+};
+
+struct gic_host gic_host;
+
+/* The hypervisor's panic() (each port has its own): here, a failed test. */
+void panic(const char *fmt, ...)
+{
+    (void)fmt;
+    fail_msg("vgic called panic()");
+    abort();
+}
+
+/* The domain builder's side, as the vGIC sees it. */
+static unsigned int mmio_regions;
+static uint64_t mapped_gicc;
+
+int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_t fn, void *priv)
+{
+    (void)d;
+    (void)base;
+    (void)size;
+    (void)fn;
+    (void)priv;
+    mmio_regions++;
+    return 0;
+}
+
+int p2m_map(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size, p2m_type_t t)
+{
+    (void)d;
+    (void)size;
+    if (t == P2M_MMIO_DEV && pa == gic_host.gicv_base)
+        mapped_gicc = gpa;
+    return 0;
+}
+
+/* ---- A domain of two vCPUs ---- */
+
+static struct domain dom;
+static struct arm_domain adom;
+static struct vcpu vcpus[2];
+static struct arm_vcpu avcpus[2];
+static uint8_t vcpu_info[2][64];
+
+static struct vcpu *v0 = &vcpus[0];
+static struct vcpu *v1 = &vcpus[1];
+
+static int setup(unsigned int version)
+{
+    memset(hw_lr, 0, sizeof(hw_lr));
+    hcr_en = hcr_uie = false;
+    lr_writes = 0;
+    mmio_regions = 0;
+    mapped_gicc = 0;
+    fake_ops.version = version;
+    gic_host.ops = &fake_ops;
+    gic_host.nr_lrs = NR_LRS;
+    gic_host.gicv_base = 0x8040000;
+    memset(&dom, 0, sizeof(dom));
+    memset(&adom, 0, sizeof(adom));
+    memset(vcpus, 0, sizeof(vcpus));
+    memset(avcpus, 0, sizeof(avcpus));
+    memset(vcpu_info, 0, sizeof(vcpu_info));
+    dom.max_vcpus = 2;
+    dom.arch = &adom;
+    if (vgic_domain_init(&dom) != 0)
+        return -1;
+    for (unsigned int i = 0; i < 2; i++) {
+        vcpus[i].domain = &dom;
+        vcpus[i].vcpu_id = i;
+        vcpus[i].vcpu_info = vcpu_info[i];
+        vcpus[i].arch = &avcpus[i];
+        dom.vcpu[i] = &vcpus[i];
+        if (vgic_vcpu_init(&vcpus[i]) != 0)
+            return -1;
+    }
+    vgic_restore(v0); /* v0's list registers are in the (fake) hardware */
+    return 0;
+}
+
+static int setup_v3(void **state)
+{
+    (void)state;
+    return setup(3);
+}
+
+static int setup_v2(void **state)
+{
+    (void)state;
+    return setup(2);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    vgic_domain_destroy(&dom);
+    return 0;
+}
+
+/* The INTIDs in list registers (pending or active), as a bitmap. */
+static uint64_t in_lrs(void)
+{
+    uint64_t set = 0;
+
+    for (unsigned int i = 0; i < NR_LRS; i++) {
+        if (hw_lr[i].state != 0)
+            set |= 1ull << hw_lr[i].intid;
+    }
+    return set;
+}
+
+static int lr_index(unsigned int intid)
+{
+    for (unsigned int i = 0; i < NR_LRS; i++) {
+        if (hw_lr[i].state != 0 && hw_lr[i].intid == intid)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* The guest acknowledges intid (pending -> active) and, if eoi, ends it. */
+static void guest_ack(unsigned int intid, bool eoi)
+{
+    int i = lr_index(intid);
+
+    assert_true(i >= 0);
+    hw_lr[i].state = eoi ? 0 : LR_ACTIVE;
+}
+
+static void enable(struct vcpu *v, unsigned int intid)
+{
+    vgic_bits_set(v, intid / 32, VGIC_ENABLE, 1u << (intid % 32));
+}
+
+/* One guest exit and re-entry, as the run loop does it. */
+static void exit_and_enter(struct vcpu *v)
+{
+    vgic_sync(v);
+    vgic_flush(v);
+}
+
+/* ---- List registers ---- */
+
+static void test_disabled_stays_pending_until_enabled(void **state)
+{
+    (void)state;
+    vgic_inject_irq(v0, 20);
+    vgic_flush(v0);
+    assert_int_equal(in_lrs(), 0);
+    assert_false(vgic_vcpu_pending(v0));
+    enable(v0, 20);
+    assert_true(vgic_vcpu_pending(v0));
+    vgic_flush(v0);
+    assert_int_equal(in_lrs(), 1ull << 20);
+    assert_int_equal(hw_lr[lr_index(20)].state, LR_PENDING);
+    assert_int_equal(hw_lr[lr_index(20)].group1, 1);
+    assert_false(hcr_uie);
+}
+
+static void test_fill_by_priority_then_underflow_refills(void **state)
+{
+    /* Six interrupts, four list registers: the four most urgent go first. */
+    static const struct {
+        unsigned int intid;
+        uint8_t prio;
+    } irqs[] = {{16, 0xa0}, {17, 0x20}, {18, 0xf0}, {19, 0x40}, {2, 0x60}, {33, 0x10}};
+
+    (void)state;
+    for (unsigned int i = 0; i < 6; i++) {
+        vgic_priority_write(v0, irqs[i].intid, irqs[i].prio);
+        enable(v0, irqs[i].intid);
+        vgic_inject_irq(v0, irqs[i].intid);
+    }
+    vgic_flush(v0);
+    assert_int_equal(in_lrs(), 1ull << 33 | 1ull << 17 | 1ull << 19 | 1ull << 2);
+    assert_int_equal(hw_lr[lr_index(33)].priority, 0x10);
+    assert_true(hcr_uie); /* 16 and 18 wait: underflow armed */
+
+    /* The guest handles three; the underflow interrupt fires; the next two come in. */
+    guest_ack(33, true);
+    guest_ack(17, true);
+    guest_ack(19, true);
+    vgic_maintenance_interrupt();
+    assert_false(hcr_uie);
+    exit_and_enter(v0);
+    assert_int_equal(in_lrs(), 1ull << 2 | 1ull << 16 | 1ull << 18);
+    assert_false(hcr_uie); /* nothing left over */
+}
+
+static void test_urgent_interrupt_preempts_unacknowledged_one(void **state)
+{
+    (void)state;
+    for (unsigned int n = 16; n < 20; n++) {
+        vgic_priority_write(v0, n, (uint8_t)(0x80 + n)); /* 19 is the least urgent */
+        enable(v0, n);
+        vgic_inject_irq(v0, n);
+    }
+    vgic_flush(v0);
+    guest_ack(16, false); /* active: may not be pushed out */
+    vgic_priority_write(v0, 25, 0x00);
+    enable(v0, 25);
+    vgic_inject_irq(v0, 25);
+    exit_and_enter(v0);
+    assert_int_equal(in_lrs(), 1ull << 16 | 1ull << 17 | 1ull << 18 | 1ull << 25);
+    assert_true(hcr_uie); /* 19 went back to waiting */
+    assert_true(vgic_vcpu_pending(v0));
+    guest_ack(25, true);
+    guest_ack(17, true);
+    guest_ack(18, true);
+    exit_and_enter(v0);
+    assert_true(lr_index(19) >= 0);
+}
+
+static void test_upcall_is_level_on_every_entry(void **state)
+{
+    (void)state;
+    enable(v0, GUEST_EVTCHN_PPI_INTID);
+    vcpu_info[0][0] = 1; /* evtchn_upcall_pending, set without an injection */
+    assert_true(vgic_vcpu_pending(v0));
+    vgic_flush(v0);
+    assert_true(lr_index(31) >= 0);
+    /* EOI with the flag still set: it comes back on the next entry. */
+    guest_ack(31, true);
+    exit_and_enter(v0);
+    assert_true(lr_index(31) >= 0);
+    guest_ack(31, true);
+    vcpu_info[0][0] = 0;
+    exit_and_enter(v0);
+    assert_int_equal(lr_index(31), -1);
+    assert_false(vgic_vcpu_pending(v0));
+}
+
+static void test_reinjection_while_active_sets_pending_too(void **state)
+{
+    (void)state;
+    enable(v0, 27);
+    vgic_inject_irq(v0, 27);
+    vgic_flush(v0);
+    guest_ack(27, false);
+    vgic_inject_irq(v0, 27);
+    exit_and_enter(v0);
+    assert_int_equal(hw_lr[lr_index(27)].state, LR_ACTIVE | LR_PENDING);
+    assert_int_equal(in_lrs(), 1ull << 27); /* one list register, not two */
+}
+
+static void test_exit_with_nothing_new_writes_no_list_register(void **state)
+{
+    (void)state;
+    enable(v0, 27);
+    vgic_inject_irq(v0, 27);
+    vgic_flush(v0);
+    lr_writes = 0;
+    for (unsigned int i = 0; i < 100; i++)
+        exit_and_enter(v0);
+    assert_int_equal(lr_writes, 0);
+}
+
+static void test_save_restore_keeps_list_registers(void **state)
+{
+    (void)state;
+    enable(v0, 20);
+    enable(v0, 21);
+    vgic_inject_irq(v0, 20);
+    vgic_inject_irq(v0, 21);
+    vgic_flush(v0);
+    guest_ack(20, false);
+    vgic_save(v0);
+    assert_false(hcr_en);
+    assert_int_equal(in_lrs(), 0); /* the next vCPU finds them empty */
+    vgic_restore(v0);
+    assert_true(hcr_en);
+    assert_int_equal(hw_lr[lr_index(20)].state, LR_ACTIVE);
+    assert_int_equal(hw_lr[lr_index(21)].state, LR_PENDING);
+}
+
+static void test_spi_goes_to_its_routed_vcpu(void **state)
+{
+    struct mmio_access a = {.offset = 0x6000 + 8 * 32, .size = 8, .write = true, .data = 1};
+
+    (void)state;
+    enable(v0, GUEST_PL011_SPI);
+    assert_true(vgic_v3_dist_access(v0, &a, NULL)); /* IROUTER32 = 0.0.0.1 */
+    vgic_inject_irq(v0, GUEST_PL011_SPI);
+    vgic_flush(v0);
+    assert_int_equal(in_lrs(), 0);
+    assert_false(vgic_vcpu_pending(v0));
+    assert_true(vgic_vcpu_pending(v1));
+}
+
+/* ---- GICv3 registers and SGIs ---- */
+
+static uint64_t rd(bool (*fn)(struct vcpu *, struct mmio_access *, void *), struct vcpu *v,
+                   uint64_t off, unsigned int size)
+{
+    struct mmio_access a = {.offset = off, .size = size};
+
+    assert_true(fn(v, &a, NULL));
+    return a.data;
+}
+
+static void wr(bool (*fn)(struct vcpu *, struct mmio_access *, void *), struct vcpu *v,
+               uint64_t off, unsigned int size, uint64_t val)
+{
+    struct mmio_access a = {.offset = off, .size = size, .write = true, .data = val};
+
+    assert_true(fn(v, &a, NULL));
+}
+
+static void test_v3_identification(void **state)
+{
+    (void)state;
+    assert_int_equal(mmio_regions, 2); /* GICD and the redistributor region */
+    assert_int_equal(rd(vgic_v3_dist_access, v0, 0xffe8, 4), 0x3b);
+    assert_int_equal(rd(vgic_v3_dist_access, v0, 0x0004, 4) & 0x1f, 1); /* 64 INTIDs */
+    assert_int_equal(rd(vgic_v3_dist_access, v0, 0x0000, 4) & 0x50, 0x50); /* ARE, DS */
+    assert_int_equal(rd(vgic_v3_redist_access, v0, 0xffe8, 4), 0x3b);
+    /* GICR_TYPER: affinity = vCPU id; Last only on the final frame. */
+    assert_int_equal(rd(vgic_v3_redist_access, v0, 0x8, 8), 0);
+    assert_int_equal(rd(vgic_v3_redist_access, v0, GUEST_GICV3_GICR_STRIDE + 0x8, 8),
+                     1ull << 32 | 1 << 8 | 1 << 4);
+    /* Past the last redistributor: not ours. */
+    {
+        struct mmio_access a = {.offset = 2 * GUEST_GICV3_GICR_STRIDE, .size = 4};
+
+        assert_false(vgic_v3_redist_access(v0, &a, NULL));
+    }
+    /* GICR_WAKER: asleep until the guest wakes it. */
+    assert_int_equal(rd(vgic_v3_redist_access, v0, 0x14, 4), 6);
+    wr(vgic_v3_redist_access, v0, 0x14, 4, 0);
+    assert_int_equal(rd(vgic_v3_redist_access, v0, 0x14, 4), 0);
+}
+
+static void test_v3_redistributor_banks_and_priorities(void **state)
+{
+    uint64_t sgi1 = GUEST_GICV3_GICR_STRIDE + 0x10000;
+
+    (void)state;
+    /* vCPU 0 writes vCPU 1's ISENABLER0 and a priority byte through its frame. */
+    wr(vgic_v3_redist_access, v0, sgi1 + 0x100, 4, 1u << 27);
+    wr(vgic_v3_redist_access, v0, sgi1 + 0x400 + 27, 1, 0x50);
+    assert_int_equal(rd(vgic_v3_redist_access, v1, sgi1 + 0x100, 4), 1u << 27);
+    assert_int_equal(rd(vgic_v3_redist_access, v1, 0x10000 + 0x100, 4), 0); /* v0's own */
+    assert_int_equal(vgic_priority_read(v1, 27), 0x50);
+    assert_int_equal(rd(vgic_v3_redist_access, v0, sgi1 + 0x418, 4), 0x50u << 24);
+    /* A pending bit shows in ISPENDR0 and goes with ICPENDR0. */
+    vgic_inject_irq(v1, 27);
+    assert_int_equal(rd(vgic_v3_redist_access, v0, sgi1 + 0x200, 4), 1u << 27);
+    wr(vgic_v3_redist_access, v0, sgi1 + 0x280, 4, 1u << 27);
+    assert_int_equal(rd(vgic_v3_redist_access, v0, sgi1 + 0x200, 4), 0);
+    /* SPI registers of the distributor: enable word 1; word 0 belongs to the GICRs. */
+    wr(vgic_v3_dist_access, v0, 0x104, 4, 1);
+    assert_int_equal(rd(vgic_v3_dist_access, v0, 0x104, 4), 1);
+    wr(vgic_v3_dist_access, v0, 0x100, 4, ~0u);
+    assert_int_equal(rd(vgic_v3_dist_access, v0, 0x100, 4), 0);
+}
+
+/* ICC_SGI1R_EL1 write as the trap hands it over: Op0 3, Op1 0, CRn 12, CRm 11, Op2 5. */
+#define ISS_SGI1R (3u << 20 | 5u << 17 | 0u << 14 | 12u << 10 | 11u << 1)
+
+static void test_v3_sgi_by_list_and_to_all_but_self(void **state)
+{
+    uint64_t val;
+
+    (void)state;
+    enable(v0, 3);
+    enable(v1, 3);
+    val = 3ull << 24 | 1u << 1; /* SGI 3 to Aff0 1 */
+    assert_true(vgic_emulate_sysreg(v0, ISS_SGI1R, &val));
+    assert_true(vgic_vcpu_pending(v1));
+    assert_false(vgic_vcpu_pending(v0));
+    val = 3ull << 24 | 1ull << 40; /* IRM: all but self */
+    assert_true(vgic_emulate_sysreg(v1, ISS_SGI1R, &val));
+    assert_true(vgic_vcpu_pending(v0));
+    /* Aff1 != 0 names no vCPU of ours. */
+    val = 5ull << 24 | 1ull << 16 | 1;
+    enable(v0, 5);
+    assert_true(vgic_emulate_sysreg(v1, ISS_SGI1R, &val));
+    assert_int_equal(rd(vgic_v3_redist_access, v0, 0x10000 + 0x200, 4) & (1u << 5), 0);
+    /* Not a vGIC register: the trap handler decides. */
+    val = 0;
+    assert_false(vgic_emulate_sysreg(v0, 3u << 20 | 1u << 10, &val));
+}
+
+/* ---- GICv2 registers ---- */
+
+static void test_v2_distributor(void **state)
+{
+    (void)state;
+    assert_int_equal(mmio_regions, 1);
+    assert_int_equal(mapped_gicc, GUEST_GICC_BASE);
+    assert_int_equal(rd(vgic_v2_dist_access, v0, 0xfe8, 4), 0x2b);
+    assert_int_equal(rd(vgic_v2_dist_access, v0, 0x004, 4), 1 | 1 << 5); /* 64 INTIDs, 2 CPUs */
+    /* ITARGETSR0-7 read as the reader's own bit (Linux finds its CPU mask there). */
+    assert_int_equal(rd(vgic_v2_dist_access, v0, 0x800, 1), 1);
+    assert_int_equal(rd(vgic_v2_dist_access, v1, 0x81c, 4), 0x02020202);
+    /* ITARGETSR of the vPL011's SPI: route it to vCPU 1. */
+    wr(vgic_v2_dist_access, v0, 0x800 + GUEST_PL011_SPI, 1, 2);
+    enable(v0, GUEST_PL011_SPI);
+    vgic_inject_irq(v0, GUEST_PL011_SPI);
+    assert_true(vgic_vcpu_pending(v1));
+    assert_false(vgic_vcpu_pending(v0));
+    /* Priority bytes by word, ICFGR edge bits read back. */
+    wr(vgic_v2_dist_access, v0, 0x400 + 32, 4, 0x10203040);
+    assert_int_equal(vgic_priority_read(v0, 35), 0x10);
+    wr(vgic_v2_dist_access, v0, 0xc08, 4, 0x2);
+    assert_int_equal(rd(vgic_v2_dist_access, v0, 0xc08, 4), 0x2);
+    /* A 2-byte access to a word register: RAZ/WI, not a crash. */
+    assert_int_equal(rd(vgic_v2_dist_access, v0, 0x100, 2), 0);
+    {
+        struct mmio_access a = {.offset = GUEST_GICD_SIZE, .size = 4};
+
+        assert_false(vgic_v2_dist_access(v0, &a, NULL));
+    }
+}
+
+static void test_v2_sgir_filters_and_source(void **state)
+{
+    (void)state;
+    enable(v1, 7);
+    wr(vgic_v2_dist_access, v0, 0xf00, 4, 1u << 24 | 7); /* all but self */
+    assert_true(vgic_vcpu_pending(v1));
+    wr(vgic_v2_dist_access, v1, 0xf00, 4, 2u << 24 | 7); /* self */
+    vgic_restore(v1);
+    vgic_flush(v1);
+    assert_int_equal(hw_lr[lr_index(7)].source, 1); /* GICC_IAR.CPUID of the last sender */
+    assert_int_equal(hw_lr[lr_index(7)].group1, 0);
+    /* A target list naming vCPUs that do not exist reaches none of them. */
+    enable(v0, 9);
+    wr(vgic_v2_dist_access, v1, 0xf00, 4, 0xfcu << 16 | 9);
+    assert_false(vgic_vcpu_pending(v0));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_disabled_stays_pending_until_enabled, setup_v3,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_fill_by_priority_then_underflow_refills, setup_v3,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_urgent_interrupt_preempts_unacknowledged_one,
+                                        setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_upcall_is_level_on_every_entry, setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_reinjection_while_active_sets_pending_too, setup_v3,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_exit_with_nothing_new_writes_no_list_register,
+                                        setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_save_restore_keeps_list_registers, setup_v3,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_spi_goes_to_its_routed_vcpu, setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_v3_identification, setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_v3_redistributor_banks_and_priorities, setup_v3,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_v3_sgi_by_list_and_to_all_but_self, setup_v3,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_v2_distributor, setup_v2, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_sgir_filters_and_source, setup_v2, teardown),
+    };
+
+    return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);
+}
