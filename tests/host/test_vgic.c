@@ -388,7 +388,7 @@ static void test_v3_identification(void **state)
     (void)state;
     assert_int_equal(mmio_regions, 2); /* GICD and the redistributor region */
     assert_int_equal(rd(vgic_v3_dist_access, v0, 0xffe8, 4), 0x3b);
-    assert_int_equal(rd(vgic_v3_dist_access, v0, 0x0004, 4) & 0x1f, 1); /* 64 INTIDs */
+    assert_int_equal(rd(vgic_v3_dist_access, v0, 0x0004, 4) & 0x1f, 1);    /* 64 INTIDs */
     assert_int_equal(rd(vgic_v3_dist_access, v0, 0x0000, 4) & 0x50, 0x50); /* ARE, DS */
     assert_int_equal(rd(vgic_v3_redist_access, v0, 0xffe8, 4), 0x3b);
     /* GICR_TYPER: affinity = vCPU id; Last only on the final frame. */
@@ -514,15 +514,14 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_fill_by_priority_then_underflow_refills, setup_v3,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_urgent_interrupt_preempts_unacknowledged_one,
-                                        setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_urgent_interrupt_preempts_unacknowledged_one, setup_v3,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_upcall_is_level_on_every_entry, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_reinjection_while_active_sets_pending_too, setup_v3,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_exit_with_nothing_new_writes_no_list_register,
                                         setup_v3, teardown),
-        cmocka_unit_test_setup_teardown(test_save_restore_keeps_list_registers, setup_v3,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_save_restore_keeps_list_registers, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_spi_goes_to_its_routed_vcpu, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_v3_identification, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_v3_redistributor_banks_and_priorities, setup_v3,

@@ -20,10 +20,10 @@
 #define GICD_ICFGR      0x0c00
 #define GICD_IROUTER    0x6000
 
-#define GICD_CTLR_RWP      (1u << 31)
-#define GICD_CTLR_ARE_NS   (1u << 4)
-#define GICD_CTLR_GRP1A    (1u << 1)
-#define GICD_CTLR_GRP1     (1u << 0)
+#define GICD_CTLR_RWP    (1u << 31)
+#define GICD_CTLR_ARE_NS (1u << 4)
+#define GICD_CTLR_GRP1A  (1u << 1)
+#define GICD_CTLR_GRP1   (1u << 0)
 
 #define GICR_CTLR  0x0000
 #define GICR_TYPER 0x0008
@@ -55,9 +55,9 @@
 static paddr_t gicd;
 static paddr_t gicr_base;
 static uint64_t gicr_size;
-static unsigned int nr_irqs;      /* INTIDs the distributor implements (32 * (ITLines + 1)) */
-static unsigned int nr_aprs;      /* ICH_AP{0,1}R<n>_EL2 registers: 1, 2 or 4 */
-static paddr_t rd_base[NR_CPUS];  /* each CPU's redistributor (RD_base) */
+static unsigned int nr_irqs;           /* INTIDs the distributor implements (32 * (ITLines + 1)) */
+static unsigned int nr_aprs;           /* ICH_AP{0,1}R<n>_EL2 registers: 1, 2 or 4 */
+static paddr_t rd_base[NR_CPUS];       /* each CPU's redistributor (RD_base) */
 static uint64_t cpu_affinity[NR_CPUS]; /* MPIDR affinity fields, recorded at init_cpu */
 static bool cpu_ready[NR_CPUS];
 
@@ -254,10 +254,22 @@ static void v3_eoi(uint32_t iar)
 
 #define LR_SWITCH(i, op)                                                                           \
     switch (i) {                                                                                   \
-        LR_CASE(0, op); LR_CASE(1, op); LR_CASE(2, op); LR_CASE(3, op);                           \
-        LR_CASE(4, op); LR_CASE(5, op); LR_CASE(6, op); LR_CASE(7, op);                           \
-        LR_CASE(8, op); LR_CASE(9, op); LR_CASE(10, op); LR_CASE(11, op);                         \
-        LR_CASE(12, op); LR_CASE(13, op); LR_CASE(14, op); LR_CASE(15, op);                       \
+        LR_CASE(0, op);                                                                            \
+        LR_CASE(1, op);                                                                            \
+        LR_CASE(2, op);                                                                            \
+        LR_CASE(3, op);                                                                            \
+        LR_CASE(4, op);                                                                            \
+        LR_CASE(5, op);                                                                            \
+        LR_CASE(6, op);                                                                            \
+        LR_CASE(7, op);                                                                            \
+        LR_CASE(8, op);                                                                            \
+        LR_CASE(9, op);                                                                            \
+        LR_CASE(10, op);                                                                           \
+        LR_CASE(11, op);                                                                           \
+        LR_CASE(12, op);                                                                           \
+        LR_CASE(13, op);                                                                           \
+        LR_CASE(14, op);                                                                           \
+        LR_CASE(15, op);                                                                           \
     default:                                                                                       \
         break;                                                                                     \
     }

@@ -81,8 +81,7 @@ static void put_pending(struct vgic_vcpu *vv, struct vgic_domain *vd, unsigned i
 }
 
 /* The highest-priority INTID of set (lowest value; ties: lowest INTID). set != 0. */
-static unsigned int best_of(const struct vgic_vcpu *vv, const struct vgic_domain *vd,
-                            uint64_t set)
+static unsigned int best_of(const struct vgic_vcpu *vv, const struct vgic_domain *vd, uint64_t set)
 {
     unsigned int best = (unsigned int)__builtin_ctzll(set);
     uint8_t best_prio = prio_of(vv, vd, best);
@@ -240,7 +239,7 @@ void vgic_flush(struct vcpu *v)
         __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELEASE);
     }
     if (__atomic_load_n(&vv->dirty, __ATOMIC_RELAXED) == 0)
-        return; /* the common exit: nothing new */
+        return;                                        /* the common exit: nothing new */
     __atomic_store_n(&vv->dirty, 0, __ATOMIC_SEQ_CST); /* before reading what it announced */
     vd = vgic_domain_of(v->domain);
     was_spilled = vv->spilled;
@@ -595,8 +594,8 @@ void vgic_init(void)
         panic("vgic: no host GIC");
     if (gic_host.nr_lrs < 2)
         panic("vgic: %u list registers (need 2 for the underflow interrupt)", gic_host.nr_lrs);
-    printk("vgic: GICv%u guests, %u list registers, %u SPIs per domain\n",
-           gic_host.ops->version, gic_host.nr_lrs, VGIC_NR_SPIS);
+    printk("vgic: GICv%u guests, %u list registers, %u SPIs per domain\n", gic_host.ops->version,
+           gic_host.nr_lrs, VGIC_NR_SPIS);
 }
 
 int vgic_domain_init(struct domain *d)

@@ -26,7 +26,7 @@
 #define GICD_IROUTER    0x6000
 #define GICD_ID_REGS    0xffd0
 
-#define GICD_CTLR_ENABLES 0x3u     /* EnableGrp0, EnableGrp1 (DS = 1 layout) */
+#define GICD_CTLR_ENABLES 0x3u /* EnableGrp0, EnableGrp1 (DS = 1 layout) */
 #define GICD_CTLR_ARE     (1u << 4)
 #define GICD_CTLR_DS      (1u << 6)
 #define GICD_TYPER_IDBITS (9u << 19) /* 10 INTID bits */
@@ -268,11 +268,11 @@ static bool redist_access(struct vcpu *v, struct mmio_access *a, void *priv)
 #define ISS_SYSREG(op0, op1, crn, crm, op2)                                                        \
     ((uint32_t)(op0) << 20 | (uint32_t)(op2) << 17 | (uint32_t)(op1) << 14 |                       \
      (uint32_t)(crn) << 10 | (uint32_t)(crm) << 1)
-#define ISS_SYSREG_MASK   ISS_SYSREG(3, 7, 15, 15, 7)
-#define ISS_READ          1u
-#define ISS_ICC_SGI1R_EL1 ISS_SYSREG(3, 0, 12, 11, 5)
+#define ISS_SYSREG_MASK    ISS_SYSREG(3, 7, 15, 15, 7)
+#define ISS_READ           1u
+#define ISS_ICC_SGI1R_EL1  ISS_SYSREG(3, 0, 12, 11, 5)
 #define ISS_ICC_ASGI1R_EL1 ISS_SYSREG(3, 0, 12, 11, 6)
-#define ISS_ICC_SGI0R_EL1 ISS_SYSREG(3, 0, 12, 11, 7)
+#define ISS_ICC_SGI0R_EL1  ISS_SYSREG(3, 0, 12, 11, 7)
 
 #define SGI1R_IRM (1ull << 40)
 

@@ -39,13 +39,13 @@ struct gic_hw_ops {
     void (*send_sgi)(unsigned int cpu, unsigned int sgi);
     void (*enable_irq)(unsigned int intid, bool level);
     void (*disable_irq)(unsigned int intid);
-    uint32_t (*ack)(void);       /* raw IAR value (v2 keeps the source CPU in it) */
-    void (*eoi)(uint32_t iar);   /* priority drop + deactivate (EOImode 0) */
+    uint32_t (*ack)(void);     /* raw IAR value (v2 keeps the source CPU in it) */
+    void (*eoi)(uint32_t iar); /* priority drop + deactivate (EOImode 0) */
 
     /* Virtualization interface of this CPU (hypervisor control: GICH / ICH_*). */
     void (*write_lr)(unsigned int i, const struct gic_lr *lr);
     void (*read_lr)(unsigned int i, struct gic_lr *lr);
-    uint32_t (*empty_lrs)(void);         /* ELRSR: bit i = list register i holds nothing */
+    uint32_t (*empty_lrs)(void);                  /* ELRSR: bit i = list register i holds nothing */
     void (*set_hcr)(bool enable, bool underflow); /* En, UIE */
     void (*save)(struct gic_vcpu_hw *hw);
     void (*restore)(const struct gic_vcpu_hw *hw);
@@ -57,9 +57,9 @@ extern const struct gic_hw_ops gic_v3_ops;
 /* The chosen back end and what the vGIC needs to know of the host. */
 struct gic_host {
     const struct gic_hw_ops *ops;
-    unsigned int nr_lrs;    /* list registers per CPU interface (same on every CPU) */
+    unsigned int nr_lrs; /* list registers per CPU interface (same on every CPU) */
     unsigned int maint_intid;
-    paddr_t gicv_base;      /* v2: the virtual CPU interface guests get at GUEST_GICC_BASE */
+    paddr_t gicv_base; /* v2: the virtual CPU interface guests get at GUEST_GICC_BASE */
     uint64_t gicv_size;
 };
 extern struct gic_host gic_host;

@@ -24,12 +24,12 @@
 
 struct vgic_domain {
     struct domain *d;
-    unsigned int version;       /* 2 or 3, the host's */
-    uint32_t ctlr;              /* GICD_CTLR enable bits as the guest wrote them */
-    uint32_t spi_enabled;       /* bit i: INTID 32 + i (atomic) */
-    uint32_t spi_pending;       /* pending and not in a list register (atomic) */
-    uint32_t spi_active;        /* active as set by ISACTIVER, outside list registers */
-    uint32_t spi_edge;          /* ICFGR: 1 = edge-triggered (kept for read-back) */
+    unsigned int version; /* 2 or 3, the host's */
+    uint32_t ctlr;        /* GICD_CTLR enable bits as the guest wrote them */
+    uint32_t spi_enabled; /* bit i: INTID 32 + i (atomic) */
+    uint32_t spi_pending; /* pending and not in a list register (atomic) */
+    uint32_t spi_active;  /* active as set by ISACTIVER, outside list registers */
+    uint32_t spi_edge;    /* ICFGR: 1 = edge-triggered (kept for read-back) */
     uint8_t spi_priority[VGIC_NR_SPIS];
     uint8_t spi_targets[VGIC_NR_SPIS]; /* v2 GICD_ITARGETSR bytes */
     uint64_t spi_router[VGIC_NR_SPIS]; /* v3 GICD_IROUTER */
@@ -49,10 +49,10 @@ struct vgic_vcpu {
     uint32_t waker;         /* v3 GICR_WAKER.ProcessorSleep as written */
 
     /* List registers: owned by the CPU v runs on. */
-    bool loaded;    /* v's list registers are in this CPU's hardware */
-    bool spilled;   /* more was deliverable than list registers: underflow armed */
-    uint32_t lr_used;   /* bit i: lr[i] holds an interrupt */
-    uint64_t in_lr;     /* bit n: INTID n is in one of the list registers */
+    bool loaded;      /* v's list registers are in this CPU's hardware */
+    bool spilled;     /* more was deliverable than list registers: underflow armed */
+    uint32_t lr_used; /* bit i: lr[i] holds an interrupt */
+    uint64_t in_lr;   /* bit n: INTID n is in one of the list registers */
     struct gic_lr lr[GIC_MAX_LRS];
     struct gic_vcpu_hw hw;
 };
