@@ -48,6 +48,7 @@ include xen/build.mk
 -include tests/guest/guest.mk
 -include tests/peer/peer.mk
 -include tests/system/x86/x86.mk
+-include tests/bench/bench.mk
 
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all.
@@ -67,8 +68,9 @@ test: deps
 	done; tools/tap-summary.sh $(RESULTS) || status=1; exit $$status
 
 # U-Boot -> minixen in QEMU, -nographic (quit with Ctrl-A x); SYSTEM_BOOT=kernel skips U-Boot.
+# On arm64 the demo domains (tests/bench/demo.mk; DEMO_BOOT=kernel skips U-Boot).
 run: deps all
-	$(Q)$(MAKE) --no-print-directory system-run
+	$(Q)$(MAKE) --no-print-directory $(if $(filter arm,$(ARCH)),demo-run,system-run)
 
 # QEMU halted with a gdb stub; then: gdb-multiarch -x $(BUILD)/gdbinit
 debug: deps all

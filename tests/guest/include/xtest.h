@@ -60,5 +60,6 @@ void area_3l(void);
 void area_limits(void);
 void role_peer(void);
 void role_bench(void);
+void role_demo(void); /* suite/demo.c: `make run` */
 
 #endif

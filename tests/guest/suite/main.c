@@ -240,6 +240,8 @@ void guest_main(const void *dt)
         role_peer();
     } else if (strcmp(xt.role, "bench") == 0) {
         role_bench();
+    } else if (strcmp(xt.role, "demo") == 0) {
+        role_demo(); /* runs until the machine stops, unless its bootargs are wrong */
     } else {
         area_ops();
         area_2l();
