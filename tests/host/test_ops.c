@@ -429,7 +429,8 @@ static void test_set_priority_on_2l(void **state)
     struct evtchn_set_priority sp = {.port = 1, .priority = 3};
 
     (void)state;
-    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)), -EACCES);
+    /* Xen 4.17 (measured): 2-level answers ENOSYS whether or not the port is bound. */
+    assert_int_equal(op(d1->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)), -ENOSYS);
     assert_int_equal(bind_ipi(d1, 0, NULL), 0);
     assert_int_equal(op(d1->vcpu[0], EVTCHNOP_set_priority, &sp, sizeof(sp)), -ENOSYS);
     sp.port = 1u << 20;

@@ -101,8 +101,14 @@ static void errors(void)
                xen_errname(r));
     }
     expect_rc(hc_evtchn(99, NULL), -XEN_ENOSYS, "unknown EVTCHNOP 99");
-    expect_rc(hc_evtchn(EVTCHNOP_set_limit, NULL), -XEN_ENOSYS,
-              "EVTCHNOP_set_limit with a NULL argument (probe)");
+    {
+        /* Xen has no such op (ENOSYS); minixen has it and reads the argument (EFAULT). */
+        long r = hc_evtchn(EVTCHNOP_set_limit, NULL);
+
+        tap_ok(r == -XEN_ENOSYS || r == -XEN_EFAULT,
+               "EVTCHNOP_set_limit with a NULL argument (probe): ENOSYS or EFAULT (%s)",
+               xen_errname(r));
+    }
     (void)rc;
 }
 

@@ -65,6 +65,9 @@ static int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *
         return -ESRCH;
     if (d != curr->domain && !curr->domain->is_privileged)
         return -EPERM;
+    /* Xen 4.17 refuses a remote domain that does not exist (measured: -ESRCH). */
+    if (domain_resolve(curr->domain, op->remote_dom) == NULL)
+        return -ESRCH;
 
     dl = evtchn_lock(d, &flags);
     port = evtchn_get_free_port(dl);
@@ -437,10 +440,10 @@ static int evtchn_set_priority(struct vcpu *curr, const struct evtchn_set_priori
     chn = evtchn_from_port(d, op->port);
     if (chn == NULL)
         rc = -EINVAL;
+    else if (d->evtchn_ops->set_priority == NULL)
+        rc = -ENOSYS; /* 2-level and 3-level have no priorities, bound port or not (as Xen) */
     else if (chn->state <= ECS_RESERVED)
         rc = -EACCES;
-    else if (d->evtchn_ops->set_priority == NULL)
-        rc = -ENOSYS; /* 2-level and 3-level have no priorities */
     else
         rc = d->evtchn_ops->set_priority(dl, chn, op->priority);
     evtchn_unlock(dl, flags);
