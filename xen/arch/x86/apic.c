@@ -159,9 +159,8 @@ void lapic_timer_oneshot_ns(uint64_t delta_ns)
         lapic_write(APIC_TMR_INIT, 0);
         return;
     }
-    ticks = (unsigned __int128)delta_ns * apic_freq / 1000000000u;
-    if (ticks == 0)
-        ticks = 1;
+    /* Rounded up and one tick late: never before the deadline the caller computed. */
+    ticks = ((unsigned __int128)delta_ns * apic_freq + 999999999u) / 1000000000u + 1;
     if (ticks > 0xffffffffu)
         ticks = 0xffffffffu;
     lapic_write(APIC_LVT_TMR, VECTOR_TIMER); /* one-shot, unmasked */
@@ -174,6 +173,16 @@ void udelay(uint64_t us)
 
     while ((int64_t)(rdtsc() - end) < 0)
         __asm__ __volatile__("pause");
+}
+
+uint64_t tsc_at_zero(void)
+{
+    return tsc0;
+}
+
+uint64_t tsc_ticks_to_ns(uint64_t ticks)
+{
+    return tsc_freq == 0 ? 0 : (uint64_t)((unsigned __int128)ticks * 1000000000u / tsc_freq);
 }
 
 uint64_t arch_now_ns(void)

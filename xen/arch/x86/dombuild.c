@@ -13,7 +13,9 @@
  *
  * Each domain: RAM from the heap, nested tables mapping it at guest-physical 0, an ASID,
  * its PVH kernel loaded (pvh.c), vCPU i pinned to physical CPU (domain + i) mod CPUs so
- * that domains spread over the CPUs; vCPU 0 starts, the others wait for VCPUOP_up.
+ * that domains spread over the CPUs. Only once every domain is built and the static
+ * channels are bound do the vCPUs join the scheduler: vCPU 0 runnable, the others down
+ * until the guest starts them with VCPUOP_initialise and VCPUOP_up.
  */
 #include <asm/pvh.h>
 #include <asm/vcpu.h>
@@ -23,6 +25,7 @@
 #include <xen/event.h>
 #include <xen/fdt.h>
 #include <xen/lib.h>
+#include <xen/sched.h>
 
 #define DTB_MAX (1u << 20)
 
@@ -116,16 +119,22 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
                (unsigned long long)bd->kernel.start, why);
         return rc;
     }
+    xd->context_lock = (spinlock_t)SPINLOCK_INIT;
     for (uint32_t i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
-        unsigned int cpu = (domid + i) % nr_cpus;
 
         v->arch = xzalloc(struct x86_vcpu);
-        if (v->arch == NULL || hvm->vcpu_init(v) != 0 || x86_assign_vcpu(v, cpu) != 0)
+        if (v->arch == NULL || hvm->vcpu_init(v) != 0)
             return -ENOMEM;
-        v->sched_state = X86_VCPU_DOWN;
+        vlapic_init(v);
     }
-    hvm->vcpu_reset_pvh(d->vcpu[0], (uint32_t)xd->entry, (uint32_t)xd->start_info_gpa);
+    {
+        struct hvm_start_state s;
+
+        x86_pvh_start_state(&s, (uint32_t)xd->entry, (uint32_t)xd->start_info_gpa);
+        hvm->vcpu_set_start_state(d->vcpu[0], &s);
+        x86_vcpu(d->vcpu[0])->has_context = true;
+    }
     printk("dom: d%u %s: %u vcpu(s) from cpu %u, %llu MiB at 0x%llx, PVH entry 0x%llx, "
            "asid %u, %u NPT pages\n",
            domid, bd->name, d->max_vcpus, domid % nr_cpus,
@@ -163,9 +172,19 @@ unsigned int dombuild_from_modules(const struct boot_info *bi, unsigned int nr_c
         printk("dom: static event channels could not be bound\n");
         return 0;
     }
-    for (unsigned int i = 0; i < built; i++) {
-        domain_lookup((domid_t)i)->vcpu[0]->sched_state = X86_VCPU_RUNNING;
-        x86_domain_started();
+    /* Everything is in place: the vCPUs join the scheduler, vCPU 0 of each runnable. */
+    for (unsigned int id = 0; id < built; id++) {
+        struct domain *d = domain_lookup((domid_t)id);
+
+        for (uint32_t i = 0; i < d->max_vcpus; i++) {
+            unsigned int cpu = (id + i) % nr_cpus;
+
+            if (sched_add_vcpu(d->vcpu[i], cpu, i == 0) != 0 ||
+                x86_time_add_vcpu(d->vcpu[i], cpu) != 0) {
+                printk("dom: d%u: vCPU %u cannot join cpu %u\n", id, i, cpu);
+                return id;
+            }
+        }
     }
     return built;
 }

@@ -10,6 +10,7 @@
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/sched.h>
 
 #define CR4_PSE BIT(4)
 
@@ -92,7 +93,7 @@ int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
 /* Copy len bytes between hypervisor memory and the current vCPU's virtual addresses. */
 static int copy_guest(struct domain *d, uint64_t va, void *buf, size_t len, bool to_guest)
 {
-    struct vcpu *v = x86_current();
+    struct vcpu *v = sched_current();
     uint8_t *b = buf;
 
     if (v == NULL || v->domain != d)

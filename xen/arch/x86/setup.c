@@ -14,6 +14,7 @@
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/sched.h>
 
 #define HEAP_MAX (512ull << 20)
 #define HEAP_MIN (16ull << 20)
@@ -164,9 +165,15 @@ void start_xen(uint32_t magic, uint32_t info)
     if (!hvm_probe())
         halt();
     x86_kick_init();
+    x86_time_init();
     if (hvm->cpu_init(0) != 0)
         panic("%s could not be enabled on cpu 0", hvm->name);
+    if (sched_init(nr_cpus_online) != 0)
+        panic("no memory for the scheduler's run queues");
     nr_domains = dombuild_from_modules(bi, nr_cpus_online);
+    /* Serial input: the debug keys (h, e, q) and dom0's console, on the boot CPU. */
+    uart_rx_init();
+    ioapic_route_isa(&platform, UART_ISA_IRQ, VECTOR_UART, cpu_apic_id[0]);
     printk("minixen: boot complete; %u domain(s) starting\n", nr_domains);
     smp_start_work(secondary_run);
     x86_run_loop(0);

@@ -11,6 +11,7 @@
  * instructions themselves (a guest cannot nest). VMMCALL is the hypercall.
  */
 #include <asm/domain.h>
+#include <asm/platform.h>
 #include <asm/setup.h>
 #include <asm/svm.h>
 #include <xen/alloc.h>
@@ -22,9 +23,6 @@
 #define MSRPM_SIZE (2 * PAGE_SIZE)
 
 /* Segment attributes in the VMCB's compressed form. */
-#define SEG_CODE32 0xc9b /* G, D/B, P, S, type 11 (exec/read, accessed) */
-#define SEG_DATA32 0xc93 /* G, D/B, P, S, type 3 (read/write, accessed) */
-#define SEG_TSS32  0x08b /* P, type 11 (busy 32-bit TSS) */
 #define SEG_LDT    0x082 /* P, type 2 */
 #define SEG_L      BIT(9)
 
@@ -119,43 +117,44 @@ static int svm_vcpu_init(struct vcpu *v)
     vmcb->np_enable = 1;
     vmcb->n_cr3 = npt_root_pa(v->domain);
     vmcb->g_pat = 0x0007040600070406ull; /* the reset PAT */
+    /*
+     * The guest's TSC counts from the hypervisor's time zero, at the rate CPUID leaf
+     * 0x40000003 reports: guest TSC ticks convert to system time (set_timer_op, poll
+     * deadlines) with that rate alone, as Xen's guests expect of a constant TSC.
+     */
+    vmcb->tsc_offset = (uint64_t)0 - tsc_at_zero();
     return 0;
 }
 
-static void seg(struct vmcb_seg *s, uint16_t sel, uint16_t attr, uint32_t limit)
+static void load_seg(struct vmcb_seg *d, const struct hvm_seg *s)
 {
-    *s = (struct vmcb_seg){.sel = sel, .attr = attr, .limit = limit, .base = 0};
+    *d = (struct vmcb_seg){.sel = s->sel, .attr = s->ar, .limit = s->limit, .base = s->base};
 }
 
-static void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
+static void svm_vcpu_set_start_state(struct vcpu *v, const struct hvm_start_state *st)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
-    struct guest_regs *r = &x86_vcpu(v)->regs;
 
-    /* PVH: 32-bit protected mode, paging off, flat 4 GiB code and data segments. */
-    seg(&vmcb->cs, 0x08, SEG_CODE32, 0xffffffff);
-    seg(&vmcb->ds, 0x10, SEG_DATA32, 0xffffffff);
-    seg(&vmcb->es, 0x10, SEG_DATA32, 0xffffffff);
-    seg(&vmcb->ss, 0x10, SEG_DATA32, 0xffffffff);
-    seg(&vmcb->fs, 0x10, SEG_DATA32, 0xffffffff);
-    seg(&vmcb->gs, 0x10, SEG_DATA32, 0xffffffff);
-    seg(&vmcb->tr, 0x18, SEG_TSS32, 0x67);
-    seg(&vmcb->ldtr, 0, SEG_LDT, 0);
-    seg(&vmcb->gdtr, 0, 0, 0);
-    seg(&vmcb->idtr, 0, 0, 0);
+    load_seg(&vmcb->cs, &st->cs);
+    load_seg(&vmcb->ds, &st->ds);
+    load_seg(&vmcb->es, &st->es);
+    load_seg(&vmcb->ss, &st->ss);
+    load_seg(&vmcb->fs, &st->fs);
+    load_seg(&vmcb->gs, &st->gs);
+    load_seg(&vmcb->tr, &st->tr);
+    vmcb->ldtr = (struct vmcb_seg){.attr = SEG_LDT};
+    vmcb->gdtr = (struct vmcb_seg){0};
+    vmcb->idtr = (struct vmcb_seg){0};
     vmcb->cpl = 0;
-    vmcb->cr0 = CR0_PE | CR0_ET;
-    vmcb->cr3 = 0;
-    vmcb->cr4 = 0;
-    vmcb->efer = EFER_SVME; /* required in the guest's EFER while it runs under SVM */
+    vmcb->cr0 = st->cr0;
+    vmcb->cr3 = st->cr3;
+    vmcb->cr4 = st->cr4;
+    vmcb->efer = st->efer | EFER_SVME; /* required in the guest's EFER while it runs under SVM */
     vmcb->dr6 = 0xffff0ff0;
     vmcb->dr7 = 0x400;
     vmcb->interrupt_shadow = 0;
     vmcb->eventinj = 0;
-    memset(r, 0, sizeof(*r));
-    r->rip = entry;
-    r->rbx = ebx;
-    r->rflags = 0x2;
+    x86_vcpu(v)->regs = st->regs;
     svm(v)->launched = false;
 }
 
@@ -329,12 +328,22 @@ static bool svm_is_64bit(struct vcpu *v)
     return (vmcb->efer & EFER_LMA) && (vmcb->cs.attr & SEG_L);
 }
 
+static unsigned int svm_cpl(struct vcpu *v)
+{
+    return svm(v)->vmcb->cpl & 3;
+}
+
+static bool svm_event_pending(struct vcpu *v)
+{
+    return (svm(v)->vmcb->eventinj & EVENT_VALID) != 0;
+}
+
 const struct hvm_ops svm_ops = {
     .name = "SVM",
     .cpu_init = svm_cpu_init,
     .domain_init = svm_domain_init,
     .vcpu_init = svm_vcpu_init,
-    .vcpu_reset_pvh = svm_vcpu_reset_pvh,
+    .vcpu_set_start_state = svm_vcpu_set_start_state,
     .vcpu_run = svm_vcpu_run,
     .can_inject_interrupt = svm_can_inject_interrupt,
     .inject_interrupt = svm_inject_interrupt,
@@ -343,6 +352,8 @@ const struct hvm_ops svm_ops = {
     .get_paging = svm_get_paging,
     .set_efer = svm_set_efer,
     .is_64bit = svm_is_64bit,
+    .cpl = svm_cpl,
+    .event_pending = svm_event_pending,
 };
 
 /* Does this CPU have SVM with nested paging? Says exactly what is missing if not. */

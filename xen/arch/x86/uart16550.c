@@ -3,7 +3,9 @@
  * COM1, a 16550 UART at I/O port UART_IO: the hypervisor console (arch_console_write).
  * 115200 8N1, FIFOs on. Output is polled: the log is small and must work in a panic.
  */
+#include <asm/platform.h>
 #include <asm/setup.h>
+#include <xen/console.h>
 #include <xen/spinlock.h>
 
 #ifndef UART_IO
@@ -24,6 +26,9 @@
 #define LCR_DLAB    0x80
 #define FCR_ENABLE  0x07 /* enable, clear both FIFOs */
 #define MCR_DTR_RTS 0x03
+#define MCR_OUT2    0x08 /* gates the UART's interrupt line on PC boards */
+#define IER_RX      0x01
+#define RX_BURST    64   /* bytes one interrupt drains at most (the FIFO holds 16) */
 #define LSR_DR      0x01
 #define LSR_THRE    0x20
 
@@ -54,6 +59,26 @@ int uart_getc(void)
     if ((inb(UART_IO + UART_LSR) & LSR_DR) == 0)
         return -1;
     return inb(UART_IO + UART_RBR);
+}
+
+static void rx_interrupt(struct cpu_regs *regs)
+{
+    (void)regs;
+    for (unsigned int i = 0; i < RX_BURST; i++) {
+        int c = uart_getc();
+
+        if (c < 0)
+            break;
+        console_input((char)c);
+    }
+    lapic_eoi();
+}
+
+void uart_rx_init(void)
+{
+    irq_register(VECTOR_UART, rx_interrupt);
+    outb(UART_IO + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+    outb(UART_IO + UART_IER, IER_RX);
 }
 
 void arch_console_write(const char *s, size_t len)

@@ -4,10 +4,12 @@
  * port indexes one by ESR.EC. Everything here is vendor-neutral: the back end decoded the
  * exit and does the register and event plumbing.
  *
- *   CPUID     the host's leaves, minus SVM, plus the hypervisor bit, and Xen's leaves at
- *             0x40000000 ("XenVMMXenVMM", version, hypercall-page MSR, HVM features)
- *   MSR       the hypercall-page MSR, EFER/PAT (in the VMCB), a few harmless reads;
- *             anything else is #GP, as on hardware without that MSR
+ *   CPUID     the host's leaves, minus SVM, plus the hypervisor bit, x2APIC and
+ *             TSC-deadline (the virtual LAPIC, vlapic.c), and Xen's leaves at 0x40000000
+ *             ("XenVMMXenVMM", version, hypercall-page MSR, TSC rate, HVM features)
+ *   MSR       the hypercall-page MSR, EFER/PAT (in the VMCB), the x2APIC and
+ *             TSC_DEADLINE MSRs (vlapic.c), a few harmless reads; anything else is #GP,
+ *             as on hardware without that MSR
  *   I/O       there are no devices: reads see all ones, writes vanish; port 0xe9 is the
  *             debug console ("(dN) ..." lines), as Xen offers HVM guests
  *   NPF       outside the domain's memory ends the domain with a log line
@@ -16,7 +18,9 @@
 #include <asm/platform.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
+#include <xen/console.h>
 #include <xen/lib.h>
+#include <xen/sched.h>
 #include <public/xen.h>
 
 #define XEN_CPUID_BASE      0x40000000u
@@ -24,9 +28,14 @@
 #define XEN_MSR_HYPERCALL   0x40000000u
 #define XEN_VERSION_MAJOR   4
 #define XEN_VERSION_MINOR   17
-#define XEN_HVM_CPUID_X2APIC_VIRT     (1u << 1)
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
+#define XEN_HVM_CPUID_DOMID_PRESENT   (1u << 4)
 #define XEN_HVM_CPUID_UPCALL_VECTOR   (1u << 6)
+#define CPUID1_ECX_MONITOR      (1u << 3)
+#define CPUID1_ECX_VMX          (1u << 5)
+#define CPUID1_ECX_X2APIC       (1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID1_ECX_HYPERVISOR   (1u << 31)
 
 #define MSR_TSC             0x10
 #define MSR_MTRRCAP         0xfe
@@ -71,9 +80,19 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
             c.eax = 1; /* hypercall pages */
             c.ebx = XEN_MSR_HYPERCALL;
             break;
+        case 3:
+            /* TSC: sub-leaf 0 ECX = the guest's TSC rate in kHz, sub-leaf 2 EAX = the
+             * host's; the same here (no TSC scaling), constant (tsc_mode 0, no vTSC). */
+            if (sub == 0)
+                c.ecx = (uint32_t)(tsc_hz() / 1000);
+            else if (sub == 2)
+                c.eax = (uint32_t)(tsc_hz() / 1000);
+            break;
         case 4:
-            c.eax = XEN_HVM_CPUID_VCPU_ID_PRESENT; /* no UPCALL_VECTOR until the vLAPIC EOI */
+            c.eax = XEN_HVM_CPUID_VCPU_ID_PRESENT | XEN_HVM_CPUID_DOMID_PRESENT |
+                    XEN_HVM_CPUID_UPCALL_VECTOR;
             c.ebx = v->vcpu_id;
+            c.ecx = v->domain->domain_id;
             break;
         default:
             break;
@@ -82,8 +101,10 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
         c = cpuid(leaf, sub);
         if (leaf == 1) {
             c.ebx = (c.ebx & 0x00ffffff) | v->vcpu_id << 24; /* initial APIC id */
-            c.ecx &= ~((1u << 3) | (1u << 5) | (1u << 21)); /* MONITOR, VMX, x2APIC */
-            c.ecx |= 1u << 31;                             /* running on a hypervisor */
+            c.ecx &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX);
+            c.ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_HYPERVISOR;
+        } else if (leaf == 0xb) {
+            c.edx = v->vcpu_id; /* x2APIC id */
         } else if (leaf == 0x80000001) {
             c.ecx &= ~(1u << 2); /* no SVM inside */
         } else if (leaf == 0x8000000a) {
@@ -100,29 +121,7 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
 static void exit_hlt(struct vcpu *v, const struct hvm_exit *exit)
 {
     skip(v, exit);
-    x86_vcpu_block(v);
-}
-
-/* Guest console output (port 0xe9, CONSOLEIO_write), a line at a time per domain. */
-struct debug_line {
-    char buf[120];
-    unsigned int len;
-};
-static struct debug_line debug_lines[MAX_DOMAINS];
-
-void x86_guest_console_putc(struct domain *d, char c)
-{
-    struct debug_line *l = &debug_lines[d->domain_id % MAX_DOMAINS];
-
-    if (c != '\n' && l->len < sizeof(l->buf) - 1) {
-        l->buf[l->len++] = c;
-        return;
-    }
-    l->buf[l->len] = '\0';
-    printk("(d%u) %s\n", d->domain_id, l->buf);
-    l->len = 0;
-    if (c != '\n')
-        x86_guest_console_putc(d, c);
+    vcpu_block(v); /* sleeps unless an interrupt is already waiting for it */
 }
 
 static void exit_io(struct vcpu *v, const struct hvm_exit *exit)
@@ -137,7 +136,7 @@ static void exit_io(struct vcpu *v, const struct hvm_exit *exit)
     if (exit->io.in)
         r->rax = exit->io.size >= 4 ? mask : (r->rax & ~mask) | mask;
     else if (exit->io.port == DEBUG_PORT)
-        x86_guest_console_putc(v->domain, (char)r->rax);
+        console_guest_write(v->domain, (const char *)&r->rax, 1); /* the low byte: AL */
     skip(v, exit);
 }
 
@@ -149,9 +148,6 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_EFER:
         hvm->get_paging(v, &p);
         *val = p.efer & ~(uint64_t)EFER_SVME;
-        return true;
-    case MSR_APIC_BASE:
-        *val = 0xfee00000u | (1u << 11) | (v->vcpu_id == 0 ? 1u << 8 : 0);
         return true;
     case MSR_TSC:
         *val = rdtsc();
@@ -167,7 +163,7 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = 0x0007040600070406ull;
         return true;
     default:
-        return false;
+        return vlapic_msr_read(v, msr, val);
     }
 }
 
@@ -184,7 +180,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
     case MSR_MISC_ENABLE:
         return true; /* accepted, no effect: no caching model to emulate */
     default:
-        return false;
+        return vlapic_msr_write(v, msr, val);
     }
 }
 

@@ -54,6 +54,35 @@ struct hvm_exit {
     };
 };
 
+/* Segment attributes in the 12-bit form (Xen's `_ar`, SVM's VMCB attr). */
+#define SEG_AR_CODE32 0xc9b /* G, D/B, P, S, type 11 (exec/read, accessed) */
+#define SEG_AR_CODE64 0xa9b /* G, L, P, S, type 11 */
+#define SEG_AR_DATA   0xc93 /* G, D/B, P, S, type 3 (read/write, accessed) */
+#define SEG_AR_TSS32  0x08b /* P, type 11 (busy 32-bit TSS) */
+#define SEG_AR_P      BIT(7)
+#define SEG_AR_S      BIT(4)
+#define SEG_AR_CODE   BIT(3) /* type bit 3 with S: a code segment */
+#define SEG_AR_L      BIT(9)
+#define SEG_AR_G      BIT(11)
+
+/* A segment register as the guest's start state gives it (attributes in the 12-bit form). */
+struct hvm_seg {
+    uint16_t sel;
+    uint16_t ar; /* type [3:0], S, DPL [6:5], P, AVL, L, D/B, G [11] */
+    uint32_t limit;
+    uint64_t base;
+};
+
+/*
+ * A vCPU's whole start state: PVH's 32-bit entry (pvh.c) and VCPUOP_initialise
+ * (vcpu_context.c) both come here, already validated by the port.
+ */
+struct hvm_start_state {
+    struct guest_regs regs;
+    uint64_t cr0, cr3, cr4, efer;
+    struct hvm_seg cs, ds, es, ss, fs, gs, tr;
+};
+
 /* What a guest-virtual address walk needs. */
 struct hvm_paging {
     uint64_t cr0, cr3, cr4, efer;
@@ -64,8 +93,8 @@ struct hvm_ops {
     int (*cpu_init)(unsigned int cpu);     /* on every CPU before its first guest */
     int (*domain_init)(struct domain *d);  /* ASID; nested tables are built by npt.c */
     int (*vcpu_init)(struct vcpu *v);      /* control block, intercepts */
-    /* PVH start state: 32-bit protected mode, paging off, flat segments, EBX = ebx. */
-    void (*vcpu_reset_pvh)(struct vcpu *v, uint32_t entry, uint32_t ebx);
+    /* Load a validated start state (the vCPU is down: not running anywhere). */
+    void (*vcpu_set_start_state)(struct vcpu *v, const struct hvm_start_state *s);
     /* Run v until it exits; the CPU's interrupts are masked on entry and return. */
     void (*vcpu_run)(struct vcpu *v, struct hvm_exit *exit);
     /* Can v take an external interrupt now (IF set, no interrupt shadow, none pending)? */
@@ -77,6 +106,9 @@ struct hvm_ops {
     void (*get_paging)(struct vcpu *v, struct hvm_paging *p);
     bool (*set_efer)(struct vcpu *v, uint64_t efer); /* false: reserved bits (#GP) */
     bool (*is_64bit)(struct vcpu *v); /* long mode with a 64-bit code segment */
+    unsigned int (*cpl)(struct vcpu *v); /* the guest's privilege level now */
+    /* An event (exception, interrupt) is already queued for the next entry. */
+    bool (*event_pending)(struct vcpu *v);
 };
 
 /* The back end in use (hvm_probe), and SVM's. */

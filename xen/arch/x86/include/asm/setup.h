@@ -29,6 +29,9 @@ void irq_register(unsigned int vector, irq_handler_t h);
 /* uart16550.c */
 void uart_init(void);
 int uart_getc(void);
+/* Receive interrupts on VECTOR_UART: each byte goes to console_input(). */
+void uart_rx_init(void);
+#define UART_ISA_IRQ 4 /* COM1 */
 
 /* The CPU we run on, from the stack we run on: each CPU has its own, and none other. */
 static inline unsigned int smp_processor_id(void)

@@ -1,22 +1,27 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Running vCPUs on this port: the run loop (run.c), exits (vmexit.c), hypercalls. */
+/*
+ * Running vCPUs on this port: the run loop (run.c) on the common scheduler, exits
+ * (vmexit.c), hypercalls (hypercall.c), time (time.c), start states (vcpu_context.c).
+ */
 #ifndef MINIXEN_X86_ASM_VCPU_H
 #define MINIXEN_X86_ASM_VCPU_H
 
 #include <asm/domain.h>
 
-/* run.c. sched_state values while the port schedules on its own. */
-#define X86_VCPU_DOWN    0
-#define X86_VCPU_RUNNING 1
-#define X86_VCPU_DEAD    2
-int x86_assign_vcpu(struct vcpu *v, unsigned int cpu);
-void x86_domain_started(void);
+/* run.c: each CPU's loop of sched_pick, injection, VMRUN, exit handling. */
 void x86_run_loop(unsigned int cpu) __attribute__((noreturn));
-void x86_vcpu_block(struct vcpu *v);         /* HLT, SCHEDOP_block */
-void x86_domain_crash(struct domain *d, const char *why);
-void x86_domain_end(struct domain *d, unsigned int reason); /* SCHEDOP_shutdown */
 void x86_kick_init(void);
-bool x86_vcpu_upcall_pending(struct vcpu *v);
+bool x86_vcpu_upcall_pending(const struct vcpu *v);
+/* The global callback vector of HVM_PARAM_CALLBACK_IRQ (vector type), or 0. */
+uint8_t x86_callback_vector(const struct domain *d);
+/* End d after a fault the guest cannot survive (the reason goes to the console first). */
+void x86_domain_crash(struct domain *d, const char *why);
+
+/* time.c: this CPU's APIC timer serves the scheduler's deadline and its vCPUs' vLAPIC
+ * timers, whichever comes first. */
+void x86_time_init(void);
+int x86_time_add_vcpu(struct vcpu *v, unsigned int cpu);
+void x86_timer_reprogram(void); /* this CPU, after a vLAPIC timer changed */
 
 /* vmexit.c: handle one exit of v (the current vCPU). */
 void x86_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
@@ -25,6 +30,9 @@ void x86_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
 void x86_hypercall(struct vcpu *v);
 /* Fill the guest's hypercall page (the Xen MSR 0x40000000 write). 0 or -EFAULT. */
 int x86_write_hypercall_page(struct vcpu *v, uint64_t gpa);
+
+/* vcpu_context.c: the PVH boot state of vCPU 0 (32-bit, paging off, EBX = start info). */
+void x86_pvh_start_state(struct hvm_start_state *s, uint32_t entry, uint32_t ebx);
 
 /* guest_mem.c: guest-virtual to guest-physical through v's own page tables. */
 int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa);

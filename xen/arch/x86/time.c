@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Each CPU's one-shot APIC timer serves two clients: the common scheduler's deadline
+ * (arch_set_cpu_timer: slices, guest timers for VIRQ_TIMER, poll time-outs) and the
+ * virtual LAPIC timers of the vCPUs pinned to the CPU. It is programmed for whichever
+ * comes first; when it fires, every vLAPIC timer that is due raises its vector (waking
+ * its vCPU), then the scheduler runs its own deadline, as the arm64 port's CNTHP does.
+ *
+ * A vCPU's vLAPIC timer is only ever written on its own CPU (its MSR exits and this
+ * interrupt), with interrupts masked, so the per-CPU lists need no lock.
+ */
+#include <asm/platform.h>
+#include <asm/setup.h>
+#include <asm/vcpu.h>
+#include <xen/arch_hooks.h>
+#include <xen/errno.h>
+#include <xen/sched.h>
+
+#define PCPU_MAX_VCPUS 32
+
+static uint64_t sched_deadline_ns[NR_CPUS];
+static struct vcpu *pcpu_vcpus[NR_CPUS][PCPU_MAX_VCPUS];
+static unsigned int pcpu_nr_vcpus[NR_CPUS];
+
+int x86_time_add_vcpu(struct vcpu *v, unsigned int cpu)
+{
+    if (cpu >= NR_CPUS || pcpu_nr_vcpus[cpu] == PCPU_MAX_VCPUS)
+        return -ENOSPC;
+    pcpu_vcpus[cpu][pcpu_nr_vcpus[cpu]++] = v;
+    return 0;
+}
+
+void x86_timer_reprogram(void)
+{
+    unsigned int cpu = smp_processor_id();
+    uint64_t deadline = sched_deadline_ns[cpu], now;
+
+    for (unsigned int i = 0; i < pcpu_nr_vcpus[cpu]; i++) {
+        uint64_t t = x86_vcpu(pcpu_vcpus[cpu][i])->vlapic.timer_deadline_ns;
+
+        if (t != 0 && (deadline == 0 || t < deadline))
+            deadline = t;
+    }
+    if (deadline == 0) {
+        lapic_timer_oneshot_ns(0);
+        return;
+    }
+    now = arch_now_ns();
+    lapic_timer_oneshot_ns(deadline > now ? deadline - now : 1);
+}
+
+void arch_set_cpu_timer(uint64_t deadline_ns)
+{
+    unsigned long flags = arch_local_irq_save();
+
+    sched_deadline_ns[smp_processor_id()] = deadline_ns;
+    x86_timer_reprogram();
+    arch_local_irq_restore(flags);
+}
+
+static void timer_interrupt(struct cpu_regs *regs)
+{
+    unsigned int cpu = smp_processor_id();
+    uint64_t now = arch_now_ns();
+
+    (void)regs;
+    lapic_eoi();
+    for (unsigned int i = 0; i < pcpu_nr_vcpus[cpu]; i++)
+        vlapic_timer_expired(pcpu_vcpus[cpu][i], now);
+    if (sched_deadline_ns[cpu] != 0 && now >= sched_deadline_ns[cpu]) {
+        sched_deadline_ns[cpu] = 0;
+        sched_timer_interrupt(); /* may call arch_set_cpu_timer() for its next deadline */
+    }
+    x86_timer_reprogram();
+}
+
+void x86_time_init(void)
+{
+    irq_register(VECTOR_TIMER, timer_interrupt);
+}
