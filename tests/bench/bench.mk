@@ -1,3 +1,24 @@
 # SPDX-License-Identifier: Apache-2.0
-# The demo of `make run` and the benchmarks (included by the top Makefile).
+# The demo of `make run` and the in-guest benchmarks (included by the top Makefile).
+#
+#   make bench        minixen on QEMU virt arm64 (GICv3): -smp 1 under -icount (exact
+#                     instruction counts) and -smp 2 wall clock (medians); the table goes
+#                     to docs/PERFORMANCE.md. A benchmark, not a test: never in `make test`.
+#   make bench-peer   the same on minixen and Xen 4.17 alternately, with ratios, the
+#                     targets, a per-function breakdown and docs/bench-peer.png
+# BENCH_ITERS, BENCH_RUNS, BENCH_PROFILE_ITERS: see tools/bench.sh.
 include tests/bench/demo.mk
+
+.PHONY: bench bench-peer bench-images
+
+# Always the default board: the figures are those of the arm64 GICv3 machine.
+bench-images:
+	$(Q)$(MAKE) --no-print-directory BOARD=qemu-virt-arm64 all
+	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 >/dev/null
+
+bench: bench-images
+	$(Q)tools/bench.sh minixen
+
+bench-peer: bench-images
+	$(Q)[ -f build/xen-4.17/xen-4.17-arm64 ] || tools/fetch-xen.sh build/xen-4.17
+	$(Q)tools/bench.sh peer

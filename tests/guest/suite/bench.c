@@ -11,10 +11,52 @@
  *   ipi_rtt_<abi>        vCPU 0 -> vCPU 1 -> vCPU 0 (needs two vCPUs)
  *   interdomain_rtt_<abi> us -> peer echo -> us (needs bootargs peer=)
  * Each also prints a TAP result, so the run has a plan and an end marker like the others.
+ * Also printed: BENCH boot_to_guest 1 <ticks>, the physical counter at our first instruction
+ * (time from the machine's reset, hypervisor boot and domain building included).
+ * bootargs rows=<name>[,<name>...] runs only those rows (the others are skipped): with two
+ * runs of different iters=, a profile's difference is the cost of exactly one row.
  */
+#include "fdt.h"
 #include "xtest.h"
 
 static evtchn_port_t ping, pong;
+
+/* rows= from /chosen/bootargs: true if `name` is listed there or there is no rows=. */
+static bool selected(const char *name)
+{
+    uint32_t len;
+    const char *start = fdt_prop(fdt_path("/chosen"), "bootargs", &len), *p, *end;
+    const char *rows = NULL;
+    size_t n = strlen(name);
+
+    if (start == NULL)
+        return true;
+    end = start + strnlen(start, len);
+    for (p = start; p + 5 <= end; p++)
+        if ((p == start || p[-1] == ' ') && strncmp(p, "rows=", 5) == 0)
+            rows = p + 5;
+    if (rows == NULL)
+        return true;
+    for (p = rows; p < end && *p != ' ';) {
+        const char *item = p;
+
+        while (p < end && *p != ' ' && *p != ',')
+            p++;
+        if ((size_t)(p - item) == n && strncmp(item, name, n) == 0)
+            return true;
+        if (p < end && *p == ',')
+            p++;
+    }
+    return false;
+}
+
+static bool skipped(const char *name)
+{
+    if (selected(name))
+        return false;
+    tap_skip("not selected (bootargs rows=)", "bench %s", name);
+    return true;
+}
 
 static void report(const char *name, unsigned int n, uint64_t ticks, bool ok)
 {
@@ -31,9 +73,12 @@ static void pong_hook(unsigned int cpu, evtchn_port_t port)
 
 static void null_hypercall(unsigned int n)
 {
-    uint64_t t0 = arch_counter();
+    uint64_t t0;
     unsigned int i;
 
+    if (skipped("null_hypercall"))
+        return;
+    t0 = arch_counter();
     for (i = 0; i < n; i++)
         hc_version(XENVER_version, NULL);
     report("null_hypercall", n, arch_counter() - t0, true);
@@ -46,6 +91,9 @@ static void self_event(const char *abi, unsigned int n)
     unsigned int i;
     uint64_t t0;
 
+    snprintf(name, sizeof(name), "self_event_%s", abi);
+    if (skipped(name))
+        return;
     ev_bind_ipi(0, &p);
     ev_unmask_guest(p);
     ev_reset_counters();
@@ -54,7 +102,6 @@ static void self_event(const char *abi, unsigned int n)
         ev_send(p);
         ev_take_pending_irqs();
     }
-    snprintf(name, sizeof(name), "self_event_%s", abi);
     report(name, n, arch_counter() - t0, ev_count[p] == n);
     ev_close(p);
 }
@@ -67,6 +114,8 @@ static void ipi_rtt(const char *abi, unsigned int n)
     bool ok = true;
 
     snprintf(name, sizeof(name), "ipi_rtt_%s", abi);
+    if (skipped(name))
+        return;
     if (xt.cpus_up < 2) {
         tap_skip("needs two vCPUs", "bench %s", name);
         return;
@@ -97,6 +146,8 @@ static void interdomain_rtt(const char *abi, unsigned int n)
     bool ok;
 
     snprintf(name, sizeof(name), "interdomain_rtt_%s", abi);
+    if (skipped(name))
+        return;
     if (!xt.have_peer) {
         tap_skip("no peer domain configured (bootargs peer=)", "bench %s", name);
         return;
@@ -113,6 +164,7 @@ void role_bench(void)
     bool peer = false;
 
     printf("BENCH_FREQ %lu\n", (unsigned long)arch_counter_freq());
+    printf("BENCH boot_to_guest 1 %lu\n", (unsigned long)arch_boot_counter);
     if (xt.have_peer)
         peer = tap_ok(peer_ready(), "the peer answers on the echo channel");
     else

@@ -26,6 +26,7 @@ _head:
     .long   0
 
 start:
+    mrs     x21, cntpct_el0             /* arch_boot_counter: our first instruction's time */
     msr     daifset, #0xf
     mov     x19, x0                     /* DT */
     mrs     x1, CurrentEL
@@ -57,6 +58,8 @@ start:
     stp     xzr, xzr, [x1], #16
     b       3b
 4:
+    addr    x1, arch_boot_counter
+    str     x21, [x1]
     msr     tpidr_el1, xzr
     addr    x1, cpu_stacks+STACK_SIZE
     mov     sp, x1
@@ -128,6 +131,10 @@ arch_smccc_smc:
     ret
 
     .bss
+    .balign 8
+    .global arch_boot_counter
+arch_boot_counter:
+    .quad   0
     .balign 16
     .global cpu_stacks
 cpu_stacks:
