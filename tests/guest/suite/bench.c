@@ -21,6 +21,9 @@
 
 static evtchn_port_t ping, pong;
 
+/* A port whose start-up code does not read a boot-time counter leaves this 0. */
+uint64_t arch_boot_counter __attribute__((weak));
+
 /* rows= from /chosen/bootargs: true if `name` is listed there or there is no rows=. */
 static bool selected(const char *name)
 {
