@@ -47,6 +47,18 @@ static paddr_t gicd, gicc, gich;
 static unsigned int nr_irqs;
 static uint8_t cpu_target[NR_CPUS]; /* GICD_ITARGETSR bit of each CPU, read at its init */
 
+/*
+ * This CPU's target bit: the banked ITARGETSR of INTIDs 0-31 reads as it. A GIC built for
+ * one processor makes the ITARGETSRs RAZ/WI (GIC architecture v2, 4.3.12) and delivers
+ * everything to its only CPU interface, 0: use bit 0 there, or SGIs would target no one.
+ */
+static uint8_t v2_own_target(void)
+{
+    uint8_t me = gic_readb(gicd + GICD_ITARGETSR);
+
+    return me != 0 ? me : 1;
+}
+
 static int v2_init(const struct host_dt *dt)
 {
     uint8_t me;
@@ -59,8 +71,7 @@ static int v2_init(const struct host_dt *dt)
     nr_irqs = 32 * ((gic_readl(gicd + GICD_TYPER) & 0x1f) + 1);
     if (nr_irqs > 1020)
         nr_irqs = 1020;
-    /* The banked ITARGETSR of INTIDs 0-31 reads as this CPU's own target bit. */
-    me = gic_readb(gicd + GICD_ITARGETSR);
+    me = v2_own_target();
 
     gic_writel(gicd + GICD_CTLR, 0);
     /* SPIs: disabled, inactive, level, one priority, to this CPU. */
@@ -104,7 +115,7 @@ static void v2_init_cpu(unsigned int cpu)
     for (i = 0; i < gic_host.nr_lrs; i++)
         gic_writel(gich + GICH_LR + 4 * i, 0);
 
-    __atomic_store_n(&cpu_target[cpu], gic_readb(gicd + GICD_ITARGETSR), __ATOMIC_RELEASE);
+    __atomic_store_n(&cpu_target[cpu], v2_own_target(), __ATOMIC_RELEASE);
 }
 
 static void v2_send_sgi(unsigned int cpu, unsigned int sgi)
