@@ -21,8 +21,10 @@ RESULTS ?= build/test-results
 SYSTEM_BOOT ?= grub
 X86_ISO := $(BUILD)/minixen.iso
 X86_GUEST := $(BUILD)/pvh-guest.elf
+X86_XTEST := $(GUEST_OUT)/x86_64/xtest.elf
 X86_DTB := $(BUILD)/domains.dtb
-X86_MODULES ?= $(X86_DTB) $(X86_GUEST)
+# Module 0 the domains' DT, 1 the conformance guest (tests/guest), 2 the bring-up guest.
+X86_MODULES ?= $(X86_DTB) $(X86_XTEST) $(X86_GUEST)
 X86_GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
                     -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                     -mcmodel=small -Ixen/include
@@ -35,8 +37,8 @@ SYSTEM_QEMU := $(QEMU) -machine $(QEMU_MACHINE) -cpu $(CPU) -m $(QEMU_MEM) -smp 
 
 .PHONY: test-system system-run system-debug x86-guest
 
-# The bring-up PVH guest (tests/system/x86/pvh) and the domains' DT (boards/$(BOARD)).
-x86-guest: $(X86_GUEST) $(X86_DTB)
+# The bring-up PVH guest (tests/system/x86/pvh), the conformance guest and the domains' DT.
+x86-guest: $(X86_GUEST) $(X86_XTEST) $(X86_DTB)
 
 $(X86_GUEST): $(wildcard tests/system/x86/pvh/*) tests/system/x86/x86.mk
 	@mkdir -p $(dir $@)
