@@ -174,6 +174,35 @@ else
     n=$((n + 1)); echo "ok $n - GRUB boot path # SKIP no grub-mkrescue (make deps)" >>"$body"
 fi
 
+# Debug keys on COM1 (its receive interrupt -> console_input): h, q, e while the domains
+# run, typed into QEMU's serial input once the hypervisor has booted.
+log="$work/keys.log"
+fifo="$work/keys.fifo"
+rm -f "$fifo" && mkfifo "$fifo"
+: >"$log"
+"$QEMU" -nographic -monitor none -serial stdio -net none -machine "$QEMU_MACHINE" \
+    -m "$QEMU_MEM" -cpu "$CPU" -smp 2 -kernel "$IMAGE" "${initrd[@]}" <"$fifo" >"$log" 2>&1 &
+pid=$!
+exec 9>"$fifo"
+for t in $(seq $((BOOT_TIMEOUT * 10))); do
+    grep -qaE "^minixen: (boot complete|panic|fatal)" "$log" && break
+    sleep 0.1
+done
+for key in h q e; do printf '%s' "$key" >&9; sleep 0.3; done
+for t in $(seq $((BOOT_TIMEOUT * 10))); do
+    grep -qaE "^d[0-9]+: event channels, " "$log" && break
+    sleep 0.1
+done
+exec 9>&-
+kill "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+tr -d '\r' <"$log" >"$log.txt"
+rm -f "$fifo"
+has "$log.txt" "^minixen debug keys:$"; ok $? "debug key h: help"
+has "$log.txt" "^minixen: domains at [0-9]+ ns$" && has "$log.txt" "^d0 \(dom0\): 2 vCPU\(s\), privileged"
+ok $? "debug key q: domains and vCPUs"
+has "$log.txt" "^d0: event channels, "; ok $? "debug key e: event channels of every domain"
+
 # A 32-bit CPU: the 32-bit entry code must explain and halt.
 log="$work/no-long-mode.log"
 boot "$log" "Halting" -cpu qemu32 -kernel "$IMAGE"

@@ -8,6 +8,8 @@
  *   crash=npf    end by touching memory outside the domain (the domain must end, alone)
  *   crash=triple end by a triple fault (the domain must end, alone)
  * It always ends with SCHEDOP_shutdown(poweroff) otherwise.
+ * Besides the callback vector it checks the per-vCPU upcall vector, which goes through the
+ * virtual LAPIC (x2APIC MSRs): injected once, then held until the guest's EOI.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,20 +27,27 @@
 #include <public/xen.h>
 
 #define UPCALL_VECTOR  0xf3
+#define VCPU_VECTOR    0xe0 /* HVMOP_set_evtchn_upcall_vector's */
+#define MSR_APIC_BASE  0x1b
+#define X2APIC_EOI     0x80b
+#define X2APIC_SVR     0x80f
+#define X2APIC_ISR7    0x817 /* vectors 224-255 */
 #define XEN_MSR_HCALL  0x40000000u
 #define SPIN_LIMIT     20000000ul
 #define SHINFO_GFN     0x200 /* a page of RAM the shared_info page replaces */
 
 void guest_start(const struct hvm_start_info *si);
 void guest_upcall(void);
+void guest_upcall_vec(void);
 void guest_exception(uint64_t a, uint64_t b);
-extern void exc_entry(void), upcall_entry(void);
+extern void exc_entry(void), upcall_entry(void), upcall_vec_entry(void);
 extern uint64_t idt[512];
 
 static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
 static volatile struct shared_info_x86_64 *shinfo =
     (volatile struct shared_info_x86_64 *)(SHINFO_GFN * 4096ul);
-static volatile unsigned long upcalls;
+static volatile unsigned long upcalls, vec_upcalls;
+static volatile bool vec_eoi; /* the per-vCPU vector's handler EOIs (after its own test) */
 static volatile uint64_t seen_pending[2];
 static unsigned int test_no, failed;
 
@@ -108,13 +117,25 @@ void guest_exception(uint64_t a, uint64_t b)
         __asm__ __volatile__("cli; hlt");
 }
 
+static uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+
+    __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return (uint64_t)hi << 32 | lo;
+}
+
+static void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+
 /* The upcall: as a Linux guest does, clear upcall_pending, then walk pending & ~mask. */
-void guest_upcall(void)
+static void consume(void)
 {
     volatile struct vcpu_info_x86_64 *vi = &shinfo->vcpu_info[0];
     uint64_t sel;
 
-    upcalls++;
     vi->evtchn_upcall_pending = 0;
     sel = __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     for (unsigned int w = 0; w < 2 && sel; w++) {
@@ -125,6 +146,27 @@ void guest_upcall(void)
         seen_pending[w] |= bits;
         __atomic_fetch_and(&shinfo->evtchn_pending[w], ~bits, __ATOMIC_SEQ_CST);
     }
+}
+
+void guest_upcall(void)
+{
+    upcalls++;
+    consume();
+}
+
+void guest_upcall_vec(void)
+{
+    vec_upcalls++;
+    consume();
+    if (vec_eoi)
+        wrmsr(X2APIC_EOI, 0);
+}
+
+/* Interrupt windows of one instruction, n times. */
+static void windows(unsigned long n)
+{
+    for (unsigned long i = 0; i < n; i++)
+        __asm__ __volatile__("sti; nop; cli; pause" ::: "memory");
 }
 
 static bool wait_port(unsigned int port)
@@ -183,6 +225,7 @@ void guest_start(const struct hvm_start_info *si)
     for (unsigned int v = 0; v < 32; v++)
         set_gate(v, exc_entry);
     set_gate(UPCALL_VECTOR, upcall_entry);
+    set_gate(VCPU_VECTOR, upcall_vec_entry);
 
     /* Xen's CPUID leaves, then the hypercall page through the MSR they name. */
     __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000), "c"(0));
@@ -232,6 +275,30 @@ void guest_start(const struct hvm_start_info *si)
     ok(hcall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0) == 0, "SCHEDOP_block returns with an event pending");
     __asm__ __volatile__("sti; nop; cli" ::: "memory");
     ok(upcalls > before, "the upcall follows SCHEDOP_block");
+
+    /* The per-vCPU upcall vector: through the virtual LAPIC, so it needs an EOI. */
+    {
+        struct xen_hvm_evtchn_upcall_vector uv = {.vcpu = 0, .vector = VCPU_VECTOR};
+        unsigned long cb = upcalls, vec = vec_upcalls;
+
+        wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | 3u << 10); /* EN + EXTD: x2APIC */
+        wrmsr(X2APIC_SVR, 0x1ff);                              /* software-enabled */
+        ok(hcall(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, (unsigned long)&uv, 0) == 0,
+           "HVMOP_set_evtchn_upcall_vector(vcpu 0, 0xe0)");
+        hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, 0);
+        windows(100000);
+        ok(vec_upcalls == vec + 1 && upcalls == cb,
+           "the event arrives on the per-vCPU vector, not the callback vector");
+        ok(rdmsr(X2APIC_ISR7) & 1u, "... and stays in service in the x2APIC's ISR");
+        hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, 0);
+        windows(100000);
+        ok(vec_upcalls == vec + 1, "no second injection before the EOI");
+        vec_eoi = true;
+        wrmsr(X2APIC_EOI, 0);
+        windows(100000);
+        ok(vec_upcalls == vec + 2 && !(rdmsr(X2APIC_ISR7) & 1u),
+           "after the EOI the held event is injected (and retired by its handler's EOI)");
+    }
 
     peer = arg(cmdline, "peer=");
     if (peer != NULL) {

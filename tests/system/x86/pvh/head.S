@@ -59,9 +59,15 @@ exc_entry:
     hlt
     jmp     2b
 
-    .global upcall_entry
+    .global upcall_entry, upcall_vec_entry
+upcall_vec_entry:
+    push    %rax
+    lea     guest_upcall_vec(%rip), %rax
+    jmp     3f
 upcall_entry:
     push    %rax
+    lea     guest_upcall(%rip), %rax
+3:
     push    %rcx
     push    %rdx
     push    %rsi
@@ -70,7 +76,7 @@ upcall_entry:
     push    %r9
     push    %r10
     push    %r11
-    call    guest_upcall
+    call    *%rax
     pop     %r11
     pop     %r10
     pop     %r9
