@@ -35,6 +35,8 @@ help:
 	@echo "make fuzz FUZZ_SECONDS=N libFuzzer over the EVTCHNOP entry"
 	@echo "make coverage            line/branch coverage of xen/common/events"
 	@echo "make bench-core          event core benchmark table -> docs/PERFORMANCE.md"
+	@echo "make bench               in-guest benchmark on QEMU arm64 -> docs/PERFORMANCE.md"
+	@echo "make bench-peer          the same beside Xen 4.17: ratios, targets, breakdown, chart"
 	@echo "boards: $(notdir $(wildcard boards/*))"
 
 deps:
