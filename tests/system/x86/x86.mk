@@ -4,8 +4,10 @@
 #
 #   make test-system BOARD=qemu-x86_64   boot tests: Multiboot (QEMU -kernel) and Multiboot2
 #                                        (GRUB ISO), -smp 1/2/4; TAP in $(RESULTS)
-#   make system-run BOARD=qemu-x86_64    GRUB ISO -> minixen in QEMU; quit with Ctrl-A x
-#                                        (SYSTEM_BOOT=kernel: QEMU -kernel, Multiboot)
+#   make system-run BOARD=qemu-x86_64    GRUB ISO -> minixen -> the demo domains of
+#                                        boards/$(BOARD)/demo.dts (`make run`); quit with
+#                                        Ctrl-A x (SYSTEM_BOOT=kernel: QEMU -kernel, Multiboot;
+#                                        RUN_DOMAINS=test: the test domains instead)
 #   make system-debug BOARD=qemu-x86_64  QEMU halted with a gdb stub on :1234
 #
 # The boot modules (X86_MODULES, a list of files) are handed over in the same order by both
@@ -19,12 +21,16 @@ test-system-x86:
 ifeq ($(ARCH),x86)
 RESULTS ?= build/test-results
 SYSTEM_BOOT ?= grub
-X86_ISO := $(BUILD)/minixen.iso
 X86_GUEST := $(BUILD)/pvh-guest.elf
 X86_XTEST := $(GUEST_OUT)/x86_64/xtest.elf
 X86_DTB := $(BUILD)/domains.dtb
 # Module 0 the domains' DT, 1 the conformance guest (tests/guest), 2 the bring-up guest.
 X86_MODULES ?= $(X86_DTB) $(X86_XTEST) $(X86_GUEST)
+# `make run`: the demo (the test guest's role=demo, as on arm64), or the test domains.
+X86_DEMO_DTB := $(BUILD)/demo.dtb
+RUN_DOMAINS ?= demo
+X86_RUN_MODULES := $(if $(filter test,$(RUN_DOMAINS)),$(X86_MODULES),$(X86_DEMO_DTB) $(X86_XTEST))
+X86_RUN_ISO := $(BUILD)/run-$(RUN_DOMAINS).iso
 X86_GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
                     -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                     -mcmodel=small -Ixen/include
@@ -32,6 +38,7 @@ comma := ,
 empty :=
 space := $(empty) $(empty)
 X86_INITRD := $(if $(strip $(X86_MODULES)),-initrd "$(subst $(space),$(comma),$(strip $(X86_MODULES)))")
+X86_RUN_INITRD := -initrd "$(subst $(space),$(comma),$(strip $(X86_RUN_MODULES)))"
 SYSTEM_QEMU := $(QEMU) -machine $(QEMU_MACHINE) -cpu $(CPU) -m $(QEMU_MEM) -smp $(QEMU_SMP) \
                -nographic -net none
 
@@ -48,7 +55,7 @@ $(X86_GUEST): $(wildcard tests/system/x86/pvh/*) tests/system/x86/x86.mk
 	    -Wl,-T,tests/system/x86/pvh/guest.lds -o $@ \
 	    tests/system/x86/pvh/head.S tests/system/x86/pvh/guest.c
 
-$(X86_DTB): boards/$(BOARD)/domains.dts
+$(BUILD)/%.dtb: boards/$(BOARD)/%.dts
 	@mkdir -p $(dir $@)
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
@@ -56,15 +63,15 @@ test-system: $(BUILD)/minixen $(X86_MODULES)
 	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
 	    X86_MODULES="$(X86_MODULES)" tests/system/x86/boot-test.sh $(BOARD) $< $(RESULTS)
 
-$(X86_ISO): $(BUILD)/minixen tests/system/x86/mkiso.sh $(X86_MODULES)
+$(X86_RUN_ISO): $(BUILD)/minixen tests/system/x86/mkiso.sh $(X86_RUN_MODULES)
 	@echo "  ISO     $@"
-	$(Q)tests/system/x86/mkiso.sh $@ $< $(X86_MODULES)
+	$(Q)tests/system/x86/mkiso.sh $@ $< $(X86_RUN_MODULES)
 
 ifeq ($(SYSTEM_BOOT),kernel)
-system-run: $(BUILD)/minixen $(X86_MODULES)
-	$(SYSTEM_QEMU) -kernel $< $(X86_INITRD)
+system-run: $(BUILD)/minixen $(X86_RUN_MODULES)
+	$(SYSTEM_QEMU) -kernel $< $(X86_RUN_INITRD)
 else
-system-run: $(X86_ISO)
+system-run: $(X86_RUN_ISO)
 	$(SYSTEM_QEMU) -cdrom $<
 endif
 
