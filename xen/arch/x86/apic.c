@@ -46,7 +46,6 @@
 
 static paddr_t lapic_base = 0xfee00000;
 static uint64_t tsc_freq, apic_freq;
-static uint64_t tsc0; /* arch_now_ns() counts from the calibration */
 
 static uint32_t lapic_read(unsigned int reg)
 {
@@ -133,7 +132,6 @@ void lapic_timer_calibrate(void)
     outb(PIT_GATE, gate);
     if (i == 100000000ul)
         panic("apic: the PIT never counted down; cannot calibrate the clocks");
-    tsc0 = t1;
     tsc_freq = (t1 - t0) * PIT_HZ / PIT_CAL_TICKS;
     apic_freq = (uint64_t)(a0 - a1) * PIT_HZ / PIT_CAL_TICKS;
     if (tsc_freq == 0 || apic_freq == 0)
@@ -175,11 +173,6 @@ void udelay(uint64_t us)
         __asm__ __volatile__("pause");
 }
 
-uint64_t tsc_at_zero(void)
-{
-    return tsc0;
-}
-
 uint64_t tsc_ticks_to_ns(uint64_t ticks)
 {
     return tsc_freq == 0 ? 0 : (uint64_t)((unsigned __int128)ticks * 1000000000u / tsc_freq);
@@ -191,7 +184,8 @@ uint64_t arch_now_ns(void)
 
     if (tsc_freq == 0)
         return 0;
-    return (uint64_t)((unsigned __int128)(t - tsc0) * 1000000000u / tsc_freq);
+    /* Since the machine's reset, as the TSC counts: the guests' TSC is the same clock. */
+    return (uint64_t)((unsigned __int128)t * 1000000000u / tsc_freq);
 }
 
 static uint32_t ioapic_read(paddr_t base, uint32_t reg)

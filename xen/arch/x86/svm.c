@@ -118,11 +118,11 @@ static int svm_vcpu_init(struct vcpu *v)
     vmcb->n_cr3 = npt_root_pa(v->domain);
     vmcb->g_pat = 0x0007040600070406ull; /* the reset PAT */
     /*
-     * The guest's TSC counts from the hypervisor's time zero, at the rate CPUID leaf
-     * 0x40000003 reports: guest TSC ticks convert to system time (set_timer_op, poll
-     * deadlines) with that rate alone, as Xen's guests expect of a constant TSC.
+     * No TSC offset: the guest's TSC is the host's, the clock of arch_now_ns() (both count
+     * from the machine's reset), at the rate CPUID leaf 0x40000003 reports. Guest TSC ticks
+     * convert to system time (set_timer_op, poll deadlines) with that rate alone.
      */
-    vmcb->tsc_offset = (uint64_t)0 - tsc_at_zero();
+    vmcb->tsc_offset = 0;
     return 0;
 }
 

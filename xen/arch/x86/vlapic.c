@@ -174,7 +174,7 @@ static void timer_start_count(struct vlapic *l, uint32_t count)
     l->timer_deadline_ns = arch_now_ns() + l->timer_period_ns;
 }
 
-/* The guest's TSC counts from the hypervisor's time zero (svm.c sets the offset). */
+/* The guest's TSC is the host's (svm.c sets no offset): arch_now_ns() time in ticks. */
 static void timer_start_tsc(struct vlapic *l, uint64_t tsc)
 {
     uint64_t ns;

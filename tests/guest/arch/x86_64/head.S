@@ -173,9 +173,8 @@ irq_spurious_entry:
 
 /* ---- Descriptor tables and page tables ---------------------------------------------------- */
     .section .data
-    /* The guest's TSC at entry32. On minixen the guest TSC counts from the hypervisor's
-     * clock zero (its calibration, early in its boot), on Xen from the domain's creation:
-     * neither is the machine's reset, which arm64's CNTPCT measures. */
+    /* The guest's TSC at entry32. On minixen the guest TSC is the machine's (since its
+     * reset, as arm64's CNTPCT); Xen HVM guests' TSC starts near 0 at domain creation. */
     .balign 8
     .global arch_boot_counter
 arch_boot_counter:

@@ -39,7 +39,6 @@ int lapic_send_ipi(uint32_t apic_id, uint32_t icr_low); /* -EBUSY if never accep
 void lapic_timer_calibrate(void);    /* boot CPU, against the PIT */
 void lapic_timer_oneshot_ns(uint64_t delta_ns); /* 0: stop */
 uint64_t tsc_hz(void);
-uint64_t tsc_at_zero(void);              /* the TSC when arch_now_ns() was 0 */
 uint64_t tsc_ticks_to_ns(uint64_t ticks); /* a TSC interval in ns */
 uint64_t lapic_timer_hz(void);
 void udelay(uint64_t us);
