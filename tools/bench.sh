@@ -5,6 +5,8 @@
 # docs/PERFORMANCE.md (tests/bench/report.py; other sections of the file are kept).
 #
 #   tools/bench.sh minixen   `make bench`: minixen alone
+#   tools/bench.sh minixen-x86  `make bench BOARD=qemu-x86_64`: minixen on QEMU q35 (SVM+NPT),
+#                            the guest as an x86_64 PVH domain (tests/system/x86/bench-run.sh)
 #   tools/bench.sh peer      `make bench-peer`: minixen and Xen 4.17, alternating, same
 #                            QEMU settings; ratios, targets, per-function breakdown, chart
 #
@@ -28,11 +30,19 @@ iters=${BENCH_ITERS:-1000}
 runs=${BENCH_RUNS:-5}
 piters=${BENCH_PROFILE_ITERS:-200}
 rows="null_hypercall self_event_2l self_event_fifo ipi_rtt_2l ipi_rtt_fifo interdomain_rtt_2l interdomain_rtt_fifo"
+runner=tests/bench/run.sh
+if [ "$mode" = minixen-x86 ]; then # the same runs and rows on the x86_64 board
+    board=qemu-x86_64
+    image=build/$board/minixen
+    elf=$image
+    guest=build/guest/x86_64/xtest.elf
+    runner=tests/system/x86/bench-run.sh
+fi
 
 case $mode in
-minixen) hvs=(minixen) ;;
+minixen | minixen-x86) hvs=(minixen) ;;
 peer) hvs=(minixen xen) ;;
-*) echo "usage: tools/bench.sh minixen|peer" >&2; exit 2 ;;
+*) echo "usage: tools/bench.sh minixen|minixen-x86|peer" >&2; exit 2 ;;
 esac
 rm -rf "$out" && mkdir -p "$out"
 # Private copies: the runs take minutes and others may rebuild meanwhile.
@@ -46,7 +56,7 @@ run() { # run HV NAME [run.sh options]: one boot; its log must have every BENCH 
     local hv=$1 name=$2
     shift 2
     echo "  BENCH  $hv $name"
-    if ! tests/bench/run.sh "$hv" "$name" "$out/runs" "$(hv_image "$hv")" "$out/xtest.bin" "$@" \
+    if ! "$runner" "$hv" "$name" "$out/runs" "$(hv_image "$hv")" "$out/xtest.bin" "$@" \
         >/dev/null; then
         echo "bench: $hv $name did not finish (log: $out/runs/$name.log)" >&2
     fi

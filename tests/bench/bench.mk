@@ -16,8 +16,16 @@ bench-images:
 	$(Q)$(MAKE) --no-print-directory BOARD=qemu-virt-arm64 all
 	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 >/dev/null
 
+ifeq ($(ARCH),x86)
+# BOARD=qemu-x86_64: the same rows on the x86_64 port, beside the arm64 ones (its own section).
+bench:
+	$(Q)$(MAKE) --no-print-directory BOARD=qemu-x86_64 all
+	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-x86_64 >/dev/null
+	$(Q)tools/bench.sh minixen-x86
+else
 bench: bench-images
 	$(Q)tools/bench.sh minixen
+endif
 
 bench-peer: bench-images
 	$(Q)[ -f build/xen-4.17/xen-4.17-arm64 ] || tools/fetch-xen.sh build/xen-4.17

@@ -222,9 +222,9 @@ def header(args, hvs):
         "domain building, in instructions under -icount (plus any idle time).\n")
 
 
-def qemu_version():
+def qemu_version(arch="aarch64"):
     try:
-        out = subprocess.run(["qemu-system-aarch64", "--version"], capture_output=True,
+        out = subprocess.run([f"qemu-system-{arch}", "--version"], capture_output=True,
                              text=True).stdout
         return out.split()[3]
     except (OSError, IndexError):
@@ -249,6 +249,41 @@ def minixen_table(args):
     if res["problems"]:
         lines += ["", "Problems in these runs: " + "; ".join(res["problems"]) + "."]
     lines += ["", "`make bench-peer` sets these beside Xen 4.17's (next section)."]
+    return "\n".join(lines)
+
+
+def x86_table(args):
+    """The same rows on the x86_64 board, beside the last arm64 `make bench` runs."""
+    res = collect(args.out, "minixen", args.runs)
+    arm = None
+    if os.path.exists(f"{args.arm_out}/runs/minixen-icount.log"):
+        arm = collect(args.arm_out, "minixen", args.runs)
+    size = os.path.getsize(args.minixen_image)
+    lines = [
+        f"Measured with minixen {rev()} on QEMU {qemu_version('x86_64')} TCG, `-machine q35 -cpu "
+        "qemu64,+svm,+npt -m 1024`, booted through Multiboot (QEMU -kernel), the same guest "
+        "(`tests/guest`, built as an x86_64 PVH domain: hypercall page, HVM_PARAM_CALLBACK_IRQ "
+        "vector upcall, x2APIC TSC-deadline timer) and the same domains and runs as the arm64 "
+        "section (tests/system/x86/bench-run.sh): dom0 `role=bench` with 2 vCPUs, a peer domU, "
+        "static event channels. -smp 1 under `-icount shift=0,sleep=off`: instructions per "
+        f"iteration (the guest's TSC runs at 1 GHz of virtual time); -smp 2: median of {args.runs} "
+        "wall-clock runs, ns. The arm64 columns are the last `make bench` runs on this machine "
+        f"({args.arm_out}), n/a without them. Time to first guest instruction: the TSC dom0's "
+        "first instruction reads, from the machine's reset (SeaBIOS, the Multiboot load, "
+        "hypervisor boot, domain building), as arm64's CNTPCT.",
+        "",
+        "| row | x86_64 -smp 1 -icount: instructions | x86_64 -smp 2: ns (median) "
+        "| arm64 -smp 1 -icount: instructions | arm64 -smp 2: ns (median) |",
+        "|---|---|---|---|---|"]
+    for name, label in ROWS + [("boot_to_guest", "time to first guest instruction")]:
+        a_ic = fmt(arm["icount"].get(name)) if arm else "n/a"
+        a_s2 = fmt(arm["smp2"].get(name)) if arm else "n/a"
+        lines.append(f"| {label} | {fmt(res['icount'].get(name))} | "
+                     f"{fmt(res['smp2'].get(name))} | {a_ic} | {a_s2} |")
+    lines += ["", f"Image: `build/qemu-x86_64/minixen` (the ELF file, symbols and debug info "
+              f"included) is {size} bytes ({size / 1024:.1f} KiB)."]
+    if res["problems"]:
+        lines += ["", "Problems in these runs: " + "; ".join(res["problems"]) + "."]
     return "\n".join(lines)
 
 
@@ -385,7 +420,7 @@ def write_section(doc, tag, title, intro, body):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["minixen", "peer"])
+    ap.add_argument("mode", choices=["minixen", "minixen-x86", "peer"])
     ap.add_argument("out")
     ap.add_argument("--iters", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=5)
@@ -395,11 +430,17 @@ def main():
     ap.add_argument("--xen-image")
     ap.add_argument("--doc", default="docs/PERFORMANCE.md")
     ap.add_argument("--chart", default="docs/bench-peer.png")
+    ap.add_argument("--arm-out", default="build/bench/minixen",
+                    help="x86 mode: the arm64 `make bench` runs to set beside (if present)")
     args = ap.parse_args()
     if args.mode == "minixen":
         body = minixen_table(args)
         write_section(args.doc, "bench", "In-guest benchmark on QEMU (arm64)",
                       "`make bench` measures and rewrites this section.", body)
+    elif args.mode == "minixen-x86":
+        body = x86_table(args)
+        write_section(args.doc, "bench-x86", "In-guest benchmark on QEMU (x86_64, beside arm64)",
+                      "`make bench BOARD=qemu-x86_64` measures and rewrites this section.", body)
     else:
         body = peer_table(args)
         write_section(args.doc, "bench-peer", "minixen beside Xen 4.17 (arm64)",

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# tests/bench/run.sh for the x86_64 port: boot minixen on QEMU q35 (SVM+NPT) with the
+# conformance guest (an x86_64 PVH ELF) as dom0 and as a peer domU joined by static event
+# channels, the same layout and bootargs as the arm64 runs, so tools/bench.sh and
+# tests/bench/report.py read its log the same way.
+#
+#   bench-run.sh HV NAME OUTDIR HV_IMAGE GUEST [options]     HV: minixen
+#     --smp N            host CPUs (default 1)
+#     --vcpus N          dom0's vCPUs (default 2)
+#     --main-args "..."  dom0 bootargs (default "role=bench")
+#     --icount           -icount shift=0,sleep=off -rtc clock=vm (exact; one CPU only)
+#     --plugin SPEC      a TCG plugin (-plugin SPEC)
+#     --timeout S        wall-clock limit (default 300)
+#
+# Outputs OUTDIR/NAME.log (serial, CRs removed); exit status 0 once dom0 printed its end
+# marker ("# xtest done:"). Boot modules (QEMU -kernel, Multiboot): 0 the domains' DT
+# (x86 names modules by module-index, see boards/qemu-x86_64/domains.dts), 1 the guest.
+# dom0 port 10 <-> peer port 11 (echo), dom0 port 12 <-> peer port 13 (control).
+set -euo pipefail
+
+hv=$1 name=$2 out=$3 image=$4 guest=$5
+shift 5
+smp=1 vcpus=2 main_args="role=bench" icount=() plugin=() timeout_s=300
+while [ $# -gt 0 ]; do
+    case $1 in
+    --smp) smp=$2; shift ;;
+    --vcpus) vcpus=$2; shift ;;
+    --gic) shift ;; # arm64 only
+    --main-args) main_args=$2; shift ;;
+    --icount) icount=(-icount shift=0,sleep=off -rtc clock=vm) ;;
+    --plugin) plugin=(-plugin "$2"); shift ;;
+    --timeout) timeout_s=$2; shift ;;
+    *) echo "bench-run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+[ "$hv" = minixen ] || { echo "bench-run.sh: only minixen runs on the x86 board" >&2; exit 2; }
+
+mkdir -p "$out"
+cat >"$out/$name.dts" <<DTS
+/dts-v1/;
+/ {
+    #address-cells = <2>;
+    #size-cells = <2>;
+    memory@0 {
+        device_type = "memory";
+        reg = <0x0 0x0 0x0 0x0>;
+    };
+    chosen {
+        #address-cells = <2>;
+        #size-cells = <2>;
+        xen,xen-bootargs = "dom0_mem=128M dom0_max_vcpus=$vcpus";
+        xen,dom0-bootargs = "$main_args peer=1 sport=10 pport=11 sctl=12 pctl=13";
+        module@1 {
+            compatible = "multiboot,kernel", "multiboot,module";
+            module-index = <1>;
+            reg = <0x0 0x0 0x0 0x0>;
+        };
+        d0_echo: evtchn@10 {
+            compatible = "xen,evtchn-v1";
+            xen,evtchn = <10 &d1_echo>;
+        };
+        d0_ctl: evtchn@12 {
+            compatible = "xen,evtchn-v1";
+            xen,evtchn = <12 &d1_ctl>;
+        };
+        domU1 {
+            compatible = "xen,domain";
+            #address-cells = <2>;
+            #size-cells = <2>;
+            memory = <0x0 0x10000>;
+            cpus = <1>;
+            module@1 {
+                compatible = "multiboot,kernel", "multiboot,module";
+                module-index = <1>;
+                reg = <0x0 0x0 0x0 0x0>;
+                bootargs = "role=peer peer=0 sport=11 pport=10 sctl=13 pctl=12";
+            };
+            d1_echo: evtchn@11 {
+                compatible = "xen,evtchn-v1";
+                xen,evtchn = <11 &d0_echo>;
+            };
+            d1_ctl: evtchn@13 {
+                compatible = "xen,evtchn-v1";
+                xen,evtchn = <13 &d0_ctl>;
+            };
+        };
+    };
+};
+DTS
+dtc -q -I dts -O dtb -o "$out/$name.dtb" "$out/$name.dts"
+
+# Private copies: a concurrent rebuild must not swap an image under a running benchmark.
+cp "$image" "$out/$name.hv"
+cp "$guest" "$out/$name.guest"
+log=$out/$name.log raw=$out/$name.raw
+: >"$raw"
+qemu-system-x86_64 -machine q35 -cpu qemu64,+svm,+npt -smp "$smp" -m 1024 -nographic \
+    -monitor none -serial stdio -net none -no-reboot "${icount[@]}" "${plugin[@]}" \
+    -kernel "$out/$name.hv" -initrd "$out/$name.dtb,$out/$name.guest" </dev/null >"$raw" 2>&1 &
+pid=$!
+status=1 t=0
+while kill -0 "$pid" 2>/dev/null; do
+    if grep -aq '^# xtest done:' "$raw"; then # dom0's lines are bare, the peer's "(d1) "
+        status=0
+        sleep 0.5
+        break
+    fi
+    if [ $t -ge $((timeout_s * 10)) ]; then
+        echo "bench-run.sh: $name timed out after ${timeout_s}s" >&2
+        break
+    fi
+    sleep 0.1
+    t=$((t + 1))
+done
+kill -INT "$pid" 2>/dev/null || true
+for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+tr -d '\r' <"$raw" >"$log"
+rm -f "$raw"
+exit $status
