@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Boot real Xen 4.17 (Debian's amd64 build) in QEMU q35 with the conformance guest, built
+# as an x86_64 PVH kernel (tests/guest/arch/x86_64), as a PVH dom0: the x86 oracle for the
+# guest's expectations and for minixen's x86 port. Xen 4.17 has no dom0less on x86, so
+# there is no peer domain: the interdomain area is skipped.
+#
+#   xen-run-x86.sh NAME OUTDIR XEN GUEST [options]
+#     --smp N            host CPUs and dom0_max_vcpus (default 2)
+#     --main-args "..."  dom0 bootargs (default role=main)
+#     --timeout S        wall-clock limit (default 300)
+#
+# Outputs OUTDIR/NAME.log (serial, CRs removed) and OUTDIR/NAME-d0.tap. Exit status 0 if
+# dom0 printed its end marker ("# xtest done:").
+#
+# What Xen needs here: SVM with nested paging from QEMU's TCG (-cpu max,+svm,+npt; -smap,
+# as Xen's own smoke tests run it under TCG), and an IOMMU: "Presently, iommu must be
+# enabled for PVH hardware domain" is Xen's panic without one, so q35 gets an AMD IOMMU
+# (-device amd-iommu, which also provides the IVRS table). dom0's command line is the
+# Multiboot module's string after the file name, which Xen hands to a PVH dom0 in
+# hvm_start_info's cmdline.
+set -euo pipefail
+
+name=$1 out=$2 xen=$3 guest=$4
+shift 4
+smp=2 main_args="role=main" timeout_s=300
+while [ $# -gt 0 ]; do
+    case $1 in
+    --smp) smp=$2; shift ;;
+    --main-args) main_args=$2; shift ;;
+    --timeout) timeout_s=$2; shift ;;
+    *) echo "xen-run-x86.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+mkdir -p "$out"
+# Private copies; QEMU's -initrd separates modules with commas, arguments with spaces.
+cp "$xen" "$out/$name.xen"
+cp "$guest" "$out/$name.guest"
+log=$out/$name.log raw=$out/$name.raw
+: >"$raw"
+qemu-system-x86_64 -machine q35 -cpu max,-smap,+svm,+npt -smp "$smp" -m 1024 -nographic \
+    -monitor none -serial stdio -net none -no-reboot -device amd-iommu \
+    -kernel "$out/$name.xen" \
+    -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M dom0_max_vcpus=$smp noreboot loglvl=all guest_loglvl=all" \
+    -initrd "$out/$name.guest $main_args" </dev/null >"$raw" 2>&1 &
+pid=$!
+status=1 t=0
+while kill -0 "$pid" 2>/dev/null; do
+    if grep -aq '^# xtest done:' "$raw"; then
+        status=0
+        sleep 0.5
+        break
+    fi
+    if grep -aq '^(XEN) Panic on CPU' "$raw"; then
+        sleep 1 # the panic's message follows
+        break
+    fi
+    if [ $t -ge $((timeout_s * 10)) ]; then
+        echo "xen-run-x86.sh: $name timed out after ${timeout_s}s" >&2
+        break
+    fi
+    sleep 0.1
+    t=$((t + 1))
+done
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+tr -d '\r' <"$raw" >"$log"
+rm -f "$raw"
+# dom0's lines are bare; Xen's own carry "(XEN) ".
+grep -aE '^(ok |not ok |1\.\.[0-9]|# )' "$log" >"$out/$name-d0.tap" ||
+    echo "# no output from dom0 (see $log)" >"$out/$name-d0.tap"
+exit $status
