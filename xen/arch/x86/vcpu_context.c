@@ -75,12 +75,19 @@ static bool control_ok(struct domain *d, uint64_t cr0, uint64_t cr3, uint64_t cr
     return true;
 }
 
-/* A 32-bit mode segment: base, limit, attributes (12-bit form) from the context. */
+/*
+ * A 32-bit mode segment: base, limit, attributes (12-bit form) from the context. DS and ES
+ * may be null (not present: unusable until loaded), as Xen allows; CS, SS and TR may not.
+ */
 static bool seg_ok(struct hvm_seg *s, uint32_t base, uint32_t limit, uint16_t ar, bool code,
-                   bool tss)
+                   bool tss, bool may_be_null)
 {
-    if ((ar & 0xf000) || !(ar & SEG_AR_P))
+    if (ar & 0xf000)
         return false;
+    if (!(ar & SEG_AR_P)) {
+        *s = (struct hvm_seg){0};
+        return may_be_null;
+    }
     if (tss) {
         if ((ar & SEG_AR_S) || ((ar & 0xf) != 0xb && (ar & 0xf) != 0x3))
             return false; /* a busy 32- or 16-bit TSS */
@@ -104,11 +111,11 @@ static int from_32(struct domain *d, const struct vcpu_hvm_x86_32 *c, struct hvm
     if (!control_ok(d, c->cr0, c->cr3, c->cr4, c->efer) || (c->efer & EFER_LMA) ||
         (c->eflags & ~RFLAGS_ALLOWED))
         return -EINVAL;
-    if (!seg_ok(&s->cs, c->cs_base, c->cs_limit, c->cs_ar, true, false) ||
-        !seg_ok(&s->ds, c->ds_base, c->ds_limit, c->ds_ar, false, false) ||
-        !seg_ok(&s->ss, c->ss_base, c->ss_limit, c->ss_ar, false, false) ||
-        !seg_ok(&s->es, c->es_base, c->es_limit, c->es_ar, false, false) ||
-        !seg_ok(&s->tr, c->tr_base, c->tr_limit, c->tr_ar, false, true))
+    if (!seg_ok(&s->cs, c->cs_base, c->cs_limit, c->cs_ar, true, false, false) ||
+        !seg_ok(&s->ds, c->ds_base, c->ds_limit, c->ds_ar, false, false, true) ||
+        !seg_ok(&s->ss, c->ss_base, c->ss_limit, c->ss_ar, false, false, false) ||
+        !seg_ok(&s->es, c->es_base, c->es_limit, c->es_ar, false, false, true) ||
+        !seg_ok(&s->tr, c->tr_base, c->tr_limit, c->tr_ar, false, true, false))
         return -EINVAL;
     s->fs = s->gs = s->ds;
     s->cr0 = c->cr0, s->cr3 = c->cr3, s->cr4 = c->cr4, s->efer = c->efer;

@@ -19,10 +19,12 @@
 #include <public/event_channel.h>
 #include <public/features.h>
 #include <public/hvm/hvm_op.h>
+#include <public/hvm/hvm_vcpu.h>
 #include <public/hvm/params.h>
 #include <public/hvm/start_info.h>
 #include <public/memory.h>
 #include <public/sched.h>
+#include <public/vcpu.h>
 #include <public/version.h>
 #include <public/xen.h>
 
@@ -40,7 +42,9 @@ void guest_start(const struct hvm_start_info *si);
 void guest_upcall(void);
 void guest_upcall_vec(void);
 void guest_exception(uint64_t a, uint64_t b);
-extern void exc_entry(void), upcall_entry(void), upcall_vec_entry(void);
+extern void exc_entry(void), upcall_entry(void), upcall_vec_entry(void), ap32_entry(void);
+volatile uint32_t ap_flag;
+static uint8_t ap_stack[4096] __attribute__((aligned(16)));
 extern uint64_t idt[512];
 
 static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
@@ -298,6 +302,42 @@ void guest_start(const struct hvm_start_info *si)
         windows(100000);
         ok(vec_upcalls == vec + 2 && !(rdmsr(X2APIC_ISR7) & 1u),
            "after the EOI the held event is injected (and retired by its handler's EOI)");
+    }
+
+    /* VCPUOP_initialise: hostile contexts are refused, a 32-bit one starts vCPU 1. */
+    if (hcall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0) == 0) {
+        static struct vcpu_hvm_context ctx;
+        struct vcpu_hvm_x86_32 *c = &ctx.cpu_regs.x86_32;
+        long bad[4];
+
+        ctx = (struct vcpu_hvm_context){.mode = 7};
+        bad[0] = hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx);
+        ctx = (struct vcpu_hvm_context){.mode = VCPU_HVM_MODE_64B};
+        ctx.cpu_regs.x86_64.cr0 = 0x80000011; /* paging without PAE / long mode */
+        bad[1] = hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx);
+        ctx = (struct vcpu_hvm_context){.mode = VCPU_HVM_MODE_32B};
+        *c = (struct vcpu_hvm_x86_32){
+            .eip = (uint32_t)(uintptr_t)ap32_entry, .eflags = 2,
+            .esp = (uint32_t)(uintptr_t)(ap_stack + sizeof(ap_stack)), .cr0 = 0x11,
+            .cs_limit = ~0u, .ds_limit = ~0u, .ss_limit = ~0u, .es_limit = ~0u,
+            .tr_limit = 0x67, .cs_ar = 0xc9b, .ds_ar = 0xc93, .ss_ar = 0xc93, .es_ar = 0xc93,
+            .tr_ar = 0x8b};
+        c->cs_ar = 0x49b; /* not present */
+        bad[2] = hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx);
+        c->cs_ar = 0xc9b;
+        c->cr0 = 0x80000011, c->cr3 = 0x7ffff000; /* paging on a CR3 outside our RAM */
+        bad[3] = hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx);
+        ok(bad[0] == -XEN_EINVAL && bad[1] == -XEN_EINVAL && bad[2] == -XEN_EINVAL &&
+               bad[3] == -XEN_EINVAL,
+           "VCPUOP_initialise refuses bad contexts (mode, paging, segment, CR3) -> EINVAL");
+        c->cr0 = 0x11, c->cr3 = 0;
+        ok(hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx) == 0 &&
+               hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx) == -XEN_EEXIST,
+           "VCPUOP_initialise takes a 32-bit context once, then -> EEXIST");
+        ok(hcall(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0) == 0, "VCPUOP_up(1)");
+        for (unsigned long i = 0; i < SPIN_LIMIT && ap_flag != 0x5a5a; i++)
+            __asm__ __volatile__("pause" ::: "memory");
+        ok(ap_flag == 0x5a5a, "vCPU 1 runs its 32-bit entry (paging off, flat segments)");
     }
 
     peer = arg(cmdline, "peer=");

@@ -35,6 +35,14 @@ _start32:
     lgdt    gdt_ptr
     ljmp    $0x08, $start64
 
+/* vCPU 1, started by VCPUOP_initialise in 32-bit mode (paging off, flat segments from the
+ * context): report in through memory, then sleep with interrupts off. */
+    .global ap32_entry
+ap32_entry:
+    movl    $0x5a5a, ap_flag
+1:  hlt
+    jmp     1b
+
     .code64
 start64:
     mov     $0x10, %eax
