@@ -497,6 +497,23 @@ struct vcpu *sched_current(void)
     return cpu < sched_nr_cpus ? __atomic_load_n(&sched_cpus[cpu].curr, __ATOMIC_ACQUIRE) : NULL;
 }
 
+/*
+ * The exit fast path: true when sched_pick(cpu, prev) has nothing to do now: prev keeps
+ * running and no deadline needs reprogramming. Either nobody waits, or a slice is already
+ * running, whose end the CPU timer announces with an interrupt (that exit calls
+ * sched_pick). A wake on this CPU sets timer_dirty; one from another CPU kicks this one.
+ * Lockless: a stale "true" costs one exit until the kick, never a lost wake.
+ */
+bool sched_keeps(unsigned int cpu, const struct vcpu *prev)
+{
+    const struct sched_cpu *c = &sched_cpus[cpu];
+
+    return READ_ONCE(c->curr) == prev && READ_ONCE(prev->sched_state) == VS_RUNNING &&
+           !READ_ONCE(c->timer_dirty) &&
+           (READ_ONCE(c->runq_head) == NULL || READ_ONCE(c->slice_end_ns) != 0) &&
+           eligible(prev);
+}
+
 /* ---- Set-up ------------------------------------------------------------------------------ */
 
 int sched_init(unsigned int nr_cpus)

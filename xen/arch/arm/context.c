@@ -2,11 +2,12 @@
 /*
  * vCPUs on this CPU: creation, boot state, the world switch and the way back into a guest.
  *
- * While a vCPU runs, its general registers live in the guest frame at the top of this
- * CPU's stack (entry.S) and its EL1 system registers, FP/SIMD registers, virtual timer and
- * virtual CPU interface live in the hardware. All of that moves to struct arm_vcpu only
- * when another vCPU (or idle) takes the CPU, never on an ordinary exit: a hypercall or an
- * emulated MMIO access costs the GPR save/restore of entry.S and nothing else.
+ * A vCPU's general registers are saved by entry.S straight into struct arm_vcpu.regs on
+ * every exit (SP_EL2 points there while it runs), so a switch moves no GPRs. Its EL1
+ * system registers, FP/SIMD registers, virtual timer and virtual CPU interface live in the
+ * hardware while it runs and move to struct arm_vcpu only when another vCPU (or idle)
+ * takes the CPU, never on an ordinary exit: a hypercall or an emulated MMIO access costs
+ * the GPR save/restore of entry.S and nothing else.
  */
 #include <asm/gic.h>
 #include <asm/p2m.h>
@@ -50,6 +51,9 @@
 #define SPSR_EL1H_DAIF 0x3c5ul
 
 _Static_assert(__builtin_offsetof(struct fpsimd_state, fpsr) == 512, "fpsimd.S layout");
+/* SP_EL2 points just past the frame while the vCPU runs: keep it 16-byte aligned. */
+_Static_assert(__builtin_offsetof(struct arm_vcpu, regs) % 16 == 0 && FRAME_SIZE % 16 == 0,
+               "entry.S uses struct arm_vcpu.regs as a stack");
 
 struct vcpu *arm_running[NR_CPUS];
 
@@ -164,18 +168,17 @@ static void restore_el1(const struct el1_sysregs *s)
     WRITE_SYSREG(s->mdscr, mdscr_el1);
 }
 
-static void switch_out(struct vcpu *v, const struct cpu_regs *frame)
+static void switch_out(struct vcpu *v)
 {
     struct arm_vcpu *av = arm_vcpu(v);
 
-    av->regs = *frame;
     save_el1(&av->sys);
     fpsimd_save(&av->fp);
     arm_vtimer_save(v);
     vgic_save(v);
 }
 
-static void switch_in(struct vcpu *v, struct cpu_regs *frame)
+static void switch_in(struct vcpu *v)
 {
     struct arm_vcpu *av = arm_vcpu(v);
 
@@ -187,7 +190,6 @@ static void switch_in(struct vcpu *v, struct cpu_regs *frame)
         arm_vcpu_set_boot_context(v, av->psci_entry, av->psci_context_id);
         __atomic_store_n(&av->psci_on_pending, false, __ATOMIC_RELEASE);
     }
-    *frame = av->regs;
     restore_el1(&av->sys);
     fpsimd_restore(&av->fp);
     WRITE_SYSREG(av->vmpidr, vmpidr_el2);
@@ -204,7 +206,7 @@ static void idle_wait(void)
     gic_handle_irq();
 }
 
-void arm_leave_to_guest(struct cpu_regs *frame)
+struct cpu_regs *arm_leave_to_guest(void)
 {
     unsigned int cpu = smp_processor_id();
 
@@ -214,22 +216,21 @@ void arm_leave_to_guest(struct cpu_regs *frame)
 
         if (next != prev) {
             if (prev != NULL)
-                switch_out(prev, frame);
+                switch_out(prev);
             arm_running[cpu] = next;
             if (next != NULL)
-                switch_in(next, frame);
+                switch_in(next);
             sched_switched(next);
         }
         if (next != NULL) {
             vgic_flush(next);
-            return;
+            return &arm_vcpu(next)->regs;
         }
         idle_wait();
     }
 }
 
-void arm_run_first(struct cpu_regs *frame)
+struct cpu_regs *arm_run_first(void)
 {
-    memset(frame, 0, sizeof(*frame));
-    arm_leave_to_guest(frame);
+    return arm_leave_to_guest();
 }

@@ -6,12 +6,12 @@
  *
  *  - From EL2 itself (vectors 0-7): the frame is pushed on the current stack and
  *    arm_trap(frame, vector) decides (fatal, or the boot self-test BRK).
- *  - From a guest (vectors 8-11): SP_EL2 is the top of this CPU's stack while a guest runs,
- *    and the guest frame is the top FRAME_SIZE bytes of it. The guest's registers are saved
- *    there, arm_guest_trap(frame, vector) handles the exit and goes through the scheduler
- *    and the vGIC (it may load another vCPU's registers into the same frame), and we
- *    restore whatever the frame holds and ERET. No per-CPU pointer has to be found on the
- *    hot path: the stack pointer is the per-CPU pointer.
+ *  - From a guest (vectors 8-15): while a vCPU runs, SP_EL2 points just past its own
+ *    register frame (struct arm_vcpu.regs), so the exit saves the guest straight into its
+ *    vCPU: a world switch never copies registers. The frame's sp slot holds the top of
+ *    this CPU's hypervisor stack, where the C handler then runs. The handler returns the
+ *    frame to enter (the same vCPU's, or the next one's after a switch); we record the
+ *    stack top in it, point SP_EL2 at it, restore and ERET.
  *
  * C code runs with IRQs masked at EL2 (PSTATE.I stays set from exception entry); only
  * the idle loop waits for interrupts, with WFI, which wakes on a masked IRQ too.
@@ -95,8 +95,17 @@ el2_vectors:
     vector_entry 5
     vector_entry 6
     vector_entry 7
-    /* Lower EL, AArch64: guests. */
-    guest_entry 8
+    /* Lower EL, AArch64: guests. Synchronous: hypercalls take the fast path. */
+    .balign 128
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    mrs     x0, esr_el2
+    movz    w1, #ESR_HVC_XEN & 0xffff
+    movk    w1, #ESR_HVC_XEN >> 16, lsl #16
+    cmp     w0, w1
+    b.eq    guest_hypercall
+    mov     x1, #8
+    b       guest_exit
     guest_entry 9
     guest_entry 10
     guest_entry 11
@@ -136,27 +145,85 @@ guest_exit:
     mrs     x4, esr_el2
     stp     x3, x4, [sp, #FRAME_SPSR]
     mov     x0, sp
-    bl      arm_guest_trap
+    ldr     x2, [sp, #FRAME_SP]         /* this CPU's hypervisor stack */
+    mov     sp, x2
+    bl      arm_guest_trap              /* x0: the frame of the vCPU to enter */
 guest_return:
+    mov     x1, sp
+    str     x1, [x0, #FRAME_SP]
+    mov     sp, x0
     restore_all_eret
 
 /*
+ * HVC #0xEA1 from AArch64 (ESR exactly EC 0x16, IL, imm 0xEA1): the hypercall fast path.
+ * Only the registers C may clobber are saved (x0-x18, x30; x19-x29 are callee-saved, and
+ * ELR/SPSR stay in the hardware: nothing at EL2 takes an exception meanwhile).
+ * arm_fast_hypercall() runs the call and returns 0 if the same vCPU can resume with nothing
+ * else to do; otherwise the frame is completed and the exit goes the ordinary way.
+ */
+guest_hypercall:
+    stp     x2, x3, [sp, #16 * 1]
+    stp     x4, x5, [sp, #16 * 2]
+    stp     x6, x7, [sp, #16 * 3]
+    stp     x8, x9, [sp, #16 * 4]
+    stp     x10, x11, [sp, #16 * 5]
+    stp     x12, x13, [sp, #16 * 6]
+    stp     x14, x15, [sp, #16 * 7]
+    stp     x16, x17, [sp, #16 * 8]
+    str     x18, [sp, #16 * 9]
+    str     x30, [sp, #FRAME_LR]
+    mov     x0, sp
+    ldr     x1, [sp, #FRAME_SP]
+    mov     sp, x1
+    bl      arm_fast_hypercall          /* the frame; bit 0 set: take the slow way */
+    tbnz    x0, #0, 1f
+    mov     sp, x0                      /* the frame already holds the stack top */
+    ldr     x30, [sp, #FRAME_LR]
+    ldp     x0, x1, [sp, #16 * 0]
+    ldp     x2, x3, [sp, #16 * 1]
+    ldp     x4, x5, [sp, #16 * 2]
+    ldp     x6, x7, [sp, #16 * 3]
+    ldp     x8, x9, [sp, #16 * 4]
+    ldp     x10, x11, [sp, #16 * 5]
+    ldp     x12, x13, [sp, #16 * 6]
+    ldp     x14, x15, [sp, #16 * 7]
+    ldp     x16, x17, [sp, #16 * 8]
+    ldr     x18, [sp, #16 * 9]
+    add     sp, sp, #FRAME_SIZE
+    eret
+    dsb     nsh
+    isb
+1:  /* The slow way back: complete the frame (x19-x29 are the guest's again). */
+    bic     x0, x0, #1
+    str     x19, [x0, #16 * 9 + 8]
+    stp     x20, x21, [x0, #16 * 10]
+    stp     x22, x23, [x0, #16 * 11]
+    stp     x24, x25, [x0, #16 * 12]
+    stp     x26, x27, [x0, #16 * 13]
+    stp     x28, x29, [x0, #16 * 14]
+    mrs     x2, elr_el2
+    mrs     x3, spsr_el2
+    str     x2, [x0, #FRAME_ELR]
+    mrs     x4, esr_el2
+    stp     x3, x4, [x0, #FRAME_SPSR]
+    bl      arm_hypercall_slow_tail     /* x0: the frame to enter */
+    b       guest_return
+
+/*
  * arm_run_loop(): this CPU's first entry into the guest world; never returns. The C
- * stack we came on is abandoned: the stack is reset to its top, minus the guest frame.
- * arm_run_first() waits (idle) until the scheduler gives this CPU a vCPU and loads that
- * vCPU's registers into the frame.
+ * stack we came on is abandoned: the stack is reset to its top. arm_run_first() waits
+ * (idle) until the scheduler gives this CPU a vCPU and returns that vCPU's frame.
  */
     .text
     .global arm_run_loop
 arm_run_loop:
     msr     daifset, #0xf
     mrs     x0, tpidr_el2
-    ldr     x1, =cpu_stacks + STACK_SIZE - FRAME_SIZE
+    ldr     x1, =cpu_stacks + STACK_SIZE
     mov     x2, #STACK_SIZE
     madd    x1, x0, x2, x1
     mov     sp, x1
     mov     x29, #0                    /* end of the frame-pointer chain for debuggers */
-    mov     x0, sp
     bl      arm_run_first
     b       guest_return
     .ltorg

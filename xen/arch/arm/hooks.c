@@ -77,14 +77,22 @@ bool arch_vcpu_has_wakeup_event(struct vcpu *v)
         return true;
     if (v->arch != NULL && arm_vtimer_expired(v))
         return true;
-    return v->arch != NULL && vgic_vcpu_pending(v);
+    if (v->arch == NULL)
+        return false;
+    /*
+     * The hypercall fast path (entry.S) does not read the list registers back on exit: do
+     * it now if v is loaded here, or an interrupt the guest has already taken would still
+     * look pending and SCHEDOP_block/WFI would return at once, forever.
+     */
+    if (v == arm_current_vcpu())
+        vgic_sync(v);
+    return vgic_vcpu_pending(v);
 }
 
 void arch_domain_shutdown(struct domain *d, unsigned int reason)
 {
     if (d->arch == NULL)
         return;
-    arm_vtimer_domain_shutdown(d);
     /* SYSTEM_RESET / SCHEDOP_shutdown(reboot): build the domain again from its config. */
     if (reason == SHUTDOWN_reboot) {
         int rc = arm_rebuild_domain(d);

@@ -56,36 +56,44 @@ uint64_t arch_now_ns(void)
     return arm_ticks_to_ns(arm_ticks());
 }
 
-/* The scheduler's deadline of each CPU (0: none); the CPU's own, touched with IRQs masked. */
-static uint64_t sched_deadline_ns[NR_CPUS];
+/*
+ * Per CPU, touched by that CPU only with interrupts masked: the scheduler's deadline and
+ * the compare value CNTHP holds (0: disarmed), both in counter ticks.
+ */
+struct hyp_timer_cpu {
+    uint64_t sched_deadline;
+    uint64_t programmed;
+};
 
-/* Program CNTHP for the earlier of the scheduler's deadline and this CPU's vtimer wake-ups. */
-void arm_hyp_timer_reprogram(void)
+static struct hyp_timer_cpu hyp_timer_cpus[NR_CPUS];
+
+/*
+ * Make CNTHP fire no later than `ticks`. A timer already due earlier is left alone: an
+ * early interrupt only recomputes (arm_hyp_timer_interrupt), so moving a deadline later
+ * or cancelling it needs no register write at all.
+ */
+void arm_hyp_timer_want(uint64_t ticks)
 {
-    uint64_t deadline = sched_deadline_ns[smp_processor_id()];
-    uint64_t vt = arm_vtimer_next_deadline();
+    struct hyp_timer_cpu *t = &hyp_timer_cpus[smp_processor_id()];
 
-    if (vt != 0 && (deadline == 0 || vt < deadline))
-        deadline = vt;
-    if (deadline == 0) {
-        WRITE_SYSREG(0, cnthp_ctl_el2);
+    if (ticks == 0 || (t->programmed != 0 && t->programmed <= ticks))
         return;
-    }
-    /*
-     * Rounded up and one tick late, so the interrupt never comes before arch_now_ns() has
-     * reached the deadline (a scheduler that finds nothing due would re-arm the same value).
-     */
-    WRITE_SYSREG(arm_ns_to_ticks(deadline) + 1, cnthp_cval_el2);
+    t->programmed = ticks;
+    WRITE_SYSREG(ticks, cnthp_cval_el2);
     WRITE_SYSREG(CNT_CTL_ENABLE, cnthp_ctl_el2);
-    isb();
 }
 
 void arch_set_cpu_timer(uint64_t deadline_ns)
 {
     unsigned long flags = arch_local_irq_save();
+    struct hyp_timer_cpu *t = &hyp_timer_cpus[smp_processor_id()];
 
-    sched_deadline_ns[smp_processor_id()] = deadline_ns;
-    arm_hyp_timer_reprogram();
+    /*
+     * Rounded up and one tick late, so the interrupt never comes before arch_now_ns() has
+     * reached the deadline (a scheduler that finds nothing due would re-arm the same value).
+     */
+    t->sched_deadline = deadline_ns != 0 ? arm_ns_to_ticks(deadline_ns) + 1 : 0;
+    arm_hyp_timer_want(t->sched_deadline);
     arch_local_irq_restore(flags);
 }
 
@@ -97,15 +105,17 @@ void arm_time_init_cpu(void)
 
 void arm_hyp_timer_interrupt(void)
 {
-    unsigned int cpu = smp_processor_id();
-    uint64_t now = arch_now_ns();
+    struct hyp_timer_cpu *t = &hyp_timer_cpus[smp_processor_id()];
+    uint64_t now = arm_ticks(), vt;
 
     /* Level-triggered: disarm first; whatever is still due re-arms it below. */
     WRITE_SYSREG(0, cnthp_ctl_el2);
-    arm_vtimer_expire(now);
-    if (sched_deadline_ns[cpu] != 0 && now >= sched_deadline_ns[cpu]) {
-        sched_deadline_ns[cpu] = 0;
+    t->programmed = 0;
+    vt = arm_vtimer_expire(now);
+    if (t->sched_deadline != 0 && now >= t->sched_deadline) {
+        t->sched_deadline = 0;
         sched_timer_interrupt(); /* may call arch_set_cpu_timer() for its next deadline */
     }
-    arm_hyp_timer_reprogram();
+    arm_hyp_timer_want(t->sched_deadline);
+    arm_hyp_timer_want(vt);
 }

@@ -108,21 +108,55 @@ void arm_guest_crash(struct vcpu *v, const struct cpu_regs *regs, const char *wh
     domain_shutdown(v->domain, SHUTDOWN_crash);
 }
 
-/* HVC #0xEA1: x16 = hypercall number, x0-x4 = arguments, x0 = result. */
+_Static_assert(sizeof(unsigned long) == sizeof(uint64_t), "frame x0-x4 are the args array");
+
+/*
+ * HVC #0xEA1: x16 = hypercall number, x0-x4 = arguments, x0 = result. The frame's x0-x4
+ * are the in/out argument array itself: a handler's progress for -ERESTART lands in the
+ * registers the re-executed HVC reads (the ABI lets a hypercall clobber x1-x4).
+ */
 static void guest_hypercall(struct vcpu *v, struct cpu_regs *regs)
 {
-    unsigned long args[HYPERCALL_NR_ARGS] = {regs->x[0], regs->x[1], regs->x[2], regs->x[3],
-                                             regs->x[4]};
-    long rc = hypercall_dispatch(v, regs->x[16], args);
+    long rc = hypercall_dispatch(v, regs->x[16], (unsigned long *)regs->x);
 
-    if (rc == -ERESTART) {
-        /* Continuation: the HVC runs again with the arguments the handler updated. */
-        regs->elr -= 4;
-        for (unsigned int i = 0; i < HYPERCALL_NR_ARGS; i++)
-            regs->x[i] = args[i];
-        return;
-    }
-    regs->x[0] = (uint64_t)rc;
+    if (rc == -ERESTART)
+        regs->elr -= 4; /* continuation: the HVC runs again with the updated arguments */
+    else
+        regs->x[0] = (uint64_t)rc;
+}
+
+/*
+ * entry.S's hypercall fast path: only x0-x18 and x30 are in the frame; ELR_EL2 is live.
+ * Returns 0 when the caller may return straight to the guest: the scheduler keeps this
+ * vCPU and the vGIC has nothing new for it (the common case: a hypercall that does not
+ * block, wake a vCPU of this CPU or signal the caller itself). Otherwise entry.S completes
+ * the frame and calls arm_hypercall_slow_tail().
+ */
+uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *v = arm_running[cpu];
+    long rc = hypercall_dispatch(v, regs->x[16], (unsigned long *)regs->x);
+
+    if (__builtin_expect(rc == -ERESTART, 0))
+        WRITE_SYSREG(READ_SYSREG(elr_el2) - 4, elr_el2);
+    else
+        regs->x[0] = (uint64_t)rc;
+    if (sched_keeps(cpu, v) && vgic_exit_quiet(v) && v->domain->atomics_starved == 0)
+        return (uintptr_t)regs;
+    return (uintptr_t)regs | 1;
+}
+
+/* The rest of a hypercall exit that the fast path could not finish (frame complete). */
+struct cpu_regs *arm_hypercall_slow_tail(struct cpu_regs *regs)
+{
+    struct vcpu *v = arm_current_vcpu();
+
+    (void)regs;
+    vgic_sync(v);
+    if (__builtin_expect(v->domain->atomics_starved != 0, 0))
+        arm_check_starved(v->domain);
+    return arm_leave_to_guest();
 }
 
 static void guest_hvc(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
@@ -211,7 +245,7 @@ static const guest_handler_t guest_handlers[EC_NR] = {
     [EC_IABT_LOW] = guest_iabt,  [EC_DABT_LOW] = guest_dabt,
 };
 
-void arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
+struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
 {
     struct vcpu *v = arm_current_vcpu();
 
@@ -239,5 +273,5 @@ void arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
     }
     if (__builtin_expect(v->domain->atomics_starved != 0, 0))
         arm_check_starved(v->domain);
-    arm_leave_to_guest(regs);
+    return arm_leave_to_guest();
 }

@@ -248,6 +248,14 @@ void vgic_flush(struct vcpu *v)
         gic_host.ops->set_hcr(true, vv->spilled);
 }
 
+bool vgic_exit_quiet(struct vcpu *v)
+{
+    const struct vgic_vcpu *vv = vgic_vcpu_of(v);
+
+    /* Nothing announced since the last flush, and no upcall to (re-)check. */
+    return vv != NULL && __atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) == 0 && !upcall_pending(v);
+}
+
 void vgic_sync(struct vcpu *v)
 {
     struct vgic_vcpu *vv = vgic_vcpu_of(v);

@@ -44,6 +44,14 @@ struct vcpu *sched_pick(unsigned int cpu, struct vcpu *prev);
 /* The port has loaded next's context on this CPU (bookkeeping, runstate area). */
 void sched_switched(struct vcpu *next);
 
+/*
+ * Fast path of a port's exit handling (cpu: this CPU, interrupts masked, prev loaded and
+ * running): true if sched_pick(cpu, prev) would return prev and change nothing, so the port
+ * may resume prev without calling it. A kick from another CPU follows any change that
+ * makes this stale.
+ */
+bool sched_keeps(unsigned int cpu, const struct vcpu *prev);
+
 /* This CPU's one-shot timer fired: slices, guest timers (VIRQ_TIMER), poll timeouts. */
 void sched_timer_interrupt(void);
 

@@ -27,6 +27,9 @@
 #define EC_BRK64    0x3c
 #define EC_NR       64
 
+/* ESR_EL2 of HVC #0xEA1 (Xen's hypercall tag) from AArch64: EC 0x16, IL, ISS = imm16. */
+#define ESR_HVC_XEN 0x5a000ea1
+
 /* Which of the 16 vector entries was taken: (from << 2) | type. */
 #define VEC_SYNC    0
 #define VEC_IRQ     1

@@ -53,7 +53,6 @@ struct arm_vcpu {
     uint64_t vmpidr;        /* the MPIDR the guest reads (VMPIDR_EL2) */
     uint64_t cntv_ctl, cntv_cval; /* virtual timer while descheduled */
     /* vtimer.c: armed while descheduled -> on its CPU's wake list until it expires. */
-    uint64_t vtimer_deadline_ns;
     struct vcpu *vtimer_next;
     bool vtimer_queued;
     struct vgic_vcpu *vgic;

@@ -19,15 +19,17 @@ uint64_t arm_ns_to_ticks(uint64_t ns); /* rounded up */
  * so that a blocked v still gets its interrupt (and wakes) when the deadline passes.
  */
 struct vcpu;
-struct domain;
 void arm_vtimer_save(struct vcpu *v);    /* v leaves this CPU (interrupts masked) */
 void arm_vtimer_restore(struct vcpu *v); /* v is about to run on this CPU */
 bool arm_vtimer_expired(struct vcpu *v); /* its timer condition holds (WFI must not sleep) */
-void arm_vtimer_domain_shutdown(struct domain *d); /* off every wake list */
 
-/* time.c: the scheduler's deadline and the vtimer wake lists share the CNTHP timer. */
-void arm_hyp_timer_reprogram(void);
-uint64_t arm_vtimer_next_deadline(void); /* this CPU's earliest vtimer deadline, 0: none */
-void arm_vtimer_expire(uint64_t now_ns); /* inject the vtimers due on this CPU */
+/*
+ * Inject the vtimers of this CPU's wake list that are due at `now` (ticks); returns the
+ * earliest deadline left there (0: none). Called by the CNTHP interrupt (time.c).
+ */
+uint64_t arm_vtimer_expire(uint64_t now);
+
+/* time.c: the scheduler's deadline and the vtimer wake list share CNTHP. */
+void arm_hyp_timer_want(uint64_t ticks); /* fire no later than ticks (0: nothing) */
 
 #endif

@@ -33,17 +33,24 @@ static inline struct vcpu *arm_current_vcpu(void)
 }
 
 /*
- * Called by the C exit handler (and the first entry) on the way back to a guest, with the
- * guest frame at the top of this CPU's stack: picks the vCPU to run (idling until there is
- * one), switches contexts if it changed (the frame then holds the new vCPU's registers)
- * and moves its pending virtual interrupts into the list registers.
+ * The way back to a guest, from every exit handler and the first entry: picks the vCPU to
+ * run (idling until there is one), switches contexts if it changed and moves its pending
+ * virtual interrupts into the list registers. Returns the register frame entry.S restores
+ * and enters (struct arm_vcpu.regs of the vCPU to run).
  */
-void arm_leave_to_guest(struct cpu_regs *frame);
+struct cpu_regs *arm_leave_to_guest(void);
 
-/* entry.S -> traps.c: a guest exited to EL2 through vector `vector` (8..15). */
-void arm_guest_trap(struct cpu_regs *frame, unsigned int vector);
+/* entry.S -> traps.c: a guest exited through vector `vector` (8..15); frame = its regs. */
+struct cpu_regs *arm_guest_trap(struct cpu_regs *frame, unsigned int vector);
+/*
+ * entry.S -> traps.c: the hypercall fast path (only x0-x18 and x30 saved). Returns the
+ * frame to resume directly, or the frame with bit 0 set: entry.S completes it and calls
+ * arm_hypercall_slow_tail(), which returns the frame to enter.
+ */
+uintptr_t arm_fast_hypercall(struct cpu_regs *frame);
+struct cpu_regs *arm_hypercall_slow_tail(struct cpu_regs *frame);
 /* entry.S -> context.c: this CPU's first way into a guest. */
-void arm_run_first(struct cpu_regs *frame);
+struct cpu_regs *arm_run_first(void);
 
 /* Exceptions for the running guest (traps.c), as the CPU would take them to EL1. */
 void arm_inject_undef(struct cpu_regs *regs, uint64_t insn_addr);

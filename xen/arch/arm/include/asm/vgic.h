@@ -42,6 +42,13 @@ void vgic_flush(struct vcpu *v);
 /* On the way out of v: read list registers back (what the guest acked / ended). */
 void vgic_sync(struct vcpu *v);
 
+/*
+ * Exit fast path (R): true if vgic_sync(v) + vgic_flush(v) may both be skipped on this exit
+ * because nothing has been injected into v since its last flush and its event upcall is not
+ * pending. What the guest EOIed meanwhile is read back on the next exit that does sync.
+ */
+bool vgic_exit_quiet(struct vcpu *v);
+
 /* Context switch: save/restore the virtual CPU interface (ICH_* / GICH state). */
 void vgic_save(struct vcpu *v);
 void vgic_restore(struct vcpu *v);
