@@ -43,6 +43,15 @@ unsigned int arch_cpu_id(void);
 const char *arch_name(void);               /* "arm64", printed in the TAP header */
 const char *arch_irq_controller(void);     /* "GICv2", "GICv3": for the log */
 
+/* ---- Where Xen's ABI itself differs by architecture (facts, not a probe of the hypervisor) */
+/* SCHEDOP_block "enables event delivery" by clearing the guest's own interrupt mask (arm64:
+ * PSTATE.I), so it returns at once with the upcall pending while masked. false on x86
+ * (HVM/PVH): the mask is RFLAGS.IF, which Xen's block leaves alone and honours. */
+extern const bool arch_block_unmasks_irqs;
+/* Physical IRQs can be bound to event channels (EVTCHNOP_bind_pirq): x86, for a domain
+ * that has them (a hardware domain); Xen on Arm routes device IRQs through the vGIC. */
+extern const bool arch_has_pirqs;
+
 /* ---- Interrupt masking on the current vCPU ---- */
 void arch_irq_enable(void);
 void arch_irq_disable(void);
@@ -59,6 +68,14 @@ void arch_timer_arm(uint64_t ticks_from_now); /* guest_irq_timer() when it expir
 void arch_timer_disarm(void);
 
 void arch_relax(void); /* in spin loops */
+/* Sleep in the hypervisor until an interrupt is pending for this vCPU, without losing one
+ * that became pending after the caller's last check (made with interrupts masked). May
+ * return with interrupts enabled (the interrupt already taken); the caller masks them.
+ * arm64: SCHEDOP_block (Xen clears PSTATE.I and re-checks). x86: `sti; hlt`, because
+ * Xen's SCHEDOP_block honours RFLAGS.IF: blocking with IF clear sleeps through a pending
+ * interrupt (the guard timer that fired just before the call), and `sti; vmmcall` puts the
+ * call in the STI shadow, which Xen also counts as interrupts blocked. */
+void arch_wait_for_interrupt(void);
 
 /* ---- Console fallback (a UART from the DT) when console_io is refused ---- */
 bool arch_console_fallback_init(void);

@@ -514,8 +514,8 @@ bool ev_wait(bool (*cond)(void *), void *arg, unsigned int ms)
             break;
         /* Re-check at least every slice: cond may depend on another vCPU's memory. */
         arch_timer_arm(deadline - now < slice ? deadline - now : slice);
-        /* Xen on Arm returns from SCHEDOP_block with the guest's IRQ mask cleared. */
-        sched_block();
+        /* SCHEDOP_block on Arm (Xen returns with PSTATE.I cleared), `sti; hlt` on x86. */
+        arch_wait_for_interrupt();
         ev_take_pending_irqs();
         arch_timer_disarm();
     }

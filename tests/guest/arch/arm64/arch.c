@@ -7,6 +7,7 @@
 #include "fdt.h"
 #include "gic.h"
 #include "guest_arch.h"
+#include "hcall.h"
 #include "libc.h"
 
 #define PSCI_CPU_ON_64 0xC4000003ul
@@ -162,6 +163,9 @@ const char *arch_name(void)
     return "arm64";
 }
 
+const bool arch_block_unmasks_irqs = true;
+const bool arch_has_pirqs = false;
+
 void arch_irq_enable(void)
 {
     __asm__ volatile("msr daifclr, #2" ::: "memory");
@@ -206,6 +210,11 @@ void arch_timer_disarm(void)
 void arch_relax(void)
 {
     __asm__ volatile("yield" ::: "memory");
+}
+
+void arch_wait_for_interrupt(void)
+{
+    sched_block(); /* returns at once if an interrupt is pending, whatever PSTATE.I */
 }
 
 void arch_cpu_irq_init(void)

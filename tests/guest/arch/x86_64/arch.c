@@ -7,7 +7,8 @@
  *   vCPUs        counted with VCPUOP_is_up (-ENOENT past the last), started with
  *                VCPUOP_initialise (64-bit context on our page tables) + VCPUOP_up
  *   time         the TSC at the rate of CPUID base+3 (Xen's TSC leaf); the timeout timer
- *                is the x2APIC timer in TSC-deadline mode (one-shot at 1 GHz without it)
+ *                is the x2APIC timer in TSC-deadline mode, else one-shot at its rate
+ *                measured against the TSC (Xen's vLAPIC counts at 100 MHz, minixen's 1 GHz)
  *   per-CPU      the vCPU index at GS:0 (GS base is guest state: no exit to read it)
  *   config       hvm_start_info's command line, handed to the suite as /chosen/bootargs
  *   console      console_io; port 0xe9 (Xen's HVM debug port) as the fallback
@@ -35,6 +36,7 @@
 #define X2APIC_SVR       0x80f
 #define X2APIC_LVT_TIMER 0x832
 #define X2APIC_TMR_INIT  0x838
+#define X2APIC_TMR_CUR   0x839
 #define X2APIC_TMR_DIV   0x83e
 #define APIC_BASE_EN     (1u << 11)
 #define APIC_BASE_EXTD   (1u << 10)
@@ -66,6 +68,7 @@ static unsigned int nr_cpus = 1;
 static uint32_t xen_base;
 static uint64_t tsc_hz;
 static bool have_tsc_deadline, have_x2apic;
+static uint64_t apic_per_tsc; /* one-shot counts per TSC tick, 32.32 fixed point (measured) */
 static bool hypercalls_ready;
 
 /* ---- Instructions ---------------------------------------------------------------------- */
@@ -251,6 +254,9 @@ const char *arch_name(void)
     return "x86_64";
 }
 
+const bool arch_block_unmasks_irqs = false;
+const bool arch_has_pirqs = true;
+
 const char *arch_irq_controller(void)
 {
     return "x2APIC";
@@ -277,6 +283,30 @@ const char *arch_platform_init(void)
     return NULL;
 }
 
+/*
+ * The one-shot timer's count rate is the virtual APIC bus clock, which no CPUID leaf of
+ * Xen's reports (Xen's vLAPIC counts at 100 MHz, minixen's at 1 GHz): count it down for
+ * 10 ms of TSC with interrupts masked. Same rate on every vCPU; measured once, on vCPU 0.
+ */
+static uint64_t measure_apic_per_tsc(void)
+{
+    uint64_t t0, t1, counted;
+    unsigned int spins;
+
+    wrmsr(X2APIC_TMR_INIT, 0xffffffffu);
+    t0 = arch_counter();
+    for (spins = 0; spins < 100000000u && arch_counter() - t0 < arch_counter_freq() / 100;
+         spins++)
+        arch_relax();
+    counted = 0xffffffffu - (uint32_t)rdmsr(X2APIC_TMR_CUR);
+    t1 = arch_counter();
+    wrmsr(X2APIC_TMR_INIT, 0);
+    if (counted == 0 || t1 - t0 < 1000)
+        counted = 1, t1 = t0 + 1; /* nothing to go by: one count per TSC tick */
+    /* counted < 2^32 and the window < 2^32 TSC ticks: no overflow. */
+    return (counted << 32) / (t1 - t0);
+}
+
 void arch_cpu_irq_init(void)
 {
     if (!have_x2apic)
@@ -286,6 +316,8 @@ void arch_cpu_irq_init(void)
     wrmsr(X2APIC_TMR_DIV, 0xb);                 /* divide by 1 */
     wrmsr(X2APIC_LVT_TIMER, TIMER_VECTOR | (have_tsc_deadline ? LVT_TSC_DEADLINE : 0));
     arch_timer_disarm();
+    if (!have_tsc_deadline && apic_per_tsc == 0)
+        apic_per_tsc = measure_apic_per_tsc();
 }
 
 /* ---- Interrupts --------------------------------------------------------------------------------- */
@@ -349,10 +381,10 @@ void arch_timer_arm(uint64_t ticks)
     if (have_tsc_deadline) {
         wrmsr(MSR_TSC_DEADLINE, arch_counter() + (ticks != 0 ? ticks : 1));
     } else {
-        /* One-shot on the 1 GHz APIC bus clock Xen's virtual LAPIC uses. */
-        uint64_t ns = ticks * 1000000000ull / arch_counter_freq();
+        /* One-shot at the measured bus rate. */
+        uint64_t n = (uint64_t)(((unsigned __int128)ticks * apic_per_tsc) >> 32);
 
-        wrmsr(X2APIC_TMR_INIT, ns == 0 ? 1 : ns > 0xffffffffu ? 0xffffffffu : ns);
+        wrmsr(X2APIC_TMR_INIT, n == 0 ? 1 : n > 0xffffffffu ? 0xffffffffu : n);
     }
 }
 
@@ -367,6 +399,13 @@ void arch_timer_disarm(void)
 void arch_relax(void)
 {
     __asm__ volatile("pause" ::: "memory");
+}
+
+void arch_wait_for_interrupt(void)
+{
+    /* The HLT is in the STI shadow: no interrupt is taken between the two, and the
+     * hypervisor sees the HLT with IF set, so one already pending ends it at once. */
+    __asm__ volatile("sti; hlt" ::: "memory");
 }
 
 /* ---- Console fallback: Xen's HVM debug port ------------------------------------------------------ */
