@@ -38,8 +38,9 @@
     (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |  \
      HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_RW)
 
-/* CPTR_EL2 (non-VHE): RES1 bits only; TFP = 0 (guest FP/SIMD does not trap), TTA = 1. */
+/* CPTR_EL2 (non-VHE): RES1 bits and TTA (trace registers trap); TFP is set per switch. */
 #define CPTR_EL2_GUEST (0x33fful | (1ul << 20))
+#define CPTR_TFP       (1ul << 10) /* FP/SIMD traps to EL2 (EL2's own accesses too) */
 
 /* CNTHCTL_EL2 (non-VHE): EL1PCTEN = 1 (CNTPCT readable), EL1PCEN = 0 (CNTP_* trap). */
 #define CNTHCTL_EL1PCTEN (1ul << 0)
@@ -51,11 +52,21 @@
 #define SPSR_EL1H_DAIF 0x3c5ul
 
 _Static_assert(__builtin_offsetof(struct fpsimd_state, fpsr) == 512, "fpsimd.S layout");
+_Static_assert(__builtin_offsetof(struct el1_sysregs, mdscr) == 192, "sysregs.S layout");
 /* SP_EL2 points just past the frame while the vCPU runs: keep it 16-byte aligned. */
 _Static_assert(__builtin_offsetof(struct arm_vcpu, regs) % 16 == 0 && FRAME_SIZE % 16 == 0,
                "entry.S uses struct arm_vcpu.regs as a stack");
 
 struct vcpu *arm_running[NR_CPUS];
+
+/*
+ * Lazy FP/SIMD: the vCPU whose FP/SIMD state is in this CPU's registers. A switch only
+ * sets CPTR_EL2.TFP when the incoming vCPU is not the owner; its first FP instruction then
+ * traps (arm_fpsimd_trap) and the state moves. vCPUs never change CPU, so a vCPU's state
+ * is either in its struct or in its own CPU's registers. Guests that never touch FP/SIMD
+ * (or one vCPU alone on a CPU) never pay for the 512-byte save and restore.
+ */
+static struct vcpu *fp_owner[NR_CPUS];
 
 int arm_vcpu_init(struct vcpu *v)
 {
@@ -110,70 +121,11 @@ void arm_cpu_virt_init(void)
     arm_time_init_cpu();
 }
 
-static void save_el1(struct el1_sysregs *s)
-{
-    s->sctlr = READ_SYSREG(sctlr_el1);
-    s->actlr = READ_SYSREG(actlr_el1);
-    s->cpacr = READ_SYSREG(cpacr_el1);
-    s->ttbr0 = READ_SYSREG(ttbr0_el1);
-    s->ttbr1 = READ_SYSREG(ttbr1_el1);
-    s->tcr = READ_SYSREG(tcr_el1);
-    s->mair = READ_SYSREG(mair_el1);
-    s->amair = READ_SYSREG(amair_el1);
-    s->vbar = READ_SYSREG(vbar_el1);
-    s->contextidr = READ_SYSREG(contextidr_el1);
-    s->tpidr_el0 = READ_SYSREG(tpidr_el0);
-    s->tpidrro_el0 = READ_SYSREG(tpidrro_el0);
-    s->tpidr_el1 = READ_SYSREG(tpidr_el1);
-    s->sp_el0 = READ_SYSREG(sp_el0);
-    s->sp_el1 = READ_SYSREG(sp_el1);
-    s->elr_el1 = READ_SYSREG(elr_el1);
-    s->spsr_el1 = READ_SYSREG(spsr_el1);
-    s->esr = READ_SYSREG(esr_el1);
-    s->far = READ_SYSREG(far_el1);
-    s->afsr0 = READ_SYSREG(afsr0_el1);
-    s->afsr1 = READ_SYSREG(afsr1_el1);
-    s->par = READ_SYSREG(par_el1);
-    s->csselr = READ_SYSREG(csselr_el1);
-    s->cntkctl = READ_SYSREG(cntkctl_el1);
-    s->mdscr = READ_SYSREG(mdscr_el1);
-}
-
-static void restore_el1(const struct el1_sysregs *s)
-{
-    WRITE_SYSREG(s->sctlr, sctlr_el1);
-    WRITE_SYSREG(s->actlr, actlr_el1);
-    WRITE_SYSREG(s->cpacr, cpacr_el1);
-    WRITE_SYSREG(s->ttbr0, ttbr0_el1);
-    WRITE_SYSREG(s->ttbr1, ttbr1_el1);
-    WRITE_SYSREG(s->tcr, tcr_el1);
-    WRITE_SYSREG(s->mair, mair_el1);
-    WRITE_SYSREG(s->amair, amair_el1);
-    WRITE_SYSREG(s->vbar, vbar_el1);
-    WRITE_SYSREG(s->contextidr, contextidr_el1);
-    WRITE_SYSREG(s->tpidr_el0, tpidr_el0);
-    WRITE_SYSREG(s->tpidrro_el0, tpidrro_el0);
-    WRITE_SYSREG(s->tpidr_el1, tpidr_el1);
-    WRITE_SYSREG(s->sp_el0, sp_el0);
-    WRITE_SYSREG(s->sp_el1, sp_el1);
-    WRITE_SYSREG(s->elr_el1, elr_el1);
-    WRITE_SYSREG(s->spsr_el1, spsr_el1);
-    WRITE_SYSREG(s->esr, esr_el1);
-    WRITE_SYSREG(s->far, far_el1);
-    WRITE_SYSREG(s->afsr0, afsr0_el1);
-    WRITE_SYSREG(s->afsr1, afsr1_el1);
-    WRITE_SYSREG(s->par, par_el1);
-    WRITE_SYSREG(s->csselr, csselr_el1);
-    WRITE_SYSREG(s->cntkctl, cntkctl_el1);
-    WRITE_SYSREG(s->mdscr, mdscr_el1);
-}
-
 static void switch_out(struct vcpu *v)
 {
     struct arm_vcpu *av = arm_vcpu(v);
 
-    save_el1(&av->sys);
-    fpsimd_save(&av->fp);
+    el1_sysregs_save(&av->sys);
     arm_vtimer_save(v);
     vgic_save(v);
 }
@@ -186,17 +138,36 @@ static void switch_in(struct vcpu *v)
      * PSCI CPU_ON stored the entry point for the vCPU's own CPU to apply: the vCPU may
      * still have been on its way out (CPU_OFF) when another vCPU turned it on again.
      */
+    unsigned int cpu = smp_processor_id();
+
     if (__atomic_load_n(&av->psci_on_pending, __ATOMIC_ACQUIRE)) {
         arm_vcpu_set_boot_context(v, av->psci_entry, av->psci_context_id);
+        if (fp_owner[cpu] == v)
+            fp_owner[cpu] = NULL; /* the registers hold its old life's FP state */
         __atomic_store_n(&av->psci_on_pending, false, __ATOMIC_RELEASE);
     }
-    restore_el1(&av->sys);
-    fpsimd_restore(&av->fp);
+    el1_sysregs_restore(&av->sys);
+    WRITE_SYSREG(fp_owner[cpu] == v ? CPTR_EL2_GUEST : CPTR_EL2_GUEST | CPTR_TFP, cptr_el2);
     WRITE_SYSREG(av->vmpidr, vmpidr_el2);
     WRITE_SYSREG(p2m_vttbr(v->domain), vttbr_el2);
     arm_vtimer_restore(v);
     vgic_restore(v);
     /* ERET synchronises the system-register writes before the guest runs. */
+}
+
+void arm_fpsimd_trap(struct vcpu *v)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *owner = fp_owner[cpu];
+
+    WRITE_SYSREG(CPTR_EL2_GUEST, cptr_el2);
+    isb(); /* EL2's own FP accesses below must not trap */
+    if (owner == v)
+        return;
+    if (owner != NULL)
+        fpsimd_save(&arm_vcpu(owner)->fp);
+    fpsimd_restore(&arm_vcpu(v)->fp);
+    fp_owner[cpu] = v;
 }
 
 /* Nothing to run: wait for an interrupt (masked IRQs still end WFI), then handle it. */

@@ -23,6 +23,7 @@
 
 static uint64_t cnt_freq;     /* CNTFRQ_EL0, ticks per second */
 static uint64_t ns_per_tick32; /* (NS_PER_S << 32) / cnt_freq: now_ns without a division */
+static uint64_t ticks_per_ns32; /* (cnt_freq << 32) / NS_PER_S, rounded up: the reverse */
 
 
 void arm_time_init(void)
@@ -31,6 +32,7 @@ void arm_time_init(void)
     if (cnt_freq == 0)
         panic("time: CNTFRQ_EL0 is 0 (firmware did not program the counter frequency)");
     ns_per_tick32 = (uint64_t)(((__uint128_t)NS_PER_S << 32) / cnt_freq);
+    ticks_per_ns32 = (uint64_t)((((__uint128_t)cnt_freq << 32) + NS_PER_S - 1) / NS_PER_S);
 }
 
 uint64_t arm_ticks(void)
@@ -47,8 +49,8 @@ uint64_t arm_ticks_to_ns(uint64_t ticks)
 
 uint64_t arm_ns_to_ticks(uint64_t ns)
 {
-    /* Split so that no product overflows 64 bits (ns % 1e9 < 2^30, freq < 2^32 in practice). */
-    return ns / NS_PER_S * cnt_freq + (ns % NS_PER_S * cnt_freq + NS_PER_S - 1) / NS_PER_S;
+    /* The multiplier is rounded up, so this never comes out early. */
+    return (uint64_t)(((__uint128_t)ns * ticks_per_ns32) >> 32);
 }
 
 uint64_t arch_now_ns(void)

@@ -230,6 +230,14 @@ static void guest_iabt(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
     arm_inject_iabt(regs, va);
 }
 
+/* EC 0x07: FP/SIMD with CPTR_EL2.TFP set: load its state (lazy switch) and retry. */
+static void guest_fpsimd(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    (void)regs;
+    (void)esr;
+    arm_fpsimd_trap(v);
+}
+
 /* Instructions the guest may not use (SVE, pointer authentication, ...): UNDEFINED to it. */
 static void guest_undef(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
@@ -239,7 +247,7 @@ static void guest_undef(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 }
 
 static const guest_handler_t guest_handlers[EC_NR] = {
-    [EC_UNKNOWN] = guest_undef,  [EC_WFX] = guest_wfx,       [0x07] = guest_undef, /* FP */
+    [EC_UNKNOWN] = guest_undef,  [EC_WFX] = guest_wfx,       [0x07] = guest_fpsimd,
     [0x09] = guest_undef, /* PAC */ [EC_HVC64] = guest_hvc,  [EC_SMC64] = guest_smc,
     [EC_SYSREG] = guest_sysreg,  [0x19] = guest_undef, /* SVE */
     [EC_IABT_LOW] = guest_iabt,  [EC_DABT_LOW] = guest_dabt,

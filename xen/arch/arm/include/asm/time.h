@@ -10,7 +10,7 @@ void arm_time_init_cpu(void); /* every CPU: its hypervisor timer off */
 
 uint64_t arm_ticks(void); /* CNTPCT_EL0 */
 uint64_t arm_ticks_to_ns(uint64_t ticks);
-uint64_t arm_ns_to_ticks(uint64_t ns); /* rounded up */
+uint64_t arm_ns_to_ticks(uint64_t ns); /* never more than a tick early: callers add one */
 
 /*
  * The guest virtual timer (vtimer.c). While v runs, CNTV_* are live in the CPU and PPI 27

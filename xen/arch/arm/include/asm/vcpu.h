@@ -70,8 +70,18 @@ void vpsci_call(struct vcpu *v, struct cpu_regs *regs);
  */
 void arm_check_starved(struct domain *d);
 
+/*
+ * The running vCPU v touched FP/SIMD while CPTR_EL2.TFP was set (ESR EC 0x07): give it
+ * its FP/SIMD state (context.c, lazy switching). The instruction is then re-executed.
+ */
+void arm_fpsimd_trap(struct vcpu *v);
+
 /* fpsimd.S */
 void fpsimd_save(struct fpsimd_state *s);
 void fpsimd_restore(const struct fpsimd_state *s);
+
+/* sysregs.S */
+void el1_sysregs_save(struct el1_sysregs *s);
+void el1_sysregs_restore(const struct el1_sysregs *s);
 
 #endif
