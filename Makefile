@@ -54,7 +54,7 @@ include xen/build.mk
 
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all.
-TEST_SUITES ?= check-abi test-unit test-sanitize fuzz-ci test-system-arm test-system-x86 test-peer-xen
+TEST_SUITES ?= check-abi test-unit test-sanitize fuzz-ci test-system-arm test-system-x86 test-peer-xen test-peer-xen-x86
 
 # Both ARM boards boot in QEMU (-kernel at -smp 1/2/4, and through U-Boot).
 .PHONY: test-system-arm

@@ -8,6 +8,7 @@
 #   xen-run-x86.sh NAME OUTDIR XEN GUEST [options]
 #     --smp N            host CPUs and dom0_max_vcpus (default 2)
 #     --main-args "..."  dom0 bootargs (default role=main)
+#     --xen-args "..."   extra Xen command-line options
 #     --timeout S        wall-clock limit (default 300)
 #
 # Outputs OUTDIR/NAME.log (serial, CRs removed) and OUTDIR/NAME-d0.tap. Exit status 0 if
@@ -23,11 +24,12 @@ set -euo pipefail
 
 name=$1 out=$2 xen=$3 guest=$4
 shift 4
-smp=2 main_args="role=main" timeout_s=300
+smp=2 main_args="role=main" xen_args="" timeout_s=300
 while [ $# -gt 0 ]; do
     case $1 in
     --smp) smp=$2; shift ;;
     --main-args) main_args=$2; shift ;;
+    --xen-args) xen_args=$2; shift ;;
     --timeout) timeout_s=$2; shift ;;
     *) echo "xen-run-x86.sh: unknown option $1" >&2; exit 2 ;;
     esac
@@ -43,7 +45,7 @@ log=$out/$name.log raw=$out/$name.raw
 qemu-system-x86_64 -machine q35 -cpu max,-smap,+svm,+npt -smp "$smp" -m 1024 -nographic \
     -monitor none -serial stdio -net none -no-reboot -device amd-iommu \
     -kernel "$out/$name.xen" \
-    -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M dom0_max_vcpus=$smp noreboot loglvl=all guest_loglvl=all" \
+    -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M dom0_max_vcpus=$smp noreboot loglvl=all guest_loglvl=all $xen_args" \
     -initrd "$out/$name.guest $main_args" </dev/null >"$raw" 2>&1 &
 pid=$!
 status=1 t=0

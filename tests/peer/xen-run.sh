@@ -10,6 +10,7 @@
 #     --gic 2|3          GIC version (default 3)
 #     --main-args "..."  extra dom0 bootargs (role=main is the default)
 #     --peer-args "..."  extra peer bootargs
+#     --xen-args "..."   extra Xen command-line options (e.g. xsm=dummy)
 #     --icount           -icount shift=0,sleep=off (deterministic; one CPU only)
 #     --timeout S        wall-clock limit (default 90)
 #
@@ -23,7 +24,7 @@ set -euo pipefail
 
 name=$1 out=$2 xen=$3 guest=$4
 shift 4
-smp=2 peer=0 gic=3 main_args="" peer_args="" icount=() timeout_s=90
+smp=2 peer=0 gic=3 main_args="" peer_args="" xen_args="" icount=() timeout_s=90
 while [ $# -gt 0 ]; do
     case $1 in
     --smp) smp=$2; shift ;;
@@ -31,6 +32,7 @@ while [ $# -gt 0 ]; do
     --gic) gic=$2; shift ;;
     --main-args) main_args=$2; shift ;;
     --peer-args) peer_args=$2; shift ;;
+    --xen-args) xen_args=$2; shift ;;
     --icount) icount=(-icount shift=0,sleep=off -rtc clock=vm) ;;
     --timeout) timeout_s=$2; shift ;;
     *) echo "xen-run.sh: unknown option $1" >&2; exit 2 ;;
@@ -57,7 +59,7 @@ peer_boot="role=peer peer=0 sport=11 pport=10 sctl=13 pctl=12"
     chosen {
         #address-cells = <2>;
         #size-cells = <2>;
-        xen,xen-bootargs = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=$smp guest_loglvl=all/all";
+        xen,xen-bootargs = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=$smp guest_loglvl=all/all $xen_args";
         xen,dom0-bootargs = "$main_boot $main_args";
         module@42000000 {
             compatible = "multiboot,kernel", "multiboot,module";
