@@ -39,7 +39,7 @@ bench-peer-xen: $(PEER_GUEST) $(PEER_XEN)
 
 # Xen 4.17 amd64 (tools/fetch-xen.sh --amd64) with the x86_64 build of the guest as a PVH
 # dom0 (tests/peer/xen-run-x86.sh; Xen 4.17 has no dom0less on x86, so no peer: the
-# interdomain area is skipped). One boot, ~10 s; part of `make test`. Where Xen on x86
+# interdomain area is skipped). One boot, ~5 s; part of `make test`. Where Xen on x86
 # answers differently from Xen on Arm, the suite accepts each measured answer and names it
 # (tests/guest/README.md, docs/x86.md).
 #
