@@ -9,7 +9,7 @@
  * What is emulated, and what not:
  *   IRR/ISR/TPR/PPR/EOI   fixed, edge-triggered vectors by priority class (vector >> 4);
  *                         EOI retires the highest vector in service
- *   timer                 one-shot and periodic on a 1 GHz bus clock (Xen's vLAPIC rate),
+ *   timer                 one-shot and periodic on a 100 MHz bus clock (Xen's vLAPIC rate),
  *                         divided by the divide register; TSC-deadline on the guest's TSC
  *   ICR / SELF_IPI        fixed-delivery IPIs to the domain's vCPUs by x2APIC id (= vCPU
  *                         id), with the self / all / all-but-self shorthands; other
@@ -147,6 +147,9 @@ static void eoi(struct vlapic *l)
 
 /* ---- Timer ------------------------------------------------------------------------------- */
 
+/* Xen's virtual APIC bus runs at 100 MHz: a guest calibrated on Xen sees the same ticks. */
+#define BUS_NS_PER_TICK 10u
+
 static unsigned int divisor(const struct vlapic *l)
 {
     /* Divide configuration bits 3, 1, 0: 0b000 = 2 ... 0b110 = 128, 0b111 = 1. */
@@ -161,14 +164,14 @@ static void timer_stop(struct vlapic *l)
     l->timer_period_ns = 0;
 }
 
-/* Arm one-shot/periodic from an initial count (0 stops), at 1 ns per bus tick. */
+/* Arm one-shot/periodic from an initial count (0 stops), at 10 ns per bus tick. */
 static void timer_start_count(struct vlapic *l, uint32_t count)
 {
     timer_stop(l);
     l->timer_initial = count;
     if (count == 0 || LVT_TIMER_MODE(l->lvt_timer) == TIMER_TSC_DEADLINE)
         return;
-    l->timer_period_ns = (uint64_t)count * divisor(l);
+    l->timer_period_ns = (uint64_t)count * divisor(l) * BUS_NS_PER_TICK;
     if (LVT_TIMER_MODE(l->lvt_timer) == TIMER_PERIODIC && l->timer_period_ns < MIN_PERIOD_NS)
         l->timer_period_ns = MIN_PERIOD_NS;
     l->timer_deadline_ns = arch_now_ns() + l->timer_period_ns;
@@ -193,7 +196,7 @@ static uint32_t timer_current(const struct vlapic *l)
 
     if (l->timer_deadline_ns == 0 || l->timer_period_ns == 0 || now >= l->timer_deadline_ns)
         return 0;
-    return (uint32_t)((l->timer_deadline_ns - now) / divisor(l));
+    return (uint32_t)((l->timer_deadline_ns - now) / (divisor(l) * BUS_NS_PER_TICK));
 }
 
 void vlapic_timer_expired(struct vcpu *v, uint64_t now_ns)

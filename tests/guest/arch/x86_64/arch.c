@@ -8,7 +8,7 @@
  *                VCPUOP_initialise (64-bit context on our page tables) + VCPUOP_up
  *   time         the TSC at the rate of CPUID base+3 (Xen's TSC leaf); the timeout timer
  *                is the x2APIC timer in TSC-deadline mode, else one-shot at its rate
- *                measured against the TSC (Xen's vLAPIC counts at 100 MHz, minixen's 1 GHz)
+ *                measured against the TSC (Xen's and minixen's vLAPIC count at 100 MHz; measuring keeps it honest)
  *   per-CPU      the vCPU index at GS:0 (GS base is guest state: no exit to read it)
  *   config       hvm_start_info's command line, handed to the suite as /chosen/bootargs
  *   console      console_io; port 0xe9 (Xen's HVM debug port) as the fallback
@@ -285,7 +285,7 @@ const char *arch_platform_init(void)
 
 /*
  * The one-shot timer's count rate is the virtual APIC bus clock, which no CPUID leaf of
- * Xen's reports (Xen's vLAPIC counts at 100 MHz, minixen's at 1 GHz): count it down for
+ * Xen's reports (Xen's and minixen's vLAPIC count at 100 MHz): count it down for
  * 10 ms of TSC with interrupts masked. Same rate on every vCPU; measured once, on vCPU 0.
  */
 static uint64_t measure_apic_per_tsc(void)
