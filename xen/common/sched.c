@@ -506,12 +506,12 @@ struct vcpu *sched_current(void)
  */
 bool sched_keeps(unsigned int cpu, const struct vcpu *prev)
 {
-    const struct sched_cpu *c = &sched_cpus[cpu];
+    /* Volatile loads, not READ_ONCE: same single-copy atomicity, but GCC folds the offsets. */
+    const volatile struct sched_cpu *c = &sched_cpus[cpu];
+    const volatile struct vcpu *p = prev;
 
-    return READ_ONCE(c->curr) == prev && READ_ONCE(prev->sched_state) == VS_RUNNING &&
-           !READ_ONCE(c->timer_dirty) &&
-           (READ_ONCE(c->runq_head) == NULL || READ_ONCE(c->slice_end_ns) != 0) &&
-           eligible(prev);
+    return c->curr == prev && p->sched_state == VS_RUNNING && !c->timer_dirty &&
+           (c->runq_head == NULL || c->slice_end_ns != 0) && eligible(prev);
 }
 
 /* ---- Set-up ------------------------------------------------------------------------------ */

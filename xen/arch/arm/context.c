@@ -53,6 +53,7 @@
 
 _Static_assert(__builtin_offsetof(struct fpsimd_state, fpsr) == 512, "fpsimd.S layout");
 _Static_assert(__builtin_offsetof(struct el1_sysregs, mdscr) == 192, "sysregs.S layout");
+_Static_assert(__builtin_offsetof(struct arm_vcpu, self) == FRAME_SIZE, "vcpu_of_frame()");
 /* SP_EL2 points just past the frame while the vCPU runs: keep it 16-byte aligned. */
 _Static_assert(__builtin_offsetof(struct arm_vcpu, regs) % 16 == 0 && FRAME_SIZE % 16 == 0,
                "entry.S uses struct arm_vcpu.regs as a stack");
@@ -77,6 +78,7 @@ int arm_vcpu_init(struct vcpu *v)
         return -ENOMEM;
     /* Aff0 = vcpu_id, as the guest DT's cpu nodes say; bit 31 is RES1. */
     av->vmpidr = (1ull << 31) | (v->vcpu_id & 0xff);
+    av->self = v;
     v->arch = av;
     rc = vgic_vcpu_init(v);
     if (rc != 0) {

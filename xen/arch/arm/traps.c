@@ -18,6 +18,7 @@
 #include <asm/setup.h>
 #include <asm/vcpu.h>
 #include <public/sched.h>
+#include <public/xen.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 
@@ -125,24 +126,46 @@ static void guest_hypercall(struct vcpu *v, struct cpu_regs *regs)
         regs->x[0] = (uint64_t)rc;
 }
 
+/* The vCPU whose register frame regs is (struct arm_vcpu.self follows the frame). */
+static inline struct vcpu *vcpu_of_frame(const struct cpu_regs *regs)
+{
+    return *(struct vcpu *const *)(regs + 1);
+}
+
+/*
+ * Hypercalls whose handlers only read state or copy to the caller's memory: they never
+ * wake, block, pause or signal any vCPU, so the scheduler and the vGIC cannot have changed
+ * and the fast path need not ask them. Today that is xen_version (xen/common/xen_version.c);
+ * a hypercall added here must keep that property.
+ */
+static inline bool hypercall_is_pure(unsigned long nr)
+{
+    return nr == __HYPERVISOR_xen_version;
+}
+
 /*
  * entry.S's hypercall fast path: only x0-x18 and x30 are in the frame; ELR_EL2 is live.
- * Returns 0 when the caller may return straight to the guest: the scheduler keeps this
- * vCPU and the vGIC has nothing new for it (the common case: a hypercall that does not
- * block, wake a vCPU of this CPU or signal the caller itself). Otherwise entry.S completes
- * the frame and calls arm_hypercall_slow_tail().
+ * Returns the frame when the caller may return straight to the guest: the scheduler
+ * keeps this vCPU and the vGIC has nothing new for it (the common case: a hypercall that
+ * does not block, wake a vCPU of this CPU or signal the caller itself). Otherwise the
+ * frame | 1: entry.S completes the frame and calls arm_hypercall_slow_tail().
  */
 uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
 {
-    unsigned int cpu = smp_processor_id();
-    struct vcpu *v = arm_running[cpu];
-    long rc = hypercall_dispatch(v, regs->x[16], (unsigned long *)regs->x);
+    struct vcpu *v = vcpu_of_frame(regs);
+    unsigned long nr = regs->x[16];
+    long rc;
 
+    if (hypercall_is_pure(nr)) {
+        regs->x[0] = (uint64_t)hypercall_dispatch(v, nr, (unsigned long *)regs->x);
+        return (uintptr_t)regs;
+    }
+    rc = hypercall_dispatch(v, nr, (unsigned long *)regs->x);
     if (__builtin_expect(rc == -ERESTART, 0))
         WRITE_SYSREG(READ_SYSREG(elr_el2) - 4, elr_el2);
     else
         regs->x[0] = (uint64_t)rc;
-    if (sched_keeps(cpu, v) && vgic_exit_quiet(v) && v->domain->atomics_starved == 0)
+    if (sched_keeps(v->processor, v) && vgic_exit_quiet(v) && v->domain->atomics_starved == 0)
         return (uintptr_t)regs;
     return (uintptr_t)regs | 1;
 }
@@ -150,9 +173,8 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
 /* The rest of a hypercall exit that the fast path could not finish (frame complete). */
 struct cpu_regs *arm_hypercall_slow_tail(struct cpu_regs *regs)
 {
-    struct vcpu *v = arm_current_vcpu();
+    struct vcpu *v = vcpu_of_frame(regs);
 
-    (void)regs;
     vgic_sync(v);
     if (__builtin_expect(v->domain->atomics_starved != 0, 0))
         arm_check_starved(v->domain);
@@ -255,7 +277,7 @@ static const guest_handler_t guest_handlers[EC_NR] = {
 
 struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
 {
-    struct vcpu *v = arm_current_vcpu();
+    struct vcpu *v = vcpu_of_frame(regs);
 
     vgic_sync(v);
     switch (vector) {

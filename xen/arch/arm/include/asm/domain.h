@@ -47,7 +47,8 @@ struct fpsimd_state {
 };
 
 struct arm_vcpu {
-    struct cpu_regs regs;   /* x0-x30, pc (elr), pstate (spsr), ... while not running */
+    struct cpu_regs regs;   /* x0-x30, pc (elr), pstate (spsr): saved here on every exit */
+    struct vcpu *self;      /* right after regs: entry.S's frame pointer finds its vCPU */
     struct el1_sysregs sys;
     struct fpsimd_state fp;
     uint64_t vmpidr;        /* the MPIDR the guest reads (VMPIDR_EL2) */
