@@ -44,13 +44,15 @@ xen) hv_args="console=dtuart dtuart=/pl011@9000000 dom0_mem=128M dom0_max_vcpus=
 *) echo "run.sh: unknown hypervisor $hv" >&2; exit 2 ;;
 esac
 
+lib=$(dirname "$0")/../lib
+. "$lib/qemu.sh"
+. "$lib/static-channels.sh"
 mkdir -p "$out"
 machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
 qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 1024 -nographic
       -monitor none -serial stdio -no-reboot)
 base=$out/$name-base
-"${qemu[@]}" -machine "$machine,dumpdtb=$base.dtb" >/dev/null 2>&1
-dtc -q -I dtb -O dts -o "$base.dts" "$base.dtb"
+qemu_dts "$base" "$machine" "${qemu[@]}"
 
 size=$(printf '0x%x' "$(stat -c %s "$guest")")
 {
@@ -61,19 +63,14 @@ size=$(printf '0x%x' "$(stat -c %s "$guest")")
         #address-cells = <2>;
         #size-cells = <2>;
         xen,xen-bootargs = "$hv_args";
-        xen,dom0-bootargs = "$main_args peer=1 sport=10 pport=11 sctl=12 pctl=13";
+        xen,dom0-bootargs = "$main_args $DOM0_CHANNEL_ARGS";
         module@42000000 {
             compatible = "multiboot,kernel", "multiboot,module";
             reg = <0x0 0x42000000 0x0 $size>;
         };
-        d0_echo: evtchn@10 {
-            compatible = "xen,evtchn-v1";
-            xen,evtchn = <10 &d1_echo>;
-        };
-        d0_ctl: evtchn@12 {
-            compatible = "xen,evtchn-v1";
-            xen,evtchn = <12 &d1_ctl>;
-        };
+DTS
+    dt_channels dom0
+    cat <<DTS
         domU1 {
             compatible = "xen,domain";
             #address-cells = <1>;
@@ -84,20 +81,13 @@ size=$(printf '0x%x' "$(stat -c %s "$guest")")
             module@43000000 {
                 compatible = "multiboot,kernel", "multiboot,module";
                 reg = <0x43000000 $size>;
-                bootargs = "role=peer peer=0 sport=11 pport=10 sctl=13 pctl=12";
+                bootargs = "$PEER_BOOTARGS";
             };
-            d1_echo: evtchn@11 {
-                compatible = "xen,evtchn-v1";
-                xen,evtchn = <11 &d0_echo>;
-            };
-            d1_ctl: evtchn@13 {
-                compatible = "xen,evtchn-v1";
-                xen,evtchn = <13 &d0_ctl>;
-            };
-        };
-    };
-};
 DTS
+    dt_channels domU1
+    echo "        };"
+    echo "    };"
+    echo "};"
 } >"$out/$name.dts"
 dtc -q -I dts -O dtb -o "$out/$name.dtb" "$out/$name.dts"
 
@@ -105,35 +95,14 @@ dtc -q -I dts -O dtb -o "$out/$name.dtb" "$out/$name.dts"
 cp "$image" "$out/$name.hv"
 cp "$guest" "$out/$name.guest"
 log=$out/$name.log raw=$out/$name.raw
-: >"$raw"
-"${qemu[@]}" "${icount[@]}" "${plugin[@]}" -kernel "$out/$name.hv" -dtb "$out/$name.dtb" \
+qemu_start "$raw" "${qemu[@]}" "${icount[@]}" "${plugin[@]}" -kernel "$out/$name.hv" \
+    -dtb "$out/$name.dtb" \
     -device "loader,file=$out/$name.guest,addr=0x42000000,force-raw=on" \
-    -device "loader,file=$out/$name.guest,addr=0x43000000,force-raw=on" \
-    </dev/null >"$raw" 2>&1 &
-pid=$!
-status=1 t=0
-while kill -0 "$pid" 2>/dev/null; do
-    # dom0's lines are bare on both hypervisors; the peer's carry "(d1) ".
-    if grep -aq '^# xtest done:' "$raw"; then
-        status=0
-        sleep 0.5 # let the peer's last lines out
-        break
-    fi
-    if [ $t -ge $((timeout_s * 10)) ]; then
-        echo "run.sh: $name timed out after ${timeout_s}s" >&2
-        break
-    fi
-    sleep 0.1
-    t=$((t + 1))
-done
-# Xen halts the machine when dom0 ends (QEMU exits with -no-reboot), maybe before a poll saw
-# the marker.
-grep -aq '^# xtest done:' "$raw" && status=0
-# SIGINT: QEMU exits cleanly, so a plugin's at-exit report is written.
-kill -INT "$pid" 2>/dev/null || true
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
-tr -d '\r' <"$raw" >"$log"
+    -device "loader,file=$out/$name.guest,addr=0x43000000,force-raw=on"
+# dom0's lines are bare on both hypervisors; the peer's carry "(d1) ".
+status=0
+wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "run.sh: $name" || status=1
+qemu_stop "$qemu_pid"
+serial_text "$raw" "$log"
 rm -f "$raw"
-exit $status
+[ "$status" -eq 0 ]

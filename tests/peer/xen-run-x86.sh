@@ -36,41 +36,25 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+lib=$(dirname "$0")/../lib
+. "$lib/qemu.sh"
+. "$lib/tap.sh"
 mkdir -p "$out"
 # Private copies; QEMU's -initrd separates modules with commas, arguments with spaces.
 cp "$xen" "$out/$name.xen"
 cp "$guest" "$out/$name.guest"
 log=$out/$name.log raw=$out/$name.raw
-: >"$raw"
-qemu-system-x86_64 -machine q35 -cpu max,-smap,+svm,+npt -smp "$smp" -m 1024 -nographic \
-    -monitor none -serial stdio -net none -no-reboot -device amd-iommu \
+qemu_start "$raw" qemu-system-x86_64 -machine q35 -cpu max,-smap,+svm,+npt -smp "$smp" -m 1024 \
+    -nographic -monitor none -serial stdio -net none -no-reboot -device amd-iommu \
     -kernel "$out/$name.xen" \
     -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M dom0_max_vcpus=$smp noreboot loglvl=all guest_loglvl=all $xen_args" \
-    -initrd "$out/$name.guest $main_args" </dev/null >"$raw" 2>&1 &
-pid=$!
-status=1 t=0
-while kill -0 "$pid" 2>/dev/null; do
-    if grep -aq '^# xtest done:' "$raw"; then
-        status=0
-        sleep 0.5
-        break
-    fi
-    if grep -aq '^(XEN) Panic on CPU' "$raw"; then
-        sleep 1 # the panic's message follows
-        break
-    fi
-    if [ $t -ge $((timeout_s * 10)) ]; then
-        echo "xen-run-x86.sh: $name timed out after ${timeout_s}s" >&2
-        break
-    fi
-    sleep 0.1
-    t=$((t + 1))
-done
-kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
-tr -d '\r' <"$raw" >"$log"
+    -initrd "$out/$name.guest $main_args"
+status=0
+wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "xen-run-x86.sh: $name" '^\(XEN\) Panic on CPU' ||
+    status=1
+qemu_stop "$qemu_pid"
+serial_text "$raw" "$log"
 rm -f "$raw"
 # dom0's lines are bare; Xen's own carry "(XEN) ".
-grep -aE '^(ok |not ok |1\.\.[0-9]|# )' "$log" >"$out/$name-d0.tap" ||
-    echo "# no output from dom0 (see $log)" >"$out/$name-d0.tap"
+domain_tap "$log" 0 "$out/$name-d0.tap"
 exit $status

@@ -40,18 +40,19 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+lib=$(dirname "$0")/../lib
+. "$lib/qemu.sh"
+. "$lib/static-channels.sh"
 mkdir -p "$out"
 machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
 qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 2048 -nographic
       -no-reboot)
 base=$out/$name-base
-"${qemu[@]}" -machine "$machine,dumpdtb=$base.dtb" >/dev/null 2>&1
-dtc -q -I dtb -O dts -o "$base.dts" "$base.dtb"
+qemu_dts "$base" "$machine" "${qemu[@]}"
 
 size=$(printf '0x%x' "$(stat -c %s "$guest")")
 main_boot="role=main"
-[ "$peer" = 1 ] && main_boot="role=main peer=1 sport=10 pport=11 sctl=12 pctl=13"
-peer_boot="role=peer peer=0 sport=11 pport=10 sctl=13 pctl=12"
+[ "$peer" = 1 ] && main_boot="role=main $DOM0_CHANNEL_ARGS"
 {
     cat "$base.dts"
     cat <<DTS
@@ -67,15 +68,8 @@ peer_boot="role=peer peer=0 sport=11 pport=10 sctl=13 pctl=12"
         };
 DTS
     if [ "$peer" = 1 ]; then
+        dt_channels dom0
         cat <<DTS
-        d0_echo: evtchn@10 {
-            compatible = "xen,evtchn-v1";
-            xen,evtchn = <10 &d1_echo>;
-        };
-        d0_ctl: evtchn@12 {
-            compatible = "xen,evtchn-v1";
-            xen,evtchn = <12 &d1_ctl>;
-        };
         domU1 {
             compatible = "xen,domain";
             #address-cells = <1>;
@@ -87,18 +81,11 @@ DTS
             module@43000000 {
                 compatible = "multiboot,kernel", "multiboot,module";
                 reg = <0x43000000 $size>;
-                bootargs = "$peer_boot $peer_args";
+                bootargs = "$PEER_BOOTARGS $peer_args";
             };
-            d1_echo: evtchn@11 {
-                compatible = "xen,evtchn-v1";
-                xen,evtchn = <11 &d0_echo>;
-            };
-            d1_ctl: evtchn@13 {
-                compatible = "xen,evtchn-v1";
-                xen,evtchn = <13 &d0_ctl>;
-            };
-        };
 DTS
+        dt_channels domU1
+        echo "        };"
     fi
     echo "    };"
     echo "};"

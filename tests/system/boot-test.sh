@@ -41,50 +41,22 @@ if [ -n "$GUEST" ]; then
     GUEST=$work/xtest.bin
 fi
 rm -f "$RESULTS/system-$BOARD"-*-d*.tap
-: >"$body"
-n=0 failed=0
-
-ok() { # ok <cond-status> <description>
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2" >>"$body"
-    else
-        echo "not ok $n - $2" >>"$body"
-        failed=$((failed + 1))
-    fi
-}
-
-skip() { # skip <count> <reason>
-    for _ in $(seq "$1"); do n=$((n + 1)); echo "ok $n - $2 # SKIP" >>"$body"; done
-}
+lib=$(dirname "$0")/../lib
+. "$lib/tap.sh"
+. "$lib/qemu.sh"
+tap_begin "$body"
 
 # boot <log> <timeout-s> <last-line-regex> <qemu args...>: run QEMU until the regex
-# matches, QEMU exits or the time-out; <log>.txt is the log without CRs, <log>.timeout
+# matches, QEMU exits or the time-out; <log>.txt is the log as text, <log>.timeout
 # exists if it timed out.
 boot() {
-    local log=$1 limit=$2 last=$3 pid t=0
+    local log=$1 limit=$2 last=$3
     shift 3
-    # Truncate here, not only in the child: the poll below must never see a previous run's log.
-    : >"$log"
     rm -f "$log.timeout"
-    "$QEMU" -nographic -monitor none -serial stdio "$@" </dev/null >"$log" 2>&1 &
-    pid=$!
-    while :; do
-        grep -qaE "$last" "$log" 2>/dev/null && break
-        kill -0 "$pid" 2>/dev/null || break
-        if [ $t -ge $((limit * 10)) ]; then
-            : >"$log.timeout"
-            break
-        fi
-        sleep 0.1
-        t=$((t + 1))
-    done
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    tr -d '\r' <"$log" >"$log.txt"
+    qemu_run_until "$log" "$limit" "$last" "$QEMU" -nographic -monitor none -serial stdio "$@"
+    [ $? -eq 2 ] && : >"$log.timeout"
+    serial_text "$log" "$log.txt"
 }
-
-has() { grep -qaE "$2" "$1"; } # has <log> <regex>
 
 # check <log> <name> <smp>: the banner, the DT summary and the boot milestones.
 check() {
@@ -101,33 +73,6 @@ check() {
     has "$log" "^smp: $smp cpu\(s\) online"; ok $? "$name: $smp cpu(s) online"
     has "$log" "^minixen: boot complete"; ok $? "$name: boot complete"
     if has "$log" "^minixen: (panic|fatal)"; then ok 1 "$name: no panic"; else ok 0 "$name: no panic"; fi
-}
-
-# domain_tap <log> <id> <out.tap>: the TAP lines of domain <id> (dom0: unprefixed lines).
-domain_tap() {
-    local log=$1 id=$2 out=$3
-    if [ "$id" -eq 0 ]; then
-        grep -aE '^(ok |not ok |1\.\.[0-9]|# )' "$log" >"$out"
-    else
-        sed -n "s/^(d$id) //p" "$log" | grep -aE '^(ok |not ok |1\.\.[0-9]|# )' >"$out"
-    fi
-    [ -s "$out" ] || echo "# no output from domain $id" >"$out"
-}
-
-# tap_verdict <tap>: 0 when the plan is there, matches the results, none failed, and the
-# guest printed its end marker. Prints why not.
-tap_verdict() {
-    awk '
-        /^(not )?ok / { seen++ }
-        /^not ok / && !/# *[Ss][Kk][Ii][Pp]/ && !/# *TODO/ { bad++ }
-        /^1\.\.[0-9]+/ { split($0, a, "[.][.]"); plan = a[2] + 0; have = 1 }
-        /^# xtest done:/ { done = 1 }
-        END {
-            if (!have) { print "no plan"; exit 1 }
-            if (plan != seen) { print "plan " plan " but " seen " results"; exit 1 }
-            if (bad) { print bad " not ok"; exit 1 }
-            if (!done) { print "no end marker"; exit 1 }
-        }' "$1"
 }
 
 # domains <path> <smp> <log>: judge a run with dom0 + domU1.
@@ -170,10 +115,9 @@ else
     for smp in 1 2 4; do
         # -kernel: QEMU's own DT for this machine, plus the board's domains.
         base="$work/qemu-smp$smp"
-        "$QEMU" -machine "$QEMU_MACHINE,dumpdtb=$base.dtb" -cpu "$CPU" -m "$QEMU_MEM" \
-            -smp "$smp" -nographic >/dev/null 2>&1
         dt="$work/domains-smp$smp"
-        if dtc -q -I dtb -O dts -o "$base.dts" "$base.dtb" &&
+        if qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" \
+            -nographic &&
             { cat "$base.dts"; sed "s/@GUEST_SIZE@/$size/g" "boards/$BOARD/domains.dtsi"; } \
                 >"$dt.dts" && dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts"; then
             log="$work/domains-kernel-smp$smp.log"
@@ -204,7 +148,4 @@ else
     fi
 fi
 
-{ echo "TAP version 13"; echo "1..$n"; cat "$body"; } >"$tap"
-rm -f "$body"
-echo "system-arm-$BOARD: $((n - failed)) passed, $failed failed (logs in $work)"
-[ "$failed" -eq 0 ]
+tap_end "$tap" "system-arm-$BOARD" "$work"

@@ -37,8 +37,12 @@ while [ $# -gt 0 ]; do
 done
 [ "$hv" = minixen ] || { echo "bench-run.sh: only minixen runs on the x86 board" >&2; exit 2; }
 
+lib=$(dirname "$0")/../../lib
+. "$lib/qemu.sh"
+. "$lib/static-channels.sh"
 mkdir -p "$out"
-cat >"$out/$name.dts" <<DTS
+{
+    cat <<DTS
 /dts-v1/;
 / {
     #address-cells = <2>;
@@ -51,20 +55,15 @@ cat >"$out/$name.dts" <<DTS
         #address-cells = <2>;
         #size-cells = <2>;
         xen,xen-bootargs = "dom0_mem=128M dom0_max_vcpus=$vcpus";
-        xen,dom0-bootargs = "$main_args peer=1 sport=10 pport=11 sctl=12 pctl=13";
+        xen,dom0-bootargs = "$main_args $DOM0_CHANNEL_ARGS";
         module@1 {
             compatible = "multiboot,kernel", "multiboot,module";
             module-index = <1>;
             reg = <0x0 0x0 0x0 0x0>;
         };
-        d0_echo: evtchn@10 {
-            compatible = "xen,evtchn-v1";
-            xen,evtchn = <10 &d1_echo>;
-        };
-        d0_ctl: evtchn@12 {
-            compatible = "xen,evtchn-v1";
-            xen,evtchn = <12 &d1_ctl>;
-        };
+DTS
+    dt_channels dom0
+    cat <<DTS
         domU1 {
             compatible = "xen,domain";
             #address-cells = <2>;
@@ -75,49 +74,26 @@ cat >"$out/$name.dts" <<DTS
                 compatible = "multiboot,kernel", "multiboot,module";
                 module-index = <1>;
                 reg = <0x0 0x0 0x0 0x0>;
-                bootargs = "role=peer peer=0 sport=11 pport=10 sctl=13 pctl=12";
+                bootargs = "$PEER_BOOTARGS";
             };
-            d1_echo: evtchn@11 {
-                compatible = "xen,evtchn-v1";
-                xen,evtchn = <11 &d0_echo>;
-            };
-            d1_ctl: evtchn@13 {
-                compatible = "xen,evtchn-v1";
-                xen,evtchn = <13 &d0_ctl>;
-            };
-        };
-    };
-};
 DTS
+    dt_channels domU1
+    echo "        };"
+    echo "    };"
+    echo "};"
+} >"$out/$name.dts"
 dtc -q -I dts -O dtb -o "$out/$name.dtb" "$out/$name.dts"
 
 # Private copies: a concurrent rebuild must not swap an image under a running benchmark.
 cp "$image" "$out/$name.hv"
 cp "$guest" "$out/$name.guest"
 log=$out/$name.log raw=$out/$name.raw
-: >"$raw"
-qemu-system-x86_64 -machine q35 -cpu qemu64,+svm,+npt -smp "$smp" -m 1024 -nographic \
-    -monitor none -serial stdio -net none -no-reboot "${icount[@]}" "${plugin[@]}" \
-    -kernel "$out/$name.hv" -initrd "$out/$name.dtb,$out/$name.guest" </dev/null >"$raw" 2>&1 &
-pid=$!
-status=1 t=0
-while kill -0 "$pid" 2>/dev/null; do
-    if grep -aq '^# xtest done:' "$raw"; then # dom0's lines are bare, the peer's "(d1) "
-        status=0
-        sleep 0.5
-        break
-    fi
-    if [ $t -ge $((timeout_s * 10)) ]; then
-        echo "bench-run.sh: $name timed out after ${timeout_s}s" >&2
-        break
-    fi
-    sleep 0.1
-    t=$((t + 1))
-done
-kill -INT "$pid" 2>/dev/null || true
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-kill "$pid" 2>/dev/null || true
-wait "$pid" 2>/dev/null || true
-tr -d '\r' <"$raw" >"$log"
+qemu_start "$raw" qemu-system-x86_64 -machine q35 -cpu qemu64,+svm,+npt -smp "$smp" -m 1024 \
+    -nographic -monitor none -serial stdio -net none -no-reboot "${icount[@]}" "${plugin[@]}" \
+    -kernel "$out/$name.hv" -initrd "$out/$name.dtb,$out/$name.guest"
+status=0
+wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "bench-run.sh: $name" || status=1
+qemu_stop "$qemu_pid"
+serial_text "$raw" "$log"
 rm -f "$raw"
-exit $status
+[ "$status" -eq 0 ]

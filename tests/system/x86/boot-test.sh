@@ -31,39 +31,20 @@ initrd=()
 if [ ${#modules[@]} -gt 0 ]; then
     initrd=(-initrd "$(IFS=,; echo "${modules[*]}")")
 fi
-: >"$body"
-n=0 failed=0
+lib=$here/../../lib
+. "$lib/tap.sh"
+. "$lib/qemu.sh"
+tap_begin "$body"
 
-ok() { # ok <cond-status> <description>
-    n=$((n + 1))
-    if [ "$1" -eq 0 ]; then
-        echo "ok $n - $2" >>"$body"
-    else
-        echo "not ok $n - $2" >>"$body"
-        failed=$((failed + 1))
-    fi
-}
-
-# boot <log> <last-line-regex> <qemu args...>: run QEMU until the regex matches or timeout.
+# boot <log> <last-line-regex> <qemu args...>: run QEMU until the regex matches, QEMU
+# exits or BOOT_TIMEOUT; <log>.txt is the log as text.
 boot() {
-    local log=$1 last=$2 pid t=0
+    local log=$1 last=$2
     shift 2
-    : >"$log"
-    "$QEMU" -nographic -monitor none -serial stdio -net none -machine "$QEMU_MACHINE" \
-        -m "$QEMU_MEM" "$@" </dev/null >"$log" 2>&1 &
-    pid=$!
-    while [ $t -lt $((BOOT_TIMEOUT * 10)) ]; do
-        grep -qaE "$last" "$log" 2>/dev/null && break
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 0.1
-        t=$((t + 1))
-    done
-    kill "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' >"$log.txt"
+    qemu_run_until "$log" "$BOOT_TIMEOUT" "$last" "$QEMU" -nographic -monitor none \
+        -serial stdio -net none -machine "$QEMU_MACHINE" -m "$QEMU_MEM" "$@"
+    serial_text "$log" "$log.txt"
 }
-
-has() { grep -qaE "$2" "$1"; } # has <log> <regex>
 
 # check <log> <name> <smp> <protocol-regex> <tag>: the banner, the loader's data, the
 # milestones, then the domains.
@@ -90,33 +71,6 @@ check() {
     has "$log" "^minixen: boot complete; 4 domain\(s\) starting"; ok $? "$name: boot complete, 4 domains"
     domains "$log" "$name" "$tag" "$smp"
     if has "$log" "^minixen: (panic|fatal)"; then ok 1 "$name: no panic"; else ok 0 "$name: no panic"; fi
-}
-
-# domain_tap <log> <id> <out.tap>: the TAP lines of domain <id> (dom0: unprefixed lines).
-domain_tap() {
-    local log=$1 id=$2 out=$3
-    if [ "$id" -eq 0 ]; then
-        grep -aE '^(ok |not ok |1\.\.[0-9]|# )' "$log" >"$out"
-    else
-        sed -n "s/^(d$id) //p" "$log" | grep -aE '^(ok |not ok |1\.\.[0-9]|# )' >"$out"
-    fi
-    [ -s "$out" ] || echo "# no output from domain $id" >"$out"
-}
-
-# tap_verdict <tap> [marker]: 0 when the plan is there, matches the results and none
-# failed (and, with marker=1, the conformance guest printed its end marker). Says why not.
-tap_verdict() {
-    awk -v marker="${2:-1}" '
-        /^(not )?ok / { seen++ }
-        /^not ok / && !/# *[Ss][Kk][Ii][Pp]/ && !/# *TODO/ { bad++ }
-        /^1\.\.[0-9]+/ { split($0, a, "[.][.]"); plan = a[2] + 0; have = 1 }
-        /^# xtest done:/ { done = 1 }
-        END {
-            if (!have) { print "no plan"; exit 1 }
-            if (plan != seen) { print "plan " plan " but " seen " results"; exit 1 }
-            if (bad) { print bad " not ok"; exit 1 }
-            if (marker && !done) { print "no end marker"; exit 1 }
-        }' "$1"
 }
 
 # domains <log> <name> <tag> <smp>: boards/qemu-x86_64/domains.dts. dom0 runs the
@@ -171,7 +125,7 @@ if command -v grub-mkrescue >/dev/null && "$here/mkiso.sh" "$work/minixen.iso" "
         check "$log" "GRUB Multiboot2 -smp $smp" "$smp" "Multiboot2 from GRUB" "grub-smp$smp"
     done
 else
-    n=$((n + 1)); echo "ok $n - GRUB boot path # SKIP no grub-mkrescue (make deps)" >>"$body"
+    skip 1 "GRUB boot path: no grub-mkrescue (make deps)"
 fi
 
 # Debug keys on COM1 (its receive interrupt -> console_input): h, q, e while the domains
@@ -179,24 +133,15 @@ fi
 log="$work/keys.log"
 fifo="$work/keys.fifo"
 rm -f "$fifo" && mkfifo "$fifo"
-: >"$log"
-"$QEMU" -nographic -monitor none -serial stdio -net none -machine "$QEMU_MACHINE" \
-    -m "$QEMU_MEM" -cpu "$CPU" -smp 2 -kernel "$IMAGE" "${initrd[@]}" <"$fifo" >"$log" 2>&1 &
-pid=$!
+QEMU_STDIN=$fifo qemu_start "$log" "$QEMU" -nographic -monitor none -serial stdio -net none \
+    -machine "$QEMU_MACHINE" -m "$QEMU_MEM" -cpu "$CPU" -smp 2 -kernel "$IMAGE" "${initrd[@]}"
 exec 9>"$fifo"
-for t in $(seq $((BOOT_TIMEOUT * 10))); do
-    grep -qaE "^minixen: (boot complete|panic|fatal)" "$log" && break
-    sleep 0.1
-done
+wait_for_log "$log" "^minixen: (boot complete|panic|fatal)" "$BOOT_TIMEOUT" "$qemu_pid"
 for key in h q e; do printf '%s' "$key" >&9; sleep 0.3; done
-for t in $(seq $((BOOT_TIMEOUT * 10))); do
-    grep -qaE "^d[0-9]+: event channels, " "$log" && break
-    sleep 0.1
-done
+wait_for_log "$log" "^d[0-9]+: event channels, " "$BOOT_TIMEOUT" "$qemu_pid"
 exec 9>&-
-kill "$pid" 2>/dev/null
-wait "$pid" 2>/dev/null
-tr -d '\r' <"$log" >"$log.txt"
+qemu_stop "$qemu_pid"
+serial_text "$log" "$log.txt"
 rm -f "$fifo"
 has "$log.txt" "^minixen debug keys:$"; ok $? "debug key h: help"
 has "$log.txt" "^minixen: domains at [0-9]+ ns$" && has "$log.txt" "^d0 \(dom0\): 2 vCPU\(s\), privileged"
@@ -214,7 +159,4 @@ boot "$log" "Halting" -cpu qemu64,-svm -kernel "$IMAGE"
 has "$log.txt" "^hvm: this CPU has no SVM \(AMD-V\)"; ok $? "no SVM: explained"
 has "$log.txt" "^hvm: QEMU: -cpu qemu64,\+svm,\+npt .*Halting\.$"; ok $? "no SVM: halted with the fix"
 
-{ echo "TAP version 13"; echo "1..$n"; cat "$body"; } >"$tap"
-rm -f "$body"
-echo "system-x86-$BOARD: $((n - failed)) passed, $failed failed (logs in $work)"
-[ "$failed" -eq 0 ]
+tap_end "$tap" "system-x86-$BOARD" "$work"
