@@ -5,7 +5,7 @@
 # and, with --amd64, DEST/xen-4.17-amd64 (the gunzipped Multiboot ELF). Never committed.
 # `apt-get download` + `dpkg -x` keeps the packages private to the build tree. Cached: a
 # file that exists is not fetched again. As root this adds the arm64 architecture to dpkg
-# and refreshes apt once; otherwise it says what to run.
+# and refreshes apt once; otherwise it says what to run (tools/lib/fetch-deb.sh).
 set -euo pipefail
 
 dest=build/xen-4.17
@@ -17,33 +17,15 @@ for a in "$@"; do
     esac
 done
 
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        as_root=(sudo -n)
-    else
-        as_root=(false)
-    fi
-fi
-need_root() {
-    echo "fetch-xen: $1; as root run:" >&2
-    echo "  dpkg --add-architecture arm64 && apt-get update" >&2
-    exit 1
-}
+. "$(dirname "$0")/lib/fetch-deb.sh"
 
-# fetch PKG GLOB OUT: download PKG, unpack it, copy the file matching GLOB to OUT.
+# fetch PKG GLOB OUT: the file of PKG's /boot matching GLOB to OUT (gunzipped if need be).
 fetch() {
     local pkg=$1 glob=$2 out=$3 tmp file
     [ -s "$out" ] && return 0
     tmp=$(mktemp -d)
-    chmod 755 "$tmp" # apt-get download drops privileges to _apt
-    if ! (cd "$tmp" && apt-get download -q "$pkg" >/dev/null 2>&1); then
-        "${as_root[@]}" apt-get update -q >/dev/null || need_root "apt-get update failed"
-        (cd "$tmp" && apt-get download -q "$pkg" >/dev/null) ||
-            { rm -rf "$tmp"; echo "fetch-xen: apt-get download $pkg failed" >&2; exit 1; }
-    fi
-    dpkg -x "$tmp"/*.deb "$tmp/x"
-    file=$(find "$tmp/x/boot" -name "$glob" | head -n 1)
+    fetch_debs fetch-xen "$tmp" "$pkg"
+    file=$(find "$tmp/boot" -name "$glob" | head -n 1)
     [ -n "$file" ] || { rm -rf "$tmp"; echo "fetch-xen: no $glob in $pkg" >&2; exit 1; }
     mkdir -p "$(dirname "$out")"
     case $file in
@@ -54,12 +36,6 @@ fetch() {
     rm -rf "$tmp"
     echo "  FETCH   $pkg -> $out"
 }
-
-if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-    "${as_root[@]}" dpkg --add-architecture arm64 2>/dev/null ||
-        need_root "dpkg does not know the arm64 architecture"
-    "${as_root[@]}" apt-get update -q >/dev/null || need_root "apt-get update failed"
-fi
 
 fetch xen-hypervisor-4.17-arm64:arm64 'xen-4.17*-arm64' "$dest/xen-4.17-arm64"
 [ "$want_amd64" = 1 ] && fetch xen-hypervisor-4.17-amd64:amd64 'xen-4.17*-amd64.gz' \
