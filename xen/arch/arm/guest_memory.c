@@ -47,46 +47,19 @@ static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
     return true;
 }
 
-/* Copy len bytes between buf and guest VA gva of the running vCPU of d, page by page. */
-static int copy_guest(struct domain *d, uint64_t gva, void *buf, size_t len, bool to_guest)
+void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write)
 {
-    uint8_t *b = buf;
+    uint64_t ipa;
+    p2m_type_t t;
+    paddr_t pa;
 
-    if (len == 0)
-        return 0;
-    if (gva + len < gva || !is_loaded(d))
-        return -EFAULT;
-    /* One page per step: len / 4 KiB + 2 steps at most. */
-    while (len > 0) {
-        size_t chunk = MIN(len, (size_t)(PAGE_SIZE - (gva & (PAGE_SIZE - 1))));
-        uint64_t ipa;
-        p2m_type_t t;
-        paddr_t pa;
-
-        if (!gva_to_ipa(gva, to_guest, &ipa))
-            return -EFAULT;
-        pa = p2m_lookup(d, ipa, &t);
-        if (t != P2M_RAM_RW)
-            return -EFAULT;
-        if (to_guest)
-            memcpy((void *)pa, b, chunk);
-        else
-            memcpy(b, (const void *)pa, chunk);
-        gva += chunk;
-        b += chunk;
-        len -= chunk;
-    }
-    return 0;
-}
-
-int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len)
-{
-    return copy_guest(d, src, dst, len, false);
-}
-
-int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len)
-{
-    return copy_guest(d, dst, (void *)src, len, true);
+    (void)len; /* within one page, and a page is RAM or not as a whole */
+    if (!is_loaded(d) || !gva_to_ipa(va, write, &ipa))
+        return NULL;
+    pa = p2m_lookup(d, ipa, &t);
+    if (t != P2M_RAM_RW)
+        return NULL;
+    return (void *)pa;
 }
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)

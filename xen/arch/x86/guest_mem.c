@@ -90,41 +90,16 @@ int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
     return 0;
 }
 
-/* Copy len bytes between hypervisor memory and the current vCPU's virtual addresses. */
-static int copy_guest(struct domain *d, uint64_t va, void *buf, size_t len, bool to_guest)
+void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write)
 {
     struct vcpu *v = sched_current();
-    uint8_t *b = buf;
+    uint64_t gpa;
 
-    if (v == NULL || v->domain != d)
-        return -EFAULT;
-    while (len > 0) {
-        size_t chunk = MIN(len, (size_t)(PAGE_SIZE - (va & (PAGE_SIZE - 1))));
-        uint64_t gpa;
-        void *p;
-
-        if (guest_va_to_gpa(v, va, &gpa) != 0 || (p = ram_ptr(d, gpa)) == NULL ||
-            ram_ptr(d, gpa + chunk - 1) == NULL)
-            return -EFAULT;
-        if (to_guest)
-            memcpy(p, b, chunk);
-        else
-            memcpy(b, p, chunk);
-        va += chunk;
-        b += chunk;
-        len -= chunk;
-    }
-    return 0;
-}
-
-int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len)
-{
-    return copy_guest(d, src, dst, len, false);
-}
-
-int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len)
-{
-    return copy_guest(d, dst, (void *)src, len, true);
+    (void)write; /* the walk checks presence only: all of d's RAM is d's to write */
+    if (v == NULL || v->domain != d || guest_va_to_gpa(v, va, &gpa) != 0 ||
+        ram_ptr(d, gpa + len - 1) == NULL)
+        return NULL;
+    return ram_ptr(d, gpa);
 }
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)

@@ -3,10 +3,10 @@
  * The arch interface: everything common code (xen/common/) needs from a port.
  *
  * Common code includes this header and never an arch header. Each port
- * (xen/arch/arm, xen/arch/x86) implements every function below; so does the host
- * test harness (tests/host/arch_host.c), which is how the event core runs as an
- * ordinary Linux program. Keep this list small: a new hook needs a reason that no
- * common mechanism can serve.
+ * (xen/arch/arm, xen/arch/x86) implements every function below but the few that say
+ * common code implements them; so does the host test harness (tests/host/arch_host.c),
+ * which is how the event core runs as an ordinary Linux program. Keep this list small: a
+ * new hook needs a reason that no common mechanism can serve.
  */
 #ifndef MINIXEN_ARCH_HOOKS_H
 #define MINIXEN_ARCH_HOOKS_H
@@ -48,11 +48,19 @@ void *arch_map_guest_frame(struct domain *d, gfn_t gfn);
 void arch_unmap_guest_frame(struct domain *d, void *va);
 
 /*
- * Copy hypercall arguments. Return 0, or -EFAULT if any byte is not d's RAM.
- * d is the calling vCPU's domain and the address is as that vCPU sees it: on ARM and
- * x86 HVM/PVH a guest *virtual* address, translated through the guest's own page tables
- * (stage 1) and then d's stage-2/nested tables, as Xen does. (Guest frame numbers in
- * hypercall structs, e.g. init_control's control_gfn, are gfns: arch_map_guest_frame.)
+ * The hypervisor's pointer to the bytes va..va+len-1 of d's calling vCPU (1 <= len, all in
+ * va's page: the caller splits at page boundaries), for writing if write. The address is
+ * as that vCPU sees it: on ARM and x86 HVM/PVH a guest *virtual* address, translated
+ * through the guest's own page tables (stage 1) and then d's stage-2/nested tables, as Xen
+ * does. NULL unless d's vCPU is the one running here and the bytes are d's RAM.
+ */
+void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write);
+
+/*
+ * Copy hypercall arguments (addresses as for arch_guest_va_to_ptr). Return 0, or -EFAULT
+ * if any byte is not d's RAM. Common code implements these on top of the hook above
+ * (xen/common/guest_copy.c), once for every port. (Guest frame numbers in hypercall
+ * structs, e.g. init_control's control_gfn, are gfns: arch_map_guest_frame.)
  */
 int arch_copy_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len);
 int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t len);
