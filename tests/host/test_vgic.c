@@ -79,7 +79,7 @@ static struct gic_hw_ops fake_ops = {
 
 struct gic_host gic_host;
 
-/* The hypervisor's panic() (each port has its own): here, a failed test. */
+/* The hypervisor's panic() (xen/common/panic.c): here, a failed test instead. */
 void panic(const char *fmt, ...)
 {
     (void)fmt;

@@ -28,15 +28,8 @@ static struct host_dt host_dt;
 static volatile unsigned int cpus_online;
 static volatile bool cpus_go; /* the domains are built: secondaries may enter their run loops */
 
-void panic(const char *fmt, ...)
+void arch_halt(void)
 {
-    char buf[160];
-    va_list ap;
-
-    va_start(ap, fmt);
-    xen_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    printk("minixen: panic on cpu %u: %s\n", smp_processor_id(), buf);
     halt();
 }
 

@@ -51,15 +51,8 @@ static void timer_selftest(void)
            (unsigned long long)((arch_now_ns() - t0) / 1000));
 }
 
-void panic(const char *fmt, ...)
+void arch_halt(void)
 {
-    char buf[160];
-    va_list ap;
-
-    va_start(ap, fmt);
-    xen_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    printk("minixen: panic on cpu %u: %s\n", smp_processor_id(), buf);
     halt();
 }
 

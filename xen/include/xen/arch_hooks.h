@@ -90,6 +90,9 @@ void arch_local_irq_restore(unsigned long flags);
 /* A long-running hypercall asks whether to stop and continue later (-ERESTART). */
 bool arch_hypercall_preempt_check(void);
 
+/* Stop this CPU for good, interrupts masked: where panic() (xen/common/panic.c) ends. */
+void arch_halt(void) __attribute__((noreturn));
+
 /* ---- Time, physical CPUs and the scheduler (xen/common/sched.c) ----------------------
  *
  * The common scheduler owns run queues, blocking and guest timers; the port owns the

@@ -20,7 +20,7 @@ int xen_snprintf(char *buf, size_t size, const char *fmt, ...)
 /* Formatted output to the hypervisor console (through arch_console_write). */
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Print and stop this CPU for good. Each port provides it. */
+/* Print and stop this CPU for good (xen/common/panic.c, through arch_halt). */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 #endif
