@@ -16,7 +16,7 @@
  * bootargs rows=<name>[,<name>...] runs only those rows (the others are skipped): with two
  * runs of different iters=, a profile's difference is the cost of exactly one row.
  */
-#include "fdt.h"
+#include "bootargs.h"
 #include "xtest.h"
 
 static evtchn_port_t ping, pong;
@@ -27,27 +27,19 @@ uint64_t arch_boot_counter __attribute__((weak));
 /* rows= from /chosen/bootargs: true if `name` is listed there or there is no rows=. */
 static bool selected(const char *name)
 {
-    uint32_t len;
-    const char *start = fdt_prop(fdt_path("/chosen"), "bootargs", &len), *p, *end;
-    const char *rows = NULL;
-    size_t n = strlen(name);
+    size_t len, n = strlen(name);
+    const char *p = bootarg("rows", &len), *end;
 
-    if (start == NULL)
+    if (p == NULL)
         return true;
-    end = start + strnlen(start, len);
-    for (p = start; p + 5 <= end; p++)
-        if ((p == start || p[-1] == ' ') && strncmp(p, "rows=", 5) == 0)
-            rows = p + 5;
-    if (rows == NULL)
-        return true;
-    for (p = rows; p < end && *p != ' ';) {
+    for (end = p + len; p < end;) {
         const char *item = p;
 
-        while (p < end && *p != ' ' && *p != ',')
+        while (p < end && *p != ',')
             p++;
         if ((size_t)(p - item) == n && strncmp(item, name, n) == 0)
             return true;
-        if (p < end && *p == ',')
+        if (p < end)
             p++;
     }
     return false;

@@ -19,7 +19,7 @@
  *   period=<ms>          the producer's pause between bursts (default 1; 0: flat out)
  * The channels are static ones from the DT (boards/<board>/demo.dtsi, demo.cmd).
  */
-#include "fdt.h"
+#include "bootargs.h"
 #include "xtest.h"
 
 #define NCHAN 3
@@ -59,36 +59,19 @@ static unsigned int parse_list(const char *v, const char *end, uint32_t *out)
 
 static bool parse_args(void)
 {
-    uint32_t len, ports[NCHAN] = {0}, nports = 0;
-    const char *p = fdt_prop(fdt_path("/chosen"), "bootargs", &len), *end;
-    unsigned int i;
+    uint32_t ports[NCHAN] = {0};
+    unsigned int nports = 0, i;
+    const char *v;
+    size_t n;
 
-    if (p == NULL)
-        return false;
-    end = p + strnlen(p, len);
-    while (p < end) {
-        const char *key = p, *stop, *val;
-
-        while (p < end && *p != ' ')
-            p++;
-        stop = p;
-        while (p < end && *p == ' ')
-            p++;
-        val = memchr(key, '=', (size_t)(stop - key));
-        if (val == NULL)
-            continue;
-        val++;
-        if (strncmp(key, "demo=", 5) == 0)
-            demo.producer = strncmp(val, "producer", 8) == 0;
-        else if (strncmp(key, "ports=", 6) == 0)
-            nports = parse_list(val, stop, ports);
-        else if (strncmp(key, "prios=", 6) == 0)
-            parse_list(val, stop, demo.prio);
-        else if (strncmp(key, "ack=", 4) == 0)
-            demo.ack = (evtchn_port_t)strtoul(val, NULL, 0);
-        else if (strncmp(key, "period=", 7) == 0)
-            demo.period_ms = (unsigned int)strtoul(val, NULL, 0);
-    }
+    if ((v = bootarg("demo", NULL)) != NULL)
+        demo.producer = strncmp(v, "producer", 8) == 0;
+    if ((v = bootarg("ports", &n)) != NULL)
+        nports = parse_list(v, v + n, ports);
+    if ((v = bootarg("prios", &n)) != NULL)
+        parse_list(v, v + n, demo.prio);
+    demo.ack = (evtchn_port_t)bootarg_num("ack", demo.ack);
+    demo.period_ms = (unsigned int)bootarg_num("period", demo.period_ms);
     for (i = 0; i < NCHAN; i++) {
         demo.port[i] = ports[i];
         if (demo.prio[i] > EVTCHN_FIFO_PRIORITY_MIN)

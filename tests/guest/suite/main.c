@@ -4,6 +4,7 @@
  * shared_info and the vcpu_infos, start the other vCPUs, then run the role and end with
  * the TAP plan, the end marker and SCHEDOP_shutdown(poweroff).
  */
+#include "bootargs.h"
 #include "fdt.h"
 #include "xtest.h"
 
@@ -56,53 +57,26 @@ void guest_fatal(const char *what, uint64_t a, uint64_t b, uint64_t c)
     sched_crash();
 }
 
-/* ---- bootargs: space-separated key=value ---- */
+/* ---- bootargs (bootargs.h) ---- */
 
 static void parse_bootargs(void)
 {
-    uint32_t len;
-    int chosen = fdt_path("/chosen");
-    const char *p = fdt_prop(chosen, "bootargs", &len), *end;
+    size_t n = 4;
+    const char *role = bootarg("role", &n);
 
-    memcpy(xt.role, "main", 5);
-    xt.bench_iters = 1000;
-    if (p == NULL)
-        return;
-    end = p + strnlen(p, len);
-    while (p < end) {
-        const char *key = p, *val, *stop;
-        size_t klen;
-
-        while (p < end && *p != ' ')
-            p++;
-        stop = p;
-        while (p < end && *p == ' ')
-            p++;
-        val = memchr(key, '=', (size_t)(stop - key));
-        if (val == NULL)
-            continue;
-        klen = (size_t)(val - key);
-        val++;
-        if (klen == 4 && strncmp(key, "role", 4) == 0) {
-            size_t n = (size_t)(stop - val) < sizeof(xt.role) - 1 ? (size_t)(stop - val)
-                                                                  : sizeof(xt.role) - 1;
-            memcpy(xt.role, val, n);
-            xt.role[n] = 0;
-        } else if (klen == 4 && strncmp(key, "peer", 4) == 0) {
-            xt.have_peer = true;
-            xt.peer = (domid_t)strtoul(val, NULL, 0);
-        } else if (klen == 5 && strncmp(key, "sport", 5) == 0) {
-            xt.sport = (evtchn_port_t)strtoul(val, NULL, 0);
-        } else if (klen == 5 && strncmp(key, "pport", 5) == 0) {
-            xt.pport = (evtchn_port_t)strtoul(val, NULL, 0);
-        } else if (klen == 4 && strncmp(key, "sctl", 4) == 0) {
-            xt.sctl = (evtchn_port_t)strtoul(val, NULL, 0);
-        } else if (klen == 4 && strncmp(key, "pctl", 4) == 0) {
-            xt.pctl = (evtchn_port_t)strtoul(val, NULL, 0);
-        } else if (klen == 5 && strncmp(key, "iters", 5) == 0) {
-            xt.bench_iters = (unsigned int)strtoul(val, NULL, 0);
-        }
-    }
+    if (role == NULL)
+        role = "main";
+    if (n > sizeof(xt.role) - 1)
+        n = sizeof(xt.role) - 1;
+    memcpy(xt.role, role, n);
+    xt.role[n] = 0;
+    xt.have_peer = bootarg("peer", NULL) != NULL;
+    xt.peer = (domid_t)bootarg_num("peer", 0);
+    xt.sport = (evtchn_port_t)bootarg_num("sport", 0);
+    xt.pport = (evtchn_port_t)bootarg_num("pport", 0);
+    xt.sctl = (evtchn_port_t)bootarg_num("sctl", 0);
+    xt.pctl = (evtchn_port_t)bootarg_num("pctl", 0);
+    xt.bench_iters = (unsigned int)bootarg_num("iters", 1000);
 }
 
 /* ---- Secondary vCPUs: run what vCPU 0 posts ---- */
