@@ -48,6 +48,8 @@ bool peer_ready(void);
 bool peer_echoes(evtchn_port_t port, unsigned int n);
 bool peer_command(uint32_t *acks);
 bool peer_stop(evtchn_port_t dom_exc_port); /* true once VIRQ_DOM_EXC arrived */
+/* Two results: sport and sctl are bound to the peer's pport and pctl (both roles). */
+void check_static_channels(void);
 
 /* Areas, in the order guest_main runs them. */
 void area_ops(void);

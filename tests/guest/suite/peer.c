@@ -25,20 +25,11 @@ static bool wait_command(uint32_t n)
 
 void role_peer(void)
 {
-    struct evtchn_status st;
     uint32_t before;
     long rc;
 
     tap_diag("role: peer of d%u (echo port %u, control port %u)", xt.peer, xt.sport, xt.sctl);
-    rc = ev_status(DOMID_SELF, xt.sport, &st);
-    tap_ok(rc == 0 && st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == xt.peer &&
-               st.u.interdomain.port == xt.pport,
-           "static echo channel: port %u bound to d%u port %u before boot", xt.sport, xt.peer,
-           xt.pport);
-    rc = ev_status(DOMID_SELF, xt.sctl, &st);
-    tap_ok(rc == 0 && st.status == EVTCHNSTAT_interdomain && st.u.interdomain.dom == xt.peer &&
-               st.u.interdomain.port == xt.pctl,
-           "static control channel: port %u bound to d%u port %u", xt.sctl, xt.peer, xt.pctl);
+    check_static_channels();
 
     /* Forget the stray event Xen may have left on a static port (see interdomain.c). */
     ev_clear(xt.sctl);
