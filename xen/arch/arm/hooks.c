@@ -72,19 +72,22 @@ void arch_vcpu_wake_poller(struct vcpu *v)
 
 bool arch_vcpu_has_wakeup_event(struct vcpu *v)
 {
+    bool loaded;
+
     /* evtchn_upcall_pending is byte 0 of vcpu_info; the guest may write it any time. */
     if (v->vcpu_info != NULL && *(volatile const uint8_t *)v->vcpu_info != 0)
         return true;
-    if (v->arch != NULL && arm_vtimer_expired(v))
-        return true;
     if (v->arch == NULL)
         return false;
+    loaded = v == arm_current_vcpu();
+    if (arm_vtimer_expired(v, loaded))
+        return true;
     /*
      * The hypercall fast path (entry.S) does not read the list registers back on exit: do
      * it now if v is loaded here, or an interrupt the guest has already taken would still
      * look pending and SCHEDOP_block/WFI would return at once, forever.
      */
-    if (v == arm_current_vcpu())
+    if (loaded && !arm_vcpu(v)->lrs_synced)
         vgic_sync(v);
     return vgic_vcpu_pending(v);
 }

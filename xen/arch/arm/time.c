@@ -87,16 +87,16 @@ void arm_hyp_timer_want(uint64_t ticks)
 
 void arch_set_cpu_timer(uint64_t deadline_ns)
 {
-    unsigned long flags = arch_local_irq_save();
     struct hyp_timer_cpu *t = &hyp_timer_cpus[smp_processor_id()];
 
     /*
+     * No interrupt masking needed: EL2 never unmasks IRQs in this port (even the idle loop
+     * waits with WFI, IRQs masked), so nothing can interleave with this CPU's own state.
      * Rounded up and one tick late, so the interrupt never comes before arch_now_ns() has
      * reached the deadline (a scheduler that finds nothing due would re-arm the same value).
      */
     t->sched_deadline = deadline_ns != 0 ? arm_ns_to_ticks(deadline_ns) + 1 : 0;
     arm_hyp_timer_want(t->sched_deadline);
-    arch_local_irq_restore(flags);
 }
 
 void arm_time_init_cpu(void)

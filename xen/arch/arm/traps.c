@@ -148,7 +148,7 @@ static inline bool hypercall_is_pure(unsigned long nr)
  * Returns the frame when the caller may return straight to the guest: the scheduler
  * keeps this vCPU and the vGIC has nothing new for it (the common case: a hypercall that
  * does not block, wake a vCPU of this CPU or signal the caller itself). Otherwise the
- * frame | 1: entry.S completes the frame and calls arm_hypercall_slow_tail().
+ * frame | 1: entry.S completes the frame and calls arm_leave_to_guest().
  */
 uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
 {
@@ -160,25 +160,31 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
         regs->x[0] = (uint64_t)hypercall_dispatch(v, nr, (unsigned long *)regs->x);
         return (uintptr_t)regs;
     }
+    /*
+     * sched_op (block, yield, poll, shutdown) nearly always reschedules: it goes the slow
+     * way without asking. Its list registers are read back first, once: a block's wake-up
+     * check (arch_vcpu_has_wakeup_event) then needs no sync of its own.
+     */
+    if (nr == __HYPERVISOR_sched_op) {
+        vgic_sync(v);
+        arm_vcpu(v)->lrs_synced = true;
+    }
     rc = hypercall_dispatch(v, nr, (unsigned long *)regs->x);
     if (__builtin_expect(rc == -ERESTART, 0))
         WRITE_SYSREG(READ_SYSREG(elr_el2) - 4, elr_el2);
     else
         regs->x[0] = (uint64_t)rc;
-    if (sched_keeps(v->processor, v) && vgic_exit_quiet(v) && v->domain->atomics_starved == 0)
+    if (nr != __HYPERVISOR_sched_op && sched_keeps(v->processor, v) && vgic_exit_quiet(v) &&
+        v->domain->atomics_starved == 0)
         return (uintptr_t)regs;
-    return (uintptr_t)regs | 1;
-}
-
-/* The rest of a hypercall exit that the fast path could not finish (frame complete). */
-struct cpu_regs *arm_hypercall_slow_tail(struct cpu_regs *regs)
-{
-    struct vcpu *v = vcpu_of_frame(regs);
-
-    vgic_sync(v);
+    /* The slow way: entry.S completes the frame and calls arm_leave_to_guest(). */
+    if (arm_vcpu(v)->lrs_synced)
+        arm_vcpu(v)->lrs_synced = false;
+    else
+        vgic_sync(v);
     if (__builtin_expect(v->domain->atomics_starved != 0, 0))
         arm_check_starved(v->domain);
-    return arm_leave_to_guest();
+    return (uintptr_t)regs | 1;
 }
 
 static void guest_hvc(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)

@@ -47,21 +47,26 @@ static void inject(struct vcpu *v)
     vgic_inject_irq(v, GUEST_VTIMER_PPI_INTID);
 }
 
-/* Unlink v from c's list if it is there. */
-static void dequeue(struct vtimer_cpu *c, struct vcpu *v)
+/* Put v at the head of c's list. */
+static void enqueue(struct vtimer_cpu *c, struct vcpu *v)
 {
     struct arm_vcpu *av = arm_vcpu(v);
 
-    if (!av->vtimer_queued)
-        return;
-    for (struct vcpu **pp = &c->head; *pp != NULL; pp = &arm_vcpu(*pp)->vtimer_next) {
-        if (*pp == v) {
-            *pp = av->vtimer_next;
-            break;
-        }
-    }
+    av->vtimer_next = c->head;
+    if (c->head != NULL)
+        arm_vcpu(c->head)->vtimer_pprev = &av->vtimer_next;
+    av->vtimer_pprev = &c->head;
+    c->head = v;
+}
+
+/* Unlink v from the list it is on (O(1): it knows the link that points at it). */
+static void unlink(struct arm_vcpu *av)
+{
+    *av->vtimer_pprev = av->vtimer_next;
+    if (av->vtimer_next != NULL)
+        arm_vcpu(av->vtimer_next)->vtimer_pprev = av->vtimer_pprev;
     av->vtimer_next = NULL;
-    av->vtimer_queued = false;
+    av->vtimer_pprev = NULL;
 }
 
 void arm_vtimer_save(struct vcpu *v)
@@ -75,9 +80,7 @@ void arm_vtimer_save(struct vcpu *v)
     c->loaded = NULL;
     if (!armed(av->cntv_ctl))
         return;
-    av->vtimer_next = c->head;
-    c->head = v;
-    av->vtimer_queued = true;
+    enqueue(c, v);
     arm_hyp_timer_want(av->cntv_cval);
 }
 
@@ -86,18 +89,19 @@ void arm_vtimer_restore(struct vcpu *v)
     struct vtimer_cpu *c = &vtimer_cpus[smp_processor_id()];
     struct arm_vcpu *av = arm_vcpu(v);
 
-    dequeue(c, v);
+    if (av->vtimer_pprev != NULL)
+        unlink(av);
     /* CVAL before CTL, so an enabled timer never compares against a stale value. */
     WRITE_SYSREG(av->cntv_cval, cntv_cval_el0);
     WRITE_SYSREG(av->cntv_ctl, cntv_ctl_el0);
     c->loaded = v;
 }
 
-bool arm_vtimer_expired(struct vcpu *v)
+bool arm_vtimer_expired(struct vcpu *v, bool loaded)
 {
     const struct arm_vcpu *av = arm_vcpu(v);
 
-    if (vtimer_cpus[smp_processor_id()].loaded == v) {
+    if (loaded) {
         uint64_t ctl = READ_SYSREG(cntv_ctl_el0);
 
         return armed(ctl) && (ctl & CNT_CTL_ISTATUS) != 0;
@@ -134,9 +138,7 @@ uint64_t arm_vtimer_expire(uint64_t now)
             pp = &av->vtimer_next;
             continue;
         }
-        *pp = av->vtimer_next;
-        av->vtimer_next = NULL;
-        av->vtimer_queued = false;
+        unlink(av); /* *pp now names the next entry */
         if (gone)
             continue;
         /* As if the hardware had fired while it ran: masked until the guest rewrites. */

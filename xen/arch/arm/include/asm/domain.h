@@ -55,8 +55,9 @@ struct arm_vcpu {
     uint64_t cntv_ctl, cntv_cval; /* virtual timer while descheduled */
     /* vtimer.c: armed while descheduled -> on its CPU's wake list until it expires. */
     struct vcpu *vtimer_next;
-    bool vtimer_queued;
+    struct vcpu **vtimer_pprev; /* the link pointing at it; NULL: not on the list */
     struct vgic_vcpu *vgic;
+    bool lrs_synced;        /* traps.c: vgic_sync done during the exit being handled */
     bool psci_on_pending;   /* PSCI CPU_ON gave it an entry point it has not started at */
     uint64_t psci_entry, psci_context_id; /* ... and these (applied on its own CPU) */
 };

@@ -21,7 +21,8 @@ uint64_t arm_ns_to_ticks(uint64_t ns); /* never more than a tick early: callers 
 struct vcpu;
 void arm_vtimer_save(struct vcpu *v);    /* v leaves this CPU (interrupts masked) */
 void arm_vtimer_restore(struct vcpu *v); /* v is about to run on this CPU */
-bool arm_vtimer_expired(struct vcpu *v); /* its timer condition holds (WFI must not sleep) */
+/* v's timer condition holds (WFI must not sleep); loaded: v's context is on this CPU. */
+bool arm_vtimer_expired(struct vcpu *v, bool loaded);
 
 /*
  * Inject the vtimers of this CPU's wake list that are due at `now` (ticks); returns the

@@ -45,10 +45,9 @@ struct cpu_regs *arm_guest_trap(struct cpu_regs *frame, unsigned int vector);
 /*
  * entry.S -> traps.c: the hypercall fast path (only x0-x18 and x30 saved). Returns the
  * frame to resume directly, or the frame with bit 0 set: entry.S completes it and calls
- * arm_hypercall_slow_tail(), which returns the frame to enter.
+ * arm_leave_to_guest().
  */
 uintptr_t arm_fast_hypercall(struct cpu_regs *frame);
-struct cpu_regs *arm_hypercall_slow_tail(struct cpu_regs *frame);
 /* entry.S -> context.c: this CPU's first way into a guest. */
 struct cpu_regs *arm_run_first(void);
 
