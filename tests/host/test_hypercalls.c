@@ -15,6 +15,7 @@
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
+#include <xen/lib.h>
 #include <xen/hypercall.h>
 #include <xen/sched.h>
 #include <public/features.h>
@@ -217,8 +218,27 @@ static void test_console_write(void **state)
     assert_string_equal(out, "(d1) hello\n(d2) x86 says [31mhi\n(d1) world\n");
     free(out);
 
-    /* dom0 writes as it is, unprefixed. */
+    /*
+     * dom0 is unprefixed and keeps its escape sequences, but is also printed by whole
+     * lines, so other output never splits one; its partial line (a prompt) is shown when
+     * it waits for input.
+     */
+    assert_int_equal(console_write(dom0, "ok 1 - ", 7), 0);
+    printk("hypervisor line\n");
+    assert_int_equal(console_write(dom0, "a test\r\n", 9), 0);
+    out = harness_take_console();
+    assert_string_equal(out, "hypervisor line\nok 1 - a test\n");
+    free(out);
     assert_int_equal(console_write(dom0, "# prompt \x1b[0m", 14), 0);
+    out = harness_take_console();
+    assert_string_equal(out, "");
+    free(out);
+    {
+        gpaddr_t gpa;
+
+        (void)GBUF(dom0, &gpa);
+        assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 0, gpa), 0);
+    }
     out = harness_take_console();
     assert_string_equal(out, "# prompt \x1b[0m");
     free(out);

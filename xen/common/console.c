@@ -42,16 +42,21 @@ static unsigned int switch_count;
 
 /* ---- Output ----------------------------------------------------------------------------- */
 
-/* Print d's buffered line as one write (console_lock held). */
-static void flush_line(domid_t id)
+/*
+ * Print d's buffered line as one write (console_lock held): "(dN) text", dom0's without
+ * the prefix as on Xen. end_of_line false: a partial line shown early (dom0's prompt).
+ */
+static void flush_line(domid_t id, bool end_of_line)
 {
     char out[CONSOLE_LINE_MAX + 16];
-    int n = xen_snprintf(out, sizeof(out), "(d%u) ", id);
+    int n = id == 0 ? 0 : xen_snprintf(out, sizeof(out), "(d%u) ", id);
 
     memcpy(out + n, partial[id].text, partial[id].len);
     n += partial[id].len;
-    out[n++] = '\n';
-    arch_console_write(out, (size_t)n);
+    if (end_of_line)
+        out[n++] = '\n';
+    if (n > 0)
+        arch_console_write(out, (size_t)n);
     partial[id].len = 0;
 }
 
@@ -68,18 +73,20 @@ void console_guest_write(struct domain *d, const char *buf, size_t len)
 
     if (id >= MAX_DOMAINS)
         return;
+    /*
+     * Every domain's output, dom0's included, is printed a whole line at a time, so a
+     * line is never split by another domain's or the hypervisor's output (guests often
+     * write one line in several console_io calls). dom0's partial line is shown when it
+     * waits for input (console_read), so an interactive prompt still appears.
+     */
     flags = spin_lock_irqsave(&console_lock);
-    if (id == 0) {
-        arch_console_write(buf, len);
-    } else {
-        for (i = 0; i < len; i++) {
-            if (buf[i] == '\n') {
-                flush_line(id);
-            } else if (printable(buf[i])) {
-                partial[id].text[partial[id].len++] = buf[i];
-                if (partial[id].len == CONSOLE_LINE_MAX)
-                    flush_line(id);
-            }
+    for (i = 0; i < len; i++) {
+        if (buf[i] == '\n') {
+            flush_line(id, true);
+        } else if (printable(buf[i]) || (id == 0 && buf[i] != '\r' && buf[i] != '\0')) {
+            partial[id].text[partial[id].len++] = buf[i];
+            if (partial[id].len == CONSOLE_LINE_MAX)
+                flush_line(id, id != 0); /* a domU's long line is cut; dom0's goes on */
         }
     }
     spin_unlock_irqrestore(&console_lock, flags);
@@ -113,6 +120,13 @@ static long console_read(struct vcpu *curr, unsigned long count, uint64_t buffer
         return -EPERM;
     if ((int)count < 0)
         return -XEN_E2BIG; /* the result must not look like an error */
+    {
+        /* dom0 waits for input: show the prompt it has written so far. */
+        unsigned long flags = spin_lock_irqsave(&console_lock);
+
+        flush_line(0, false);
+        spin_unlock_irqrestore(&console_lock, flags);
+    }
     /* Bounded even if input keeps arriving: at most one ring's worth per call. */
     for (round = 0; round <= CONSOLE_RX_SIZE / CONSOLE_COPY_CHUNK && done < count; round++) {
         unsigned long flags = spin_lock_irqsave(&rx_lock);
