@@ -23,9 +23,7 @@ for f in "$dir"/*.tap; do
     [ "$fl" -gt 0 ] && echo "tap-summary: $(basename "$f"): $fl failed" >&2
     passed=$((passed + p)); failed=$((failed + fl)); skipped=$((skipped + s))
 done
-if [ "$skipped" -gt 0 ]; then
-    echo "$passed passed, $failed failed, $skipped skipped"
-else
-    echo "$passed passed, $failed failed"
-fi
+# The last line is exactly "N passed, N failed" (what CI reads); skips are said just before.
+[ "$skipped" -gt 0 ] && echo "$skipped skipped (each with its reason in the TAP files)"
+echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
