@@ -4,7 +4,8 @@
 #
 #   make test-system [BOARD=...]   boot tests in QEMU (-kernel, U-Boot, EL1) and the domain
 #                                  runs (dom0 + domU1 = the conformance guest, -smp 1/2/4,
-#                                  both paths); TAP in $(RESULTS)
+#                                  both paths), then reboot-test.sh (domU1 reboots
+#                                  while dom0 runs the suite); TAP in $(RESULTS)
 #   make system-run [BOARD=...]    U-Boot -> minixen -> the domains in QEMU; Ctrl-A x quits
 #                                  (SYSTEM_BOOT=kernel skips U-Boot: QEMU -kernel, no domains)
 #   make system-debug [BOARD=...]  QEMU halted with a gdb stub on :1234; then
@@ -30,6 +31,8 @@ system-guest:
 test-system: $(BUILD)/minixen.bin system-guest
 	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
 	    UBOOT_BIOS=$(UBOOT_BIOS) tests/system/boot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
+	    tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 
 $(SYSTEM_TFTP)/boot.scr.uimg: boards/$(BOARD)/boot.cmd
 	@mkdir -p $(dir $@)

@@ -658,6 +658,47 @@ int boot_config_bind_static_evtchns(const struct boot_config *cfg)
     return 0;
 }
 
+int boot_config_rebind_static_evtchns(const struct boot_config *cfg, unsigned int domain)
+{
+    int ret = 0;
+
+    for (unsigned int i = 0; i < cfg->nr_evtchns; i++) {
+        const struct boot_evtchn *e = &cfg->evtchns[i];
+        struct domain *ld, *rd;
+        unsigned int j;
+        int rc;
+
+        if (e->domain != domain)
+            continue;
+        for (j = 0; j < cfg->nr_evtchns; j++)
+            if (cfg->evtchns[j].phandle == e->peer_phandle)
+                break;
+        if (j == cfg->nr_evtchns || cfg->evtchns[j].peer_phandle != e->phandle)
+            return -EINVAL;
+        if (cfg->evtchns[j].domain == domain && j < i)
+            continue; /* both ends are this domain's: bound from the first */
+        ld = domain_lookup((domid_t)domain);
+        rd = domain_lookup((domid_t)cfg->evtchns[j].domain);
+        if (ld == NULL)
+            return -EINVAL;
+        if (rd == NULL)
+            continue; /* the peer is gone: nothing to connect to */
+        rc = evtchn_rebind_static(ld, e->port, rd, cfg->evtchns[j].port);
+        if (rc == -EEXIST) {
+            /* The peer closed its end: ours waits, unbound, as a new channel would. */
+            printk("boot config: static channel %s:%u waits for %s to bind port %u again\n",
+                   cfg->domains[domain].name, e->port, cfg->domains[cfg->evtchns[j].domain].name,
+                   cfg->evtchns[j].port);
+        } else if (rc != 0) {
+            printk("boot config: static channel %s:%u <-> %s:%u not restored: error %d\n",
+                   cfg->domains[domain].name, e->port, cfg->domains[cfg->evtchns[j].domain].name,
+                   cfg->evtchns[j].port, rc);
+            ret = ret != 0 ? ret : rc;
+        }
+    }
+    return ret;
+}
+
 bool bootargs_get(const char *args, const char *name, char *value, size_t size)
 {
     size_t nlen = strlen(name);

@@ -136,3 +136,46 @@ void domain_destroy(struct domain *d)
     gnttab_domain_destroy(d);
     domain_free(d);
 }
+
+/* v's vcpu_info back where domain_create() put it, its registrations forgotten. */
+static void vcpu_reset(struct vcpu *v)
+{
+    struct domain *d = v->domain;
+    const struct guest_layout *l = d->guest_layout;
+
+    if (v->vcpu_info_registered)
+        arch_unmap_guest_frame(d, (void *)((uintptr_t)v->vcpu_info & ~(uintptr_t)(PAGE_SIZE - 1)));
+    v->vcpu_info_registered = false;
+    if (v->dummy_vcpu_info != NULL) {
+        memset(v->dummy_vcpu_info, 0, l->vcpu_info_size);
+        v->vcpu_info = v->dummy_vcpu_info;
+    } else {
+        v->vcpu_info = (uint8_t *)d->shared_info + (size_t)v->vcpu_id * l->vcpu_info_size;
+    }
+    memset(v->virq_to_evtchn, 0, sizeof(v->virq_to_evtchn));
+    v->poll_evtchn = 0;
+    v->upcall_vector = 0;
+    v->runstate_area = 0;
+    v->guest_timer_ns = 0;
+    v->poll_deadline_ns = 0;
+    v->poll_timed_out = false;
+    /* Never online in its new life: VCPUOP_up has no context to resume. */
+    v->sched_initialised = false;
+}
+
+void domain_reset(struct domain *d)
+{
+    uint32_t i;
+
+    /* Ports first: closing them still reads the old vcpu_infos and ABI state. */
+    evtchn_domain_reset(d);
+    gnttab_domain_destroy(d);
+    for (i = 0; i < d->max_vcpus; i++)
+        vcpu_reset(d->vcpu[i]);
+    memset(d->shared_info, 0, PAGE_SIZE);
+    memset(d->hvm_params, 0, sizeof(d->hvm_params));
+    d->atomics_starved = 0;
+    d->shutdown_code_set = false;
+    d->shutdown_code = 0;
+    d->shutdown_reason = 0;
+}

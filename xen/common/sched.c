@@ -31,7 +31,9 @@ enum { VS_DOWN = 0, VS_RUNNABLE, VS_RUNNING, VS_BLOCKED };
 
 struct sched_cpu {
     spinlock_t lock;
-    struct vcpu *curr; /* whose context is loaded (NULL: idle) */
+    struct vcpu *curr; /* the vCPU sched_pick() chose (NULL: idle) */
+    /* Whose context the port has in the CPU now (sched_switched); lags curr by a switch. */
+    struct vcpu *loaded;
     struct vcpu *runq_head, *runq_tail;
     struct vcpu *timers;   /* vCPUs with a guest timer or a poll deadline armed */
     uint64_t slice_end_ns; /* 0: curr has nobody to share the CPU with */
@@ -43,6 +45,11 @@ static unsigned int sched_nr_cpus;
 
 /* Serialises shutdowns, so exactly one of them sees that it ended the last domain. */
 static spinlock_t shutdown_lock = SPINLOCK_INIT;
+
+/* Domains with restart_pending set: 0 keeps sched_switched()'s check to one load. */
+static uint32_t restarts_pending;
+
+static void restart_quiescent_domains(void);
 
 static struct sched_cpu *cpu_of(const struct vcpu *v)
 {
@@ -483,6 +490,13 @@ int sched_write_runstate_area(struct vcpu *v)
 
 void sched_switched(struct vcpu *next)
 {
+    unsigned int cpu = arch_this_cpu();
+
+    if (sched_cpus != NULL && cpu < sched_nr_cpus)
+        __atomic_store_n(&sched_cpus[cpu].loaded, next, __ATOMIC_RELEASE);
+    /* This CPU just let go of a vCPU: maybe the last one of a domain that reboots. */
+    if (__atomic_load_n(&restarts_pending, __ATOMIC_ACQUIRE) != 0)
+        restart_quiescent_domains();
     if (next != NULL)
         (void)sched_write_runstate_area(next);
 }
@@ -600,8 +614,9 @@ static bool any_domain_alive(void)
     for (id = 0; id < MAX_DOMAINS; id++) {
         struct domain *d = domain_lookup((domid_t)id);
 
-        if (d != NULL && !d->is_shut_down && d->max_vcpus > 0 && d->vcpu[0] != NULL &&
-            d->vcpu[0]->sched_added)
+        /* A domain on its way back (reboot) is alive. */
+        if (d != NULL && (!d->is_shut_down || READ_ONCE(d->restart_pending)) &&
+            d->max_vcpus > 0 && d->vcpu[0] != NULL && d->vcpu[0]->sched_added)
             return true;
     }
     return false;
@@ -611,7 +626,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 {
     unsigned long flags;
     uint32_t i;
-    bool last;
+    bool last, restarting;
 
     flags = spin_lock_irqsave(&shutdown_lock);
     if (d->is_shut_down) {
@@ -633,9 +648,11 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     else
         printk("minixen: domain %u%s%s%s shut down: reason %u\n", d->domain_id,
                d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->shutdown_reason);
-    if (last)
-        printk("minixen: all domains have shut down\n");
     arch_domain_shutdown(d, d->shutdown_reason);
+    /* The port asked for a restart (reboot): it comes back, the machine is not done. */
+    restarting = READ_ONCE(d->restart_pending) || !READ_ONCE(d->is_shut_down);
+    if (last && !restarting)
+        printk("minixen: all domains have shut down\n");
     /* As Xen: the domain's controller (VIRQ_DOM_EXC's handler, dom0) hears of it. */
     send_guest_global_virq(VIRQ_DOM_EXC);
 }
@@ -662,11 +679,88 @@ bool sched_domain_quiescent(struct domain *d)
             return false;
     for (cpu = 0; cpus != NULL && cpu < sched_nr_cpus; cpu++) {
         struct vcpu *curr = __atomic_load_n(&cpus[cpu].curr, __ATOMIC_ACQUIRE);
+        struct vcpu *loaded = __atomic_load_n(&cpus[cpu].loaded, __ATOMIC_ACQUIRE);
 
-        if (curr != NULL && curr->domain == d)
+        if ((curr != NULL && curr->domain == d) || (loaded != NULL && loaded->domain == d))
             return false;
     }
     return true;
+}
+
+/* ---- Restart (SHUTDOWN_reboot) ----------------------------------------------------------- */
+
+/*
+ * d is quiescent and this caller claimed its restart: reset it, let the port lay its boot
+ * image out again, then start vCPU 0. Runs on whichever CPU saw d quiescent, with
+ * interrupts masked (the run loop), or in domain_restart_when_quiescent()'s caller.
+ */
+static void restart_domain(struct domain *d)
+{
+    size_t before = xalloc_bytes_in_use();
+    int rc;
+
+    domain_reset(d);
+    rc = d->restart(d);
+    /*
+     * Pending until here, so any_domain_alive() counts it all along; done before its vCPU
+     * runs, so a reboot of the new life is a new request.
+     */
+    __atomic_fetch_sub(&restarts_pending, 1, __ATOMIC_ACQ_REL);
+    __atomic_store_n(&d->restart_pending, false, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->restart_claimed, false, __ATOMIC_RELEASE);
+    if (rc != 0) {
+        printk("minixen: domain %u%s%s%s restart failed (%d), stays down\n", d->domain_id,
+               d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", rc);
+        return;
+    }
+    d->restarts++;
+    /* is_shut_down last: only now may sched_pick() and vcpu_set_online() take its vCPUs. */
+    __atomic_store_n(&d->is_shut_down, false, __ATOMIC_RELEASE);
+    printk("minixen: domain %u%s%s%s restarted (%u), heap %zu -> %zu bytes\n", d->domain_id,
+           d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->restarts, before,
+           xalloc_bytes_in_use());
+    vcpu_set_online(d->vcpu[0], true);
+    if (on_this_cpu(d->vcpu[0])) {
+        /*
+         * vcpu_set_online() kicks only other CPUs; this one may be about to idle (wfi/hlt)
+         * with nothing left to wake it. A deadline already past fires at once, and the
+         * interrupt's way out runs sched_pick(), which finds vCPU 0 queued.
+         */
+        unsigned long flags = spin_lock_irqsave(&cpu_of(d->vcpu[0])->lock);
+
+        cpu_of(d->vcpu[0])->timer_dirty = true;
+        arch_set_cpu_timer(arch_now_ns());
+        spin_unlock_irqrestore(&cpu_of(d->vcpu[0])->lock, flags);
+    }
+}
+
+static void restart_quiescent_domains(void)
+{
+    unsigned int id;
+
+    for (id = 0; id < MAX_DOMAINS; id++) {
+        struct domain *d = domain_lookup((domid_t)id);
+
+        if (d == NULL || !__atomic_load_n(&d->restart_pending, __ATOMIC_ACQUIRE) ||
+            !sched_domain_quiescent(d))
+            continue;
+        /* Several CPUs may see it quiescent at once: exactly one claims the restart. */
+        if (__atomic_exchange_n(&d->restart_claimed, true, __ATOMIC_ACQ_REL))
+            continue;
+        restart_domain(d);
+    }
+}
+
+void domain_restart_when_quiescent(struct domain *d, int (*rebuild)(struct domain *d))
+{
+    if (d == NULL || rebuild == NULL || !READ_ONCE(d->is_shut_down) ||
+        __atomic_load_n(&d->restart_pending, __ATOMIC_ACQUIRE))
+        return;
+    d->restart = rebuild;
+    __atomic_store_n(&d->restart_pending, true, __ATOMIC_RELEASE);
+    __atomic_fetch_add(&restarts_pending, 1, __ATOMIC_ACQ_REL);
+    /* Ended by someone else while none of its vCPUs was loaded: nothing will switch. */
+    restart_quiescent_domains();
 }
 
 /* Kick every CPU that runs or queues one of d's vCPUs, so it looks at its queue again. */

@@ -63,5 +63,6 @@ void area_limits(void);
 void role_peer(void);
 void role_bench(void);
 void role_demo(void); /* suite/demo.c: `make run` */
+void role_reboot(void); /* suite/reboot.c: restarts its domain (reboot-test.sh) */
 
 #endif

@@ -214,6 +214,8 @@ void guest_main(const void *dt)
         role_peer();
     } else if (strcmp(xt.role, "bench") == 0) {
         role_bench();
+    } else if (strcmp(xt.role, "reboot") == 0) {
+        role_reboot(); /* returns only if the reboot was refused */
     } else if (strcmp(xt.role, "demo") == 0) {
         role_demo(); /* runs until the machine stops, unless its bootargs are wrong */
     } else {

@@ -383,8 +383,70 @@ int arm_build_domains(const struct host_dt *dt, paddr_t dtb)
     return (int)boot_cfg.nr_domains;
 }
 
+/*
+ * The vCPU's armed virtual timer may still sit on its CPU's wake list (vtimer.c), which
+ * only that CPU touches: a deadline that never comes keeps it from firing into the new
+ * life until the vCPU's next switch_in unlinks it and loads its reset timer.
+ */
+static void vcpu_timer_quiet(struct vcpu *v)
+{
+    struct arm_vcpu *av = arm_vcpu(v);
+
+    __atomic_store_n(&av->cntv_cval, ~0ull, __ATOMIC_RELAXED);
+    __atomic_store_n(&av->cntv_ctl, 0, __ATOMIC_RELAXED);
+}
+
+/*
+ * SHUTDOWN_reboot, called by the scheduler once no CPU holds d's vCPUs and domain_reset()
+ * has put its common state back (xen/common/sched.c): the same RAM, scrubbed and loaded
+ * again, a fresh vGIC, stage-2 without the pages the guest added (shared_info over its RAM,
+ * grant frames), its static channels again, vCPU 0 at the kernel entry, the others down.
+ */
 int arm_rebuild_domain(struct domain *d)
 {
-    (void)d;
-    return -ENOSYS; /* filled in below, once the scheduler can restart a domain */
+    struct arm_domain *ad = arm_domain(d);
+    struct guest_image img = {0};
+    struct arm_vcpu *av0;
+    int rc;
+
+    if (ad == NULL || ad->config == NULL)
+        return -EINVAL;
+    for (uint32_t i = 0; i < d->max_vcpus; i++)
+        vcpu_timer_quiet(d->vcpu[i]);
+
+    /* The vGIC from scratch: its MMIO regions are its only ones (no vPL011 yet). */
+    vgic_domain_destroy(d);
+    ad->nr_mmio = 0;
+    rc = vgic_domain_init(d);
+    for (uint32_t i = 0; rc == 0 && i < d->max_vcpus; i++)
+        rc = vgic_vcpu_init(d->vcpu[i]);
+    if (rc != 0)
+        return rc;
+
+    rc = p2m_unmap(d, GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE);
+    if (rc == 0)
+        rc = p2m_map(d, ad->ram_base, ad->ram_host, ad->ram_size, P2M_RAM_RW);
+    if (rc == 0)
+        rc = load_image(d, ad->config, &img);
+    if (rc != 0)
+        return rc;
+
+    /*
+     * vCPU 0's registers as at boot, applied by its own CPU when it next loads it, exactly
+     * as PSCI CPU_ON does (context.c): that CPU may still hold its old FP/SIMD state.
+     */
+    av0 = arm_vcpu(d->vcpu[0]);
+    arm_vcpu_set_boot_context(d->vcpu[0], img.kernel_gpa, img.dt_gpa);
+    av0->psci_entry = img.kernel_gpa;
+    av0->psci_context_id = img.dt_gpa;
+    __atomic_store_n(&av0->psci_on_pending, true, __ATOMIC_RELEASE);
+    vcpu_timer_quiet(d->vcpu[0]);
+    for (uint32_t i = 1; i < d->max_vcpus; i++)
+        __atomic_store_n(&arm_vcpu(d->vcpu[i])->psci_on_pending, false, __ATOMIC_RELEASE);
+
+    d->hvm_params[HVM_PARAM_CALLBACK_IRQ] = HVM_PARAM_CALLBACK_VAL_ARM_DOMU;
+    rc = boot_config_rebind_static_evtchns(&boot_cfg, d->domain_id);
+    if (rc != 0)
+        printk("%s: some static event channels were not restored (%d)\n", ad->config->name, rc);
+    return 0;
 }

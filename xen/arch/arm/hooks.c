@@ -96,13 +96,12 @@ void arch_domain_shutdown(struct domain *d, unsigned int reason)
 {
     if (d->arch == NULL)
         return;
-    /* SYSTEM_RESET / SCHEDOP_shutdown(reboot): build the domain again from its config. */
-    if (reason == SHUTDOWN_reboot) {
-        int rc = arm_rebuild_domain(d);
-
-        if (rc != 0)
-            printk("d%u: restart failed (%d), stays down\n", d->domain_id, rc);
-    }
+    /*
+     * SYSTEM_RESET / SCHEDOP_shutdown(reboot): build the domain again from its config, but
+     * only once no CPU still runs or holds one of its vCPUs; the caller may be one of them.
+     */
+    if (reason == SHUTDOWN_reboot)
+        domain_restart_when_quiescent(d, arm_rebuild_domain);
 }
 
 int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg)

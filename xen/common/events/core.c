@@ -270,6 +270,26 @@ void evtchn_domain_destroy(struct domain *d)
     }
 }
 
+void evtchn_domain_reset(struct domain *d)
+{
+    unsigned long flags;
+    struct domain_locked dl;
+
+    if (d->evtchn_ops == NULL)
+        return;
+    virq_forget_domain(d);
+    evtchn_close_all(d);
+
+    /* Storage stays: valid_evtchns never shrinks (XSA-338), and the new life reuses it. */
+    dl = evtchn_lock(d, &flags);
+    d->evtchn_ops->leave(dl);
+    __atomic_store_n(&d->evtchn_ops, &evtchn_ops_2l, __ATOMIC_RELEASE);
+    d->max_evtchn_port = d->is_privileged ? EVTCHN_MAX_PORTS - 1 : 1023;
+    d->free_hint = 1;
+    d->reset_next_port = 0;
+    evtchn_unlock(dl, flags);
+}
+
 void evtchn_vcpu_info_moved(struct vcpu *v)
 {
     const struct guest_layout *l = v->domain->guest_layout;

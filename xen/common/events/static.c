@@ -106,3 +106,47 @@ int evtchn_bind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd
     evtchn_unlock(fl, ff);
     return rc;
 }
+
+int evtchn_rebind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd,
+                         evtchn_port_t rport)
+{
+    struct domain *first = ld->domain_id <= rd->domain_id ? ld : rd;
+    struct domain *second = first == ld ? rd : ld;
+    struct domain_locked fl, sl, ll;
+    struct evtchn *lchn = NULL, *rchn;
+    unsigned long ff, sf = 0;
+    int rc;
+
+    if (ld == rd)
+        return evtchn_bind_static(ld, lport, rd, rport); /* both ends were closed: as at boot */
+
+    /* Both locks (lowest id first): rd's end is read and changed under rd's. */
+    fl = evtchn_lock(first, &ff);
+    sl = evtchn_lock(second, &sf);
+    ll = first == ld ? fl : sl;
+
+    rc = claim(ll, lport, &lchn);
+    if (rc == 0) {
+        rchn = evtchn_from_port(rd, rport);
+        lchn->peer_domid = rd->domain_id;
+        if (rchn != NULL && rchn->state == ECS_UNBOUND && rchn->peer_domid == ld->domain_id) {
+            /* The reset closed our end and left the peer's waiting for us: join it. */
+            rchn->state = ECS_INTERDOMAIN;
+            rchn->u.peer_port = lport;
+            lchn->u.peer_port = rport;
+            evtchn_bind_port(ll, lchn, ECS_INTERDOMAIN, 0);
+        } else {
+            /*
+             * The peer closed its end (or uses the port for something else now): never
+             * bind a port behind its back; ours waits for it to bind_interdomain to us.
+             */
+            lchn->u.peer_port = 0;
+            evtchn_bind_port(ll, lchn, ECS_UNBOUND, 0);
+            rc = -EEXIST;
+        }
+    }
+
+    evtchn_unlock(sl, sf);
+    evtchn_unlock(fl, ff);
+    return rc;
+}

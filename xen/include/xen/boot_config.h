@@ -77,6 +77,14 @@ int boot_config_parse(const struct fdt *fdt, unsigned int nr_host_cpus, struct b
  */
 int boot_config_bind_static_evtchns(const struct boot_config *cfg);
 
+/*
+ * Domain `domain` (an index) was reset (reboot): its static channels again, each joined to
+ * the peer's end if that is still waiting for it (evtchn_rebind_static; if the peer closed
+ * it, ours waits unbound and the console says so). Every pair is tried; the first other
+ * error is returned.
+ */
+int boot_config_rebind_static_evtchns(const struct boot_config *cfg, unsigned int domain);
+
 /* Look up "name=value" in a bootargs string; copies value (NUL-terminated), true if found. */
 bool bootargs_get(const char *args, const char *name, char *value, size_t size);
 

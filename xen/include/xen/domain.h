@@ -103,6 +103,11 @@ struct domain {
     uint32_t pause_count;
     bool shutdown_code_set;  /* SCHEDOP_shutdown_code recorded shutdown_code (it wins) */
     uint8_t shutdown_code;
+    /* SHUTDOWN_reboot the port can honour: rebuild once no CPU holds a vCPU (sched.c). */
+    bool restart_pending;
+    bool restart_claimed; /* a CPU is restarting it now */
+    int (*restart)(struct domain *d);
+    uint32_t restarts; /* times it was restarted (console, tests) */
 
     /* ---- Guest interfaces of xen/common (hypercall handlers) ---- */
     uint64_t hvm_params[HVM_NR_PARAMS_MINIXEN]; /* HVMOP_get/set_param; ports set defaults */
@@ -121,6 +126,15 @@ struct domain {
 struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
                              const struct guest_layout *layout);
 void domain_destroy(struct domain *d);
+/*
+ * Put d's common state back as domain_create() left it, keeping its id, vCPUs, port
+ * storage and memory: every event channel closed (interdomain peers see their end become
+ * unbound), the 2-level ABI with its default limit, no grant table, no HVM params, each
+ * vcpu_info back in its legacy slot (or the zeroed dummy), shared_info and the vCPUs'
+ * scheduler-visible guest registrations cleared, the shutdown state forgotten. Only for a
+ * domain whose vCPUs no CPU holds (sched_domain_quiescent); the scheduler's restart calls it.
+ */
+void domain_reset(struct domain *d);
 struct domain *domain_lookup(domid_t id); /* NULL if none */
 /* DOMID_SELF -> current domain; otherwise domain_lookup. */
 struct domain *domain_resolve(struct domain *current, domid_t id);

@@ -25,6 +25,15 @@ int evtchn_bind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd
 /* Domain life cycle. */
 int evtchn_domain_init(struct domain *d);    /* port 0 reserved, 2-level, default limit */
 void evtchn_domain_destroy(struct domain *d); /* closes every port (peers become unbound) */
+/* Close every port and go back to the 2-level ABI and default limit; storage stays. */
+void evtchn_domain_reset(struct domain *d);
+/*
+ * Restart of ld: its static channel lport <-> rd's rport again, if rd's end still waits
+ * for ld (the reset closed ld's end). Otherwise (rd closed or reused its port) ld's end
+ * waits, unbound, for rd to bind it, and -EEXIST says so.
+ */
+int evtchn_rebind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd,
+                         evtchn_port_t rport);
 
 /* vCPU v's vcpu_info moved (VCPUOP_register_vcpu_info): pending state follows. */
 void evtchn_vcpu_info_moved(struct vcpu *v);

@@ -41,7 +41,10 @@ int sched_add_vcpu(struct vcpu *v, unsigned int cpu, bool online);
  */
 struct vcpu *sched_pick(unsigned int cpu, struct vcpu *prev);
 
-/* The port has loaded next's context on this CPU (bookkeeping, runstate area). */
+/*
+ * The port has loaded next's context on this CPU (NULL: saved prev's and idles):
+ * bookkeeping, runstate area, and restarts of domains that became quiescent.
+ */
 void sched_switched(struct vcpu *next);
 
 /*
@@ -100,11 +103,22 @@ int vcpu_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr_ports,
 void domain_shutdown(struct domain *d, unsigned int reason);
 
 /*
- * Does the scheduler still hold d's vCPUs? False while one of them is up or is still the
- * loaded vCPU of some CPU (a CPU lets go of a vCPU that went down at its next
- * sched_pick()). Once it is true after domain_shutdown(), d may be destroyed or rebuilt.
+ * Does the scheduler still hold d's vCPUs? False while one of them is up, is still the
+ * chosen vCPU of some CPU (a CPU lets go of a vCPU that went down at its next
+ * sched_pick()), or still has its context in a CPU (until that CPU's sched_switched()).
+ * Once it is true after domain_shutdown(), d may be destroyed or rebuilt.
  */
 bool sched_domain_quiescent(struct domain *d);
+
+/*
+ * SHUTDOWN_reboot that the port can honour (its arch_domain_shutdown() calls this for a
+ * domain that has just shut down): once sched_domain_quiescent(d), on the CPU that sees it
+ * (in sched_switched(), right after it let go of d's last vCPU, interrupts masked),
+ * domain_reset(d), then rebuild(d) lays d's boot image out again and resets its vCPUs'
+ * contexts (0 or an error: d then stays down). d is then running again from vCPU 0, with
+ * its id and memory. Idempotent while a restart is pending.
+ */
+void domain_restart_when_quiescent(struct domain *d, int (*rebuild)(struct domain *d));
 
 /* Pause/unpause every vCPU of d (debugging, starved atomics). Counted: nests. */
 void domain_pause(struct domain *d);

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Reboot of one domain (issue #4: "SYSTEM_OFF/RESET end or restart only that domain"):
+# dom0 runs the conformance suite (role=main, no peer) while the dom0less domU1
+# (role=reboot) asks for SCHEDOP_shutdown(reboot) as soon as it has booted. domU1 must come
+# back from its boot configuration again and again (same domain id, same RAM), its static
+# channel to dom0 must be joined again each time, the heap must not grow from one restart
+# to the next, and dom0's TAP must still complete and pass. QEMU -kernel path, -smp 2.
+#
+#   reboot-test.sh BOARD IMAGE RESULTS GUEST
+#   environment: QEMU QEMU_MACHINE CPU QEMU_MEM (from boards/$BOARD/board.mk via system.mk)
+# TAP: $RESULTS/system-reboot-$BOARD.tap; log in $(dirname IMAGE)/reboot-test.
+set -u
+BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
+: "${QEMU:=qemu-system-aarch64}" "${CPU:=cortex-a57}" "${QEMU_MEM:=1024}"
+: "${REBOOT_TIMEOUT:=60}" "${MIN_BOOTS:=3}"
+: "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
+
+work=$(dirname "$IMAGE")/reboot-test
+tap="$RESULTS/system-reboot-$BOARD.tap"
+body="$work/tap.body"
+mkdir -p "$work" "$RESULTS"
+cp "$IMAGE" "$work/minixen.bin" && cp "$GUEST" "$work/xtest.bin" || exit 1
+IMAGE=$work/minixen.bin GUEST=$work/xtest.bin
+lib=$(dirname "$0")/../lib
+. "$lib/tap.sh"
+. "$lib/qemu.sh"
+tap_begin "$body"
+
+size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
+base="$work/qemu"
+dt="$work/domains"
+smp=2
+if ! command -v dtc >/dev/null || ! qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" \
+    -m "$QEMU_MEM" -smp "$smp" -nographic; then
+    skip 7 "reboot: no dtc or no QEMU DT"
+    tap_end "$tap" "system-reboot-$BOARD" "$work"
+    exit 0
+fi
+{
+    cat "$base.dts"
+    cat <<DTS
+/ {
+    chosen {
+        #address-cells = <2>;
+        #size-cells = <2>;
+        xen,xen-bootargs = "dom0_mem=64M dom0_max_vcpus=1";
+        xen,dom0-bootargs = "role=main";
+        module@42000000 {
+            compatible = "multiboot,kernel", "multiboot,module";
+            reg = <0x0 0x42000000 0x0 $size>;
+        };
+        d0_rb: evtchn@20 {
+            compatible = "xen,evtchn-v1";
+            xen,evtchn = <20 &d1_rb>;
+        };
+        domU1 {
+            compatible = "xen,domain";
+            #address-cells = <1>;
+            #size-cells = <1>;
+            memory = <0 0x4000>;
+            cpus = <1>;
+            module@42000000 {
+                compatible = "multiboot,kernel", "multiboot,module";
+                reg = <0x42000000 $size>;
+                bootargs = "role=reboot";
+            };
+            d1_rb: evtchn@21 {
+                compatible = "xen,evtchn-v1";
+                xen,evtchn = <21 &d0_rb>;
+            };
+        };
+    };
+};
+DTS
+} >"$dt.dts"
+dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts" || exit 1
+
+# domU1's lives are "(d1) # xtest reboot: booted" lines; dom0's end is its bare marker.
+boots() { tr -d '\r' <"$1" | grep -ac '^(d1) # xtest reboot: booted'; }
+# The heap after each restart once dom0 has ended (while it runs, its own allocations move
+# the total): the old life's grant table, FIFO state etc. freed, the vGIC made again.
+quiet_heaps() {
+    tr -d '\r' <"$1" | sed -n '/^minixen: domain 0 (dom0) shut down/,$s/^minixen: domain 1 (domU1) restarted ([0-9]*), heap [0-9]* -> \([0-9]*\) bytes$/\1/p'
+}
+log="$work/reboot.log"
+qemu_start "$log" "$QEMU" -nographic -monitor none -serial stdio -machine "$QEMU_MACHINE" \
+    -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE" -dtb "$dt.dtb" \
+    -device "loader,file=$GUEST,addr=0x42000000,force-raw=on"
+t=0
+while [ "$t" -lt $((REBOOT_TIMEOUT * 10)) ] && kill -0 "$qemu_pid" 2>/dev/null; do
+    if grep -aq '^# xtest done:' "$log" && [ "$(boots "$log")" -ge "$MIN_BOOTS" ] &&
+        [ "$(quiet_heaps "$log" | wc -l)" -ge 2 ]; then
+        sleep 0.5 # the line after the last match
+        break
+    fi
+    grep -aqE '^minixen: (panic|fatal)' "$log" && break
+    sleep 0.1
+    t=$((t + 1))
+done
+qemu_stop "$qemu_pid"
+serial_text "$log" "$log.txt"
+
+n=$(boots "$log")
+[ "$n" -ge "$MIN_BOOTS" ]; ok $? "domU1 booted $n times (>= $MIN_BOOTS) within ${REBOOT_TIMEOUT}s"
+has "$log.txt" "^minixen: domain 1 \(domU1\) restarted \($((MIN_BOOTS - 1))\)"
+ok $? "the hypervisor restarted domain 1 $((MIN_BOOTS - 1)) times, same domain id"
+! has "$log.txt" "restart failed|not restored|stays down"
+ok $? "no failed restart, no static channel lost"
+# A leak would grow the heap once per reboot.
+heaps=$(quiet_heaps "$log")
+[ "$(wc -l <<<"$heaps")" -ge 2 ] && [ "$(sort -u <<<"$heaps" | wc -l)" -eq 1 ]
+ok $? "heap in use the same after each of $(wc -l <<<"$heaps") restarts once dom0 ended ($(sort -u <<<"$heaps" | tr '\n' ' ')bytes)"
+! has "$log.txt" "all domains have shut down"; ok $? "a rebooting domain keeps the machine running"
+if has "$log.txt" "^minixen: (panic|fatal)"; then ok 1 "no panic"; else ok 0 "no panic"; fi
+dtap="$RESULTS/system-reboot-$BOARD-d0.tap"
+domain_tap "$log.txt" 0 "$dtap"
+why=$(tap_verdict "$dtap")
+ok $? "d0 TAP complete and passing while domU1 reboots${why:+ ($why; $dtap)}"
+
+tap_end "$tap" "system-reboot-$BOARD" "$work"
