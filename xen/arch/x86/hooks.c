@@ -11,6 +11,7 @@
 #include <asm/vcpu.h>
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
+#include <public/sched.h>
 
 void arch_cpu_relax(void)
 {
@@ -45,7 +46,9 @@ unsigned int arch_this_cpu(void)
 void arch_domain_shutdown(struct domain *d, unsigned int reason)
 {
     /* The scheduler has already taken its vCPUs off; each CPU drops its VMCB at the next
-     * sched_pick(). No restart: the domain's memory stays until the machine stops. */
-    (void)d;
-    (void)reason;
+     * sched_pick(). No restart on x86 yet (ARM has one: arm_rebuild_domain): say so, so a
+     * domain asking to reboot is not silently left down. */
+    if (reason == SHUTDOWN_reboot)
+        printk("minixen: domain %u asked to reboot: restart is not supported on x86 yet; it "
+               "stays down\n", d->domain_id);
 }
