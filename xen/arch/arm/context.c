@@ -179,14 +179,12 @@ static void idle_wait(void)
     gic_handle_irq();
 }
 
-struct cpu_regs *arm_leave_to_guest(void)
+struct vcpu *arm_picked[NR_CPUS];
+
+/* prev ran until now; the scheduler chose next (NULL: idle). Switch, idle, flush. */
+static struct cpu_regs *enter_picked(unsigned int cpu, struct vcpu *prev, struct vcpu *next)
 {
-    unsigned int cpu = smp_processor_id();
-
     for (;;) {
-        struct vcpu *prev = arm_running[cpu];
-        struct vcpu *next = sched_pick(cpu, prev);
-
         if (next != prev) {
             if (prev != NULL)
                 switch_out(prev);
@@ -200,7 +198,24 @@ struct cpu_regs *arm_leave_to_guest(void)
             return &arm_vcpu(next)->regs;
         }
         idle_wait();
+        prev = NULL;
+        next = sched_pick(cpu, NULL);
     }
+}
+
+struct cpu_regs *arm_leave_to_guest(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct vcpu *prev = arm_running[cpu];
+
+    return enter_picked(cpu, prev, sched_pick(cpu, prev));
+}
+
+struct cpu_regs *arm_leave_after_pick(void)
+{
+    unsigned int cpu = smp_processor_id();
+
+    return enter_picked(cpu, arm_running[cpu], arm_picked[cpu]);
 }
 
 struct cpu_regs *arm_run_first(void)

@@ -158,9 +158,9 @@ guest_return:
  * HVC #0xEA1 from AArch64 (ESR exactly EC 0x16, IL, imm 0xEA1): the hypercall fast path.
  * Only the registers C may clobber are saved (x0-x18, x30; x19-x29 are callee-saved, and
  * ELR/SPSR stay in the hardware: nothing at EL2 takes an exception meanwhile).
- * arm_fast_hypercall() runs the call and returns the frame if the same vCPU can resume with
- * nothing else to do; otherwise (bit 0 set) the frame is completed here and the exit ends
- * through arm_leave_to_guest() like any other.
+ * arm_fast_hypercall() runs the call (and the scheduler if needed) and returns the frame if
+ * the same vCPU resumes; otherwise (bit 0 set: another vCPU or idle was picked) the frame
+ * is completed here and arm_leave_after_pick() switches.
  */
 guest_hypercall:
     stp     x2, x3, [sp, #16 * 1]
@@ -207,7 +207,7 @@ guest_hypercall:
     str     x2, [x0, #FRAME_ELR]
     mrs     x4, esr_el2
     stp     x3, x4, [x0, #FRAME_SPSR]
-    bl      arm_leave_to_guest          /* x0: the frame to enter */
+    bl      arm_leave_after_pick        /* x0: the frame to enter */
     b       guest_return
 
 /*

@@ -118,7 +118,11 @@ _Static_assert(sizeof(unsigned long) == sizeof(uint64_t), "frame x0-x4 are the a
  */
 static void guest_hypercall(struct vcpu *v, struct cpu_regs *regs)
 {
-    long rc = hypercall_dispatch(v, regs->x[16], (unsigned long *)regs->x);
+    long rc;
+
+    if (regs->x[16] == __HYPERVISOR_sched_op && (unsigned int)regs->x[0] == SCHEDOP_block)
+        regs->spsr &= ~DAIF_I; /* as the fast path: Xen's local_event_delivery_enable() */
+    rc = hypercall_dispatch(v, regs->x[16], (unsigned long *)regs->x);
 
     if (rc == -ERESTART)
         regs->elr -= 4; /* continuation: the HVC runs again with the updated arguments */
@@ -152,7 +156,7 @@ static inline bool hypercall_is_pure(unsigned long nr)
  */
 uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
 {
-    struct vcpu *v = vcpu_of_frame(regs);
+    struct vcpu *v = vcpu_of_frame(regs), *next;
     unsigned long nr = regs->x[16];
     long rc;
 
@@ -168,6 +172,12 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
     if (nr == __HYPERVISOR_sched_op) {
         vgic_sync(v);
         arm_vcpu(v)->lrs_synced = true;
+        /*
+         * Xen on Arm: SCHEDOP_block enables event delivery by clearing the caller's PSTATE.I
+         * (local_event_delivery_enable), so the upcall that ends the block is taken at once.
+         */
+        if ((unsigned int)regs->x[0] == SCHEDOP_block)
+            WRITE_SYSREG(READ_SYSREG(spsr_el2) & ~DAIF_I, spsr_el2);
     }
     rc = hypercall_dispatch(v, nr, (unsigned long *)regs->x);
     if (__builtin_expect(rc == -ERESTART, 0))
@@ -177,13 +187,23 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
     if (nr != __HYPERVISOR_sched_op && sched_keeps(v->processor, v) && vgic_exit_quiet(v) &&
         v->domain->atomics_starved == 0)
         return (uintptr_t)regs;
-    /* The slow way: entry.S completes the frame and calls arm_leave_to_guest(). */
+    /*
+     * Ask the scheduler here, with the frame still partial: if v keeps the CPU (a call that
+     * woke another vCPU of this CPU, say), it resumes from here too. Only a switch or idle
+     * needs the complete frame: entry.S then finishes it and calls arm_leave_after_pick().
+     */
     if (arm_vcpu(v)->lrs_synced)
         arm_vcpu(v)->lrs_synced = false;
     else
         vgic_sync(v);
     if (__builtin_expect(v->domain->atomics_starved != 0, 0))
         arm_check_starved(v->domain);
+    next = sched_pick(v->processor, v);
+    if (next == v) {
+        vgic_flush(v);
+        return (uintptr_t)regs;
+    }
+    arm_picked[v->processor] = next;
     return (uintptr_t)regs | 1;
 }
 

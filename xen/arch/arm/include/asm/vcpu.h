@@ -44,10 +44,13 @@ struct cpu_regs *arm_leave_to_guest(void);
 struct cpu_regs *arm_guest_trap(struct cpu_regs *frame, unsigned int vector);
 /*
  * entry.S -> traps.c: the hypercall fast path (only x0-x18 and x30 saved). Returns the
- * frame to resume directly, or the frame with bit 0 set: entry.S completes it and calls
- * arm_leave_to_guest().
+ * frame to resume directly (the same vCPU runs on; the scheduler may have been asked),
+ * or the frame with bit 0 set: the scheduler chose another vCPU or idle
+ * (arm_picked[cpu]); entry.S completes the frame and calls arm_leave_after_pick().
  */
 uintptr_t arm_fast_hypercall(struct cpu_regs *frame);
+extern struct vcpu *arm_picked[NR_CPUS];
+struct cpu_regs *arm_leave_after_pick(void);
 /* entry.S -> context.c: this CPU's first way into a guest. */
 struct cpu_regs *arm_run_first(void);
 
