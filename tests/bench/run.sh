@@ -47,6 +47,7 @@ esac
 lib=$(dirname "$0")/../lib
 . "$lib/qemu.sh"
 . "$lib/static-channels.sh"
+. "$lib/dom0-dt.sh"
 mkdir -p "$out"
 machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
 qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 1024 -nographic
@@ -57,18 +58,7 @@ qemu_dts "$base" "$machine" "${qemu[@]}"
 size=$(printf '0x%x' "$(stat -c %s "$guest")")
 {
     cat "$base.dts"
-    cat <<DTS
-/ {
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "$hv_args";
-        xen,dom0-bootargs = "$main_args $DOM0_CHANNEL_ARGS";
-        module@42000000 {
-            compatible = "multiboot,kernel", "multiboot,module";
-            reg = <0x0 0x42000000 0x0 $size>;
-        };
-DTS
+    dt_chosen_dom0 "$hv_args" "$main_args $DOM0_CHANNEL_ARGS" "$size"
     dt_channels dom0
     cat <<DTS
         domU1 {

@@ -43,6 +43,7 @@ done
 lib=$(dirname "$0")/../lib
 . "$lib/qemu.sh"
 . "$lib/static-channels.sh"
+. "$lib/dom0-dt.sh"
 mkdir -p "$out"
 machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
 qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 2048 -nographic
@@ -55,18 +56,7 @@ main_boot="role=main"
 [ "$peer" = 1 ] && main_boot="role=main $DOM0_CHANNEL_ARGS"
 {
     cat "$base.dts"
-    cat <<DTS
-/ {
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=$smp guest_loglvl=all/all $xen_args";
-        xen,dom0-bootargs = "$main_boot $main_args";
-        module@42000000 {
-            compatible = "multiboot,kernel", "multiboot,module";
-            reg = <0x0 0x42000000 0x0 $size>;
-        };
-DTS
+    dt_chosen_dom0 "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=$smp guest_loglvl=all/all $xen_args" "$main_boot $main_args" "$size"
     if [ "$peer" = 1 ]; then
         dt_channels dom0
         cat <<DTS

@@ -25,6 +25,7 @@ IMAGE=$work/minixen.bin GUEST=$work/xtest.bin
 lib=$(dirname "$0")/../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
+. "$lib/dom0-dt.sh"
 tap_begin "$body"
 
 size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
@@ -39,17 +40,8 @@ if ! command -v dtc >/dev/null || ! qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cp
 fi
 {
     cat "$base.dts"
+    dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "role=main" "$size"
     cat <<DTS
-/ {
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "dom0_mem=64M dom0_max_vcpus=1";
-        xen,dom0-bootargs = "role=main";
-        module@42000000 {
-            compatible = "multiboot,kernel", "multiboot,module";
-            reg = <0x0 0x42000000 0x0 $size>;
-        };
         d0_rb: evtchn@20 {
             compatible = "xen,evtchn-v1";
             xen,evtchn = <20 &d1_rb>;
