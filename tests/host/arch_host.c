@@ -149,6 +149,11 @@ void xfree(void *p)
     free(h->base);
 }
 
+size_t xalloc_size(const void *p)
+{
+    return p == NULL ? 0 : ((const struct alloc_hdr *)p - 1)->size;
+}
+
 size_t xalloc_bytes_in_use(void)
 {
     return __atomic_load_n(&bytes_in_use, __ATOMIC_RELAXED);

@@ -87,6 +87,7 @@ struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
     d->domain_id = id;
     d->is_privileged = privileged;
     d->guest_layout = layout;
+    d->heap_budget = DOMAIN_HEAP_BUDGET_DEFAULT;
     d->event_lock = (spinlock_t)SPINLOCK_INIT;
     d->shared_info = xzalloc_bytes(PAGE_SIZE);
     if (d->shared_info == NULL)

@@ -21,6 +21,9 @@ struct grant_table;
 #define HVM_NR_PARAMS_MINIXEN 40
 
 #define MAX_DOMAINS   64   /* domain ids 0..MAX_DOMAINS-1 */
+
+/* Hypervisor heap a domain may cause to be allocated, unless its configuration says. */
+#define DOMAIN_HEAP_BUDGET_DEFAULT (4u << 20)
 #define MAX_VCPUS     64   /* per domain */
 
 /* Port storage: channels live in buckets, reached through groups (allocated on demand). */
@@ -93,6 +96,10 @@ struct domain {
     struct evtchn_fifo_domain *fifo;
     struct evtchn_3l_domain *l3;
     uint32_t polling_vcpus;   /* vCPUs in SCHEDOP_poll (a count; 0 skips the check) */
+
+    /* Hypervisor heap charged to this domain (domain_xzalloc_bytes), and its limit. */
+    size_t heap_charged;
+    size_t heap_budget;
 
     /* Bounded guest atomics that gave up on this domain's memory (XSA-295). */
     uint32_t atomics_starved;
