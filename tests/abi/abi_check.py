@@ -25,7 +25,10 @@ How it works
        errno, VIRQ numbers...) have Xen's values on every target;
      - self-test: mutated copies of the headers (a stray field, a removed
        padding member, a width-dependent field) must fail, naming struct and
-       member.
+       member;
+     - every struct and constant against Xen 4.17's own public headers,
+       fetched from Debian into the build tree (xen_compare.py; a failed
+       fetch is a failed check).
   4. Tables (target x member offsets) go to <out>/abi-layout.md and stdout;
      --update-doc also writes docs/abi-layout.md.
 Exit status: 0 only if every check passed.
@@ -40,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 
+import xen_compare
 from abi_dwarf import (CFLAGS, TARGETS, AbiError, extract, find_compilers, flatten,
                        readelf_cmd, run, write)
 
@@ -476,6 +480,12 @@ def main():
     ap.add_argument("--constants", default=os.path.join(HERE, "expected", "constants.txt"))
     ap.add_argument("--doc", default="docs/abi-layout.md", help="checked-in layout tables")
     ap.add_argument("--update-doc", action="store_true", help="rewrite --doc from the headers")
+    ap.add_argument("--xen", default="build/xen-4.17",
+                    help="where Xen 4.17's own headers are (DIR/include/xen) or go")
+    ap.add_argument("--xen-fetch", default="tools/fetch-xen-headers.sh",
+                    help="script that fetches them into --xen when missing")
+    ap.add_argument("--xen-table", default=os.path.join(HERE, "expected", "xen-headers.txt"),
+                    help="minixen's intended differences from Xen's headers")
     ap.add_argument("--no-selftest", action="store_true")
     ap.add_argument("--quiet", action="store_true", help="do not print the layout tables")
     args = ap.parse_args()
@@ -509,6 +519,15 @@ def main():
             results.extend(selftest(args.include, args.out, ccs, readelf, exp))
         tables = layout_tables(per_target, names, exp.native)
         write(os.path.join(args.out, "abi-layout.md"), tables + "\n")
+        # Its own failure (no network to Debian, say) is one failed check, never a skip.
+        try:
+            results.extend(xen_compare.check(
+                args.include, public_headers(args.include), args.xen, args.xen_fetch,
+                os.path.join(args.out, "xen"), ccs, readelf, per_target,
+                [c[0] for c in consts], args.xen_table, not args.no_selftest))
+        except AbiError as e:
+            results.append((False, "comparison with Xen 4.17's own headers could not run: %s"
+                            % str(e).splitlines()[0], str(e).splitlines()[1:]))
     except AbiError as e:
         results.append((False, "check-abi could not run: %s" % str(e).splitlines()[0],
                         str(e).splitlines()[1:]))
