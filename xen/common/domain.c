@@ -9,6 +9,7 @@
 #include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/nospec.h>
+#include <xen/wallclock.h>
 
 static struct domain *domain_table[MAX_DOMAINS];
 static spinlock_t domain_table_lock = SPINLOCK_INIT;
@@ -91,6 +92,7 @@ struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
     d->shared_info = xzalloc_bytes(PAGE_SIZE);
     if (d->shared_info == NULL)
         goto fail;
+    wallclock_publish(d);
     d->max_vcpus = nr_vcpus;
     for (i = 0; i < nr_vcpus; i++) {
         d->vcpu[i] = vcpu_create(d, i);
@@ -173,6 +175,8 @@ void domain_reset(struct domain *d)
     for (i = 0; i < d->max_vcpus; i++)
         vcpu_reset(d->vcpu[i]);
     memset(d->shared_info, 0, PAGE_SIZE);
+    /* The new life finds the wall clock where the first one did. */
+    wallclock_publish(d);
     memset(d->hvm_params, 0, sizeof(d->hvm_params));
     d->atomics_starved = 0;
     d->shutdown_code_set = false;
