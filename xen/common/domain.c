@@ -9,6 +9,7 @@
 #include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/nospec.h>
+#include <xen/vcpu_time.h>
 #include <xen/wallclock.h>
 
 static struct domain *domain_table[MAX_DOMAINS];
@@ -59,6 +60,7 @@ static struct vcpu *vcpu_create(struct domain *d, uint32_t id)
         }
         v->vcpu_info = v->dummy_vcpu_info;
     }
+    vcpu_time_publish(v);
     return v;
 }
 
@@ -175,8 +177,10 @@ void domain_reset(struct domain *d)
     for (i = 0; i < d->max_vcpus; i++)
         vcpu_reset(d->vcpu[i]);
     memset(d->shared_info, 0, PAGE_SIZE);
-    /* The new life finds the wall clock where the first one did. */
+    /* The new life finds the wall clock and its time base where the first one did. */
     wallclock_publish(d);
+    for (i = 0; i < d->max_vcpus; i++)
+        vcpu_time_publish(d->vcpu[i]);
     memset(d->hvm_params, 0, sizeof(d->hvm_params));
     d->atomics_starved = 0;
     d->shutdown_code_set = false;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The three guest layouts of the words the hypervisor writes in shared_info and vcpu_info
- * (2-level event words, the wall clock), taken from the public structs by
+ * (2-level event words, the wall clock, the time base), taken from the public structs by
  * offsetof so they cannot drift from the ABI that make check-abi verifies.
  */
 #include <xen/guest_layout.h>
@@ -16,6 +16,7 @@
         .shinfo_size = sizeof(struct shared_info_##arch),                                    \
         .shinfo_wc_off = offsetof(struct shared_info_##arch, wc_version),                    \
         .shinfo_wc_sec_hi_off = offsetof(struct shared_info_##arch, sec_hi),                 \
+        .vcpu_time_off = offsetof(struct vcpu_info_##arch, time),                            \
     }
 
 /* A 32-bit x86 guest finds wc_sec_hi in arch_shared_info (Xen's compat layout). */
