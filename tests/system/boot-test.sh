@@ -66,6 +66,9 @@ check() {
     has "$log" "^dt: cpus $smp \(mpidr 0x0"; ok $? "$name: DT cpus $smp"
     has "$log" "^dt: gic v$gic dist 0x8000000 "; ok $? "$name: DT GICv$gic"
     has "$log" "^dt: uart pl011 0x9000000$"; ok $? "$name: DT uart"
+    has "$log" "^dt: rtc pl031 0x9010000$"; ok $? "$name: DT rtc"
+    has "$log" "^wallclock: pl031 RTC says [0-9]+ s since 1970, at system time [0-9]+ ns$"
+    ok $? "$name: wall clock read from the PL031"
     has "$log" "^dt: timer ppi sec 13 phys 14 virt 11 hyp 10$"; ok $? "$name: DT timer"
     has "$log" "^dt: psci smc$"; ok $? "$name: DT psci"
     has "$log" "^mm: EL2 identity map, .* MMU and caches on"; ok $? "$name: MMU on"
@@ -107,7 +110,7 @@ has "$log.txt" "virtualization=on\. Halting\.$"; ok $? "EL1 entry: halted with t
 
 # ---- Domains -----------------------------------------------------------------------------
 end_re="^minixen: (all domains have shut down|panic|fatal)"
-per_run=16 # results domains() adds per run
+per_run=18 # results domains() adds per run
 if [ -z "$GUEST" ] || ! command -v dtc >/dev/null; then
     skip $((per_run * 6)) "domains: no guest image or no dtc"
 else
