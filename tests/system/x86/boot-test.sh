@@ -60,6 +60,9 @@ check() {
     has "$log" "^traps: IDT ok"; ok $? "$name: IDT"
     has "$log" "^acpi: MADT: $smp cpu\(s\) \(apic ids 0[ 0-9]*\), lapic 0xfee00000, ioapic 0xfec00000$"
     ok $? "$name: ACPI MADT $smp cpu(s)"
+    has "$log" "^acpi: FADT: CMOS RTC, century at index 0x32$"; ok $? "$name: ACPI FADT century"
+    has "$log" "^wallclock: cmos RTC says [0-9]+ s since 1970, at system time [0-9]+ ns$"
+    ok $? "$name: wall clock read from the CMOS RTC"
     has "$log" "^apic: timer [0-9]+ MHz, tsc [0-9]+ MHz \(PIT-calibrated\); one-shot ok"
     ok $? "$name: APIC timer one-shot"
     local c up=0
