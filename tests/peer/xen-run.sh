@@ -45,6 +45,7 @@ lib=$(dirname "$0")/../lib
 . "$lib/qemu.sh"
 . "$lib/static-channels.sh"
 . "$lib/dom0-dt.sh"
+. "$lib/now.sh"
 mkdir -p "$out"
 machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
 qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 2048 -nographic
@@ -53,8 +54,8 @@ base=$out/$name-base
 qemu_dts "$base" "$machine" "${qemu[@]}"
 
 size=$(printf '0x%x' "$(stat -c %s "$guest")")
-# The host's time for the guest's wall-clock check (tests/guest/suite/wallclock.c).
-now="now=$(date +%s)"
+# The host's time for the guest's wall-clock check, just before the boot.
+now=$(now_arg)
 main_boot="role=main $now"
 [ "$peer" = 1 ] && main_boot="role=main $now $DOM0_CHANNEL_ARGS"
 {
