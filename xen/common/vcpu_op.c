@@ -14,6 +14,7 @@
 #include <xen/lib.h>
 #include <xen/nospec.h>
 #include <xen/sched.h>
+#include <xen/vcpu_time.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 
@@ -56,6 +57,8 @@ static long register_vcpu_info(struct vcpu *curr, struct vcpu *v, gpaddr_t arg)
         memcpy(page + info.offset, v->vcpu_info, l->vcpu_info_size);
         __atomic_store_n(&v->vcpu_info, page + info.offset, __ATOMIC_RELEASE);
         v->vcpu_info_registered = true;
+        /* The copy carries whatever the guest left in the old slot: write ours again. */
+        vcpu_time_publish(v);
         evtchn_vcpu_info_moved(v);
     }
     evtchn_unlock(dl, flags);
