@@ -16,6 +16,7 @@
 #include <asm/setup.h>
 #include <asm/time.h>
 #include <asm/vcpu.h>
+#include <asm/vdebug.h>
 #include <xen/alloc.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -110,8 +111,7 @@ void arm_cpu_virt_init(void)
 {
     WRITE_SYSREG(HCR_GUEST, hcr_el2);
     WRITE_SYSREG(CPTR_EL2_GUEST, cptr_el2);
-    /* No trapping of debug or PMU registers: HPMN = all counters (PMCR_EL0.N). */
-    WRITE_SYSREG((READ_SYSREG(pmcr_el0) >> 11) & 0x1f, mdcr_el2);
+    vdebug_cpu_init(); /* MDCR_EL2: debug, OS-lock and PMU registers trap (vdebug.c) */
     WRITE_SYSREG(0, hstr_el2);
     WRITE_SYSREG(CNTHCTL_EL1PCTEN, cnthctl_el2);
     WRITE_SYSREG(0, cntvoff_el2); /* guest virtual time = physical time (vtimer.c) */
@@ -127,6 +127,7 @@ static void switch_out(struct vcpu *v)
 {
     struct arm_vcpu *av = arm_vcpu(v);
 
+    arm_serror_switch_out(v); /* first: its late SErrors are its own, not the next vCPU's */
     el1_sysregs_save(&av->sys);
     arm_vtimer_save(v);
     vgic_save(v);
@@ -154,6 +155,7 @@ static void switch_in(struct vcpu *v)
     WRITE_SYSREG(p2m_vttbr(v->domain), vttbr_el2);
     arm_vtimer_restore(v);
     vgic_restore(v);
+    arm_serror_switch_in(v);
     /* ERET synchronises the system-register writes before the guest runs. */
 }
 
