@@ -52,6 +52,11 @@ extern const bool arch_block_unmasks_irqs;
  * that has them (a hardware domain); Xen on Arm routes device IRQs through the vGIC. */
 extern const bool arch_has_pirqs;
 
+/* ---- Isolation of per-CPU state the ABI does not cover (role=main, last area) ---- */
+/* The port's own checks that a domain cannot see or change another's CPU state through
+ * registers (arm64: debug and PMU registers). A fixed number of results per port. */
+void arch_area_isolation(void);
+
 /* ---- Interrupt masking on the current vCPU ---- */
 void arch_irq_enable(void);
 void arch_irq_disable(void);

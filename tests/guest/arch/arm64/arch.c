@@ -293,7 +293,10 @@ void arch_console_fallback_write(const char *s, unsigned long len)
     }
 }
 
+void arch_isolation_mark(void); /* isolation.c */
+
 const char *arch_platform_init(void)
 {
+    arch_isolation_mark(); /* every role: a marker another domain must never read */
     return gic_init();
 }
