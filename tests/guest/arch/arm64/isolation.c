@@ -15,6 +15,8 @@
  */
 #include "guest_arch.h"
 #include "hcall.h"
+#include "isolation.h"
+#include "libc.h"
 #include "tap.h"
 
 #include <public/version.h>
@@ -81,6 +83,44 @@ static bool probe_end(void)
         probe_end();                                                                               \
     })
 
+#define PFR0_EL0_MASK    0xful
+#define PFR0_EL0_AARCH32 0x2ul /* EL0 can run AArch32 too */
+#define EC_SVC32         0x11
+#define ESR_EC(esr)      (((esr) >> EC_SHIFT) & EC_MASK)
+
+/*
+ * An AArch32 process of this (AArch64) kernel touches the PMU and the debug registers:
+ * the hypervisor sees AArch32 exception classes (EC 0x03, 0x05). Xen 4.17: PMUSERENR reads
+ * 0 at EL0, DBGDSCRint is UNDEFINED, and the domain goes on.
+ */
+static void el0_aarch32(void)
+{
+    uint64_t pfr0, esr, out[3] = {0, 0, 0};
+    uint64_t entry = el0_alias_base + ((uintptr_t)el0_a32_probe & ((1ul << 30) - 1));
+    const char *why = NULL;
+
+    __asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(pfr0));
+    if ((pfr0 & PFR0_EL0_MASK) != PFR0_EL0_AARCH32)
+        why = "no AArch32 at EL0";
+    else if (el0_alias_base == 0)
+        why = "no GiB below 4 GiB free for an EL0 alias";
+    if (why != NULL) {
+        tap_skip(why, "AArch32 EL0: MRC PMUSERENR reads 0, the process goes on");
+        tap_skip(why, "AArch32 EL0: MRC DBGDSCRint is UNDEFINED, domain lives");
+        return;
+    }
+    esr = arch_run_el0_a32(entry, out);
+    tap_ok(out[2] == entry + 4 && out[0] == 0,
+           "AArch32 EL0: MRC PMUSERENR reads 0, the process goes on (r0 %lx, stopped at +%lx)",
+           (unsigned long)out[0], (unsigned long)(out[2] - entry));
+    tap_ok(ESR_EC(esr) == EC_UNKNOWN && out[2] == entry + 4,
+           "AArch32 EL0: MRC DBGDSCRint is UNDEFINED to the guest kernel, domain lives "
+           "(ESR %lx at +%lx)", (unsigned long)esr, (unsigned long)(out[2] - entry));
+    esr = arch_run_el0_a32(entry + 8, out);
+    if (ESR_EC(esr) != EC_SVC32)
+        tap_diag("AArch32 EL0 SVC came back with ESR %lx", (unsigned long)esr);
+}
+
 void arch_isolation_mark(void)
 {
     MSR_PROBE(dbgbvr0_el1, MARKER_BVR);
@@ -139,4 +179,6 @@ void arch_area_isolation(void)
     tap_ok(u1 && u2 && u3,
            "unemulated debug/PMU registers are UNDEFINED (DBGPRCR_EL1 %d, PMCCFILTR_EL0 %d, "
            "MDCCINT_EL1 %d)", u1, u2, u3);
+
+    el0_aarch32();
 }

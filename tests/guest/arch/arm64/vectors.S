@@ -70,7 +70,8 @@ el1_vectors:
     trap 9
     trap 10
     trap 11
-    trap 12
+    .balign 0x80    /* lower EL, AArch32: sync: only el0_a32.S's probe runs there */
+    b       el0_a32_return
     trap 13
     trap 14
     trap 15
