@@ -9,6 +9,7 @@
  * takes the CPU, never on an ordinary exit: a hypercall or an emulated MMIO access costs
  * the GPR save/restore of entry.S and nothing else.
  */
+#include <asm/domain_build.h>
 #include <asm/gic.h>
 #include <asm/p2m.h>
 #include <asm/vgic.h>
@@ -199,7 +200,11 @@ static struct cpu_regs *enter_picked(unsigned int cpu, struct vcpu *prev, struct
             vgic_flush(next);
             return &arm_vcpu(next)->regs;
         }
-        idle_wait();
+        /* Nothing to run: help a rebooting domain's scrub first, a bounded chunk at a time. */
+        if (arm_reboot_scrub_step())
+            gic_handle_irq(); /* what arrived during the chunk: timer, kicks */
+        else
+            idle_wait();
         prev = NULL;
         next = sched_pick(cpu, NULL);
     }
@@ -209,6 +214,9 @@ struct cpu_regs *arm_leave_to_guest(void)
 {
     unsigned int cpu = smp_processor_id();
     struct vcpu *prev = arm_running[cpu];
+
+    /* A busy CPU also scrubs for a rebooting domain: one chunk per exit, so it finishes. */
+    (void)arm_reboot_scrub_step();
 
     return enter_picked(cpu, prev, sched_pick(cpu, prev));
 }

@@ -31,6 +31,9 @@ struct arm_domain {
     paddr_t ram_host;            /* host physical backing (contiguous) */
     const struct boot_domain *config; /* what it was built from (restart on reboot) */
     bool starved_paused; /* paused for keeping guest-shared words busy (XSA-295), hooks.c */
+    /* reboot_scrub.c: bytes of RAM claimed and done by the chunked reboot scrub */
+    uint64_t scrub_next, scrub_done;
+    bool scrub_active;
     bool serror_reported; /* serror.c: its first forwarded SError was logged */
 };
 
