@@ -137,6 +137,18 @@ $(HOST_DIR)/$(1)/test_vgic: $(HOST_DIR)/$(1)/tests/host/test_vgic.o \
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_vgic,$(v))))
 
+# test_vtrap drives the ARM port's trapped-register views (issue #11): vdebug.c, vcp32.c.
+HOST_VTRAP_SRCS := xen/arch/arm/vdebug.c xen/arch/arm/vcp32.c
+define host_vtrap
+$(HOST_VTRAP_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/test_vtrap.o: \
+    HOST_CFLAGS_$(1) := $(filter-out -Ixen/arch/%/include,$(HOST_CFLAGS_$(1))) -Ixen/arch/arm/include
+$(HOST_DIR)/$(1)/test_vtrap: $(HOST_DIR)/$(1)/tests/host/test_vtrap.o \
+    $(HOST_VTRAP_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $$(HOST_LIB_$(1))
+	@echo "  LD [$(1)] $$@"
+	$$(Q)$$(HOST_CC_$(1)) -o $$@ $$^ $$(HOST_LIBS_$(1))
+endef
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_vtrap,$(v))))
+
 # The aarch64 objects need cmocka's headers before they compile.
 $(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \
     | $(HOST_CMOCKA_ARM64_STAMP)

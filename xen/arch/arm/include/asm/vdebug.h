@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The debug, OS-lock and performance-monitor registers as a guest sees them (vdebug.c),
- * and the AArch32 coprocessor traps a guest's EL0 can raise (vcp32.c).
+ * The debug, OS-lock and performance-monitor registers: trapped per CPU (vdebug_cpu.c),
+ * as a guest sees them (vdebug.c), and the AArch32 coprocessor traps a guest's EL0 can
+ * raise (vcp32.c). vdebug.c and vcp32.c touch no hardware: host unit tests run them.
  */
 #ifndef MINIXEN_ARM_ASM_VDEBUG_H
 #define MINIXEN_ARM_ASM_VDEBUG_H
