@@ -106,6 +106,7 @@ void arm_vcpu_set_boot_context(struct vcpu *v, uint64_t entry, uint64_t arg)
     av->sys.sctlr = SCTLR_EL1_RESET;
     av->cntv_ctl = 0;
     av->cntv_cval = 0;
+    av->vserror_pending = false; /* an SError of its previous life is not the new one's */
 }
 
 void arm_cpu_virt_init(void)
