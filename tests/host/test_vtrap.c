@@ -68,17 +68,17 @@ static void test_os_lock_and_rom(void **state)
     assert_int_equal(acc(RD(2, 0, 1, 1, 4), false, &v), VREG_DONE); /* OSLSR_EL1 */
     assert_int_equal(v, 0x8);
     assert_int_equal(acc(WR(2, 0, 1, 1, 4), false, &v), VREG_UNDEF);
-    assert_int_equal(acc(WR(2, 0, 1, 0, 4), false, &v), VREG_DONE);  /* OSLAR_EL1 */
+    assert_int_equal(acc(WR(2, 0, 1, 0, 4), false, &v), VREG_DONE); /* OSLAR_EL1 */
     assert_int_equal(acc(RD(2, 0, 1, 0, 4), false, &v), VREG_UNDEF);
     v = 7;
-    assert_int_equal(acc(RD(2, 0, 1, 3, 4), false, &v), VREG_DONE);  /* OSDLR_EL1 */
+    assert_int_equal(acc(RD(2, 0, 1, 3, 4), false, &v), VREG_DONE); /* OSDLR_EL1 */
     assert_int_equal(v, 0);
     v = 7;
-    assert_int_equal(acc(RD(2, 0, 1, 0, 0), false, &v), VREG_DONE);  /* MDRAR_EL1 */
+    assert_int_equal(acc(RD(2, 0, 1, 0, 0), false, &v), VREG_DONE); /* MDRAR_EL1 */
     assert_int_equal(v, 0);
     assert_int_equal(acc(WR(2, 0, 1, 0, 0), false, &v), VREG_UNDEF);
     v = 7;
-    assert_int_equal(acc(RD(2, 3, 0, 1, 0), true, &v), VREG_DONE);   /* MDCCSR_EL0 at EL0 */
+    assert_int_equal(acc(RD(2, 3, 0, 1, 0), true, &v), VREG_DONE); /* MDCCSR_EL0 at EL0 */
     assert_int_equal(v, 0);
     assert_int_equal(acc(WR(2, 3, 0, 1, 0), true, &v), VREG_UNDEF);
 }
@@ -180,8 +180,8 @@ static void test_a32_pmuserenr_read_is_zero(void **state)
 
 static void test_a32_other_classes_undef(void **state)
 {
-    static const unsigned int ecs[] = {EC_CP15_32, EC_CP15_64, EC_CP14_32, EC_CP14_LS,
-                                       EC_CP10_ID, EC_CP14_64};
+    static const unsigned int ecs[] = {EC_CP15_32, EC_CP15_64, EC_CP14_32,
+                                       EC_CP14_LS, EC_CP10_ID, EC_CP14_64};
 
     (void)state;
     for (size_t i = 0; i < sizeof(ecs) / sizeof(ecs[0]); i++) {

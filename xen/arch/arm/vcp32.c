@@ -18,23 +18,23 @@
 #include <asm/vdebug.h>
 
 /* ISS of EC 0x03-0x06, 0x0C: condition valid [24], condition [23:20]. */
-#define ISS_CV         (1u << 24)
-#define ISS_COND_SHIFT 20
+#define ISS_CV                         (1u << 24)
+#define ISS_COND_SHIFT                 20
 /* MCR/MRC (EC 0x03, 0x05): Opc2 [19:17], Opc1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1]:
  * the same fields as EC 0x18's ISS with op0 = 0. */
 #define ISS_CP32(opc1, crn, crm, opc2) ISS_SYSREG(0, opc1, crn, crm, opc2)
 #define ISS_CP32_MASK                  ISS_SYSREG(0, 7, 15, 15, 7)
 #define ISS_CP15_PMUSERENR             ISS_CP32(0, 9, 14, 0) /* MRC p15, 0, Rt, c9, c14, 0 */
-#define ISS_RT_SHIFT 5
-#define ISS_RT_MASK  0x1f
-#define AARCH32_PC   15
+#define ISS_RT_SHIFT                   5
+#define ISS_RT_MASK                    0x1f
+#define AARCH32_PC                     15
 
 /* SPSR of an AArch32 context: NZCV [31:28], IT[1:0] [26:25], IT[7:2] [15:10], T [5]. */
-#define SPSR_N (1u << 31)
-#define SPSR_Z (1u << 30)
-#define SPSR_C (1u << 29)
-#define SPSR_V (1u << 28)
-#define SPSR_T (1u << 5)
+#define SPSR_N           (1u << 31)
+#define SPSR_Z           (1u << 30)
+#define SPSR_C           (1u << 29)
+#define SPSR_V           (1u << 28)
+#define SPSR_T           (1u << 5)
 #define SPSR_IT_LO_SHIFT 25
 #define SPSR_IT_LO_MASK  (0x3ul << SPSR_IT_LO_SHIFT)
 #define SPSR_IT_HI_SHIFT 10
@@ -72,14 +72,29 @@ static bool cond_passes(uint64_t spsr, unsigned int cond)
     bool r;
 
     switch (cond >> 1) {
-    case 0: r = z; break;              /* EQ / NE */
-    case 1: r = c; break;              /* CS / CC */
-    case 2: r = n; break;              /* MI / PL */
-    case 3: r = v; break;              /* VS / VC */
-    case 4: r = c && !z; break;        /* HI / LS */
-    case 5: r = n == v; break;         /* GE / LT */
-    case 6: r = !z && n == v; break;   /* GT / LE */
-    default: return true;              /* AL, and 0b1111 (unconditional) */
+    case 0: /* EQ / NE */
+        r = z;
+        break;
+    case 1: /* CS / CC */
+        r = c;
+        break;
+    case 2: /* MI / PL */
+        r = n;
+        break;
+    case 3: /* VS / VC */
+        r = v;
+        break;
+    case 4: /* HI / LS */
+        r = c && !z;
+        break;
+    case 5: /* GE / LT */
+        r = n == v;
+        break;
+    case 6: /* GT / LE */
+        r = !z && n == v;
+        break;
+    default:
+        return true; /* AL, and 0b1111 (unconditional) */
     }
     return (cond & 1) ? !r : r;
 }

@@ -37,33 +37,33 @@ struct vreg {
     bool el0;      /* EL0 may access it (else UNDEFINED from EL0, as on hardware) */
 };
 
-#define ONE     ISS_SYSREG_MASK
-#define ANY_CRM (ISS_SYSREG_MASK & ~ISS_SYSREG(0, 0, 0, 15, 0))
-#define ANY_OP2 (ISS_SYSREG_MASK & ~ISS_SYSREG(0, 0, 0, 0, 7))
+#define ONE       ISS_SYSREG_MASK
+#define ANY_CRM   (ISS_SYSREG_MASK & ~ISS_SYSREG(0, 0, 0, 15, 0))
+#define ANY_OP2   (ISS_SYSREG_MASK & ~ISS_SYSREG(0, 0, 0, 0, 7))
 /* DBG{B,W}{V,C}R<n>_EL1: op0 2, op1 0, CRn 0, CRm n, op2 4..7 (op2 bit 2 set). */
 #define DBG_BP_WP (ANY_CRM & ~ISS_SYSREG(0, 0, 0, 0, 3))
 
 static const struct vreg vregs[] = {
     /* MDCR_EL2.TDRA */
-    {ISS_SYSREG(2, 0, 1, 0, 0), ONE, RO_RAZ, false},     /* MDRAR_EL1 */
+    {ISS_SYSREG(2, 0, 1, 0, 0), ONE, RO_RAZ, false}, /* MDRAR_EL1 */
     /* MDCR_EL2.TDOSA (DBGPRCR_EL1 is not here: UNDEFINED) */
-    {ISS_SYSREG(2, 0, 1, 0, 4), ONE, WO_WI, false},      /* OSLAR_EL1 */
-    {ISS_SYSREG(2, 0, 1, 3, 4), ONE, RAZ_WI, false},     /* OSDLR_EL1 */
-    {ISS_SYSREG(2, 0, 1, 1, 4), ONE, RO_OSLSR, false},   /* OSLSR_EL1 */
+    {ISS_SYSREG(2, 0, 1, 0, 4), ONE, WO_WI, false},    /* OSLAR_EL1 */
+    {ISS_SYSREG(2, 0, 1, 3, 4), ONE, RAZ_WI, false},   /* OSDLR_EL1 */
+    {ISS_SYSREG(2, 0, 1, 1, 4), ONE, RO_OSLSR, false}, /* OSLSR_EL1 */
     /* MDCR_EL2.TDA (the DCC and claim registers are not here: UNDEFINED) */
-    {ISS_SYSREG(2, 0, 0, 2, 2), ONE, RAZ_WI, false},     /* MDSCR_EL1 */
-    {ISS_SYSREG(2, 3, 0, 1, 0), ONE, RO_RAZ, true},      /* MDCCSR_EL0 */
+    {ISS_SYSREG(2, 0, 0, 2, 2), ONE, RAZ_WI, false},       /* MDSCR_EL1 */
+    {ISS_SYSREG(2, 3, 0, 1, 0), ONE, RO_RAZ, true},        /* MDCCSR_EL0 */
     {ISS_SYSREG(2, 0, 0, 0, 4), DBG_BP_WP, RAZ_WI, false}, /* DBGBVR/BCR/WVR/WCR<n>_EL1 */
     /* MDCR_EL2.TPM, TPMCR (PMEVCNTR<n>, PMEVTYPER<n>, PMCCFILTR are not here: UNDEFINED) */
-    {ISS_SYSREG(3, 0, 9, 14, 1), ONE, RAZ_WI, false},    /* PMINTENSET_EL1 */
-    {ISS_SYSREG(3, 0, 9, 14, 2), ONE, RAZ_WI, false},    /* PMINTENCLR_EL1 */
-    {ISS_SYSREG(3, 3, 9, 14, 0), ONE, PMUSERENR, true},  /* PMUSERENR_EL0 */
+    {ISS_SYSREG(3, 0, 9, 14, 1), ONE, RAZ_WI, false},     /* PMINTENSET_EL1 */
+    {ISS_SYSREG(3, 0, 9, 14, 2), ONE, RAZ_WI, false},     /* PMINTENCLR_EL1 */
+    {ISS_SYSREG(3, 3, 9, 14, 0), ONE, PMUSERENR, true},   /* PMUSERENR_EL0 */
     {ISS_SYSREG(3, 3, 9, 12, 0), ANY_OP2, RAZ_WI, false}, /* PMCR, PMCNTENSET/CLR, PMOVSCLR,
                                                            PMSWINC, PMSELR, PMCEID0/1 */
-    {ISS_SYSREG(3, 3, 9, 13, 0), ONE, RAZ_WI, false},    /* PMCCNTR_EL0 */
-    {ISS_SYSREG(3, 3, 9, 13, 1), ONE, RAZ_WI, false},    /* PMXEVTYPER_EL0 */
-    {ISS_SYSREG(3, 3, 9, 13, 2), ONE, RAZ_WI, false},    /* PMXEVCNTR_EL0 */
-    {ISS_SYSREG(3, 3, 9, 14, 3), ONE, RAZ_WI, false},    /* PMOVSSET_EL0 */
+    {ISS_SYSREG(3, 3, 9, 13, 0), ONE, RAZ_WI, false},     /* PMCCNTR_EL0 */
+    {ISS_SYSREG(3, 3, 9, 13, 1), ONE, RAZ_WI, false},     /* PMXEVTYPER_EL0 */
+    {ISS_SYSREG(3, 3, 9, 13, 2), ONE, RAZ_WI, false},     /* PMXEVCNTR_EL0 */
+    {ISS_SYSREG(3, 3, 9, 14, 3), ONE, RAZ_WI, false},     /* PMOVSSET_EL0 */
 };
 
 enum vreg_result vdebug_sysreg(uint32_t iss, bool from_el0, uint64_t *val)
@@ -85,7 +85,7 @@ enum vreg_result vdebug_sysreg(uint32_t iss, bool from_el0, uint64_t *val)
     switch ((enum vreg_kind)r->kind) {
     case PMUSERENR:
         if (!from_el0)
-            break; /* RAZ_WI at EL1 */
+            break;                    /* RAZ_WI at EL1 */
         __attribute__((fallthrough)); /* read-only at EL0 */
     case RO_RAZ:
         if (!read)

@@ -8,20 +8,20 @@
 
 /* MDCR_EL2 */
 #define MDCR_HPMN_MASK 0x1ful
-#define MDCR_TPMCR (1ul << 5)  /* PMCR_EL0 traps */
-#define MDCR_TPM   (1ul << 6)  /* every other PMU register traps */
-#define MDCR_TDA   (1ul << 9)  /* breakpoints, watchpoints, MDSCR, DCC registers trap */
-#define MDCR_TDOSA (1ul << 10) /* OS lock, OS double lock, DBGPRCR trap */
-#define MDCR_TDRA  (1ul << 11) /* debug ROM address (MDRAR) traps */
-#define MDCR_HPMD  (1ul << 17) /* FEAT_PMUv3p1: no event counting at EL2 */
+#define MDCR_TPMCR     (1ul << 5)  /* PMCR_EL0 traps */
+#define MDCR_TPM       (1ul << 6)  /* every other PMU register traps */
+#define MDCR_TDA       (1ul << 9)  /* breakpoints, watchpoints, MDSCR, DCC registers trap */
+#define MDCR_TDOSA     (1ul << 10) /* OS lock, OS double lock, DBGPRCR trap */
+#define MDCR_TDRA      (1ul << 11) /* debug ROM address (MDRAR) traps */
+#define MDCR_HPMD      (1ul << 17) /* FEAT_PMUv3p1: no event counting at EL2 */
 
 /* ID_AA64DFR0_EL1.PMUVer [11:8] */
-#define DFR0_PMUVER_SHIFT  8
-#define PMUVER_NONE        0x0
-#define PMUVER_V3P1        0x4
-#define PMUVER_IMPDEF      0xf
-#define PMCR_N_SHIFT       11
-#define PMCR_N_MASK        0x1f
+#define DFR0_PMUVER_SHIFT 8
+#define PMUVER_NONE       0x0
+#define PMUVER_V3P1       0x4
+#define PMUVER_IMPDEF     0xf
+#define PMCR_N_SHIFT      11
+#define PMCR_N_MASK       0x1f
 
 void vdebug_cpu_init(void)
 {

@@ -115,7 +115,8 @@ static void el0_aarch32(void)
            (unsigned long)out[0], (unsigned long)(out[2] - entry));
     tap_ok(ESR_EC(esr) == EC_UNKNOWN && out[2] == entry + 4,
            "AArch32 EL0: MRC DBGDSCRint is UNDEFINED to the guest kernel, domain lives "
-           "(ESR %lx at +%lx)", (unsigned long)esr, (unsigned long)(out[2] - entry));
+           "(ESR %lx at +%lx)",
+           (unsigned long)esr, (unsigned long)(out[2] - entry));
     esr = arch_run_el0_a32(entry + 8, out);
     if (ESR_EC(esr) != EC_SVC32)
         tap_diag("AArch32 EL0 SVC came back with ESR %lx", (unsigned long)esr);
@@ -148,8 +149,8 @@ void arch_area_isolation(void)
     d = MRS_PROBE(dbgwcr1_el1, &u4);
     tap_ok(!(w1 || w2 || w3 || w4 || u1 || u2 || u3 || u4) && (a | b | c | d) == 0,
            "breakpoint and watchpoint registers (DBG{B,W}{V,C}R1_EL1) ignore writes, read 0 "
-           "(got %lx %lx %lx %lx)", (unsigned long)a, (unsigned long)b, (unsigned long)c,
-           (unsigned long)d);
+           "(got %lx %lx %lx %lx)",
+           (unsigned long)a, (unsigned long)b, (unsigned long)c, (unsigned long)d);
 
     w1 = MSR_PROBE(mdscr_el1, 1ul << 12); /* TDCC: would change what EL0 may do */
     a = MRS_PROBE(mdscr_el1, &u1);
@@ -159,7 +160,8 @@ void arch_area_isolation(void)
     a = MRS_PROBE(oslsr_el1, &u1);
     tap_ok(!w1 && !u1 && a == OSLSR_XEN,
            "OSLAR_EL1 write ignored, OSLSR_EL1 reads %lx (OS lock implemented, unlocked; "
-           "got %lx)", OSLSR_XEN, (unsigned long)a);
+           "got %lx)",
+           OSLSR_XEN, (unsigned long)a);
 
     MSR_PROBE(pmcr_el0, PMCR_E | PMCR_C);
     MSR_PROBE(pmcntenset_el0, PMCNTEN_C);
@@ -170,15 +172,16 @@ void arch_area_isolation(void)
     after = MRS_PROBE(pmccntr_el0, &u3);
     tap_ok(!u1 && !u2 && !u3 && pmcr == 0 && before == after,
            "PMCCNTR_EL0 does not count over %u hypercalls after enabling it (%lu -> %lu, "
-           "PMCR %lx)", HYPERCALLS, (unsigned long)before, (unsigned long)after,
-           (unsigned long)pmcr);
+           "PMCR %lx)",
+           HYPERCALLS, (unsigned long)before, (unsigned long)after, (unsigned long)pmcr);
 
     MRS_PROBE(dbgprcr_el1, &u1);
     MRS_PROBE(pmccfiltr_el0, &u2);
     MRS_PROBE(mdccint_el1, &u3);
     tap_ok(u1 && u2 && u3,
            "unemulated debug/PMU registers are UNDEFINED (DBGPRCR_EL1 %d, PMCCFILTR_EL0 %d, "
-           "MDCCINT_EL1 %d)", u1, u2, u3);
+           "MDCCINT_EL1 %d)",
+           u1, u2, u3);
 
     el0_aarch32();
 }
