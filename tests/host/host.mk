@@ -124,32 +124,27 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/test_boot_config
 $(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/test_boot_config.o: \
     HOST_CFLAGS_$(v) += -I$(HOST_DIR)/gen))
 
-# test_vgic drives the ARM vGIC (xen/arch/arm/vgic*.c) through a fake list-register back
-# end: those objects, and the test, see the ARM port's headers on every host.
-HOST_VGIC_SRCS := xen/arch/arm/vgic.c xen/arch/arm/vgic_v2.c xen/arch/arm/vgic_v3.c
-define host_vgic
-$(HOST_VGIC_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/test_vgic.o: \
-    HOST_CFLAGS_$(1) := $(filter-out -Ixen/arch/%/include,$(HOST_CFLAGS_$(1))) -Ixen/arch/arm/include
-$(HOST_DIR)/$(1)/test_vgic: $(HOST_DIR)/$(1)/tests/host/test_vgic.o \
-    $(HOST_VGIC_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $$(HOST_LIB_$(1))
+# Tests that drive port or driver code directly link those sources into their program and
+# compile them (and the test) with another include path in place of the host's arch
+# headers: $(call host_port_test,VARIANT,TEST,SOURCES,INCLUDE-DIR).
+define host_port_test
+$(3:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/$(2).o: \
+    HOST_CFLAGS_$(1) := $$(filter-out -Ixen/arch/%/include,$$(HOST_CFLAGS_$(1))) -I$(4)
+$(HOST_DIR)/$(1)/$(2): $(HOST_DIR)/$(1)/tests/host/$(2).o $(3:%.c=$(HOST_DIR)/$(1)/%.o) \
+    $$(HOST_LIB_$(1))
 	@echo "  LD [$(1)] $$@"
 	$$(Q)$$(HOST_CC_$(1)) -o $$@ $$^ $$(HOST_LIBS_$(1))
 endef
-$(foreach v,$(HOST_VARIANTS),$(eval $(call host_vgic,$(v))))
-
-# test_rtc_cmos drives the x86 CMOS RTC driver (xen/drivers/rtc/cmos.c) against a fake
-# chip: the driver and the test see tests/host/fake_pc's <asm/setup.h> (port I/O to the
-# fake) instead of a port's headers, on every host.
-HOST_CMOS_SRCS := xen/drivers/rtc/cmos.c
-define host_cmos
-$(HOST_CMOS_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/test_rtc_cmos.o: \
-    HOST_CFLAGS_$(1) := $(filter-out -Ixen/arch/%/include,$(HOST_CFLAGS_$(1))) -Itests/host/fake_pc
-$(HOST_DIR)/$(1)/test_rtc_cmos: $(HOST_DIR)/$(1)/tests/host/test_rtc_cmos.o \
-    $(HOST_CMOS_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $$(HOST_LIB_$(1))
-	@echo "  LD [$(1)] $$@"
-	$$(Q)$$(HOST_CC_$(1)) -o $$@ $$^ $$(HOST_LIBS_$(1))
-endef
-$(foreach v,$(HOST_VARIANTS),$(eval $(call host_cmos,$(v))))
+# test_vgic: the ARM vGIC through a fake list-register back end.
+# test_vtrap: the ARM port's trapped-register views (debug, PMU, AArch32 coprocessor).
+# test_rtc_cmos: the x86 CMOS RTC driver against a fake chip (tests/host/fake_pc's
+# <asm/setup.h> turns port I/O into calls to the fake).
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vgic,\
+    xen/arch/arm/vgic.c xen/arch/arm/vgic_v2.c xen/arch/arm/vgic_v3.c,xen/arch/arm/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vtrap,\
+    xen/arch/arm/vdebug.c xen/arch/arm/vcp32.c,xen/arch/arm/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_rtc_cmos,\
+    xen/drivers/rtc/cmos.c,tests/host/fake_pc)))
 
 # The aarch64 objects need cmocka's headers before they compile.
 $(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \

@@ -162,4 +162,22 @@ else
     fi
 fi
 
+# Issue #11: a host DT whose GICV is smaller than the 8 KiB GICC window a GICv2 guest gets
+# (which would then map whatever device follows GICV): no domain, and the boot says why.
+if [[ "$QEMU_MACHINE" == *gic-version=2* ]]; then
+    dt="$work/domains-smp1"
+    small="$work/gicv-small"
+    if [ -r "$dt.dts" ] && sed -E 's/(0x8040000 0x00) 0x10000>/\1 0x1000>/' "$dt.dts" >"$small.dts" &&
+        grep -q '0x8040000 0x00 0x1000>' "$small.dts" && dtc -q -I dts -O dtb -o "$small.dtb" "$small.dts"; then
+        log="$work/gicv-small.log"
+        boot "$log" "$BOOT_TIMEOUT" "^minixen: (boot complete|panic|fatal)" -machine "$QEMU_MACHINE" \
+            -cpu "$CPU" -m "$QEMU_MEM" -smp 1 -kernel "$IMAGE" -dtb "$small.dtb"
+        has "$log.txt" "^vgic: host GICV 0x8040000\+0x1000 is smaller than the 0x2000"
+        ok $? "GICV of 4 KiB in the host DT: refused with a boot message"
+        has "$log.txt" "^minixen: boot complete, 0 domain"; ok $? "GICV of 4 KiB: no domain built, no panic"
+    else
+        skip 2 "no domain DT with QEMU's GICV at 0x8040000 to shrink"
+    fi
+fi
+
 tap_end "$tap" "system-arm-$BOARD" "$work"

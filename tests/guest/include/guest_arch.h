@@ -56,6 +56,11 @@ extern const bool arch_has_pirqs;
  * zero; guests there use the generic timer. */
 extern const bool arch_has_pvclock;
 
+/* ---- Isolation of per-CPU state the ABI does not cover (role=main, last area) ---- */
+/* The port's own checks that a domain cannot see or change another's CPU state through
+ * registers (arm64: debug and PMU registers). A fixed number of results per port. */
+void arch_area_isolation(void);
+
 /* ---- Interrupt masking on the current vCPU ---- */
 void arch_irq_enable(void);
 void arch_irq_disable(void);

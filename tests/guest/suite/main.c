@@ -228,6 +228,7 @@ void guest_main(const void *dt)
         area_fifo();
         area_3l();
         area_limits();
+        arch_area_isolation();
     }
     tap_done(xt.role);
     sched_poweroff();

@@ -29,6 +29,11 @@ static struct host_dt host_dt;
 static volatile unsigned int cpus_online;
 static volatile bool cpus_go; /* the domains are built: secondaries may enter their run loops */
 
+unsigned int arm_cpus_online(void)
+{
+    return __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+}
+
 void arch_halt(void)
 {
     halt();

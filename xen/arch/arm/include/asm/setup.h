@@ -14,6 +14,7 @@ void start_xen(paddr_t dtb) __attribute__((noreturn));
 void start_secondary(unsigned int cpu) __attribute__((noreturn));
 void secondary_entry(void);
 void halt(void) __attribute__((noreturn));
+unsigned int arm_cpus_online(void); /* CPUs 0..n-1 are up */
 
 /* traps.c */
 void arm_trap(struct cpu_regs *regs, unsigned int vector);
