@@ -124,7 +124,7 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
         struct vcpu *v = d->vcpu[i];
 
         v->arch = xzalloc(struct x86_vcpu);
-        if (v->arch == NULL || hvm->vcpu_init(v) != 0)
+        if (v->arch == NULL || hvm->vcpu_init(v) != 0 || xstate_vcpu_init(v) != 0)
             return -ENOMEM;
         vlapic_init(v);
     }

@@ -113,6 +113,7 @@ static paddr_t pick_heap(const struct boot_info *bi, size_t *size)
 /* Each secondary CPU, once the domains exist: enable the back end, then run vCPUs. */
 static void secondary_run(unsigned int cpu)
 {
+    xstate_cpu_init(cpu);
     if (hvm->cpu_init(cpu) != 0)
         panic("%s could not be enabled on cpu %u", hvm->name, cpu);
     x86_run_loop(cpu);
@@ -159,6 +160,7 @@ void start_xen(uint32_t magic, uint32_t info)
         halt();
     x86_kick_init();
     x86_time_init();
+    xstate_cpu_init(0);
     if (hvm->cpu_init(0) != 0)
         panic("%s could not be enabled on cpu 0", hvm->name);
     if (sched_init(nr_cpus_online) != 0)

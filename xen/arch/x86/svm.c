@@ -7,8 +7,11 @@
  * Intercepted: physical interrupts (so the hypervisor's timer and kicks always win), NMI,
  * SMI, INIT, the interrupt window (only while an injection waits), CPUID, HLT, every I/O
  * port and every MSR except the ones the VMCB holds for the guest anyway (syscall and
- * segment-base MSRs), shutdown (triple fault), task switches, INVD, and the SVM
- * instructions themselves (a guest cannot nest). VMMCALL is the hypercall.
+ * segment-base MSRs), shutdown (triple fault), task switches, INVD and WBINVD (ignored:
+ * no device of the guest's can hold dirty lines, and a guest must not stall the CPU's
+ * other guests by flushing every cache), XSETBV (XCR0 is not in the VMCB: xstate.c
+ * validates and loads it), and the SVM instructions themselves (a guest cannot nest).
+ * VMMCALL is the hypercall.
  */
 #include <asm/domain.h>
 #include <asm/platform.h>
@@ -108,7 +111,7 @@ static int svm_vcpu_init(struct vcpu *v)
                             SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASKSW | SVM_INTERCEPT_SHUTDOWN;
     vmcb->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
                             SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-                            SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP |
+                            SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_WBINVD |
                             SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
     vmcb->iopm_base_pa = virt_to_phys(iopm);
     vmcb->msrpm_base_pa = virt_to_phys(msrpm);
@@ -171,12 +174,13 @@ static const uint8_t exit_reasons[VMEXIT_NR_CODES] = {
     [VMEXIT_IOIO] = R(HVM_EXIT_IO),         [VMEXIT_MSR] = R(HVM_EXIT_MSR_READ),
     [VMEXIT_SHUTDOWN] = R(HVM_EXIT_TRIPLE_FAULT),
     [VMEXIT_VMMCALL] = R(HVM_EXIT_HYPERCALL),
-    [VMEXIT_INVD] = R(HVM_EXIT_UD),         [VMEXIT_INVLPGA] = R(HVM_EXIT_UD),
+    [VMEXIT_INVD] = R(HVM_EXIT_CACHE_FLUSH), [VMEXIT_WBINVD] = R(HVM_EXIT_CACHE_FLUSH),
+    [VMEXIT_INVLPGA] = R(HVM_EXIT_UD),
     [VMEXIT_VMRUN] = R(HVM_EXIT_UD),        [VMEXIT_VMLOAD] = R(HVM_EXIT_UD),
     [VMEXIT_VMSAVE] = R(HVM_EXIT_UD),       [VMEXIT_STGI] = R(HVM_EXIT_UD),
     [VMEXIT_CLGI] = R(HVM_EXIT_UD),         [VMEXIT_SKINIT] = R(HVM_EXIT_UD),
     [VMEXIT_ICEBP] = R(HVM_EXIT_UD),        [VMEXIT_MONITOR] = R(HVM_EXIT_UD),
-    [VMEXIT_MWAIT] = R(HVM_EXIT_UD),        [VMEXIT_XSETBV] = R(HVM_EXIT_UD),
+    [VMEXIT_MWAIT] = R(HVM_EXIT_UD),        [VMEXIT_XSETBV] = R(HVM_EXIT_XSETBV),
 };
 #undef R
 
@@ -192,7 +196,11 @@ static unsigned int ins_len(const struct vmcb *vmcb, uint64_t code)
     case VMEXIT_HLT:
         return 1;
     case VMEXIT_VMMCALL:
+    case VMEXIT_XSETBV:
         return 3;
+    case VMEXIT_INVD:
+    case VMEXIT_WBINVD:
+        return 2;
     case VMEXIT_IOIO:
         return (unsigned int)(vmcb->exitinfo2 - vmcb->rip);
     default:

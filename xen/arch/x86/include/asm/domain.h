@@ -5,6 +5,7 @@
 
 #include <asm/hvm.h>
 #include <asm/vlapic.h>
+#include <asm/xstate.h>
 #include <xen/spinlock.h>
 
 struct x86_domain {
@@ -25,6 +26,7 @@ struct x86_vcpu {
     struct guest_regs regs;
     void *hvm_state; /* the back end's (SVM: the VMCB) */
     struct vlapic vlapic;
+    struct x86_xstate xstate; /* FPU/SIMD, XCR0, DR0-DR3: switched by the run loop */
     bool has_context; /* a start state was loaded (vCPU 0 at build, others by initialise) */
     bool interrupt_window_requested;
 };
