@@ -108,6 +108,7 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
         return -ENOMEM;
     }
     xd->ram_pa = virt_to_phys(xd->ram);
+    xd->npt_lock = (spinlock_t)SPINLOCK_INIT;
     rc = npt_map(d, 0, xd->ram_pa, xd->ram_size);
     if (rc == 0)
         rc = hvm->domain_init(d);

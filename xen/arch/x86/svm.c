@@ -35,6 +35,7 @@ struct svm_vcpu {
     struct vmcb *vmcb;
     paddr_t vmcb_pa;
     bool launched; /* flush its ASID's TLB on the first run */
+    uint64_t npt_generation; /* the domain's nested tables as of its last flush */
 };
 
 static void *hsave_area[NR_CPUS];
@@ -213,7 +214,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     struct svm_vcpu *s = svm(v);
     struct vmcb *vmcb = s->vmcb;
     struct guest_regs *r = &x86_vcpu(v)->regs;
-    uint64_t code;
+    uint64_t code, gen;
 
     vmcb->rax = r->rax;
     vmcb->rsp = r->rsp;
@@ -224,7 +225,11 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
      * between. ASIDs alone would do on hardware; QEMU's TCG does not tag its TLB by ASID,
      * so without the flush one domain would see another's translations.
      */
-    vmcb->tlb_control = s->launched && last_vmcb[smp_processor_id()] == vmcb ? 0 : 1;
+    gen = __atomic_load_n(&x86_dom(v->domain)->npt_generation, __ATOMIC_SEQ_CST);
+    /* ... and when a nested entry it may have cached changed (npt.c kicked us). */
+    vmcb->tlb_control =
+        s->launched && last_vmcb[smp_processor_id()] == vmcb && gen == s->npt_generation ? 0 : 1;
+    s->npt_generation = gen;
     last_vmcb[smp_processor_id()] = vmcb;
     vmcb->vmcb_clean = 0;                      /* we may have changed anything */
     s->launched = true;
