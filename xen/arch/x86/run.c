@@ -127,6 +127,13 @@ static void prepare_interrupts(struct vcpu *v)
     }
 }
 
+static struct vcpu *running[NR_CPUS]; /* the run loop's vCPU on each CPU (NULL: idle) */
+
+struct vcpu *x86_running_vcpu(unsigned int cpu)
+{
+    return cpu < NR_CPUS ? running[cpu] : NULL;
+}
+
 void x86_run_loop(unsigned int cpu)
 {
     struct vcpu *prev = NULL;
@@ -140,6 +147,9 @@ void x86_run_loop(unsigned int cpu)
             /* FPU/SIMD and DR0-DR3 are not in the VMCB: move them by hand (xstate.c). */
             xstate_switch(prev, v);
             sched_switched(v);
+            running[cpu] = v;
+            if (v != NULL)
+                vlapic_timer_resume(v);
         }
         prev = v;
         if (v == NULL) {
