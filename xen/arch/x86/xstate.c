@@ -141,9 +141,24 @@ int xstate_vcpu_init(struct vcpu *v)
     return 0;
 }
 
+static uint64_t xgetbv0(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ __volatile__("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return (uint64_t)hi << 32 | lo;
+}
+
 static void save(struct x86_xstate *xs)
 {
     if (have_xsave) {
+        /*
+         * What the guest ran with: on hardware the value its intercepted XSETBV gave
+         * us, but QEMU's TCG executes a guest's XSETBV without the intercept (its
+         * checks still #GP what the CPU lacks), so read it back rather than trust ours.
+         */
+        xs->xcr0 = xgetbv0();
+        cpu_xcr0[smp_processor_id()] = xs->xcr0;
         set_xcr0(xstate_mask); /* save every offered component, whatever the guest enabled */
         __asm__ __volatile__("xsave64 (%0)" ::"r"(xs->area), "a"(~0u), "d"(~0u) : "memory");
     } else {
