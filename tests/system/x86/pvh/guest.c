@@ -134,8 +134,8 @@ static void set_gate(unsigned int vec, void (*fn)(void))
 
 void guest_exception(uint64_t a, uint64_t b)
 {
-    put_num("not ok - unexpected exception (rip or error ", a, "");
-    put_num(", then ", b, ")\n");
+    put_num("not ok - unexpected exception (error code or rip ", a, "");
+    put_num(", then rip or cs ", b, ")\n");
     for (;;)
         __asm__ __volatile__("cli; hlt");
 }

@@ -60,8 +60,8 @@ start64:
 /* Exceptions: report and stop. The upcall vector: save what C may clobber, call C. */
     .global exc_entry
 exc_entry:
-    mov     (%rsp), %rsi                /* error code or RIP, for the report */
-    mov     8(%rsp), %rdx
+    mov     (%rsp), %rdi                /* error code or RIP, for the report */
+    mov     8(%rsp), %rsi               /* RIP or CS */
     call    guest_exception
 2:  cli
     hlt
