@@ -327,7 +327,9 @@ void guest_rip_tick(uint64_t rip)
     wrmsr_(X2APIC_EOI, 0);
 }
 
-void iso_reset_preempts(void)
+/* Bind as many ports as the domain may, then EVTCHNOP_reset them with a 100 us periodic
+ * timer running and IF set; true if it returned 0. */
+static bool reset_with_timer(unsigned int *bound)
 {
     struct evtchn_alloc_unbound au = {DOMID_SELF, DOMID_SELF, 0};
     struct evtchn_reset rs = {DOMID_SELF};
@@ -337,9 +339,7 @@ void iso_reset_preempts(void)
     for (n = 0; n < 4000; n++)
         if (hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&au, 0) != 0)
             break;
-    put_num("# bound ", n, " ports, then EVTCHNOP_reset with a 100 us timer running\n");
-    gate(TIMER_VECTOR, rip_tick_entry);
-    ticks_in_call = ticks_elsewhere = 0;
+    *bound = n;
     wrmsr_(X2APIC_TDCR, 0xb);
     wrmsr_(X2APIC_LVTT, LVT_PERIODIC | TIMER_VECTOR);
     wrmsr_(X2APIC_TICR, 10000); /* 100 us */
@@ -348,13 +348,33 @@ void iso_reset_preempts(void)
     __asm__ __volatile__("cli" ::: "memory");
     wrmsr_(X2APIC_TICR, 0);
     wrmsr_(X2APIC_LVTT, LVT_MASKED | TIMER_VECTOR);
-    put_num("# timer interrupts inside the reset: ", ticks_in_call, ", ");
-    put_num("after it: ", ticks_elsewhere, "\n");
+    return rc == 0;
+}
+
+void iso_reset_preempts(void)
+{
+    struct evtchn_alloc_unbound au = {DOMID_SELF, DOMID_SELF, 0};
+    unsigned int n = 0, tries;
+    bool done = true;
+
+    gate(TIMER_VECTOR, rip_tick_entry);
+    ticks_in_call = ticks_elsewhere = 0;
+    /* A reset shorter than one timer period has nothing to be preempted for: try again
+     * (under TCG on a loaded host the reset of ~1,000 ports takes 0.1-2 ms). */
+    for (tries = 1; tries <= 8; tries++) {
+        done = done && reset_with_timer(&n);
+        if (ticks_in_call != 0)
+            break;
+    }
+    tries = tries > 8 ? 8 : tries;
+    put_num("# EVTCHNOP_reset of ", n, " ports with a 100 us timer running: ");
+    put_num("", ticks_in_call, " timer interrupts inside it (on its VMMCALL), ");
+    put_num("", tries, " attempt(s)\n");
     au.port = 0;
-    ok(rc == 0 && n >= 500 &&
+    ok(done && n >= 500 &&
            hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&au, 0) == 0 &&
            au.port < 64,
-       "EVTCHNOP_reset of thousands of ports completes (the ports are free again)");
+       "EVTCHNOP_reset of hundreds of ports completes (the ports are free again)");
     ok(ticks_in_call >= 1,
        "... and is preempted for a pending interrupt (-ERESTART: the timer arrives on VMMCALL)");
 }
