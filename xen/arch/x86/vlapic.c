@@ -242,7 +242,9 @@ void vlapic_timer_resume(struct vcpu *v)
     if (next == 0 || l->timer_period_ns == 0)
         return;
     now = arch_now_ns();
-    if (now >= next) /* the periods missed while it was away are coalesced: one is due */
+    /* The periods missed while it was away are coalesced into the interrupt raised when
+     * the timer was parked (still pending, or taken since): keep the phase, skip them. */
+    if (now >= next)
         next += ((now - next) / l->timer_period_ns + 1) * l->timer_period_ns;
     l->timer_parked_ns = 0;
     l->timer_deadline_ns = next;
