@@ -9,7 +9,8 @@
 #   X86_MODULES (files handed to the hypervisor as boot modules, in order)
 #
 # Configurations: Multiboot (QEMU -kernel, modules via -initrd "a,b") and Multiboot2
-# (a GRUB ISO booted by SeaBIOS), each with -smp 1, 2, 4; and CPUs that cannot host
+# (a GRUB ISO booted by SeaBIOS), each with -smp 1, 2, 4; Multiboot on an EPYC CPU (XSAVE,
+# AVX) at -smp 1; and CPUs that cannot host
 # minixen (no long mode; no SVM), which must explain themselves and halt. Every boot with
 # SVM runs the domains of boards/$BOARD/domains.dts (see domains() below), whose bootargs get
 # now=<the host's time> just before each boot, for the guest's wall-clock check.
@@ -148,6 +149,15 @@ for smp in 1 2 4; do
     boot "$log" "$done_re" -cpu "$CPU" -smp "$smp" -kernel "$IMAGE" "${run_initrd[@]}"
     check "$log" "Multiboot -smp $smp" "$smp" "Multiboot from qemu" "multiboot-smp$smp"
 done
+
+# A CPU with XSAVE and AVX (QEMU's EPYC): the XSAVE/XRSTOR path of xstate.c, the guests'
+# XSETBV and their ymm registers, two domains on one CPU.
+log="$work/multiboot-xsave.log"
+fresh_modules || exit 1
+boot "$log" "$done_re" -cpu EPYC,+svm,+npt -smp 1 -kernel "$IMAGE" "${run_initrd[@]}"
+check "$log" "Multiboot -cpu EPYC -smp 1" 1 "Multiboot from qemu" "multiboot-xsave"
+has "$log.txt" "^xstate: XSAVE, [0-9]+ bytes per vCPU, guest XCR0 up to 0x7;"
+ok $? "EPYC: vCPU state switched with XSAVE, guest XCR0 up to x87|SSE|AVX"
 
 if command -v grub-mkrescue >/dev/null; then
     for smp in 1 2 4; do

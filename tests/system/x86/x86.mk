@@ -53,7 +53,7 @@ $(X86_GUEST): $(wildcard tests/system/x86/pvh/*) tests/system/x86/x86.mk
 	$(Q)$(XEN_CC) $(X86_GUEST_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
 	    -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments \
 	    -Wl,-T,tests/system/x86/pvh/guest.lds -o $@ \
-	    tests/system/x86/pvh/head.S tests/system/x86/pvh/guest.c
+	    tests/system/x86/pvh/head.S tests/system/x86/pvh/guest.c tests/system/x86/pvh/isolation.c
 
 $(BUILD)/%.dtb: boards/$(BOARD)/%.dts
 	@mkdir -p $(dir $@)

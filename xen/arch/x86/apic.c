@@ -16,6 +16,7 @@
 #define APIC_TPR     0x080
 #define APIC_EOI     0x0b0
 #define APIC_SVR     0x0f0
+#define APIC_IRR     0x200
 #define APIC_ICR_LO  0x300
 #define APIC_ICR_HI  0x310
 #define APIC_LVT_TMR 0x320
@@ -82,6 +83,15 @@ void lapic_init(paddr_t base)
 uint32_t lapic_id(void)
 {
     return lapic_read(APIC_ID) >> 24;
+}
+
+bool lapic_irq_pending(void)
+{
+    /* IRR: eight 32-bit registers 16 bytes apart; vectors 0-31 are never requested. */
+    for (unsigned int i = 1; i < 8; i++)
+        if (lapic_read(APIC_IRR + 0x10 * i) != 0)
+            return true;
+    return false;
 }
 
 void lapic_eoi(void)

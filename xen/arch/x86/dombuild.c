@@ -108,7 +108,13 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
         return -ENOMEM;
     }
     xd->ram_pa = virt_to_phys(xd->ram);
+    xd->npt_lock = (spinlock_t)SPINLOCK_INIT;
     rc = npt_map(d, 0, xd->ram_pa, xd->ram_size);
+    if (rc == -ENOMEM)
+        /* The tables are charged to the domain: ~4 KiB per 2 MiB of its RAM. */
+        printk("dom: %s: the nested tables for its %llu MiB exceed its heap budget "
+               "(%llu KiB)\n", bd->name, (unsigned long long)(xd->ram_size >> 20),
+               (unsigned long long)(d->heap_budget >> 10));
     if (rc == 0)
         rc = hvm->domain_init(d);
     if (rc != 0)
@@ -124,7 +130,7 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
         struct vcpu *v = d->vcpu[i];
 
         v->arch = xzalloc(struct x86_vcpu);
-        if (v->arch == NULL || hvm->vcpu_init(v) != 0)
+        if (v->arch == NULL || hvm->vcpu_init(v) != 0 || xstate_vcpu_init(v) != 0)
             return -ENOMEM;
         vlapic_init(v);
     }

@@ -125,7 +125,10 @@ void arch_unmap_guest_frame(struct domain *d, void *va)
 
 int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page)
 {
-    if (gfn >= (1ull << (39 - PAGE_SHIFT)))
+    const struct x86_domain *xd = x86_dom(d);
+
+    /* Its RAM and the window above it (asm/domain.h); nothing a guest names beyond. */
+    if (xd == NULL || gfn >= (xd->ram_size + PHYSMAP_WINDOW_BYTES) >> PAGE_SHIFT)
         return -EINVAL;
     return npt_map(d, gfn << PAGE_SHIFT, virt_to_phys(page), PAGE_SIZE);
 }

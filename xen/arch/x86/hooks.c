@@ -34,8 +34,12 @@ void arch_local_irq_restore(unsigned long flags)
 
 bool arch_hypercall_preempt_check(void)
 {
-    /* No hypercall here runs long enough yet to need it. */
-    return false;
+    /*
+     * Hypercalls run with interrupts masked (the run loop's exit handling), so the
+     * scheduler's timer and the kicks of other CPUs wait in the LAPIC's IRR: one waiting
+     * means this CPU has other work, and the hypercall continues later (-ERESTART).
+     */
+    return lapic_irq_pending();
 }
 
 unsigned int arch_this_cpu(void)

@@ -3,11 +3,23 @@
  * Nested page tables (AMD's format: the long-mode 4-level format, every entry with the
  * User bit since nested walks are user accesses). One tree per domain, 4 KiB pages,
  * mapping exactly the domain's RAM and the hypervisor pages it was given
- * (shared_info): any other guest-physical access is a nested page fault that ends the
- * domain. Table pages come from the heap and live as long as the domain.
+ * (shared_info, grant frames): any other guest-physical access is a nested page fault
+ * that ends the domain.
+ *
+ * A guest makes us build tables (XENMEM_add_to_physmap at a gfn of its choosing), so:
+ *   - every table page is charged to the domain (domain_xzalloc_bytes): past its heap
+ *     budget it gets -ENOMEM, and no other domain loses heap to it;
+ *   - updates are serialised by the domain's npt_lock (two vCPUs adding at once would
+ *     otherwise both install a table for the same slot and lose one, with its mapping);
+ *     lookups walk without it: a table, once linked, stays until the domain is gone, and
+ *     entries are written whole;
+ *   - overwriting a present entry bumps the domain's npt_generation and kicks the CPUs
+ *     its vCPUs run on: each vCPU flushes its guest TLB before its next VMRUN when the
+ *     generation moved (svm.c), so no vCPU keeps using the old translation.
  */
 #include <asm/domain.h>
 #include <xen/alloc.h>
+#include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 
@@ -20,64 +32,105 @@ static unsigned int index_at(uint64_t gpa, unsigned int level)
     return (unsigned int)(gpa >> (12 + 9 * level)) & 511;
 }
 
-/* The level-0 entry for gpa, creating tables on the way if create; NULL if absent/no memory. */
+static uint64_t *new_table(struct domain *d)
+{
+    uint64_t *t = domain_xzalloc_bytes(d, PAGE_SIZE); /* page-aligned, zeroed */
+
+    if (t != NULL)
+        x86_dom(d)->npt_pages++;
+    return t;
+}
+
+/*
+ * The level-0 entry for gpa, creating tables on the way if create (then npt_lock is
+ * held); NULL if absent or past the domain's budget.
+ */
 static uint64_t *npt_walk(struct domain *d, uint64_t gpa, bool create)
 {
     struct x86_domain *xd = x86_dom(d);
-    uint64_t *table;
+    uint64_t *table = __atomic_load_n(&xd->npt_root, __ATOMIC_ACQUIRE);
 
-    if (xd->npt_root == NULL) {
-        if (!create || (xd->npt_root = xzalloc_bytes(PAGE_SIZE)) == NULL)
+    if (table == NULL) {
+        if (!create || (table = new_table(d)) == NULL)
             return NULL;
-        xd->npt_pages = 1;
+        __atomic_store_n(&xd->npt_root, table, __ATOMIC_RELEASE);
     }
-    table = xd->npt_root;
     for (unsigned int level = 3; level > 0; level--) {
         uint64_t *e = &table[index_at(gpa, level)];
+        uint64_t entry = __atomic_load_n(e, __ATOMIC_ACQUIRE);
 
-        if (!(*e & PTE_P)) {
+        if (!(entry & PTE_P)) {
             uint64_t *next;
 
-            if (!create || (next = xzalloc_bytes(PAGE_SIZE)) == NULL)
+            if (!create || (next = new_table(d)) == NULL)
                 return NULL;
-            xd->npt_pages++;
-            *e = virt_to_phys(next) | NPT_TABLE;
+            entry = virt_to_phys(next) | NPT_TABLE;
+            __atomic_store_n(e, entry, __ATOMIC_RELEASE); /* zeroed before it is seen */
         }
-        table = phys_to_virt(*e & PTE_ADDR);
+        table = phys_to_virt(entry & PTE_ADDR);
     }
     return &table[index_at(gpa, 0)];
 }
 
+/* A present translation changed: every vCPU of d flushes before it runs again. */
+static void npt_flush(struct domain *d)
+{
+    __atomic_add_fetch(&x86_dom(d)->npt_generation, 1, __ATOMIC_SEQ_CST);
+    for (uint32_t i = 0; i < d->max_vcpus; i++)
+        if (d->vcpu[i] != NULL)
+            arch_cpu_kick(d->vcpu[i]->processor); /* ends its run; a no-op for ourselves */
+}
+
 int npt_map(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t size)
 {
+    struct x86_domain *xd = x86_dom(d);
+    unsigned long flags;
+    bool flush = false;
+    int rc = 0;
+
     if ((gpa | hpa | size) & (PAGE_SIZE - 1) || gpa + size > NPT_MAX_GPA || gpa + size < gpa)
         return -EINVAL;
+    flags = spin_lock_irqsave(&xd->npt_lock);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
         uint64_t *pte = npt_walk(d, gpa + off, true);
+        uint64_t old;
 
-        if (pte == NULL)
-            return -ENOMEM;
-        *pte = (hpa + off) | NPT_PAGE;
+        if (pte == NULL) {
+            rc = -ENOMEM;
+            break;
+        }
+        old = __atomic_exchange_n(pte, (hpa + off) | NPT_PAGE, __ATOMIC_RELEASE);
+        if ((old & PTE_P) && old != ((hpa + off) | NPT_PAGE))
+            flush = true;
     }
-    return 0;
+    spin_unlock_irqrestore(&xd->npt_lock, flags);
+    if (flush)
+        npt_flush(d);
+    return rc;
 }
 
 paddr_t npt_lookup(struct domain *d, uint64_t gpa, bool *writable)
 {
-    uint64_t *pte;
+    uint64_t *pte, entry;
 
-    if (gpa >= NPT_MAX_GPA || (pte = npt_walk(d, gpa, false)) == NULL || !(*pte & PTE_P))
+    if (gpa >= NPT_MAX_GPA || (pte = npt_walk(d, gpa, false)) == NULL)
+        return 0;
+    entry = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
+    if (!(entry & PTE_P))
         return 0;
     if (writable != NULL)
-        *writable = (*pte & PTE_W) != 0;
-    return (*pte & PTE_ADDR) | (gpa & (PAGE_SIZE - 1));
+        *writable = (entry & PTE_W) != 0;
+    return (entry & PTE_ADDR) | (gpa & (PAGE_SIZE - 1));
 }
 
 paddr_t npt_root_pa(struct domain *d)
 {
     struct x86_domain *xd = x86_dom(d);
+    unsigned long flags;
 
+    flags = spin_lock_irqsave(&xd->npt_lock);
     if (xd->npt_root == NULL)
         npt_walk(d, 0, true);
+    spin_unlock_irqrestore(&xd->npt_lock, flags);
     return xd->npt_root != NULL ? virt_to_phys(xd->npt_root) : 0;
 }

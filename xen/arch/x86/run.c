@@ -5,7 +5,8 @@
  * none: halt until an interrupt; otherwise queue the interrupt it should take, VMRUN it,
  * open a one-instruction window for the physical interrupt that ended its run (timer,
  * kick IPI, UART), handle its exit, and ask again. A vCPU's state lives in its VMCB and
- * struct guest_regs, so switching vCPUs needs no save or restore here.
+ * struct guest_regs, except what VMRUN leaves alone (FPU/SIMD, XCR0, DR0-DR3), which
+ * xstate_switch() saves and loads whenever this CPU changes vCPU.
  *
  * Interrupts for the guest (docs/x86.md has the diagram):
  *   - HVM_PARAM_CALLBACK_IRQ of the vector type: one vector for every vCPU, outside the
@@ -126,6 +127,13 @@ static void prepare_interrupts(struct vcpu *v)
     }
 }
 
+static struct vcpu *running[NR_CPUS]; /* the run loop's vCPU on each CPU (NULL: idle) */
+
+struct vcpu *x86_running_vcpu(unsigned int cpu)
+{
+    return cpu < NR_CPUS ? running[cpu] : NULL;
+}
+
 void x86_run_loop(unsigned int cpu)
 {
     struct vcpu *prev = NULL;
@@ -135,8 +143,14 @@ void x86_run_loop(unsigned int cpu)
     for (;;) {
         struct vcpu *v = sched_pick(cpu, prev);
 
-        if (v != prev)
+        if (v != prev) {
+            /* FPU/SIMD and DR0-DR3 are not in the VMCB: move them by hand (xstate.c). */
+            xstate_switch(prev, v);
             sched_switched(v);
+            running[cpu] = v;
+            if (v != NULL)
+                vlapic_timer_resume(v);
+        }
         prev = v;
         if (v == NULL) {
             /* Idle until an interrupt: STI's shadow covers HLT, so no wake-up is lost. */

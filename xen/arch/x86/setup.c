@@ -114,6 +114,7 @@ static paddr_t pick_heap(const struct boot_info *bi, size_t *size)
 /* Each secondary CPU, once the domains exist: enable the back end, then run vCPUs. */
 static void secondary_run(unsigned int cpu)
 {
+    xstate_cpu_init(cpu);
     if (hvm->cpu_init(cpu) != 0)
         panic("%s could not be enabled on cpu %u", hvm->name, cpu);
     x86_run_loop(cpu);
@@ -162,6 +163,7 @@ void start_xen(uint32_t magic, uint32_t info)
     x86_time_init();
     /* The TSC is calibrated: fix the wall clock before any domain exists. */
     wallclock_init(platform.no_cmos_rtc ? NULL : cmos_rtc_probe(platform.rtc_century));
+    xstate_cpu_init(0);
     if (hvm->cpu_init(0) != 0)
         panic("%s could not be enabled on cpu 0", hvm->name);
     if (sched_init(nr_cpus_online) != 0)

@@ -7,8 +7,11 @@
  * Intercepted: physical interrupts (so the hypervisor's timer and kicks always win), NMI,
  * SMI, INIT, the interrupt window (only while an injection waits), CPUID, HLT, every I/O
  * port and every MSR except the ones the VMCB holds for the guest anyway (syscall and
- * segment-base MSRs), shutdown (triple fault), task switches, INVD, and the SVM
- * instructions themselves (a guest cannot nest). VMMCALL is the hypercall.
+ * segment-base MSRs), shutdown (triple fault), task switches, INVD and WBINVD (ignored:
+ * no device of the guest's can hold dirty lines, and a guest must not stall the CPU's
+ * other guests by flushing every cache), XSETBV (XCR0 is not in the VMCB: xstate.c
+ * validates and loads it), and the SVM instructions themselves (a guest cannot nest).
+ * VMMCALL is the hypercall.
  */
 #include <asm/domain.h>
 #include <asm/platform.h>
@@ -32,6 +35,7 @@ struct svm_vcpu {
     struct vmcb *vmcb;
     paddr_t vmcb_pa;
     bool launched; /* flush its ASID's TLB on the first run */
+    uint64_t npt_generation; /* the domain's nested tables as of its last flush */
 };
 
 static void *hsave_area[NR_CPUS];
@@ -108,7 +112,7 @@ static int svm_vcpu_init(struct vcpu *v)
                             SVM_INTERCEPT_MSR | SVM_INTERCEPT_TASKSW | SVM_INTERCEPT_SHUTDOWN;
     vmcb->intercept_misc2 = SVM_INTERCEPT_VMRUN | SVM_INTERCEPT_VMMCALL | SVM_INTERCEPT_VMLOAD |
                             SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
-                            SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP |
+                            SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_WBINVD |
                             SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
     vmcb->iopm_base_pa = virt_to_phys(iopm);
     vmcb->msrpm_base_pa = virt_to_phys(msrpm);
@@ -171,12 +175,13 @@ static const uint8_t exit_reasons[VMEXIT_NR_CODES] = {
     [VMEXIT_IOIO] = R(HVM_EXIT_IO),         [VMEXIT_MSR] = R(HVM_EXIT_MSR_READ),
     [VMEXIT_SHUTDOWN] = R(HVM_EXIT_TRIPLE_FAULT),
     [VMEXIT_VMMCALL] = R(HVM_EXIT_HYPERCALL),
-    [VMEXIT_INVD] = R(HVM_EXIT_UD),         [VMEXIT_INVLPGA] = R(HVM_EXIT_UD),
+    [VMEXIT_INVD] = R(HVM_EXIT_CACHE_FLUSH), [VMEXIT_WBINVD] = R(HVM_EXIT_CACHE_FLUSH),
+    [VMEXIT_INVLPGA] = R(HVM_EXIT_UD),
     [VMEXIT_VMRUN] = R(HVM_EXIT_UD),        [VMEXIT_VMLOAD] = R(HVM_EXIT_UD),
     [VMEXIT_VMSAVE] = R(HVM_EXIT_UD),       [VMEXIT_STGI] = R(HVM_EXIT_UD),
     [VMEXIT_CLGI] = R(HVM_EXIT_UD),         [VMEXIT_SKINIT] = R(HVM_EXIT_UD),
     [VMEXIT_ICEBP] = R(HVM_EXIT_UD),        [VMEXIT_MONITOR] = R(HVM_EXIT_UD),
-    [VMEXIT_MWAIT] = R(HVM_EXIT_UD),        [VMEXIT_XSETBV] = R(HVM_EXIT_UD),
+    [VMEXIT_MWAIT] = R(HVM_EXIT_UD),        [VMEXIT_XSETBV] = R(HVM_EXIT_XSETBV),
 };
 #undef R
 
@@ -192,7 +197,11 @@ static unsigned int ins_len(const struct vmcb *vmcb, uint64_t code)
     case VMEXIT_HLT:
         return 1;
     case VMEXIT_VMMCALL:
+    case VMEXIT_XSETBV:
         return 3;
+    case VMEXIT_INVD:
+    case VMEXIT_WBINVD:
+        return 2;
     case VMEXIT_IOIO:
         return (unsigned int)(vmcb->exitinfo2 - vmcb->rip);
     default:
@@ -205,7 +214,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     struct svm_vcpu *s = svm(v);
     struct vmcb *vmcb = s->vmcb;
     struct guest_regs *r = &x86_vcpu(v)->regs;
-    uint64_t code;
+    uint64_t code, gen;
 
     vmcb->rax = r->rax;
     vmcb->rsp = r->rsp;
@@ -216,7 +225,11 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
      * between. ASIDs alone would do on hardware; QEMU's TCG does not tag its TLB by ASID,
      * so without the flush one domain would see another's translations.
      */
-    vmcb->tlb_control = s->launched && last_vmcb[smp_processor_id()] == vmcb ? 0 : 1;
+    gen = __atomic_load_n(&x86_dom(v->domain)->npt_generation, __ATOMIC_SEQ_CST);
+    /* ... and when a nested entry it may have cached changed (npt.c kicked us). */
+    vmcb->tlb_control =
+        s->launched && last_vmcb[smp_processor_id()] == vmcb && gen == s->npt_generation ? 0 : 1;
+    s->npt_generation = gen;
     last_vmcb[smp_processor_id()] = vmcb;
     vmcb->vmcb_clean = 0;                      /* we may have changed anything */
     s->launched = true;

@@ -185,6 +185,7 @@ int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg)
         rc = -EEXIST;
     } else {
         hvm->vcpu_set_start_state(v, &s);
+        xstate_vcpu_reset(v); /* FNINIT/MXCSR reset state, never another vCPU's leftovers */
         x86_vcpu(v)->has_context = true;
     }
     spin_unlock_irqrestore(&xd->context_lock, flags);

@@ -67,7 +67,9 @@
 #define APIC_BASE_EXTD  BIT(10)
 #define APIC_BASE_EN    BIT(11)
 #define APIC_BASE_ADDR  0xfee00000u
-#define MIN_PERIOD_NS   10000u /* a periodic timer faster than 100 kHz is clamped */
+/* A periodic timer is never faster than 10 kHz: Xen's minimum period for virtual
+ * platform timers (100 us), so one guest cannot keep its CPU in timer interrupts. */
+#define MIN_PERIOD_NS   100000u
 
 static struct vlapic *vl(struct vcpu *v)
 {
@@ -162,6 +164,7 @@ static void timer_stop(struct vlapic *l)
 {
     l->timer_deadline_ns = 0;
     l->timer_period_ns = 0;
+    l->timer_parked_ns = 0;
 }
 
 /* Arm one-shot/periodic from an initial count (0 stops), at 10 ns per bus tick. */
@@ -212,6 +215,16 @@ void vlapic_timer_expired(struct vcpu *v, uint64_t now_ns)
         uint64_t late = now_ns - l->timer_deadline_ns;
 
         l->timer_deadline_ns += (late / l->timer_period_ns + 1) * l->timer_period_ns;
+        /*
+         * Not running here now: this interrupt already wakes it, and more periods would
+         * only be coalesced into it, so stop the timer until v runs again
+         * (vlapic_timer_resume) rather than interrupt its CPU, and whoever runs there,
+         * every period.
+         */
+        if (x86_running_vcpu(smp_processor_id()) != v) {
+            l->timer_parked_ns = l->timer_deadline_ns;
+            l->timer_deadline_ns = 0;
+        }
     } else {
         l->timer_deadline_ns = 0;
         if (LVT_TIMER_MODE(lvt) == TIMER_TSC_DEADLINE)
@@ -219,6 +232,23 @@ void vlapic_timer_expired(struct vcpu *v, uint64_t now_ns)
     }
     if (!(lvt & LVT_MASKED) && (l->svr & SVR_ENABLE))
         vlapic_set_irq(v, (uint8_t)lvt);
+}
+
+void vlapic_timer_resume(struct vcpu *v)
+{
+    struct vlapic *l = vl(v);
+    uint64_t now, next = l->timer_parked_ns;
+
+    if (next == 0 || l->timer_period_ns == 0)
+        return;
+    now = arch_now_ns();
+    /* The periods missed while it was away are coalesced into the interrupt raised when
+     * the timer was parked (still pending, or taken since): keep the phase, skip them. */
+    if (now >= next)
+        next += ((now - next) / l->timer_period_ns + 1) * l->timer_period_ns;
+    l->timer_parked_ns = 0;
+    l->timer_deadline_ns = next;
+    x86_timer_reprogram();
 }
 
 /* ---- IPIs -------------------------------------------------------------------------------- */

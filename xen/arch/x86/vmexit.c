@@ -14,6 +14,8 @@
  *             debug console ("(dN) ..." lines), as Xen offers HVM guests
  *   NPF       outside the domain's memory ends the domain with a log line
  *   shutdown  a triple fault ends that domain, never the machine
+ *   XSETBV    validated against the XCR0 features CPUID offers (xstate.c), else #GP
+ *   WBINVD/INVD  ignored, as Xen does for guests without passthrough devices
  */
 #include <asm/platform.h>
 #include <asm/setup.h>
@@ -36,6 +38,7 @@
 #define CPUID1_ECX_X2APIC       (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID1_ECX_HYPERVISOR   (1u << 31)
+#define CR4_OSXSAVE             (1u << 18)
 
 #define MSR_TSC             0x10
 #define MSR_MTRRCAP         0xfe
@@ -100,9 +103,18 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
     } else {
         c = cpuid(leaf, sub);
         if (leaf == 1) {
+            struct hvm_paging p;
+
+            hvm->get_paging(v, &p);
             c.ebx = (c.ebx & 0x00ffffff) | v->vcpu_id << 24; /* initial APIC id */
             c.ecx &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX);
             c.ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_HYPERVISOR;
+            c.ecx = xstate_cpuid1_ecx(v, c.ecx, p.cr4); /* XSAVE/AVX: what we switch */
+        } else if (leaf == 0xd) {
+            uint32_t x[4];
+
+            xstate_cpuid_d(v, sub, x);
+            c = (struct cpuid_regs){x[0], x[1], x[2], x[3]};
         } else if (leaf == 0xb) {
             c.edx = v->vcpu_id; /* x2APIC id */
         } else if (leaf == 0x80000001) {
@@ -240,6 +252,32 @@ static void exit_ud(struct vcpu *v, const struct hvm_exit *exit)
     hvm->inject_exception(v, X86_EXC_UD_VEC, -1);
 }
 
+/* XSETBV: XCR0 is the guest's while it runs, so only values CPUID offers it get in. */
+static void exit_xsetbv(struct vcpu *v, const struct hvm_exit *exit)
+{
+    struct guest_regs *r = &x86_vcpu(v)->regs;
+    struct hvm_paging p;
+
+    hvm->get_paging(v, &p);
+    if (!(p.cr4 & CR4_OSXSAVE)) {
+        hvm->inject_exception(v, X86_EXC_UD_VEC, -1);
+        return;
+    }
+    if (hvm->cpl(v) != 0 ||
+        !xstate_set_xcr0(v, (uint32_t)r->rcx, (uint32_t)r->rax | (r->rdx & 0xffffffffu) << 32)) {
+        hvm->inject_exception(v, X86_EXC_GP_VEC, 0);
+        return;
+    }
+    skip(v, exit);
+}
+
+/* WBINVD/INVD: as Xen does for a guest without passthrough devices, nothing (its caches
+ * hold no device's data), rather than flushing every cache under the other guests. */
+static void exit_cache_flush(struct vcpu *v, const struct hvm_exit *exit)
+{
+    skip(v, exit);
+}
+
 static void exit_failed(struct vcpu *v, const struct hvm_exit *exit)
 {
     char why[64];
@@ -260,6 +298,8 @@ static const exit_handler_t exit_handlers[HVM_NR_EXITS] = {
     [HVM_EXIT_NPF] = exit_npf,
     [HVM_EXIT_INTR_WINDOW] = exit_intr_window,
     [HVM_EXIT_UD] = exit_ud,
+    [HVM_EXIT_XSETBV] = exit_xsetbv,
+    [HVM_EXIT_CACHE_FLUSH] = exit_cache_flush,
     [HVM_EXIT_FAILED] = exit_failed,
 };
 

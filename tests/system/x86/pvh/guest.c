@@ -7,6 +7,10 @@
  *                expect the other domain's event (different domains, different CPUs)
  *   crash=npf    end by touching memory outside the domain (the domain must end, alone)
  *   crash=triple end by a triple fault (the domain must end, alone)
+ *   exhaust=<port>  spend this domain's heap budget on nested tables (add_to_physmap at
+ *                new 2 MiB regions until -ENOMEM), then tell the domain at <port>
+ *   victim=<port>   wait for that word, then set up and map a grant table: it must work
+ * Every role also runs the isolation probes of isolation.c (issue #11).
  * It always ends with SCHEDOP_shutdown(poweroff) otherwise.
  * Besides the callback vector it checks the per-vCPU upcall vector, which goes through the
  * virtual LAPIC (x2APIC MSRs): injected once, then held until the guest's EOI.
@@ -28,6 +32,8 @@
 #include <public/version.h>
 #include <public/xen.h>
 
+#include "guest.h"
+
 #define UPCALL_VECTOR  0xf3
 #define VCPU_VECTOR    0xe0 /* HVMOP_set_evtchn_upcall_vector's */
 #define MSR_APIC_BASE  0x1b
@@ -47,7 +53,7 @@ volatile uint32_t ap_flag;
 static uint8_t ap_stack[4096] __attribute__((aligned(16)));
 extern uint64_t idt[512];
 
-static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
+uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
 static volatile struct shared_info_x86_64 *shinfo =
     (volatile struct shared_info_x86_64 *)(SHINFO_GFN * 4096ul);
 static volatile unsigned long upcalls, vec_upcalls;
@@ -55,7 +61,7 @@ static volatile bool vec_eoi; /* the per-vCPU vector's handler EOIs (after its o
 static volatile uint64_t seen_pending[2];
 static unsigned int test_no, failed;
 
-static long hcall(unsigned int nr, unsigned long a0, unsigned long a1, unsigned long a2)
+long hcall(unsigned int nr, unsigned long a0, unsigned long a1, unsigned long a2)
 {
     long ret;
 
@@ -75,12 +81,12 @@ static size_t slen(const char *s)
     return n;
 }
 
-static void puts_(const char *s)
+void puts_(const char *s)
 {
     hcall(__HYPERVISOR_console_io, CONSOLEIO_write, slen(s), (unsigned long)s);
 }
 
-static void put_num(const char *pre, unsigned long v, const char *post)
+void put_num(const char *pre, unsigned long v, const char *post)
 {
     char b[24];
     int i = 23;
@@ -95,7 +101,7 @@ static void put_num(const char *pre, unsigned long v, const char *post)
     puts_(post);
 }
 
-static void ok(bool cond, const char *what)
+void ok(bool cond, const char *what)
 {
     test_no++;
     if (!cond)
@@ -103,6 +109,19 @@ static void ok(bool cond, const char *what)
     put_num(cond ? "ok " : "not ok ", test_no, " - ");
     puts_(what);
     puts_("\n");
+}
+
+void skip(const char *what)
+{
+    test_no++;
+    put_num("ok ", test_no, " - ");
+    puts_(what);
+    puts_(" # SKIP\n");
+}
+
+bool port_seen(unsigned int port)
+{
+    return port < 128 && (seen_pending[port / 64] & (1ull << (port % 64))) != 0;
 }
 
 static void set_gate(unsigned int vec, void (*fn)(void))
@@ -115,8 +134,8 @@ static void set_gate(unsigned int vec, void (*fn)(void))
 
 void guest_exception(uint64_t a, uint64_t b)
 {
-    put_num("not ok - unexpected exception (rip or error ", a, ")\n");
-    (void)b;
+    put_num("not ok - unexpected exception (error code or rip ", a, "");
+    put_num(", then rip or cs ", b, ")\n");
     for (;;)
         __asm__ __volatile__("cli; hlt");
 }
@@ -240,6 +259,7 @@ void guest_start(const struct hvm_start_info *si)
     puts_("# minixen x86 PVH bring-up guest, cmdline '");
     puts_(cmdline);
     puts_("'\n");
+    iso_fresh_state(); /* before this vCPU touches any FPU/SIMD or debug register */
     __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000000), "c"(0));
     ok(b == 0x566e6558 && c == 0x65584d4d && d == 0x4d4d566e && a >= 0x40000002,
        "CPUID 0x40000000 says XenVMMXenVMM");
@@ -280,6 +300,14 @@ void guest_start(const struct hvm_start_info *si)
     __asm__ __volatile__("sti; nop; cli" ::: "memory");
     ok(upcalls > before, "the upcall follows SCHEDOP_block");
 
+    /* Registers VMRUN does not switch, with another domain on the same CPU (-smp 1). */
+    __asm__ __volatile__("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x40000004), "c"(0));
+    iso_registers(c + 1, send.port);
+    iso_cache_flush();
+    iso_xsetbv();
+    iso_ymm(c + 1);
+    iso_physmap_bound(si);
+
     /* The per-vCPU upcall vector: through the virtual LAPIC, so it needs an EOI. */
     {
         struct xen_hvm_evtchn_upcall_vector uv = {.vcpu = 0, .vector = VCPU_VECTOR};
@@ -303,6 +331,7 @@ void guest_start(const struct hvm_start_info *si)
         ok(vec_upcalls == vec + 2 && !(rdmsr(X2APIC_ISR7) & 1u),
            "after the EOI the held event is injected (and retired by its handler's EOI)");
     }
+    iso_periodic_timer();
 
     /* VCPUOP_initialise: hostile contexts are refused, a 32-bit one starts vCPU 1. */
     if (hcall(__HYPERVISOR_vcpu_op, VCPUOP_is_up, 1, 0) == 0) {
@@ -349,6 +378,12 @@ void guest_start(const struct hvm_start_info *si)
            "EVTCHNOP_send on the static interdomain channel");
         ok(wait_port(port), "the other domain's event arrives (interdomain, another CPU)");
     }
+    if ((peer = arg(cmdline, "victim=")) != NULL) {
+        iso_physmap_victim(si, num(peer));
+        iso_reset_preempts(); /* last: it closes every port, the static ones too */
+    }
+    if ((peer = arg(cmdline, "exhaust=")) != NULL) /* last: our budget is spent after it */
+        iso_physmap_exhaust(si, num(peer));
     put_num("1..", test_no, "\n");
     put_num("# ", failed, " failed\n");
 

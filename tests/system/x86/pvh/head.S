@@ -60,14 +60,58 @@ start64:
 /* Exceptions: report and stop. The upcall vector: save what C may clobber, call C. */
     .global exc_entry
 exc_entry:
-    mov     (%rsp), %rsi                /* error code or RIP, for the report */
-    mov     8(%rsp), %rdx
+    mov     (%rsp), %rdi                /* error code or RIP, for the report */
+    mov     8(%rsp), %rsi               /* RIP or CS */
     call    guest_exception
 2:  cli
     hlt
     jmp     2b
 
-    .global upcall_entry, upcall_vec_entry
+/* #GP while gp_recover is set (a probe of an instruction that must fault): count it and
+ * resume at gp_recover instead of stopping. */
+    .global gp_entry
+gp_entry:
+    cmpq    $0, gp_recover(%rip)
+    je      exc_entry
+    push    %rax
+    mov     gp_recover(%rip), %rax
+    mov     %rax, 16(%rsp)              /* the saved RIP, above RAX and the error code */
+    movq    $0, gp_recover(%rip)
+    incq    gp_faults(%rip)
+    pop     %rax
+    add     $8, %rsp                    /* the error code */
+    iretq
+
+/* An interrupt whose handler wants the RIP it interrupted: guest_rip_tick(rip). */
+    .global rip_tick_entry
+rip_tick_entry:
+    push    %rax
+    push    %rcx
+    push    %rdx
+    push    %rsi
+    push    %rdi
+    push    %r8
+    push    %r9
+    push    %r10
+    push    %r11
+    mov     72(%rsp), %rdi              /* the interrupted RIP, above the nine saves */
+    call    guest_rip_tick
+    pop     %r11
+    pop     %r10
+    pop     %r9
+    pop     %r8
+    pop     %rdi
+    pop     %rsi
+    pop     %rdx
+    pop     %rcx
+    pop     %rax
+    iretq
+
+    .global upcall_entry, upcall_vec_entry, timer_entry
+timer_entry:
+    push    %rax
+    lea     guest_timer_tick(%rip), %rax
+    jmp     3f
 upcall_vec_entry:
     push    %rax
     lea     guest_upcall_vec(%rip), %rax

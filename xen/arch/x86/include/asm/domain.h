@@ -5,6 +5,7 @@
 
 #include <asm/hvm.h>
 #include <asm/vlapic.h>
+#include <asm/xstate.h>
 #include <xen/spinlock.h>
 
 struct x86_domain {
@@ -12,9 +13,11 @@ struct x86_domain {
     uint8_t *ram;
     paddr_t ram_pa;
     uint64_t ram_size;
-    /* Nested page tables (npt.c). */
+    /* Nested page tables (npt.c): every table is charged to the domain's heap budget. */
     uint64_t *npt_root;
     unsigned int npt_pages;
+    spinlock_t npt_lock;       /* serialises updates (lookups walk without it) */
+    uint64_t npt_generation;   /* bumped when a present entry changes: vCPUs flush */
     uint32_t asid;
     uint64_t entry; /* PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY) */
     uint64_t start_info_gpa;
@@ -25,6 +28,7 @@ struct x86_vcpu {
     struct guest_regs regs;
     void *hvm_state; /* the back end's (SVM: the VMCB) */
     struct vlapic vlapic;
+    struct x86_xstate xstate; /* FPU/SIMD, XCR0, DR0-DR3: switched by the run loop */
     bool has_context; /* a start state was loaded (vCPU 0 at build, others by initialise) */
     bool interrupt_window_requested;
 };
@@ -39,7 +43,16 @@ static inline struct x86_vcpu *x86_vcpu(const struct vcpu *v)
     return v->arch;
 }
 
-/* npt.c: map [gpa, gpa + size) of d to host [hpa, ...), 4 KiB pages, RWX. */
+/*
+ * Guest-physical pages above its RAM that a domain may still map hypervisor pages at
+ * (XENMEM_add_to_physmap: shared_info, grant frames), as Xen bounds them by its p2m's
+ * size: 4 GiB, so a guest can place them in a hole of its own choosing, while what the
+ * tables for them cost is bounded by the domain's heap budget.
+ */
+#define PHYSMAP_WINDOW_BYTES (4ull << 30)
+
+/* npt.c: map [gpa, gpa + size) of d to host [hpa, ...), 4 KiB pages, RWX. 0, -EINVAL,
+ * -ENOMEM (the domain's heap budget is spent; what was mapped before stays). */
 int npt_map(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t size);
 /* Host physical address of gpa in d, or 0 if unmapped (or outside 4 KiB-mapped RAM). */
 paddr_t npt_lookup(struct domain *d, uint64_t gpa, bool *writable);

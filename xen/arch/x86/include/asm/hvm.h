@@ -32,6 +32,8 @@ enum hvm_exit_reason {
     HVM_EXIT_NPF,          /* nested page fault */
     HVM_EXIT_INTR_WINDOW,  /* the guest can take an interrupt now */
     HVM_EXIT_UD,           /* an instruction the guest may not use: inject #UD */
+    HVM_EXIT_XSETBV,       /* XCR0 write: validated, then loaded (xstate.c) */
+    HVM_EXIT_CACHE_FLUSH,  /* WBINVD or INVD: nothing to flush for a guest without devices */
     HVM_EXIT_FAILED,       /* the CPU refused the guest state; the domain ends */
     HVM_NR_EXITS
 };

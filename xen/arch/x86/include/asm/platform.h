@@ -38,6 +38,8 @@ void acpi_print(const struct platform *p);
 void lapic_init(paddr_t base);       /* this CPU; the boot CPU first */
 uint32_t lapic_id(void);
 void lapic_eoi(void);
+/* An interrupt waits in this CPU's IRR (timer, kick, UART): taken once IF is set again. */
+bool lapic_irq_pending(void);
 int lapic_send_ipi(uint32_t apic_id, uint32_t icr_low); /* -EBUSY if never accepted */
 void lapic_timer_calibrate(void);    /* boot CPU, against the PIT */
 void lapic_timer_oneshot_ns(uint64_t delta_ns); /* 0: stop */

@@ -102,6 +102,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, n_cr3) == 0x0b0, "N_CR3 at 0x0b0"
 #define SVM_INTERCEPT_CLGI     BIT(5)
 #define SVM_INTERCEPT_SKINIT   BIT(6)
 #define SVM_INTERCEPT_ICEBP    BIT(8)
+#define SVM_INTERCEPT_WBINVD   BIT(9)
 #define SVM_INTERCEPT_MONITOR  BIT(10)
 #define SVM_INTERCEPT_MWAIT    BIT(11)
 #define SVM_INTERCEPT_XSETBV   BIT(13)
@@ -143,6 +144,7 @@ _Static_assert(__builtin_offsetof(struct vmcb, n_cr3) == 0x0b0, "N_CR3 at 0x0b0"
 #define VMEXIT_CLGI      0x85
 #define VMEXIT_SKINIT    0x86
 #define VMEXIT_ICEBP     0x88
+#define VMEXIT_WBINVD    0x89
 #define VMEXIT_MONITOR   0x8a
 #define VMEXIT_MWAIT     0x8b
 #define VMEXIT_XSETBV    0x8d

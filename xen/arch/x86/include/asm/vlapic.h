@@ -21,6 +21,7 @@ struct vlapic {
     uint32_t timer_initial, timer_divide_reg;
     uint64_t timer_period_ns;   /* one-shot / periodic: the programmed interval */
     uint64_t timer_deadline_ns; /* armed timer, arch_now_ns time (0: none) */
+    uint64_t timer_parked_ns;   /* periodic timer stopped while its vCPU is away: next due */
     uint64_t tsc_deadline;      /* IA32_TSC_DEADLINE as the guest wrote it */
     uint64_t apic_base;         /* IA32_APIC_BASE */
 };
@@ -41,5 +42,7 @@ void vlapic_accept(struct vcpu *v, uint8_t vector);
 
 /* v's timer passed its deadline (time.c, on v's CPU): raise its LVT vector. */
 void vlapic_timer_expired(struct vcpu *v, uint64_t now_ns);
+/* v is about to run on its CPU: restart a periodic timer parked while it was away. */
+void vlapic_timer_resume(struct vcpu *v);
 
 #endif
