@@ -872,7 +872,7 @@ static void test_sched_op(void **state)
     assert_int_equal(reason, SHUTDOWN_suspend);
     assert_false(vcpu_is_online(v));
     assert_null(sched_pick(0, v));
-    out = harness_take_console();
+    out = console_without_heap_lines();
     assert_string_equal(out, "minixen: domain 1 shut down: suspend\n"
                              "minixen: all domains have shut down\n");
     free(out);

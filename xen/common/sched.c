@@ -648,6 +648,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     else
         printk("minixen: domain %u%s%s%s shut down: reason %u\n", d->domain_id,
                d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->shutdown_reason);
+    domain_heap_report(d);
     arch_domain_shutdown(d, d->shutdown_reason);
     /* The port asked for a restart (reboot): it comes back, the machine is not done. */
     restarting = READ_ONCE(d->restart_pending) || !READ_ONCE(d->is_shut_down);

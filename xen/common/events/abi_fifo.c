@@ -420,7 +420,7 @@ static void fifo_free(struct domain *d)
         __atomic_store_n(&v->fifo, NULL, __ATOMIC_RELEASE);
         if (fv->cb_page)
             arch_unmap_guest_frame(d, fv->cb_page);
-        xfree(fv);
+        domain_xfree(d, fv);
     }
 
     if (fd) {
@@ -428,7 +428,7 @@ static void fifo_free(struct domain *d)
             arch_unmap_guest_frame(d, fd->event_array[i]);
             fd->event_array[i] = NULL;
         }
-        xfree(fd);
+        domain_xfree(d, fd);
     }
 }
 
@@ -460,7 +460,7 @@ const struct evtchn_port_ops evtchn_ops_fifo = {
  */
 static int fifo_alloc_domain(struct domain *d)
 {
-    struct evtchn_fifo_domain *fd = xzalloc(struct evtchn_fifo_domain);
+    struct evtchn_fifo_domain *fd = domain_xzalloc(d, struct evtchn_fifo_domain);
     uint32_t i, p;
 
     if (!fd)
@@ -473,7 +473,7 @@ static int fifo_alloc_domain(struct domain *d)
 
         if (!v)
             continue;
-        fv = xzalloc(struct evtchn_fifo_vcpu);
+        fv = domain_xzalloc(d, struct evtchn_fifo_vcpu);
         if (!fv) {
             fifo_free(d); /* XSA-188: leaves no dangling pointer behind */
             return -ENOMEM;

@@ -22,8 +22,15 @@ struct grant_table;
 
 #define MAX_DOMAINS   64   /* domain ids 0..MAX_DOMAINS-1 */
 
-/* Hypervisor heap a domain may cause to be allocated, unless its configuration says. */
+/*
+ * Hypervisor heap a domain may cause to be allocated, unless its configuration says
+ * (minixen,heap-budget on a dom0less node, dom0_heap_budget= for dom0). The conformance
+ * suite's domains peak at ... (docs/dt-bindings.md); the configured value must lie
+ * between the MIN (a domain's fixed state and a first bucket of ports) and the MAX.
+ */
 #define DOMAIN_HEAP_BUDGET_DEFAULT (4u << 20)
+#define DOMAIN_HEAP_BUDGET_MIN     (64u << 10)
+#define DOMAIN_HEAP_BUDGET_MAX     (1u << 30)
 #define MAX_VCPUS     64   /* per domain */
 
 /* Port storage: channels live in buckets, reached through groups (allocated on demand). */
@@ -100,6 +107,7 @@ struct domain {
     /* Hypervisor heap charged to this domain (domain_xzalloc_bytes), and its limit. */
     size_t heap_charged;
     size_t heap_budget;
+    size_t heap_peak; /* the highest heap_charged reached (the console's report) */
 
     /* Bounded guest atomics that gave up on this domain's memory (XSA-295). */
     uint32_t atomics_starved;
@@ -143,6 +151,13 @@ void domain_destroy(struct domain *d);
  */
 void domain_reset(struct domain *d);
 struct domain *domain_lookup(domid_t id); /* NULL if none */
+/*
+ * The heap budget domain_create() gives domain id from now on (0: the default). The boot
+ * configuration sets it for every domain it describes before any is built, so whatever a
+ * port allocates while building a domain (stage-2, NPT) is already weighed against it.
+ */
+void domain_set_configured_budget(domid_t id, size_t bytes);
+size_t domain_configured_budget(domid_t id);
 /* DOMID_SELF -> current domain; otherwise domain_lookup. */
 struct domain *domain_resolve(struct domain *current, domid_t id);
 
