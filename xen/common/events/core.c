@@ -311,6 +311,16 @@ void evtchn_vcpu_info_moved(struct vcpu *v)
     vcpu_mark_events_pending(v);
 }
 
+uint32_t evtchn_abi_max_ports(struct domain *d)
+{
+    unsigned long flags;
+    struct domain_locked dl = evtchn_lock(d, &flags);
+    uint32_t max = d->evtchn_ops->max_ports(d);
+
+    evtchn_unlock(dl, flags);
+    return max;
+}
+
 int evtchn_poll_any_pending(struct vcpu *v, const evtchn_port_t *ports, unsigned int n)
 {
     struct domain *d = v->domain;
