@@ -650,6 +650,7 @@ static void test_3l_x86_32(void **state)
     (void)state;
     assert_non_null(d);
     v = d->vcpu[0];
+    d->heap_budget = DOMAIN_HEAP_BUDGET_MAX; /* 65,535 ports: 1.3 MiB of storage */
     assert_int_equal(guest_setup_3l(d), 0);
     assert_int_equal(bind_all(d), EVTCHN_3L_NR_CHANNELS(32) - 1);
     for (unsigned int k = 0; k < ARRAY_SIZE(probe); k++) {
@@ -902,6 +903,7 @@ static void test_3l_width_relatch(void **state)
     (void)state;
     assert_non_null(d);
     v = d->vcpu[0];
+    d->heap_budget = DOMAIN_HEAP_BUDGET_MAX; /* 140,000 ports: 2.8 MiB of storage */
     assert_int_equal(guest_setup_3l(d), 0);
     while (p < 140000) /* L1 bit 140000 / 4096 = 34: beyond a 32-bit selector */
         p = ipi(d, 0);
