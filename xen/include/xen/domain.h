@@ -85,6 +85,14 @@ struct vcpu {
 
 #define POLL_MANY_PORTS ((evtchn_port_t)~0u)
 
+/* A domU's console output allowance (xen/common/console.c, under its lock). */
+struct console_out {
+    bool started;
+    uint32_t tokens;  /* bytes it may print now */
+    uint64_t last_ns; /* when tokens were last topped up */
+    uint64_t dropped; /* characters dropped since its last note */
+};
+
 struct domain {
     domid_t domain_id;
     bool is_privileged;
@@ -131,6 +139,7 @@ struct domain {
     uint64_t hvm_params[HVM_NR_PARAMS_MINIXEN]; /* HVMOP_get/set_param; ports set defaults */
     struct grant_table *grant_table;            /* GNTTABOP_setup_table/query_size */
     char name[16];                              /* from the DT node, for the console */
+    struct console_out console_out;             /* domU output rate limit (console.c) */
 
     void *arch; /* the port's own domain state */
 };
