@@ -189,6 +189,7 @@ void domain_reset(struct domain *d)
         vcpu_reset(d->vcpu[i]);
     memset(d->shared_info, 0, PAGE_SIZE);
     memset(d->hvm_params, 0, sizeof(d->hvm_params));
+    d->atomics_paused = 0;
     d->atomics_starved = 0;
     d->shutdown_code_set = false;
     d->shutdown_code = 0;

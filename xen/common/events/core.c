@@ -345,6 +345,7 @@ void guest_atomic_starved(struct domain *d)
 {
     /* Say it once per domain: a guest must not be able to flood the console (XSA-169). */
     if (__atomic_fetch_add(&d->atomics_starved, 1, __ATOMIC_RELAXED) == 0)
-        printk("(d%u) guest keeps shared event words busy: its events may be lost\n",
+        printk("(d%u) guest keeps shared event words busy even while paused: its events may "
+               "be lost\n",
                d->domain_id);
 }

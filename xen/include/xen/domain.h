@@ -120,7 +120,11 @@ struct domain {
     size_t heap_budget;
     size_t heap_peak; /* the highest heap_charged reached (the console's report) */
 
-    /* Bounded guest atomics that gave up on this domain's memory (XSA-295). */
+    /*
+     * XSA-295 (xen/common/guest_atomic.c): times a bounded guest atomic gave up and the
+     * domain was paused while it was finished, and operations given up even then.
+     */
+    uint32_t atomics_paused;
     uint32_t atomics_starved;
 
     /* ---- Life cycle (xen/common/sched.c) ---- */
