@@ -138,6 +138,20 @@ $(HOST_DIR)/$(1)/test_vgic: $(HOST_DIR)/$(1)/tests/host/test_vgic.o \
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_vgic,$(v))))
 
+# test_rtc_cmos drives the x86 CMOS RTC driver (xen/drivers/rtc/cmos.c) against a fake
+# chip: the driver and the test see tests/host/fake_pc's <asm/setup.h> (port I/O to the
+# fake) instead of a port's headers, on every host.
+HOST_CMOS_SRCS := xen/drivers/rtc/cmos.c
+define host_cmos
+$(HOST_CMOS_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/test_rtc_cmos.o: \
+    HOST_CFLAGS_$(1) := $(filter-out -Ixen/arch/%/include,$(HOST_CFLAGS_$(1))) -Itests/host/fake_pc
+$(HOST_DIR)/$(1)/test_rtc_cmos: $(HOST_DIR)/$(1)/tests/host/test_rtc_cmos.o \
+    $(HOST_CMOS_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $$(HOST_LIB_$(1))
+	@echo "  LD [$(1)] $$@"
+	$$(Q)$$(HOST_CC_$(1)) -o $$@ $$^ $$(HOST_LIBS_$(1))
+endef
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_cmos,$(v))))
+
 # The aarch64 objects need cmocka's headers before they compile.
 $(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \
     | $(HOST_CMOCKA_ARM64_STAMP)

@@ -26,6 +26,7 @@ lib=$(dirname "$0")/../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
 . "$lib/dom0-dt.sh"
+. "$lib/now.sh"
 tap_begin "$body"
 
 size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
@@ -40,7 +41,7 @@ if ! command -v dtc >/dev/null || ! qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cp
 fi
 {
     cat "$base.dts"
-    dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "role=main" "$size"
+    dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "role=main $(now_arg)" "$size"
     cat <<DTS
         d0_rb: evtchn@20 {
             compatible = "xen,evtchn-v1";

@@ -9,6 +9,8 @@
 #include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/nospec.h>
+#include <xen/vcpu_time.h>
+#include <xen/wallclock.h>
 
 static struct domain *domain_table[MAX_DOMAINS];
 static size_t configured_budget[MAX_DOMAINS]; /* 0: DOMAIN_HEAP_BUDGET_DEFAULT */
@@ -72,6 +74,7 @@ static struct vcpu *vcpu_create(struct domain *d, uint32_t id)
         }
         v->vcpu_info = v->dummy_vcpu_info;
     }
+    vcpu_time_publish(v);
     return v;
 }
 
@@ -106,6 +109,7 @@ struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
     d->shared_info = xzalloc_bytes(PAGE_SIZE);
     if (d->shared_info == NULL)
         goto fail;
+    wallclock_publish(d);
     d->max_vcpus = nr_vcpus;
     for (i = 0; i < nr_vcpus; i++) {
         d->vcpu[i] = vcpu_create(d, i);
@@ -188,6 +192,10 @@ void domain_reset(struct domain *d)
     for (i = 0; i < d->max_vcpus; i++)
         vcpu_reset(d->vcpu[i]);
     memset(d->shared_info, 0, PAGE_SIZE);
+    /* The new life finds the wall clock and its time base where the first one did. */
+    wallclock_publish(d);
+    for (i = 0; i < d->max_vcpus; i++)
+        vcpu_time_publish(d->vcpu[i]);
     memset(d->hvm_params, 0, sizeof(d->hvm_params));
     d->atomics_paused = 0;
     d->atomics_starved = 0;

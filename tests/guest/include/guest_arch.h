@@ -51,6 +51,10 @@ extern const bool arch_block_unmasks_irqs;
 /* Physical IRQs can be bound to event channels (EVTCHNOP_bind_pirq): x86, for a domain
  * that has them (a hardware domain); Xen on Arm routes device IRQs through the vGIC. */
 extern const bool arch_has_pirqs;
+/* The hypervisor keeps a pvclock in each vcpu_info (struct vcpu_time_info over the counter,
+ * the TSC): x86, where Linux's clocksource and wall clock read it. Xen on Arm leaves it
+ * zero; guests there use the generic timer. */
+extern const bool arch_has_pvclock;
 
 /* ---- Interrupt masking on the current vCPU ---- */
 void arch_irq_enable(void);

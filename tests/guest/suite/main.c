@@ -219,6 +219,7 @@ void guest_main(const void *dt)
     } else if (strcmp(xt.role, "demo") == 0) {
         role_demo(); /* runs until the machine stops, unless its bootargs are wrong */
     } else {
+        area_wallclock();
         area_ops();
         area_2l();
         area_ipi_virq();

@@ -17,6 +17,7 @@
 #include <asm/vcpu.h>
 #include <xen/alloc.h>
 #include <xen/lib.h>
+#include <xen/wallclock.h>
 
 void arm_guest_atomics_init(void);
 
@@ -124,6 +125,9 @@ void start_xen(paddr_t dtb)
         panic("no usable GIC (%d)", rc);
     vgic_init();
     arm_cpu_virt_init();
+
+    /* The clock runs and the RTC is mapped: fix the wall clock before any domain exists. */
+    wallclock_init(pl031_probe(dt->rtc_base));
 
     start_secondaries(dt);
     rc = build_domains(dt, dtb);

@@ -3,7 +3,7 @@
  * ACPI, only as far as a hypervisor needs it to boot: find the RSDP (the Multiboot2
  * loader's copy, else the BIOS areas), then the MADT through the XSDT or RSDT, for the
  * processors' APIC ids, the local APIC and the first I/O APIC, and the ISA interrupt
- * overrides. Tables are firmware data, read through the identity map; every length and
+ * overrides; and the FADT for the CMOS RTC (its century register, or that it has none). Tables are firmware data, read through the identity map; every length and
  * checksum is checked before a table is believed, and every walk is bounded by it.
  */
 #include <asm/platform.h>
@@ -38,6 +38,11 @@ struct sdt_header {
 #define MADT_SOURCE_OVERRIDE 2
 #define MADT_LAPIC_OVERRIDE 5
 #define MADT_LAPIC_ENABLED  (1u << 0)
+
+/* FADT fields (ACPI's byte offsets, past the 36-byte header). */
+#define FADT_CENTURY        108 /* 1 byte: CMOS index of the century, 0 if none */
+#define FADT_IAPC_BOOT_ARCH 109 /* 2 bytes, ACPI 2.0+; reserved (0) before */
+#define BOOT_ARCH_NO_CMOS_RTC (1u << 5)
 
 static uint8_t sum_bytes(const void *p, size_t len)
 {
@@ -138,8 +143,21 @@ static void parse_madt(struct platform *p, const struct sdt_header *madt)
     }
 }
 
+/* The RTC's facts; a FADT too short to hold a field leaves its default (0, false). */
+static void parse_fadt(struct platform *p, const struct sdt_header *fadt)
+{
+    const uint8_t *base = (const uint8_t *)fadt;
+
+    if (fadt->length > FADT_CENTURY)
+        p->rtc_century = base[FADT_CENTURY];
+    if (fadt->length >= FADT_IAPC_BOOT_ARCH + 2)
+        p->no_cmos_rtc = ((base[FADT_IAPC_BOOT_ARCH] | base[FADT_IAPC_BOOT_ARCH + 1] << 8) &
+                          BOOT_ARCH_NO_CMOS_RTC) != 0;
+}
+
 int acpi_init(struct platform *p, const struct boot_info *bi)
 {
+    const struct sdt_header *fadt;
     const struct rsdp *r;
     const struct sdt_header *madt;
 
@@ -168,6 +186,9 @@ int acpi_init(struct platform *p, const struct boot_info *bi)
         printk("acpi: the MADT lists no enabled processor or no local APIC\n");
         return -EINVAL;
     }
+    fadt = find_table(p, r, "FACP");
+    if (fadt != NULL)
+        parse_fadt(p, fadt);
     return 0;
 }
 
@@ -187,4 +208,9 @@ void acpi_print(const struct platform *p)
         printk("acpi: RSDP from the loader, %s\n", p->acpi_rev ? "XSDT" : "RSDT");
     printk("acpi: MADT: %u cpu(s) (apic ids %s), lapic 0x%llx, ioapic 0x%llx\n", p->nr_cpus,
            ids, (unsigned long long)p->lapic, (unsigned long long)p->ioapic);
+    if (p->no_cmos_rtc)
+        printk("acpi: FADT: no CMOS RTC\n");
+    else
+        printk("acpi: FADT: CMOS RTC, century at index 0x%x%s\n", p->rtc_century,
+               p->rtc_century == 0 ? " (none: years are 20xx)" : "");
 }

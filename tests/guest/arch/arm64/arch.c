@@ -165,6 +165,7 @@ const char *arch_name(void)
 
 const bool arch_block_unmasks_irqs = true;
 const bool arch_has_pirqs = false;
+const bool arch_has_pvclock = false;
 
 void arch_irq_enable(void)
 {

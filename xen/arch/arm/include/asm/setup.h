@@ -30,6 +30,11 @@ int psci_cpu_on(const struct host_dt *dt, uint64_t mpidr, paddr_t entry, uint64_
 /* drivers/char/pl011.c */
 void pl011_init(paddr_t base);
 
+/* drivers/rtc/pl031.c: the RTC at base for wallclock_init(); NULL if base is 0 or its
+ * ID registers are not a PL031's (the MMU must map it: mm_init does). */
+struct rtc_ops;
+const struct rtc_ops *pl031_probe(paddr_t base);
+
 static inline unsigned int smp_processor_id(void)
 {
     return (unsigned int)READ_SYSREG(tpidr_el2);
