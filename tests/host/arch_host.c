@@ -160,6 +160,19 @@ size_t xalloc_bytes_in_use(void)
     return __atomic_load_n(&bytes_in_use, __ATOMIC_RELAXED);
 }
 
+/* libc has no fixed heap: tests say how large the hypervisor's would be. */
+static size_t heap_total = 64u << 20;
+
+void harness_set_heap_total(size_t bytes)
+{
+    heap_total = bytes;
+}
+
+size_t heap_total_bytes(void)
+{
+    return heap_total;
+}
+
 /* ---- Guest RAM ------------------------------------------------------------------------ */
 
 static struct host_domain *host_of(const struct domain *d)

@@ -17,7 +17,14 @@
  *     blocks, 3-level bitmaps and L2 selectors, any page the guest allocated;
  *   - the guest model: ABI set-up as a guest does it, consumes, masks and unmasks;
  *   - the hypervisor's own senders (VIRQs), poll checks, debug dumps, domain destruction
- *     and re-creation, starved atomics and failing allocations.
+ *     and re-creation, starved atomics and failing allocations;
+ *   - any hypercall at all, through the common table's dispatch: every number up to the
+ *     last arch-specific one (each entry of the table and the holes between), and now and
+ *     then a huge one; each of the five arguments a small number (a command), the address
+ *     of a guest page filled with input bytes (and pointers back into it, so nested guest
+ *     handles such as frame lists and port arrays lead somewhere), a bad address, or raw
+ *     bits. That reaches memory_op, grant_table_op, vcpu_op, sched_op, hvm_op, console_io,
+ *     xen_version and set_timer_op with hostile arguments and hostile guest memory.
  *
  * It must never crash, hang or leak: after every input all domains are destroyed and the
  * hypervisor heap must be back to zero bytes (a stricter check than LeakSanitizer's, which
@@ -30,6 +37,7 @@
 
 #include <xen/alloc.h>
 #include <xen/errno.h>
+#include <xen/hypercall.h>
 
 #include "guest_model.h"
 
@@ -68,6 +76,7 @@ static uint64_t get64(struct input *in)
 /* ---- The world of one input ------------------------------------------------------------- */
 
 static struct domain *doms[NR_DOMS];
+static gfn_t arg_page[NR_DOMS]; /* the page do_any_hypercall fills, 0 until needed */
 static const struct guest_layout *layouts[NR_DOMS];
 static uint32_t nr_vcpus[NR_DOMS];
 static evtchn_port_t last_port[NR_DOMS]; /* the most recent port a hypercall handed out */
@@ -466,6 +475,7 @@ static void do_guest(struct input *in)
 static void create_domain(unsigned int id)
 {
     doms[id] = harness_domain((domid_t)id, nr_vcpus[id], id == 0, layouts[id]);
+    arg_page[id] = 0;
     last_port[id] = 0;
     model_3l[id] = false;
 }
@@ -547,6 +557,63 @@ static void do_hypervisor(struct input *in)
     }
 }
 
+/* The last hypercall number any port gives a meaning (__HYPERVISOR_arch_7). */
+#define HYPERCALL_NR_FUZZED 56
+
+/* One argument of do_any_hypercall: see the header comment. */
+static unsigned long pick_arg(struct input *in, gpaddr_t page_gpa)
+{
+    switch (get8(in) % 8) {
+    case 0:
+    case 1:
+    case 2:
+        return get8(in) % 48; /* sub-op numbers, counts, vCPU ids, domids */
+    case 3:
+    case 4:
+        return page_gpa != 0 ? page_gpa + (get8(in) % 4 == 0 ? get8(in) : 0) : 0;
+    case 5:
+        return get8(in) & 1 ? 0x1000ul : ~0ul; /* no RAM of any domain */
+    case 6:
+        return get32(in);
+    default:
+        return (unsigned long)get64(in);
+    }
+}
+
+static void do_any_hypercall(struct input *in)
+{
+    struct domain *d = pick_domain(in);
+    unsigned long nr, a[HYPERCALL_NR_ARGS];
+    gpaddr_t gpa = 0;
+    uint8_t *page;
+    struct vcpu *v;
+    unsigned int id, n;
+
+    if (d == NULL)
+        return;
+    id = d->domain_id;
+    v = pick_vcpu(in, d);
+    nr = get8(in) < 240 ? get8(in) % HYPERCALL_NR_FUZZED : (unsigned long)get64(in);
+    if (arg_page[id] == 0)
+        arg_page[id] = harness_alloc_gfn(d);
+    page = harness_gfn_to_va(d, arg_page[id]);
+    if (page != NULL) {
+        gpa = harness_va_to_gpa(d, page);
+        /* Guest-buffer contents: input bytes, then a few pointers back into the page. */
+        n = get8(in);
+        for (unsigned int i = 0; i < n && in->n > 0; i++)
+            page[i] = get8(in);
+        for (unsigned int k = get8(in) % 4; k > 0; k--) {
+            uint64_t self = gpa + (get8(in) % 16) * 16;
+
+            memcpy(page + (get8(in) % 32) * 8, &self, sizeof(self));
+        }
+    }
+    for (unsigned int i = 0; i < HYPERCALL_NR_ARGS; i++)
+        a[i] = pick_arg(in, gpa);
+    (void)harness_hypercall(v, nr, a[0], a[1], a[2], a[3], a[4]);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -564,11 +631,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     for (unsigned int step = 0; step < MAX_STEPS && in.n > 0; step++) {
-        switch (get8(&in) % 8) {
+        switch (get8(&in) % 9) {
         case 0:
         case 1:
         case 2:
             do_hypercall(&in);
+            break;
+        case 8:
+            do_any_hypercall(&in);
             break;
         case 3:
         case 4:

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xen/alloc.h>
 #include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/sched.h>
@@ -107,6 +108,28 @@ int harness_sched_init(unsigned int nr_cpus)
     return sched_init(nr_cpus);
 }
 
+/*
+ * Destroy d and check that it gave back exactly what it held: its charged allocations
+ * (heap_charged) and the few fixed blocks that are not charged (the domain, shared_info,
+ * the vCPUs). A charge without its block, or a block without its charge, aborts the test.
+ */
+static void destroy_balanced(struct domain *d)
+{
+    size_t fixed = xalloc_size(d) + xalloc_size(d->shared_info), charged = d->heap_charged;
+    size_t before = xalloc_bytes_in_use(), after;
+    domid_t id = d->domain_id;
+
+    for (uint32_t i = 0; i < d->max_vcpus; i++)
+        fixed += xalloc_size(d->vcpu[i]);
+    domain_destroy(d);
+    after = xalloc_bytes_in_use();
+    if (before - after != fixed + charged) {
+        fprintf(stderr, "harness: d%u gave back %zu bytes, held %zu charged + %zu fixed\n", id,
+                before - after, charged, fixed);
+        abort();
+    }
+}
+
 void harness_reset(void)
 {
     for (unsigned int id = 0; id < MAX_DOMAINS; id++) {
@@ -114,7 +137,7 @@ void harness_reset(void)
 
         /* Guest RAM outlives domain_destroy(): closing ports may still touch event words. */
         if (d != NULL)
-            domain_destroy(d);
+            destroy_balanced(d);
         host_domain_release((domid_t)id);
         memset(&states[id], 0, sizeof(states[id]));
     }
@@ -122,6 +145,7 @@ void harness_reset(void)
     if (sched_cpus_in_use != 0)
         sched_init(sched_cpus_in_use);
     harness_machine_reset();
+    harness_set_heap_total(64u << 20);
 }
 
 /* The pages holding d's hypercall arguments (tests that scribble guest memory skip them). */

@@ -50,6 +50,8 @@ const char *harness_atomics_name(void);
 void harness_starve_atomics(struct domain *d, unsigned int n);
 /* Fault injection: make the next n heap allocations fail (0 stops it). */
 void harness_fail_next_allocs(unsigned int n);
+/* What heap_total_bytes() says (default 64 MiB; harness_reset puts it back). */
+void harness_set_heap_total(size_t bytes);
 
 /* Everything the hypervisor printed since the last call (for dump tests); caller frees. */
 char *harness_take_console(void);

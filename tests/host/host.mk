@@ -6,7 +6,8 @@
 #                  aarch64 (cross gcc, run under qemu-aarch64), the latter twice: with the
 #                  LSE atomics qemu's CPU has, and forced onto the bounded LL/SC path
 #   test-sanitize  the same programs under clang ASan+UBSan, and under TSan
-#   fuzz, fuzz-ci  libFuzzer over the EVTCHNOP entry (FUZZ_SECONDS; fuzz-ci is short)
+#   fuzz, fuzz-ci  libFuzzer over EVTCHNOP and the whole hypercall table (FUZZ_SECONDS;
+#                  fuzz-ci is short)
 #   coverage       gcc --coverage line+branch report of xen/common/events
 #   bench-core     the event core benchmark -> docs/PERFORMANCE.md (not a test)
 #

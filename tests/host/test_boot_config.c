@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <xen/alloc.h>
 #include <xen/boot_config.h>
 #include <xen/errno.h>
 #include <xen/event.h>
@@ -163,6 +164,39 @@ static void test_cmdline_modargs(void **state)
     assert_int_equal(cfg.domains[0].mem_bytes, 65536ull << 10); /* KiB: Xen's default unit */
 }
 
+/* Each domain's heap budget reaches domain_create(), and the console weighs their sum. */
+static void test_heap_budgets(void **state)
+{
+    char *msg;
+
+    (void)state;
+    assert_int_equal(parse_ok("heap-budget", 2), 0);
+    assert_int_equal(cfg.nr_domains, 4);
+    assert_int_equal(cfg.domains[0].heap_budget, 512u << 10);
+    assert_int_equal(cfg.domains[1].heap_budget, 1u << 20);
+    assert_int_equal(cfg.domains[2].heap_budget, 0);
+    assert_int_equal(cfg.domains[3].heap_budget, 2u << 20);
+    assert_int_equal(domain_configured_budget(0), 512u << 10);
+    assert_int_equal(domain_configured_budget(1), 1u << 20);
+    assert_int_equal(domain_configured_budget(2), DOMAIN_HEAP_BUDGET_DEFAULT);
+    assert_int_equal(domain_configured_budget(3), 2u << 20);
+
+    /* A heap smaller than the budgets' sum is allowed, and said. */
+    harness_set_heap_total(xalloc_bytes_in_use() + (2u << 20));
+    assert_int_equal(parse_named("heap-budget", 2, &msg), 0);
+    assert_non_null(strstr(msg, "heap budgets add up to"));
+    free(msg);
+    harness_set_heap_total(64u << 20);
+    assert_int_equal(parse_named("heap-budget", 2, &msg), 0);
+    assert_null(strstr(msg ? msg : "", "heap budgets"));
+    free(msg);
+
+    /* The next configuration replaces them all. */
+    assert_int_equal(parse_ok("none", 2), 0);
+    assert_int_equal(domain_configured_budget(0), DOMAIN_HEAP_BUDGET_DEFAULT);
+    assert_int_equal(domain_configured_budget(3), DOMAIN_HEAP_BUDGET_DEFAULT);
+}
+
 static void test_no_domains(void **state)
 {
     (void)state;
@@ -203,6 +237,8 @@ static const struct {
     {"bad-dom0-vcpus", "dom0_max_vcpus=0"},
     {"bad-bootargs-long", "too long"},
     {"bad-too-many-domains", "too many domains"},
+    {"bad-domu-heap-budget", "minixen,heap-budget outside 64 KiB..1 GiB"},
+    {"bad-dom0-heap-budget", "dom0_heap_budget=4G"},
 };
 
 static void test_bad_dts(void **state)
@@ -394,6 +430,7 @@ int main(void)
         cmocka_unit_test_teardown(test_dom0less, teardown),
         cmocka_unit_test_teardown(test_cmdline_plain, teardown),
         cmocka_unit_test_teardown(test_cmdline_modargs, teardown),
+        cmocka_unit_test_teardown(test_heap_budgets, teardown),
         cmocka_unit_test_teardown(test_no_domains, teardown),
         cmocka_unit_test_teardown(test_bad_dts, teardown),
         cmocka_unit_test_teardown(test_truncated, teardown),

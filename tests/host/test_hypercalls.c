@@ -5,6 +5,7 @@
  * arguments in guest memory, as a guest issues them. Expected values are Xen 4.17's.
  */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -203,6 +204,70 @@ static long console_write(struct domain *d, const char *text, size_t len)
     assert_true(len <= PAGE_SIZE);
     memcpy(buf, text, len);
     return hc(d->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_write, len, gpa);
+}
+
+/* Count the lines of out that start with prefix. */
+static unsigned int count_lines(const char *out, const char *prefix)
+{
+    unsigned int n = 0;
+    size_t plen = strlen(prefix);
+
+    for (const char *l = out; l != NULL && *l != '\0';) {
+        const char *nl = strchr(l, '\n');
+
+        n += strncmp(l, prefix, plen) == 0;
+        l = nl != NULL ? nl + 1 : NULL;
+    }
+    return n;
+}
+
+/*
+ * A domU's output is rate-limited: 32 KiB at once, then 4 KiB a second; the excess is
+ * dropped, counted, and reported in one note when it may print again. dom0 is not limited.
+ */
+static void test_console_rate_limit(void **state)
+{
+    char line[64];
+    char *out;
+    unsigned int i, shown, dropped = 0;
+    const char *note;
+
+    (void)state;
+    memset(line, 'x', sizeof(line) - 1);
+    line[sizeof(line) - 1] = '\n';
+    /* 1000 lines of 63 characters: about 70 KiB of output with the prefixes. */
+    for (i = 0; i < 1000; i++)
+        assert_int_equal(console_write(d1, line, sizeof(line)), 0);
+    out = harness_take_console();
+    shown = count_lines(out, "(d1) xxx");
+    assert_true(shown > 400 && shown < 32768 / 64 + 1);
+    assert_true(strlen(out) <= 32768);
+    assert_null(strstr(out, "dropped"));
+    free(out);
+
+    /* Another domain is not held back by d1's limit, nor is dom0. */
+    assert_int_equal(console_write(d2, "still here\n", 11), 0);
+    for (i = 0; i < 1000; i++)
+        assert_int_equal(console_write(dom0, line, sizeof(line)), 0);
+    out = harness_take_console();
+    assert_non_null(strstr(out, "(d2) still here\n"));
+    assert_int_equal(count_lines(out, "xxx"), 1000);
+    free(out);
+
+    /* Still over: dropped silently. A second later, the note and then the new line. */
+    assert_int_equal(console_write(d1, line, sizeof(line)), 0);
+    harness_advance(1000000000ull);
+    assert_int_equal(console_write(d1, "back\n", 5), 0);
+    out = harness_take_console();
+    note = strstr(out, "(d1) ... ");
+    assert_non_null(note);
+    assert_int_equal(sscanf(note, "(d1) ... %u characters dropped\n", &dropped), 1);
+    /* The line the limit cut comes out first, cut; every character is shown or counted. */
+    assert_true(note - out >= 6 && strncmp(out, "(d1) x", 6) == 0);
+    assert_int_equal(shown * sizeof(line) + (size_t)(note - out - 6) + dropped,
+                     1001 * sizeof(line));
+    assert_non_null(strstr(note, "dropped\n(d1) back\n"));
+    free(out);
 }
 
 static void test_console_write(void **state)
@@ -891,7 +956,7 @@ static void test_sched_op(void **state)
     assert_int_equal(reason, SHUTDOWN_suspend);
     assert_false(vcpu_is_online(v));
     assert_null(sched_pick(0, v));
-    out = harness_take_console();
+    out = console_without_heap_lines();
     assert_string_equal(out, "minixen: domain 1 shut down: suspend\n"
                              "minixen: all domains have shut down\n");
     free(out);
@@ -905,6 +970,7 @@ int main(void)
         T(test_dispatch_event_channel),
         T(test_xen_version),
         T(test_console_write),
+        T(test_console_rate_limit),
         T(test_console_long_write),
         T(test_console_read_and_keys),
         T(test_hvm_params),

@@ -136,13 +136,55 @@ static void test_block_and_wake(void **state)
     assert_string_equal(sched_vcpu_state_name(a), "running");
     harness_set_wakeup_event(a, false);
 
-    /* Waking a vCPU that is not blocked only kicks its CPU (adding it kicked it once). */
+    /* A queued vCPU was kicked when it was queued (adding it kicked once): no more IPIs. */
     assert_int_equal(harness_cpu_kicks(1), 1);
     vcpu_wake(b);
-    assert_int_equal(harness_cpu_kicks(1), 2);
+    vcpu_wake(b);
+    assert_int_equal(harness_cpu_kicks(1), 1);
     assert_string_equal(sched_vcpu_state_name(b), "runnable");
+    /* A running one is kicked: only an exit makes it see a new interrupt. */
+    harness_set_cpu(1);
+    assert_ptr_equal(sched_pick(1, NULL), b);
+    harness_set_cpu(0);
+    vcpu_wake(b);
+    assert_int_equal(harness_cpu_kicks(1), 2);
     vcpu_wake(a); /* own CPU: no kick */
     assert_int_equal(harness_cpu_kicks(0), 1);
+}
+
+/*
+ * A blocked vCPU that wakes kicks its CPU only when that CPU must act: it idles, or its
+ * vCPU runs alone with no slice armed. A CPU that has a slice armed switches when it ends.
+ */
+static void test_wake_kicks_only_when_needed(void **state)
+{
+    struct vcpu *a = da->vcpu[0], *b = da->vcpu[1], *c = db->vcpu[0];
+    unsigned long kicks;
+
+    (void)state;
+    assert_int_equal(sched_add_vcpu(a, 1, true), 0);
+    assert_int_equal(sched_add_vcpu(b, 1, true), 0);
+    assert_int_equal(sched_add_vcpu(c, 1, true), 0);
+    harness_set_cpu(1);
+    assert_ptr_equal(sched_pick(1, NULL), a);
+    vcpu_block(a);
+    assert_ptr_equal(sched_pick(1, a), b); /* c waits: b's slice is armed */
+    harness_set_cpu(0);
+
+    kicks = harness_cpu_kicks(1);
+    vcpu_wake(a);
+    assert_string_equal(sched_vcpu_state_name(a), "runnable");
+    assert_int_equal(harness_cpu_kicks(1), kicks);
+
+    harness_set_cpu(1);
+    vcpu_block(b);
+    assert_ptr_equal(sched_pick(1, b), c);
+    vcpu_block(c);
+    assert_ptr_equal(sched_pick(1, c), a); /* alone now: no slice */
+    harness_set_cpu(0);
+    vcpu_wake(b);
+    assert_int_equal(harness_cpu_kicks(1), kicks + 1);
+    assert_string_equal(sched_vcpu_state_name(b), "runnable");
 }
 
 static void test_guest_timer(void **state)
@@ -297,12 +339,12 @@ static void test_pause_and_shutdown(void **state)
     assert_ptr_equal(sched_pick(0, a), a);
     vcpu_set_online(b, true); /* a dead domain's vCPUs stay down */
     assert_false(vcpu_is_online(b));
-    out = harness_take_console();
+    out = console_without_heap_lines();
     assert_string_equal(out, "minixen: domain 2 shut down: crash\n");
     free(out);
 
     domain_shutdown(da, 77);
-    out = harness_take_console();
+    out = console_without_heap_lines();
     assert_string_equal(out, "minixen: domain 1 shut down: reason 77\n"
                              "minixen: all domains have shut down\n");
     free(out);
@@ -409,6 +451,7 @@ int main(void)
         T(test_add_and_pick),
         T(test_round_robin),
         T(test_block_and_wake),
+        T(test_wake_kicks_only_when_needed),
         T(test_guest_timer),
         T(test_poll),
         T(test_pause_and_shutdown),

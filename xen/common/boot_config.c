@@ -9,7 +9,9 @@
  * validated here, before any domain exists: a bad DT is reported by node and refused as a
  * whole (-EINVAL), so domain building never meets half a configuration.
  */
+#include <xen/alloc.h>
 #include <xen/boot_config.h>
+#include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/lib.h>
@@ -312,6 +314,11 @@ static void copy_name(char *dst, size_t size, const char *name)
 }
 
 /* The domU node itself (its children come later in the walk). */
+static bool budget_ok(uint64_t bytes)
+{
+    return bytes >= DOMAIN_HEAP_BUDGET_MIN && bytes <= DOMAIN_HEAP_BUDGET_MAX;
+}
+
 static int add_domu(struct parse_state *ps, const struct fdt_node *n)
 {
     struct boot_domain *dom;
@@ -349,6 +356,15 @@ static int add_domu(struct parse_state *ps, const struct fdt_node *n)
         if (i == ps->nr_pools)
             return bad(n, "domain-cpupool does not name a xen,cpupool node");
         dom->cpu_mask = ps->pools[i].mask;
+    }
+    /* A minixen extension: Xen has no per-domain cap on the heap a guest makes it use. */
+    p = fdt_prop(ps->fdt, n, "minixen,heap-budget", &len);
+    if (p != NULL) {
+        if (len != 4 && len != 8)
+            return bad(n, "minixen,heap-budget must be one or two cells of bytes");
+        dom->heap_budget = fdt_read_cells(p, len / 4);
+        if (!budget_ok(dom->heap_budget))
+            return bad(n, "minixen,heap-budget outside 64 KiB..1 GiB");
     }
     get_string(ps, n, "bootargs", dom->bootargs, sizeof(dom->bootargs), &rc);
     if (rc != 0)
@@ -437,6 +453,15 @@ static int dom0_from_bootargs(struct parse_state *ps, const struct boot_config *
             return -EINVAL;
         }
         ps->dom0.mem_bytes = bytes;
+    }
+    if (bootargs_get(cfg->xen_bootargs, "dom0_heap_budget", val, sizeof(val))) {
+        uint64_t bytes = parse_size(val);
+
+        if (!budget_ok(bytes)) {
+            printk("boot config: dom0_heap_budget=%s: not a size in 64K..1G\n", val);
+            return -EINVAL;
+        }
+        ps->dom0.heap_budget = bytes;
     }
     return 0;
 }
@@ -562,6 +587,27 @@ static int check_domain(const struct boot_domain *d)
     return 0;
 }
 
+/*
+ * Hand each domain's budget to domain_create() (before any domain is built), and say when
+ * they add up to more than the heap has free. A budget is a cap, not a reservation, so
+ * this is allowed; but then one domain can, within its budget, leave another short.
+ */
+static void publish_budgets(const struct boot_config *cfg)
+{
+    uint64_t sum = 0, free = heap_total_bytes() - MIN(xalloc_bytes_in_use(), heap_total_bytes());
+
+    for (unsigned int id = 0; id < MAX_DOMAINS; id++)
+        domain_set_configured_budget((domid_t)id, 0);
+    for (unsigned int i = 0; i < cfg->nr_domains; i++) {
+        domain_set_configured_budget((domid_t)i, (size_t)cfg->domains[i].heap_budget);
+        sum += domain_configured_budget((domid_t)i);
+    }
+    if (sum > free)
+        printk("boot config: the domains' heap budgets add up to %llu KiB, more than the %llu "
+               "KiB of hypervisor heap free: a domain may get -ENOMEM before its budget\n",
+               (unsigned long long)(sum >> 10), (unsigned long long)(free >> 10));
+}
+
 int boot_config_parse(const struct fdt *fdt, unsigned int nr_host_cpus, struct boot_config *cfg)
 {
     static struct parse_state ps; /* ~3 KiB: not on a 16 KiB boot stack; boot is serial */
@@ -621,8 +667,10 @@ int boot_config_parse(const struct fdt *fdt, unsigned int nr_host_cpus, struct b
         cfg->evtchns[i].domain = owner < 0 ? 0 : base + (unsigned int)owner;
     }
     rc = check_evtchns(cfg);
-    if (rc == 0)
+    if (rc == 0) {
+        publish_budgets(cfg);
         return 0;
+    }
 fail:
     memset(cfg, 0, sizeof(*cfg));
     return rc;

@@ -10,6 +10,14 @@
  * console: its text goes out as it comes, unprefixed and unfiltered (it may be an
  * interactive shell), and only it may read the serial input (CONSOLEIO_read, -EPERM for
  * everybody else), which it gets while input is switched to it.
+ *
+ * A domU's output is rate-limited (a token bucket per domain, in bytes of console output
+ * with the "(dN) " prefixes counted): the serial line is slow and printed synchronously
+ * under console_lock, so an unlimited domU could keep every CPU that prints, the
+ * hypervisor's messages and the other domains' output waiting. What is over the limit is
+ * dropped and counted; when the domain may print again one note says how much was lost.
+ * dom0 is not limited, as Xen does not limit its hardware domain. Time under console_lock
+ * is bounded per call either way: one call handles at most CONSOLE_COPY_CHUNK characters.
  */
 #include <xen/console.h>
 #include <xen/errno.h>
@@ -25,6 +33,17 @@
 #define CONSOLE_COPY_CHUNK 128  /* bounce buffer between guest memory and the console */
 #define CONSOLE_IO_MAX     4096 /* bytes one CONSOLEIO_write call does before it continues */
 #define SWITCH_CHAR        0x01 /* Ctrl-A: three in a row switch the input */
+
+/*
+ * A domU may print DOMU_OUT_RATE bytes a second on average, DOMU_OUT_BURST at once after
+ * a quiet spell: far above what a booting guest or the conformance suite prints (its
+ * domUs print a few KiB in their first second), and below what 115200 baud carries, so
+ * the line stays the hypervisor's and dom0's too.
+ */
+#define DOMU_OUT_RATE  4096u
+#define DOMU_OUT_BURST 32768u
+#define LINE_OVERHEAD  7u /* "(dNN) " and the newline: what a new line costs besides its text */
+#define DROP_NOTE_MAX  64u
 
 /* Partial lines of guest output, by domain id (under console_lock). */
 static struct {
@@ -65,6 +84,65 @@ static bool printable(char c)
     return (c >= 0x20 && c < 0x7f) || c == '\t';
 }
 
+/* Top up d's allowance for the time since the last top-up (console_lock held). */
+static void out_refill(struct domain *d, uint64_t now)
+{
+    struct console_out *o = &d->console_out;
+    uint64_t elapsed, add;
+
+    if (!o->started || now < o->last_ns) {
+        o->started = true;
+        o->tokens = DOMU_OUT_BURST;
+        o->last_ns = now;
+        return;
+    }
+    elapsed = now - o->last_ns;
+    if (elapsed >= (uint64_t)DOMU_OUT_BURST * 1000000000ull / DOMU_OUT_RATE) {
+        o->tokens = DOMU_OUT_BURST;
+        o->last_ns = now;
+        return;
+    }
+    add = elapsed * DOMU_OUT_RATE / 1000000000ull; /* elapsed < 8 s: no overflow */
+    if (add == 0)
+        return; /* keep last_ns: the fraction is not lost */
+    o->tokens = (uint32_t)MIN((uint64_t)DOMU_OUT_BURST, o->tokens + add);
+    /* Advance by exactly what was paid for, so frequent callers are not rounded down. */
+    o->last_ns += add * 1000000000ull / DOMU_OUT_RATE;
+}
+
+/*
+ * May domU d print one more character that costs `cost` bytes? Takes them if so, counts a
+ * drop if not. After drops, the first character that fits (with the note) first prints
+ * the partial line, cut, then "(dN) ... N characters dropped", and pays for the note.
+ */
+static bool out_take(struct domain *d, uint32_t cost)
+{
+    struct console_out *o = &d->console_out;
+    domid_t id = d->domain_id;
+    char note[DROP_NOTE_MAX];
+    int n;
+
+    if (o->dropped != 0) {
+        if (o->tokens < cost + DROP_NOTE_MAX) {
+            o->dropped++;
+            return false;
+        }
+        if (partial[id].len != 0)
+            flush_line(id, true);
+        n = xen_snprintf(note, sizeof(note), "(d%u) ... %llu characters dropped\n", id,
+                         (unsigned long long)o->dropped);
+        arch_console_write(note, (size_t)MIN((unsigned int)n, sizeof(note) - 1));
+        o->tokens -= DROP_NOTE_MAX; /* the cut line's text was paid for already */
+        o->dropped = 0;
+    }
+    if (o->tokens < cost) {
+        o->dropped++;
+        return false;
+    }
+    o->tokens -= cost;
+    return true;
+}
+
 void console_guest_write(struct domain *d, const char *buf, size_t len)
 {
     domid_t id = d->domain_id;
@@ -80,7 +158,13 @@ void console_guest_write(struct domain *d, const char *buf, size_t len)
      * waits for input (console_read), so an interactive prompt still appears.
      */
     flags = spin_lock_irqsave(&console_lock);
+    if (id != 0)
+        out_refill(d, arch_now_ns());
     for (i = 0; i < len; i++) {
+        bool shown = buf[i] == '\n' || printable(buf[i]);
+
+        if (id != 0 && shown && !out_take(d, 1 + (partial[id].len == 0 ? LINE_OVERHEAD : 0)))
+            continue;
         if (buf[i] == '\n') {
             flush_line(id, true);
         } else if (printable(buf[i]) || (id == 0 && buf[i] != '\r' && buf[i] != '\0')) {

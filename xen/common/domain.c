@@ -13,6 +13,7 @@
 #include <xen/wallclock.h>
 
 static struct domain *domain_table[MAX_DOMAINS];
+static size_t configured_budget[MAX_DOMAINS]; /* 0: DOMAIN_HEAP_BUDGET_DEFAULT */
 static spinlock_t domain_table_lock = SPINLOCK_INIT;
 
 struct domain *domain_lookup(domid_t id)
@@ -21,6 +22,19 @@ struct domain *domain_lookup(domid_t id)
         return NULL;
     return __atomic_load_n(&domain_table[array_index_nospec(id, MAX_DOMAINS)],
                            __ATOMIC_ACQUIRE);
+}
+
+void domain_set_configured_budget(domid_t id, size_t bytes)
+{
+    if (id < MAX_DOMAINS)
+        configured_budget[id] = bytes;
+}
+
+size_t domain_configured_budget(domid_t id)
+{
+    if (id >= MAX_DOMAINS || configured_budget[id] == 0)
+        return DOMAIN_HEAP_BUDGET_DEFAULT;
+    return configured_budget[id];
 }
 
 struct domain *domain_resolve(struct domain *current, domid_t id)
@@ -32,7 +46,7 @@ static void vcpu_free(struct vcpu *v)
 {
     if (v == NULL)
         return;
-    xfree(v->dummy_vcpu_info);
+    domain_xfree(v->domain, v->dummy_vcpu_info);
     xfree(v);
 }
 
@@ -53,7 +67,7 @@ static struct vcpu *vcpu_create(struct domain *d, uint32_t id)
          * vcpu_info until the guest registers its own, which then gets everything
          * marked pending (evtchn_vcpu_info_moved), so nothing is lost.
          */
-        v->dummy_vcpu_info = xzalloc_bytes(l->vcpu_info_size);
+        v->dummy_vcpu_info = domain_xzalloc_bytes(d, l->vcpu_info_size);
         if (v->dummy_vcpu_info == NULL) {
             xfree(v);
             return NULL;
@@ -90,7 +104,7 @@ struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
     d->domain_id = id;
     d->is_privileged = privileged;
     d->guest_layout = layout;
-    d->heap_budget = DOMAIN_HEAP_BUDGET_DEFAULT;
+    d->heap_budget = domain_configured_budget(id);
     d->event_lock = (spinlock_t)SPINLOCK_INIT;
     d->shared_info = xzalloc_bytes(PAGE_SIZE);
     if (d->shared_info == NULL)
@@ -183,6 +197,7 @@ void domain_reset(struct domain *d)
     for (i = 0; i < d->max_vcpus; i++)
         vcpu_time_publish(d->vcpu[i]);
     memset(d->hvm_params, 0, sizeof(d->hvm_params));
+    d->atomics_paused = 0;
     d->atomics_starved = 0;
     d->shutdown_code_set = false;
     d->shutdown_code = 0;

@@ -8,6 +8,7 @@
  */
 #include <xen/alloc.h>
 #include <xen/domain.h>
+#include <xen/lib.h>
 #include <xen/fence.h>
 
 void *domain_xzalloc_bytes(struct domain *d, size_t size)
@@ -28,6 +29,12 @@ void *domain_xzalloc_bytes(struct domain *d, size_t size)
         xfree(p);
         return NULL;
     }
+    /* The high-water mark, for the console's report and for sizing budgets. */
+    for (size_t peak = __atomic_load_n(&d->heap_peak, __ATOMIC_RELAXED);
+         before + charge > peak &&
+         !__atomic_compare_exchange_n(&d->heap_peak, &peak, before + charge, false,
+                                      __ATOMIC_RELAXED, __ATOMIC_RELAXED);)
+        ;
     return p;
 }
 
@@ -37,4 +44,11 @@ void domain_xfree(struct domain *d, void *p)
         return;
     __atomic_fetch_sub(&d->heap_charged, xalloc_size(p), __ATOMIC_RELAXED);
     xfree(p);
+}
+
+void domain_heap_report(const struct domain *d)
+{
+    printk("minixen: domain %u heap: %zu bytes charged, peak %zu, budget %zu\n", d->domain_id,
+           __atomic_load_n(&d->heap_charged, __ATOMIC_RELAXED),
+           __atomic_load_n(&d->heap_peak, __ATOMIC_RELAXED), READ_ONCE(d->heap_budget));
 }

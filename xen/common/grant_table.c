@@ -6,6 +6,12 @@
  * needed; its size as guests see it starts at one frame, as on Xen, and grows up to
  * GNTTAB_MAX_FRAMES. Auto-translated guests (every minixen guest) map the frames with
  * XENMEM_add_to_physmap (memory_op.c), which records where each one went.
+ *
+ * The table and its frames belong to the domain they serve and are charged to it
+ * (domain_xzalloc_bytes), whoever asked: only a privileged caller can grow another
+ * domain's table, and the charge must be given back by the owner's destroy. Past the
+ * budget, setup_table says GNTST_general_error and add_to_physmap -EINVAL, as Xen does when
+ * gnttab_grow_table fails.
  */
 #include <xen/alloc.h>
 #include <xen/errno.h>
@@ -35,7 +41,7 @@ static struct grant_table *table_of(struct domain *d)
 
     if (gt != NULL)
         return gt;
-    gt = xzalloc(struct grant_table);
+    gt = domain_xzalloc(d, struct grant_table);
     if (gt == NULL)
         return NULL;
     gt->lock = (spinlock_t)SPINLOCK_INIT;
@@ -44,20 +50,20 @@ static struct grant_table *table_of(struct domain *d)
         gt->gfn[i] = GNTTAB_NO_GFN;
     if (!__atomic_compare_exchange_n(&d->grant_table, &none, gt, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
-        xfree(gt); /* another vCPU made it first */
+        domain_xfree(d, gt); /* another vCPU made it first */
         gt = none;
     }
     return gt;
 }
 
 /* Make frames 0..nr-1 exist and the table at least nr frames large (gt->lock held). */
-static int grow(struct grant_table *gt, uint32_t nr)
+static int grow(struct domain *d, struct grant_table *gt, uint32_t nr)
 {
     uint32_t i;
 
     for (i = 0; i < nr; i++) {
         if (gt->frame[i] == NULL)
-            gt->frame[i] = xzalloc_bytes(PAGE_SIZE);
+            gt->frame[i] = domain_xzalloc_bytes(d, PAGE_SIZE);
         if (gt->frame[i] == NULL)
             return -ENOMEM; /* the size stays what it was: frames made so far are kept */
     }
@@ -78,7 +84,7 @@ int gnttab_get_frame(struct domain *d, uint64_t idx, void **page)
         return -EINVAL; /* also every v2 status-frame index (XENMAPIDX_grant_table_status) */
     idx = array_index_nospec((uint32_t)idx, GNTTAB_MAX_FRAMES);
     flags = spin_lock_irqsave(&gt->lock);
-    if (grow(gt, (uint32_t)idx + 1) == 0) {
+    if (grow(d, gt, (uint32_t)idx + 1) == 0) {
         *page = gt->frame[idx];
         rc = 0;
     }
@@ -107,8 +113,8 @@ void gnttab_domain_destroy(struct domain *d)
         return;
     d->grant_table = NULL;
     for (i = 0; i < GNTTAB_MAX_FRAMES; i++)
-        xfree(gt->frame[i]);
-    xfree(gt);
+        domain_xfree(d, gt->frame[i]);
+    domain_xfree(d, gt);
 }
 
 /* The domain a grant op names, if the caller may act on it (Xen: XSM_TARGET). */
@@ -148,7 +154,7 @@ static int16_t setup_table(struct vcpu *curr, const struct setup_args *a, bool c
     if (gt == NULL)
         return GNTST_general_error;
     flags = spin_lock_irqsave(&gt->lock);
-    if (grow(gt, a->nr_frames) != 0)
+    if (grow(d, gt, a->nr_frames) != 0)
         status = GNTST_general_error;
     for (i = 0; i < a->nr_frames; i++)
         gfns[i] = gt->gfn[i];

@@ -133,3 +133,8 @@ size_t xalloc_bytes_in_use(void)
 {
     return in_use;
 }
+
+size_t heap_total_bytes(void)
+{
+    return heap_hi - heap_lo;
+}

@@ -222,11 +222,29 @@ void vcpu_wake(struct vcpu *v)
         return;
     c = cpu_of(v);
     flags = spin_lock_irqsave(&c->lock);
-    kick = v->sched_state != VS_DOWN;
-    if (v->sched_state == VS_BLOCKED)
+    switch (v->sched_state) {
+    case VS_BLOCKED:
         unblock_locked(c, v, arch_now_ns());
+        /*
+         * An idle CPU must wake up to run it; a CPU whose vCPU runs alone must arm a slice
+         * so that it gets its turn. A CPU with a slice armed already switches when it ends.
+         */
+        kick = c->curr == NULL || c->slice_end_ns == 0;
+        break;
+    case VS_RUNNING:
+        /* Only an exit loads what was just made pending (list registers, vLAPIC). */
+        kick = true;
+        break;
+    default:
+        /*
+         * Down, or queued and waiting for its CPU: whoever queued it or made it eligible
+         * has kicked already, and it sees its interrupts when it is switched in. Kicking
+         * here let one guest send its peer's CPU an IPI per event (an IPI storm).
+         */
+        kick = false;
+        break;
+    }
     spin_unlock_irqrestore(&c->lock, flags);
-    /* Running or waiting elsewhere: that CPU must look at its queue and its vGIC. */
     if (kick && !on_this_cpu(v))
         arch_cpu_kick(v->processor);
 }
@@ -648,6 +666,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     else
         printk("minixen: domain %u%s%s%s shut down: reason %u\n", d->domain_id,
                d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->shutdown_reason);
+    domain_heap_report(d);
     arch_domain_shutdown(d, d->shutdown_reason);
     /* The port asked for a restart (reboot): it comes back, the machine is not done. */
     restarting = READ_ONCE(d->restart_pending) || !READ_ONCE(d->is_shut_down);

@@ -58,8 +58,12 @@ static long sched_op_poll(struct vcpu *curr, gpaddr_t arg)
     if (p.nr_ports > 0 &&
         arch_copy_from_guest(d, ports, p.ports, p.nr_ports * sizeof(ports[0])) != 0)
         return -EFAULT;
-    /* A port beyond what the domain's ABI can address is an error; an unbound one is not. */
-    max_ports = __atomic_load_n(&d->evtchn_ops, __ATOMIC_ACQUIRE)->max_ports(d);
+    /*
+     * A port beyond what the domain's ABI can address is an error; an unbound one is not.
+     * The ABI's geometry is read under the event lock: another vCPU's EVTCHNOP_reset may
+     * be freeing the 3-level state it lives in right now.
+     */
+    max_ports = evtchn_abi_max_ports(d);
     for (i = 0; i < p.nr_ports; i++)
         if (ports[i] >= max_ports)
             return -EINVAL;

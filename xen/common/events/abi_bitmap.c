@@ -291,7 +291,7 @@ static void bm_leave(struct domain_locked dl, unsigned int levels)
         if (l3->mask[i] != NULL)
             arch_unmap_guest_frame(d, l3->mask[i]);
     }
-    xfree(l3);
+    domain_xfree(d, l3);
 }
 
 /* The bitmap ABIs keep no per-port state of their own. */
@@ -373,7 +373,7 @@ static void l3_free(struct domain *d, struct evtchn_3l_domain *l3)
         if (l3->mask[i] != NULL)
             arch_unmap_guest_frame(d, l3->mask[i]);
     }
-    xfree(l3);
+    domain_xfree(d, l3);
 }
 
 static int l3_register_bitmaps(struct domain *d, const struct evtchn_register_3level *op)
@@ -388,7 +388,7 @@ static int l3_register_bitmaps(struct domain *d, const struct evtchn_register_3l
         return -EINVAL;
     nr_pages = array_index_nospec(nr_pages, EVTCHN_3L_MAX_PAGES + 1);
 
-    l3 = xzalloc(struct evtchn_3l_domain);
+    l3 = domain_xzalloc(d, struct evtchn_3l_domain);
     if (l3 == NULL)
         return -ENOMEM;
     l3->nr_pages = nr_pages;

@@ -132,11 +132,9 @@ static struct evtchn_fifo_queue *fifo_last_queue(const struct domain *d, const s
 static bool fifo_cmpxchg(struct domain *d, event_word_t *word, event_word_t old, event_word_t new,
                          event_word_t *seen)
 {
-    if (arch_guest_cmpxchg32(word, old, new, seen) == GUEST_ATOMIC_GAVE_UP) {
-        /* The guest starved the primitive: count it and treat it as a failed attempt. */
-        guest_atomic_starved(d);
-        return false;
-    }
+    if (arch_guest_cmpxchg32(word, old, new, seen) == GUEST_ATOMIC_GAVE_UP &&
+        guest_cmpxchg32_paused(d, word, old, new, seen) == GUEST_ATOMIC_GAVE_UP)
+        return false; /* given up for good (counted): a failed attempt */
     return *seen == old;
 }
 
@@ -203,8 +201,9 @@ static void fifo_set_ready(struct domain *d, struct vcpu *v, struct evtchn_fifo_
     bool was_set;
 
     fence_publish(); /* HEAD before READY */
-    if (arch_guest_test_and_set_bit32(&cb->ready, q->priority, &was_set) == GUEST_ATOMIC_GAVE_UP) {
-        guest_atomic_starved(d);
+    if (arch_guest_test_and_set_bit32(&cb->ready, q->priority, &was_set) == GUEST_ATOMIC_GAVE_UP &&
+        guest_test_and_set_bit32_paused(d, &cb->ready, q->priority, &was_set) ==
+            GUEST_ATOMIC_GAVE_UP) {
         q->ready_owed = true;
         return;
     }
@@ -420,7 +419,7 @@ static void fifo_free(struct domain *d)
         __atomic_store_n(&v->fifo, NULL, __ATOMIC_RELEASE);
         if (fv->cb_page)
             arch_unmap_guest_frame(d, fv->cb_page);
-        xfree(fv);
+        domain_xfree(d, fv);
     }
 
     if (fd) {
@@ -428,7 +427,7 @@ static void fifo_free(struct domain *d)
             arch_unmap_guest_frame(d, fd->event_array[i]);
             fd->event_array[i] = NULL;
         }
-        xfree(fd);
+        domain_xfree(d, fd);
     }
 }
 
@@ -460,7 +459,7 @@ const struct evtchn_port_ops evtchn_ops_fifo = {
  */
 static int fifo_alloc_domain(struct domain *d)
 {
-    struct evtchn_fifo_domain *fd = xzalloc(struct evtchn_fifo_domain);
+    struct evtchn_fifo_domain *fd = domain_xzalloc(d, struct evtchn_fifo_domain);
     uint32_t i, p;
 
     if (!fd)
@@ -473,7 +472,7 @@ static int fifo_alloc_domain(struct domain *d)
 
         if (!v)
             continue;
-        fv = xzalloc(struct evtchn_fifo_vcpu);
+        fv = domain_xzalloc(d, struct evtchn_fifo_vcpu);
         if (!fv) {
             fifo_free(d); /* XSA-188: leaves no dangling pointer behind */
             return -ENOMEM;

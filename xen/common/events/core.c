@@ -9,6 +9,12 @@
  * Buckets are allocated in port order and never freed before the domain dies, so
  * `valid_evtchns` only grows ("once valid, always valid", XSA-338): lock-free readers
  * check it (acquire) and may then follow the pointers published before it (release).
+ *
+ * Storage is charged to the domain whose table it is (domain_xzalloc_bytes): the domain
+ * whose hypercall binds the port, or, for a privileged EVTCHNOP_alloc_unbound on another
+ * domain and the DT's static channels, the domain that will own the port. Past its budget
+ * the port cannot be made and the binding op fails with -ENOMEM (Xen's answer when
+ * evtchn_allocate_port cannot allocate). Buckets are given back only with the domain.
  */
 #include <xen/alloc.h>
 #include <xen/event.h>
@@ -56,11 +62,11 @@ static int evtchn_grow(struct domain_locked dl, evtchn_port_t port)
     if (port >= EVTCHN_MAX_PORTS)
         return -ENOSPC;
     if (*groupp == NULL) {
-        *groupp = xzalloc_array(struct evtchn *, BUCKETS_PER_GROUP);
+        *groupp = domain_xzalloc_array(d, struct evtchn *, BUCKETS_PER_GROUP);
         if (*groupp == NULL)
             return -ENOMEM;
     }
-    bucket = xzalloc_array(struct evtchn, EVTCHNS_PER_BUCKET);
+    bucket = domain_xzalloc_array(d, struct evtchn, EVTCHNS_PER_BUCKET);
     if (bucket == NULL)
         return -ENOMEM; /* an empty group stays: harmless, freed with the domain */
     for (i = 0; i < EVTCHNS_PER_BUCKET; i++) {
@@ -264,8 +270,8 @@ void evtchn_domain_destroy(struct domain *d)
         if (d->evtchn_group[g] == NULL)
             continue;
         for (b = 0; b < BUCKETS_PER_GROUP; b++)
-            xfree(d->evtchn_group[g][b]);
-        xfree(d->evtchn_group[g]);
+            domain_xfree(d, d->evtchn_group[g][b]);
+        domain_xfree(d, d->evtchn_group[g]);
         d->evtchn_group[g] = NULL;
     }
 }
@@ -305,6 +311,16 @@ void evtchn_vcpu_info_moved(struct vcpu *v)
     vcpu_mark_events_pending(v);
 }
 
+uint32_t evtchn_abi_max_ports(struct domain *d)
+{
+    unsigned long flags;
+    struct domain_locked dl = evtchn_lock(d, &flags);
+    uint32_t max = d->evtchn_ops->max_ports(d);
+
+    evtchn_unlock(dl, flags);
+    return max;
+}
+
 int evtchn_poll_any_pending(struct vcpu *v, const evtchn_port_t *ports, unsigned int n)
 {
     struct domain *d = v->domain;
@@ -329,6 +345,7 @@ void guest_atomic_starved(struct domain *d)
 {
     /* Say it once per domain: a guest must not be able to flood the console (XSA-169). */
     if (__atomic_fetch_add(&d->atomics_starved, 1, __ATOMIC_RELAXED) == 0)
-        printk("(d%u) guest keeps shared event words busy: its events may be lost\n",
+        printk("(d%u) guest keeps shared event words busy even while paused: its events may "
+               "be lost\n",
                d->domain_id);
 }

@@ -36,4 +36,10 @@ void heap_init(uintptr_t start, size_t size);
 /* Bytes currently allocated: the benchmark reports port-table memory with it. */
 size_t xalloc_bytes_in_use(void);
 
+/* Bytes the heap was given at boot: the boot configuration weighs the budgets against it. */
+size_t heap_total_bytes(void);
+
+/* One console line with d's charge, its high-water mark and its budget (domain end). */
+void domain_heap_report(const struct domain *d);
+
 #endif

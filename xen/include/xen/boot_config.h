@@ -14,6 +14,7 @@
  *       compatible = "xen,domain";
  *       cpus = <n>; memory = <0 KiB>;  (#address-cells/#size-cells of the node, usually 1/2)
  *       vpl011; bootargs = "...";  domain-cpupool = <&pool>;  (optional)
+ *       minixen,heap-budget = <bytes>;  (optional, one or two cells; a minixen extension)
  *       module@... { compatible = "multiboot,kernel" | "multiboot,ramdisk" | "multiboot,device-tree"; reg = <...>; bootargs = "..."; }
  *       evtchn@... { compatible = "xen,evtchn-v1"; xen,evtchn = <port &peer>; }
  *     }
@@ -42,6 +43,7 @@ struct boot_domain {
     uint32_t nr_vcpus;    /* cpus (dom0: dom0_max_vcpus= in xen,xen-bootargs, else 1) */
     uint64_t mem_bytes;   /* memory (KiB in the DT; dom0: dom0_mem=, else a default) */
     uint32_t cpu_mask;    /* physical CPUs its vCPUs may be pinned to (0: all) */
+    uint64_t heap_budget; /* minixen,heap-budget / dom0_heap_budget= (0: the default) */
     bool vpl011;          /* wants an emulated PL011 */
     struct boot_module kernel, ramdisk, dtb;
     char bootargs[BOOT_BOOTARGS_MAX];
@@ -63,7 +65,10 @@ struct boot_config {
 };
 
 /*
- * Read every domain of /chosen. Validates as it goes (required properties, sizes, module
+ * Read every domain of /chosen.  On success each domain's heap budget is also handed to
+ * domain_set_configured_budget() (domid = index), and the console says so when the budgets
+ * add up to more heap than is free.
+ * Validates as it goes (required properties, sizes, module
  * ranges inside the DT's memory, ports, both ends of each channel present and pointing
  * at each other); on error prints which node is wrong and returns -EINVAL.
  * nr_host_cpus bounds cpus and the cpupools.

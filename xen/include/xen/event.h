@@ -55,6 +55,12 @@ void vcpu_mark_events_pending(struct vcpu *v);
 /* SCHEDOP_poll support: is any of the ports pending? (-EINVAL for a bad port) */
 int evtchn_poll_any_pending(struct vcpu *v, const evtchn_port_t *ports, unsigned int n);
 
+/*
+ * How many ports d's current ABI addresses, read under d's event lock: the ABI's state
+ * (3-level geometry, FIFO pages) may be freed by a concurrent EVTCHNOP_reset otherwise.
+ */
+uint32_t evtchn_abi_max_ports(struct domain *d);
+
 /* Console debug key 'e': print every bound port of every domain, per ABI. */
 void evtchn_dump_all(void);
 void evtchn_dump_domain(struct domain *d);

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Bit operations on guest-shared bitmaps and words, with one policy for a guest that
- * starves our atomics: report it once, count it, and behave as if the guest had won the
- * race (the misbehaving guest loses that event; nobody else is affected, nothing spins).
+ * starves our atomics (XSA-295, xen/common/guest_atomic.c): as Xen, pause the domain and
+ * finish the operation, then unpause; if the word still does not yield within a bound,
+ * report it once, count it, and behave as if the guest had won the race (the misbehaving
+ * guest loses that event; nobody else is affected, nothing spins without end).
  *
  * Bitmaps are arrays of little-endian words; bit n lives in byte n/8 whatever the guest's
  * word width (32-bit x86_32 xen_ulong_t, 64-bit elsewhere), so 32-bit operations on the
@@ -16,8 +18,22 @@
 
 struct domain;
 
-/* Called when an arch primitive gave up on d's memory. */
+/* Bounded attempts made with the domain paused before an operation is given up. */
+#define GUEST_ATOMIC_PAUSED_ROUNDS 1000
+
+/* Called when an operation on d's memory was given up for good: counts it, says so once. */
 void guest_atomic_starved(struct domain *d);
+
+/*
+ * The arch primitive gave up on d's memory: try again with d paused (bounded). DONE, or
+ * GAVE_UP after guest_atomic_starved(d). d is unpaused again before they return.
+ */
+guest_atomic_t guest_cmpxchg32_paused(struct domain *d, uint32_t *word, uint32_t expected,
+                                      uint32_t desired, uint32_t *seen);
+guest_atomic_t guest_test_and_set_bit32_paused(struct domain *d, uint32_t *word,
+                                               unsigned int bit, bool *was_set);
+guest_atomic_t guest_test_and_clear_bit32_paused(struct domain *d, uint32_t *word,
+                                                 unsigned int bit, bool *was_set);
 
 static inline uint32_t *guest_bit_word(void *bitmap, unsigned int nr)
 {
@@ -30,10 +46,10 @@ static inline bool guest_test_and_set_bit(struct domain *d, unsigned int nr, voi
     bool was;
 
     if (arch_guest_test_and_set_bit32(guest_bit_word(bitmap, nr), nr % 32, &was) ==
-        GUEST_ATOMIC_GAVE_UP) {
-        guest_atomic_starved(d);
+            GUEST_ATOMIC_GAVE_UP &&
+        guest_test_and_set_bit32_paused(d, guest_bit_word(bitmap, nr), nr % 32, &was) ==
+            GUEST_ATOMIC_GAVE_UP)
         return true;
-    }
     return was;
 }
 
@@ -43,10 +59,10 @@ static inline bool guest_test_and_clear_bit(struct domain *d, unsigned int nr, v
     bool was;
 
     if (arch_guest_test_and_clear_bit32(guest_bit_word(bitmap, nr), nr % 32, &was) ==
-        GUEST_ATOMIC_GAVE_UP) {
-        guest_atomic_starved(d);
+            GUEST_ATOMIC_GAVE_UP &&
+        guest_test_and_clear_bit32_paused(d, guest_bit_word(bitmap, nr), nr % 32, &was) ==
+            GUEST_ATOMIC_GAVE_UP)
         return false;
-    }
     return was;
 }
 
