@@ -352,8 +352,8 @@ static void reserve_boot_memory(const struct host_dt *dt, paddr_t dtb)
      * setup.c puts the heap right behind the image, or right behind the DTB when the two
      * would overlap: cover both places.
      */
-    guest_ram_reserve((paddr_t)_start, (uint64_t)(_end - _start) + (4u << 20) + PAGE_SIZE);
-    guest_ram_reserve(dtb, dtb_size + (4u << 20) + PAGE_SIZE);
+    guest_ram_reserve((paddr_t)_start, (uint64_t)(_end - _start) + HEAP_SIZE + PAGE_SIZE);
+    guest_ram_reserve(dtb, dtb_size + HEAP_SIZE + PAGE_SIZE);
     if (dt->initrd_end > dt->initrd_start)
         guest_ram_reserve(dt->initrd_start, dt->initrd_end - dt->initrd_start);
     for (unsigned int i = 0; i < boot_cfg.nr_domains; i++) {

@@ -46,23 +46,10 @@ bool arch_hypercall_preempt_check(void)
     return (READ_SYSREG(isr_el1) & (1ul << 7)) != 0;
 }
 
-void arm_check_starved(struct domain *d)
-{
-    struct arm_domain *ad = arm_domain(d);
-
-    if (__atomic_load_n(&d->atomics_starved, __ATOMIC_RELAXED) == 0 || ad == NULL)
-        return;
-    if (__atomic_exchange_n(&ad->starved_paused, true, __ATOMIC_ACQ_REL))
-        return;
-    printk("d%u: paused: it kept hypervisor-shared words busy (XSA-295)\n", d->domain_id);
-    domain_pause(d);
-}
-
 void arch_vcpu_raise_upcall(struct vcpu *v)
 {
     /* PPI 31 through the vGIC; vgic_inject_irq wakes v and kicks its CPU. */
     vgic_inject_irq(v, GUEST_EVTCHN_PPI_INTID);
-    arm_check_starved(v->domain);
 }
 
 void arch_vcpu_wake_poller(struct vcpu *v)

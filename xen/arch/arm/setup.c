@@ -21,8 +21,6 @@
 
 void arm_guest_atomics_init(void);
 
-#define HEAP_SIZE (4u << 20)
-
 uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __attribute__((aligned(16)));
 
 static struct host_dt host_dt;

@@ -194,8 +194,7 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
         WRITE_SYSREG(READ_SYSREG(elr_el2) - 4, elr_el2);
     else
         regs->x[0] = (uint64_t)rc;
-    if (nr != __HYPERVISOR_sched_op && sched_keeps(v->processor, v) && vgic_exit_quiet(v) &&
-        v->domain->atomics_starved == 0)
+    if (nr != __HYPERVISOR_sched_op && sched_keeps(v->processor, v) && vgic_exit_quiet(v))
         return (uintptr_t)regs;
     /*
      * Ask the scheduler here, with the frame still partial: if v keeps the CPU (a call that
@@ -206,8 +205,6 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
         arm_vcpu(v)->lrs_synced = false;
     else
         vgic_sync(v);
-    if (__builtin_expect(v->domain->atomics_starved != 0, 0))
-        arm_check_starved(v->domain);
     next = sched_pick(v->processor, v);
     if (next == v) {
         vgic_flush(v);
@@ -352,7 +349,5 @@ struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
         arm_guest_crash(v, regs, vector_names[vector & 15]);
         break;
     }
-    if (__builtin_expect(v->domain->atomics_starved != 0, 0))
-        arm_check_starved(v->domain);
     return arm_leave_to_guest();
 }

@@ -30,7 +30,6 @@ struct arm_domain {
     uint64_t ram_base, ram_size; /* guest RAM: GUEST_RAM0_BASE, size */
     paddr_t ram_host;            /* host physical backing (contiguous) */
     const struct boot_domain *config; /* what it was built from (restart on reboot) */
-    bool starved_paused; /* paused for keeping guest-shared words busy (XSA-295), hooks.c */
     /* reboot_scrub.c: bytes of RAM claimed and done by the chunked reboot scrub */
     uint64_t scrub_next, scrub_done;
     bool scrub_active;

@@ -81,13 +81,6 @@ void arm_guest_crash(struct vcpu *v, const struct cpu_regs *regs, const char *wh
 void vpsci_call(struct vcpu *v, struct cpu_regs *regs);
 
 /*
- * XSA-295: a bounded guest atomic on d's memory gave up (d->atomics_starved, counted by
- * the event core). Pause d, once, and say so: a guest that keeps shared words busy to
- * starve the hypervisor loses its CPUs instead. Checked on d's exits and upcalls.
- */
-void arm_check_starved(struct domain *d);
-
-/*
  * The running vCPU v touched FP/SIMD while CPTR_EL2.TFP was set (ESR EC 0x07): give it
  * its FP/SIMD state (context.c, lazy switching). The instruction is then re-executed.
  */
