@@ -18,6 +18,7 @@
  * Invariant: a vCPU is on its CPU's run queue exactly when its state is RUNNABLE.
  */
 #include <xen/alloc.h>
+#include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/evtchn.h>
@@ -648,6 +649,8 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     else
         printk("minixen: domain %u%s%s%s shut down: reason %u\n", d->domain_id,
                d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->shutdown_reason);
+    /* Out of the serial input cycle; a domain rebuilt after a reboot registers again. */
+    console_unregister_input(d);
     arch_domain_shutdown(d, d->shutdown_reason);
     /* The port asked for a restart (reboot): it comes back, the machine is not done. */
     restarting = READ_ONCE(d->restart_pending) || !READ_ONCE(d->is_shut_down);

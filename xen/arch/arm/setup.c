@@ -16,6 +16,7 @@
 #include <asm/time.h>
 #include <asm/vcpu.h>
 #include <xen/alloc.h>
+#include <xen/console.h>
 #include <xen/lib.h>
 
 void arm_guest_atomics_init(void);
@@ -128,6 +129,8 @@ void start_xen(paddr_t dtb)
     start_secondaries(dt);
     rc = build_domains(dt, dtb);
     printk("minixen: boot complete, %d domain(s)%s\n", rc, rc == 0 ? ": idling" : "");
+    /* Serial input to dom0 (else the debug keys), and the line that says how to switch. */
+    console_endboot();
     __atomic_store_n(&cpus_go, true, __ATOMIC_RELEASE);
     __asm__ __volatile__("dsb ish\n sev" ::: "memory");
     arm_run_loop();

@@ -12,6 +12,7 @@
 #include <asm/vcpu.h>
 #include <xen/alloc.h>
 #include <xen/arch_hooks.h>
+#include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
@@ -168,6 +169,8 @@ void start_xen(uint32_t magic, uint32_t info)
     uart_rx_init();
     ioapic_route_isa(&platform, UART_ISA_IRQ, VECTOR_UART, cpu_apic_id[0]);
     printk("minixen: boot complete; %u domain(s) starting\n", nr_domains);
+    /* Serial input to dom0 (else the debug keys), and the line that says how to switch. */
+    console_endboot();
     smp_start_work(secondary_run);
     x86_run_loop(0);
 }
