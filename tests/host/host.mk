@@ -137,6 +137,20 @@ $(HOST_DIR)/$(1)/test_vgic: $(HOST_DIR)/$(1)/tests/host/test_vgic.o \
 endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_vgic,$(v))))
 
+# test_acpi_aml runs the x86 port's \_S5 scan of ACPI byte code (xen/arch/x86/acpi_aml.c,
+# plain bytes in, no hardware) on every host: that object and the test see the x86
+# port's headers.
+HOST_AML_SRCS := xen/arch/x86/acpi_aml.c
+define host_aml
+$(HOST_AML_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/test_acpi_aml.o: \
+    HOST_CFLAGS_$(1) := $(filter-out -Ixen/arch/%/include,$(HOST_CFLAGS_$(1))) -Ixen/arch/x86/include
+$(HOST_DIR)/$(1)/test_acpi_aml: $(HOST_DIR)/$(1)/tests/host/test_acpi_aml.o \
+    $(HOST_AML_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $$(HOST_LIB_$(1))
+	@echo "  LD [$(1)] $$@"
+	$$(Q)$$(HOST_CC_$(1)) -o $$@ $$^ $$(HOST_LIBS_$(1))
+endef
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_aml,$(v))))
+
 # The aarch64 objects need cmocka's headers before they compile.
 $(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \
     | $(HOST_CMOCKA_ARM64_STAMP)
