@@ -25,6 +25,7 @@
 #include <xen/fence.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/shutdown.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 
@@ -607,6 +608,11 @@ static const char *const shutdown_names[] = {
     [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
 };
 
+const char *shutdown_reason_name(unsigned int reason)
+{
+    return reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : NULL;
+}
+
 /* Is there a domain with vCPUs in the scheduler that has not shut down? (shutdown_lock) */
 static bool any_domain_alive(void)
 {
@@ -649,6 +655,12 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     else
         printk("minixen: domain %u%s%s%s shut down: reason %u\n", d->domain_id,
                d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->shutdown_reason);
+    if (is_hardware_domain(d)) {
+        if (last)
+            printk("minixen: all domains have shut down\n");
+        /* The machine follows dom0, as on Xen (shutdown.c): this does not return. */
+        hwdom_shutdown(d, d->shutdown_reason);
+    }
     /* Out of the serial input cycle; a domain rebuilt after a reboot registers again. */
     console_unregister_input(d);
     arch_domain_shutdown(d, d->shutdown_reason);

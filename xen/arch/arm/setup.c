@@ -45,7 +45,7 @@ static void start_secondaries(const struct host_dt *dt)
 
         if (dt->cpu_mpidr[i] == boot_mpidr)
             continue;
-        rc = psci_cpu_on(dt, dt->cpu_mpidr[i], (paddr_t)secondary_entry, next);
+        rc = psci_cpu_on(dt->cpu_mpidr[i], (paddr_t)secondary_entry, next);
         if (rc != 0) {
             printk("smp: cpu mpidr 0x%llx: PSCI CPU_ON failed (%d)\n",
                    (unsigned long long)dt->cpu_mpidr[i], rc);
@@ -107,6 +107,7 @@ void start_xen(paddr_t dtb)
 
     mm_init(dt, heap_start, HEAP_SIZE);
     pl011_init(dt->uart_base);
+    psci_init(dt);
     cpus_online = 1;
 
     printk("\nminixen %s on %s (EL2, GICv%u)\n", MINIXEN_VERSION, MINIXEN_BOARD, dt->gic_version);

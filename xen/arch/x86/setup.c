@@ -16,6 +16,7 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/shutdown.h>
 
 #define HEAP_MAX (512ull << 20)
 #define HEAP_MIN (16ull << 20)
@@ -137,6 +138,7 @@ void start_xen(uint32_t magic, uint32_t info)
         panic("not started by a Multiboot or Multiboot2 loader (magic 0x%x, info 0x%x)", magic,
               info);
     bootinfo_print(bi);
+    shutdown_parse_cmdline(bi->cmdline); /* Xen's options may come this way too: noreboot */
 
     heap = pick_heap(bi, &heap_size);
     if (heap_size < HEAP_MIN)
@@ -150,6 +152,7 @@ void start_xen(uint32_t magic, uint32_t info)
     if (acpi_init(&platform, bi) != 0)
         panic("no usable ACPI MADT: cannot find the CPUs and the APICs");
     acpi_print(&platform);
+    x86_power_init(&platform.power);
     lapic_init(platform.lapic);
     lapic_timer_calibrate();
     timer_selftest();
