@@ -21,9 +21,9 @@ static bool echo_input(void *arg)
     unsigned int n = 0;
     long got;
 
-    (void)arg;
-    /* With the VIRQ bound, read only when it fired: no hypercall every millisecond. */
-    if (console_port != 0 && ev_count[console_port] == console_seen)
+    /* With the VIRQ bound, read only when it fired (or when asked to: arg != NULL), not
+     * with a hypercall every millisecond. */
+    if (arg == NULL && console_port != 0 && ev_count[console_port] == console_seen)
         return false;
     if (console_port != 0)
         console_seen = ev_count[console_port];
@@ -45,7 +45,7 @@ static void __attribute__((noreturn)) idle_echo(void)
         console_port = port;
     console_seen = console_port != 0 ? ev_count[console_port] : 0;
     printf("# xtest idle: echoing serial input\n");
-    echo_input(NULL); /* what was typed before the VIRQ was bound */
+    echo_input(&console_seen); /* what was typed before the VIRQ was bound: no VIRQ for it */
     for (;;)
         ev_wait(echo_input, NULL, 60000);
 }
