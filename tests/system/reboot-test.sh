@@ -107,7 +107,7 @@ ok $? "no failed restart, no static channel lost"
 # A leak would grow the heap once per reboot.
 heaps=$(quiet_heaps "$log")
 [ "$(wc -l <<<"$heaps")" -ge 2 ] && [ "$(sort -u <<<"$heaps" | wc -l)" -eq 1 ]
-ok $? "heap in use the same after each of $(wc -l <<<"$heaps") restarts once dom0 ended ($(sort -u <<<"$heaps" | tr '\n' ' ')bytes)"
+ok $? "heap in use the same after each of $(wc -l <<<"$heaps") restarts once dom0's suite was done ($(sort -u <<<"$heaps" | tr '\n' ' ')bytes)"
 ! has "$log.txt" "all domains have shut down|Hardware Dom0" && [ "$still_up" -eq 0 ]
 ok $? "a rebooting domain keeps the machine running (QEMU -no-reboot still up at the end)"
 if has "$log.txt" "^minixen: (panic|fatal)"; then ok 1 "no panic"; else ok 0 "no panic"; fi
