@@ -14,11 +14,8 @@
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/event.h>
-#include <xen/evtchn.h>
-#include <xen/fence.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
-#include <xen/sched.h>
 
 #define CONSOLE_LINE_MAX   200  /* a longer domU line is cut into pieces (Xen: the same) */
 #define CONSOLE_RX_SIZE    1024 /* dom0's input ring; characters are dropped when it is full */
