@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Install the Debian 12 packages minixen's build and tests need, only those missing.
+# apt-get runs with --no-install-recommends, so every package a build or test step uses is
+# named here, even one that another package merely recommends (a cross libc, say).
 # Without root, print the exact apt-get line and stop: we never half-install.
 set -euo pipefail
 
 # One list, grouped by why we need it.
 pkgs=(
-    make gcc python3                                     # host build and tools
+    make gcc python3 mawk                                # host build and tools (awk: TAP sums)
     gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu  # 4-target ABI check, ports
+    libc6-dev-arm64-cross                                # aarch64 unit tests link a libc; the
+                                                         # cross gcc only recommends it
     dwarves                                              # pahole, ABI layout cross-check
     libcmocka-dev                                        # host unit tests
     clang llvm lld libclang-rt-14-dev                    # sanitizers, libFuzzer

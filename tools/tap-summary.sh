@@ -7,7 +7,13 @@ set -u
 dir=${1:-build/test-results}
 passed=0 failed=0 skipped=0
 shopt -s nullglob
-for f in "$dir"/*.tap; do
+files=("$dir"/*.tap)
+if [ ${#files[@]} -eq 0 ]; then
+    # Nothing ran at all: that is a failure, never "0 passed, 0 failed".
+    echo "tap-summary: no TAP files under $dir" >&2
+    failed=1
+fi
+for f in "${files[@]}"; do
     read -r p fl s planned seen < <(awk '
         # A SKIP directive is a skip whether the line says ok or not ok (cmocka says the
         # latter); a TODO failure is expected and does not count against the run.

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
-# make check-abi: public struct layouts on i386, x86_64, arm32 and arm64 against Xen's.
+# make check-abi: public struct layouts on i386, x86_64, arm32 and arm64 against Xen's: the
+# hand-written table (tests/abi/expected) and Xen 4.17's own headers (fetched into the build
+# tree; a failed fetch is a failed check).
 # Included by the top-level Makefile; also works alone:
 #   make -f tests/abi/abi.mk check-abi
 # Results: $(BUILD_ROOT)/abi/ (probe sources, objects, DWARF dumps, abi-layout.md) and
@@ -13,8 +15,11 @@ ABI_DIR   := tests/abi
 ABI_OUT   := $(BUILD_ROOT)/abi
 ABI_TAP   := $(BUILD_ROOT)/test-results/check-abi.tap
 ABI_FLAGS ?=
+# Xen 4.17's own public headers (Debian's libxen-dev), fetched by the tool when missing.
+ABI_XEN   := $(BUILD_ROOT)/xen-4.17
 ABI_TOOL  = $(PYTHON) $(ABI_DIR)/abi_check.py --include xen/include --out $(ABI_OUT) \
-            --tap $(ABI_TAP) --doc docs/abi-layout.md
+            --tap $(ABI_TAP) --doc docs/abi-layout.md \
+            --xen $(ABI_XEN) --xen-fetch tools/fetch-xen-headers.sh
 
 .PHONY: check-abi abi-doc
 

@@ -32,6 +32,7 @@
 #include <xen/alloc.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <xen/vcpu_time.h>
 
 #include "harness.h"
 
@@ -148,6 +149,11 @@ void xfree(void *p)
     h = (struct alloc_hdr *)p - 1;
     __atomic_fetch_sub(&bytes_in_use, h->size, __ATOMIC_RELAXED);
     free(h->base);
+}
+
+size_t xalloc_size(const void *p)
+{
+    return p == NULL ? 0 : ((const struct alloc_hdr *)p - 1)->size;
 }
 
 size_t xalloc_bytes_in_use(void)
@@ -525,6 +531,29 @@ uint64_t arch_now_ns(void)
     return __atomic_load_n(&fake_now, __ATOMIC_ACQUIRE);
 }
 
+/* arch_guest_time_base(): a counter at time_base_hz (0: none, as on ARM). */
+static uint64_t time_base_hz;
+
+bool arch_guest_time_base(struct domain *d, struct vcpu_time_info *t)
+{
+    uint64_t hz = __atomic_load_n(&time_base_hz, __ATOMIC_ACQUIRE);
+
+    (void)d;
+    if (hz == 0)
+        return false;
+    time_scale_from_hz(hz, &t->tsc_to_system_mul, &t->tsc_shift);
+    /* A counter that reads 0 at system time 1 s: both ends of the base are exercised. */
+    t->tsc_timestamp = 0;
+    t->system_time = 1000000000ull;
+    t->flags = 0;
+    return true;
+}
+
+void harness_set_time_base(uint64_t hz)
+{
+    __atomic_store_n(&time_base_hz, hz, __ATOMIC_RELEASE);
+}
+
 void harness_set_now(uint64_t ns)
 {
     __atomic_store_n(&fake_now, ns, __ATOMIC_RELEASE);
@@ -575,6 +604,7 @@ unsigned long harness_cpu_kicks(unsigned int cpu)
 void harness_machine_reset(void)
 {
     __atomic_store_n(&fake_now, 1000000000ull, __ATOMIC_RELEASE);
+    __atomic_store_n(&time_base_hz, 0, __ATOMIC_RELEASE);
     for (unsigned int i = 0; i < HARNESS_MAX_CPUS; i++) {
         __atomic_store_n(&cpu_timer[i], 0, __ATOMIC_RELAXED);
         __atomic_store_n(&cpu_kicks[i], 0, __ATOMIC_RELAXED);

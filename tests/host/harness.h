@@ -75,6 +75,9 @@ int harness_sched_init(unsigned int nr_cpus);
 /* arch_now_ns(): a clock that moves only when a test moves it (starts at 1 s). */
 void harness_set_now(uint64_t ns);
 void harness_advance(uint64_t ns);
+/* arch_guest_time_base(): the time base of a counter at hz that reads 0 at system time
+ * 1 s, for every domain (0: none, the default, as on ARM). */
+void harness_set_time_base(uint64_t hz);
 /* arch_this_cpu() of the calling thread (each test thread may play another CPU). */
 void harness_set_cpu(unsigned int cpu);
 /* The deadline a CPU's last arch_set_cpu_timer() asked for (0: none). */

@@ -124,32 +124,30 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/test_boot_config
 $(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/test_boot_config.o: \
     HOST_CFLAGS_$(v) += -I$(HOST_DIR)/gen))
 
-# test_vgic drives the ARM vGIC (xen/arch/arm/vgic*.c) through a fake list-register back
-# end: those objects, and the test, see the ARM port's headers on every host.
-HOST_VGIC_SRCS := xen/arch/arm/vgic.c xen/arch/arm/vgic_v2.c xen/arch/arm/vgic_v3.c
-define host_vgic
-$(HOST_VGIC_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/test_vgic.o: \
-    HOST_CFLAGS_$(1) := $(filter-out -Ixen/arch/%/include,$(HOST_CFLAGS_$(1))) -Ixen/arch/arm/include
-$(HOST_DIR)/$(1)/test_vgic: $(HOST_DIR)/$(1)/tests/host/test_vgic.o \
-    $(HOST_VGIC_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $$(HOST_LIB_$(1))
+# Tests that drive port or driver code directly link those sources into their program and
+# compile them (and the test) with another include path in place of the host's arch
+# headers: $(call host_port_test,VARIANT,TEST,SOURCES,INCLUDE-DIR).
+define host_port_test
+$(3:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/$(2).o: \
+    HOST_CFLAGS_$(1) := $$(filter-out -Ixen/arch/%/include,$$(HOST_CFLAGS_$(1))) -I$(4)
+$(HOST_DIR)/$(1)/$(2): $(HOST_DIR)/$(1)/tests/host/$(2).o $(3:%.c=$(HOST_DIR)/$(1)/%.o) \
+    $$(HOST_LIB_$(1))
 	@echo "  LD [$(1)] $$@"
 	$$(Q)$$(HOST_CC_$(1)) -o $$@ $$^ $$(HOST_LIBS_$(1))
 endef
-$(foreach v,$(HOST_VARIANTS),$(eval $(call host_vgic,$(v))))
-
-# test_acpi_aml runs the x86 port's \_S5 scan of ACPI byte code (xen/arch/x86/acpi_aml.c,
-# plain bytes in, no hardware) on every host: that object and the test see the x86
-# port's headers.
-HOST_AML_SRCS := xen/arch/x86/acpi_aml.c
-define host_aml
-$(HOST_AML_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $(HOST_DIR)/$(1)/tests/host/test_acpi_aml.o: \
-    HOST_CFLAGS_$(1) := $(filter-out -Ixen/arch/%/include,$(HOST_CFLAGS_$(1))) -Ixen/arch/x86/include
-$(HOST_DIR)/$(1)/test_acpi_aml: $(HOST_DIR)/$(1)/tests/host/test_acpi_aml.o \
-    $(HOST_AML_SRCS:%.c=$(HOST_DIR)/$(1)/%.o) $$(HOST_LIB_$(1))
-	@echo "  LD [$(1)] $$@"
-	$$(Q)$$(HOST_CC_$(1)) -o $$@ $$^ $$(HOST_LIBS_$(1))
-endef
-$(foreach v,$(HOST_VARIANTS),$(eval $(call host_aml,$(v))))
+# test_vgic: the ARM vGIC through a fake list-register back end.
+# test_vtrap: the ARM port's trapped-register views (debug, PMU, AArch32 coprocessor).
+# test_rtc_cmos: the x86 CMOS RTC driver against a fake chip (tests/host/fake_pc's
+# <asm/setup.h> turns port I/O into calls to the fake).
+# test_acpi_aml: the x86 port's \_S5 scan of ACPI byte code (plain bytes in, no hardware).
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vgic,\
+    xen/arch/arm/vgic.c xen/arch/arm/vgic_v2.c xen/arch/arm/vgic_v3.c,xen/arch/arm/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vtrap,\
+    xen/arch/arm/vdebug.c xen/arch/arm/vcp32.c,xen/arch/arm/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_rtc_cmos,\
+    xen/drivers/rtc/cmos.c,tests/host/fake_pc)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_acpi_aml,\
+    xen/arch/x86/acpi_aml.c,xen/arch/x86/include)))
 
 # The aarch64 objects need cmocka's headers before they compile.
 $(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \

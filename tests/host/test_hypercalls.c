@@ -779,6 +779,25 @@ static void test_vcpu_op_x86(void **state)
             hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, agpa), -EINVAL);
         assert_int_equal(v0->runstate_area, 0);
     }
+    /*
+     * x86_32: the address is the 4-byte handle alone, as Xen's compat path reads it; the
+     * union's upper half is whatever the guest left there. The area gets the 44-byte layout.
+     */
+    {
+        struct vcpu *w = d3->vcpu[0];
+        gpaddr_t agpa, rgpa;
+        struct vcpu_runstate_info_x86_32 *rs32 = GBUF(d3, &rgpa);
+        struct vcpu_register_runstate_memory_area_x86_32 *area = GBUF(d3, &agpa);
+
+        memset(rs32, 0xff, sizeof(*rs32));
+        area->addr.p = 0xdeadbeef00000000ull | rgpa;
+        assert_int_equal(
+            hc(w, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, agpa), 0);
+        assert_int_equal(w->runstate_area, rgpa);
+        assert_int_equal(rs32->state_entry_time[0], (uint32_t)w->runstate_entry_ns);
+        assert_int_equal(rs32->state_entry_time[1], (uint32_t)(w->runstate_entry_ns >> 32));
+        assert_int_not_equal(rs32->state, -1);
+    }
     memset(rs, 0xff, sizeof(*rs));
     assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, gpa), 0);
     assert_int_equal(rs->state, RUNSTATE_offline);

@@ -133,6 +133,7 @@ static int setup(unsigned int version)
     gic_host.ops = &fake_ops;
     gic_host.nr_lrs = NR_LRS;
     gic_host.gicv_base = 0x8040000;
+    gic_host.gicv_size = 0x10000; /* QEMU virt's GICV */
     memset(&dom, 0, sizeof(dom));
     memset(&adom, 0, sizeof(adom));
     memset(vcpus, 0, sizeof(vcpus));
@@ -507,6 +508,29 @@ static void test_v2_sgir_filters_and_source(void **state)
     assert_false(vgic_vcpu_pending(v0));
 }
 
+/*
+ * Issue #11: the guest's 8 KiB GICC window is the host GICV mapped whole. A host DT that
+ * gives GICV less, or an unaligned base, must not map what lies beyond it: no domain.
+ */
+static void test_v2_small_or_unaligned_gicv_refused(void **state)
+{
+    (void)state;
+    vgic_domain_destroy(&dom);
+    gic_host.gicv_size = 0x1000;
+    mapped_gicc = 0;
+    assert_int_equal(vgic_domain_init(&dom), -ENXIO);
+    assert_int_equal(mapped_gicc, 0);
+    vgic_domain_destroy(&dom);
+    gic_host.gicv_size = 0x2000;
+    gic_host.gicv_base = 0x8040800;
+    assert_int_equal(vgic_domain_init(&dom), -ENXIO);
+    assert_int_equal(mapped_gicc, 0);
+    vgic_domain_destroy(&dom);
+    gic_host.gicv_base = 0x8040000; /* exactly 8 KiB, aligned: fine */
+    assert_int_equal(vgic_domain_init(&dom), 0);
+    assert_int_equal(mapped_gicc, GUEST_GICC_BASE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -530,6 +554,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_v2_distributor, setup_v2, teardown),
         cmocka_unit_test_setup_teardown(test_v2_sgir_filters_and_source, setup_v2, teardown),
+        cmocka_unit_test_setup_teardown(test_v2_small_or_unaligned_gicv_refused, setup_v2,
+                                        teardown),
     };
 
     return cmocka_run_group_tests_name("vgic", tests, NULL, NULL);

@@ -7,7 +7,8 @@
 #
 #   xen-run-x86.sh NAME OUTDIR XEN GUEST [options]
 #     --smp N            host CPUs and dom0_max_vcpus (default 2)
-#     --main-args "..."  dom0 bootargs (default role=main)
+#     --main-args "..."  dom0 bootargs (default role=main); now=<the host's epoch seconds>
+#                        is added for the guest's wall-clock check
 #     --xen-args "..."   extra Xen command-line options
 #     --timeout S        wall-clock limit (default 300)
 #
@@ -39,6 +40,7 @@ done
 lib=$(dirname "$0")/../lib
 . "$lib/qemu.sh"
 . "$lib/tap.sh"
+. "$lib/now.sh"
 mkdir -p "$out"
 # Private copies; QEMU's -initrd separates modules with commas, arguments with spaces.
 cp "$xen" "$out/$name.xen"
@@ -48,7 +50,7 @@ qemu_start "$raw" qemu-system-x86_64 -machine q35 -cpu max,-smap,+svm,+npt -smp 
     -nographic -monitor none -serial stdio -net none -no-reboot -device amd-iommu \
     -kernel "$out/$name.xen" \
     -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M dom0_max_vcpus=$smp noreboot loglvl=all guest_loglvl=all $xen_args" \
-    -initrd "$out/$name.guest $main_args"
+    -initrd "$out/$name.guest $main_args $(now_arg)"
 status=0
 wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "xen-run-x86.sh: $name" '^\(XEN\) Panic on CPU' ||
     status=1

@@ -8,7 +8,8 @@
 #     --smp N            vCPUs (host CPUs and dom0_max_vcpus; default 2)
 #     --peer             add the dom0less peer domain (/chosen/domU1) and static channels
 #     --gic 2|3          GIC version (default 3)
-#     --main-args "..."  extra dom0 bootargs (role=main is the default)
+#     --main-args "..."  extra dom0 bootargs (role=main is the default; every domain also
+#                        gets now=<the host's epoch seconds> for its wall-clock check)
 #     --peer-args "..."  extra peer bootargs
 #     --xen-args "..."   extra Xen command-line options (e.g. xsm=dummy)
 #     --icount           -icount shift=0,sleep=off (deterministic; one CPU only)
@@ -44,6 +45,7 @@ lib=$(dirname "$0")/../lib
 . "$lib/qemu.sh"
 . "$lib/static-channels.sh"
 . "$lib/dom0-dt.sh"
+. "$lib/now.sh"
 mkdir -p "$out"
 machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
 qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 2048 -nographic
@@ -52,8 +54,10 @@ base=$out/$name-base
 qemu_dts "$base" "$machine" "${qemu[@]}"
 
 size=$(printf '0x%x' "$(stat -c %s "$guest")")
-main_boot="role=main"
-[ "$peer" = 1 ] && main_boot="role=main $DOM0_CHANNEL_ARGS"
+# The host's time for the guest's wall-clock check, just before the boot.
+now=$(now_arg)
+main_boot="role=main $now"
+[ "$peer" = 1 ] && main_boot="role=main $now $DOM0_CHANNEL_ARGS"
 {
     cat "$base.dts"
     dt_chosen_dom0 "console=dtuart dtuart=/pl011@9000000 dom0_mem=512M dom0_max_vcpus=$smp guest_loglvl=all/all $xen_args" "$main_boot $main_args" "$size"
@@ -71,7 +75,7 @@ main_boot="role=main"
             module@43000000 {
                 compatible = "multiboot,kernel", "multiboot,module";
                 reg = <0x43000000 $size>;
-                bootargs = "$PEER_BOOTARGS $peer_args";
+                bootargs = "$PEER_BOOTARGS $now $peer_args";
             };
 DTS
         dt_channels domU1

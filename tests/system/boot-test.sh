@@ -15,6 +15,9 @@
 #               the guest image loaded with -device loader at 0x42000000
 #       uboot   U-Boot (-bios) runs boards/$BOARD/boot.cmd over TFTP (QEMU user networking):
 #               booti, domains added with fdt mknod/set
+#     Both get now=<the host's time> in their bootargs, written just before each boot, for
+#     the guest's wall-clock check (tests/lib/now.sh); minixen must have set the wall clock
+#     from the PL031 (the guest also accepts Xen on Arm's "never set").
 #     Each run ends by itself: dom0 powers off last, and the machine follows it (PSCI
 #     SYSTEM_OFF: QEMU exits), or at a panic, or after DOMAIN_TIMEOUT. No -no-reboot here,
 #     on purpose: a reset would boot again instead of ending the run, and be caught.
@@ -47,6 +50,7 @@ rm -f "$RESULTS/system-$BOARD"-*-d*.tap
 lib=$(dirname "$0")/../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
+. "$lib/now.sh"
 tap_begin "$body"
 
 # boot <log> <timeout-s> <last-line-regex> <qemu args...>: run QEMU until the regex
@@ -71,6 +75,9 @@ check() {
     has "$log" "^dt: cpus $smp \(mpidr 0x0"; ok $? "$name: DT cpus $smp"
     has "$log" "^dt: gic v$gic dist 0x8000000 "; ok $? "$name: DT GICv$gic"
     has "$log" "^dt: uart pl011 0x9000000$"; ok $? "$name: DT uart"
+    has "$log" "^dt: rtc pl031 0x9010000$"; ok $? "$name: DT rtc"
+    has "$log" "^wallclock: pl031 RTC says [0-9]+ s since 1970, at system time [0-9]+ ns$"
+    ok $? "$name: wall clock read from the PL031"
     has "$log" "^dt: timer ppi sec 13 phys 14 virt 11 hyp 10$"; ok $? "$name: DT timer"
     has "$log" "^dt: psci smc$"; ok $? "$name: DT psci"
     has "$log" "^mm: EL2 identity map, .* MMU and caches on"; ok $? "$name: MMU on"
@@ -97,6 +104,12 @@ domains() {
         why=$(tap_verdict "$dtap")
         ok $? "$name: d$id TAP complete and passing${why:+ ($why; $dtap)}"
     done
+    local wc=0
+    for id in 0 1; do
+        has "$RESULTS/system-$BOARD-$path-smp$smp-d$id.tap" \
+            "^ok [0-9]+ - wall clock \+ system time \([0-9]+ s\) is the host's time" || wc=1
+    done
+    ok $wc "$name: d0 and d1 see the wall clock set, agreeing with the host's time"
 }
 
 # The boot's last line is Xen's switch line; without dom0 the input stays with minixen.
@@ -120,7 +133,7 @@ has "$log.txt" "virtualization=on\. Halting\.$"; ok $? "EL1 entry: halted with t
 
 # ---- Domains -----------------------------------------------------------------------------
 end_re="^minixen: (panic|fatal)" # else the run ends when QEMU exits (dom0 powers off)
-per_run=17 # results domains() adds per run
+per_run=20 # results domains() adds per run
 if [ -z "$GUEST" ] || ! command -v dtc >/dev/null; then
     skip $((per_run * 6)) "domains: no guest image or no dtc"
 else
@@ -131,8 +144,8 @@ else
         dt="$work/domains-smp$smp"
         if qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" \
             -nographic &&
-            { cat "$base.dts"; sed "s/@GUEST_SIZE@/$size/g" "boards/$BOARD/domains.dtsi"; } \
-                >"$dt.dts" && dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts"; then
+            { cat "$base.dts"; sed "s/@GUEST_SIZE@/$size/g" "boards/$BOARD/domains.dtsi" |
+                bootargs_add_now; } >"$dt.dts" && dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts"; then
             log="$work/domains-kernel-smp$smp.log"
             boot "$log" "$DOMAIN_TIMEOUT" "$end_re" -machine "$QEMU_MACHINE" -cpu "$CPU" \
                 -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE" -dtb "$dt.dtb" \
@@ -146,9 +159,10 @@ else
     if [ -r "$UBOOT_BIOS" ] && command -v mkimage >/dev/null; then
         cp "$IMAGE" "$work/tftp/minixen.bin"
         cp "$GUEST" "$work/tftp/xtest.bin"
-        mkimage -A arm64 -T script -C none -d "boards/$BOARD/boot.cmd" \
-            "$work/tftp/boot.scr.uimg" >/dev/null
         for smp in 1 2 4; do
+            bootargs_add_now <"boards/$BOARD/boot.cmd" >"$work/boot.cmd"
+            mkimage -A arm64 -T script -C none -d "$work/boot.cmd" "$work/tftp/boot.scr.uimg" \
+                >/dev/null
             log="$work/domains-uboot-smp$smp.log"
             boot "$log" "$DOMAIN_TIMEOUT" "$end_re" -machine "$QEMU_MACHINE" -cpu "$CPU" \
                 -m "$QEMU_MEM" -smp "$smp" -bios "$UBOOT_BIOS" \
@@ -158,6 +172,24 @@ else
         done
     else
         skip $(((per_run + 1) * 3)) "U-Boot: no u-boot-qemu or mkimage"
+    fi
+fi
+
+# Issue #11: a host DT whose GICV is smaller than the 8 KiB GICC window a GICv2 guest gets
+# (which would then map whatever device follows GICV): no domain, and the boot says why.
+if [[ "$QEMU_MACHINE" == *gic-version=2* ]]; then
+    dt="$work/domains-smp1"
+    small="$work/gicv-small"
+    if [ -r "$dt.dts" ] && sed -E 's/(0x8040000 0x00) 0x10000>/\1 0x1000>/' "$dt.dts" >"$small.dts" &&
+        grep -q '0x8040000 0x00 0x1000>' "$small.dts" && dtc -q -I dts -O dtb -o "$small.dtb" "$small.dts"; then
+        log="$work/gicv-small.log"
+        boot "$log" "$BOOT_TIMEOUT" "^minixen: (boot complete|panic|fatal)" -machine "$QEMU_MACHINE" \
+            -cpu "$CPU" -m "$QEMU_MEM" -smp 1 -kernel "$IMAGE" -dtb "$small.dtb"
+        has "$log.txt" "^vgic: host GICV 0x8040000\+0x1000 is smaller than the 0x2000"
+        ok $? "GICV of 4 KiB in the host DT: refused with a boot message"
+        has "$log.txt" "^minixen: boot complete, 0 domain"; ok $? "GICV of 4 KiB: no domain built, no panic"
+    else
+        skip 2 "no domain DT with QEMU's GICV at 0x8040000 to shrink"
     fi
 fi
 

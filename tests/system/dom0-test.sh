@@ -27,6 +27,7 @@ lib=$(dirname "$0")/../lib
 . "$lib/qemu.sh"
 . "$lib/dom0-dt.sh"
 . "$lib/dom0.sh"
+. "$lib/now.sh"
 tap_begin "$work/tap.body"
 
 smp=2
@@ -48,14 +49,14 @@ qemu=("$QEMU" -nographic -monitor none -serial stdio -machine "$QEMU_MACHINE" -c
       -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE"
       -device "loader,file=$GUEST,addr=$DOM0_KERNEL_ADDR,force-raw=on")
 
-dtb idle "role=main end=idle" || exit 1
+dtb idle "role=main $(now_arg) end=idle" || exit 1
 dom0_input_cycle "$work/input.log" "serial input" "$DOM0_TIMEOUT" "${qemu[@]}" -dtb "$work/idle.dtb"
 
 dtb reboot "role=reboot" || exit 1
 dom0_end_run "$work/reboot.log" "dom0 reboot" "$DOM0_TIMEOUT" reboot "${qemu[@]}" -no-reboot \
     -dtb "$work/reboot.dtb"
 
-dtb crash "role=main end=crash" || exit 1
+dtb crash "role=main $(now_arg) end=crash" || exit 1
 dom0_end_run "$work/crash.log" "dom0 crash" "$DOM0_TIMEOUT" crash "${qemu[@]}" -no-reboot \
     -dtb "$work/crash.dtb"
 dtap="$RESULTS/system-dom0-$BOARD-crash-d0.tap"

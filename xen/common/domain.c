@@ -10,6 +10,8 @@
 #include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/nospec.h>
+#include <xen/vcpu_time.h>
+#include <xen/wallclock.h>
 
 static struct domain *domain_table[MAX_DOMAINS];
 static spinlock_t domain_table_lock = SPINLOCK_INIT;
@@ -59,6 +61,7 @@ static struct vcpu *vcpu_create(struct domain *d, uint32_t id)
         }
         v->vcpu_info = v->dummy_vcpu_info;
     }
+    vcpu_time_publish(v);
     return v;
 }
 
@@ -88,10 +91,12 @@ struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
     d->domain_id = id;
     d->is_privileged = privileged;
     d->guest_layout = layout;
+    d->heap_budget = DOMAIN_HEAP_BUDGET_DEFAULT;
     d->event_lock = (spinlock_t)SPINLOCK_INIT;
     d->shared_info = xzalloc_bytes(PAGE_SIZE);
     if (d->shared_info == NULL)
         goto fail;
+    wallclock_publish(d);
     d->max_vcpus = nr_vcpus;
     for (i = 0; i < nr_vcpus; i++) {
         d->vcpu[i] = vcpu_create(d, i);
@@ -175,6 +180,10 @@ void domain_reset(struct domain *d)
     for (i = 0; i < d->max_vcpus; i++)
         vcpu_reset(d->vcpu[i]);
     memset(d->shared_info, 0, PAGE_SIZE);
+    /* The new life finds the wall clock and its time base where the first one did. */
+    wallclock_publish(d);
+    for (i = 0; i < d->max_vcpus; i++)
+        vcpu_time_publish(d->vcpu[i]);
     memset(d->hvm_params, 0, sizeof(d->hvm_params));
     d->atomics_starved = 0;
     d->shutdown_code_set = false;

@@ -123,6 +123,12 @@ void xfree(void *p)
     spin_unlock_irqrestore(&heap_lock, flags);
 }
 
+size_t xalloc_size(const void *p)
+{
+    /* The whole block, header included: what it takes from everybody else. */
+    return p == NULL ? 0 : ((const struct blk *)p - 1)->size;
+}
+
 size_t xalloc_bytes_in_use(void)
 {
     return in_use;

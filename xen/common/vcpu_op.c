@@ -14,6 +14,7 @@
 #include <xen/lib.h>
 #include <xen/nospec.h>
 #include <xen/sched.h>
+#include <xen/vcpu_time.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 
@@ -56,6 +57,8 @@ static long register_vcpu_info(struct vcpu *curr, struct vcpu *v, gpaddr_t arg)
         memcpy(page + info.offset, v->vcpu_info, l->vcpu_info_size);
         __atomic_store_n(&v->vcpu_info, page + info.offset, __ATOMIC_RELEASE);
         v->vcpu_info_registered = true;
+        /* The copy carries whatever the guest left in the old slot: write ours again. */
+        vcpu_time_publish(v);
         evtchn_vcpu_info_moved(v);
     }
     evtchn_unlock(dl, flags);
@@ -68,15 +71,28 @@ static long register_vcpu_info(struct vcpu *curr, struct vcpu *v, gpaddr_t arg)
  * Keep v's runstate at guest virtual address `addr` (0: stop). The scheduler rewrites it
  * each time v is switched in; when v is the caller it is written at once, and an address
  * the caller cannot write is refused (-EINVAL, as Xen on ARM checks it at registration).
+ * A 32-bit x86 guest's address is its 4-byte handle alone, as Xen's compat path reads it:
+ * the union's upper half is whatever the guest left there.
  */
 static long register_runstate_area(struct vcpu *curr, struct vcpu *v, gpaddr_t arg)
 {
-    struct vcpu_register_runstate_memory_area area;
+    uint64_t addr;
 
-    if (arch_copy_from_guest(curr->domain, &area, arg, sizeof(area)) != 0)
-        return -EFAULT;
-    WRITE_ONCE(v->runstate_area, area.addr.p);
-    if (v == curr && area.addr.p != 0 && sched_write_runstate_area(v) != 0) {
+    if (guest_kind_of(curr->domain)->compat32) {
+        struct vcpu_register_runstate_memory_area_x86_32 area;
+
+        if (arch_copy_from_guest(curr->domain, &area.addr.h, arg, sizeof(area.addr.h)) != 0)
+            return -EFAULT;
+        addr = area.addr.h.p;
+    } else {
+        struct vcpu_register_runstate_memory_area_64 area;
+
+        if (arch_copy_from_guest(curr->domain, &area, arg, sizeof(area)) != 0)
+            return -EFAULT;
+        addr = area.addr.p;
+    }
+    WRITE_ONCE(v->runstate_area, addr);
+    if (v == curr && addr != 0 && sched_write_runstate_area(v) != 0) {
         WRITE_ONCE(v->runstate_area, 0);
         return -EINVAL;
     }

@@ -51,6 +51,15 @@ extern const bool arch_block_unmasks_irqs;
 /* Physical IRQs can be bound to event channels (EVTCHNOP_bind_pirq): x86, for a domain
  * that has them (a hardware domain); Xen on Arm routes device IRQs through the vGIC. */
 extern const bool arch_has_pirqs;
+/* The hypervisor keeps a pvclock in each vcpu_info (struct vcpu_time_info over the counter,
+ * the TSC): x86, where Linux's clocksource and wall clock read it. Xen on Arm leaves it
+ * zero; guests there use the generic timer. */
+extern const bool arch_has_pvclock;
+
+/* ---- Isolation of per-CPU state the ABI does not cover (role=main, last area) ---- */
+/* The port's own checks that a domain cannot see or change another's CPU state through
+ * registers (arm64: debug and PMU registers). A fixed number of results per port. */
+void arch_area_isolation(void);
 
 /* ---- Interrupt masking on the current vCPU ---- */
 void arch_irq_enable(void);

@@ -53,6 +53,7 @@ bool peer_stop(evtchn_port_t dom_exc_port); /* true once VIRQ_DOM_EXC arrived */
 void check_static_channels(void);
 
 /* Areas, in the order guest_main runs them. */
+void area_wallclock(void); /* also in role=peer */
 void area_ops(void);
 void area_2l(void);
 void area_ipi_virq(void);

@@ -229,6 +229,7 @@ void guest_main(const void *dt)
     } else if (strcmp(xt.role, "demo") == 0) {
         role_demo(); /* runs until the machine stops, unless its bootargs are wrong */
     } else {
+        area_wallclock();
         area_ops();
         area_2l();
         area_ipi_virq();
@@ -237,6 +238,7 @@ void guest_main(const void *dt)
         area_fifo();
         area_3l();
         area_limits();
+        arch_area_isolation();
     }
     tap_done(xt.role);
     guest_end();

@@ -30,6 +30,7 @@ void role_peer(void)
 
     tap_diag("role: peer of d%u (echo port %u, control port %u)", xt.peer, xt.sport, xt.sctl);
     check_static_channels();
+    area_wallclock(); /* a dom0less domU is where Linux on Arm reads it */
 
     /* Forget the stray event Xen may have left on a static port (see interdomain.c). */
     ev_clear(xt.sctl);

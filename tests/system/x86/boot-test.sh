@@ -11,8 +11,9 @@
 # Configurations: Multiboot (QEMU -kernel, modules via -initrd "a,b") and Multiboot2
 # (a GRUB ISO booted by SeaBIOS), each with -smp 1, 2, 4; and CPUs that cannot host
 # minixen (no long mode; no SVM), which must explain themselves and halt. Every boot with
-# SVM runs the domains of boards/$BOARD/domains.dts (see domains() below) and ends by
-# itself: dom0 powers off last and the machine follows it (ACPI S5: QEMU exits). No
+# SVM runs the domains of boards/$BOARD/domains.dts (see domains() below), whose bootargs get
+# now=<the host's time> just before each boot, for the guest's wall-clock check, and ends
+# by itself: dom0 powers off last and the machine follows it (ACPI S5: QEMU exits). No
 # -no-reboot there, on purpose: a reset would boot again instead of ending the run.
 # Then dom0 alone (the conformance guest, module 1 of X86_MODULES, with a DT written
 # here): the serial input cycle (end=idle), and dom0's reboot and crash resetting the
@@ -40,8 +41,28 @@ fi
 lib=$here/../../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
+. "$lib/now.sh"
 . "$lib/dom0.sh"
 tap_begin "$body"
+
+# fresh_modules: the modules for the next boot, each DTB among them with now=<the host's
+# time> added to its bootargs (tests/lib/now.sh). Sets run_modules and run_initrd.
+fresh_modules() {
+    local m i=0
+    run_modules=() run_initrd=()
+    for m in "${modules[@]}"; do
+        if [ "${m%.dtb}" != "$m" ]; then
+            dtc -q -I dtb -O dts "$m" | bootargs_add_now |
+                dtc -q -I dts -O dtb -o "$work/module$i.dtb" - || return 1
+            m=$work/module$i.dtb
+        fi
+        run_modules+=("$m")
+        i=$((i + 1))
+    done
+    if [ ${#run_modules[@]} -gt 0 ]; then
+        run_initrd=(-initrd "$(IFS=,; echo "${run_modules[*]}")")
+    fi
+}
 
 # boot <log> <last-line-regex> <qemu args...>: run QEMU until the regex matches, QEMU
 # exits or BOOT_TIMEOUT; <log>.txt is the log as text, <log>.exited exists if QEMU exited
@@ -71,6 +92,9 @@ check() {
     has "$log" "^traps: IDT ok"; ok $? "$name: IDT"
     has "$log" "^acpi: MADT: $smp cpu\(s\) \(apic ids 0[ 0-9]*\), lapic 0xfee00000, ioapic 0xfec00000$"
     ok $? "$name: ACPI MADT $smp cpu(s)"
+    has "$log" "^acpi: FADT: CMOS RTC, century at index 0x32$"; ok $? "$name: ACPI FADT century"
+    has "$log" "^wallclock: cmos RTC says [0-9]+ s since 1970, at system time [0-9]+ ns$"
+    ok $? "$name: wall clock read from the CMOS RTC"
     has "$log" "^apic: timer [0-9]+ MHz, tsc [0-9]+ MHz \(PIT-calibrated\); one-shot ok"
     ok $? "$name: APIC timer one-shot"
     local c up=0
@@ -110,9 +134,15 @@ domains() {
             ok $? "$name: d$d bring-up guest: TAP complete and passing${why:+ ($why; $dtap)}"
         fi
     done
-    # The suite's constant plans (tests/guest/README.md): role=main 150, role=peer 13.
-    has "$log" "^1\.\.150$"; ok $? "$name: d0 ran the whole role=main plan (150)"
-    has "$log" "^\(d1\) 1\.\.13$"; ok $? "$name: d1 ran the whole role=peer plan (13)"
+    # The suite's constant plans (tests/guest/README.md): role=main 157, role=peer 20.
+    has "$log" "^1\.\.157$"; ok $? "$name: d0 ran the whole role=main plan (157)"
+    has "$log" "^\(d1\) 1\.\.20$"; ok $? "$name: d1 ran the whole role=peer plan (20)"
+    local wc=0
+    for d in 0 1; do
+        has "$RESULTS/system-x86-$BOARD-$tag-d$d.tap" \
+            "^ok [0-9]+ - wall clock \+ system time \([0-9]+ s\) is the host's time" || wc=1
+    done
+    ok $wc "$name: d0 and d1 see the wall clock set (CMOS), agreeing with the host's time"
     has "$log" "^# xtest: role=main arch=x86_64 vcpus=2$"; ok $? "$name: d0 found its 2 vCPUs"
     if [ "$smp" -ge 2 ]; then
         has "$log" "^dom: d0 dom0: 2 vcpu\(s\) from cpu 0," &&
@@ -133,13 +163,16 @@ domains() {
 done_re="^minixen: (panic|fatal)" # else the run ends when QEMU exits (dom0 powers off)
 for smp in 1 2 4; do
     log="$work/multiboot-smp$smp.log"
-    boot "$log" "$done_re" -cpu "$CPU" -smp "$smp" -kernel "$IMAGE" "${initrd[@]}"
+    fresh_modules || exit 1
+    boot "$log" "$done_re" -cpu "$CPU" -smp "$smp" -kernel "$IMAGE" "${run_initrd[@]}"
     check "$log" "Multiboot -smp $smp" "$smp" "Multiboot from qemu" "multiboot-smp$smp"
 done
 
-if command -v grub-mkrescue >/dev/null && "$here/mkiso.sh" "$work/minixen.iso" "$IMAGE" "${modules[@]}"; then
+if command -v grub-mkrescue >/dev/null; then
     for smp in 1 2 4; do
         log="$work/grub-smp$smp.log"
+        fresh_modules && "$here/mkiso.sh" "$work/minixen.iso" "$IMAGE" "${run_modules[@]}" ||
+            exit 1
         boot "$log" "$done_re" -cpu "$CPU" -smp "$smp" -cdrom "$work/minixen.iso"
         check "$log" "GRUB Multiboot2 -smp $smp" "$smp" "Multiboot2 from GRUB" "grub-smp$smp"
     done
@@ -177,14 +210,14 @@ dom0_qemu=("$QEMU" -nographic -monitor none -serial stdio -net none -machine "$Q
            -m "$QEMU_MEM" -cpu "$CPU" -smp 2 -kernel "$IMAGE")
 
 # Serial input on COM1 (its receive interrupt -> console_input): the Ctrl-A cycle.
-if [ ${#modules[@]} -ge 2 ] && dom0_dtb "role=main end=idle" idle; then
+if [ ${#modules[@]} -ge 2 ] && dom0_dtb "role=main $(now_arg) end=idle" idle; then
     dom0_input_cycle "$work/input.log" "serial input" "$BOOT_TIMEOUT" "${dom0_qemu[@]}" \
         -initrd "$work/idle.dtb,${modules[1]}"
     # dom0's reboot and crash reset the machine: with -no-reboot QEMU exits.
     dom0_dtb "role=reboot" reboot
     dom0_end_run "$work/reboot.log" "dom0 reboot" "$BOOT_TIMEOUT" reboot "${dom0_qemu[@]}" \
         -no-reboot -initrd "$work/reboot.dtb,${modules[1]}"
-    dom0_dtb "role=main end=crash" crash
+    dom0_dtb "role=main $(now_arg) end=crash" crash
     dom0_end_run "$work/crash.log" "dom0 crash" "$BOOT_TIMEOUT" crash "${dom0_qemu[@]}" \
         -no-reboot -initrd "$work/crash.dtb,${modules[1]}"
 else

@@ -9,6 +9,7 @@
  * takes the CPU, never on an ordinary exit: a hypercall or an emulated MMIO access costs
  * the GPR save/restore of entry.S and nothing else.
  */
+#include <asm/domain_build.h>
 #include <asm/gic.h>
 #include <asm/p2m.h>
 #include <asm/vgic.h>
@@ -16,6 +17,7 @@
 #include <asm/setup.h>
 #include <asm/time.h>
 #include <asm/vcpu.h>
+#include <asm/vdebug.h>
 #include <xen/alloc.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -104,14 +106,14 @@ void arm_vcpu_set_boot_context(struct vcpu *v, uint64_t entry, uint64_t arg)
     av->sys.sctlr = SCTLR_EL1_RESET;
     av->cntv_ctl = 0;
     av->cntv_cval = 0;
+    av->vserror_pending = false; /* an SError of its previous life is not the new one's */
 }
 
 void arm_cpu_virt_init(void)
 {
     WRITE_SYSREG(HCR_GUEST, hcr_el2);
     WRITE_SYSREG(CPTR_EL2_GUEST, cptr_el2);
-    /* No trapping of debug or PMU registers: HPMN = all counters (PMCR_EL0.N). */
-    WRITE_SYSREG((READ_SYSREG(pmcr_el0) >> 11) & 0x1f, mdcr_el2);
+    vdebug_cpu_init(); /* MDCR_EL2: debug, OS-lock and PMU registers trap (vdebug.c) */
     WRITE_SYSREG(0, hstr_el2);
     WRITE_SYSREG(CNTHCTL_EL1PCTEN, cnthctl_el2);
     WRITE_SYSREG(0, cntvoff_el2); /* guest virtual time = physical time (vtimer.c) */
@@ -127,6 +129,7 @@ static void switch_out(struct vcpu *v)
 {
     struct arm_vcpu *av = arm_vcpu(v);
 
+    arm_serror_switch_out(v); /* first: its late SErrors are its own, not the next vCPU's */
     el1_sysregs_save(&av->sys);
     arm_vtimer_save(v);
     vgic_save(v);
@@ -154,6 +157,7 @@ static void switch_in(struct vcpu *v)
     WRITE_SYSREG(p2m_vttbr(v->domain), vttbr_el2);
     arm_vtimer_restore(v);
     vgic_restore(v);
+    arm_serror_switch_in(v);
     /* ERET synchronises the system-register writes before the guest runs. */
 }
 
@@ -197,7 +201,11 @@ static struct cpu_regs *enter_picked(unsigned int cpu, struct vcpu *prev, struct
             vgic_flush(next);
             return &arm_vcpu(next)->regs;
         }
-        idle_wait();
+        /* Nothing to run: help a rebooting domain's scrub first, a bounded chunk at a time. */
+        if (arm_reboot_scrub_step())
+            gic_handle_irq(); /* what arrived during the chunk: timer, kicks */
+        else
+            idle_wait();
         prev = NULL;
         next = sched_pick(cpu, NULL);
     }
@@ -207,6 +215,9 @@ struct cpu_regs *arm_leave_to_guest(void)
 {
     unsigned int cpu = smp_processor_id();
     struct vcpu *prev = arm_running[cpu];
+
+    /* A busy CPU also scrubs for a rebooting domain: one chunk per exit, so it finishes. */
+    (void)arm_reboot_scrub_step();
 
     return enter_picked(cpu, prev, sched_pick(cpu, prev));
 }

@@ -86,7 +86,7 @@ static uint64_t dcache_line(void)
 }
 
 /* Clean and invalidate [start, start + size) to the point of coherency. */
-static void dcache_clean_inval(paddr_t start, uint64_t size)
+void dcache_clean_inval(paddr_t start, uint64_t size)
 {
     uint64_t line = dcache_line();
 
@@ -96,7 +96,7 @@ static void dcache_clean_inval(paddr_t start, uint64_t size)
 }
 
 /* Zero guest RAM: DC ZVA where the CPU allows it (a block per instruction), else memset. */
-static void scrub(paddr_t start, uint64_t size)
+void scrub(paddr_t start, uint64_t size)
 {
     uint64_t dczid = READ_SYSREG(dczid_el0);
     uint64_t block = 4ull << (dczid & 0xf);
@@ -204,8 +204,12 @@ int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64
     return guest_dt_write(&g, buf, size);
 }
 
-/* Scrub the domain's RAM and lay the kernel, ramdisk and DT into it. */
-static int load_image(struct domain *d, const struct boot_domain *cfg, struct guest_image *img)
+/*
+ * Lay the kernel, ramdisk and DT into the domain's RAM, scrubbing it first unless that
+ * was done already (a reboot scrubs in bounded chunks beforehand: reboot_scrub.c).
+ */
+static int load_image(struct domain *d, const struct boot_domain *cfg, struct guest_image *img,
+                      bool scrubbed)
 {
     struct arm_domain *ad = arm_domain(d);
     int rc, dt_size;
@@ -213,7 +217,8 @@ static int load_image(struct domain *d, const struct boot_domain *cfg, struct gu
     rc = place_image(d, cfg, img);
     if (rc != 0)
         return rc;
-    scrub(ad->ram_host, ad->ram_size);
+    if (!scrubbed)
+        scrub(ad->ram_host, ad->ram_size);
     memcpy(ram_ptr(d, img->kernel_gpa), (const void *)cfg->kernel.start, cfg->kernel.size);
     if (img->initrd_gpa != 0)
         memcpy(ram_ptr(d, img->initrd_gpa), (const void *)cfg->ramdisk.start, cfg->ramdisk.size);
@@ -225,8 +230,18 @@ static int load_image(struct domain *d, const struct boot_domain *cfg, struct gu
     if (cfg->vpl011)
         printk("%s: vpl011 requested but not emulated; use the Xen console (hvc0)\n", cfg->name);
 
-    /* The guest reads all of it with its MMU and caches off: push it to memory. */
-    dcache_clean_inval(ad->ram_host, ad->ram_size);
+    /*
+     * The guest reads all of it with its MMU and caches off: push it to memory. Scrubbed
+     * chunks were cleaned as they were zeroed; then only what was just written is left.
+     */
+    if (!scrubbed) {
+        dcache_clean_inval(ad->ram_host, ad->ram_size);
+    } else {
+        dcache_clean_inval((paddr_t)ram_ptr(d, img->kernel_gpa), cfg->kernel.size);
+        if (img->initrd_gpa != 0)
+            dcache_clean_inval((paddr_t)ram_ptr(d, img->initrd_gpa), cfg->ramdisk.size);
+        dcache_clean_inval((paddr_t)ram_ptr(d, img->dt_gpa), (uint64_t)dt_size);
+    }
     __asm__ __volatile__("ic ialluis\n dsb ish\n isb" ::: "memory");
     return 0;
 }
@@ -263,7 +278,7 @@ static int map_and_load(struct domain *d, const struct boot_domain *cfg)
     rc = p2m_map(d, ad->ram_base, ad->ram_host, ad->ram_size, P2M_RAM_RW);
     if (rc != 0)
         return rc;
-    rc = load_image(d, cfg, &img);
+    rc = load_image(d, cfg, &img, false);
     if (rc != 0)
         return rc;
     arm_vcpu_set_boot_context(d->vcpu[0], img.kernel_gpa, img.dt_gpa);
@@ -407,8 +422,6 @@ static void vcpu_timer_quiet(struct vcpu *v)
 int arm_rebuild_domain(struct domain *d)
 {
     struct arm_domain *ad = arm_domain(d);
-    struct guest_image img = {0};
-    struct arm_vcpu *av0;
     int rc;
 
     if (ad == NULL || ad->config == NULL)
@@ -428,8 +441,30 @@ int arm_rebuild_domain(struct domain *d)
     rc = p2m_unmap(d, GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE);
     if (rc == 0)
         rc = p2m_map(d, ad->ram_base, ad->ram_host, ad->ram_size, P2M_RAM_RW);
-    if (rc == 0)
-        rc = load_image(d, ad->config, &img);
+    if (rc != 0)
+        return rc;
+
+    d->hvm_params[HVM_PARAM_CALLBACK_IRQ] = HVM_PARAM_CALLBACK_VAL_ARM_DOMU;
+    rc = boot_config_rebind_static_evtchns(&boot_cfg, d->domain_id);
+    if (rc != 0)
+        printk("%s: some static event channels were not restored (%d)\n", ad->config->name, rc);
+    /*
+     * Its RAM is scrubbed in bounded chunks from the run loops while d stays paused; the
+     * last chunk loads the image and unpauses it (arm_reboot_load, reboot_scrub.c).
+     */
+    arm_reboot_scrub_start(d);
+    return 0;
+}
+
+/* The reboot scrub of d's RAM is complete: load its image, start vCPU 0 at its entry. */
+int arm_reboot_load(struct domain *d)
+{
+    struct arm_domain *ad = arm_domain(d);
+    struct guest_image img = {0};
+    struct arm_vcpu *av0;
+    int rc;
+
+    rc = load_image(d, ad->config, &img, true);
     if (rc != 0)
         return rc;
 
@@ -445,10 +480,5 @@ int arm_rebuild_domain(struct domain *d)
     vcpu_timer_quiet(d->vcpu[0]);
     for (uint32_t i = 1; i < d->max_vcpus; i++)
         __atomic_store_n(&arm_vcpu(d->vcpu[i])->psci_on_pending, false, __ATOMIC_RELEASE);
-
-    d->hvm_params[HVM_PARAM_CALLBACK_IRQ] = HVM_PARAM_CALLBACK_VAL_ARM_DOMU;
-    rc = boot_config_rebind_static_evtchns(&boot_cfg, d->domain_id);
-    if (rc != 0)
-        printk("%s: some static event channels were not restored (%d)\n", ad->config->name, rc);
     return 0;
 }

@@ -228,3 +228,23 @@ arm_run_loop:
     bl      arm_run_first
     b       guest_return
     .ltorg
+
+/*
+ * arm_serror_sync(): take, here, any SError that the vCPU leaving this CPU left pending.
+ * EL2 runs with PSTATE.A set, so an SError caused by a guest (a write to a bad address
+ * acknowledged late by the bus) would otherwise wait and be taken after the next ERET,
+ * blaming whichever vCPU ran next. The DSB completes the outgoing vCPU's accesses, then A
+ * is opened for one ISB: an SError taken between the two labels is the outgoing vCPU's
+ * (arm_trap asks serror_in_sync_window()).
+ */
+    .global arm_serror_sync
+    .global serror_sync_window_start
+    .global serror_sync_window_end
+arm_serror_sync:
+    dsb     sy
+serror_sync_window_start:
+    msr     daifclr, #4
+    isb
+    msr     daifset, #4
+serror_sync_window_end:
+    ret

@@ -2,7 +2,8 @@
 /*
  * Host device tree: one walk over the DTB collects what the hypervisor needs to own the
  * machine: RAM, CPUs, the GIC (version decided here, at run time, so one image serves
- * GICv2 and GICv3 boards), the PL011, the generic timer's PPIs and the PSCI conduit.
+ * GICv2 and GICv3 boards), the PL011, the PL031 RTC, the generic timer's PPIs and the PSCI
+ * conduit.
  */
 #include <asm/hostdt.h>
 #include <xen/errno.h>
@@ -139,6 +140,13 @@ static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpu
             spi_intid_of(fdt, n, &dt->uart_intid);
         return;
     }
+    if (fdt_is_compatible(fdt, n, "arm,pl031")) {
+        uint64_t size;
+
+        if (dt->rtc_base == 0 && !fdt_reg(fdt, n, 0, &dt->rtc_base, &size))
+            dt->rtc_base = 0;
+        return;
+    }
     if (fdt_is_compatible(fdt, n, "arm,armv8-timer") ||
         fdt_is_compatible(fdt, n, "arm,armv7-timer")) {
         dt->have_timer = true;
@@ -215,6 +223,10 @@ void hostdt_print(const struct host_dt *dt)
     else
         printk("dt: gic none found\n");
     printk("dt: uart pl011 0x%llx\n", (unsigned long long)dt->uart_base);
+    if (dt->rtc_base != 0)
+        printk("dt: rtc pl031 0x%llx\n", (unsigned long long)dt->rtc_base);
+    else
+        printk("dt: rtc none found\n");
     if (dt->have_timer)
         printk("dt: timer ppi sec %u phys %u virt %u hyp %u\n", dt->timer_ppi[0], dt->timer_ppi[1],
                dt->timer_ppi[2], dt->timer_ppi[3]);

@@ -50,7 +50,7 @@ static void inject_sync(struct cpu_regs *regs, uint64_t esr, uint64_t ret_addr)
     regs->spsr = new_spsr;
 }
 
-static bool from_el0(const struct cpu_regs *regs)
+bool arm_guest_at_el0(const struct cpu_regs *regs)
 {
     uint64_t mode = regs->spsr & SPSR_M_MASK;
 
@@ -67,7 +67,7 @@ static void inject_abort(struct cpu_regs *regs, uint64_t va, unsigned int ec_el1
                          uint32_t extra_iss)
 {
     /* The abort classes of "from a lower EL" are one below those of "same EL". */
-    unsigned int ec = from_el0(regs) ? ec_el1 - 1 : ec_el1;
+    unsigned int ec = arm_guest_at_el0(regs) ? ec_el1 - 1 : ec_el1;
 
     WRITE_SYSREG(va, far_el1);
     inject_sync(regs, (uint64_t)ec << ESR_EC_SHIFT | ESR_IL | extra_iss | FSC_SYNC_EXTERNAL,

@@ -7,7 +7,7 @@
  *   hypervisor text + rodata   Normal WB, read-only, executable
  *   hypervisor data/bss/heap   Normal WB, read-write, never executable
  *   the rest of RAM            Normal WB, read-write, never executable
- *   UART, GIC                  Device-nGnRnE, never executable
+ *   UART, GIC, RTC             Device-nGnRnE, never executable
  *
  * Anything else (flash, PCI, unused address space) is unmapped, so a stray pointer faults
  * instead of reaching a device. SCTLR_EL2.WXN makes every writable page non-executable
@@ -155,6 +155,8 @@ void mm_init(const struct host_dt *dt, paddr_t heap_start, size_t heap_size)
         map(dt->mem[i].base, dt->mem[i].size, PROT_RW);
     if (dt->uart_base != 0)
         map(dt->uart_base, PAGE_SIZE, PROT_DEVICE);
+    if (dt->rtc_base != 0)
+        map(dt->rtc_base, PAGE_SIZE, PROT_DEVICE);
     map(dt->gicd_base, dt->gicd_size, PROT_DEVICE);
     map(dt->gicr_base, dt->gicr_size, PROT_DEVICE);
     map(dt->gicc_base, dt->gicc_size, PROT_DEVICE);

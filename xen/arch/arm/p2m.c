@@ -14,7 +14,8 @@
  * address on every CPU (break-before-make). The p2m type lives in descriptor bits the
  * hardware ignores (58:55), so lookups need no shadow structure.
  *
- * Table pages come from the hypervisor heap (page-sized allocations are page aligned).
+ * Table pages come from the hypervisor heap (page-sized allocations are page aligned),
+ * charged to the domain's heap budget and returned to it when the tables go.
  */
 #include <asm/domain.h>
 #include <asm/p2m.h>
@@ -128,9 +129,13 @@ static void flush_range(const struct domain *d, uint64_t gpa, uint64_t size)
     arch_local_irq_restore(flags);
 }
 
-static uint64_t *table_alloc(void)
+/*
+ * Charged to d (xen/common/domain_alloc.c): a guest that splits block after block
+ * (add_to_physmap over its RAM) runs into its own budget, not the hypervisor's heap.
+ */
+static uint64_t *table_alloc(struct domain *d)
 {
-    return xzalloc_bytes(PAGE_SIZE); /* page aligned, zeroed: every entry invalid */
+    return domain_xzalloc_bytes(d, PAGE_SIZE); /* page aligned, zeroed: every entry invalid */
 }
 
 /* Publish a descriptor the table walker may read at any moment. */
@@ -150,7 +155,7 @@ static uint64_t *next_table(struct domain *d, uint64_t *e, unsigned int lvl, uin
 
     if ((old & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE))
         return (uint64_t *)(old & S2_ADDR);
-    t = table_alloc();
+    t = table_alloc(d);
     if (t == NULL)
         return NULL;
     if (old & S2_VALID) {
@@ -286,12 +291,12 @@ int p2m_domain_init(struct domain *d)
 
     if (d->domain_id >= 255)
         return -EINVAL; /* 8-bit VMIDs, 0 unused */
-    p2m = xzalloc(struct p2m);
+    p2m = domain_xzalloc(d, struct p2m);
     if (p2m == NULL)
         return -ENOMEM;
-    p2m->root = table_alloc();
+    p2m->root = table_alloc(d);
     if (p2m->root == NULL) {
-        xfree(p2m);
+        domain_xfree(d, p2m);
         return -ENOMEM;
     }
     p2m->lock = (spinlock_t)SPINLOCK_INIT;
@@ -302,12 +307,12 @@ int p2m_domain_init(struct domain *d)
     return 0;
 }
 
-static void free_tables(uint64_t *table, unsigned int lvl)
+static void free_tables(struct domain *d, uint64_t *table, unsigned int lvl)
 {
     for (unsigned int i = 0; lvl < 3 && i < P2M_ENTRIES; i++)
         if ((table[i] & (S2_VALID | S2_TABLE)) == (S2_VALID | S2_TABLE))
-            free_tables((uint64_t *)(table[i] & S2_ADDR), lvl + 1);
-    xfree(table);
+            free_tables(d, (uint64_t *)(table[i] & S2_ADDR), lvl + 1);
+    domain_xfree(d, table);
 }
 
 void p2m_domain_destroy(struct domain *d)
@@ -318,7 +323,7 @@ void p2m_domain_destroy(struct domain *d)
         return;
     /* The domain's vCPUs are off every CPU: drop its TLB entries, then its tables. */
     flush_range(d, 0, 1ull << P2M_IPA_BITS);
-    free_tables(p2m->root, 1);
-    xfree(p2m);
+    free_tables(d, p2m->root, 1);
+    domain_xfree(d, p2m);
     arm_domain(d)->p2m = NULL;
 }

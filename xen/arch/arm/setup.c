@@ -18,6 +18,7 @@
 #include <xen/alloc.h>
 #include <xen/console.h>
 #include <xen/lib.h>
+#include <xen/wallclock.h>
 
 void arm_guest_atomics_init(void);
 
@@ -28,6 +29,11 @@ uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __attribute__((aligned(16)));
 static struct host_dt host_dt;
 static volatile unsigned int cpus_online;
 static volatile bool cpus_go; /* the domains are built: secondaries may enter their run loops */
+
+unsigned int arm_cpus_online(void)
+{
+    return __atomic_load_n(&cpus_online, __ATOMIC_ACQUIRE);
+}
 
 void arch_halt(void)
 {
@@ -126,6 +132,9 @@ void start_xen(paddr_t dtb)
         panic("no usable GIC (%d)", rc);
     vgic_init();
     arm_cpu_virt_init();
+
+    /* The clock runs and the RTC is mapped: fix the wall clock before any domain exists. */
+    wallclock_init(pl031_probe(dt->rtc_base));
 
     start_secondaries(dt);
     rc = build_domains(dt, dtb);

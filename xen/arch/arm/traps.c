@@ -17,6 +17,7 @@
 #include <xen/sched.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
+#include <asm/vdebug.h>
 #include <public/sched.h>
 #include <public/xen.h>
 #include <xen/errno.h>
@@ -76,6 +77,15 @@ void arm_trap(struct cpu_regs *regs, unsigned int vector)
     /* EL2 runs with IRQs masked; an IRQ here means someone unmasked them: still serve it. */
     if ((vector & 3) == VEC_IRQ && (vector >> 2) == VEC_CUR_SPX) {
         gic_handle_irq();
+        return;
+    }
+    /*
+     * An SError drained by arm_serror_sync() belongs to the vCPU leaving this CPU (Xen's
+     * serrors=diverse); any other SError at EL2 is the hypervisor's own: fatal, as in Xen.
+     */
+    if ((vector & 3) == VEC_SERROR && (vector >> 2) == VEC_CUR_SPX &&
+        arm_serror_in_sync_window(regs->elr) && arm_current_vcpu() != NULL) {
+        arm_serror_forward(arm_current_vcpu());
         return;
     }
     if ((vector & 3) != VEC_SYNC)
@@ -239,15 +249,21 @@ static void guest_wfx(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
         vcpu_block(v); /* WFI: sleeps unless an interrupt is already pending */
 }
 
-/* ESR ISS of EC 0x18 (MSR/MRS): Rt in [9:5], direction in [0] (1 = read). */
+/*
+ * ESR ISS of EC 0x18 (MSR/MRS): Rt in [9:5], direction in [0] (1 = read). Rt 31 is XZR.
+ * Each emulation is asked in turn; a register none of them owns is UNDEFINED, as in Xen.
+ */
 static void guest_sysreg(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
     uint32_t iss = esr & ESR_ISS_MASK;
     unsigned int rt = (iss >> 5) & 0x1f;
-    bool read = iss & 1;
+    bool read = iss & ISS_READ;
     uint64_t val = (!read && rt != 31) ? regs->x[rt] : 0;
+    enum vreg_result r = vdebug_sysreg(iss, arm_guest_at_el0(regs), &val);
 
-    if (!vgic_emulate_sysreg(v, iss, &val)) {
+    if (r == VREG_NOT_MINE)
+        r = vgic_emulate_sysreg(v, iss, &val) ? VREG_DONE : VREG_UNDEF;
+    if (r == VREG_UNDEF) {
         arm_inject_undef(regs, regs->elr);
         return;
     }
@@ -294,7 +310,16 @@ static void guest_undef(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
     arm_inject_undef(regs, regs->elr);
 }
 
+/* AArch32 coprocessor instructions of the guest's AArch32 EL0 (vcp32.c): never fatal. */
+static void guest_cp32(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    (void)v;
+    vcp32_trap(regs, esr);
+}
+
 static const guest_handler_t guest_handlers[EC_NR] = {
+    [EC_CP15_32] = guest_cp32,   [EC_CP15_64] = guest_cp32,  [EC_CP14_32] = guest_cp32,
+    [EC_CP14_LS] = guest_cp32,   [EC_CP10_ID] = guest_cp32,  [EC_CP14_64] = guest_cp32,
     [EC_UNKNOWN] = guest_undef,  [EC_WFX] = guest_wfx,       [0x07] = guest_fpsimd,
     [0x09] = guest_undef, /* PAC */ [EC_HVC64] = guest_hvc,  [EC_SMC64] = guest_smc,
     [EC_SYSREG] = guest_sysreg,  [0x19] = guest_undef, /* SVE */
@@ -311,17 +336,17 @@ struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
         uint32_t esr = (uint32_t)regs->esr;
         guest_handler_t h = guest_handlers[(esr >> ESR_EC_SHIFT) & ESR_EC_MASK];
 
-        if (h != NULL)
-            h(v, regs, esr);
-        else
-            arm_guest_crash(v, regs, "unexpected trap");
+        /* A class we never asked to trap: UNDEFINED for the guest, as Xen does. */
+        if (h == NULL)
+            h = guest_undef;
+        h(v, regs, esr);
         break;
     }
     case VEC_LOW_A64 << 2 | VEC_IRQ:
         gic_handle_irq();
         break;
     case VEC_LOW_A64 << 2 | VEC_SERROR:
-        arm_guest_crash(v, regs, "SError");
+        arm_serror_forward(v); /* the guest's own: a virtual SError for it (serror.c) */
         break;
     default: /* FIQs are not used; AArch32 EL1 cannot happen with HCR_EL2.RW */
         arm_guest_crash(v, regs, vector_names[vector & 15]);

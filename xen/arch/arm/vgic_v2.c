@@ -10,6 +10,7 @@
 #include <asm/p2m.h>
 #include <asm/vgic_state.h>
 #include <xen/errno.h>
+#include <xen/lib.h>
 
 #define GICD_CTLR       0x000
 #define GICD_TYPER      0x004
@@ -201,12 +202,26 @@ bool vgic_v2_dist_access(struct vcpu *v, struct mmio_access *a, void *priv)
     return true;
 }
 
+#define GICV_ALIGN 0x1000ull /* stage 2 maps 4 KiB pages */
+
 int vgic_v2_domain_init(struct domain *d)
 {
     int rc;
 
     if (gic_host.gicv_base == 0)
         return -ENOSYS;
+    /*
+     * The guest's 8 KiB GICC window is the host's GICV, mapped whole: a host DT that
+     * gives GICV less (or an unaligned base) would hand the guest whatever device sits
+     * after it. Refuse GICv2 guests on such a machine, and say why.
+     */
+    if (gic_host.gicv_size < GUEST_GICC_SIZE || (gic_host.gicv_base & (GICV_ALIGN - 1)) != 0) {
+        printk("vgic: host GICV 0x%llx+0x%llx is smaller than the 0x%llx a guest's GICC "
+               "maps, or not 4 KiB aligned: no GICv2 domains\n",
+               (unsigned long long)gic_host.gicv_base, (unsigned long long)gic_host.gicv_size,
+               (unsigned long long)GUEST_GICC_SIZE);
+        return -ENXIO;
+    }
     rc = mmio_register(d, GUEST_GICD_BASE, GUEST_GICD_SIZE, vgic_v2_dist_access, NULL);
     if (rc != 0)
         return rc;

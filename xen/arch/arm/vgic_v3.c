@@ -264,12 +264,6 @@ static bool redist_access(struct vcpu *v, struct mmio_access *a, void *priv)
 
 /* ---- ICC_SGI1R_EL1 ---- */
 
-/* ESR ISS of EC 0x18: Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], CRm [4:1]. */
-#define ISS_SYSREG(op0, op1, crn, crm, op2)                                                        \
-    ((uint32_t)(op0) << 20 | (uint32_t)(op2) << 17 | (uint32_t)(op1) << 14 |                       \
-     (uint32_t)(crn) << 10 | (uint32_t)(crm) << 1)
-#define ISS_SYSREG_MASK    ISS_SYSREG(3, 7, 15, 15, 7)
-#define ISS_READ           1u
 #define ISS_ICC_SGI1R_EL1  ISS_SYSREG(3, 0, 12, 11, 5)
 #define ISS_ICC_ASGI1R_EL1 ISS_SYSREG(3, 0, 12, 11, 6)
 #define ISS_ICC_SGI0R_EL1  ISS_SYSREG(3, 0, 12, 11, 7)

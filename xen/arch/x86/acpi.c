@@ -3,7 +3,8 @@
  * ACPI, only as far as a hypervisor needs it: find the RSDP (the Multiboot2 loader's copy,
  * else the BIOS areas), then through the XSDT or RSDT the MADT, for the processors' APIC
  * ids, the local APIC and the first I/O APIC, and the ISA interrupt overrides; and the
- * FADT and the DSDT's \_S5, for powering the machine off and resetting it (power.c).
+ * FADT, for the CMOS RTC (its century register, or that it has none) and, with the
+ * DSDT's \_S5, for powering the machine off and resetting it (power.c).
  * Tables are firmware data, read through the identity map; every length and checksum is
  * checked before a table is believed, and every walk is bounded by it.
  */
@@ -41,20 +42,24 @@ struct sdt_header {
 #define MADT_LAPIC_OVERRIDE 5
 #define MADT_LAPIC_ENABLED  (1u << 0)
 
-/* FADT field offsets (ACPI 6.x, table 5.9); older, shorter FADTs lack the later ones. */
-#define FADT_DSDT         40
-#define FADT_SMI_CMD      48
-#define FADT_ACPI_ENABLE  52
-#define FADT_PM1A_CNT     64
-#define FADT_PM1B_CNT     68
-#define FADT_FLAGS        112
-#define FADT_RESET_REG    116 /* a Generic Address Structure: 12 bytes */
-#define FADT_RESET_VALUE  128
-#define FADT_X_DSDT       140
-#define FADT_X_PM1A_CNT   172
-#define FADT_X_PM1B_CNT   184
-#define FADT_RESET_REG_SUP (1u << 10)
-#define GAS_SIZE          12
+/* FADT field offsets (ACPI 6.x, table 5.9, past the 36-byte header); older, shorter FADTs
+ * lack the later ones. */
+#define FADT_DSDT           40
+#define FADT_SMI_CMD        48
+#define FADT_ACPI_ENABLE    52
+#define FADT_PM1A_CNT       64
+#define FADT_PM1B_CNT       68
+#define FADT_CENTURY        108 /* 1 byte: CMOS index of the century, 0 if none */
+#define FADT_IAPC_BOOT_ARCH 109 /* 2 bytes, ACPI 2.0+; reserved (0) before */
+#define FADT_FLAGS          112
+#define FADT_RESET_REG      116 /* a Generic Address Structure: 12 bytes */
+#define FADT_RESET_VALUE    128
+#define FADT_X_DSDT         140
+#define FADT_X_PM1A_CNT     172
+#define FADT_X_PM1B_CNT     184
+#define BOOT_ARCH_NO_CMOS_RTC (1u << 5)
+#define FADT_RESET_REG_SUP  (1u << 10)
+#define GAS_SIZE            12
 
 static uint8_t sum_bytes(const void *p, size_t len)
 {
@@ -196,7 +201,7 @@ static void find_reset_reg(struct acpi_power *pw, const struct sdt_header *fadt)
     pw->reset_value = f[FADT_RESET_VALUE];
 }
 
-static void parse_fadt(struct acpi_power *pw, const struct sdt_header *fadt)
+static void parse_fadt_power(struct acpi_power *pw, const struct sdt_header *fadt)
 {
     const uint8_t *f = (const uint8_t *)fadt;
 
@@ -238,6 +243,23 @@ static void parse_madt(struct platform *p, const struct sdt_header *madt)
     }
 }
 
+/*
+ * The RTC's facts, and how to power off and reset; a FADT too short to hold a field
+ * leaves its default (0, false).
+ */
+static void parse_fadt(struct platform *p, const struct sdt_header *fadt)
+{
+    const uint8_t *base = (const uint8_t *)fadt;
+
+    if (fadt->length > FADT_CENTURY)
+        p->rtc_century = base[FADT_CENTURY];
+    if (fadt->length >= FADT_IAPC_BOOT_ARCH + 2)
+        p->no_cmos_rtc = ((base[FADT_IAPC_BOOT_ARCH] | base[FADT_IAPC_BOOT_ARCH + 1] << 8) &
+                          BOOT_ARCH_NO_CMOS_RTC) != 0;
+    if (has_field(fadt, FADT_PM1B_CNT, 4))
+        parse_fadt_power(&p->power, fadt);
+}
+
 int acpi_init(struct platform *p, const struct boot_info *bi)
 {
     const struct rsdp *r;
@@ -268,10 +290,10 @@ int acpi_init(struct platform *p, const struct boot_info *bi)
         printk("acpi: the MADT lists no enabled processor or no local APIC\n");
         return -EINVAL;
     }
-    /* Without a FADT the machine still runs; it just cannot power off or reset by ACPI. */
+    /* Without a FADT the machine still runs: no CMOS facts, no ACPI power-off or reset. */
     fadt = find_table(p, r, "FACP");
-    if (fadt != NULL && has_field(fadt, FADT_PM1B_CNT, 4))
-        parse_fadt(&p->power, fadt);
+    if (fadt != NULL)
+        parse_fadt(p, fadt);
     return 0;
 }
 
@@ -310,5 +332,10 @@ void acpi_print(const struct platform *p)
         printk("acpi: RSDP from the loader, %s\n", p->acpi_rev ? "XSDT" : "RSDT");
     printk("acpi: MADT: %u cpu(s) (apic ids %s), lapic 0x%llx, ioapic 0x%llx\n", p->nr_cpus,
            ids, (unsigned long long)p->lapic, (unsigned long long)p->ioapic);
+    if (p->no_cmos_rtc)
+        printk("acpi: FADT: no CMOS RTC\n");
+    else
+        printk("acpi: FADT: CMOS RTC, century at index 0x%x%s\n", p->rtc_century,
+               p->rtc_century == 0 ? " (none: years are 20xx)" : "");
     acpi_print_power(&p->power);
 }

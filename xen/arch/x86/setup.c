@@ -17,6 +17,7 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
+#include <xen/wallclock.h>
 
 #define HEAP_MAX (512ull << 20)
 #define HEAP_MIN (16ull << 20)
@@ -163,6 +164,8 @@ void start_xen(uint32_t magic, uint32_t info)
         halt();
     x86_kick_init();
     x86_time_init();
+    /* The TSC is calibrated: fix the wall clock before any domain exists. */
+    wallclock_init(platform.no_cmos_rtc ? NULL : cmos_rtc_probe(platform.rtc_century));
     if (hvm->cpu_init(0) != 0)
         panic("%s could not be enabled on cpu 0", hvm->name);
     if (sched_init(nr_cpus_online) != 0)

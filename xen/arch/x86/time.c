@@ -8,6 +8,9 @@
  *
  * A vCPU's vLAPIC timer is only ever written on its own CPU (its MSR exits and this
  * interrupt), with interrupts masked, so the per-CPU lists need no lock.
+ *
+ * The guests' pvclock (vcpu_info.time) is the same clock seen from the guest: the TSC and
+ * its calibrated rate (arch_guest_time_base).
  */
 #include <asm/platform.h>
 #include <asm/setup.h>
@@ -15,6 +18,7 @@
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
+#include <xen/vcpu_time.h>
 
 #define PCPU_MAX_VCPUS 32
 
@@ -74,7 +78,31 @@ static void timer_interrupt(struct cpu_regs *regs)
     x86_timer_reprogram();
 }
 
+/* The pvclock scale of the TSC (vcpu_time.h), fixed once the TSC is calibrated. */
+static uint32_t pvclock_mul;
+static int8_t pvclock_shift;
+
+bool arch_guest_time_base(struct domain *d, struct vcpu_time_info *t)
+{
+    /*
+     * Guests run with a TSC offset of 0 (svm.c) and arch_now_ns() is the TSC since reset
+     * scaled by its calibrated rate, so system time at TSC 0 is 0 and one base serves every
+     * vCPU of every domain for good. No TSC_STABLE flag: nothing here has checked that the
+     * CPUs' TSCs agree, so a guest keeps its own reads monotonic, as Linux does without it.
+     */
+    (void)d;
+    if (pvclock_mul == 0)
+        return false; /* before x86_time_init(): no domain exists yet */
+    t->tsc_timestamp = 0;
+    t->system_time = 0;
+    t->tsc_to_system_mul = pvclock_mul;
+    t->tsc_shift = pvclock_shift;
+    t->flags = 0;
+    return true;
+}
+
 void x86_time_init(void)
 {
     irq_register(VECTOR_TIMER, timer_interrupt);
+    time_scale_from_hz(tsc_hz(), &pvclock_mul, &pvclock_shift);
 }

@@ -87,15 +87,38 @@ XEN_DEFINE_GUEST_HANDLE_64(vcpu_runstate_info_t);
 /*
  * VCPUOP_register_runstate_memory_area: the hypervisor keeps a
  * vcpu_runstate_info up to date at this guest virtual address (HVM/PVH and
- * ARM: the guest's current address space at registration).
+ * ARM: the guest's current address space at registration). An 8-byte union
+ * for every guest, but a 32-bit x86 guest's handle h is its low 4 bytes and
+ * only those count: Xen reads just the handle from such a guest, and a guest
+ * that sets h alone leaves the upper half as it was (uninitialised stack, in
+ * Linux), so reading p would take garbage for the address.
  * Size: 8 bytes.
  */
-struct vcpu_register_runstate_memory_area {
-    union {
-        XEN_GUEST_HANDLE_64(vcpu_runstate_info_t) h;
-        uint64_t p;
+XEN_DEFINE_GUEST_HANDLE_32(vcpu_runstate_info_t);
+
+#define XEN_VCPU_REGISTER_RUNSTATE_MEMORY_AREA_MEMBERS(handle)                                     \
+    union {                                                                                        \
+        handle h;                                                                                  \
+        uint64_t p;                                                                                \
     } addr;
+
+struct vcpu_register_runstate_memory_area_64 {
+    XEN_VCPU_REGISTER_RUNSTATE_MEMORY_AREA_MEMBERS(XEN_GUEST_HANDLE_64(vcpu_runstate_info_t))
 };
+
+struct vcpu_register_runstate_memory_area_x86_32 {
+    XEN_VCPU_REGISTER_RUNSTATE_MEMORY_AREA_MEMBERS(XEN_GUEST_HANDLE_32(vcpu_runstate_info_t))
+};
+
+#if defined(__i386__)
+struct vcpu_register_runstate_memory_area {
+    XEN_VCPU_REGISTER_RUNSTATE_MEMORY_AREA_MEMBERS(XEN_GUEST_HANDLE_32(vcpu_runstate_info_t))
+};
+#else
+struct vcpu_register_runstate_memory_area {
+    XEN_VCPU_REGISTER_RUNSTATE_MEMORY_AREA_MEMBERS(XEN_GUEST_HANDLE_64(vcpu_runstate_info_t))
+};
+#endif
 typedef struct vcpu_register_runstate_memory_area vcpu_register_runstate_memory_area_t;
 
 /* ---- Timers ----------------------------------------------------------- */

@@ -104,6 +104,17 @@ void arch_halt(void) __attribute__((noreturn));
 uint64_t arch_now_ns(void);
 
 /*
+ * The time base guests of d read in each vcpu_info (xen/include/xen/vcpu_time.h): fill
+ * tsc_timestamp, system_time (arch_now_ns time at that counter value), tsc_to_system_mul,
+ * tsc_shift and flags of *t (version is common code's); it must hold for d's whole life,
+ * for every vCPU. false: the port publishes none (ARM, as Xen on Arm: guests use the
+ * generic timer). Called from domain_create(), before the port's d->arch exists. Not a way
+ * to the wall clock: that comes from the board's RTC, whose driver the port hands to
+ * wallclock_init() at boot (xen/include/xen/wallclock.h).
+ */
+bool arch_guest_time_base(struct domain *d, struct vcpu_time_info *t);
+
+/*
  * Program this CPU's one-shot hypervisor timer to fire at deadline_ns (arch_now_ns time);
  * 0 cancels. When it fires the port calls sched_timer_interrupt() on that CPU.
  */

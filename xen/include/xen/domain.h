@@ -21,6 +21,9 @@ struct grant_table;
 #define HVM_NR_PARAMS_MINIXEN 40
 
 #define MAX_DOMAINS   64   /* domain ids 0..MAX_DOMAINS-1 */
+
+/* Hypervisor heap a domain may cause to be allocated, unless its configuration says. */
+#define DOMAIN_HEAP_BUDGET_DEFAULT (4u << 20)
 #define MAX_VCPUS     64   /* per domain */
 
 /* Port storage: channels live in buckets, reached through groups (allocated on demand). */
@@ -38,6 +41,7 @@ struct vcpu {
     void *vcpu_info;
     bool vcpu_info_registered;
     void *dummy_vcpu_info; /* private slot used until the guest registers one */
+    uint32_t time_version; /* vcpu_info.time.version as last written (vcpu_time.c), even */
 
     /* Per-vCPU VIRQs bound on this vCPU (port, 0 = unbound). */
     evtchn_port_t virq_to_evtchn[NR_VIRQS];
@@ -94,6 +98,10 @@ struct domain {
     struct evtchn_3l_domain *l3;
     uint32_t polling_vcpus;   /* vCPUs in SCHEDOP_poll (a count; 0 skips the check) */
 
+    /* Hypervisor heap charged to this domain (domain_xzalloc_bytes), and its limit. */
+    size_t heap_charged;
+    size_t heap_budget;
+
     /* Bounded guest atomics that gave up on this domain's memory (XSA-295). */
     uint32_t atomics_starved;
 
@@ -113,15 +121,18 @@ struct domain {
     uint64_t hvm_params[HVM_NR_PARAMS_MINIXEN]; /* HVMOP_get/set_param; ports set defaults */
     struct grant_table *grant_table;            /* GNTTABOP_setup_table/query_size */
     char name[16];                              /* from the DT node, for the console */
+    uint32_t wc_version; /* shared_info.wc_version as last written (wallclock.c), even */
 
     void *arch; /* the port's own domain state */
 };
 
 /*
- * Domain table. domain_create() also allocates the shared_info page, points each vCPU's
- * vcpu_info at its legacy slot in shared_info (or at a private dummy until the guest
- * registers one with VCPUOP_register_vcpu_info, as Xen does), and initialises event
- * channels (evtchn_domain_init). Returns NULL if the id is taken or memory ran out.
+ * Domain table. domain_create() also allocates the shared_info page with the wall clock
+ * in it (wallclock_publish), points each vCPU's vcpu_info at its legacy slot in
+ * shared_info (or at a private dummy until the guest registers one with
+ * VCPUOP_register_vcpu_info, as Xen does) with the port's time base in it
+ * (vcpu_time_publish), and initialises event channels (evtchn_domain_init). Returns NULL
+ * if the id is taken or memory ran out.
  */
 struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
                              const struct guest_layout *layout);
@@ -131,8 +142,9 @@ void domain_destroy(struct domain *d);
  * storage and memory: every event channel closed (interdomain peers see their end become
  * unbound), the 2-level ABI with its default limit, no grant table, no HVM params, each
  * vcpu_info back in its legacy slot (or the zeroed dummy), shared_info and the vCPUs'
- * scheduler-visible guest registrations cleared, the shutdown state forgotten. Only for a
- * domain whose vCPUs no CPU holds (sched_domain_quiescent); the scheduler's restart calls it.
+ * scheduler-visible guest registrations cleared (the wall clock and the time base written
+ * again), the shutdown state forgotten. Only for a domain whose vCPUs no CPU holds
+ * (sched_domain_quiescent); the scheduler's restart calls it.
  */
 void domain_reset(struct domain *d);
 struct domain *domain_lookup(domid_t id); /* NULL if none */

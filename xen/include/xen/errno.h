@@ -12,9 +12,11 @@
 #define EPERM      XEN_EPERM
 #define ENOENT     XEN_ENOENT
 #define ESRCH      XEN_ESRCH
+#define EIO        XEN_EIO
 #define ENXIO      XEN_ENXIO
 #define EAGAIN     XEN_EAGAIN
 #define ENOMEM     XEN_ENOMEM
+#define ENODEV     XEN_ENODEV
 #define EACCES     XEN_EACCES
 #define EFAULT     XEN_EFAULT
 #define EBUSY      XEN_EBUSY
@@ -23,6 +25,7 @@
 #define ENOSPC     XEN_ENOSPC
 #define ENOSYS     XEN_ENOSYS
 #define ETIME      XEN_ETIME
+#define ETIMEDOUT  XEN_ETIMEDOUT
 #define ERESTART   XEN_ERESTART
 #define EOPNOTSUPP XEN_EOPNOTSUPP
 #define ENOTCONN   XEN_ENOTCONN

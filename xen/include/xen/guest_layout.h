@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Where the 2-level event-channel words live in a guest's shared_info and vcpu_info.
+ * Where the words the hypervisor writes live in a guest's shared_info and vcpu_info: the
+ * 2-level event-channel words, the wall clock and the time base.
  *
  * Xen's layout depends on the guest, not on the hypervisor: an x86 hypervisor serves
  * 32-bit guests (32-bit xen_ulong_t, 1024 2-level ports) and 64-bit guests (4096), and
@@ -22,6 +23,9 @@ struct guest_layout {
     uint16_t shinfo_pending_off; /* shared_info.evtchn_pending[] */
     uint16_t shinfo_mask_off;   /* shared_info.evtchn_mask[] */
     uint16_t shinfo_size;       /* sizeof(struct shared_info) */
+    uint16_t shinfo_wc_off;     /* shared_info.wc_version; wc_sec and wc_nsec follow it */
+    uint16_t shinfo_wc_sec_hi_off; /* wc_sec_hi: in shared_info, but arch for x86_32 */
+    uint16_t vcpu_time_off;     /* vcpu_info.time (struct vcpu_time_info) */
 };
 
 extern const struct guest_layout guest_layout_arm;

@@ -7,6 +7,7 @@
 #include "fdt.h"
 #include "gic.h"
 #include "guest_arch.h"
+#include "isolation.h"
 #include "hcall.h"
 #include "libc.h"
 
@@ -18,6 +19,8 @@
 #define PTE_SH_INNER (3ul << 8)
 #define PTE_AF       (1ul << 10)
 #define PTE_XN       (3ul << 53)
+#define PTE_PXN      (1ul << 53)
+#define PTE_AP_RO_EL0 (3ul << 6) /* read-only at EL1 and EL0 */
 #define MAIR_DEVICE  0 /* attribute index 0: Device-nGnRnE */
 #define MAIR_NORMAL  1 /* attribute index 1: Normal, write-back */
 
@@ -34,6 +37,7 @@ static uint64_t mmu_tcr, mmu_mair;
 static unsigned int nr_cpus = 1;
 static uint64_t cpu_mpidr[GUEST_MAX_CPUS];
 static bool psci_smc;
+uint64_t el0_alias_base; /* isolation.h */
 static volatile uintptr_t uart_base;
 
 #define sysreg_read(r)                                                                             \
@@ -74,6 +78,19 @@ static void mmu_build(void)
     /* Our own image is RAM whatever the DT says. */
     i = (unsigned int)((uintptr_t)l1_table >> 30);
     l1_table[i] = ((uint64_t)i << 30) | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(MAIR_NORMAL);
+    /*
+     * The same GiB again, read-only and executable only at EL0, for the AArch32 EL0 probe
+     * of isolation.c (EL0-accessible memory cannot be EL1's: an alias). AArch32 addresses
+     * are 32-bit, so the alias takes a GiB below 4 GiB without RAM, if there is one (the
+     * first GiB holds the devices).
+     */
+    for (unsigned int gb = 3; gb >= 1 && el0_alias_base == 0; gb--) {
+        if ((l1_table[gb] & PTE_ATTR(7)) == PTE_ATTR(MAIR_DEVICE) && gb != i) {
+            l1_table[gb] = ((uint64_t)i << 30) | PTE_BLOCK | PTE_AF | PTE_SH_INNER |
+                           PTE_ATTR(MAIR_NORMAL) | PTE_AP_RO_EL0 | PTE_PXN;
+            el0_alias_base = (uint64_t)gb << 30;
+        }
+    }
 
     mmu_mair = (0x00ul << (8 * MAIR_DEVICE)) | (0xfful << (8 * MAIR_NORMAL));
     /* T0SZ 25, WB-WA walks, inner shareable, 4K granule, no TTBR1 walks, IPS from the CPU. */
@@ -165,6 +182,7 @@ const char *arch_name(void)
 
 const bool arch_block_unmasks_irqs = true;
 const bool arch_has_pirqs = false;
+const bool arch_has_pvclock = false;
 
 void arch_irq_enable(void)
 {
@@ -293,7 +311,10 @@ void arch_console_fallback_write(const char *s, unsigned long len)
     }
 }
 
+void arch_isolation_mark(void); /* isolation.c */
+
 const char *arch_platform_init(void)
 {
+    arch_isolation_mark(); /* every role: a marker another domain must never read */
     return gic_init();
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * EL1 vectors. Only IRQs taken from EL1 with SP_EL1 are expected (the guest never drops
- * to EL0): they save the caller-saved registers and call arch_irq_entry(). Anything else
+ * to EL0): they save the caller-saved registers and call arch_irq_entry(). Synchronous
+ * exceptions at EL1 go to arch_sync_entry(), which recovers only the UNDEFINED that a
+ * register probe of isolation.c asked for. Anything else
  * is a bug in the guest or a hypervisor injecting what it should not: arch_trap() reports
  * it and powers the domain off, so a harness sees a missing plan instead of a hang.
  */
@@ -58,7 +60,8 @@ el1_vectors:
     trap 1          /* irq */
     trap 2          /* fiq */
     trap 3          /* serror */
-    trap 4          /* current EL, SP_ELx: sync */
+    .balign 0x80    /* current EL, SP_ELx: sync (isolation.c's probes may recover) */
+    b       sync_entry
     .balign 0x80
     b       irq_entry
     trap 6          /* fiq */
@@ -67,10 +70,20 @@ el1_vectors:
     trap 9
     trap 10
     trap 11
-    trap 12
+    .balign 0x80    /* lower EL, AArch32: sync: only el0_a32.S's probe runs there */
+    b       el0_a32_return
     trap 13
     trap 14
     trap 15
+
+/* arch_sync_entry() returns only for an exception it expected, with the frame's ELR moved
+ * past the instruction; anything else ends in arch_trap()'s report. */
+sync_entry:
+    save_regs
+    mov     x0, sp
+    bl      arch_sync_entry
+    restore_regs
+    eret
 
 irq_entry:
     save_regs

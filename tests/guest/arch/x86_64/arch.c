@@ -256,6 +256,7 @@ const char *arch_name(void)
 
 const bool arch_block_unmasks_irqs = false;
 const bool arch_has_pirqs = true;
+const bool arch_has_pvclock = true;
 
 const char *arch_irq_controller(void)
 {

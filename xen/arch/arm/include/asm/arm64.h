@@ -13,6 +13,12 @@
 
 #define EC_UNKNOWN  0x00
 #define EC_WFX      0x01
+#define EC_CP15_32  0x03 /* MCR/MRC p15 from AArch32 */
+#define EC_CP15_64  0x04 /* MCRR/MRRC p15 */
+#define EC_CP14_32  0x05 /* MCR/MRC p14 (debug) */
+#define EC_CP14_LS  0x06 /* LDC/STC p14 (DBGDTRRX/TX) */
+#define EC_CP10_ID  0x08 /* VMRS of an ID register (HCR_EL2.TID0/TID3) */
+#define EC_CP14_64  0x0c /* MRRC p14 (DBGDRAR, DBGDSAR) */
 #define EC_SVC64    0x15
 #define EC_HVC64    0x16
 #define EC_SMC64    0x17
@@ -26,6 +32,14 @@
 #define EC_SERROR   0x2f
 #define EC_BRK64    0x3c
 #define EC_NR       64
+
+/* ESR ISS of EC 0x18 (MSR/MRS): Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10],
+ * Rt [9:5], CRm [4:1], direction [0] (1 = read). */
+#define ISS_SYSREG(op0, op1, crn, crm, op2)                                                        \
+    ((uint32_t)(op0) << 20 | (uint32_t)(op2) << 17 | (uint32_t)(op1) << 14 |                       \
+     (uint32_t)(crn) << 10 | (uint32_t)(crm) << 1)
+#define ISS_SYSREG_MASK ISS_SYSREG(3, 7, 15, 15, 7)
+#define ISS_READ        1u
 
 /* ESR_EL2 of HVC #0xEA1 (Xen's hypercall tag) from AArch64: EC 0x16, IL, ISS = imm16. */
 #define ESR_HVC_XEN 0x5a000ea1

@@ -31,6 +31,10 @@ struct arm_domain {
     paddr_t ram_host;            /* host physical backing (contiguous) */
     const struct boot_domain *config; /* what it was built from (restart on reboot) */
     bool starved_paused; /* paused for keeping guest-shared words busy (XSA-295), hooks.c */
+    /* reboot_scrub.c: bytes of RAM claimed and done by the chunked reboot scrub */
+    uint64_t scrub_next, scrub_done;
+    bool scrub_active;
+    bool serror_reported; /* serror.c: its first forwarded SError was logged */
 };
 
 /* EL1 system registers the world switch saves and restores (context.c). */
@@ -58,6 +62,7 @@ struct arm_vcpu {
     struct vcpu **vtimer_pprev; /* the link pointing at it; NULL: not on the list */
     struct vgic_vcpu *vgic;
     bool lrs_synced;        /* traps.c: vgic_sync done during the exit being handled */
+    bool vserror_pending;   /* serror.c: a virtual SError it has not taken yet */
     bool psci_on_pending;   /* PSCI CPU_ON gave it an entry point it has not started at */
     uint64_t psci_entry, psci_context_id; /* ... and these (applied on its own CPU) */
 };

@@ -10,6 +10,8 @@
 #include <asm/hostdt.h>
 #include <xen/boot_config.h>
 
+struct domain;
+
 /*
  * Build every domain /chosen describes and hand their vCPUs to the scheduler. Returns the
  * number of domains built (0: none configured; the hypervisor then just idles), or a
@@ -17,8 +19,27 @@
  */
 int arm_build_domains(const struct host_dt *dt, paddr_t dtb);
 
-/* Rebuild d from its boot configuration (SHUTDOWN_reboot, PSCI SYSTEM_RESET). */
+/*
+ * Rebuild d from its boot configuration (SHUTDOWN_reboot, PSCI SYSTEM_RESET): vGIC,
+ * stage 2 and static channels at once; its RAM is scrubbed afterwards in bounded chunks
+ * (reboot_scrub.c) while d stays paused, and arm_reboot_load() then lays its image out
+ * and sets vCPU 0 at the entry.
+ */
 int arm_rebuild_domain(struct domain *d);
+int arm_reboot_load(struct domain *d);
+
+/* reboot_scrub.c: start scrubbing quiescent d's RAM (pauses d until it is done). */
+void arm_reboot_scrub_start(struct domain *d);
+/*
+ * A run loop on its way back to a guest or to idle: scrub one chunk (REBOOT_SCRUB_CHUNK)
+ * of a rebooting domain's RAM, if one is waiting. true if it did.
+ */
+bool arm_reboot_scrub_step(void);
+#define REBOOT_SCRUB_CHUNK (2ull << 20)
+
+/* Zero host memory (DC ZVA); clean and invalidate it to the point of coherency. */
+void scrub(paddr_t start, uint64_t size);
+void dcache_clean_inval(paddr_t start, uint64_t size);
 
 /*
  * Write the guest DT for d into buf (size bytes): memory, cpus, psci (method "hvc"),

@@ -14,6 +14,7 @@ void start_xen(paddr_t dtb) __attribute__((noreturn));
 void start_secondary(unsigned int cpu) __attribute__((noreturn));
 void secondary_entry(void);
 void halt(void) __attribute__((noreturn));
+unsigned int arm_cpus_online(void); /* CPUs 0..n-1 are up */
 
 /* traps.c */
 void arm_trap(struct cpu_regs *regs, unsigned int vector);
@@ -30,6 +31,11 @@ int psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context);
 
 /* drivers/char/pl011.c */
 void pl011_init(paddr_t base);
+
+/* drivers/rtc/pl031.c: the RTC at base for wallclock_init(); NULL if base is 0 or its
+ * ID registers are not a PL031's (the MMU must map it: mm_init does). */
+struct rtc_ops;
+const struct rtc_ops *pl031_probe(paddr_t base);
 
 static inline unsigned int smp_processor_id(void)
 {

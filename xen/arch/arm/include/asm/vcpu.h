@@ -59,6 +59,21 @@ void arm_inject_undef(struct cpu_regs *regs, uint64_t insn_addr);
 void arm_inject_dabt(struct cpu_regs *regs, uint64_t va);
 void arm_inject_iabt(struct cpu_regs *regs, uint64_t va);
 
+/* The running guest is at EL0 (AArch64 EL0t or an AArch32 process): inject.c. */
+bool arm_guest_at_el0(const struct cpu_regs *regs);
+
+/*
+ * SErrors (serror.c, Xen's serrors=diverse): forward one to the running vCPU v as a
+ * virtual SError; whether an SError taken at EL2 came out of arm_serror_sync()'s window
+ * (then it belongs to the vCPU being switched out); the virtual SError pending bit
+ * around a world switch (switch_out first drains the outgoing vCPU's SErrors).
+ */
+void arm_serror_forward(struct vcpu *v);
+bool arm_serror_in_sync_window(uint64_t elr);
+void arm_serror_switch_out(struct vcpu *v);
+void arm_serror_switch_in(struct vcpu *v);
+void arm_serror_sync(void); /* entry.S */
+
 /* End v's domain after something it must not do; prints why (never panics). */
 void arm_guest_crash(struct vcpu *v, const struct cpu_regs *regs, const char *why);
 

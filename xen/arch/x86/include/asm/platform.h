@@ -41,7 +41,10 @@ struct platform {
     paddr_t ioapic;            /* the first I/O APIC (0: none) */
     uint32_t ioapic_gsi_base;
     uint32_t isa_gsi[16];      /* ISA IRQ -> GSI, after the MADT's source overrides */
-    struct acpi_power power;
+    /* From the FADT, if there is one: */
+    struct acpi_power power;   /* power-off and reset (power.c) */
+    uint8_t rtc_century;       /* CMOS index of the RTC's century (0: none) */
+    bool no_cmos_rtc;          /* IAPC_BOOT_ARCH says there is no CMOS RTC */
 };
 
 /* acpi.c: 0, or -ENOENT/-EINVAL with a message (a missing FADT is not an error). */

@@ -33,6 +33,11 @@ int uart_getc(void);
 void uart_rx_init(void);
 #define UART_ISA_IRQ 4 /* COM1 */
 
+/* drivers/rtc/cmos.c: the CMOS RTC for wallclock_init(), its century at CMOS index
+ * century_index (the FADT's; 0: none, years are 20xx). */
+struct rtc_ops;
+const struct rtc_ops *cmos_rtc_probe(uint8_t century_index);
+
 /* The CPU we run on, from the stack we run on: each CPU has its own, and none other. */
 static inline unsigned int smp_processor_id(void)
 {
