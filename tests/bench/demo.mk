@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # `make run` on the arm64 boards: U-Boot -> minixen -> the demo domains (tests/guest's
-# role=demo, suite/demo.c), interactive: -nographic, the serial line on stdio, so the
-# hypervisor's debug keys work (h help, e event channels, q domains); Ctrl-A x quits QEMU.
+# role=demo, suite/demo.c), interactive: -nographic, the serial line on stdio. Serial
+# input goes to dom0; Ctrl-A three times moves it to the hypervisor's debug keys (h help,
+# e event channels, q domains) and back. QEMU's -nographic takes Ctrl-A as its own escape
+# and passes one on for each Ctrl-A Ctrl-A: type that pair three times. Ctrl-A x quits
+# QEMU; a dom0 that powers off would end the run by itself (the demo's runs until stopped).
 # Included by tests/bench/bench.mk; board variables come from boards/$(BOARD)/board.mk.
 #
 #   make run [BOARD=...]                   U-Boot runs boards/$(BOARD)/demo.cmd over TFTP
@@ -38,12 +41,12 @@ demo-run: demo-images
 	    { cat $(DEMO_OUT)/qemu.dts; sed "s/@GUEST_SIZE@/$$size/g" boards/$(BOARD)/demo.dtsi; } \
 	    >$(DEMO_OUT)/demo.dts
 	$(Q)dtc -q -I dts -O dtb -o $(DEMO_OUT)/demo.dtb $(DEMO_OUT)/demo.dts
-	@echo "minixen demo ($(BOARD), QEMU -kernel): keys h, e, q go to minixen; Ctrl-A x quits"
+	@echo "minixen demo ($(BOARD), QEMU -kernel): input to dom0; (Ctrl-A Ctrl-A) x3 for the keys h, e, q; Ctrl-A x quits"
 	$(DEMO_QEMU) -kernel $(DEMO_OUT)/tftp/minixen.bin -dtb $(DEMO_OUT)/demo.dtb \
 	    -device loader,file=$(DEMO_OUT)/tftp/xtest.bin,addr=0x42000000,force-raw=on
 else
 demo-run: demo-images $(DEMO_OUT)/tftp/boot.scr.uimg
-	@echo "minixen demo ($(BOARD), U-Boot): keys h, e, q go to minixen; Ctrl-A x quits"
+	@echo "minixen demo ($(BOARD), U-Boot): input to dom0; (Ctrl-A Ctrl-A) x3 for the keys h, e, q; Ctrl-A x quits"
 	$(DEMO_QEMU) -bios $(DEMO_UBOOT_BIOS) -netdev user,id=n0,tftp=$(DEMO_OUT)/tftp \
 	    -device virtio-net-pci,netdev=n0
 endif

@@ -14,8 +14,9 @@
 #     --timeout S        wall-clock limit (default 300)
 #
 # Outputs OUTDIR/NAME.log (serial, CRs removed). Exit status 0 once dom0 printed its end
-# marker ("# xtest done:"); QEMU is stopped then (neither hypervisor powers the machine off
-# when its domains end).
+# marker ("# xtest done:"). dom0 then powers off and both hypervisors power the machine off
+# with it (Xen on Arm, and minixen, PSCI SYSTEM_OFF), so QEMU usually exits by itself;
+# qemu_stop ends it otherwise (a TCG plugin writes its report either way, at QEMU's exit).
 #
 # Layout (same as tests/peer/xen-run.sh and boards/*/domains.dtsi): dom0 port 10 <-> peer
 # port 11 (echo), dom0 port 12 <-> peer port 13 (control); images at 0x42000000 and

@@ -16,6 +16,7 @@
  *   can be told to fail.
  */
 #include <pthread.h>
+#include <setjmp.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -797,9 +798,25 @@ void arch_console_write(const char *s, size_t len)
     pthread_mutex_unlock(&console_lock);
 }
 
-/* panic() ends here. A test process has no CPU to stop: show the panic's line and end. */
-void arch_halt(void)
+/* ---- The machine: power-off, reset and halt ------------------------------------------- */
+
+/*
+ * A test that expects the machine to stop runs the code in harness_catch_machine_stop(),
+ * which arms this thread's catcher: the hook then unwinds straight back there, as the real
+ * machine would never come back. Unarmed, the three hooks end the program, loudly.
+ */
+static _Thread_local jmp_buf *machine_catcher;
+static _Thread_local enum harness_machine_stop machine_stopped_how;
+
+static void __attribute__((noreturn)) machine_stops(enum harness_machine_stop how)
 {
+    jmp_buf *catcher = machine_catcher;
+
+    if (catcher != NULL) {
+        machine_catcher = NULL;
+        machine_stopped_how = how;
+        longjmp(*catcher, 1);
+    }
     pthread_mutex_lock(&console_lock);
     if (console_buf != NULL) {
         size_t n = MIN(console_len, (size_t)200);
@@ -807,7 +824,37 @@ void arch_halt(void)
         fprintf(stderr, "%.*s", (int)n, console_buf + console_len - n);
     }
     pthread_mutex_unlock(&console_lock);
+    fprintf(stderr, "harness: the machine stopped (%d) outside harness_catch_machine_stop\n",
+            (int)how);
     abort();
+}
+
+enum harness_machine_stop harness_catch_machine_stop(void (*fn)(void *), void *arg)
+{
+    jmp_buf here;
+
+    if (setjmp(here) != 0)
+        return machine_stopped_how;
+    machine_catcher = &here;
+    fn(arg);
+    machine_catcher = NULL;
+    return HARNESS_MACHINE_RUNS;
+}
+
+void arch_machine_power_off(void)
+{
+    machine_stops(HARNESS_MACHINE_POWERED_OFF);
+}
+
+void arch_machine_restart(void)
+{
+    machine_stops(HARNESS_MACHINE_RESTARTED);
+}
+
+/* panic() and machine_halt() end here. */
+void arch_halt(void)
+{
+    machine_stops(HARNESS_MACHINE_HALTED);
 }
 
 char *harness_take_console(void)

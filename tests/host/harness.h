@@ -95,4 +95,18 @@ unsigned int harness_shutdowns(struct domain *d, unsigned int *last_reason);
 /* Clock, timers and kicks back to their start (harness_reset does it). */
 void harness_machine_reset(void);
 
+/*
+ * The machine stopping: arch_machine_power_off(), arch_machine_restart() and arch_halt()
+ * (panic, machine_halt) never return. harness_catch_machine_stop() runs fn(arg) on this
+ * thread and, if it stops the machine, unwinds back and says how (HARNESS_MACHINE_RUNS: fn
+ * returned). Outside it the machine stopping ends the test program, as a failure.
+ */
+enum harness_machine_stop {
+    HARNESS_MACHINE_RUNS = 0,
+    HARNESS_MACHINE_POWERED_OFF,
+    HARNESS_MACHINE_RESTARTED,
+    HARNESS_MACHINE_HALTED,
+};
+enum harness_machine_stop harness_catch_machine_stop(void (*fn)(void *), void *arg);
+
 #endif

@@ -358,7 +358,7 @@ static void test_console_read_and_keys(void **state)
     (void)state;
     assert_int_equal(bind_virq(dom0, VIRQ_CONSOLE, 0, &port), 0);
 
-    /* Input goes to minixen first: the debug keys. */
+    /* While the machine boots, input goes to minixen: the debug keys. */
     console_input('h');
     console_input('q');
     console_input('e');
@@ -369,17 +369,19 @@ static void test_console_read_and_keys(void **state)
     free(out);
     assert_false(port_pending(dom0, port));
 
-    /* Three Ctrl-A: input to dom0, signalled with VIRQ_CONSOLE. */
-    console_input(1);
-    console_input(1);
-    console_input(1);
+    /* The end of boot gives it to dom0 and says how to switch, in Xen's words. */
+    console_endboot();
     out = harness_take_console();
-    assert_true(console_has(out, "Serial input to dom0"));
+    assert_string_equal(out, "*** Serial input to DOM0 (type 'CTRL-a' three times to switch "
+                             "input)\n");
     free(out);
     console_input('l');
     console_input(1); /* a single Ctrl-A is passed on with the next key */
     console_input('s');
     assert_true(port_pending(dom0, port));
+    out = harness_take_console();
+    assert_string_equal(out, ""); /* no debug key answered */
+    free(out);
 
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 16,
                         harness_va_to_gpa(d1, GBUF(d1, &(gpaddr_t){0}))),
@@ -402,7 +404,7 @@ static void test_console_read_and_keys(void **state)
                      1024);
     assert_int_equal(buf[0], '0');
 
-    /* And back to minixen. */
+    /* Three Ctrl-A: no domU has a console, so on to minixen, whose keys answer now. */
     console_input(1);
     console_input(1);
     console_input(1);
@@ -411,6 +413,24 @@ static void test_console_read_and_keys(void **state)
     assert_string_equal(out, "*** Serial input to minixen (type 'CTRL-a' three times to switch "
                              "input)\n");
     free(out);
+    console_input('h');
+    out = harness_take_console();
+    assert_true(console_has(out, "debug keys"));
+    assert_true(console_has(out, "now: DOM0 -> [minixen]\n"));
+    free(out);
+    assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 16, gpa), 0);
+
+    /* Three more: back to dom0. */
+    console_input(1);
+    console_input(1);
+    console_input(1);
+    console_input('h');
+    out = harness_take_console();
+    assert_string_equal(out, "*** Serial input to DOM0 (type 'CTRL-a' three times to switch "
+                             "input)\n");
+    free(out);
+    assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 16, gpa), 1);
+    assert_int_equal(buf[0], 'h');
 }
 
 /* ---- hvm_op ----------------------------------------------------------------------------- */

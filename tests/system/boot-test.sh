@@ -18,11 +18,14 @@
 #     Both get now=<the host's time> in their bootargs, written just before each boot, for
 #     the guest's wall-clock check (tests/lib/now.sh); minixen must have set the wall clock
 #     from the PL031 (the guest also accepts Xen on Arm's "never set").
-#     Each run ends at "minixen: all domains have shut down" (or a panic, or DOMAIN_TIMEOUT).
+#     Each run ends by itself: dom0 powers off last, and the machine follows it (PSCI
+#     SYSTEM_OFF: QEMU exits), or at a panic, or after DOMAIN_TIMEOUT. No -no-reboot here,
+#     on purpose: a reset would boot again instead of ending the run, and be caught.
 #     Every domain's TAP ("(dN) " prefixed console lines; dom0's bare) goes to
 #     $RESULTS/system-$BOARD-<path>-smp<N>-d<id>.tap; a run passes when each domain's plan
-#     is complete with no "not ok" and the guest's end marker, the boot checks pass and
-#     nothing panicked.
+#     is complete with no "not ok" and the guest's end marker, the boot checks pass, the
+#     boot ended with Xen's switch line for dom0's input, the machine powered off by
+#     itself after dom0's poweroff, and nothing panicked.
 # The summary TAP is $RESULTS/system-arm-$BOARD.tap; logs stay in $(dirname IMAGE)/system-test.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=${4:-}
@@ -52,13 +55,15 @@ tap_begin "$body"
 
 # boot <log> <timeout-s> <last-line-regex> <qemu args...>: run QEMU until the regex
 # matches, QEMU exits or the time-out; <log>.txt is the log as text, <log>.timeout
-# exists if it timed out.
+# exists if it timed out, <log>.exited if QEMU exited by itself before the regex matched.
 boot() {
-    local log=$1 limit=$2 last=$3
+    local log=$1 limit=$2 last=$3 rc
     shift 3
-    rm -f "$log.timeout"
+    rm -f "$log.timeout" "$log.exited"
     qemu_run_until "$log" "$limit" "$last" "$QEMU" -nographic -monitor none -serial stdio "$@"
-    [ $? -eq 2 ] && : >"$log.timeout"
+    rc=$?
+    [ $rc -eq 2 ] && : >"$log.timeout"
+    [ $rc -eq 1 ] && : >"$log.exited"
     serial_text "$log" "$log.txt"
 }
 
@@ -87,7 +92,12 @@ domains() {
     local path=$1 smp=$2 log=$3 name="$1 -smp $2" id why
     check "$log" "$name" "$smp"
     has "$log.txt" "^domains: 2 built, 2 static event channel"; ok $? "$name: 2 domains built"
-    [ ! -e "$log.timeout" ]; ok $? "$name: every domain shut down within ${DOMAIN_TIMEOUT}s"
+    has "$log.txt" "^\*\*\* Serial input to DOM0 \(type 'CTRL-a' three times to switch input\)$"
+    ok $? "$name: the boot ends with Xen's switch line for dom0's input"
+    # Powered off, not reset: without -no-reboot a reset would have booted minixen again.
+    [ -e "$log.exited" ] && has "$log.txt" "^minixen: Hardware Dom0 halted: halting machine$" &&
+        [ "$(grep -acE '^minixen [0-9][0-9.]* on ' "$log.txt")" -eq 1 ]
+    ok $? "$name: dom0's poweroff powered the machine off (Hardware Dom0 halted: halting machine; QEMU exited by itself within ${DOMAIN_TIMEOUT}s, one boot)"
     for id in 0 1; do
         local dtap="$RESULTS/system-$BOARD-$path-smp$smp-d$id.tap"
         domain_tap "$log.txt" "$id" "$dtap"
@@ -102,12 +112,15 @@ domains() {
     ok $wc "$name: d0 and d1 see the wall clock set, agreeing with the host's time"
 }
 
-done_re="^minixen: (boot complete|panic|fatal)"
+# The boot's last line is Xen's switch line; without dom0 the input stays with minixen.
+done_re="^(\*\*\* Serial input to |minixen: (panic|fatal))"
 for smp in 1 2 4; do
     log="$work/kernel-smp$smp.log"
     boot "$log" "$BOOT_TIMEOUT" "$done_re" -machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" \
         -smp "$smp" -kernel "$IMAGE"
     check "$log" "-kernel -smp $smp (no domains)" "$smp"
+    has "$log.txt" "^\*\*\* Serial input to minixen \(type 'CTRL-a' three times to switch input\)$"
+    ok $? "-kernel -smp $smp (no domains): no dom0, so serial input to minixen (Xen's switch line)"
 done
 
 # Entered at EL1: QEMU without virtualization=on.
@@ -119,8 +132,8 @@ has "$log.txt" "^minixen: entered at EL1, not EL2"; ok $? "EL1 entry: explained"
 has "$log.txt" "virtualization=on\. Halting\.$"; ok $? "EL1 entry: halted with the fix"
 
 # ---- Domains -----------------------------------------------------------------------------
-end_re="^minixen: (all domains have shut down|panic|fatal)"
-per_run=19 # results domains() adds per run
+end_re="^minixen: (panic|fatal)" # else the run ends when QEMU exits (dom0 powers off)
+per_run=20 # results domains() adds per run
 if [ -z "$GUEST" ] || ! command -v dtc >/dev/null; then
     skip $((per_run * 6)) "domains: no guest image or no dtc"
 else

@@ -4,9 +4,12 @@
 #
 #   make test-system [BOARD=...]   boot tests in QEMU (-kernel, U-Boot, EL1) and the domain
 #                                  runs (dom0 + domU1 = the conformance guest, -smp 1/2/4,
-#                                  both paths), then reboot-test.sh (domU1 reboots
-#                                  while dom0 runs the suite); TAP in $(RESULTS)
-#   make system-run [BOARD=...]    U-Boot -> minixen -> the domains in QEMU; Ctrl-A x quits
+#                                  both paths; each ends when dom0 powers the machine
+#                                  off), then reboot-test.sh (domU1 reboots while dom0 runs
+#                                  the suite) and dom0-test.sh (the serial input cycle; dom0's
+#                                  reboot and crash reset the machine); TAP in $(RESULTS)
+#   make system-run [BOARD=...]    U-Boot -> minixen -> the domains in QEMU; ends when dom0
+#                                  powers off, or Ctrl-A x quits
 #                                  (SYSTEM_BOOT=kernel skips U-Boot: QEMU -kernel, no domains)
 #   make system-debug [BOARD=...]  QEMU halted with a gdb stub on :1234; then
 #                                  gdb-multiarch -x $(BUILD)/gdbinit
@@ -33,6 +36,8 @@ test-system: $(BUILD)/minixen.bin system-guest
 	    UBOOT_BIOS=$(UBOOT_BIOS) tests/system/boot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
 	    tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
+	    tests/system/dom0-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 
 $(SYSTEM_TFTP)/boot.scr.uimg: boards/$(BOARD)/boot.cmd
 	@mkdir -p $(dir $@)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The hypervisor console (see xen/include/xen/console.h): guest output, serial input, the
- * debug keys, and HYPERVISOR_console_io.
+ * The hypervisor console (see xen/include/xen/console.h): guest output, dom0's input ring,
+ * and HYPERVISOR_console_io. Who gets serial input is console_input.c's business.
  *
  * Who may use console_io: every domain may write (Xen's debug builds allow that too; its
  * release builds refuse domains that are not the console domain). A domU's text is
@@ -9,7 +9,7 @@
  * guest can neither split another's line nor drive the terminal. Domain 0 owns the
  * console: its text goes out as it comes, unprefixed and unfiltered (it may be an
  * interactive shell), and only it may read the serial input (CONSOLEIO_read, -EPERM for
- * everybody else), which it gets while input is switched to it.
+ * everybody else), which it gets while input is switched to it (console_io_input_ops).
  *
  * A domU's output is rate-limited (a token bucket per domain, in bytes of console output
  * with the "(dN) " prefixes counted): the serial line is slow and printed synchronously
@@ -22,17 +22,13 @@
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/event.h>
-#include <xen/evtchn.h>
-#include <xen/fence.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
-#include <xen/sched.h>
 
 #define CONSOLE_LINE_MAX   200  /* a longer domU line is cut into pieces (Xen: the same) */
 #define CONSOLE_RX_SIZE    1024 /* dom0's input ring; characters are dropped when it is full */
 #define CONSOLE_COPY_CHUNK 128  /* bounce buffer between guest memory and the console */
 #define CONSOLE_IO_MAX     4096 /* bytes one CONSOLEIO_write call does before it continues */
-#define SWITCH_CHAR        0x01 /* Ctrl-A: three in a row switch the input */
 
 /*
  * A domU may print DOMU_OUT_RATE bytes a second on average, DOMU_OUT_BURST at once after
@@ -52,12 +48,10 @@ static struct {
 } partial[MAX_DOMAINS];
 static spinlock_t console_lock = SPINLOCK_INIT;
 
-/* Serial input (under rx_lock; console_input runs in the UART's interrupt). */
+/* dom0's serial input (under rx_lock; filled from the UART's interrupt). */
 static char rx_ring[CONSOLE_RX_SIZE];
 static uint32_t rx_prod, rx_cons;
 static spinlock_t rx_lock = SPINLOCK_INIT;
-static bool input_to_dom0;
-static unsigned int switch_count;
 
 /* ---- Output ----------------------------------------------------------------------------- */
 
@@ -263,91 +257,14 @@ long hypercall_console_io(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARG
     return do_console_io(curr, cmd, count, args[2]);
 }
 
-/* ---- Debug keys ------------------------------------------------------------------------- */
+/* ---- dom0's input backend ------------------------------------------------------------ */
 
-static void key_help(void)
+/* A character for dom0 (console_input.c, input lock held): into the ring, then the VIRQ. */
+static void dom0_receive(struct domain *d, char c)
 {
-    printk("minixen debug keys:\n"
-           "  h  this help\n"
-           "  e  event channels of every domain\n"
-           "  q  domains and vCPUs\n"
-           "  Ctrl-A three times: switch serial input between minixen and dom0\n");
-}
+    unsigned long flags = spin_lock_irqsave(&rx_lock);
 
-static void dump_domain(struct domain *d)
-{
-    uint32_t i;
-
-    printk("d%u%s%s%s: %u vCPU(s)%s, %s, pause count %u, %u event channel(s) (%s)\n", d->domain_id,
-           d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->max_vcpus,
-           d->is_privileged ? ", privileged" : "",
-           READ_ONCE(d->is_shut_down) ? "shut down" : "alive", READ_ONCE(d->pause_count),
-           READ_ONCE(d->active_evtchns), d->evtchn_ops != NULL ? d->evtchn_ops->name : "-");
-    for (i = 0; i < d->max_vcpus; i++) {
-        struct vcpu *v = d->vcpu[i];
-        uint8_t *info;
-
-        if (v == NULL)
-            continue;
-        info = __atomic_load_n((uint8_t **)&v->vcpu_info, __ATOMIC_ACQUIRE);
-        printk("  v%u: cpu %u, %s, upcall pending %u, timer %llu, polling port %d\n", v->vcpu_id,
-               v->processor, sched_vcpu_state_name(v),
-               info != NULL ? __atomic_load_n(info, __ATOMIC_RELAXED) & 1 : 0,
-               (unsigned long long)READ_ONCE(v->guest_timer_ns), (int)READ_ONCE(v->poll_evtchn));
-    }
-}
-
-static void key_domains(void)
-{
-    unsigned int id;
-
-    printk("minixen: domains at %llu ns\n", (unsigned long long)arch_now_ns());
-    for (id = 0; id < MAX_DOMAINS; id++) {
-        struct domain *d = domain_lookup((domid_t)id);
-
-        if (d != NULL)
-            dump_domain(d);
-    }
-}
-
-static void handle_key(char c)
-{
-    switch (c) {
-    case 'h':
-        key_help();
-        break;
-    case 'e':
-        evtchn_dump_all();
-        break;
-    case 'q':
-        key_domains();
-        break;
-    default:
-        break; /* unassigned keys do nothing, as on Xen */
-    }
-}
-
-static void switch_input(void)
-{
-    if (!input_to_dom0 && domain_lookup(0) == NULL) {
-        printk("*** No dom0: serial input stays with minixen\n");
-        return;
-    }
-    input_to_dom0 = !input_to_dom0;
-    printk("*** Serial input to %s (type 'CTRL-a' three times to switch input)\n",
-           input_to_dom0 ? "dom0" : "minixen");
-}
-
-/* One character for whoever has the input now. */
-static void deliver(char c)
-{
-    unsigned long flags;
-
-    if (!input_to_dom0) {
-        handle_key(c);
-        return;
-    }
-    flags = spin_lock_irqsave(&rx_lock);
+    (void)d; /* the ring is dom0's: only domain 0 may CONSOLEIO_read */
     if (rx_prod - rx_cons < CONSOLE_RX_SIZE)
         rx_ring[rx_prod++ % CONSOLE_RX_SIZE] = c;
     spin_unlock_irqrestore(&rx_lock, flags);
@@ -355,17 +272,4 @@ static void deliver(char c)
     send_guest_global_virq(VIRQ_CONSOLE);
 }
 
-void console_input(char c)
-{
-    if (c == SWITCH_CHAR) {
-        /* Ctrl-A is held back in groups of three; fewer are passed on with the next key. */
-        if (++switch_count == 3) {
-            switch_count = 0;
-            switch_input();
-        }
-        return;
-    }
-    for (; switch_count > 0; switch_count--)
-        deliver(SWITCH_CHAR);
-    deliver(c);
-}
+const struct console_input_ops console_io_input_ops = {.receive = dom0_receive};

@@ -4,6 +4,7 @@
  * Ports hang their own state off d->arch / v->arch after domain_create().
  */
 #include <xen/alloc.h>
+#include <xen/console.h>
 #include <xen/domain.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
@@ -151,6 +152,7 @@ void domain_destroy(struct domain *d)
         __atomic_store_n(&domain_table[d->domain_id], NULL, __ATOMIC_RELEASE);
     spin_unlock_irqrestore(&domain_table_lock, flags);
 
+    console_unregister_input(d); /* no character may reach it once it is freed */
     evtchn_domain_destroy(d);
     gnttab_domain_destroy(d);
     domain_free(d);

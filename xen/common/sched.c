@@ -18,12 +18,14 @@
  * Invariant: a vCPU is on its CPU's run queue exactly when its state is RUNNABLE.
  */
 #include <xen/alloc.h>
+#include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/evtchn.h>
 #include <xen/fence.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/shutdown.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
 
@@ -624,6 +626,11 @@ static const char *const shutdown_names[] = {
     [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
 };
 
+const char *shutdown_reason_name(unsigned int reason)
+{
+    return reason < ARRAY_SIZE(shutdown_names) ? shutdown_names[reason] : NULL;
+}
+
 /* Is there a domain with vCPUs in the scheduler that has not shut down? (shutdown_lock) */
 static bool any_domain_alive(void)
 {
@@ -667,6 +674,14 @@ void domain_shutdown(struct domain *d, unsigned int reason)
         printk("minixen: domain %u%s%s%s shut down: reason %u\n", d->domain_id,
                d->name[0] ? " (" : "", d->name, d->name[0] ? ")" : "", d->shutdown_reason);
     domain_heap_report(d);
+    if (is_hardware_domain(d)) {
+        if (last)
+            printk("minixen: all domains have shut down\n");
+        /* The machine follows dom0, as on Xen (shutdown.c): this does not return. */
+        hwdom_shutdown(d, d->shutdown_reason);
+    }
+    /* Out of the serial input cycle; a domain rebuilt after a reboot registers again. */
+    console_unregister_input(d);
     arch_domain_shutdown(d, d->shutdown_reason);
     /* The port asked for a restart (reboot): it comes back, the machine is not done. */
     restarting = READ_ONCE(d->restart_pending) || !READ_ONCE(d->is_shut_down);

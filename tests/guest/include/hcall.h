@@ -20,6 +20,8 @@ long hc_vcpu(unsigned int cmd, unsigned int vcpu, void *arg);
 long hc_memory(unsigned int cmd, void *arg);
 long hc_version(unsigned int cmd, void *arg);
 long hc_console_write(const char *s, unsigned long len);
+/* CONSOLEIO_read: the serial input waiting for this domain (dom0 only): count or error. */
+long hc_console_read(char *buf, unsigned long len);
 
 /* EVTCHNOP shorthands; the out port is written only on success. */
 long ev_alloc_unbound(domid_t dom, domid_t remote, evtchn_port_t *port);
@@ -40,6 +42,7 @@ long sched_block(void);
 long sched_yield(void);
 void sched_poweroff(void) __attribute__((noreturn));
 void sched_crash(void) __attribute__((noreturn));
+void sched_reboot(void) __attribute__((noreturn));
 
 /* Guest time in ns from the arch counter (Xen's poll deadline is absolute system time). */
 uint64_t guest_now_ns(void);

@@ -25,6 +25,7 @@ struct xtest {
     unsigned int nr_cpus;  /* vCPUs the DT describes */
     unsigned int cpus_up;  /* vCPUs running guest_secondary_main */
     unsigned int bench_iters; /* iters=: benchmark repetitions */
+    char end[16];          /* end=: poweroff (default), reboot, crash, idle */
 };
 
 extern struct xtest xt;
@@ -65,5 +66,7 @@ void role_peer(void);
 void role_bench(void);
 void role_demo(void); /* suite/demo.c: `make run` */
 void role_reboot(void); /* suite/reboot.c: restarts its domain (reboot-test.sh) */
+/* suite/end.c: after the end marker, end as the end= bootarg says. */
+void guest_end(void) __attribute__((noreturn));
 
 #endif

@@ -37,6 +37,11 @@ long hc_console_write(const char *s, unsigned long len)
     return arch_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len, U(s), 0, 0);
 }
 
+long hc_console_read(char *buf, unsigned long len)
+{
+    return arch_hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, len, U(buf), 0, 0);
+}
+
 long ev_alloc_unbound(domid_t dom, domid_t remote, evtchn_port_t *port)
 {
     struct evtchn_alloc_unbound op = {.dom = dom, .remote_dom = remote};
@@ -184,4 +189,9 @@ void sched_poweroff(void)
 void sched_crash(void)
 {
     shutdown(SHUTDOWN_crash);
+}
+
+void sched_reboot(void)
+{
+    shutdown(SHUTDOWN_reboot);
 }

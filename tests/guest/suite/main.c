@@ -2,7 +2,7 @@
 /*
  * Start-up of every role: read the bootargs, bring up the interrupt controller, map
  * shared_info and the vcpu_infos, start the other vCPUs, then run the role and end with
- * the TAP plan, the end marker and SCHEDOP_shutdown(poweroff).
+ * the TAP plan, the end marker and SCHEDOP_shutdown(poweroff) (or as end= says: end.c).
  */
 #include "bootargs.h"
 #include "fdt.h"
@@ -77,6 +77,16 @@ static void parse_bootargs(void)
     xt.sctl = (evtchn_port_t)bootarg_num("sctl", 0);
     xt.pctl = (evtchn_port_t)bootarg_num("pctl", 0);
     xt.bench_iters = (unsigned int)bootarg_num("iters", 1000);
+    n = 4;
+    role = bootarg("end", &n); /* end.c: what the domain does at its end */
+    if (role == NULL) {
+        role = "poweroff";
+        n = 8;
+    }
+    if (n > sizeof(xt.end) - 1)
+        n = sizeof(xt.end) - 1;
+    memcpy(xt.end, role, n);
+    xt.end[n] = 0;
 }
 
 /* ---- Secondary vCPUs: run what vCPU 0 posts ---- */
@@ -231,5 +241,5 @@ void guest_main(const void *dt)
         arch_area_isolation();
     }
     tap_done(xt.role);
-    sched_poweroff();
+    guest_end();
 }

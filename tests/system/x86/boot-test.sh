@@ -13,8 +13,14 @@
 # AVX) at -smp 1; and CPUs that cannot host
 # minixen (no long mode; no SVM), which must explain themselves and halt. Every boot with
 # SVM runs the domains of boards/$BOARD/domains.dts (see domains() below), whose bootargs get
-# now=<the host's time> just before each boot, for the guest's wall-clock check.
-# Each boot ends as soon as its last expected line appears, or after BOOT_TIMEOUT seconds.
+# now=<the host's time> just before each boot, for the guest's wall-clock check, and ends
+# by itself: dom0 powers off last and the machine follows it (ACPI S5: QEMU exits). No
+# -no-reboot there, on purpose: a reset would boot again instead of ending the run.
+# Then dom0 alone (the conformance guest, module 1 of X86_MODULES, with a DT written
+# here): the serial input cycle (end=idle), and dom0's reboot and crash resetting the
+# machine (-no-reboot: QEMU exits), as tests/lib/dom0.sh checks them.
+# Each boot ends as soon as its last expected line appears, QEMU exits, or after
+# BOOT_TIMEOUT seconds.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3
 : "${QEMU:=qemu-system-x86_64}" "${CPU:=qemu64,+svm,+npt}" "${QEMU_MEM:=1024}"
@@ -37,6 +43,7 @@ lib=$here/../../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
 . "$lib/now.sh"
+. "$lib/dom0.sh"
 tap_begin "$body"
 
 # fresh_modules: the modules for the next boot, each DTB among them with now=<the host's
@@ -59,12 +66,16 @@ fresh_modules() {
 }
 
 # boot <log> <last-line-regex> <qemu args...>: run QEMU until the regex matches, QEMU
-# exits or BOOT_TIMEOUT; <log>.txt is the log as text.
+# exits or BOOT_TIMEOUT; <log>.txt is the log as text, <log>.exited exists if QEMU exited
+# by itself before the regex matched.
 boot() {
-    local log=$1 last=$2
+    local log=$1 last=$2 rc
     shift 2
+    rm -f "$log.exited"
     qemu_run_until "$log" "$BOOT_TIMEOUT" "$last" "$QEMU" -nographic -monitor none \
         -serial stdio -net none -machine "$QEMU_MACHINE" -m "$QEMU_MEM" "$@"
+    rc=$?
+    [ $rc -eq 1 ] && : >"$log.exited"
     serial_text "$log" "$log.txt"
 }
 
@@ -94,7 +105,15 @@ check() {
     has "$log" "^smp: IPI to every secondary cpu ok"; ok $? "$name: IPIs"
     has "$log" "^hvm: SVM revision [0-9]+ with nested paging"; ok $? "$name: SVM with NPT"
     has "$log" "^minixen: boot complete; 4 domain\(s\) starting"; ok $? "$name: boot complete, 4 domains"
+    has "$log" "^acpi: FADT: PM1a_CNT 0x604, PM1b_CNT 0x0, \\\\_S5 SLP_TYP 0/0, reset register I/O 0xcf9 <- 0xf$"
+    ok $? "$name: ACPI FADT and \\_S5: how to power off and reset"
+    has "$log" "^\*\*\* Serial input to DOM0 \(type 'CTRL-a' three times to switch input\)$"
+    ok $? "$name: the boot ends with Xen's switch line for dom0's input"
     domains "$log" "$name" "$tag" "$smp"
+    # Powered off, not reset: without -no-reboot a reset would have booted minixen again.
+    [ -e "$1.exited" ] && has "$log" "^minixen: Hardware Dom0 halted: halting machine$" &&
+        [ "$(grep -acE '^minixen [0-9][0-9.]* on ' "$log")" -eq 1 ]
+    ok $? "$name: dom0's poweroff powered the machine off (Hardware Dom0 halted: halting machine; ACPI S5, QEMU exited by itself, one boot)"
     if has "$log" "^minixen: (panic|fatal)"; then ok 1 "$name: no panic"; else ok 0 "$name: no panic"; fi
 }
 
@@ -142,7 +161,7 @@ domains() {
     has "$log" "^minixen: all domains have shut down$"; ok $? "$name: all domains ended"
 }
 
-done_re="^minixen: (all domains have shut down|panic|fatal)"
+done_re="^minixen: (panic|fatal)" # else the run ends when QEMU exits (dom0 powers off)
 for smp in 1 2 4; do
     log="$work/multiboot-smp$smp.log"
     fresh_modules || exit 1
@@ -171,25 +190,49 @@ else
     skip 1 "GRUB boot path: no grub-mkrescue (make deps)"
 fi
 
-# Debug keys on COM1 (its receive interrupt -> console_input): h, q, e while the domains
-# run, typed into QEMU's serial input once the hypervisor has booted.
-log="$work/keys.log"
-fifo="$work/keys.fifo"
-rm -f "$fifo" && mkfifo "$fifo"
-QEMU_STDIN=$fifo qemu_start "$log" "$QEMU" -nographic -monitor none -serial stdio -net none \
-    -machine "$QEMU_MACHINE" -m "$QEMU_MEM" -cpu "$CPU" -smp 2 -kernel "$IMAGE" "${initrd[@]}"
-exec 9>"$fifo"
-wait_for_log "$log" "^minixen: (boot complete|panic|fatal)" "$BOOT_TIMEOUT" "$qemu_pid"
-for key in h q e; do printf '%s' "$key" >&9; sleep 0.3; done
-wait_for_log "$log" "^d[0-9]+: event channels, " "$BOOT_TIMEOUT" "$qemu_pid"
-exec 9>&-
-qemu_stop "$qemu_pid"
-serial_text "$log" "$log.txt"
-rm -f "$fifo"
-has "$log.txt" "^minixen debug keys:$"; ok $? "debug key h: help"
-has "$log.txt" "^minixen: domains at [0-9]+ ns$" && has "$log.txt" "^d0 \(dom0\): 2 vCPU\(s\), privileged"
-ok $? "debug key q: domains and vCPUs"
-has "$log.txt" "^d0: event channels, "; ok $? "debug key e: event channels of every domain"
+# dom0 alone: the conformance guest (module 1) with bootargs $1, its DT at $work/$2.dtb.
+dom0_dtb() {
+    cat >"$work/$2.dts" <<DTS
+/dts-v1/;
+/ {
+    #address-cells = <2>;
+    #size-cells = <2>;
+    memory@0 {
+        device_type = "memory";
+        reg = <0x0 0x0 0x0 0x0>;
+    };
+    chosen {
+        #address-cells = <2>;
+        #size-cells = <2>;
+        xen,xen-bootargs = "dom0_mem=16M dom0_max_vcpus=1";
+        xen,dom0-bootargs = "$1";
+        module@1 {
+            compatible = "multiboot,kernel", "multiboot,module";
+            module-index = <1>;
+            reg = <0x0 0x0 0x0 0x0>;
+        };
+    };
+};
+DTS
+    dtc -q -I dts -O dtb -o "$work/$2.dtb" "$work/$2.dts"
+}
+dom0_qemu=("$QEMU" -nographic -monitor none -serial stdio -net none -machine "$QEMU_MACHINE"
+           -m "$QEMU_MEM" -cpu "$CPU" -smp 2 -kernel "$IMAGE")
+
+# Serial input on COM1 (its receive interrupt -> console_input): the Ctrl-A cycle.
+if [ ${#modules[@]} -ge 2 ] && dom0_dtb "role=main $(now_arg) end=idle" idle; then
+    dom0_input_cycle "$work/input.log" "serial input" "$BOOT_TIMEOUT" "${dom0_qemu[@]}" \
+        -initrd "$work/idle.dtb,${modules[1]}"
+    # dom0's reboot and crash reset the machine: with -no-reboot QEMU exits.
+    dom0_dtb "role=reboot" reboot
+    dom0_end_run "$work/reboot.log" "dom0 reboot" "$BOOT_TIMEOUT" reboot "${dom0_qemu[@]}" \
+        -no-reboot -initrd "$work/reboot.dtb,${modules[1]}"
+    dom0_dtb "role=main $(now_arg) end=crash" crash
+    dom0_end_run "$work/crash.log" "dom0 crash" "$BOOT_TIMEOUT" crash "${dom0_qemu[@]}" \
+        -no-reboot -initrd "$work/crash.dtb,${modules[1]}"
+else
+    skip 9 "dom0 alone: no conformance guest module or no dtc"
+fi
 
 # A 32-bit CPU: the 32-bit entry code must explain and halt.
 log="$work/no-long-mode.log"

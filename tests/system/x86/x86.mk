@@ -3,11 +3,14 @@
 # Makefile, after xen/build.mk). Board variables come from boards/$(BOARD)/board.mk.
 #
 #   make test-system BOARD=qemu-x86_64   boot tests: Multiboot (QEMU -kernel) and Multiboot2
-#                                        (GRUB ISO), -smp 1/2/4; TAP in $(RESULTS)
+#                                        (GRUB ISO), -smp 1/2/4, each ending when dom0 powers
+#                                        the machine off; the serial input cycle; dom0's
+#                                        reboot and crash; TAP in $(RESULTS)
 #   make system-run BOARD=qemu-x86_64    GRUB ISO -> minixen -> the demo domains of
 #                                        boards/$(BOARD)/demo.dts (`make run`); quit with
 #                                        Ctrl-A x (SYSTEM_BOOT=kernel: QEMU -kernel, Multiboot;
-#                                        RUN_DOMAINS=test: the test domains instead)
+#                                        RUN_DOMAINS=test: the test domains instead, which end
+#                                        by themselves: dom0's poweroff powers the machine off)
 #   make system-debug BOARD=qemu-x86_64  QEMU halted with a gdb stub on :1234
 #
 # The boot modules (X86_MODULES, a list of files) are handed over in the same order by both

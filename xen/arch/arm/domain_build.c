@@ -32,6 +32,7 @@
 #include <xen/guest_layout.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/shutdown.h>
 
 /* Until the scheduler is on main, setup.c does not call us (weak: links). */
 extern int sched_add_vcpu(struct vcpu *v, unsigned int cpu, bool online) __attribute__((weak));
@@ -378,6 +379,7 @@ int arm_build_domains(const struct host_dt *dt, paddr_t dtb)
     rc = boot_config_parse(&dt->fdt, nr_host_cpus, &boot_cfg);
     if (rc != 0)
         return rc;
+    shutdown_parse_cmdline(boot_cfg.xen_bootargs); /* noreboot */
     if (boot_cfg.nr_domains == 0) {
         printk("domains: none in /chosen\n");
         return 0;

@@ -16,6 +16,7 @@
 #include <asm/time.h>
 #include <asm/vcpu.h>
 #include <xen/alloc.h>
+#include <xen/console.h>
 #include <xen/lib.h>
 #include <xen/wallclock.h>
 
@@ -48,7 +49,7 @@ static void start_secondaries(const struct host_dt *dt)
 
         if (dt->cpu_mpidr[i] == boot_mpidr)
             continue;
-        rc = psci_cpu_on(dt, dt->cpu_mpidr[i], (paddr_t)secondary_entry, next);
+        rc = psci_cpu_on(dt->cpu_mpidr[i], (paddr_t)secondary_entry, next);
         if (rc != 0) {
             printk("smp: cpu mpidr 0x%llx: PSCI CPU_ON failed (%d)\n",
                    (unsigned long long)dt->cpu_mpidr[i], rc);
@@ -110,6 +111,7 @@ void start_xen(paddr_t dtb)
 
     mm_init(dt, heap_start, HEAP_SIZE);
     pl011_init(dt->uart_base);
+    psci_init(dt);
     cpus_online = 1;
 
     printk("\nminixen %s on %s (EL2, GICv%u)\n", MINIXEN_VERSION, MINIXEN_BOARD, dt->gic_version);
@@ -135,6 +137,8 @@ void start_xen(paddr_t dtb)
     start_secondaries(dt);
     rc = build_domains(dt, dtb);
     printk("minixen: boot complete, %d domain(s)%s\n", rc, rc == 0 ? ": idling" : "");
+    /* Serial input to dom0 (else the debug keys), and the line that says how to switch. */
+    console_endboot();
     __atomic_store_n(&cpus_go, true, __ATOMIC_RELEASE);
     __asm__ __volatile__("dsb ish\n sev" ::: "memory");
     arm_run_loop();

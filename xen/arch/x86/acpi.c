@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ACPI, only as far as a hypervisor needs it to boot: find the RSDP (the Multiboot2
- * loader's copy, else the BIOS areas), then the MADT through the XSDT or RSDT, for the
- * processors' APIC ids, the local APIC and the first I/O APIC, and the ISA interrupt
- * overrides; and the FADT for the CMOS RTC (its century register, or that it has none). Tables are firmware data, read through the identity map; every length and
- * checksum is checked before a table is believed, and every walk is bounded by it.
+ * ACPI, only as far as a hypervisor needs it: find the RSDP (the Multiboot2 loader's copy,
+ * else the BIOS areas), then through the XSDT or RSDT the MADT, for the processors' APIC
+ * ids, the local APIC and the first I/O APIC, and the ISA interrupt overrides; and the
+ * FADT, for the CMOS RTC (its century register, or that it has none) and, with the
+ * DSDT's \_S5, for powering the machine off and resetting it (power.c).
+ * Tables are firmware data, read through the identity map; every length and checksum is
+ * checked before a table is believed, and every walk is bounded by it.
  */
+#include <asm/acpi_aml.h>
 #include <asm/platform.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -39,10 +42,24 @@ struct sdt_header {
 #define MADT_LAPIC_OVERRIDE 5
 #define MADT_LAPIC_ENABLED  (1u << 0)
 
-/* FADT fields (ACPI's byte offsets, past the 36-byte header). */
+/* FADT field offsets (ACPI 6.x, table 5.9, past the 36-byte header); older, shorter FADTs
+ * lack the later ones. */
+#define FADT_DSDT           40
+#define FADT_SMI_CMD        48
+#define FADT_ACPI_ENABLE    52
+#define FADT_PM1A_CNT       64
+#define FADT_PM1B_CNT       68
 #define FADT_CENTURY        108 /* 1 byte: CMOS index of the century, 0 if none */
 #define FADT_IAPC_BOOT_ARCH 109 /* 2 bytes, ACPI 2.0+; reserved (0) before */
+#define FADT_FLAGS          112
+#define FADT_RESET_REG      116 /* a Generic Address Structure: 12 bytes */
+#define FADT_RESET_VALUE    128
+#define FADT_X_DSDT         140
+#define FADT_X_PM1A_CNT     172
+#define FADT_X_PM1B_CNT     184
 #define BOOT_ARCH_NO_CMOS_RTC (1u << 5)
+#define FADT_RESET_REG_SUP  (1u << 10)
+#define GAS_SIZE            12
 
 static uint8_t sum_bytes(const void *p, size_t len)
 {
@@ -116,6 +133,89 @@ static uint32_t rd32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static uint64_t rd64(const uint8_t *p)
+{
+    return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* Does the table have the field [off, off + size)? */
+static bool has_field(const struct sdt_header *t, uint32_t off, uint32_t size)
+{
+    return t->length >= off + size;
+}
+
+/*
+ * A PM1 control block: the 64-bit GAS of ACPI 2.0+ when it names an I/O port (it
+ * supersedes the old field), else the 32-bit port field. 0: none.
+ */
+static uint16_t pm1_cnt_port(const struct sdt_header *fadt, uint32_t legacy, uint32_t gas)
+{
+    const uint8_t *f = (const uint8_t *)fadt;
+
+    if (has_field(fadt, gas, GAS_SIZE) && f[gas] == ACPI_GAS_IO && rd64(f + gas + 4) != 0 &&
+        rd64(f + gas + 4) <= 0xffff)
+        return (uint16_t)rd64(f + gas + 4);
+    if (has_field(fadt, legacy, 4) && rd32(f + legacy) <= 0xffff)
+        return (uint16_t)rd32(f + legacy);
+    return 0;
+}
+
+/* The DSDT (X_DSDT when there is one) and its \_S5 package. */
+static void find_s5(struct acpi_power *pw, const struct sdt_header *fadt)
+{
+    const uint8_t *f = (const uint8_t *)fadt;
+    uint64_t pa = has_field(fadt, FADT_X_DSDT, 8) ? rd64(f + FADT_X_DSDT) : 0;
+    const struct sdt_header *dsdt;
+
+    if (pa == 0 && has_field(fadt, FADT_DSDT, 4))
+        pa = rd32(f + FADT_DSDT);
+    if (pa >= (1ull << 32))
+        return; /* outside the identity map */
+    dsdt = table_at(pa, "DSDT");
+    if (dsdt == NULL)
+        return;
+    pw->have_s5 = acpi_aml_find_s5((const uint8_t *)dsdt + sizeof(*dsdt),
+                                   dsdt->length - sizeof(*dsdt), &pw->slp_typa,
+                                   &pw->slp_typb) == 0;
+}
+
+/* The reset register, if the FADT says it works and it is one we know how to write. */
+static void find_reset_reg(struct acpi_power *pw, const struct sdt_header *fadt)
+{
+    const uint8_t *f = (const uint8_t *)fadt;
+    const uint8_t *gas = f + FADT_RESET_REG;
+    uint64_t addr;
+
+    if (!has_field(fadt, FADT_RESET_VALUE, 1) || !(rd32(f + FADT_FLAGS) & FADT_RESET_REG_SUP))
+        return;
+    addr = rd64(gas + 4);
+    /* ACPI: an 8-bit register at bit offset 0. Memory must be in the identity map. */
+    if (addr == 0 || gas[1] != 8 || gas[2] != 0 ||
+        (gas[0] == ACPI_GAS_IO && addr > 0xffff) ||
+        (gas[0] == ACPI_GAS_MEMORY && addr >= (1ull << 32)) ||
+        (gas[0] != ACPI_GAS_IO && gas[0] != ACPI_GAS_MEMORY && gas[0] != ACPI_GAS_PCI))
+        return;
+    pw->have_reset_reg = true;
+    pw->reset_space = gas[0];
+    pw->reset_addr = addr;
+    pw->reset_value = f[FADT_RESET_VALUE];
+}
+
+static void parse_fadt_power(struct acpi_power *pw, const struct sdt_header *fadt)
+{
+    const uint8_t *f = (const uint8_t *)fadt;
+
+    pw->have_fadt = true;
+    pw->pm1a_cnt = pm1_cnt_port(fadt, FADT_PM1A_CNT, FADT_X_PM1A_CNT);
+    pw->pm1b_cnt = pm1_cnt_port(fadt, FADT_PM1B_CNT, FADT_X_PM1B_CNT);
+    if (has_field(fadt, FADT_ACPI_ENABLE, 1) && rd32(f + FADT_SMI_CMD) <= 0xffff) {
+        pw->smi_cmd = (uint16_t)rd32(f + FADT_SMI_CMD);
+        pw->acpi_enable = f[FADT_ACPI_ENABLE];
+    }
+    find_s5(pw, fadt);
+    find_reset_reg(pw, fadt);
+}
+
 static void parse_madt(struct platform *p, const struct sdt_header *madt)
 {
     const uint8_t *base = (const uint8_t *)madt;
@@ -143,7 +243,10 @@ static void parse_madt(struct platform *p, const struct sdt_header *madt)
     }
 }
 
-/* The RTC's facts; a FADT too short to hold a field leaves its default (0, false). */
+/*
+ * The RTC's facts, and how to power off and reset; a FADT too short to hold a field
+ * leaves its default (0, false).
+ */
 static void parse_fadt(struct platform *p, const struct sdt_header *fadt)
 {
     const uint8_t *base = (const uint8_t *)fadt;
@@ -153,13 +256,14 @@ static void parse_fadt(struct platform *p, const struct sdt_header *fadt)
     if (fadt->length >= FADT_IAPC_BOOT_ARCH + 2)
         p->no_cmos_rtc = ((base[FADT_IAPC_BOOT_ARCH] | base[FADT_IAPC_BOOT_ARCH + 1] << 8) &
                           BOOT_ARCH_NO_CMOS_RTC) != 0;
+    if (has_field(fadt, FADT_PM1B_CNT, 4))
+        parse_fadt_power(&p->power, fadt);
 }
 
 int acpi_init(struct platform *p, const struct boot_info *bi)
 {
-    const struct sdt_header *fadt;
     const struct rsdp *r;
-    const struct sdt_header *madt;
+    const struct sdt_header *madt, *fadt;
 
     memset(p, 0, sizeof(*p));
     for (unsigned int i = 0; i < 16; i++)
@@ -186,10 +290,30 @@ int acpi_init(struct platform *p, const struct boot_info *bi)
         printk("acpi: the MADT lists no enabled processor or no local APIC\n");
         return -EINVAL;
     }
+    /* Without a FADT the machine still runs: no CMOS facts, no ACPI power-off or reset. */
     fadt = find_table(p, r, "FACP");
     if (fadt != NULL)
         parse_fadt(p, fadt);
     return 0;
+}
+
+static void acpi_print_power(const struct acpi_power *pw)
+{
+    static const char *const spaces[] = {"memory", "I/O", "PCI"};
+    char s5[24] = "no \\_S5", reset[48] = "no reset register";
+
+    if (!pw->have_fadt) {
+        printk("acpi: no FADT: no ACPI power-off or reset\n");
+        return;
+    }
+    if (pw->have_s5)
+        xen_snprintf(s5, sizeof(s5), "\\_S5 SLP_TYP %u/%u", pw->slp_typa, pw->slp_typb);
+    if (pw->have_reset_reg)
+        xen_snprintf(reset, sizeof(reset), "reset register %s 0x%llx <- 0x%x",
+                     spaces[pw->reset_space], (unsigned long long)pw->reset_addr,
+                     pw->reset_value);
+    printk("acpi: FADT: PM1a_CNT 0x%x, PM1b_CNT 0x%x, %s, %s\n", pw->pm1a_cnt, pw->pm1b_cnt, s5,
+           reset);
 }
 
 void acpi_print(const struct platform *p)
@@ -213,4 +337,5 @@ void acpi_print(const struct platform *p)
     else
         printk("acpi: FADT: CMOS RTC, century at index 0x%x%s\n", p->rtc_century,
                p->rtc_century == 0 ? " (none: years are 20xx)" : "");
+    acpi_print_power(&p->power);
 }

@@ -26,6 +26,7 @@
 #include <xen/fdt.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/shutdown.h>
 
 #define DTB_MAX (1u << 20)
 
@@ -167,6 +168,7 @@ unsigned int dombuild_from_modules(const struct boot_info *bi, unsigned int nr_c
         printk("dom: the boot device tree describes no usable domains\n");
         return 0;
     }
+    shutdown_parse_cmdline(cfg->xen_bootargs); /* noreboot */
     for (unsigned int i = 0; i < cfg->nr_domains; i++) {
         if (build_one(i, &cfg->domains[i], nr_cpus) != 0) {
             printk("dom: %s not built; stopping here\n", cfg->domains[i].name);

@@ -12,9 +12,11 @@
 #include <asm/vcpu.h>
 #include <xen/alloc.h>
 #include <xen/arch_hooks.h>
+#include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <xen/shutdown.h>
 #include <xen/wallclock.h>
 
 #define HEAP_MAX (512ull << 20)
@@ -138,6 +140,7 @@ void start_xen(uint32_t magic, uint32_t info)
         panic("not started by a Multiboot or Multiboot2 loader (magic 0x%x, info 0x%x)", magic,
               info);
     bootinfo_print(bi);
+    shutdown_parse_cmdline(bi->cmdline); /* Xen's options may come this way too: noreboot */
 
     heap = pick_heap(bi, &heap_size);
     if (heap_size < HEAP_MIN)
@@ -151,6 +154,7 @@ void start_xen(uint32_t magic, uint32_t info)
     if (acpi_init(&platform, bi) != 0)
         panic("no usable ACPI MADT: cannot find the CPUs and the APICs");
     acpi_print(&platform);
+    x86_power_init(&platform.power);
     lapic_init(platform.lapic);
     lapic_timer_calibrate();
     timer_selftest();
@@ -173,6 +177,8 @@ void start_xen(uint32_t magic, uint32_t info)
     uart_rx_init();
     ioapic_route_isa(&platform, UART_ISA_IRQ, VECTOR_UART, cpu_apic_id[0]);
     printk("minixen: boot complete; %u domain(s) starting\n", nr_domains);
+    /* Serial input to dom0 (else the debug keys), and the line that says how to switch. */
+    console_endboot();
     smp_start_work(secondary_run);
     x86_run_loop(0);
 }

@@ -164,6 +164,24 @@ void arch_domain_shutdown(struct domain *d, unsigned int reason);
  */
 int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg);
 
+/* ---- The machine (xen/common/shutdown.c) ----------------------------------------------
+ *
+ * When the hardware domain (dom0) shuts down, the machine follows it, as on Xen: common
+ * code says why on the console, pauses every domain (so no CPU runs a guest any more) and
+ * calls one of these, from the CPU that ended dom0, interrupts masked or not. Neither
+ * returns: when the firmware or the hardware does not do what was asked, the port says so
+ * and calls machine_halt() (xen/include/xen/shutdown.h).
+ */
+
+/* Power the machine off (ARM: PSCI SYSTEM_OFF; x86: ACPI S5 through PM1a/PM1b_CNT). */
+void arch_machine_power_off(void) __attribute__((noreturn));
+
+/*
+ * Reset the machine (ARM: PSCI SYSTEM_RESET; x86: the FADT's reset register, else port
+ * 0xCF9, else the keyboard controller).
+ */
+void arch_machine_restart(void) __attribute__((noreturn));
+
 /* ---- Console ------------------------------------------------------------------------- */
 
 void arch_console_write(const char *s, size_t len);

@@ -98,9 +98,14 @@ int vcpu_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr_ports,
 /*
  * End d (SHUTDOWN_* reason): all its vCPUs stop for good, the console says why, then
  * arch_domain_shutdown(). Idempotent. When the last domain ends, the console prints
- * "minixen: all domains have shut down" (the system tests wait for that line).
+ * "minixen: all domains have shut down". When d is the hardware domain (dom0) the machine
+ * follows it (hwdom_shutdown, xen/include/xen/shutdown.h): powered off, reset or halted,
+ * and this does not return; a domU only ends (or, where the port can, restarts) itself.
  */
 void domain_shutdown(struct domain *d, unsigned int reason);
+
+/* "poweroff", "reboot", "crash", ... for a SHUTDOWN_* reason; NULL for an unknown one. */
+const char *shutdown_reason_name(unsigned int reason);
 
 /*
  * Does the scheduler still hold d's vCPUs? False while one of them is up, is still the

@@ -32,8 +32,9 @@ void mm_init(const struct host_dt *dt, paddr_t heap_start, size_t heap_size);
 unsigned int mm_tables_used(void);
 void mm_enable_secondary(void);
 
-/* psci.c */
-int psci_cpu_on(const struct host_dt *dt, uint64_t mpidr, paddr_t entry, uint64_t context);
+/* psci.c: psci_init() records the host DT's conduit before any call. */
+void psci_init(const struct host_dt *dt);
+int psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context);
 
 /* drivers/char/pl011.c */
 void pl011_init(paddr_t base);

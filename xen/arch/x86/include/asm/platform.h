@@ -10,6 +10,28 @@
 
 #define MAX_MADT_CPUS 64
 
+/* A Generic Address Structure's address spaces (the ones the port can write). */
+#define ACPI_GAS_MEMORY 0
+#define ACPI_GAS_IO     1
+#define ACPI_GAS_PCI    2
+
+/*
+ * How to power the machine off and reset it, from the FADT and the DSDT's \_S5
+ * (acpi.c); used by power.c. A field that is 0 was not there.
+ */
+struct acpi_power {
+    bool have_fadt;
+    uint16_t pm1a_cnt, pm1b_cnt; /* PM1 control blocks (I/O ports) */
+    bool have_s5;                /* \_S5 found: the SLP_TYP values below are real */
+    uint8_t slp_typa, slp_typb;
+    uint16_t smi_cmd;            /* SMI command port and the value that enables ACPI mode */
+    uint8_t acpi_enable;
+    bool have_reset_reg;         /* FADT flags RESET_REG_SUP and a register we can write */
+    uint8_t reset_space;         /* ACPI_GAS_* */
+    uint64_t reset_addr;
+    uint8_t reset_value;
+};
+
 struct platform {
     paddr_t rsdp;
     unsigned int acpi_rev;     /* 0: RSDT, 2+: XSDT */
@@ -20,13 +42,17 @@ struct platform {
     uint32_t ioapic_gsi_base;
     uint32_t isa_gsi[16];      /* ISA IRQ -> GSI, after the MADT's source overrides */
     /* From the FADT, if there is one: */
+    struct acpi_power power;   /* power-off and reset (power.c) */
     uint8_t rtc_century;       /* CMOS index of the RTC's century (0: none) */
     bool no_cmos_rtc;          /* IAPC_BOOT_ARCH says there is no CMOS RTC */
 };
 
-/* acpi.c: 0, or -ENOENT/-EINVAL with a message. */
+/* acpi.c: 0, or -ENOENT/-EINVAL with a message (a missing FADT is not an error). */
 int acpi_init(struct platform *p, const struct boot_info *bi);
 void acpi_print(const struct platform *p);
+
+/* power.c: the machine's power-off and reset (arch_machine_*) use what ACPI said. */
+void x86_power_init(const struct acpi_power *pw);
 
 /* Vectors the hypervisor uses (higher vectors: higher priority in the APIC). */
 #define VECTOR_UART    0x40

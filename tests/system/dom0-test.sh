@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# dom0 and the machine on the arm64 port (issue #10): where serial input goes, and what the
+# machine does when dom0 ends. dom0 alone, the conformance guest, QEMU -kernel, -smp 2:
+#   - end=idle: the Ctrl-A cycle (tests/lib/dom0.sh dom0_input_cycle): the boot ends with
+#     "*** Serial input to DOM0 ...", typed keys reach dom0, Ctrl-A x3 gives them to the
+#     debug keys, Ctrl-A x3 again back to dom0;
+#   - role=reboot (SCHEDOP_shutdown(reboot) at once) and role=main end=crash, with QEMU
+#     -no-reboot: Xen's line, then PSCI SYSTEM_RESET, which makes QEMU exit (after 5 s for
+#     the crash). dom0's poweroff is checked by every domain run of boot-test.sh.
+#
+#   dom0-test.sh BOARD IMAGE RESULTS GUEST
+#   environment: QEMU QEMU_MACHINE CPU QEMU_MEM (from boards/$BOARD/board.mk via system.mk)
+# TAP: $RESULTS/system-dom0-$BOARD.tap; logs in $(dirname IMAGE)/dom0-test.
+set -u
+BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
+: "${QEMU:=qemu-system-aarch64}" "${CPU:=cortex-a57}" "${QEMU_MEM:=1024}" "${DOM0_TIMEOUT:=60}"
+: "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
+
+work=$(dirname "$IMAGE")/dom0-test
+tap="$RESULTS/system-dom0-$BOARD.tap"
+mkdir -p "$work" "$RESULTS"
+cp "$IMAGE" "$work/minixen.bin" && cp "$GUEST" "$work/xtest.bin" || exit 1
+IMAGE=$work/minixen.bin GUEST=$work/xtest.bin
+lib=$(dirname "$0")/../lib
+. "$lib/tap.sh"
+. "$lib/qemu.sh"
+. "$lib/dom0-dt.sh"
+. "$lib/dom0.sh"
+. "$lib/now.sh"
+tap_begin "$work/tap.body"
+
+smp=2
+size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
+if ! command -v dtc >/dev/null || ! qemu_dts "$work/qemu" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" \
+    -m "$QEMU_MEM" -smp "$smp" -nographic; then
+    skip 10 "dom0: no dtc or no QEMU DT"
+    tap_end "$tap" "system-dom0-$BOARD" "$work"
+    exit 0
+fi
+
+# dtb NAME DOM0_BOOTARGS: QEMU's DT with dom0 alone, as $work/NAME.dtb.
+dtb() {
+    { cat "$work/qemu.dts"; dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "$2" "$size"
+      echo "    };"; echo "};"; } >"$work/$1.dts"
+    dtc -q -I dts -O dtb -o "$work/$1.dtb" "$work/$1.dts"
+}
+qemu=("$QEMU" -nographic -monitor none -serial stdio -machine "$QEMU_MACHINE" -cpu "$CPU"
+      -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE"
+      -device "loader,file=$GUEST,addr=$DOM0_KERNEL_ADDR,force-raw=on")
+
+dtb idle "role=main $(now_arg) end=idle" || exit 1
+dom0_input_cycle "$work/input.log" "serial input" "$DOM0_TIMEOUT" "${qemu[@]}" -dtb "$work/idle.dtb"
+
+dtb reboot "role=reboot" || exit 1
+dom0_end_run "$work/reboot.log" "dom0 reboot" "$DOM0_TIMEOUT" reboot "${qemu[@]}" -no-reboot \
+    -dtb "$work/reboot.dtb"
+
+dtb crash "role=main $(now_arg) end=crash" || exit 1
+dom0_end_run "$work/crash.log" "dom0 crash" "$DOM0_TIMEOUT" crash "${qemu[@]}" -no-reboot \
+    -dtb "$work/crash.dtb"
+dtap="$RESULTS/system-dom0-$BOARD-crash-d0.tap"
+domain_tap "$work/crash.log.txt" 0 "$dtap"
+why=$(tap_verdict "$dtap")
+ok $? "dom0 crash: its TAP complete and passing before it crashed${why:+ ($why; $dtap)}"
+
+tap_end "$tap" "system-dom0-$BOARD" "$work"
