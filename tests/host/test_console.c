@@ -62,7 +62,7 @@ static void type(const char *keys)
 /* The console since the last call, compared whole. */
 static void expect_console(const char *want)
 {
-    char *out = harness_take_console();
+    char *out = console_without_heap_lines();
 
     assert_non_null(out);
     assert_string_equal(out, want);
@@ -72,7 +72,7 @@ static void expect_console(const char *want)
 /* ... or only a part of it. */
 static void expect_console_has(const char *part)
 {
-    char *out = harness_take_console();
+    char *out = console_without_heap_lines();
 
     assert_non_null(out);
     if (strstr(out, part) == NULL)

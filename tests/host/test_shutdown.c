@@ -74,7 +74,7 @@ static enum harness_machine_stop shut(struct domain *d, unsigned int reason)
 
 static void expect_console(const char *want)
 {
-    char *out = harness_take_console();
+    char *out = console_without_heap_lines();
 
     assert_non_null(out);
     assert_string_equal(out, want);
