@@ -30,7 +30,7 @@
 #define FLOOD_BYTES   (2u << 20)
 #define FLOOD_MS      15000
 #define PORTS_MAX     200000u
-#define PHYSMAP_MAX   65536u
+#define PHYSMAP_MAX   8192u  /* 32 MiB of leaf tables: 8 times a 4 MiB domain budget */
 #define GNT_FRAMES_MAX 1024u
 #define SYSREG_CALLS  20000u
 #define IO_CALLS      20000u
