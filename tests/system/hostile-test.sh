@@ -179,6 +179,14 @@ bad=$(grep -acE '^\(d2\) not ok [0-9]+ - hostile regs:' "$L")
 [ "$n" -eq 3 ] && [ "$bad" -eq 0 ]
 ok $? "hostile d2 regs: its FP/SIMD, debug and PMU values kept, never a victim's ($n ok, $bad not ok)"
 grep -aE '^\(d2\) (not ok [0-9]+ - hostile regs:|#   [0-9]+ register reads differed)' "$L" | sed 's/^/# /' >>"$body"
+# Exhaustion is bounded by the hypervisor, per domain: add_to_physmap at a new gfn every 2 MiB
+# (a new leaf page table each, charged to the domain) must be refused before 8192 of them,
+# 32 MiB of tables, 8 times a 4 MiB domain budget. (Ports, grant frames and FIFO pages
+# stop at their ABI limits; the victims' set-up after all of it is in d0's and d1's TAP.)
+physmap=$(sed -n 's/^(d2) # hostile exhaust: add_to_physmap at \([0-9]*\) new gfns from [0-9a-fx]*, stopped by \(.*\)$/\1 \2/p' "$L")
+read -r pm_n pm_rc <<<"${physmap:-none none}"
+[ "$pm_rc" != "0" ] && [ "$pm_rc" != none ]
+ok $? "exhaustion: the hostile's add_to_physmap refused before 8192 new page tables (got ${pm_n} then ${pm_rc})"
 calls=$(sed -n 's/^(d2) # hostile hypercalls: \([0-9]*\) made.*/\1/p' "$L")
 [ "${calls:-0}" -ge "$HOSTILE_CALLS" ]
 ok $? "hostile d2 made ${calls:-no} random hypercalls (>= $HOSTILE_CALLS) and the hypervisor lived"

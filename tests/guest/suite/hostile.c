@@ -104,17 +104,19 @@ static void phase_regs(void)
 
 /* ---- (b) exhaustion: each loop stops at the first error, which it prints ---- */
 
-/* The first gfn past our RAM (the DT's first /memory range). */
-static uint64_t gfn_past_ram(void)
+/* Where to map grant frames: the grant-table window the hypervisor offers in /hypervisor's
+ * reg (Xen's Arm bindings, where Linux maps them), else the first gfn past our RAM. */
+static uint64_t gfn_for_grants(void)
 {
-    int node;
+    int node = fdt_find_compatible("xen,xen");
+    uint64_t base, size;
 
-    for (node = fdt_first_child(fdt_path("/")); node >= 0; node = fdt_next_sibling(node)) {
-        uint64_t base, size;
+    if (node >= 0 && fdt_reg(node, 0, &base, &size) && size != 0)
+        return base >> 12;
 
+    for (node = fdt_first_child(fdt_path("/")); node >= 0; node = fdt_next_sibling(node))
         if (strncmp(fdt_name(node), "memory", 6) == 0 && fdt_reg(node, 0, &base, &size))
             return (base + size) >> 12;
-    }
     return 0x100000; /* 4 GiB */
 }
 
@@ -123,7 +125,7 @@ static void phase_exhaust(void)
     struct gnttab_setup_table gs;
     struct xen_add_to_physmap xa;
     static xen_pfn_t frames[GNT_FRAMES_MAX];
-    xen_pfn_t first = gfn_past_ram();
+    xen_pfn_t first = gfn_for_grants();
     unsigned int n, pages;
     evtchn_port_t port;
     long rc;

@@ -11,7 +11,8 @@
  * its own code, unmapping its RAM (decrease_reservation, exchange, add_to_physmap over its
  * RAM), switching its event-channel ABI or resetting its ports under the control channel,
  * and re-routing its upcall. Blocking calls get a guard: SCHEDOP_block runs with the timer
- * armed, SCHEDOP_poll with a 1 ms time-out. console_io writes are capped at 512 bytes
+ * armed and interrupts masked (the timer stays pending, so block returns), SCHEDOP_poll
+ * with a 1 ms time-out. console_io writes are capped at 512 bytes
  * (the flood phase is about volume).
  */
 #include "hostile.h"
@@ -189,15 +190,20 @@ void hostile_hypercalls(evtchn_port_t hctl, evtchn_port_t hstorm, unsigned long 
         if (i >= trace)
             printf("# hostile hypercall %lu: %lu(%lx, %lx, %lx, %lx, %lx)\n", i, nr, a[0], a[1],
                    a[2], a[3], a[4]);
-        else if (i % 10000 == 0)
+        else if (i % 1000 == 0)
             printf("# hostile hypercalls: %lu so far\n", i);
         rc = arch_hypercall(nr, a[0], a[1], a[2], a[3], a[4]);
+        /* SCHEDOP_block on arm64 returns with interrupts unmasked (Xen's rule): mask them
+         * again, or a later block's guard timer could fire and be taken just before that
+         * block, which would then sleep with nothing left to wake it. */
+        arch_irq_disable();
         arch_timer_disarm();
         made++;
         per_nr[nr]++;
         by_rc[rc == 0 ? 0 : rc == -XEN_ENOSYS ? 1 : rc < 0 ? 2 : 3]++;
     }
-    printf("# hostile hypercalls: %lu made: %lu returned 0, %lu ENOSYS, %lu other errors, %lu "
+    /* Random console writes may have left a partial line: end it first. */
+    printf("\n# hostile hypercalls: %lu made: %lu returned 0, %lu ENOSYS, %lu other errors, %lu "
            "positive\n", made, by_rc[0], by_rc[1], by_rc[2], by_rc[3]);
     for (k = 0; k < SK_NR; k++)
         if (skipped[k])
