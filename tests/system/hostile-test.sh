@@ -27,7 +27,7 @@
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
 : "${ARCH:?ARCH from the board}" "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
-: "${QEMU_MEM:=1024}" "${HOSTILE_TIMEOUT:=300}" "${HOSTILE_SEED:=$(date +%s)}"
+: "${QEMU_MEM:=1024}" "${HOSTILE_TIMEOUT:=420}" "${HOSTILE_SEED:=$(date +%s)}"
 : "${HOSTILE_CALLS:=100000}" "${REBOOTS:=3}"
 here=$(dirname "$0")
 lib=$here/../lib

@@ -190,8 +190,10 @@ void hostile_hypercalls(evtchn_port_t hctl, evtchn_port_t hstorm, unsigned long 
         if (i >= trace)
             printf("# hostile hypercall %lu: %lu(%lx, %lx, %lx, %lx, %lx)\n", i, nr, a[0], a[1],
                    a[2], a[3], a[4]);
-        else if (i % 1000 == 0)
-            printf("# hostile hypercalls: %lu so far\n", i);
+        else if (i % 1000 == 0) {
+            printf("\n# hostile hypercalls: %lu so far\n", i);
+            ev_send(hstorm); /* a heartbeat: d0 knows we are alive, however slow */
+        }
         rc = arch_hypercall(nr, a[0], a[1], a[2], a[3], a[4]);
         /* SCHEDOP_block on arm64 returns with interrupts unmasked (Xen's rule): mask them
          * again, or a later block's guard timer could fire and be taken just before that

@@ -26,7 +26,8 @@
 #define PING_MS        2000   /* one round trip, at most */
 #define BASELINE_PINGS 300
 #define SAMPLES        2048   /* per phase; later round trips are counted, not kept */
-#define PHASE_IDLE_MS  90000  /* a phase that lasts longer: the hostile is stuck or dead */
+#define PHASE_IDLE_MS  90000  /* no phase change nor heartbeat for this long: the hostile
+                               * is stuck or dead */
 #define AFTER_EXIT_MS  3000   /* after VIRQ_DOM_EXC in the random phases */
 #define HELLO_MS       15000  /* the rebooter's next life */
 #define CMD_MS         10000
@@ -183,7 +184,7 @@ static void victim_ping(void)
 {
     unsigned int reboots = (unsigned int)bootarg_num("reboots", 3), booted = 0;
     unsigned int idle_ms = (unsigned int)bootarg_num("idle", PHASE_IDLE_MS);
-    uint32_t hctl_used = 0, exc_at_random = 0, acks, unready = 0;
+    uint32_t hctl_used = 0, exc_at_random = 0, acks, unready = 0, storm_seen = 0;
     uint64_t ready_end, last_change, exited_at = 0;
     bool ready = false, go = false, stopped;
     long rc;
@@ -251,6 +252,10 @@ static void victim_ping(void)
             break;
         }
         now = arch_counter(); /* handling a phase may have taken a while */
+        if (ev_count[hstorm] != storm_seen) { /* the hostile's storms and heartbeats */
+            storm_seen = ev_count[hstorm];
+            last_change = now;
+        }
         if (now - last_change > ticks_from_ms(idle_ms)) {
             tap_diag("victim: no hostile phase change for %u ms, in phase %s", idle_ms,
                      hostile_phase_name[phase]);
