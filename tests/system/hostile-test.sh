@@ -153,6 +153,8 @@ L=$log.txt
 
 echo "# seed $HOSTILE_SEED (HOSTILE_SEED=$HOSTILE_SEED repeats this run), ${elapsed}s" >>"$body"
 if has "$L" "^minixen: (panic|fatal)"; then ok 1 "the hypervisor did not panic"; else ok 0 "the hypervisor did not panic"; fi
+boots=$(grep -acE "^minixen [0-9][0-9.]* on $BOARD " "$L")
+[ "$boots" -eq 1 ]; ok $? "the machine was not reset (the hypervisor started $boots time(s))"
 [ "$timed_out" -eq 0 ]; ok $? "both victims finished within ${HOSTILE_TIMEOUT}s (took ${elapsed}s)"
 if [ "$ARCH" = arm ]; then
     has "$L" "^domains: 4 built, 5 static event channel"; ok $? "4 domains built, 5 static channels"

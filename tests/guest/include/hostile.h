@@ -108,6 +108,9 @@ void hostile_hypercalls(evtchn_port_t hctl, evtchn_port_t hstorm, unsigned long 
                         unsigned long trace_from);
 void hostile_rebooter(void);
 
+/* Yield the CPU for `ms` (a rate-limited console refills meanwhile). */
+void hostile_quiet(unsigned int ms);
+
 void role_hostile(void);
 void role_victim(void);
 
