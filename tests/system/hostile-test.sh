@@ -48,7 +48,9 @@ IMAGE=$work/minixen.img GUEST=$work/xtest.img
 tap_begin "$body"
 
 smp=2
-d0_args="role=victim victim=ping peer=1 sport=10 pport=11 sctl=12 pctl=13 hctl=20 hstorm=22 rctl=30 reboots=$REBOOTS ${D0_EXTRA:-}"
+# d0 stays up after its end marker (end=idle): dom0 powering off would stop the machine
+# before d1 has printed its results.
+d0_args="role=victim end=idle victim=ping peer=1 sport=10 pport=11 sctl=12 pctl=13 hctl=20 hstorm=22 rctl=30 reboots=$REBOOTS ${D0_EXTRA:-}"
 d1_args="role=victim victim=echo peer=0 sport=11 pport=10 sctl=13 pctl=12"
 d2_args="${D2_ARGS:-role=hostile} hctl=21 hstorm=23 seed=$HOSTILE_SEED calls=$HOSTILE_CALLS${HOSTILE_TRACE:+ trace=$HOSTILE_TRACE}"
 d3_args="${D3_ARGS:-role=hostile hostile=rebooter} rctl=31"
