@@ -37,6 +37,8 @@ help:
 	@echo "make bench-core          event core benchmark table -> docs/PERFORMANCE.md"
 	@echo "make bench               in-guest benchmark on QEMU arm64 -> docs/PERFORMANCE.md"
 	@echo "make bench-peer          the same beside Xen 4.17: ratios, targets, breakdown, chart"
+	@echo "make test-hostile        hostile-guest suite on arm64 and x86_64 (issue #11)"
+	@echo "make bench-hostile       victims' round trips under each hostile phase -> docs/PERFORMANCE.md"
 	@echo "boards: $(notdir $(wildcard boards/*))"
 
 deps:
@@ -51,11 +53,12 @@ include xen/build.mk
 -include tests/peer/peer.mk
 -include tests/system/x86/x86.mk
 -include tests/bench/bench.mk
+-include tests/system/hostile.mk
 
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all. tools/run-suite.sh adds a failure for a suite that exits
 # non-zero (one that could not build writes no TAP at all, and must not read as passed).
-TEST_SUITES ?= check-abi test-unit test-sanitize fuzz-ci test-system-arm test-system-x86 test-peer-xen test-peer-xen-x86
+TEST_SUITES ?= check-abi test-unit test-sanitize fuzz-ci test-system-arm test-system-x86 test-hostile test-peer-xen test-peer-xen-x86
 
 # Both ARM boards boot in QEMU (-kernel at -smp 1/2/4, and through U-Boot).
 .PHONY: test-system-arm

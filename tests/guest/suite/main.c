@@ -6,6 +6,7 @@
  */
 #include "bootargs.h"
 #include "fdt.h"
+#include "hostile.h"
 #include "xtest.h"
 
 struct xtest xt;
@@ -226,6 +227,10 @@ void guest_main(const void *dt)
         role_bench();
     } else if (strcmp(xt.role, "reboot") == 0) {
         role_reboot(); /* returns only if the reboot was refused */
+    } else if (strcmp(xt.role, "hostile") == 0) {
+        role_hostile(); /* suite/hostile.c: tests/system/hostile-test.sh */
+    } else if (strcmp(xt.role, "victim") == 0) {
+        role_victim();
     } else if (strcmp(xt.role, "demo") == 0) {
         role_demo(); /* runs until the machine stops, unless its bootargs are wrong */
     } else {

@@ -13,6 +13,7 @@
 #define GICD_CTLR       0x000
 #define GICD_ISENABLER  0x100
 #define GICD_IPRIORITYR 0x400
+#define GICD_SGIR       0xf00
 #define GICC_CTLR       0x000
 #define GICC_PMR        0x004
 #define GICC_IAR        0x00c
@@ -189,4 +190,19 @@ void gic_eoi(uint32_t irq)
         __asm__ volatile("msr S3_0_C12_C12_1, %0" ::"r"((uint64_t)irq)); /* ICC_EOIR1_EL1 */
     else if (version == 2)
         wr32(gicc + GICC_EOIR, irq);
+}
+
+void gic_send_sgi_self(uint32_t sgi)
+{
+    if (version == 3) {
+        uint64_t mpidr, v;
+
+        __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
+        /* ICC_SGI1R_EL1: INTID [27:24], Aff3/2/1 of the target, target list bit Aff0. */
+        v = (uint64_t)(sgi & 15) << 24 | ((mpidr >> 32) & 0xff) << 48 |
+            ((mpidr >> 16) & 0xff) << 32 | ((mpidr >> 8) & 0xff) << 16 | 1ull << (mpidr & 15);
+        __asm__ volatile("msr S3_0_C12_C11_5, %0; isb" ::"r"(v));
+    } else if (version == 2) {
+        wr32(gicd + GICD_SGIR, 2u << 24 | (sgi & 15)); /* TargetListFilter: this CPU */
+    }
 }

@@ -111,12 +111,26 @@ exc_\vec:
     .noaltmacro
 
 exc_common:
+    /* A hostile-suite probe expecting a fault (probe.c) set probe_fixup: resume there. */
+    cmpq    $0, probe_fixup(%rip)
+    jne     exc_fixup
     mov     (%rsp), %rdi                /* vector */
     mov     8(%rsp), %rsi               /* error code */
     mov     16(%rsp), %rdx              /* RIP */
     and     $-16, %rsp
     call    arch_exception
     jmp     hang
+
+/* Frame: saved RAX, vector, error code, then the CPU's RIP, CS, RFLAGS, RSP, SS. */
+exc_fixup:
+    push    %rax
+    mov     probe_fixup(%rip), %rax
+    mov     %rax, 24(%rsp)
+    movq    $0, probe_fixup(%rip)
+    lock incq arch_probe_traps(%rip)
+    pop     %rax
+    add     $16, %rsp
+    iretq
 
     .section .rodata
     .balign 8
