@@ -668,6 +668,7 @@ int vgic_vcpu_init(struct vcpu *v)
     if (vv == NULL)
         return -ENOMEM;
     vv->v = v;
+    vv->hw.vmcr = GIC_VMCR_RESET;
     vv->edge = 0x0000ffffu; /* SGIs edge, PPIs level */
     vd = vgic_domain_of(v->domain);
     if (vd != NULL) {

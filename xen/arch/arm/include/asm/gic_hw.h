@@ -26,6 +26,16 @@ struct gic_lr {
     uint8_t group1;   /* GICv3 guests use group 1, GICv2 guests group 0 */
 };
 
+/*
+ * A virtual CPU interface's VMCR as it comes out of reset: both binary points at their
+ * architectural minimum for 5 priority bits (BPR0 2, BPR1 3; GICH_VMCR and ICH_VMCR_EL2
+ * keep them at the same bits), everything else 0. A binary point of 0 is below what any
+ * GIC implements: QEMU's GICv3 asserts on it (the hostile suite aborted QEMU that way).
+ */
+#define GIC_VMCR_BPR0_SHIFT 21
+#define GIC_VMCR_BPR1_SHIFT 18
+#define GIC_VMCR_RESET      ((2u << GIC_VMCR_BPR0_SHIFT) | (3u << GIC_VMCR_BPR1_SHIFT))
+
 /* The virtual CPU interface state that goes with a vCPU across context switches. */
 struct gic_vcpu_hw {
     uint32_t vmcr;
