@@ -38,6 +38,7 @@
 #include <xen/alloc.h>
 #include <xen/errno.h>
 #include <xen/hypercall.h>
+#include <xen/shutdown.h>
 
 #include "guest_model.h"
 
@@ -580,6 +581,22 @@ static unsigned long pick_arg(struct input *in, gpaddr_t page_gpa)
     }
 }
 
+/* One hypercall that may stop the machine (run under harness_catch_machine_stop). */
+struct any_call {
+    struct vcpu *v;
+    unsigned long nr;
+    unsigned long a[HYPERCALL_NR_ARGS];
+};
+static struct any_call any_call;
+static bool machine_stopped;
+
+static void run_any_call(void *arg)
+{
+    const struct any_call *c = arg;
+
+    (void)harness_hypercall(c->v, c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4]);
+}
+
 static void do_any_hypercall(struct input *in)
 {
     struct domain *d = pick_domain(in);
@@ -611,7 +628,15 @@ static void do_any_hypercall(struct input *in)
     }
     for (unsigned int i = 0; i < HYPERCALL_NR_ARGS; i++)
         a[i] = pick_arg(in, gpa);
-    (void)harness_hypercall(v, nr, a[0], a[1], a[2], a[3], a[4]);
+    any_call = (struct any_call){v, nr, {a[0], a[1], a[2], a[3], a[4]}};
+    /*
+     * dom0 is the hardware domain: its shutdown stops the machine (xen/common/shutdown.c,
+     * with `noreboot` so a crash halts at once instead of waiting out the reboot delay on a
+     * clock that does not move here). Caught, that ends this input: nothing runs after a
+     * machine stops.
+     */
+    if (harness_catch_machine_stop(run_any_call, &any_call) != HARNESS_MACHINE_RUNS)
+        machine_stopped = true;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -630,7 +655,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
 
-    for (unsigned int step = 0; step < MAX_STEPS && in.n > 0; step++) {
+    shutdown_parse_cmdline("noreboot");
+    machine_stopped = false;
+    for (unsigned int step = 0; step < MAX_STEPS && in.n > 0 && !machine_stopped; step++) {
         switch (get8(&in) % 9) {
         case 0:
         case 1:
