@@ -2,7 +2,7 @@
 # The opening of the /chosen node every arm64 -kernel run appends to QEMU's own DT, in
 # Xen's bindings (docs/dt-bindings.md): the hypervisor's and dom0's command lines and dom0's
 # kernel module, loaded by QEMU at 0x42000000 (clear of the DTB QEMU puts at 0x48000000).
-# Sourced by the benchmark runner, the Xen runner and the reboot test; the caller then
+# Sourced by the benchmark runners, the Xen runner, the reboot, hostile and x86 boot tests; the caller then
 # prints its channels and domU nodes and closes the two nodes ("    };" and "};").
 #
 #   dt_chosen_dom0 XEN_BOOTARGS DOM0_BOOTARGS KERNEL_SIZE
@@ -20,6 +20,35 @@ dt_chosen_dom0() {
         module@${DOM0_KERNEL_ADDR#0x} {
             compatible = "multiboot,kernel", "multiboot,module";
             reg = <0x0 $DOM0_KERNEL_ADDR 0x0 $3>;
+        };
+DTS
+}
+
+# The x86_64 form: a whole DT handed to the hypervisor as a Multiboot module, so it opens
+# the root itself. /memory and the modules' reg are left 0: the hypervisor fills them from
+# the Multiboot memory map and module list (module-index counts the boot modules). The
+# caller prints channels and domU nodes and closes the two nodes, as above.
+#
+#   dt_chosen_dom0_x86 XEN_BOOTARGS DOM0_BOOTARGS
+dt_chosen_dom0_x86() {
+    cat <<DTS
+/dts-v1/;
+/ {
+    #address-cells = <2>;
+    #size-cells = <2>;
+    memory@0 {
+        device_type = "memory";
+        reg = <0x0 0x0 0x0 0x0>;
+    };
+    chosen {
+        #address-cells = <2>;
+        #size-cells = <2>;
+        xen,xen-bootargs = "$1";
+        xen,dom0-bootargs = "$2";
+        module@1 {
+            compatible = "multiboot,kernel", "multiboot,module";
+            module-index = <1>;
+            reg = <0x0 0x0 0x0 0x0>;
         };
 DTS
 }

@@ -102,26 +102,7 @@ else
     cells=2 mem="0x0 0x4000"
     mod() { echo "module@1 { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = <1>; reg = <0x0 0x0 0x0 0x0>; bootargs = \"$1\"; };"; }
     {
-        cat <<DTS
-/dts-v1/;
-/ {
-    #address-cells = <2>;
-    #size-cells = <2>;
-    memory@0 {
-        device_type = "memory";
-        reg = <0x0 0x0 0x0 0x0>;
-    };
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "dom0_mem=16M dom0_max_vcpus=1";
-        xen,dom0-bootargs = "$d0_args";
-        module@1 {
-            compatible = "multiboot,kernel", "multiboot,module";
-            module-index = <1>;
-            reg = <0x0 0x0 0x0 0x0>;
-        };
-DTS
+        dt_chosen_dom0_x86 "dom0_mem=16M dom0_max_vcpus=1" "$d0_args"
         echo "$d0_channels"
         domu domU1 "$d1_args" "$(chan d1_echo 11 d0_echo) $(chan d1_ctl 13 d0_ctl)" "$(mod "$d1_args")"
         domu domU2 "$d2_args" "$(chan d2_hctl 21 d0_hctl) $(chan d2_hstorm 23 d0_hstorm)" "$(mod "$d2_args")"

@@ -40,28 +40,10 @@ done
 lib=$(dirname "$0")/../../lib
 . "$lib/qemu.sh"
 . "$lib/static-channels.sh"
+. "$lib/dom0-dt.sh"
 mkdir -p "$out"
 {
-    cat <<DTS
-/dts-v1/;
-/ {
-    #address-cells = <2>;
-    #size-cells = <2>;
-    memory@0 {
-        device_type = "memory";
-        reg = <0x0 0x0 0x0 0x0>;
-    };
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "dom0_mem=128M dom0_max_vcpus=$vcpus";
-        xen,dom0-bootargs = "$main_args $DOM0_CHANNEL_ARGS";
-        module@1 {
-            compatible = "multiboot,kernel", "multiboot,module";
-            module-index = <1>;
-            reg = <0x0 0x0 0x0 0x0>;
-        };
-DTS
+    dt_chosen_dom0_x86 "dom0_mem=128M dom0_max_vcpus=$vcpus" "$main_args $DOM0_CHANNEL_ARGS"
     dt_channels dom0
     cat <<DTS
         domU1 {

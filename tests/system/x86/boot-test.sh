@@ -44,6 +44,7 @@ lib=$here/../../lib
 . "$lib/qemu.sh"
 . "$lib/now.sh"
 . "$lib/dom0.sh"
+. "$lib/dom0-dt.sh"
 tap_begin "$body"
 
 # fresh_modules: the modules for the next boot, each DTB among them with now=<the host's
@@ -192,28 +193,11 @@ fi
 
 # dom0 alone: the conformance guest (module 1) with bootargs $1, its DT at $work/$2.dtb.
 dom0_dtb() {
-    cat >"$work/$2.dts" <<DTS
-/dts-v1/;
-/ {
-    #address-cells = <2>;
-    #size-cells = <2>;
-    memory@0 {
-        device_type = "memory";
-        reg = <0x0 0x0 0x0 0x0>;
-    };
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "dom0_mem=16M dom0_max_vcpus=1";
-        xen,dom0-bootargs = "$1";
-        module@1 {
-            compatible = "multiboot,kernel", "multiboot,module";
-            module-index = <1>;
-            reg = <0x0 0x0 0x0 0x0>;
-        };
-    };
-};
-DTS
+    {
+        dt_chosen_dom0_x86 "dom0_mem=16M dom0_max_vcpus=1" "$1"
+        echo "    };"
+        echo "};"
+    } >"$work/$2.dts"
     dtc -q -I dts -O dtb -o "$work/$2.dtb" "$work/$2.dts"
 }
 dom0_qemu=("$QEMU" -nographic -monitor none -serial stdio -net none -machine "$QEMU_MACHINE"
