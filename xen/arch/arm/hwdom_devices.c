@@ -18,7 +18,6 @@
 #include <asm/hwdom_devices.h>
 #include <asm/p2m.h>
 #include <asm/vgic.h>
-#include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/shutdown.h>
 
@@ -119,16 +118,22 @@ int hwdom_devices_map(struct domain *d)
 {
     if (!is_hardware_domain(d))
         return 0;
-    for (unsigned int i = 0; i < nr_devices; i++) {
+    for (unsigned int i = 0; i < nr_devices;) {
         const struct guest_dt_device *dev = &devices[i];
         const char *what = collision(d, dev->base, dev->size);
         int rc;
 
         if (what != NULL) {
+            /*
+             * Refuse the device, not dom0: it boots without it. Dropped from the list, so
+             * its DT does not describe a device that is not there.
+             */
             printk("hwdom: host %s at 0x%llx+0x%llx would cover %s of d%u: refused\n",
                    dev->name, (unsigned long long)dev->base, (unsigned long long)dev->size, what,
                    d->domain_id);
-            return -EBUSY;
+            memmove(&devices[i], &devices[i + 1], (nr_devices - i - 1) * sizeof(devices[0]));
+            nr_devices--;
+            continue;
         }
         rc = p2m_map(d, dev->base, dev->base, dev->size, P2M_MMIO_DEV);
         if (rc != 0)
@@ -136,6 +141,7 @@ int hwdom_devices_map(struct domain *d)
         printk("hwdom: d%u gets host %s at 0x%llx+0x%llx (1:1, device memory, no IRQ)\n",
                d->domain_id, dev->name, (unsigned long long)dev->base,
                (unsigned long long)dev->size);
+        i++;
     }
     return 0;
 }

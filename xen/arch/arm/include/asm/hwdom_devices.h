@@ -16,8 +16,9 @@
 void hwdom_devices_init(const struct host_dt *dt);
 
 /*
- * Map them into d, the hardware domain, 1:1 as device memory; 0, or -EBUSY (with a boot
- * message) if one would cover something in d's guest memory map, or p2m_map's error.
+ * Map them into d, if it is the hardware domain, 1:1 as device memory: 0 or p2m_map's
+ * error. One that would cover something in d's guest memory map is refused with a boot
+ * message and left out of d (and of its DT) for good.
  */
 int hwdom_devices_map(struct domain *d);
 
