@@ -56,7 +56,7 @@ void hwdom_devices_init(const struct host_dt *dt)
     fdt_walk_start(&w);
     while (fdt_walk_next(&dt->fdt, &w, &n)) {
         const struct hwdom_kind *k = kind_of(&dt->fdt, &n);
-        struct guest_dt_device *dev = &devices[nr_devices];
+        struct guest_dt_device *dev;
         uint64_t base, size;
 
         if (k == NULL || !fdt_is_available(&dt->fdt, &n))
@@ -76,6 +76,7 @@ void hwdom_devices_init(const struct host_dt *dt)
                    GUEST_DT_MAX_DEVICES, k->match, (unsigned long long)base);
             continue;
         }
+        dev = &devices[nr_devices];
         dev->name = k->name;
         dev->compatible = k->compatible;
         dev->compatible_len = k->compatible_len;
