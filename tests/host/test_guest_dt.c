@@ -2,7 +2,8 @@
 /*
  * The guest DT writer of the ARM port (xen/arch/arm/guest_dt.c, built into this program):
  * its output is read back with the hypervisor's own FDT reader (xen/common/fdt.c) and
- * checked node by node against what Xen gives a domU; every buffer too small for it is
+ * checked node by node against what Xen gives a domU; the hardware domain's passed-through
+ * devices (the PL031) as QEMU's own DT describes them; every buffer too small for it is
  * refused with -ENOSPC without a byte written past its end.
  */
 #include <stdarg.h>
@@ -202,6 +203,81 @@ static void test_v2_minimal(void **state)
     assert_false(find("/cpus/cpu@1", &n));
 }
 
+static const char pl031_compat[] = "arm,pl031\0arm,primecell";
+static const struct guest_dt_device pl031 = {
+    .name = "pl031",
+    .compatible = pl031_compat,
+    .compatible_len = sizeof(pl031_compat),
+    .base = 0x09010000,
+    .size = 0x1000,
+    .apb_pclk = true,
+};
+
+/* dom0's PL031: QEMU virt's node without its interrupt, and the apb_pclk clock it names. */
+static void test_hwdom_pl031(void **state)
+{
+    struct guest_dt_desc g = desc_v3;
+    struct fdt_node n, clk;
+    uint32_t len;
+    const char *s;
+
+    (void)state;
+    g.devices = &pl031;
+    g.nr_devices = 1;
+    write_and_open(&g);
+
+    assert_true(find("/pl031@9010000", &n));
+    s = fdt_prop(&fdt, &n, "compatible", &len);
+    assert_non_null(s);
+    assert_int_equal(len, sizeof(pl031_compat));
+    assert_memory_equal(s, pl031_compat, sizeof(pl031_compat)); /* its order: Linux's AMBA */
+    assert_reg(&n, 0, 0x09010000, 0x1000);
+    assert_null(fdt_prop(&fdt, &n, "interrupts", &len)); /* no physical SPI is routed */
+    s = fdt_prop(&fdt, &n, "clock-names", &len);
+    assert_non_null(s);
+    assert_int_equal(len, sizeof("apb_pclk"));
+    assert_string_equal(s, "apb_pclk");
+    assert_int_equal(cell(&n, "clocks", 0), GUEST_DT_APB_PCLK_PHANDLE);
+
+    assert_true(find("/apb-pclk", &clk));
+    assert_true(fdt_is_compatible(&fdt, &clk, "fixed-clock"));
+    assert_int_equal(cell(&clk, "#clock-cells", 0), 0);
+    assert_int_equal(cell(&clk, "clock-frequency", 0), 24000000);
+    assert_int_equal(cell(&clk, "phandle", 0), GUEST_DT_APB_PCLK_PHANDLE);
+    /* No other node may claim the clock's phandle (the GIC keeps its own). */
+    assert_true(find("/interrupt-controller@3001000", &n));
+    assert_int_equal(cell(&n, "phandle", 0), GUEST_DT_GIC_PHANDLE);
+}
+
+/* No devices (every domU): neither a device node nor the clock. */
+static void test_no_devices(void **state)
+{
+    struct fdt_node n;
+
+    (void)state;
+    write_and_open(&desc_v3);
+    assert_false(find("/pl031@9010000", &n));
+    assert_false(find("/apb-pclk", &n));
+}
+
+/* A device without apb_pclk gets no clock node and no clocks property. */
+static void test_device_without_clock(void **state)
+{
+    struct guest_dt_desc g = desc_v3;
+    struct guest_dt_device dev = pl031;
+    struct fdt_node n;
+    uint32_t len;
+
+    (void)state;
+    dev.apb_pclk = false;
+    g.devices = &dev;
+    g.nr_devices = 1;
+    write_and_open(&g);
+    assert_true(find("/pl031@9010000", &n));
+    assert_null(fdt_prop(&fdt, &n, "clocks", &len));
+    assert_false(find("/apb-pclk", &n));
+}
+
 /* Every size below what it needs: -ENOSPC, and nothing written past the end. */
 static void test_too_small(void **state)
 {
@@ -231,6 +307,21 @@ static void test_bad_desc(void **state)
     g.nr_vcpus = 0;
     assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
     /* 64 vCPUs: a long /cpus, still well formed. */
+    /* Devices: too many, missing, or a compatible list without its final NUL. */
+    {
+        struct guest_dt_device dev = pl031;
+
+        g = desc_v3;
+        g.devices = &dev;
+        g.nr_devices = GUEST_DT_MAX_DEVICES + 1;
+        assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
+        g.devices = NULL;
+        g.nr_devices = 1;
+        assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
+        g.devices = &dev;
+        dev.compatible_len = sizeof(pl031_compat) - 1;
+        assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
+    }
     g = desc_v3;
     g.nr_vcpus = 64;
     write_and_open(&g);
@@ -247,6 +338,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_v3_domu),
         cmocka_unit_test(test_v2_minimal),
+        cmocka_unit_test(test_hwdom_pl031),
+        cmocka_unit_test(test_no_devices),
+        cmocka_unit_test(test_device_without_clock),
         cmocka_unit_test(test_too_small),
         cmocka_unit_test(test_bad_desc),
     };

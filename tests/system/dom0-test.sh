@@ -7,7 +7,8 @@
 #     debug keys, Ctrl-A x3 again back to dom0;
 #   - role=reboot (SCHEDOP_shutdown(reboot) at once) and role=main end=crash, with QEMU
 #     -no-reboot: Xen's line, then PSCI SYSTEM_RESET, which makes QEMU exit (after 5 s for
-#     the crash). dom0's poweroff is checked by every domain run of boot-test.sh.
+#     the crash). dom0's poweroff is checked by every domain run of boot-test.sh;
+#   - a host DT with a second "arm,pl031" over dom0's vGIC distributor: refused, dom0 boots.
 #
 #   dom0-test.sh BOARD IMAGE RESULTS GUEST
 #   environment: QEMU QEMU_MACHINE CPU QEMU_MEM (from boards/$BOARD/board.mk via system.mk)
@@ -34,7 +35,7 @@ smp=2
 size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
 if ! command -v dtc >/dev/null || ! qemu_dts "$work/qemu" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" \
     -m "$QEMU_MEM" -smp "$smp" -nographic; then
-    skip 10 "dom0: no dtc or no QEMU DT"
+    skip 13 "dom0: no dtc or no QEMU DT"
     tap_end "$tap" "system-dom0-$BOARD" "$work"
     exit 0
 fi
@@ -63,5 +64,26 @@ dtap="$RESULTS/system-dom0-$BOARD-crash-d0.tap"
 domain_tap "$work/crash.log.txt" 0 "$dtap"
 why=$(tap_verdict "$dtap")
 ok $? "dom0 crash: its TAP complete and passing before it crashed${why:+ ($why; $dtap)}"
+
+# A second host "arm,pl031" where dom0's guest memory map has its vGIC distributor: that
+# one is refused with a boot message, the real one still passed through, dom0 boots as ever.
+{ cat "$work/qemu.dts"
+  printf '/ {\n    pl031@3001000 {\n        compatible = "arm,pl031", "arm,primecell";\n'
+  printf '        reg = <0x0 0x3001000 0x0 0x1000>;\n    };\n};\n'
+  dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "role=main $(now_arg)" "$size"
+  echo "    };"; echo "};"; } >"$work/clash.dts"
+dtc -q -I dts -O dtb -o "$work/clash.dtb" "$work/clash.dts" || exit 1
+qemu_run_until "$work/clash.log" "$DOM0_TIMEOUT" "^minixen: (Hardware Dom0 halted|panic|fatal)" \
+    "${qemu[@]}" -no-reboot -dtb "$work/clash.dtb"
+serial_text "$work/clash.log" "$work/clash.log.txt"
+has "$work/clash.log.txt" \
+    "^hwdom: host pl031 at 0x3001000\+0x1000 would cover the vGIC distributor of d0: refused$"
+ok $? "PL031 clash: a host device over dom0's vGIC distributor is refused with a boot message"
+has "$work/clash.log.txt" "^hwdom: d0 gets host pl031 at 0x9010000\+0x1000 "
+ok $? "PL031 clash: the host's real PL031 is still passed through"
+dtap="$RESULTS/system-dom0-$BOARD-clash-d0.tap"
+domain_tap "$work/clash.log.txt" 0 "$dtap"
+why=$(tap_verdict "$dtap")
+ok $? "PL031 clash: dom0 boots without the refused device, its TAP complete and passing${why:+ ($why; $dtap)}"
 
 tap_end "$tap" "system-dom0-$BOARD" "$work"

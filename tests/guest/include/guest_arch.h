@@ -56,6 +56,16 @@ extern const bool arch_has_pirqs;
  * zero; guests there use the generic timer. */
 extern const bool arch_has_pvclock;
 
+/* The host's RTC, which Xen gives the hardware domain with the host's other devices:
+ * arm64: true, the first "arm,pl031" node of the DT, its data register (seconds since
+ * 1970) read through the identity map's Device mapping; false on x86, where a PVH dom0's
+ * RTC is the CMOS clock behind I/O ports, in no DT. */
+extern const bool arch_hwdom_rtc_in_dt;
+/* 1: the DT describes the RTC and *seconds is its count, *base its address; 0: it
+ * describes none (or the port has none to look for); -1: described where it cannot be
+ * read as a device. */
+int arch_rtc_read(uint64_t *seconds, uint64_t *base);
+
 /* ---- Isolation of per-CPU state the ABI does not cover (role=main, last area) ---- */
 /* The port's own checks that a domain cannot see or change another's CPU state through
  * registers (arm64: debug and PMU registers). A fixed number of results per port. */

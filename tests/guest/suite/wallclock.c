@@ -20,7 +20,13 @@
  * starts): measured 0 for dom0 and 0 to 4 for a dom0less domU. Which answer a hypervisor
  * must give is the system test's business, not the guest's.
  *
- * Seven results.
+ * The host's RTC (arm64: the PL031): Xen gives the hardware domain every host device it
+ * does not use itself, the PL031 among them, and no domU any; an unmodified Linux dom0 on
+ * Arm takes its date from it, never from shared_info. dom0 reads it and compares: with
+ * the wall clock set, against wall clock + system time (the same RTC read by the
+ * hypervisor at its boot, so within RTC_SLACK_S); never set (Xen), against now=.
+ *
+ * Nine results.
  */
 #include "bootargs.h"
 #include "xtest.h"
@@ -32,6 +38,7 @@
 #define NS_PER_S       1000000000ull
 #define RATE_WINDOW_MS 50
 #define RATE_TOLERANCE 20        /* 1/20: 5% */
+#define RTC_SLACK_S    3         /* whole-second RTC, read twice, plus a descheduled vCPU */
 
 struct wallclock {
     uint32_t version;
@@ -159,6 +166,51 @@ static void check_pvclock(void)
                (unsigned long)want);
 }
 
+/*
+ * Two results: the DT gives the host's RTC to the hardware domain only, and what it reads
+ * agrees with the wall clock (set: wall, in seconds since 1970; unset: 0) or else now=.
+ */
+static void check_hwdom_rtc(bool wc_set, uint64_t wall, const char *now_arg, uint64_t now)
+{
+    static const char *const why_x86 = "x86: dom0's RTC is the CMOS clock behind I/O ports";
+    bool hwdom = xt.self == 0;
+    uint64_t rtc = 0, base = 0;
+    int found = arch_rtc_read(&rtc, &base);
+    int64_t off;
+
+    if (!arch_hwdom_rtc_in_dt) {
+        tap_skip(why_x86, "RTC: the hardware domain alone is given the host's RTC");
+        tap_skip(why_x86, "RTC: it reads the host's time");
+        return;
+    }
+    if (!tap_ok(hwdom ? found == 1 : found == 0,
+                "RTC: the hardware domain alone is given the host's PL031 (d%u: %s at 0x%lx)",
+                xt.self, found == 1 ? "read" : found == 0 ? "none in its DT" : "not a device",
+                (unsigned long)base) ||
+        found != 1) {
+        if (hwdom)
+            tap_ok(false, "RTC: it reads the host's time");
+        else
+            tap_skip("a domU has no RTC", "RTC: it reads the host's time");
+        return;
+    }
+    if (wc_set) {
+        off = (int64_t)(rtc - wall);
+        tap_ok(off >= -RTC_SLACK_S && off <= RTC_SLACK_S,
+               "RTC: it reads the host's time: %lu s, wall clock + system time (%lu s) within "
+               "%u s: off by %ld s",
+               (unsigned long)rtc, (unsigned long)wall, RTC_SLACK_S, (long)off);
+    } else if (now_arg != NULL) {
+        off = (int64_t)(rtc - now);
+        tap_ok(off >= -NOW_SLACK_S && off <= NOW_SLACK_S,
+               "RTC: it reads the host's time: %lu s, now= (%lu) within %u s as the wall clock "
+               "is not set (Xen on Arm): off by %ld s",
+               (unsigned long)rtc, (unsigned long)now, NOW_SLACK_S, (long)off);
+    } else {
+        tap_skip("no wall clock and no now=<epoch> bootarg", "RTC: it reads the host's time");
+    }
+}
+
 void area_wallclock(void)
 {
     const char *now_arg = bootarg("now", NULL);
@@ -200,4 +252,5 @@ void area_wallclock(void)
         }
     }
     check_pvclock();
+    check_hwdom_rtc(stable && wc.sec >= EPOCH_2020, wall, now_arg, now);
 }

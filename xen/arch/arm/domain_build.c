@@ -20,6 +20,7 @@
 #include <asm/guest_dt.h>
 #include <asm/guest_memmap.h>
 #include <asm/guest_ram.h>
+#include <asm/hwdom_devices.h>
 #include <asm/p2m.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
@@ -201,6 +202,7 @@ int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64
         g.initrd_start = initrd_gpa;
         g.initrd_end = initrd_gpa + cfg->ramdisk.size;
     }
+    hwdom_devices_describe(d, &g);
     return guest_dt_write(&g, buf, size);
 }
 
@@ -276,6 +278,8 @@ static int map_and_load(struct domain *d, const struct boot_domain *cfg)
     int rc;
 
     rc = p2m_map(d, ad->ram_base, ad->ram_host, ad->ram_size, P2M_RAM_RW);
+    if (rc == 0)
+        rc = hwdom_devices_map(d); /* dom0 only; they stay mapped across its reboots */
     if (rc != 0)
         return rc;
     rc = load_image(d, cfg, &img, false);
@@ -386,6 +390,7 @@ int arm_build_domains(const struct host_dt *dt, paddr_t dtb)
     }
     guest_ram_init(dt);
     reserve_boot_memory(dt, dtb);
+    hwdom_devices_init(dt);
     for (unsigned int i = 0; i < boot_cfg.nr_domains; i++) {
         rc = build_one((domid_t)i, &boot_cfg.domains[i]);
         if (rc != 0)
@@ -441,6 +446,8 @@ int arm_rebuild_domain(struct domain *d)
     rc = p2m_unmap(d, GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE);
     if (rc == 0)
         rc = p2m_map(d, ad->ram_base, ad->ram_host, ad->ram_size, P2M_RAM_RW);
+    if (rc == 0)
+        rc = hwdom_devices_map(d); /* again: the guest may have mapped a page over one */
     if (rc != 0)
         return rc;
 

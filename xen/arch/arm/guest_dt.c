@@ -3,7 +3,8 @@
  * A small flattened-device-tree writer for the DT each guest boots with, and the DT
  * itself: what Xen 4.17 gives a dom0less domU (root "xen,xenvm", memory, cpus with PSCI,
  * the GIC, the architected timer, /hypervisor with the grant-table window and the event
- * upcall PPI, /chosen), so a guest that boots on Xen boots here.
+ * upcall PPI, /chosen), so a guest that boots on Xen boots here. The hardware domain also
+ * gets the host devices passed through to it (hwdom_devices.c), as the host DT has them.
  *
  * Layout (devicetree specification v0.4, chapter 5): header, an empty memory reservation
  * block, the structure block, then the strings block. Strings are collected on the side
@@ -275,6 +276,46 @@ static void write_pl011(struct fdtw *w, const struct guest_dt_desc *g)
     end_node(w);
 }
 
+/* The clock AMBA devices name: Linux's AMBA bus enables it before it probes the device. */
+static void write_apb_pclk(struct fdtw *w)
+{
+    begin_node(w, "apb-pclk");
+    prop_string(w, "compatible", "fixed-clock");
+    prop_u32(w, "#clock-cells", 0);
+    prop_u32(w, "clock-frequency", GUEST_DT_APB_PCLK_HZ);
+    prop_string(w, "clock-output-names", "clk24mhz");
+    prop_u32(w, "phandle", GUEST_DT_APB_PCLK_PHANDLE);
+    end_node(w);
+}
+
+static void write_device(struct fdtw *w, const struct guest_dt_device *dev)
+{
+    uint64_t reg[2] = {dev->base, dev->size};
+    char name[40];
+
+    node_name(name, sizeof(name), dev->name, dev->base);
+    begin_node(w, name);
+    prop_str(w, "compatible", dev->compatible, dev->compatible_len);
+    prop_reg(w, reg, 1);
+    if (dev->apb_pclk) {
+        prop_u32(w, "clocks", GUEST_DT_APB_PCLK_PHANDLE);
+        prop_string(w, "clock-names", "apb_pclk");
+    }
+    end_node(w);
+}
+
+static void write_devices(struct fdtw *w, const struct guest_dt_desc *g)
+{
+    bool clock = false;
+
+    for (unsigned int i = 0; i < g->nr_devices; i++)
+        clock |= g->devices[i].apb_pclk;
+    if (clock)
+        write_apb_pclk(w);
+    for (unsigned int i = 0; i < g->nr_devices; i++)
+        write_device(w, &g->devices[i]);
+}
+
 int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
 {
     static const char root_compat[] = "xen,xenvm-4.17\0xen,xenvm";
@@ -285,8 +326,17 @@ int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
     uint32_t struct_size, total;
     uint8_t *h = buf;
 
-    if (buf == NULL || g->nr_vcpus == 0 || (g->gic_version != 2 && g->gic_version != 3))
+    if (buf == NULL || g->nr_vcpus == 0 || (g->gic_version != 2 && g->gic_version != 3) ||
+        g->nr_devices > GUEST_DT_MAX_DEVICES || (g->nr_devices != 0 && g->devices == NULL))
         return -EINVAL;
+    for (unsigned int i = 0; i < g->nr_devices; i++) {
+        const struct guest_dt_device *dev = &g->devices[i];
+
+        /* A compatible list must end in its NUL, or the guest reads past it. */
+        if (dev->name == NULL || dev->compatible == NULL || dev->compatible_len == 0 ||
+            dev->compatible[dev->compatible_len - 1] != '\0')
+            return -EINVAL;
+    }
     if (size < FDT_HDR_SIZE + FDT_RSV_SIZE)
         return -ENOSPC;
     memset(&w, 0, sizeof(w));
@@ -320,6 +370,7 @@ int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
     write_hypervisor(&w, g);
     if (g->vpl011)
         write_pl011(&w, g);
+    write_devices(&w, g);
     end_node(&w); /* root */
     emit_u32(&w, FDT_END);
 

@@ -6,8 +6,9 @@
  * 2106. Before believing the node, the PrimeCell ID registers must name a PL031 by ARM:
  * a reading from some other device would set every guest's clock to nonsense.
  *
- * Read once at boot (wallclock_init) by the boot CPU; the hypervisor keeps the device
- * mapped but never writes it (it neither starts nor sets the clock).
+ * Read once at boot (wallclock_init) by the boot CPU, before any domain runs; the
+ * hypervisor keeps the device mapped but never touches it again: from then on the
+ * hardware domain owns it (hwdom_devices.c maps it into dom0), and may set it.
  */
 #include <asm/setup.h>
 #include <xen/errno.h>

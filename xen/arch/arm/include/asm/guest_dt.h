@@ -9,7 +9,22 @@
 
 #include <xen/types.h>
 
-#define GUEST_DT_GIC_PHANDLE 65000 /* Xen's GUEST_PHANDLE_GIC */
+#define GUEST_DT_GIC_PHANDLE      65000 /* Xen's GUEST_PHANDLE_GIC */
+#define GUEST_DT_APB_PCLK_PHANDLE 65001 /* the fixed clock AMBA devices name as apb_pclk */
+#define GUEST_DT_APB_PCLK_HZ      24000000u /* what QEMU virt says its apb-pclk runs at */
+
+/*
+ * A host device given to the domain 1:1 (guest physical = host physical), described as
+ * the host DT does. Written without "interrupts": no physical SPI reaches a guest yet.
+ */
+struct guest_dt_device {
+    const char *name;        /* node name before '@': "pl031" */
+    const char *compatible;  /* a string list "a\0b" ... */
+    uint32_t compatible_len; /* ... of this many bytes, every NUL included */
+    uint64_t base, size;
+    bool apb_pclk; /* an AMBA (PrimeCell) device: Linux's bus wants its "apb_pclk" clock */
+};
+#define GUEST_DT_MAX_DEVICES 4
 
 struct guest_dt_desc {
     uint64_t ram_base, ram_size;
@@ -24,6 +39,8 @@ struct guest_dt_desc {
     uint32_t pl011_spi;                /* SPI number (INTID - 32) */
     const char *bootargs;              /* NULL or "" for none */
     uint64_t initrd_start, initrd_end; /* guest physical; equal: no initrd */
+    const struct guest_dt_device *devices; /* passed through (the hardware domain only) */
+    unsigned int nr_devices;               /* at most GUEST_DT_MAX_DEVICES */
 };
 
 /* Write the DTB into buf. Its size, or -ENOSPC if it does not fit (-EINVAL: bad desc). */
