@@ -136,9 +136,9 @@ domains() {
             ok $? "$name: d$d bring-up guest: TAP complete and passing${why:+ ($why; $dtap)}"
         fi
     done
-    # The suite's constant plans (tests/guest/README.md): role=main 157, role=peer 20.
-    has "$log" "^1\.\.157$"; ok $? "$name: d0 ran the whole role=main plan (157)"
-    has "$log" "^\(d1\) 1\.\.20$"; ok $? "$name: d1 ran the whole role=peer plan (20)"
+    # The suite's constant plans (tests/guest/README.md): role=main 159, role=peer 22.
+    has "$log" "^1\.\.159$"; ok $? "$name: d0 ran the whole role=main plan (159)"
+    has "$log" "^\(d1\) 1\.\.22$"; ok $? "$name: d1 ran the whole role=peer plan (22)"
     local wc=0
     for d in 0 1; do
         has "$RESULTS/system-x86-$BOARD-$tag-d$d.tap" \
