@@ -25,6 +25,9 @@ struct x86_domain {
     uint64_t start_info_gpa;
     spinlock_t context_lock; /* VCPUOP_initialise: one writer of a vCPU's start state */
     const struct boot_domain *config; /* what it was built from: a reboot loads it again */
+    /* reboot.c: bytes of RAM claimed and done by the chunked reboot scrub */
+    uint64_t scrub_next, scrub_done;
+    bool scrub_active;
 };
 
 struct x86_vcpu {
