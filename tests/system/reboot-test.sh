@@ -5,17 +5,20 @@
 # (role=reboot) asks for SCHEDOP_shutdown(reboot) as soon as it has booted. domU1 must come
 # back from its boot configuration again and again (same domain id, same RAM), its static
 # channel to dom0 must be joined again each time, the heap must not grow from one restart
-# to the next, and dom0's TAP must still complete and pass. QEMU -kernel path, -smp 2.
+# to the next, and dom0's TAP must still complete and pass. QEMU -kernel path, -smp 2, on
+# either port (ARCH: arm, the DTB and guest handed over by QEMU; x86, both as Multiboot
+# modules, the DT naming the guest by module-index).
 # dom0 stays up after its suite (end=idle): its poweroff would power the machine off
 # (issue #10), and its own allocations have stopped moving the heap by then. With
 # -no-reboot, QEMU must still be running at the end: a domU's reboot resets no machine.
 #
 #   reboot-test.sh BOARD IMAGE RESULTS GUEST
-#   environment: QEMU QEMU_MACHINE CPU QEMU_MEM (from boards/$BOARD/board.mk via system.mk)
+#   environment: ARCH (arm, the default, or x86), QEMU QEMU_MACHINE CPU QEMU_MEM (from
+#   boards/$BOARD/board.mk via system.mk or tests/system/x86/x86.mk)
 # TAP: $RESULTS/system-reboot-$BOARD.tap; log in $(dirname IMAGE)/reboot-test.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
-: "${QEMU:=qemu-system-aarch64}" "${CPU:=cortex-a57}" "${QEMU_MEM:=1024}"
+: "${ARCH:=arm}" "${QEMU:=qemu-system-aarch64}" "${CPU:=cortex-a57}" "${QEMU_MEM:=1024}"
 : "${REBOOT_TIMEOUT:=60}" "${MIN_BOOTS:=3}"
 : "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
 
@@ -23,8 +26,8 @@ work=$(dirname "$IMAGE")/reboot-test
 tap="$RESULTS/system-reboot-$BOARD.tap"
 body="$work/tap.body"
 mkdir -p "$work" "$RESULTS"
-cp "$IMAGE" "$work/minixen.bin" && cp "$GUEST" "$work/xtest.bin" || exit 1
-IMAGE=$work/minixen.bin GUEST=$work/xtest.bin
+cp "$IMAGE" "$work/minixen.img" && cp "$GUEST" "$work/xtest.img" || exit 1
+IMAGE=$work/minixen.img GUEST=$work/xtest.img
 lib=$(dirname "$0")/../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
@@ -32,19 +35,11 @@ lib=$(dirname "$0")/../lib
 . "$lib/now.sh"
 tap_begin "$body"
 
-size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
 base="$work/qemu"
 dt="$work/domains"
 smp=2
-if ! command -v dtc >/dev/null || ! qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" \
-    -m "$QEMU_MEM" -smp "$smp" -nographic; then
-    skip 8 "reboot: no dtc or no QEMU DT"
-    tap_end "$tap" "system-reboot-$BOARD" "$work"
-    exit 0
-fi
-{
-    cat "$base.dts"
-    dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "role=main $(now_arg) end=idle" "$size"
+# domU1 NODE-CELLS MEMORY MODULE: the rebooting domain, 16 MiB, 1 vCPU, its static channel.
+domu1() {
     cat <<DTS
         d0_rb: evtchn@20 {
             compatible = "xen,evtchn-v1";
@@ -52,15 +47,11 @@ fi
         };
         domU1 {
             compatible = "xen,domain";
-            #address-cells = <1>;
-            #size-cells = <1>;
-            memory = <0 0x4000>;
+            #address-cells = <$1>;
+            #size-cells = <$1>;
+            memory = <$2>;
             cpus = <1>;
-            module@42000000 {
-                compatible = "multiboot,kernel", "multiboot,module";
-                reg = <0x42000000 $size>;
-                bootargs = "role=reboot";
-            };
+            $3
             d1_rb: evtchn@21 {
                 compatible = "xen,evtchn-v1";
                 xen,evtchn = <21 &d0_rb>;
@@ -69,7 +60,44 @@ fi
     };
 };
 DTS
-} >"$dt.dts"
+}
+if [ "$ARCH" = arm ]; then
+    size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
+    if ! command -v dtc >/dev/null || ! qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" \
+        -m "$QEMU_MEM" -smp "$smp" -nographic; then
+        skip 8 "reboot: no dtc or no QEMU DT"
+        tap_end "$tap" "system-reboot-$BOARD" "$work"
+        exit 0
+    fi
+    {
+        cat "$base.dts"
+        dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "role=main $(now_arg) end=idle" "$size"
+        domu1 1 "0 0x4000" "module@42000000 {
+                compatible = \"multiboot,kernel\", \"multiboot,module\";
+                reg = <0x42000000 $size>;
+                bootargs = \"role=reboot\";
+            };"
+    } >"$dt.dts"
+    run=(-machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE"
+        -dtb "$dt.dtb" -device "loader,file=$GUEST,addr=0x42000000,force-raw=on")
+else
+    if ! command -v dtc >/dev/null; then
+        skip 8 "reboot: no dtc"
+        tap_end "$tap" "system-reboot-$BOARD" "$work"
+        exit 0
+    fi
+    {
+        dt_chosen_dom0_x86 "dom0_mem=16M dom0_max_vcpus=1" "role=main $(now_arg) end=idle"
+        domu1 2 "0x0 0x4000" "module@1 {
+                compatible = \"multiboot,kernel\", \"multiboot,module\";
+                module-index = <1>;
+                reg = <0x0 0x0 0x0 0x0>;
+                bootargs = \"role=reboot\";
+            };"
+    } >"$dt.dts"
+    run=(-machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -net none
+        -kernel "$IMAGE" -initrd "$dt.dtb,$GUEST")
+fi
 dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts" || exit 1
 
 # domU1's lives are "(d1) # xtest reboot: booted" lines; dom0's end is its bare marker.
@@ -80,9 +108,7 @@ quiet_heaps() {
     tr -d '\r' <"$1" | sed -n '/^# xtest idle:/,$s/^minixen: domain 1 (domU1) restarted ([0-9]*), heap [0-9]* -> \([0-9]*\) bytes$/\1/p'
 }
 log="$work/reboot.log"
-qemu_start "$log" "$QEMU" -nographic -monitor none -serial stdio -no-reboot \
-    -machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE" -dtb "$dt.dtb" \
-    -device "loader,file=$GUEST,addr=0x42000000,force-raw=on"
+qemu_start "$log" "$QEMU" -nographic -monitor none -serial stdio -no-reboot "${run[@]}"
 t=0
 while [ "$t" -lt $((REBOOT_TIMEOUT * 10)) ] && kill -0 "$qemu_pid" 2>/dev/null; do
     if grep -aq '^# xtest done:' "$log" && [ "$(boots "$log")" -ge "$MIN_BOOTS" ] &&
@@ -109,9 +135,10 @@ ok $? "no failed restart, no static channel lost"
 heaps=$(quiet_heaps "$log")
 [ "$(wc -l <<<"$heaps")" -ge 2 ] && [ "$(sort -u <<<"$heaps" | wc -l)" -eq 1 ]
 ok $? "heap in use the same after each of $(wc -l <<<"$heaps") restarts once dom0's suite was done ($(sort -u <<<"$heaps" | tr '\n' ' ')bytes)"
-# Issue #11: the reboot scrub runs in bounded chunks (xen/arch/arm/reboot_scrub.c), one
-# report per restart, more than one chunk each (domU1 has 16 MiB). The scrub ends after
-# "restarted" is printed, so the last one may still be running when QEMU is stopped.
+# Issue #11: the reboot scrub runs in bounded chunks (xen/arch/arm/reboot_scrub.c,
+# xen/arch/x86/reboot.c), one report per restart, more than one chunk each (domU1 has
+# 16 MiB). The scrub ends after "restarted" is printed, so the last one may still be
+# running when QEMU is stopped.
 restarts=$(grep -acE '^minixen: domain 1 \(domU1\) restarted' "$log.txt")
 scrubs=$(grep -acE '^d1: RAM scrubbed in ([2-9]|[1-9][0-9]+) chunks of 2048 KiB$' "$log.txt")
 [ "$restarts" -ge 1 ] && [ "$scrubs" -ge 1 ] && [ "$scrubs" -ge $((restarts - 1)) ]

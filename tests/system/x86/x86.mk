@@ -5,7 +5,9 @@
 #   make test-system BOARD=qemu-x86_64   boot tests: Multiboot (QEMU -kernel) and Multiboot2
 #                                        (GRUB ISO), -smp 1/2/4, each ending when dom0 powers
 #                                        the machine off; the serial input cycle; dom0's
-#                                        reboot and crash; TAP in $(RESULTS)
+#                                        reboot and crash; then reboot-test.sh (domU1
+#                                        reboots while dom0 runs the suite); TAP in
+#                                        $(RESULTS)
 #   make system-run BOARD=qemu-x86_64    GRUB ISO -> minixen -> the demo domains of
 #                                        boards/$(BOARD)/demo.dts (`make run`); quit with
 #                                        Ctrl-A x (SYSTEM_BOOT=kernel: QEMU -kernel, Multiboot;
@@ -65,6 +67,8 @@ $(BUILD)/%.dtb: boards/$(BOARD)/%.dts
 test-system: $(BUILD)/minixen $(X86_MODULES)
 	$(Q)QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
 	    X86_MODULES="$(X86_MODULES)" tests/system/x86/boot-test.sh $(BOARD) $< $(RESULTS)
+	$(Q)ARCH=x86 QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
+	    tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(X86_XTEST)
 
 $(X86_RUN_ISO): $(BUILD)/minixen tests/system/x86/mkiso.sh $(X86_RUN_MODULES)
 	@echo "  ISO     $@"

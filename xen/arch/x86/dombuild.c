@@ -30,7 +30,7 @@
 
 #define DTB_MAX (1u << 20)
 
-static struct boot_config boot_cfg;
+static struct boot_config boot_cfg; /* domains keep pointers into it (reboot) */
 
 static void put_cells(uint8_t *p, uint32_t cells, uint64_t v)
 {
@@ -87,11 +87,41 @@ static int patch_placeholders(const struct fdt *fdt, const struct boot_info *bi)
     return 0;
 }
 
+/*
+ * The boot image of d as its configuration gives it: the PVH kernel's segments, the start
+ * info page (memory map, command line), vCPU 0 at the PVH entry. The first build and every
+ * reboot (reboot.c) come here, on RAM that is all zeros.
+ */
+int load_boot_image(struct domain *d)
+{
+    struct x86_domain *xd = x86_dom(d);
+    const struct boot_domain *bd = xd->config;
+    struct hvm_start_state s;
+    const char *why = "";
+    int rc;
+
+    rc = pvh_load(d, phys_to_virt(bd->kernel.start), bd->kernel.size, bd->bootargs, &why);
+    if (rc != 0) {
+        printk("dom: %s: kernel at 0x%llx: %s\n", bd->name,
+               (unsigned long long)bd->kernel.start, why);
+        return rc;
+    }
+    x86_pvh_start_state(&s, (uint32_t)xd->entry, (uint32_t)xd->start_info_gpa);
+    hvm->vcpu_set_start_state(d->vcpu[0], &s);
+    x86_vcpu(d->vcpu[0])->has_context = true;
+    return 0;
+}
+
+/* A reboot restores d's static channels as the boot configuration bound them. */
+int dombuild_rebind_static_evtchns(struct domain *d)
+{
+    return boot_config_rebind_static_evtchns(&boot_cfg, d->domain_id);
+}
+
 static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned int nr_cpus)
 {
     struct domain *d;
     struct x86_domain *xd;
-    const char *why = "";
     int rc;
 
     d = domain_create((domid_t)domid, bd->nr_vcpus, bd->is_dom0, &guest_layout_x86_64);
@@ -120,12 +150,6 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
         rc = hvm->domain_init(d);
     if (rc != 0)
         return rc;
-    rc = pvh_load(d, phys_to_virt(bd->kernel.start), bd->kernel.size, bd->bootargs, &why);
-    if (rc != 0) {
-        printk("dom: %s: kernel at 0x%llx: %s\n", bd->name,
-               (unsigned long long)bd->kernel.start, why);
-        return rc;
-    }
     xd->context_lock = (spinlock_t)SPINLOCK_INIT;
     for (uint32_t i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
@@ -135,13 +159,10 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
             return -ENOMEM;
         vlapic_init(v);
     }
-    {
-        struct hvm_start_state s;
-
-        x86_pvh_start_state(&s, (uint32_t)xd->entry, (uint32_t)xd->start_info_gpa);
-        hvm->vcpu_set_start_state(d->vcpu[0], &s);
-        x86_vcpu(d->vcpu[0])->has_context = true;
-    }
+    xd->config = bd;
+    rc = load_boot_image(d);
+    if (rc != 0)
+        return rc;
     printk("dom: d%u %s: %u vcpu(s) from cpu %u, %llu MiB at 0x%llx, PVH entry 0x%llx, "
            "asid %u, %u NPT pages\n",
            domid, bd->name, d->max_vcpus, domid % nr_cpus,

@@ -7,10 +7,12 @@
  */
 #include <asm/guest_atomics.h>
 #include <asm/platform.h>
+#include <asm/pvh.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
+#include <xen/sched.h>
 #include <public/sched.h>
 
 void arch_cpu_relax(void)
@@ -49,10 +51,11 @@ unsigned int arch_this_cpu(void)
 
 void arch_domain_shutdown(struct domain *d, unsigned int reason)
 {
-    /* The scheduler has already taken its vCPUs off; each CPU drops its VMCB at the next
-     * sched_pick(). No restart on x86 yet (ARM has one: arm_rebuild_domain): say so, so a
-     * domain asking to reboot is not silently left down. */
-    if (reason == SHUTDOWN_reboot)
-        printk("minixen: domain %u asked to reboot: restart is not supported on x86 yet; it "
-               "stays down\n", d->domain_id);
+    /*
+     * The scheduler has already taken its vCPUs off; each CPU drops its VMCB at the next
+     * sched_pick(). A reboot builds the domain again from its configuration (reboot.c),
+     * but only once no CPU still runs or holds one of its vCPUs: the caller may be one.
+     */
+    if (d->arch != NULL && reason == SHUTDOWN_reboot)
+        domain_restart_when_quiescent(d, x86_rebuild_domain);
 }

@@ -11,8 +11,9 @@
  *     budget it gets -ENOMEM, and no other domain loses heap to it;
  *   - updates are serialised by the domain's npt_lock (two vCPUs adding at once would
  *     otherwise both install a table for the same slot and lose one, with its mapping);
- *     lookups walk without it: a table, once linked, stays until the domain is gone, and
- *     entries are written whole;
+ *     lookups walk without it: a table, once linked, stays until the domain is gone or
+ *     reboots (npt_reset, with no vCPU of it running; lookups by other domains only ever
+ *     walk towards its RAM, whose tables npt_reset keeps), and entries are written whole;
  *   - overwriting a present entry bumps the domain's npt_generation and kicks the CPUs
  *     its vCPUs run on: each vCPU flushes its guest TLB before its next VMRUN when the
  *     generation moved (svm.c), so no vCPU keeps using the old translation.
@@ -121,6 +122,50 @@ paddr_t npt_lookup(struct domain *d, uint64_t gpa, bool *writable)
     if (writable != NULL)
         *writable = (entry & PTE_W) != 0;
     return (entry & PTE_ADDR) | (gpa & (PAGE_SIZE - 1));
+}
+
+/*
+ * Put one table (covering [base, base + its span)) back to what npt_map() of the RAM
+ * built: leaves inside RAM map RAM again (a guest may have put shared_info or a grant
+ * frame over one), everything at or above ram_size is cleared, and a table whose whole
+ * span lies above RAM existed only for the guest's add_to_physmap: it is freed, so the
+ * domain is charged for exactly the tables of its first build.
+ */
+static void reset_table(struct domain *d, uint64_t *table, unsigned int level, uint64_t base)
+{
+    struct x86_domain *xd = x86_dom(d);
+    uint64_t span = 1ull << (12 + 9 * level);
+
+    for (unsigned int i = 0; i < 512; i++) {
+        uint64_t gpa = base + i * span, entry = table[i];
+
+        if (level == 0) {
+            __atomic_store_n(&table[i], gpa < xd->ram_size ? (xd->ram_pa + gpa) | NPT_PAGE : 0,
+                             __ATOMIC_RELEASE);
+            continue;
+        }
+        if (!(entry & PTE_P))
+            continue;
+        reset_table(d, phys_to_virt(entry & PTE_ADDR), level - 1, gpa);
+        if (gpa >= xd->ram_size) {
+            __atomic_store_n(&table[i], 0, __ATOMIC_RELEASE);
+            domain_xfree(d, phys_to_virt(entry & PTE_ADDR));
+            xd->npt_pages--;
+        }
+    }
+}
+
+void npt_reset(struct domain *d)
+{
+    struct x86_domain *xd = x86_dom(d);
+    unsigned long flags;
+
+    flags = spin_lock_irqsave(&xd->npt_lock);
+    if (xd->npt_root != NULL)
+        reset_table(d, xd->npt_root, 3, 0);
+    spin_unlock_irqrestore(&xd->npt_lock, flags);
+    /* No vCPU of d runs (the caller's contract); the next VMRUN of each flushes. */
+    __atomic_add_fetch(&xd->npt_generation, 1, __ATOMIC_SEQ_CST);
 }
 
 paddr_t npt_root_pa(struct domain *d)

@@ -20,6 +20,7 @@
  */
 #include <asm/platform.h>
 #include <asm/setup.h>
+#include <asm/pvh.h>
 #include <asm/vcpu.h>
 #include <xen/arch_hooks.h>
 #include <xen/lib.h>
@@ -153,10 +154,18 @@ void x86_run_loop(unsigned int cpu)
         }
         prev = v;
         if (v == NULL) {
+            /* Nothing to run: help a rebooting domain's scrub first, a chunk at a time,
+             * taking what arrived meanwhile (timer, kicks) after each. */
+            if (x86_reboot_scrub_step()) {
+                __asm__ __volatile__("sti; nop; cli" ::: "memory");
+                continue;
+            }
             /* Idle until an interrupt: STI's shadow covers HLT, so no wake-up is lost. */
             __asm__ __volatile__("sti; hlt; cli" ::: "memory");
             continue;
         }
+        /* A busy CPU scrubs too: one chunk per run, so the scrub finishes. */
+        (void)x86_reboot_scrub_step();
         prepare_interrupts(v);
         hvm->vcpu_run(v, &exit);
         /* The physical interrupt that ended the run (if any) is taken here. */

@@ -91,21 +91,19 @@ static int svm_domain_init(struct domain *d)
     return 0;
 }
 
-static int svm_vcpu_init(struct vcpu *v)
+/*
+ * The VMCB of a vCPU that never ran: intercepts, permission maps, ASID, nested tables,
+ * everything else zero (no pending event, no interrupt window, no shadow). Both a new
+ * vCPU and one whose domain reboots (svm_vcpu_reset) start from here.
+ */
+static void vmcb_setup(struct vcpu *v)
 {
-    struct svm_vcpu *s = xzalloc(struct svm_vcpu);
-    struct vmcb *vmcb;
+    struct svm_vcpu *s = svm(v);
+    struct vmcb *vmcb = s->vmcb;
 
-    if (s == NULL)
-        return -ENOMEM;
-    s->vmcb = vmcb = xzalloc_bytes(sizeof(struct vmcb));
-    if (vmcb == NULL) {
-        xfree(s);
-        return -ENOMEM;
-    }
-    s->vmcb_pa = virt_to_phys(vmcb);
-    x86_vcpu(v)->hvm_state = s;
-
+    memset(vmcb, 0, sizeof(*vmcb));
+    s->launched = false; /* its first VMRUN flushes its ASID's TLB */
+    s->npt_generation = 0;
     vmcb->intercept_misc1 = SVM_INTERCEPT_INTR | SVM_INTERCEPT_NMI | SVM_INTERCEPT_SMI |
                             SVM_INTERCEPT_INIT | SVM_INTERCEPT_CPUID | SVM_INTERCEPT_INVD |
                             SVM_INTERCEPT_HLT | SVM_INTERCEPT_INVLPGA | SVM_INTERCEPT_IOIO |
@@ -127,7 +125,28 @@ static int svm_vcpu_init(struct vcpu *v)
      * convert to system time (set_timer_op, poll deadlines) with that rate alone.
      */
     vmcb->tsc_offset = 0;
+}
+
+static int svm_vcpu_init(struct vcpu *v)
+{
+    struct svm_vcpu *s = xzalloc(struct svm_vcpu);
+
+    if (s == NULL)
+        return -ENOMEM;
+    s->vmcb = xzalloc_bytes(sizeof(struct vmcb));
+    if (s->vmcb == NULL) {
+        xfree(s);
+        return -ENOMEM;
+    }
+    s->vmcb_pa = virt_to_phys(s->vmcb);
+    x86_vcpu(v)->hvm_state = s;
+    vmcb_setup(v);
     return 0;
+}
+
+static void svm_vcpu_reset(struct vcpu *v)
+{
+    vmcb_setup(v);
 }
 
 static void load_seg(struct vmcb_seg *d, const struct hvm_seg *s)
@@ -356,6 +375,7 @@ const struct hvm_ops svm_ops = {
     .cpu_init = svm_cpu_init,
     .domain_init = svm_domain_init,
     .vcpu_init = svm_vcpu_init,
+    .vcpu_reset = svm_vcpu_reset,
     .vcpu_set_start_state = svm_vcpu_set_start_state,
     .vcpu_run = svm_vcpu_run,
     .can_inject_interrupt = svm_can_inject_interrupt,

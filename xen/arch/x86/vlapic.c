@@ -88,6 +88,21 @@ void vlapic_init(struct vcpu *v)
     l->apic_base = APIC_BASE_ADDR | APIC_BASE_EN | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
 }
 
+void vlapic_reset(struct vcpu *v)
+{
+    struct vlapic *l = vl(v);
+
+    /*
+     * Its CPU's timer interrupt reads the timer without a lock (time.c): stop and mask it
+     * first, a whole word at a time, so an interrupt running now finds nothing due rather
+     * than raising the old life's vector into the new one; then the rest.
+     */
+    __atomic_store_n(&l->timer_deadline_ns, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&l->timer_parked_ns, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(&l->lvt_timer, LVT_MASKED, __ATOMIC_RELEASE);
+    vlapic_init(v);
+}
+
 static bool x2apic_on(const struct vlapic *l)
 {
     return (l->apic_base & (APIC_BASE_EN | APIC_BASE_EXTD)) == (APIC_BASE_EN | APIC_BASE_EXTD);

@@ -8,6 +8,8 @@
 #include <asm/xstate.h>
 #include <xen/spinlock.h>
 
+struct boot_domain;
+
 struct x86_domain {
     /* Guest RAM: guest-physical [0, ram_size) is host-physical [ram_pa, ram_pa + ram_size). */
     uint8_t *ram;
@@ -22,6 +24,10 @@ struct x86_domain {
     uint64_t entry; /* PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY) */
     uint64_t start_info_gpa;
     spinlock_t context_lock; /* VCPUOP_initialise: one writer of a vCPU's start state */
+    const struct boot_domain *config; /* what it was built from: a reboot loads it again */
+    /* reboot.c: bytes of RAM claimed and done by the chunked reboot scrub */
+    uint64_t scrub_next, scrub_done;
+    bool scrub_active;
 };
 
 struct x86_vcpu {
@@ -57,5 +63,8 @@ int npt_map(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t size);
 /* Host physical address of gpa in d, or 0 if unmapped (or outside 4 KiB-mapped RAM). */
 paddr_t npt_lookup(struct domain *d, uint64_t gpa, bool *writable);
 paddr_t npt_root_pa(struct domain *d);
+/* d reboots and none of its vCPUs runs: its tables as its build left them (its RAM at 0,
+ * nothing above it, tables built only for add_to_physmap freed), then every vCPU flushes. */
+void npt_reset(struct domain *d);
 
 #endif

@@ -95,6 +95,8 @@ struct hvm_ops {
     int (*cpu_init)(unsigned int cpu);     /* on every CPU before its first guest */
     int (*domain_init)(struct domain *d);  /* ASID; nested tables are built by npt.c */
     int (*vcpu_init)(struct vcpu *v);      /* control block, intercepts */
+    /* Its domain reboots (v runs nowhere): the control block as vcpu_init left it. */
+    void (*vcpu_reset)(struct vcpu *v);
     /* Load a validated start state (the vCPU is down: not running anywhere). */
     void (*vcpu_set_start_state)(struct vcpu *v, const struct hvm_start_state *s);
     /* Run v until it exits; the CPU's interrupts are masked on entry and return. */

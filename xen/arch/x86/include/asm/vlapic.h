@@ -27,6 +27,8 @@ struct vlapic {
 };
 
 void vlapic_init(struct vcpu *v);
+/* v's domain reboots (v runs nowhere): the reset state of vlapic_init, timer stopped first. */
+void vlapic_reset(struct vcpu *v);
 
 /* Guest MSR access in 0x800-0x8ff, IA32_TSC_DEADLINE, IA32_APIC_BASE. False: #GP. */
 bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
