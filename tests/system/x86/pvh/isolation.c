@@ -356,7 +356,9 @@ static bool reset_with_timer(unsigned int us, unsigned int *bound)
 
 void iso_reset_preempts(void)
 {
-    static const unsigned int due_us[] = {20, 40, 60, 80, 100, 150, 200, 300, 400, 600, 800, 1200};
+    /* Up to 16 ms: on a loaded host TCG's reset of a few thousand ports takes that long. */
+    static const unsigned int due_us[] = {20,  40,  60,  80,   100,  150,  200,  300,
+                                          400, 600, 800, 1200, 2000, 4000, 8000, 16000};
     struct evtchn_alloc_unbound au = {DOMID_SELF, DOMID_SELF, 0};
     unsigned int n = 0, tries;
     bool done = true;
