@@ -106,10 +106,10 @@ void traps_selftest(void)
     if (selftest_hits != 1)
         panic("IDT: the self-test INT3 did not come back through x86_trap");
     /*
-     * A push with RSP in unmapped memory (4 GiB up: the boot tables map less) page-faults,
-     * the #PF cannot push its frame there either, which makes a #DF: it must run on the IST
-     * stack and resume at 1: with the stack pointer saved here. RAX is the only register
-     * touched; the handler's IRETQ restores every other one.
+     * A stack overflow, in small: a push with RSP at the top of CPU 0's guard page
+     * (setup.c) page-faults, the #PF cannot push its frame there either, which makes a
+     * #DF: it must run on the IST stack and resume at 1: with the stack pointer saved
+     * here. RAX is the only register touched; the handler's IRETQ restores every other.
      */
     __asm__ __volatile__("leaq 1f(%%rip), %%rax\n"
                          "movq %%rax, %[rip]\n"
@@ -118,9 +118,10 @@ void traps_selftest(void)
                          "pushq %%rax\n"
                          "1:\n"
                          : [rip] "=m"(df_resume_rip), [rsp] "=m"(df_resume_rsp)
-                         : [bad] "i"(0x100001000)
+                         : [bad] "r"(&cpu_stacks[0][STACK_GUARD])
                          : "rax", "memory");
     if (df_hits != 1)
         panic("IDT: the self-test double fault did not come back from its IST stack");
-    printk("traps: IDT ok (vector table dispatch, iretq; #DF, NMI, #MC on IST stacks)\n");
+    printk("traps: IDT ok (vector table dispatch, iretq; #DF, NMI, #MC on IST stacks; stack guard "
+           "pages)\n");
 }

@@ -15,10 +15,12 @@ extern uint8_t ist_stacks[NR_CPUS][X86_NR_IST][IST_STACK_SIZE];
 extern char _start[], _etext[], _edata[], _end[];
 extern char _trampoline_end[];
 extern uint64_t boot_pml4[512];
+extern uint64_t boot_pd[2048]; /* head.S: 2 MiB pages over the low 4 GiB */
 
 void start_xen(uint32_t magic, uint32_t info) __attribute__((noreturn));
 void start_secondary(unsigned int cpu) __attribute__((noreturn));
 void halt(void) __attribute__((noreturn));
+void stack_guards_init(void);
 
 /* desc.c: GDT with one TSS per CPU, and the IDT. */
 void desc_init(void);
