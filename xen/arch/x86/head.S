@@ -205,6 +205,7 @@ boot_pdpt_high:
     .fill   510, 8, 0
     .quad   PA(boot_pd) + (PTE_P | PTE_W)
     .quad   PA(boot_pd) + 0x1000 + (PTE_P | PTE_W)
+    .global boot_pd
 boot_pd:
     .set    i, 0
     .rept   1536

@@ -25,6 +25,37 @@
 #define LOW_4G   (1ull << 32) /* the identity map's end */
 
 uint8_t cpu_stacks[NR_CPUS][STACK_SIZE] __attribute__((aligned(4096)));
+/* 4 KiB pages for the 2 MiB page that holds the stacks, so their guards can be unmapped. */
+static uint64_t stack_pt[512] __attribute__((aligned(4096)));
+
+/*
+ * Unmap the lowest page of every CPU's stack. Without it, a stack that overflows writes
+ * on silently: CPU 1's into CPU 0's stack, CPU 0's into `running`, `hvm`, the GDT, TSS and
+ * IDT below it in .bss, until an interrupt finds a broken IDT and the machine resets with
+ * nothing printed. With it, the first push into the guard page faults; that #PF cannot
+ * push its frame either, so it becomes a #DF, which runs on its IST stack (desc.c) and
+ * prints the state. The 2 MiB boot mapping is split into 4 KiB entries for this: boot_pd
+ * is shared by the identity map and the link-address map, so both lose the guards. Runs
+ * on CPU 0 before the secondaries start (they come up on these same tables).
+ */
+void stack_guards_init(void)
+{
+    paddr_t lo = virt_to_phys(cpu_stacks), hi = lo + sizeof(cpu_stacks) - 1;
+    unsigned int slot = (unsigned int)(lo >> 21);
+    uint64_t big = boot_pd[slot];
+
+    if ((hi >> 21) != slot || !(big & PTE_PS))
+        panic("mm: the CPU stacks 0x%llx-0x%llx are not inside one 2 MiB boot page",
+              (unsigned long long)lo, (unsigned long long)hi);
+    for (unsigned int i = 0; i < 512; i++)
+        stack_pt[i] = ((uint64_t)slot << 21) + ((uint64_t)i << 12) +
+                      (big & (PTE_P | PTE_W | PTE_PWT | PTE_PCD));
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+        for (unsigned int off = 0; off < STACK_GUARD; off += PAGE_SIZE)
+            stack_pt[((virt_to_phys(&cpu_stacks[cpu][off]) >> 12) & 511)] = 0;
+    __atomic_store_n(&boot_pd[slot], virt_to_phys(stack_pt) | PTE_P | PTE_W, __ATOMIC_RELEASE);
+    WRITE_CR(3, READ_CR(3)); /* no global pages: this flushes every old translation */
+}
 
 static struct boot_info boot_info;
 static struct platform platform;
@@ -133,6 +164,7 @@ void start_xen(uint32_t magic, uint32_t info)
     uart_init();
     desc_init();
     desc_load(0);
+    stack_guards_init();
 
     printk("\nminixen %s on %s (x86_64 long mode, xAPIC)\n", MINIXEN_VERSION, MINIXEN_BOARD);
     rc = bootinfo_parse(bi, magic, info);

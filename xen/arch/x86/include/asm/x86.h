@@ -22,7 +22,11 @@
 #define SEL_TSS0   0x20 /* CPU n's TSS descriptor is at SEL_TSS0 + 16 n */
 
 #define NR_CPUS    8
-#define STACK_SIZE 0x4000 /* per CPU; smp_processor_id() derives the CPU from the stack */
+/* Per CPU, STACK_GUARD bytes of it unmapped at the bottom (setup.c: an overflow faults
+ * instead of running into the next CPU's stack or the IDT); smp_processor_id() derives
+ * the CPU from the stack. */
+#define STACK_SIZE  0x5000
+#define STACK_GUARD 0x1000
 
 #define CR0_PE BIT(0)
 #define CR0_MP BIT(1)
