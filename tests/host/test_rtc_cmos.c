@@ -19,20 +19,9 @@
 #include <xen/errno.h>
 #include <xen/wallclock.h>
 #include "test_util.h"
+#include "../../xen/drivers/rtc/cmos_regs.h"
 
-#define REG_SECONDS 0x00
-#define REG_MINUTES 0x02
-#define REG_HOURS   0x04
-#define REG_DAY     0x07
-#define REG_MONTH   0x08
-#define REG_YEAR    0x09
-#define REG_A       0x0a
-#define REG_B       0x0b
-#define REG_D       0x0d
-#define CENTURY     0x32 /* where QEMU's FADT says it is */
-
-#define B_24H    0x02
-#define B_BINARY 0x04
+#define CENTURY 0x32 /* where QEMU's FADT says it is */
 
 /* ---- The fake chip ------------------------------------------------------------------------ */
 
