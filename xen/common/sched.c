@@ -228,10 +228,12 @@ void vcpu_wake(struct vcpu *v)
     case VS_BLOCKED:
         unblock_locked(c, v, arch_now_ns());
         /*
-         * An idle CPU must wake up to run it; a CPU whose vCPU runs alone must arm a slice
-         * so that it gets its turn. A CPU with a slice armed already switches when it ends.
+         * A real blocked -> runnable transition: its CPU looks at its queue now, whatever
+         * it runs. (Relying on an armed slice to end instead lost wake-ups on x86 when the
+         * vCPU holding that slice went away with its domain: a blocked dom0 vCPU then
+         * slept with nothing armed.)
          */
-        kick = c->curr == NULL || c->slice_end_ns == 0;
+        kick = true;
         break;
     case VS_RUNNING:
         /* Only an exit loads what was just made pending (list registers, vLAPIC). */
