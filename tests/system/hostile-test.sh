@@ -75,6 +75,8 @@ chan() { printf '%s: evtchn@%x { compatible = "xen,evtchn-v1"; xen,evtchn = <%d 
 
 d0_channels="$(chan d0_echo 10 d1_echo) $(chan d0_ctl 12 d1_ctl) $(chan d0_hctl 20 d2_hctl) $(chan d0_hstorm 22 d2_hstorm) $(chan d0_rctl 30 d3_rctl)"
 
+# The per-arch opening of the DT (QEMU's own DT + /chosen on arm64; a whole DT on x86),
+# then the same domUs and channels on both.
 if [ "$ARCH" = arm ]; then
     cells=1 mem="0 0x4000"
     size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
@@ -85,35 +87,29 @@ if [ "$ARCH" = arm ]; then
         tap_end "$tap" "hostile-$BOARD" "$work"
         exit 1
     fi
-    {
+    dt_open() {
         cat "$work/qemu.dts"
         dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "$d0_args" "$size"
-        echo "$d0_channels"
-        domu domU1 "$d1_args" "$(chan d1_echo 11 d0_echo) $(chan d1_ctl 13 d0_ctl)" "$(mod "$d1_args")"
-        domu domU2 "$d2_args" "$(chan d2_hctl 21 d0_hctl) $(chan d2_hstorm 23 d0_hstorm)" "$(mod "$d2_args")"
-        domu domU3 "$d3_args" "$(chan d3_rctl 31 d0_rctl)" "$(mod "$d3_args")"
-        echo "    };"
-        echo "};"
-    } >"$work/domains.dts"
-    dtc -q -I dts -O dtb -o "$work/domains.dtb" "$work/domains.dts" || exit 1
+    }
     run=(-machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE"
         -dtb "$work/domains.dtb" -device "loader,file=$GUEST,addr=0x42000000,force-raw=on")
 else
     cells=2 mem="0x0 0x4000"
     mod() { echo "module@1 { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = <1>; reg = <0x0 0x0 0x0 0x0>; bootargs = \"$1\"; };"; }
-    {
-        dt_chosen_dom0_x86 "dom0_mem=16M dom0_max_vcpus=1" "$d0_args"
-        echo "$d0_channels"
-        domu domU1 "$d1_args" "$(chan d1_echo 11 d0_echo) $(chan d1_ctl 13 d0_ctl)" "$(mod "$d1_args")"
-        domu domU2 "$d2_args" "$(chan d2_hctl 21 d0_hctl) $(chan d2_hstorm 23 d0_hstorm)" "$(mod "$d2_args")"
-        domu domU3 "$d3_args" "$(chan d3_rctl 31 d0_rctl)" "$(mod "$d3_args")"
-        echo "    };"
-        echo "};"
-    } >"$work/domains.dts"
-    dtc -q -I dts -O dtb -o "$work/domains.dtb" "$work/domains.dts" || exit 1
+    dt_open() { dt_chosen_dom0_x86 "dom0_mem=16M dom0_max_vcpus=1" "$d0_args"; }
     run=(-machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -net none
         -kernel "$IMAGE" -initrd "$work/domains.dtb,$GUEST")
 fi
+{
+    dt_open
+    echo "$d0_channels"
+    domu domU1 "$d1_args" "$(chan d1_echo 11 d0_echo) $(chan d1_ctl 13 d0_ctl)" "$(mod "$d1_args")"
+    domu domU2 "$d2_args" "$(chan d2_hctl 21 d0_hctl) $(chan d2_hstorm 23 d0_hstorm)" "$(mod "$d2_args")"
+    domu domU3 "$d3_args" "$(chan d3_rctl 31 d0_rctl)" "$(mod "$d3_args")"
+    echo "    };"
+    echo "};"
+} >"$work/domains.dts"
+dtc -q -I dts -O dtb -o "$work/domains.dtb" "$work/domains.dts" || exit 1
 
 # ---- Run until both victims are done (or a panic, or the time-out) -----------------------
 log="$work/hostile.log"
