@@ -43,6 +43,7 @@ static void vcpu_reset_state(struct vcpu *v)
     hvm->vcpu_reset(v); /* VMCB: no event to inject, no interrupt window, DR6/DR7 reset */
     xv->regs = (struct guest_regs){0};
     xv->interrupt_window_requested = false;
+    xv->irq_injected_at = 0;
     xv->has_context = false; /* VCPUOP_initialise may give it a start state again */
 }
 

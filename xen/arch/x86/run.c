@@ -117,6 +117,7 @@ static void prepare_interrupts(struct vcpu *v)
     }
     if (vector >= 0 && !hvm->event_pending(v) && hvm->can_inject_interrupt(v)) {
         hvm->inject_interrupt(v, (uint8_t)vector);
+        xv->irq_injected_at = xv->regs.rip; /* exit_hlt: a HLT here has had its wake-up */
         if (from_lapic)
             vlapic_accept(v, (uint8_t)vector);
         vector = -1;

@@ -132,8 +132,21 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
 
 static void exit_hlt(struct vcpu *v, const struct hvm_exit *exit)
 {
+    struct x86_vcpu *xv = x86_vcpu(v);
+    bool woken = xv->regs.rip == xv->irq_injected_at;
+
+    /*
+     * An interrupt injected at this very HLT (its handler has just returned here) is the
+     * interrupt that `sti; hlt` waits for: taken before the HLT, as hardware never does
+     * inside STI's shadow, it would leave the vCPU asleep with its wake-up spent. QEMU's
+     * SVM loses the shadow across an exit (its VMRUN does not reload int_state), so the
+     * window exit lands on the HLT. The HLT completes instead of sleeping; anywhere else
+     * this is at worst one early return from HLT, which guests loop around.
+     */
+    xv->irq_injected_at = 0;
     skip(v, exit);
-    vcpu_block(v); /* sleeps unless an interrupt is already waiting for it */
+    if (!woken)
+        vcpu_block(v); /* sleeps unless an interrupt is already waiting for it */
 }
 
 static void exit_io(struct vcpu *v, const struct hvm_exit *exit)
@@ -227,6 +240,7 @@ static void exit_hypercall(struct vcpu *v, const struct hvm_exit *exit)
 static void exit_triple_fault(struct vcpu *v, const struct hvm_exit *exit)
 {
     (void)exit;
+    hvm->dump_state(v);
     x86_domain_crash(v->domain, "triple fault");
 }
 

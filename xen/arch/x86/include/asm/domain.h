@@ -37,6 +37,7 @@ struct x86_vcpu {
     struct x86_xstate xstate; /* FPU/SIMD, XCR0, DR0-DR3: switched by the run loop */
     bool has_context; /* a start state was loaded (vCPU 0 at build, others by initialise) */
     bool interrupt_window_requested;
+    uint64_t irq_injected_at; /* guest RIP of the last interrupt injection (exit_hlt) */
 };
 
 static inline struct x86_domain *x86_dom(const struct domain *d)
