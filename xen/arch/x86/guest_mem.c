@@ -90,6 +90,46 @@ int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
     return 0;
 }
 
+/* For crash reports: each entry a 4-level walk of va reads (long mode guests). */
+void x86_dump_guest_walk(struct vcpu *v, uint64_t va)
+{
+    struct hvm_paging p;
+    uint64_t table, e = 0;
+
+    hvm->get_paging(v, &p);
+    if (!(p.efer & EFER_LMA) || !(p.cr0 & CR0_PG))
+        return;
+    table = p.cr3 & PTE_ADDR;
+    printk("  walk %llx:", (unsigned long long)va);
+    for (int level = 3; level >= 0; level--) {
+        uint64_t at = table + ((va >> (12 + 9 * level)) & 511) * 8;
+
+        if (!read_entry(v->domain, at, true, &e)) {
+            printk(" [%llx: not RAM]", (unsigned long long)at);
+            break;
+        }
+        printk(" [%llx]=%llx", (unsigned long long)at, (unsigned long long)e);
+        {
+            bool w;
+            paddr_t hpa = npt_lookup(v->domain, at, &w);
+
+            if (hpa != x86_dom(v->domain)->ram_pa + at)
+                printk("(NPT: %llx, %s)", (unsigned long long)hpa,
+                       hpa ? "elsewhere" : "unmapped");
+        }
+        if (!(e & PTE_P) || (level > 0 && level < 3 && (e & PTE_PS)))
+            break;
+        table = e & PTE_ADDR;
+    }
+    if (e & PTE_P) {
+        uint64_t leaf = e & PTE_ADDR;
+
+        printk(" leaf %llx -> NPT %llx", (unsigned long long)leaf,
+               (unsigned long long)npt_lookup(v->domain, leaf, NULL));
+    }
+    printk("\n");
+}
+
 void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write)
 {
     struct vcpu *v = sched_current();

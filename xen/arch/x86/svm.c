@@ -17,6 +17,7 @@
 #include <asm/platform.h>
 #include <asm/setup.h>
 #include <asm/svm.h>
+#include <asm/vcpu.h>
 #include <xen/alloc.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -36,6 +37,7 @@ struct svm_vcpu {
     paddr_t vmcb_pa;
     bool launched; /* flush its ASID's TLB on the first run */
     uint64_t npt_generation; /* the domain's nested tables as of its last flush */
+    uint64_t last_eventinj;  /* the last event injected at an entry: for crash reports */
 };
 
 static void *hsave_area[NR_CPUS];
@@ -252,6 +254,8 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     last_vmcb[smp_processor_id()] = vmcb;
     vmcb->vmcb_clean = 0;                      /* we may have changed anything */
     s->launched = true;
+    if (vmcb->eventinj & EVENT_VALID)
+        s->last_eventinj = vmcb->eventinj;
 
     svm_vmrun(s->vmcb_pa, r, virt_to_phys(host_vmcb[smp_processor_id()]));
 
@@ -370,6 +374,26 @@ static bool svm_event_pending(struct vcpu *v)
     return (svm(v)->vmcb->eventinj & EVENT_VALID) != 0;
 }
 
+static void svm_dump_state(struct vcpu *v)
+{
+    const struct vmcb *vmcb = svm(v)->vmcb;
+    const struct guest_regs *r = &x86_vcpu(v)->regs;
+
+    printk("  d%uv%u rip %llx rsp %llx rflags %llx cpl %u cr0 %llx cr2 %llx cr3 %llx cr4 %llx\n",
+           v->domain->domain_id, v->vcpu_id, (unsigned long long)r->rip,
+           (unsigned long long)r->rsp, (unsigned long long)r->rflags, vmcb->cpl & 3,
+           (unsigned long long)vmcb->cr0, (unsigned long long)vmcb->cr2,
+           (unsigned long long)vmcb->cr3, (unsigned long long)vmcb->cr4);
+    printk("  idt %llx+%x gdt %llx+%x cs %x ss %x eventinj %llx last injected %llx "
+           "exitinfo %llx/%llx\n",
+           (unsigned long long)vmcb->idtr.base, vmcb->idtr.limit,
+           (unsigned long long)vmcb->gdtr.base, vmcb->gdtr.limit, vmcb->cs.sel, vmcb->ss.sel,
+           (unsigned long long)vmcb->eventinj, (unsigned long long)svm(v)->last_eventinj,
+           (unsigned long long)vmcb->exitinfo1, (unsigned long long)vmcb->exitinfo2);
+    x86_dump_guest_walk(v, vmcb->cr2);
+    x86_dump_guest_walk(v, r->rsp);
+}
+
 const struct hvm_ops svm_ops = {
     .name = "SVM",
     .cpu_init = svm_cpu_init,
@@ -387,6 +411,7 @@ const struct hvm_ops svm_ops = {
     .is_64bit = svm_is_64bit,
     .cpl = svm_cpl,
     .event_pending = svm_event_pending,
+    .dump_state = svm_dump_state,
 };
 
 /* Does this CPU have SVM with nested paging? Says exactly what is missing if not. */

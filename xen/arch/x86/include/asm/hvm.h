@@ -113,6 +113,8 @@ struct hvm_ops {
     unsigned int (*cpl)(struct vcpu *v); /* the guest's privilege level now */
     /* An event (exception, interrupt) is already queued for the next entry. */
     bool (*event_pending)(struct vcpu *v);
+    /* Print the guest state a crash report needs (RIP, RSP, CRs, IDT, events in flight). */
+    void (*dump_state)(struct vcpu *v);
 };
 
 /* The back end in use (hvm_probe), and SVM's. */
