@@ -65,7 +65,7 @@ for i in $(seq 1 "$N"); do
     dtc -q -I dtb -O dts "${mods[0]}" | bootargs_add_now | dtc -q -I dts -O dtb -o "$OUT/domains.dtb" -
     "$QEMU" -nographic -monitor "unix:$mon,server,nowait" -serial "file:$run.serial" -net none \
         -machine q35 -m 1024 -cpu qemu64,+svm,+npt -smp "$SMP" -no-reboot \
-        -d cpu_reset,guest_errors -D "$run.qlog" -kernel "$OUT/minixen" \
+        -d "${QEMU_D:-cpu_reset,guest_errors}" -D "$run.qlog" -kernel "$OUT/minixen" \
         -initrd "$OUT/domains.dtb,$OUT/xtest.elf,$OUT/pvh-guest.elf" </dev/null >/dev/null 2>&1 &
     q=$! size=-1 still=0 verdict=""
     while kill -0 "$q" 2>/dev/null; do
@@ -87,6 +87,8 @@ for i in $(seq 1 "$N"); do
             verdict="reset or early exit ($banners banner(s))"
         elif [ "$banners" != 1 ] || grep -aqE '^minixen: (panic|fatal)' "$run.serial"; then
             verdict="panic/fatal or second boot"
+        elif grep -aq 'not ok' "$run.serial"; then
+            verdict="a test failed: $(grep -a 'not ok' "$run.serial" | head -3 | tr '\n' ';')"
         else
             verdict=clean
             rm -f "$run.serial" "$run.qlog"

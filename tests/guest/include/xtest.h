@@ -35,6 +35,7 @@ bool run_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int ms);
 /* Post fn(arg) to run on `cpu` after `delay_ms`, without waiting for it. */
 bool post_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int delay_ms);
 bool posted_done(unsigned int cpu);
+void posted_diag(unsigned int cpu); /* a diagnostic line: is that vCPU still looking? */
 bool posted_done_cond(void *cpu); /* for ev_wait: (void *)cpu */
 
 /* Expect `rc`, a -XEN_E* value, and name it in the description. */

@@ -16,6 +16,7 @@ struct mailbox {
     void *volatile arg;
     volatile uint64_t not_before; /* counter value */
     volatile uint32_t posted, done;
+    volatile uint32_t looks; /* how often the vCPU looked at its mailbox: is it alive? */
 };
 static struct mailbox mailbox[GUEST_MAX_CPUS];
 static volatile uint32_t cpus_online;
@@ -96,6 +97,7 @@ static bool mail_waiting(void *arg)
 {
     struct mailbox *mb = arg;
 
+    mb->looks++;
     return mb->posted != mb->done && arch_counter() >= mb->not_before;
 }
 
@@ -136,6 +138,14 @@ bool post_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int delay
 bool posted_done(unsigned int cpu)
 {
     return __atomic_load_n(&mailbox[cpu].done, __ATOMIC_ACQUIRE) == mailbox[cpu].posted;
+}
+
+void posted_diag(unsigned int cpu)
+{
+    const struct mailbox *mb = &mailbox[cpu];
+
+    tap_diag("vCPU %u mailbox: posted %u, done %u, looked %u times", cpu, mb->posted, mb->done,
+             mb->looks);
 }
 
 bool posted_done_cond(void *arg)

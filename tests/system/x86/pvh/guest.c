@@ -40,6 +40,7 @@
 #define X2APIC_EOI     0x80b
 #define X2APIC_SVR     0x80f
 #define X2APIC_ISR7    0x817 /* vectors 224-255 */
+#define X2APIC_IRR7    0x827 /* vectors 224-255 */
 #define XEN_MSR_HCALL  0x40000000u
 #define SPIN_LIMIT     20000000ul
 #define SHINFO_GFN     0x200 /* a page of RAM the shared_info page replaces */
@@ -327,11 +328,20 @@ void guest_start(const struct hvm_start_info *si)
         ok(vec_upcalls == vec + 1, "no second injection before the EOI");
         vec_eoi = true;
         wrmsr(X2APIC_EOI, 0);
-        /* Windows until it comes, bounded: one loaded run did not see it within a single window. */
-        for (unsigned int round = 0; round < 50 && vec_upcalls != vec + 2; round++)
+        /*
+         * Windows until it comes, bounded. At least, not exactly, one more: the other
+         * domain's static-channel message (its heap-budget test) may land on this vector
+         * at any time, and then it is rightly injected again after the held one.
+         */
+        for (unsigned int round = 0; round < 50 && vec_upcalls < vec + 2; round++)
             windows(100000);
-        ok(vec_upcalls == vec + 2 && !(rdmsr(X2APIC_ISR7) & 1u),
+        ok(vec_upcalls >= vec + 2 && !(rdmsr(X2APIC_ISR7) & 1u),
            "after the EOI the held event is injected (and retired by its handler's EOI)");
+        if (vec_upcalls < vec + 2 || (rdmsr(X2APIC_ISR7) & 1u)) {
+            put_num("# held event: ", vec_upcalls - vec, " injection(s) since the first send");
+            put_num(", ISR7 ", (unsigned long)rdmsr(X2APIC_ISR7), "");
+            put_num(", IRR7 ", (unsigned long)rdmsr(X2APIC_IRR7), "\n");
+        }
     }
     iso_periodic_timer();
 
