@@ -34,11 +34,27 @@ static bool read_entry(struct domain *d, uint64_t gpa, bool wide, uint64_t *e)
     return true;
 }
 
-int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
+/* read_entry(), and for a crash report the entry, and where the NPT puts its page. */
+static bool walk_entry(struct domain *d, uint64_t gpa, bool wide, uint64_t *e, bool report)
+{
+    bool ok = read_entry(d, gpa, wide, e);
+
+    if (report) {
+        paddr_t hpa = npt_lookup(d, gpa, NULL);
+
+        printk(ok ? " [%llx]=%llx" : " [%llx: not RAM]", (unsigned long long)gpa,
+               (unsigned long long)*e);
+        if (ok && hpa != x86_dom(d)->ram_pa + gpa)
+            printk(" (NPT: %llx)", (unsigned long long)hpa); /* replaced or unmapped */
+    }
+    return ok;
+}
+
+static int walk(struct vcpu *v, uint64_t va, uint64_t *gpa, bool report)
 {
     struct domain *d = v->domain;
     struct hvm_paging p;
-    uint64_t e, table;
+    uint64_t e = 0, table;
     int levels;
 
     hvm->get_paging(v, &p);
@@ -48,14 +64,14 @@ int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
     }
     if (!(p.cr4 & CR4_PAE)) {
         /* 32-bit paging: two levels of 4-byte entries, 4 MiB pages with PSE. */
-        if (!read_entry(d, (p.cr3 & 0xfffff000) + ((va >> 22) & 0x3ff) * 4, false, &e) ||
+        if (!walk_entry(d, (p.cr3 & 0xfffff000) + ((va >> 22) & 0x3ff) * 4, false, &e, report) ||
             !(e & PTE_P))
             return -EFAULT;
         if ((e & PTE_PS) && (p.cr4 & CR4_PSE)) {
             *gpa = (e & 0xffc00000) | (va & 0x3fffff);
             return 0;
         }
-        if (!read_entry(d, (e & 0xfffff000) + ((va >> 12) & 0x3ff) * 4, false, &e) ||
+        if (!walk_entry(d, (e & 0xfffff000) + ((va >> 12) & 0x3ff) * 4, false, &e, report) ||
             !(e & PTE_P))
             return -EFAULT;
         *gpa = (e & 0xfffff000) | (va & 0xfff);
@@ -66,7 +82,7 @@ int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
         table = p.cr3 & PTE_ADDR;
     } else {
         /* PAE: CR3 points at four 8-byte PDPTEs. */
-        if (!read_entry(d, (p.cr3 & 0xffffffe0) + ((va >> 30) & 3) * 8, true, &e) ||
+        if (!walk_entry(d, (p.cr3 & 0xffffffe0) + ((va >> 30) & 3) * 8, true, &e, report) ||
             !(e & PTE_P))
             return -EFAULT;
         levels = 2;
@@ -76,7 +92,7 @@ int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
     for (int level = levels - 1; level >= 0; level--) {
         unsigned int shift = 12 + 9 * (unsigned int)level;
 
-        if (!read_entry(d, table + ((va >> shift) & 511) * 8, true, &e) || !(e & PTE_P))
+        if (!walk_entry(d, table + ((va >> shift) & 511) * 8, true, &e, report) || !(e & PTE_P))
             return -EFAULT;
         if (level > 0 && level < 3 && (e & PTE_PS)) {
             uint64_t size = 1ull << shift;
@@ -90,43 +106,21 @@ int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
     return 0;
 }
 
-/* For crash reports: each entry a 4-level walk of va reads (long mode guests). */
+int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
+{
+    return walk(v, va, gpa, false);
+}
+
 void x86_dump_guest_walk(struct vcpu *v, uint64_t va)
 {
-    struct hvm_paging p;
-    uint64_t table, e = 0;
+    uint64_t gpa = 0;
 
-    hvm->get_paging(v, &p);
-    if (!(p.efer & EFER_LMA) || !(p.cr0 & CR0_PG))
-        return;
-    table = p.cr3 & PTE_ADDR;
     printk("  walk %llx:", (unsigned long long)va);
-    for (int level = 3; level >= 0; level--) {
-        uint64_t at = table + ((va >> (12 + 9 * level)) & 511) * 8;
-
-        if (!read_entry(v->domain, at, true, &e)) {
-            printk(" [%llx: not RAM]", (unsigned long long)at);
-            break;
-        }
-        printk(" [%llx]=%llx", (unsigned long long)at, (unsigned long long)e);
-        {
-            bool w;
-            paddr_t hpa = npt_lookup(v->domain, at, &w);
-
-            if (hpa != x86_dom(v->domain)->ram_pa + at)
-                printk("(NPT: %llx, %s)", (unsigned long long)hpa,
-                       hpa ? "elsewhere" : "unmapped");
-        }
-        if (!(e & PTE_P) || (level > 0 && level < 3 && (e & PTE_PS)))
-            break;
-        table = e & PTE_ADDR;
-    }
-    if (e & PTE_P) {
-        uint64_t leaf = e & PTE_ADDR;
-
-        printk(" leaf %llx -> NPT %llx", (unsigned long long)leaf,
-               (unsigned long long)npt_lookup(v->domain, leaf, NULL));
-    }
+    if (walk(v, va, &gpa, true) == 0)
+        printk(" -> %llx (NPT: %llx)", (unsigned long long)gpa,
+               (unsigned long long)npt_lookup(v->domain, gpa, NULL));
+    else
+        printk(" -> not mapped");
     printk("\n");
 }
 

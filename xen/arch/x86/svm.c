@@ -17,7 +17,6 @@
 #include <asm/platform.h>
 #include <asm/setup.h>
 #include <asm/svm.h>
-#include <asm/vcpu.h>
 #include <xen/alloc.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -342,7 +341,7 @@ static void svm_get_paging(struct vcpu *v, struct hvm_paging *p)
 {
     const struct vmcb *vmcb = svm(v)->vmcb;
 
-    *p = (struct hvm_paging){vmcb->cr0, vmcb->cr3, vmcb->cr4, vmcb->efer};
+    *p = (struct hvm_paging){vmcb->cr0, vmcb->cr3, vmcb->cr4, vmcb->efer, vmcb->cr2};
 }
 
 static bool svm_set_efer(struct vcpu *v, uint64_t efer)
@@ -390,8 +389,6 @@ static void svm_dump_state(struct vcpu *v)
            (unsigned long long)vmcb->gdtr.base, vmcb->gdtr.limit, vmcb->cs.sel, vmcb->ss.sel,
            (unsigned long long)vmcb->eventinj, (unsigned long long)svm(v)->last_eventinj,
            (unsigned long long)vmcb->exitinfo1, (unsigned long long)vmcb->exitinfo2);
-    x86_dump_guest_walk(v, vmcb->cr2);
-    x86_dump_guest_walk(v, r->rsp);
 }
 
 const struct hvm_ops svm_ops = {

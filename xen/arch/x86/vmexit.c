@@ -239,8 +239,14 @@ static void exit_hypercall(struct vcpu *v, const struct hvm_exit *exit)
 
 static void exit_triple_fault(struct vcpu *v, const struct hvm_exit *exit)
 {
+    struct hvm_paging p;
+
     (void)exit;
+    /* What the guest saw last: its state, and its walks of the fault address and stack. */
     hvm->dump_state(v);
+    hvm->get_paging(v, &p);
+    x86_dump_guest_walk(v, p.cr2);
+    x86_dump_guest_walk(v, x86_vcpu(v)->regs.rsp);
     x86_domain_crash(v->domain, "triple fault");
 }
 

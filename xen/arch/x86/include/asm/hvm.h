@@ -88,6 +88,7 @@ struct hvm_start_state {
 /* What a guest-virtual address walk needs. */
 struct hvm_paging {
     uint64_t cr0, cr3, cr4, efer;
+    uint64_t cr2; /* the last page fault's address: for crash reports */
 };
 
 struct hvm_ops {

@@ -38,7 +38,7 @@ void x86_pvh_start_state(struct hvm_start_state *s, uint32_t entry, uint32_t ebx
 
 /* guest_mem.c: guest-virtual to guest-physical through v's own page tables. */
 int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa);
-/* Crash reports: the page-table entries a long-mode walk of va reads. */
+/* Crash reports: each entry a walk of va reads (any paging mode), and where it ends. */
 void x86_dump_guest_walk(struct vcpu *v, uint64_t va);
 
 #endif
