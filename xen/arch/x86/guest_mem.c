@@ -34,23 +34,40 @@ static bool read_entry(struct domain *d, uint64_t gpa, bool wide, uint64_t *e)
     return true;
 }
 
-/* read_entry(), and for a crash report the entry, and where the NPT puts its page. */
-static bool walk_entry(struct domain *d, uint64_t gpa, bool wide, uint64_t *e, bool report)
+/*
+ * A crash report's line: built whole and printed once, so that another CPU's console
+ * output (a guest's TAP line) cannot land in the middle of it.
+ */
+struct walk_report {
+    char line[320];
+    size_t len;
+};
+
+static void report_add(struct walk_report *r, const char *fmt, unsigned long long a,
+                       unsigned long long b)
+{
+    if (r->len < sizeof(r->line))
+        r->len += (size_t)xen_snprintf(r->line + r->len, sizeof(r->line) - r->len, fmt, a, b);
+    r->len = MIN(r->len, sizeof(r->line) - 1);
+}
+
+/* read_entry(); when reporting, also the entry and where the NPT puts its page if not RAM. */
+static bool walk_entry(struct domain *d, uint64_t gpa, bool wide, uint64_t *e,
+                       struct walk_report *report)
 {
     bool ok = read_entry(d, gpa, wide, e);
 
-    if (report) {
+    if (report != NULL) {
         paddr_t hpa = npt_lookup(d, gpa, NULL);
 
-        printk(ok ? " [%llx]=%llx" : " [%llx: not RAM]", (unsigned long long)gpa,
-               (unsigned long long)*e);
+        report_add(report, ok ? " [%llx]=%llx" : " [%llx: not RAM]", gpa, *e);
         if (ok && hpa != x86_dom(d)->ram_pa + gpa)
-            printk(" (NPT: %llx)", (unsigned long long)hpa); /* replaced or unmapped */
+            report_add(report, " (NPT: %llx)", hpa, 0); /* replaced or unmapped */
     }
     return ok;
 }
 
-static int walk(struct vcpu *v, uint64_t va, uint64_t *gpa, bool report)
+static int walk(struct vcpu *v, uint64_t va, uint64_t *gpa, struct walk_report *report)
 {
     struct domain *d = v->domain;
     struct hvm_paging p;
@@ -108,20 +125,20 @@ static int walk(struct vcpu *v, uint64_t va, uint64_t *gpa, bool report)
 
 int guest_va_to_gpa(struct vcpu *v, uint64_t va, uint64_t *gpa)
 {
-    return walk(v, va, gpa, false);
+    return walk(v, va, gpa, NULL);
 }
 
 void x86_dump_guest_walk(struct vcpu *v, uint64_t va)
 {
+    struct walk_report r = {.len = 0};
     uint64_t gpa = 0;
 
-    printk("  walk %llx:", (unsigned long long)va);
-    if (walk(v, va, &gpa, true) == 0)
-        printk(" -> %llx (NPT: %llx)", (unsigned long long)gpa,
-               (unsigned long long)npt_lookup(v->domain, gpa, NULL));
+    report_add(&r, "  walk %llx:", va, 0);
+    if (walk(v, va, &gpa, &r) == 0)
+        report_add(&r, " -> %llx (NPT: %llx)", gpa, npt_lookup(v->domain, gpa, NULL));
     else
-        printk(" -> not mapped");
-    printk("\n");
+        report_add(&r, " -> not mapped", 0, 0);
+    printk("%s\n", r.line);
 }
 
 void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write)
