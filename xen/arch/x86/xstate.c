@@ -17,9 +17,23 @@
  * XCR0 is the guest's while it runs (it decides what its XSAVE saves and which
  * instructions #UD), so the XSETBV intercept validates the value against what CPUID
  * offers it, and the switch saves and restores with every feature we offer enabled.
+ *
+ * An x87 part in its initial state is not loaded from memory but put back in that state
+ * (asm/x87_initial.h: FNINIT and zeroed registers, which is what XRSTOR itself does for
+ * a component whose XSTATE_BV bit is clear). Architecturally the same, and the reason is
+ * QEMU's TCG: every x87 load of a status word (FXRSTOR, XRSTOR of x87, FRSTOR, FLDENV)
+ * runs cpu_clear_ignne(), an unlocked read-modify-write of the *first* CPU's hflags2 from
+ * whichever CPU executed it. That word holds CPU 0's GIF and "nested paging on" bits,
+ * which its own VMRUN and #VMEXIT flip at the same moment; a lost update left CPU 0
+ * walking its own page tables through a guest's nested tables (a hypervisor #PF right
+ * after VMRUN, then a triple fault) or a guest's without them (a guest #PF on a present
+ * page). With FXRSTOR in the run loop that was about 5 boots in 100 at -smp 4; guests
+ * that never touch the x87 (ours) now never reach that path. Guests that do (Linux
+ * userspace) still can, on QEMU's TCG only: see docs/security.md.
  */
 #include <asm/domain.h>
 #include <asm/setup.h>
+#include <asm/x87_initial.h>
 #include <asm/xstate.h>
 #include <xen/alloc.h>
 #include <xen/errno.h>
@@ -37,9 +51,9 @@
 
 #define FXSAVE_SIZE    512
 #define XSAVE_LEGACY   576 /* legacy region + XSAVE header: where AVX's component may start */
+#define XSAVE_BV       512 /* XSTATE_BV in the XSAVE header: which components hold data */
 #define FX_FCW         0
 #define FX_MXCSR       24
-#define FCW_RESET      0x037f /* FNINIT: all exceptions masked, 64-bit precision */
 #define MXCSR_RESET    0x1f80 /* all SIMD exceptions masked, round to nearest */
 
 static bool have_xsave;
@@ -123,7 +137,7 @@ void xstate_vcpu_reset(struct vcpu *v)
     /* FNINIT's x87 state and MXCSR's reset value, empty registers; an XSAVE header of
      * zeros (XSTATE_BV 0) makes XRSTOR put every component in its initial state. */
     memset(a, 0, PAGE_SIZE);
-    *(uint16_t *)(a + FX_FCW) = FCW_RESET;
+    *(uint16_t *)(a + FX_FCW) = X87_FCW_RESET;
     *(uint32_t *)(a + FX_MXCSR) = MXCSR_RESET;
     xs->xcr0 = XSTATE_X87;
     for (unsigned int i = 0; i < 4; i++)
@@ -172,12 +186,19 @@ static void save(struct x86_xstate *xs)
 
 static void restore(const struct x86_xstate *xs)
 {
+    uint8_t *a = xs->area;
+
     if (have_xsave) {
+        /* An initial x87 part: let XRSTOR initialise it rather than load it. */
+        if (x87_initial(a))
+            *(uint64_t *)(a + XSAVE_BV) &= ~XSTATE_X87;
         set_xcr0(xstate_mask);
-        __asm__ __volatile__("xrstor64 (%0)" ::"r"(xs->area), "a"(~0u), "d"(~0u) : "memory");
+        __asm__ __volatile__("xrstor64 (%0)" ::"r"(a), "a"(~0u), "d"(~0u) : "memory");
         set_xcr0(xs->xcr0);
+    } else if (x87_initial(a)) {
+        fxrstor_x87_initial(a);
     } else {
-        __asm__ __volatile__("fxrstor64 (%0)" ::"r"(xs->area) : "memory");
+        __asm__ __volatile__("fxrstor64 (%0)" ::"r"(a) : "memory");
     }
     __asm__ __volatile__("mov %0, %%dr0" ::"r"(xs->dr[0]));
     __asm__ __volatile__("mov %0, %%dr1" ::"r"(xs->dr[1]));
