@@ -22,6 +22,8 @@ trampoline_start:
     mov     %ax, %ds
     lgdtl   T(tramp_gdt_ptr)
     mov     %cr0, %eax
+    /* INIT leaves CR0.CD and NW set (caching off): the BSP's firmware cleared its own. */
+    and     $(~(CR0_CD | CR0_NW) & 0xffffffff), %eax
     or      $CR0_PE, %eax
     mov     %eax, %cr0
     ljmpl   $SEL_CODE32, $T(tramp32)
