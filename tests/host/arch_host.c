@@ -53,6 +53,7 @@
 struct host_vcpu {
     unsigned long upcalls;
     unsigned long poll_wakes;
+    unsigned long delivery_enables; /* arch_vcpu_enable_event_delivery calls */
     bool wakeup_event; /* an interrupt pending in the fake vGIC (harness_set_wakeup_event) */
     unsigned long initialised; /* arch_vcpu_initialise calls that succeeded */
 };
@@ -492,16 +493,17 @@ guest_atomic_t arch_guest_test_and_clear_bit32(uint32_t *word, unsigned int bit,
 /* ---- Event delivery ------------------------------------------------------------------- */
 
 /*
- * As the ports do: the upcall interrupt becomes pending for v (counted here), then v is
- * woken (the scheduler ignores vCPUs it was not given, as in the event-core suites).
+ * As the ports do: the upcall interrupt becomes pending for v (counted here), and v can
+ * take it, so common code wakes it (the scheduler ignores vCPUs it was not given, as in
+ * the event-core suites).
  */
-void arch_vcpu_raise_upcall(struct vcpu *v)
+bool arch_vcpu_raise_upcall(struct vcpu *v)
 {
     struct host_vcpu *hv = v->arch;
 
     if (hv != NULL)
         __atomic_fetch_add(&hv->upcalls, 1, __ATOMIC_RELAXED);
-    vcpu_wake(v);
+    return true;
 }
 
 void arch_vcpu_wake_poller(struct vcpu *v)
@@ -511,6 +513,14 @@ void arch_vcpu_wake_poller(struct vcpu *v)
     if (hv != NULL)
         __atomic_fetch_add(&hv->poll_wakes, 1, __ATOMIC_RELAXED);
     vcpu_wake(v);
+}
+
+void arch_vcpu_enable_event_delivery(struct vcpu *v)
+{
+    struct host_vcpu *hv = v->arch;
+
+    if (hv != NULL)
+        __atomic_fetch_add(&hv->delivery_enables, 1, __ATOMIC_RELAXED);
 }
 
 /* The upcall flag of v's vcpu_info, or an interrupt a test made pending. */
@@ -723,6 +733,13 @@ unsigned long harness_poll_wakes(const struct vcpu *v)
     const struct host_vcpu *hv = v->arch;
 
     return hv != NULL ? __atomic_load_n(&hv->poll_wakes, __ATOMIC_RELAXED) : 0;
+}
+
+unsigned long harness_event_delivery_enables(const struct vcpu *v)
+{
+    const struct host_vcpu *hv = v->arch;
+
+    return hv != NULL ? __atomic_load_n(&hv->delivery_enables, __ATOMIC_RELAXED) : 0;
 }
 
 /* ---- CPU ------------------------------------------------------------------------------ */

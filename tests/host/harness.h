@@ -42,6 +42,8 @@ long harness_evtchn_op(struct vcpu *v, int cmd, void *arg, size_t size);
 /* Counters kept by the host arch hooks. */
 unsigned long harness_upcalls(const struct vcpu *v);    /* arch_vcpu_raise_upcall calls */
 unsigned long harness_poll_wakes(const struct vcpu *v); /* arch_vcpu_wake_poller calls */
+/* arch_vcpu_enable_event_delivery calls (SCHEDOP_block) */
+unsigned long harness_event_delivery_enables(const struct vcpu *v);
 unsigned long harness_vcpu_initialised(const struct vcpu *v); /* arch_vcpu_initialise oks */
 /* Which guest-atomic primitives this run exercises (for test diagnostics). */
 const char *harness_atomics_name(void);

@@ -93,8 +93,15 @@ static void test_dispatch_unknown(void **state)
                                         4096, ~0ul};
 
     (void)state;
-    for (unsigned int i = 0; i < ARRAY_SIZE(nrs); i++)
+    for (unsigned int i = 0; i < ARRAY_SIZE(nrs); i++) {
         assert_int_equal(hc(d1->vcpu[0], nrs[i], 0, 0, 0), -ENOSYS);
+        assert_false(hypercall_is_pure(nrs[i]));
+    }
+    /* Pure: only xen_version (reads, copies to the caller); never one that can wake. */
+    assert_true(hypercall_is_pure(__HYPERVISOR_xen_version));
+    assert_false(hypercall_is_pure(__HYPERVISOR_sched_op));
+    assert_false(hypercall_is_pure(__HYPERVISOR_event_channel_op));
+    assert_false(hypercall_is_pure(__HYPERVISOR_memory_op));
 }
 
 static void test_dispatch_event_channel(void **state)
@@ -920,6 +927,7 @@ static void test_sched_op(void **state)
 
     assert_int_equal(hc(v, __HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0), 0);
     assert_ptr_equal(sched_pick(0, v), v); /* alone: runs again */
+    assert_int_equal(harness_event_delivery_enables(v), 0);
 
     /* Poll: checks in Xen's order. */
     ports[0] = a;
@@ -945,6 +953,16 @@ static void test_sched_op(void **state)
     assert_string_equal(sched_vcpu_state_name(v), "runnable");
     assert_ptr_equal(sched_pick(0, NULL), v);
     assert_int_equal(d1->polling_vcpus, 0);
+
+    /* Block: event delivery enabled first (Xen's local_event_delivery_enable), then it
+     * sleeps until woken; poll above did not enable it. */
+    assert_int_equal(harness_event_delivery_enables(v), 0);
+    memset(v->vcpu_info, 0, 1);
+    assert_int_equal(hc(v, __HYPERVISOR_sched_op, SCHEDOP_block, 0, 0), 0);
+    assert_int_equal(harness_event_delivery_enables(v), 1);
+    assert_string_equal(sched_vcpu_state_name(v), "blocked");
+    vcpu_wake(v);
+    assert_ptr_equal(sched_pick(0, NULL), v);
 
     assert_int_equal(hc(v, __HYPERVISOR_sched_op, SCHEDOP_watchdog, 0, 0), -ENOSYS);
     assert_int_equal(hc(v, __HYPERVISOR_sched_op, 1234, 0, 0), -ENOSYS);

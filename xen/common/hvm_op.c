@@ -13,6 +13,7 @@
  */
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/guest_kind.h>
 #include <xen/hypercall.h>
 #include <xen/nospec.h>
@@ -64,7 +65,6 @@ static long set_upcall_vector(struct vcpu *curr, gpaddr_t arg)
 {
     struct domain *d = curr->domain;
     struct xen_hvm_evtchn_upcall_vector op;
-    const volatile uint8_t *info;
     struct vcpu *v;
 
     if (!guest_kind_of(d)->upcall_vector)
@@ -79,9 +79,8 @@ static long set_upcall_vector(struct vcpu *curr, gpaddr_t arg)
     if (v == NULL)
         return -ENOENT;
     __atomic_store_n(&v->upcall_vector, op.vector, __ATOMIC_RELEASE);
-    info = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
-    if (info != NULL && (info[0] & (1u << VCPU_INFO_UPCALL_PENDING_BIT)))
-        arch_vcpu_raise_upcall(v);
+    if (vcpu_upcall_pending(v))
+        vcpu_raise_upcall(v);
     return 0;
 }
 

@@ -16,26 +16,50 @@ static long hypercall_event_channel_op(struct vcpu *curr, unsigned long args[HYP
     return do_event_channel_op(curr, (int)args[0], args[1]);
 }
 
-static const hypercall_fn_t hypercall_table[] = {
-    [__HYPERVISOR_memory_op] = hypercall_memory_op,
-    [__HYPERVISOR_set_timer_op] = hypercall_set_timer_op,
-    [__HYPERVISOR_xen_version] = hypercall_xen_version,
-    [__HYPERVISOR_console_io] = hypercall_console_io,
-    [__HYPERVISOR_grant_table_op] = hypercall_grant_table_op,
-    [__HYPERVISOR_vcpu_op] = hypercall_vcpu_op,
-    [__HYPERVISOR_sched_op] = hypercall_sched_op,
-    [__HYPERVISOR_event_channel_op] = hypercall_event_channel_op,
-    [__HYPERVISOR_hvm_op] = hypercall_hvm_op,
+/*
+ * pure: the handler only reads state or copies to the caller's memory. It never wakes,
+ * blocks, pauses or signals any vCPU, so after it the scheduler and the port's virtual
+ * interrupt controller are as they were, and a port's fast exit path need not ask them
+ * (hypercall_is_pure). A handler marked so must keep that property.
+ */
+struct hypercall_entry {
+    hypercall_fn_t fn;
+    bool pure;
 };
+
+static const struct hypercall_entry hypercall_table[] = {
+    [__HYPERVISOR_memory_op] = {hypercall_memory_op, false},
+    [__HYPERVISOR_set_timer_op] = {hypercall_set_timer_op, false},
+    [__HYPERVISOR_xen_version] = {hypercall_xen_version, true},
+    [__HYPERVISOR_console_io] = {hypercall_console_io, false},
+    [__HYPERVISOR_grant_table_op] = {hypercall_grant_table_op, false},
+    [__HYPERVISOR_vcpu_op] = {hypercall_vcpu_op, false},
+    [__HYPERVISOR_sched_op] = {hypercall_sched_op, false},
+    [__HYPERVISOR_event_channel_op] = {hypercall_event_channel_op, false},
+    [__HYPERVISOR_hvm_op] = {hypercall_hvm_op, false},
+};
+
+/* The entry for nr, with the guest's number clamped against speculation; NULL if none. */
+static const struct hypercall_entry *entry_of(unsigned long nr)
+{
+    const struct hypercall_entry *e;
+
+    if (nr >= ARRAY_SIZE(hypercall_table))
+        return NULL;
+    e = &hypercall_table[array_index_nospec((uint32_t)nr, ARRAY_SIZE(hypercall_table))];
+    return e->fn != NULL ? e : NULL;
+}
+
+bool hypercall_is_pure(unsigned long nr)
+{
+    const struct hypercall_entry *e = entry_of(nr);
+
+    return e != NULL && e->pure;
+}
 
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS])
 {
-    hypercall_fn_t fn;
+    const struct hypercall_entry *e = entry_of(nr);
 
-    if (nr >= ARRAY_SIZE(hypercall_table))
-        return -ENOSYS;
-    fn = hypercall_table[array_index_nospec((uint32_t)nr, ARRAY_SIZE(hypercall_table))];
-    if (fn == NULL)
-        return -ENOSYS;
-    return fn(curr, args);
+    return e != NULL ? e->fn(curr, args) : -ENOSYS;
 }

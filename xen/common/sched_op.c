@@ -98,6 +98,7 @@ long hypercall_sched_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]
         vcpu_yield(curr);
         return 0;
     case SCHEDOP_block:
+        arch_vcpu_enable_event_delivery(curr);
         vcpu_block(curr);
         return 0;
     case SCHEDOP_shutdown:

@@ -17,6 +17,7 @@
 #include <public/sched.h>
 #include <xen/domain.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/lib.h>
 
 void arch_cpu_relax(void)
@@ -46,10 +47,10 @@ bool arch_hypercall_preempt_check(void)
     return (READ_SYSREG(isr_el1) & (1ul << 7)) != 0;
 }
 
-void arch_vcpu_raise_upcall(struct vcpu *v)
+bool arch_vcpu_raise_upcall(struct vcpu *v)
 {
-    /* PPI 31 through the vGIC; vgic_inject_irq wakes v and kicks its CPU. */
-    vgic_inject_irq(v, GUEST_EVTCHN_PPI_INTID);
+    /* PPI 31 through the vGIC; a guest that disabled it takes it when it enables it. */
+    return vgic_mark_irq(v, GUEST_EVTCHN_PPI_INTID) == v;
 }
 
 void arch_vcpu_wake_poller(struct vcpu *v)
@@ -57,12 +58,22 @@ void arch_vcpu_wake_poller(struct vcpu *v)
     vcpu_wake(v);
 }
 
+void arch_vcpu_enable_event_delivery(struct vcpu *v)
+{
+    /*
+     * v is the caller, inside entry.S's hypercall path (the only one): its PSTATE is still
+     * in SPSR_EL2, and the ERET that ends the hypercall, or the switch back to v later,
+     * takes it from there.
+     */
+    (void)v;
+    WRITE_SYSREG(READ_SYSREG(spsr_el2) & ~DAIF_I, spsr_el2);
+}
+
 bool arch_vcpu_has_wakeup_event(struct vcpu *v)
 {
     bool loaded;
 
-    /* evtchn_upcall_pending is byte 0 of vcpu_info; the guest may write it any time. */
-    if (v->vcpu_info != NULL && *(volatile const uint8_t *)v->vcpu_info != 0)
+    if (vcpu_upcall_pending(v))
         return true;
     if (v->arch == NULL)
         return false;

@@ -106,7 +106,6 @@ void traps_selftest(void)
 
 /* ---- Guest exits ---------------------------------------------------------------------- */
 
-#define HVC_XEN_HYPERCALL 0xea1 /* Xen's hypercall tag (HVC #0xEA1) */
 #define HVC_SMCCC         0x0   /* SMCCC / PSCI calls (HVC #0) */
 
 typedef void (*guest_handler_t)(struct vcpu *v, struct cpu_regs *regs, uint32_t esr);
@@ -121,25 +120,6 @@ void arm_guest_crash(struct vcpu *v, const struct cpu_regs *regs, const char *wh
 
 _Static_assert(sizeof(unsigned long) == sizeof(uint64_t), "frame x0-x4 are the args array");
 
-/*
- * HVC #0xEA1: x16 = hypercall number, x0-x4 = arguments, x0 = result. The frame's x0-x4
- * are the in/out argument array itself: a handler's progress for -ERESTART lands in the
- * registers the re-executed HVC reads (the ABI lets a hypercall clobber x1-x4).
- */
-static void guest_hypercall(struct vcpu *v, struct cpu_regs *regs)
-{
-    long rc;
-
-    if (regs->x[16] == __HYPERVISOR_sched_op && (unsigned int)regs->x[0] == SCHEDOP_block)
-        regs->spsr &= ~DAIF_I; /* as the fast path: Xen's local_event_delivery_enable() */
-    rc = hypercall_dispatch(v, regs->x[16], (unsigned long *)regs->x);
-
-    if (rc == -ERESTART)
-        regs->elr -= 4; /* continuation: the HVC runs again with the updated arguments */
-    else
-        regs->x[0] = (uint64_t)rc;
-}
-
 /* The vCPU whose register frame regs is (struct arm_vcpu.self follows the frame). */
 static inline struct vcpu *vcpu_of_frame(const struct cpu_regs *regs)
 {
@@ -147,17 +127,11 @@ static inline struct vcpu *vcpu_of_frame(const struct cpu_regs *regs)
 }
 
 /*
- * Hypercalls whose handlers only read state or copy to the caller's memory: they never
- * wake, block, pause or signal any vCPU, so the scheduler and the vGIC cannot have changed
- * and the fast path need not ask them. Today that is xen_version (xen/common/xen_version.c);
- * a hypercall added here must keep that property.
- */
-static inline bool hypercall_is_pure(unsigned long nr)
-{
-    return nr == __HYPERVISOR_xen_version;
-}
-
-/*
+ * HVC #0xEA1 (Xen's hypercall tag), the one hypercall path: x16 = hypercall number, x0-x4
+ * = arguments, x0 = result. The frame's x0-x4 are the in/out argument array itself: a
+ * handler's progress for -ERESTART lands in the registers the re-executed HVC reads (the
+ * ABI lets a hypercall clobber x1-x4).
+ *
  * entry.S's hypercall fast path: only x0-x18 and x30 are in the frame; ELR_EL2 is live.
  * Returns the frame when the caller may return straight to the guest: the scheduler
  * keeps this vCPU and the vGIC has nothing new for it (the common case: a hypercall that
@@ -170,7 +144,7 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
     unsigned long nr = regs->x[16];
     long rc;
 
-    if (hypercall_is_pure(nr)) {
+    if (hypercall_is_pure(nr)) { /* nothing to ask the scheduler or the vGIC */
         regs->x[0] = (uint64_t)hypercall_dispatch(v, nr, (unsigned long *)regs->x);
         return (uintptr_t)regs;
     }
@@ -182,12 +156,6 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
     if (nr == __HYPERVISOR_sched_op) {
         vgic_sync(v);
         arm_vcpu(v)->lrs_synced = true;
-        /*
-         * Xen on Arm: SCHEDOP_block enables event delivery by clearing the caller's PSTATE.I
-         * (local_event_delivery_enable), so the upcall that ends the block is taken at once.
-         */
-        if ((unsigned int)regs->x[0] == SCHEDOP_block)
-            WRITE_SYSREG(READ_SYSREG(spsr_el2) & ~DAIF_I, spsr_el2);
     }
     rc = hypercall_dispatch(v, nr, (unsigned long *)regs->x);
     if (__builtin_expect(rc == -ERESTART, 0))
@@ -218,9 +186,8 @@ static void guest_hvc(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
     uint32_t imm = esr & 0xffff;
 
-    if (imm == HVC_XEN_HYPERCALL)
-        guest_hypercall(v, regs);
-    else if (imm == HVC_SMCCC)
+    /* HVC #0xEA1 never comes here: entry.S sends every one to arm_fast_hypercall(). */
+    if (imm == HVC_SMCCC)
         vpsci_call(v, regs);
     else
         arm_inject_undef(regs, regs->elr - 4); /* ELR is past the HVC; report the HVC */

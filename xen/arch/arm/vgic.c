@@ -22,6 +22,7 @@
 #include <xen/alloc.h>
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 
@@ -219,12 +220,6 @@ static void fill_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd)
     vv->spilled = deliverable(vv, vd) != 0;
 }
 
-static bool upcall_pending(const struct vcpu *v)
-{
-    /* evtchn_upcall_pending is byte 0 of vcpu_info, in guest-writable memory: one load. */
-    return v->vcpu_info != NULL && *(const volatile uint8_t *)v->vcpu_info != 0;
-}
-
 void vgic_flush(struct vcpu *v)
 {
     struct vgic_vcpu *vv = vgic_vcpu_of(v);
@@ -233,7 +228,7 @@ void vgic_flush(struct vcpu *v)
 
     if (vv == NULL)
         return;
-    if (upcall_pending(v) && !(vv->in_lr & BIT64(GUEST_EVTCHN_PPI_INTID)) &&
+    if (vcpu_upcall_pending(v) && !(vv->in_lr & BIT64(GUEST_EVTCHN_PPI_INTID)) &&
         !(load32(&vv->pending) & (1u << GUEST_EVTCHN_PPI_INTID))) {
         __atomic_fetch_or(&vv->pending, 1u << GUEST_EVTCHN_PPI_INTID, __ATOMIC_RELEASE);
         __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELEASE);
@@ -253,7 +248,8 @@ bool vgic_exit_quiet(struct vcpu *v)
     const struct vgic_vcpu *vv = vgic_vcpu_of(v);
 
     /* Nothing announced since the last flush, and no upcall to (re-)check. */
-    return vv != NULL && __atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) == 0 && !upcall_pending(v);
+    return vv != NULL && __atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) == 0 &&
+           !vcpu_upcall_pending(v);
 }
 
 void vgic_sync(struct vcpu *v)
@@ -329,7 +325,12 @@ void vgic_maintenance_interrupt(void)
     }
 }
 
-static void inject(struct vcpu *v, unsigned int intid, unsigned int source)
+/*
+ * Make intid pending (for SGIs, from vCPU source). Returns the vCPU that should wake for
+ * it: the one it is routed to, if it is enabled; NULL if it only waits (disabled, or an
+ * SPI routed nowhere).
+ */
+static struct vcpu *mark_pending(struct vcpu *v, unsigned int intid, unsigned int source)
 {
     struct vgic_vcpu *vv = vgic_vcpu_of(v);
     struct vgic_domain *vd;
@@ -337,7 +338,7 @@ static void inject(struct vcpu *v, unsigned int intid, unsigned int source)
     bool enabled;
 
     if (vv == NULL)
-        return;
+        return NULL;
     vd = vgic_domain_of(v->domain);
     if (intid < VGIC_NR_PRIVATE) {
         if (intid < 16)
@@ -354,19 +355,31 @@ static void inject(struct vcpu *v, unsigned int intid, unsigned int source)
         target = to != VGIC_NO_VCPU ? domain_vcpu(v->domain, to) : NULL;
         vv = vgic_vcpu_of(target);
         if (vv == NULL)
-            return; /* stays pending until it is routed somewhere */
+            return NULL; /* stays pending until it is routed somewhere */
     } else {
-        return;
+        return NULL;
     }
     __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELEASE);
     /* A disabled interrupt stays pending; enabling it wakes the vCPU then. */
-    if (enabled)
+    return enabled ? target : NULL;
+}
+
+static void inject(struct vcpu *v, unsigned int intid, unsigned int source)
+{
+    struct vcpu *target = mark_pending(v, intid, source);
+
+    if (target != NULL)
         wake(target);
 }
 
 void vgic_inject_irq(struct vcpu *v, unsigned int intid)
 {
     inject(v, intid, 0);
+}
+
+struct vcpu *vgic_mark_irq(struct vcpu *v, unsigned int intid)
+{
+    return mark_pending(v, intid, 0);
 }
 
 void vgic_send_sgi(struct vcpu *src, unsigned int sgi, uint64_t targets)
@@ -395,7 +408,7 @@ bool vgic_vcpu_pending(struct vcpu *v)
         if (vv->lr[__builtin_ctz(used)].state & LR_PENDING)
             return true;
     }
-    return upcall_pending(v) && (load32(&vv->enabled) & (1u << GUEST_EVTCHN_PPI_INTID));
+    return vcpu_upcall_pending(v) && (load32(&vv->enabled) & (1u << GUEST_EVTCHN_PPI_INTID));
 }
 
 /* ---- Register emulation helpers (vgic_v2.c, vgic_v3.c) ---- */

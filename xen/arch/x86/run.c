@@ -23,19 +23,13 @@
 #include <asm/pvh.h>
 #include <asm/vcpu.h>
 #include <xen/arch_hooks.h>
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <public/hvm/params.h>
 #include <public/sched.h>
 
 #define ICR_FIXED 0x00004000
-
-bool x86_vcpu_upcall_pending(const struct vcpu *v)
-{
-    const volatile uint8_t *info = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
-
-    return info != NULL && (*info & (1u << VCPU_INFO_UPCALL_PENDING_BIT)) != 0;
-}
 
 uint8_t x86_callback_vector(const struct domain *d)
 {
@@ -54,7 +48,7 @@ uint8_t x86_callback_vector(const struct domain *d)
 static bool callback_pending(const struct vcpu *v)
 {
     return __atomic_load_n(&v->upcall_vector, __ATOMIC_ACQUIRE) == 0 &&
-           x86_callback_vector(v->domain) != 0 && x86_vcpu_upcall_pending(v);
+           x86_callback_vector(v->domain) != 0 && vcpu_upcall_pending(v);
 }
 
 static void kick_handler(struct cpu_regs *regs)
@@ -74,19 +68,29 @@ void arch_cpu_kick(unsigned int cpu)
         lapic_send_ipi(cpu_apic_id[cpu], ICR_FIXED | VECTOR_KICK);
 }
 
-void arch_vcpu_raise_upcall(struct vcpu *v)
+bool arch_vcpu_raise_upcall(struct vcpu *v)
 {
     uint8_t vector = __atomic_load_n(&v->upcall_vector, __ATOMIC_ACQUIRE);
 
     if (vector != 0 && v->arch != NULL)
-        vlapic_set_irq(v, vector); /* an edge into the vLAPIC; wakes v */
-    else
-        vcpu_wake(v); /* the callback vector is injected while the flag stays set */
+        return vlapic_mark_irq(v, vector); /* an edge into the vLAPIC */
+    return true; /* the callback vector is injected while the flag stays set */
 }
 
 void arch_vcpu_wake_poller(struct vcpu *v)
 {
     vcpu_wake(v);
+}
+
+#define VCPU_INFO_UPCALL_MASK 1 /* vcpu_info.evtchn_upcall_mask: byte 1 on x86 */
+
+void arch_vcpu_enable_event_delivery(struct vcpu *v)
+{
+    volatile uint8_t *info = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
+
+    /* Xen writes the byte although HVM delivery ignores it: the guest may look at it. */
+    if (info != NULL)
+        info[VCPU_INFO_UPCALL_MASK] = 0;
 }
 
 bool arch_vcpu_has_wakeup_event(struct vcpu *v)

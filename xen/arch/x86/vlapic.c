@@ -128,12 +128,18 @@ static uint32_t ppr(const struct vlapic *l)
     return (l->tpr & 0xf0) >= isr_class ? l->tpr & 0xff : isr_class;
 }
 
-void vlapic_set_irq(struct vcpu *v, uint8_t vector)
+bool vlapic_mark_irq(struct vcpu *v, uint8_t vector)
 {
     if (vector < 16)
-        return; /* reserved vectors: real APICs report an illegal vector, nothing arrives */
+        return false; /* reserved vectors: real APICs report an illegal vector, nothing arrives */
     __atomic_fetch_or(&vl(v)->irr[vector / 32], 1u << (vector % 32), __ATOMIC_ACQ_REL);
-    vcpu_wake(v);
+    return true;
+}
+
+void vlapic_set_irq(struct vcpu *v, uint8_t vector)
+{
+    if (vlapic_mark_irq(v, vector))
+        vcpu_wake(v);
 }
 
 int vlapic_pending(struct vcpu *v)

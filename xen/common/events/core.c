@@ -24,6 +24,7 @@
 #include <xen/guest_atomic.h>
 #include <xen/lib.h>
 #include <xen/nospec.h>
+#include <xen/sched.h>
 
 BUILD_BUG_ON(EVTCHN_MAX_PORTS % EVTCHNS_PER_GROUP != 0);
 BUILD_BUG_ON(sizeof(struct evtchn) > 32);
@@ -150,10 +151,23 @@ void evtchn_free_port(struct domain_locked dl, struct evtchn *chn)
         d->free_hint = chn->port;
 }
 
+bool vcpu_upcall_pending(const struct vcpu *v)
+{
+    const volatile uint8_t *info = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
+
+    return info != NULL && (*info & (1u << VCPU_INFO_UPCALL_PENDING_BIT)) != 0;
+}
+
+void vcpu_raise_upcall(struct vcpu *v)
+{
+    if (arch_vcpu_raise_upcall(v))
+        vcpu_wake(v); /* runnable if blocked; its CPU kicked if it runs elsewhere */
+}
+
 void vcpu_mark_events_pending(struct vcpu *v)
 {
     if (!guest_test_and_set_bit(v->domain, VCPU_INFO_UPCALL_PENDING_BIT, v->vcpu_info))
-        arch_vcpu_raise_upcall(v);
+        vcpu_raise_upcall(v);
 }
 
 /* A vCPU blocked in SCHEDOP_poll on this port (or on several) wakes up. */

@@ -68,15 +68,25 @@ int arch_copy_to_guest(struct domain *d, gpaddr_t dst, const void *src, size_t l
 /* ---- Event delivery ------------------------------------------------------------------ */
 
 /*
- * v's vcpu_info.evtchn_upcall_pending just went 0 -> 1. Make v take its event upcall:
- * assert the upcall interrupt (ARM: PPI 31 through the vGIC; x86: the callback vector),
- * kick v's physical CPU if v is running elsewhere, wake v if it is blocked.
- * May be called with a domain's event lock held and from interrupt context.
+ * v's vcpu_info.evtchn_upcall_pending is set (it just went 0 -> 1, or a new upcall vector
+ * was registered): make the upcall interrupt pending in v's virtual interrupt controller
+ * (ARM: PPI 31 in the vGIC; x86: v's own upcall vector in its vLAPIC, or nothing for the
+ * global callback vector, which is injected for as long as the flag is set). Mechanism
+ * only: returns whether v can take it, and common code (vcpu_raise_upcall) then wakes v
+ * and kicks its CPU. May be called with a domain's event lock held and from interrupt
+ * context.
  */
-void arch_vcpu_raise_upcall(struct vcpu *v);
+bool arch_vcpu_raise_upcall(struct vcpu *v);
 
 /* v is blocked in SCHEDOP_poll on a port that just became pending: wake it. */
 void arch_vcpu_wake_poller(struct vcpu *v);
+
+/*
+ * v, the caller, is in SCHEDOP_block: unmask its event upcall so the one that ends the
+ * block is taken at once, as Xen's local_event_delivery_enable() does (ARM: clear the
+ * guest's PSTATE.I; x86: clear vcpu_info.evtchn_upcall_mask). Called from v's hypercall.
+ */
+void arch_vcpu_enable_event_delivery(struct vcpu *v);
 
 /* ---- CPU ----------------------------------------------------------------------------- */
 

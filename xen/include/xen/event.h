@@ -52,6 +52,18 @@ int set_global_virq_handler(struct domain *d, uint32_t virq);
  */
 void vcpu_mark_events_pending(struct vcpu *v);
 
+/*
+ * Make v take its upcall now that its evtchn_upcall_pending is set: the port marks the
+ * interrupt (arch_vcpu_raise_upcall), and if v can take it, v is woken and its CPU kicked.
+ */
+void vcpu_raise_upcall(struct vcpu *v);
+
+/*
+ * Is v's evtchn_upcall_pending set? One load of vcpu_info's byte 0, which the guest may
+ * write at any time: the answer is a snapshot, and every port asks it this way.
+ */
+bool vcpu_upcall_pending(const struct vcpu *v);
+
 /* SCHEDOP_poll support: is any of the ports pending? (-EINVAL for a bad port) */
 int evtchn_poll_any_pending(struct vcpu *v, const evtchn_port_t *ports, unsigned int n);
 

@@ -29,6 +29,13 @@ typedef long (*hypercall_fn_t)(struct vcpu *curr, unsigned long args[HYPERCALL_N
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS]);
 
 /*
+ * Does hypercall nr leave every vCPU's scheduling and pending interrupts as they were
+ * (it only reads, or copies to its caller)? A port may then return to the guest without
+ * asking the scheduler or its interrupt controller. False for unknown numbers.
+ */
+bool hypercall_is_pure(unsigned long nr);
+
+/*
  * The handlers of the table (xen/common/hypercall.c), one file each; args as the guest
  * passed them (see each file for their meaning). Every one validates every argument and
  * returns Xen's result and error codes.

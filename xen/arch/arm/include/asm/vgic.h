@@ -31,6 +31,8 @@ int vgic_vcpu_init(struct vcpu *v);
 
 /* Make intid pending for v (edge semantics), then vcpu_wake(v). Any CPU, any context. */
 void vgic_inject_irq(struct vcpu *v, unsigned int intid);
+/* The same without the wake-up: returns the vCPU to wake (it is enabled there), or NULL. */
+struct vcpu *vgic_mark_irq(struct vcpu *v, unsigned int intid);
 
 /*
  * On the way into v (interrupts masked, v's context loaded): re-check the upcall (PPI 31

@@ -13,7 +13,6 @@ void x86_run_loop(unsigned int cpu) __attribute__((noreturn));
 void x86_kick_init(void);
 /* The vCPU cpu's run loop is running now (NULL: idle); read on that CPU. */
 struct vcpu *x86_running_vcpu(unsigned int cpu);
-bool x86_vcpu_upcall_pending(const struct vcpu *v);
 /* The global callback vector of HVM_PARAM_CALLBACK_IRQ (vector type), or 0. */
 uint8_t x86_callback_vector(const struct domain *d);
 /* End d after a fault the guest cannot survive (the reason goes to the console first). */

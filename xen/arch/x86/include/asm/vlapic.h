@@ -36,6 +36,8 @@ bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 
 /* Request vector for v (edge, fixed) and wake it; any CPU. Vectors below 16 are dropped. */
 void vlapic_set_irq(struct vcpu *v, uint8_t vector);
+/* The same without the wake-up: true if the vector was requested (v should be woken). */
+bool vlapic_mark_irq(struct vcpu *v, uint8_t vector);
 
 /* The vector the guest would take now (above ISR's and TPR's class), or -1. */
 int vlapic_pending(struct vcpu *v);
