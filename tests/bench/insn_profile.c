@@ -58,7 +58,8 @@ static struct slot *slot_for(uint64_t vaddr, uint64_t haddr)
     uint64_t h = (vaddr ^ (haddr * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
     unsigned int i, n;
 
-    for (i = (unsigned int)(h >> 40) & (SLOTS - 1), n = 0; n < SLOTS; i = (i + 1) & (SLOTS - 1), n++) {
+    for (i = (unsigned int)(h >> 40) & (SLOTS - 1), n = 0; n < SLOTS;
+         i = (i + 1) & (SLOTS - 1), n++) {
         struct slot *s = &table[i];
 
         if (s->in_use && s->vaddr == vaddr && s->haddr == haddr)
@@ -88,8 +89,8 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
                              : NULL;
 
         if (s != NULL)
-            qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
-                                                       &s->count, 1);
+            qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &s->count,
+                                                       1);
     }
     pthread_mutex_unlock(&lock);
 }
@@ -110,9 +111,8 @@ static void at_exit(qemu_plugin_id_t id, void *arg)
     fclose(f);
 }
 
-__attribute__((visibility("default"))) int qemu_plugin_install(qemu_plugin_id_t id,
-                                                               const void *info, int argc,
-                                                               char **argv)
+__attribute__((visibility("default"))) int
+qemu_plugin_install(qemu_plugin_id_t id, const void *info, int argc, char **argv)
 {
     int i;
 

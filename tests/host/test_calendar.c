@@ -22,8 +22,8 @@
 static struct calendar_time date(uint32_t y, uint8_t mo, uint8_t d, uint8_t h, uint8_t mi,
                                  uint8_t s)
 {
-    return (struct calendar_time){.year = y, .month = mo, .day = d, .hour = h, .minute = mi,
-                                  .second = s};
+    return (struct calendar_time){
+        .year = y, .month = mo, .day = d, .hour = h, .minute = mi, .second = s};
 }
 
 static uint64_t epoch(uint32_t y, uint8_t mo, uint8_t d, uint8_t h, uint8_t mi, uint8_t s)
@@ -38,8 +38,12 @@ static uint64_t epoch(uint32_t y, uint8_t mo, uint8_t d, uint8_t h, uint8_t mi, 
 /* The C library's answer for the same fields (its own, independent arithmetic). */
 static uint64_t libc_epoch(const struct calendar_time *t)
 {
-    struct tm tm = {.tm_year = (int)t->year - 1900, .tm_mon = t->month - 1, .tm_mday = t->day,
-                    .tm_hour = t->hour, .tm_min = t->minute, .tm_sec = t->second};
+    struct tm tm = {.tm_year = (int)t->year - 1900,
+                    .tm_mon = t->month - 1,
+                    .tm_mday = t->day,
+                    .tm_hour = t->hour,
+                    .tm_min = t->minute,
+                    .tm_sec = t->second};
 
     return (uint64_t)timegm(&tm);
 }
@@ -119,15 +123,15 @@ static void test_random_instants_against_libc(void **state)
         t.year = 1970 + (uint32_t)(rnd(&rng) % (9999 - 1970 + 1));
         t.month = (uint8_t)(1 + rnd(&rng) % 12);
         t.day = (uint8_t)(1 + rnd(&rng) % (month_days[t.month - 1] +
-                                                  (t.month == 2 && calendar_is_leap_year(t.year))));
+                                           (t.month == 2 && calendar_is_leap_year(t.year))));
         t.hour = (uint8_t)(rnd(&rng) % 24);
         t.minute = (uint8_t)(rnd(&rng) % 60);
         t.second = (uint8_t)(rnd(&rng) % 60);
         assert_true(calendar_to_epoch(&t, &secs));
         assert_int_equal(secs, libc_epoch(&t));
     }
-    assert_int_equal(epoch(9999, 12, 31, 23, 59, 59), libc_epoch(&(struct calendar_time){
-                                                          9999, 12, 31, 23, 59, 59}));
+    assert_int_equal(epoch(9999, 12, 31, 23, 59, 59),
+                     libc_epoch(&(struct calendar_time){9999, 12, 31, 23, 59, 59}));
 }
 
 static void test_refuses_what_no_calendar_has(void **state)
@@ -135,10 +139,10 @@ static void test_refuses_what_no_calendar_has(void **state)
     static const struct calendar_time bad[] = {
         {1969, 12, 31, 23, 59, 59}, /* before the epoch */
         {10000, 1, 1, 0, 0, 0},     /* beyond 9999 */
-        {0, 1, 1, 0, 0, 0},       {2024, 0, 1, 0, 0, 0},  {2024, 13, 1, 0, 0, 0},
-        {2024, 1, 0, 0, 0, 0},    {2024, 1, 32, 0, 0, 0}, {2024, 4, 31, 0, 0, 0},
-        {2023, 2, 29, 0, 0, 0},   {2024, 2, 30, 0, 0, 0}, {2024, 1, 1, 24, 0, 0},
-        {2024, 1, 1, 0, 60, 0},   {2024, 1, 1, 0, 0, 60}, {2024, 0xff, 0xff, 0xff, 0xff, 0xff},
+        {0, 1, 1, 0, 0, 0},         {2024, 0, 1, 0, 0, 0},  {2024, 13, 1, 0, 0, 0},
+        {2024, 1, 0, 0, 0, 0},      {2024, 1, 32, 0, 0, 0}, {2024, 4, 31, 0, 0, 0},
+        {2023, 2, 29, 0, 0, 0},     {2024, 2, 30, 0, 0, 0}, {2024, 1, 1, 24, 0, 0},
+        {2024, 1, 1, 0, 60, 0},     {2024, 1, 1, 0, 0, 60}, {2024, 0xff, 0xff, 0xff, 0xff, 0xff},
     };
 
     (void)state;

@@ -20,7 +20,7 @@
 #include <public/sched.h>
 #include "test_util.h"
 
-#define SWITCH "\x01\x01\x01"
+#define SWITCH  "\x01\x01\x01"
 #define TO(who) "*** Serial input to " who " (type 'CTRL-a' three times to switch input)\n"
 
 static struct domain *dom0, *d1, *d2, *d3;
@@ -86,8 +86,8 @@ static long dom0_drain(void)
     gpaddr_t gpa;
 
     (void)harness_guest_buf(dom0, &gpa);
-    return harness_hypercall(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 4096, gpa,
-                             0, 0);
+    return harness_hypercall(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 4096, gpa, 0,
+                             0);
 }
 
 static void test_register_errors(void **state)
@@ -118,8 +118,12 @@ static void test_cycle(void **state)
 
     type(SWITCH);
     expect_console(TO("DOM2"));
-    type("a\x01" "b\x01\x01" "c");
-    assert_string_equal(fake[2].got, "a\x01" "b\x01\x01" "c");
+    type("a\x01"
+         "b\x01\x01"
+         "c");
+    assert_string_equal(fake[2].got, "a\x01"
+                                     "b\x01\x01"
+                                     "c");
     assert_int_equal(dom0_drain(), 0);
 
     type(SWITCH);
@@ -129,9 +133,12 @@ static void test_cycle(void **state)
 
     type(SWITCH);
     expect_console(TO("minixen"));
-    type("\x01\x01" "h"); /* two Ctrl-A are no key: dropped, and h still answers */
+    type("\x01\x01"
+         "h"); /* two Ctrl-A are no key: dropped, and h still answers */
     expect_console_has("now: DOM0 -> DOM2 -> DOM3 -> [minixen]\n");
-    assert_string_equal(fake[2].got, "a\x01" "b\x01\x01" "c");
+    assert_string_equal(fake[2].got, "a\x01"
+                                     "b\x01\x01"
+                                     "c");
     assert_string_equal(fake[3].got, "xy");
     assert_int_equal(fake[1].n, 0);
     assert_int_equal(dom0_drain(), 0);
@@ -167,8 +174,8 @@ static void test_domain_leaves(void **state)
     type(SWITCH SWITCH SWITCH); /* DOM0, DOM1, DOM2 */
     expect_console(TO("DOM0") TO("DOM1") TO("DOM2"));
     domain_shutdown(d2, SHUTDOWN_crash);
-    expect_console("minixen: domain 2 shut down: crash\n" TO("minixen")
-                   "minixen: all domains have shut down\n");
+    expect_console("minixen: domain 2 shut down: crash\n" TO(
+        "minixen") "minixen: all domains have shut down\n");
     type("q");
     expect_console_has("minixen: domains at ");
     assert_string_equal(fake[2].got, "2");

@@ -73,7 +73,7 @@ static void test_budget_is_per_domain(void **state)
     da->heap_budget = saved;
 }
 
-#define RACERS 4
+#define RACERS      4
 #define RACE_ALLOCS 200
 
 static void *racer(void *arg)
@@ -209,8 +209,8 @@ static long setup_table(struct domain *caller, domid_t dom, uint32_t nr_frames, 
     (void)harness_guest_buf(caller, &list);
     *st = (struct gnttab_setup_table_64){.dom = dom, .nr_frames = nr_frames};
     st->frame_list.p = list;
-    rc = harness_hypercall(caller->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table,
-                           gpa, 1, 0, 0);
+    rc = harness_hypercall(caller->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa,
+                           1, 0, 0);
     *status = st->status;
     return rc;
 }

@@ -89,8 +89,8 @@ static bool port_pending(struct domain *d, evtchn_port_t port)
 
 static void test_dispatch_unknown(void **state)
 {
-    static const unsigned long nrs[] = {0, 1, 11, 13, 16, 21, 33, 35, 36, 47, 48, 63, 64,
-                                        4096, ~0ul};
+    static const unsigned long nrs[] = {0,  1,  11, 13, 16, 21,   33,  35,
+                                        36, 47, 48, 63, 64, 4096, ~0ul};
 
     (void)state;
     for (unsigned int i = 0; i < ARRAY_SIZE(nrs); i++) {
@@ -111,8 +111,7 @@ static void test_dispatch_event_channel(void **state)
 
     (void)state;
     b->vcpu = 1;
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, gpa, 0),
-                     0);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, gpa, 0), 0);
     assert_true(b->port > 0);
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_event_channel_op, 99, gpa, 0), -ENOSYS);
 }
@@ -149,22 +148,21 @@ static void test_xen_version(void **state)
     assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_xen_version, XENVER_capabilities,
                         harness_va_to_gpa(d2, GBUF(d2, &gpa)), 0),
                      0);
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_changeset,
-                        harness_va_to_gpa(d1, s), 0),
-                     0);
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_compile_info,
-                        harness_va_to_gpa(d1, s), 0),
-                     0);
+    assert_int_equal(
+        hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_changeset, harness_va_to_gpa(d1, s), 0),
+        0);
+    assert_int_equal(
+        hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_compile_info, harness_va_to_gpa(d1, s), 0),
+        0);
     assert_string_equal(s + 64, "minixen"); /* compile_by */
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_guest_handle,
-                        harness_va_to_gpa(d1, s), 0),
-                     0);
+    assert_int_equal(
+        hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_guest_handle, harness_va_to_gpa(d1, s), 0),
+        0);
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_platform_parameters,
                         harness_va_to_gpa(d1, s), 0),
                      0);
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_pagesize, 0, 0), 4096);
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_pagesize, gpa, 0),
-                     -EINVAL);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_pagesize, gpa, 0), -EINVAL);
 
     /* Feature bits: ARM guests, dom0 only for the privileged one, x86 HVM ones. */
     f = features(d1);
@@ -184,17 +182,16 @@ static void test_xen_version(void **state)
     fi->submap_idx = 1;
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_get_features, gpa, 0),
                      -EINVAL);
-    assert_int_equal(
-        hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_get_features, BAD_GPA, 0), -EFAULT);
-    assert_int_equal(
-        hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_extraversion, BAD_GPA, 0), -EFAULT);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_get_features, BAD_GPA, 0),
+                     -EFAULT);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_extraversion, BAD_GPA, 0),
+                     -EFAULT);
 
     /* The command line and build id are the privileged domain's. */
     s = GBUF(d1, &gpa);
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_commandline, gpa, 0), 0);
     assert_string_equal(s, "<denied>");
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_build_id, gpa, 0),
-                     -EPERM);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_xen_version, XENVER_build_id, gpa, 0), -EPERM);
     assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_xen_version, XENVER_build_id,
                         harness_va_to_gpa(dom0, GBUF(dom0, &gpa)), 0),
                      -XEN_ENODATA);
@@ -393,8 +390,7 @@ static void test_console_read_and_keys(void **state)
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 16,
                         harness_va_to_gpa(d1, GBUF(d1, &(gpaddr_t){0}))),
                      -EPERM);
-    assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 0x80000000ul,
-                        gpa),
+    assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 0x80000000ul, gpa),
                      -XEN_E2BIG);
     assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 2, gpa), 2);
     assert_memory_equal(buf, "l\x01", 2);
@@ -407,8 +403,7 @@ static void test_console_read_and_keys(void **state)
     /* The ring drops what does not fit, and never hands out more than asked. */
     for (unsigned int i = 0; i < 5000; i++)
         console_input((char)('0' + i % 10));
-    assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 4096, gpa),
-                     1024);
+    assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_console_io, CONSOLEIO_read, 4096, gpa), 1024);
     assert_int_equal(buf[0], '0');
 
     /* Three Ctrl-A: no domU has a console, so on to minixen, whose keys answer now. */
@@ -442,8 +437,7 @@ static void test_console_read_and_keys(void **state)
 
 /* ---- hvm_op ----------------------------------------------------------------------------- */
 
-static long hvm_param(struct vcpu *v, unsigned int op, domid_t dom, uint32_t index,
-                      uint64_t *value)
+static long hvm_param(struct vcpu *v, unsigned int op, domid_t dom, uint32_t index, uint64_t *value)
 {
     gpaddr_t gpa;
     struct xen_hvm_param *p = GBUF(v->domain, &gpa);
@@ -466,54 +460,45 @@ static void test_hvm_params(void **state)
 
     /* ARM: a guest reads its own params and writes none. */
     val = 0;
-    assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ,
-                               &val),
-                     0);
+    assert_int_equal(
+        hvm_param(d1->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &val), 0);
     assert_int_equal(val, 0x020000000000021Full);
     val = 5;
-    assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ,
-                               &val),
-                     -EPERM);
     assert_int_equal(
-        hvm_param(d1->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &val),
-        -EPERM);
+        hvm_param(d1->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &val), -EPERM);
+    assert_int_equal(
+        hvm_param(d1->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_STORE_EVTCHN, &val), -EPERM);
     /* The privileged domain sets another's; the guest then sees the value. */
     val = 7;
-    assert_int_equal(hvm_param(dom0->vcpu[0], HVMOP_set_param, 1, HVM_PARAM_STORE_EVTCHN, &val),
-                     0);
+    assert_int_equal(hvm_param(dom0->vcpu[0], HVMOP_set_param, 1, HVM_PARAM_STORE_EVTCHN, &val), 0);
     val = 0;
-    assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, 1, HVM_PARAM_STORE_EVTCHN, &val),
-                     0);
+    assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, 1, HVM_PARAM_STORE_EVTCHN, &val), 0);
     assert_int_equal(val, 7);
     /* Errors, in Xen's order. */
     assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, DOMID_SELF, 40, &val), -EINVAL);
     assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, DOMID_SELF, ~0u, &val), -EINVAL);
     assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, 77, HVM_PARAM_STORE_PFN, &val),
                      -ESRCH);
-    assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, 2, HVM_PARAM_STORE_PFN, &val),
-                     -EPERM);
-    assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_IOREQ_PFN,
-                               &val),
+    assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, 2, HVM_PARAM_STORE_PFN, &val), -EPERM);
+    assert_int_equal(hvm_param(d1->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_IOREQ_PFN, &val),
                      -EINVAL); /* an ARM guest has no such param */
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_get_param, BAD_GPA, 0), -EFAULT);
     assert_int_equal(
-        hc(d1->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, BAD_GPA, 0),
-        -ENOSYS);
+        hc(d1->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, BAD_GPA, 0), -ENOSYS);
 
     /* x86: a guest sets its own callback and event channels, reads its rings. */
     val = HVM_PARAM_CALLBACK_VAL_VECTOR(0xf3);
-    assert_int_equal(hvm_param(d2->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ,
-                               &val),
-                     0);
+    assert_int_equal(
+        hvm_param(d2->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &val), 0);
     assert_int_equal(d2->hvm_params[HVM_PARAM_CALLBACK_IRQ], HVM_PARAM_CALLBACK_VAL_VECTOR(0xf3));
     assert_int_equal(
         hvm_param(d2->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_CONSOLE_EVTCHN, &val), 0);
-    assert_int_equal(
-        hvm_param(d2->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_STORE_PFN, &val), -EPERM);
-    assert_int_equal(
-        hvm_param(d2->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_STORE_PFN, &val), 0);
-    assert_int_equal(
-        hvm_param(d2->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_IOREQ_PFN, &val), -EPERM);
+    assert_int_equal(hvm_param(d2->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_STORE_PFN, &val),
+                     -EPERM);
+    assert_int_equal(hvm_param(d2->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_STORE_PFN, &val),
+                     0);
+    assert_int_equal(hvm_param(d2->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_IOREQ_PFN, &val),
+                     -EPERM);
     assert_int_equal(hvm_param(dom0->vcpu[0], HVMOP_get_param, 2, HVM_PARAM_IOREQ_PFN, &val), 0);
 
     /* x86: a per-vCPU upcall vector; raised at once when an upcall is already pending. */
@@ -524,29 +509,25 @@ static void test_hvm_params(void **state)
         unsigned long raised = harness_upcalls(v1);
 
         *uv = (struct xen_hvm_evtchn_upcall_vector){.vcpu = 1, .vector = 0x0f};
-        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-                            gpa, 0),
-                         -EINVAL);
+        assert_int_equal(
+            hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, gpa, 0), -EINVAL);
         uv->vector = 0xf3;
         uv->vcpu = 2;
-        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-                            gpa, 0),
-                         -ENOENT);
-        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-                            BAD_GPA, 0),
-                         -EFAULT);
+        assert_int_equal(
+            hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, gpa, 0), -ENOENT);
+        assert_int_equal(
+            hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, BAD_GPA, 0),
+            -EFAULT);
         uv->vcpu = 1;
         *(volatile uint8_t *)v1->vcpu_info = 0;
-        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-                            gpa, 0),
-                         0);
+        assert_int_equal(
+            hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, gpa, 0), 0);
         assert_int_equal(v1->upcall_vector, 0xf3);
         assert_int_equal(harness_upcalls(v1), raised);
         *(volatile uint8_t *)v1->vcpu_info = 1;
         uv->vector = 0xf4;
-        assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector,
-                            gpa, 0),
-                         0);
+        assert_int_equal(
+            hc(d2->vcpu[0], __HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, gpa, 0), 0);
         assert_int_equal(v1->upcall_vector, 0xf4);
         assert_int_equal(harness_upcalls(v1), raised + 1);
         *(volatile uint8_t *)v1->vcpu_info = 0;
@@ -556,8 +537,7 @@ static void test_hvm_params(void **state)
 
 /* ---- memory_op and grant_table_op ------------------------------------------------------ */
 
-static long add_to_physmap(struct vcpu *v, domid_t dom, uint32_t space, uint64_t idx,
-                           gfn_t gfn)
+static long add_to_physmap(struct vcpu *v, domid_t dom, uint32_t space, uint64_t idx, gfn_t gfn)
 {
     gpaddr_t gpa;
     struct xen_add_to_physmap_64 *a = GBUF(v->domain, &gpa);
@@ -593,8 +573,7 @@ static void test_add_to_physmap(void **state)
     assert_int_equal(add_to_physmap(d1->vcpu[0], DOMID_SELF, XENMAPSPACE_gmfn_foreign, 0, 1),
                      -ENOSYS);
     assert_int_equal(add_to_physmap(d1->vcpu[0], 2, XENMAPSPACE_shared_info, 0, 0x3f003), -EPERM);
-    assert_int_equal(add_to_physmap(d1->vcpu[0], 99, XENMAPSPACE_shared_info, 0, 0x3f003),
-                     -ESRCH);
+    assert_int_equal(add_to_physmap(d1->vcpu[0], 99, XENMAPSPACE_shared_info, 0, 0x3f003), -ESRCH);
     assert_int_equal(add_to_physmap(dom0->vcpu[0], 2, XENMAPSPACE_shared_info, 0, 0x3f004), 0);
     assert_ptr_equal(harness_physmap_lookup(d2, 0x3f004), d2->shared_info);
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_memory_op, XENMEM_add_to_physmap, BAD_GPA, 0),
@@ -612,8 +591,7 @@ static void test_add_to_physmap(void **state)
 
         *a = (struct xen_add_to_physmap_x86_32){
             .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0, .gpfn = 0xfeff0};
-        assert_int_equal(hc(d3->vcpu[0], __HYPERVISOR_memory_op, XENMEM_add_to_physmap, gpa, 0),
-                         0);
+        assert_int_equal(hc(d3->vcpu[0], __HYPERVISOR_memory_op, XENMEM_add_to_physmap, gpa, 0), 0);
         assert_ptr_equal(harness_physmap_lookup(d3, 0xfeff0), d3->shared_info);
     }
 }
@@ -639,10 +617,10 @@ static void test_grant_frames(void **state)
     assert_int_equal(q.nr_frames, 5);
     assert_int_equal(add_to_physmap(d1->vcpu[0], DOMID_SELF, XENMAPSPACE_grant_table, 0, 0x38000),
                      0);
-    assert_int_equal(
-        add_to_physmap(d1->vcpu[0], DOMID_SELF, XENMAPSPACE_grant_table, 63, 0x3803f), 0);
-    assert_int_equal(
-        add_to_physmap(d1->vcpu[0], DOMID_SELF, XENMAPSPACE_grant_table, 64, 0x38040), -EINVAL);
+    assert_int_equal(add_to_physmap(d1->vcpu[0], DOMID_SELF, XENMAPSPACE_grant_table, 63, 0x3803f),
+                     0);
+    assert_int_equal(add_to_physmap(d1->vcpu[0], DOMID_SELF, XENMAPSPACE_grant_table, 64, 0x38040),
+                     -EINVAL);
     assert_int_equal(add_to_physmap(d1->vcpu[0], DOMID_SELF, XENMAPSPACE_grant_table,
                                     XENMAPIDX_grant_table_status, 0x38041),
                      -EINVAL);
@@ -653,30 +631,25 @@ static void test_grant_frames(void **state)
     frames = GBUF(d1, &(gpaddr_t){0});
     *st = (struct gnttab_setup_table_64){.dom = DOMID_SELF, .nr_frames = 3};
     st->frame_list.p = harness_va_to_gpa(d1, frames);
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1),
-                     0);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1), 0);
     assert_int_equal(st->status, GNTST_okay);
     assert_int_equal(frames[0], 0x38000);
     assert_int_equal(frames[1], ~0ull);
     assert_int_equal(frames[2], ~0ull);
 
     st->nr_frames = 65;
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1),
-                     0);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1), 0);
     assert_int_equal(st->status, GNTST_general_error);
     st->nr_frames = 1;
     st->dom = 2;
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1),
-                     0);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1), 0);
     assert_int_equal(st->status, GNTST_permission_denied);
     st->dom = 123;
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1),
-                     0);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1), 0);
     assert_int_equal(st->status, GNTST_bad_domain);
     st->dom = DOMID_SELF;
     st->frame_list.p = BAD_GPA;
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1),
-                     0);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 1), 0);
     assert_int_equal(st->status, GNTST_bad_virt_addr);
 
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 2),
@@ -684,8 +657,8 @@ static void test_grant_frames(void **state)
     assert_int_equal(
         hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_setup_table, gpa, 0x80000000ul),
         -EINVAL);
-    assert_int_equal(
-        hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_query_size, BAD_GPA, 1), -EFAULT);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_query_size, BAD_GPA, 1),
+                     -EFAULT);
     assert_int_equal(
         hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_query_size | 0x1000, gpa, 1),
         -EINVAL);
@@ -827,16 +800,15 @@ static void test_vcpu_op_x86(void **state)
     assert_int_equal(v0->guest_timer_ns, now + 100000000);
     /* x86_32: the deadline in two halves. */
     assert_int_equal(sched_add_vcpu(d3->vcpu[0], 1, true), 0);
-    assert_int_equal(hc(d3->vcpu[0], __HYPERVISOR_set_timer_op, (uint32_t)(now + 9),
-                        (now + 9) >> 32, 0),
-                     0);
+    assert_int_equal(
+        hc(d3->vcpu[0], __HYPERVISOR_set_timer_op, (uint32_t)(now + 9), (now + 9) >> 32, 0), 0);
     assert_int_equal(d3->vcpu[0]->guest_timer_ns, now + 9);
 
     /* Runstate: registered on the caller, written at once; readable for any vCPU. */
     rs = GBUF(d2, &gpa);
     harness_advance(1000);
-    assert_int_equal(
-        hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, BAD_GPA), -EFAULT);
+    assert_int_equal(hc(v0, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, BAD_GPA),
+                     -EFAULT);
     {
         gpaddr_t agpa;
         uint64_t *area = GBUF(d2, &agpa);
@@ -863,8 +835,8 @@ static void test_vcpu_op_x86(void **state)
 
         memset(rs32, 0xff, sizeof(*rs32));
         area->addr.p = 0xdeadbeef00000000ull | rgpa;
-        assert_int_equal(
-            hc(w, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, agpa), 0);
+        assert_int_equal(hc(w, __HYPERVISOR_vcpu_op, VCPUOP_register_runstate_memory_area, 0, agpa),
+                         0);
         assert_int_equal(w->runstate_area, rgpa);
         assert_int_equal(rs32->state_entry_time[0], (uint32_t)w->runstate_entry_ns);
         assert_int_equal(rs32->state_entry_time[1], (uint32_t)(w->runstate_entry_ns >> 32));

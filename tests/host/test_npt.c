@@ -19,9 +19,9 @@
 #include <xen/errno.h>
 #include "harness.h"
 
-#define RAM_PA  0x40000000ull /* a made-up host address for the guest's RAM */
-#define PAGE_A  0x7000000ull  /* made-up host pages: shared_info, a grant frame */
-#define PAGE_B  0x7001000ull
+#define RAM_PA 0x40000000ull /* a made-up host address for the guest's RAM */
+#define PAGE_A 0x7000000ull  /* made-up host pages: shared_info, a grant frame */
+#define PAGE_B 0x7001000ull
 
 static struct domain *build(uint64_t ram_size)
 {

@@ -26,9 +26,9 @@
 #include <public/vcpu.h>
 #include "test_util.h"
 
-#define R_ID     1
-#define PEER_ID  2
-#define L3_PAGES 8 /* 64-bit words: 2^18 ports */
+#define R_ID              1
+#define PEER_ID           2
+#define L3_PAGES          8 /* 64-bit words: 2^18 ports */
 #define FIFO_EXPAND_PAGES 4
 
 static struct domain *r, *peer;
@@ -96,10 +96,8 @@ static void *flipper(void *p)
         memcpy(l3.mask_gfn, pages.mask, sizeof(pages.mask));
         rc = harness_evtchn_op(v, EVTCHNOP_register_3level, &l3, sizeof(l3));
         for (i = 0; rc == 0 && i < r->max_vcpus; i++) {
-            struct evtchn_register_3level l2 = {.cmd = EVTCHN_3L_CMD_REGISTER_L2,
-                                                .vcpu = i,
-                                                .l2_gfn = pages.l2,
-                                                .offset = i * 512};
+            struct evtchn_register_3level l2 = {
+                .cmd = EVTCHN_3L_CMD_REGISTER_L2, .vcpu = i, .l2_gfn = pages.l2, .offset = i * 512};
 
             rc = harness_evtchn_op(v, EVTCHNOP_register_3level, &l2, sizeof(l2));
         }
@@ -157,15 +155,15 @@ static void *caller(void *p)
             struct vcpu_register_vcpu_info *vi = (void *)arg;
 
             *vi = (struct vcpu_register_vcpu_info){.mfn = vi_gfn, .offset = 64};
-            rc = harness_hypercall(v, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1,
-                                   arg_gpa, 0, 0);
+            rc = harness_hypercall(v, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 1, arg_gpa,
+                                   0, 0);
             if (rc != 0 && rc != -EINVAL)
                 note_bad(s, "VCPUOP_register_vcpu_info", rc);
             break;
         }
         case 1:
-            rc = harness_hypercall(v, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1,
-                                   arg_gpa, 0, 0);
+            rc = harness_hypercall(v, __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 1, arg_gpa, 0,
+                                   0);
             if (rc != 0)
                 note_bad(s, "VCPUOP_get_runstate_info", rc);
             rc = harness_hypercall(v, __HYPERVISOR_vcpu_op, VCPUOP_is_up, 0, 0, 0, 0);
@@ -176,13 +174,12 @@ static void *caller(void *p)
             struct xen_add_to_physmap_64 *a = (void *)arg;
 
             *a = (struct xen_add_to_physmap_64){.domid = DOMID_SELF,
-                                                .space = rnd(&seed) % 2
-                                                             ? XENMAPSPACE_grant_table
-                                                             : XENMAPSPACE_shared_info,
+                                                .space = rnd(&seed) % 2 ? XENMAPSPACE_grant_table
+                                                                        : XENMAPSPACE_shared_info,
                                                 .idx = rnd(&seed) % 4,
                                                 .gpfn = 0x38000 + rnd(&seed) % 4};
-            rc = harness_hypercall(v, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, arg_gpa,
-                                   0, 0, 0);
+            rc = harness_hypercall(v, __HYPERVISOR_memory_op, XENMEM_add_to_physmap, arg_gpa, 0, 0,
+                                   0);
             if (rc != 0 && rc != -EINVAL)
                 note_bad(s, "XENMEM_add_to_physmap", rc);
             break;
@@ -205,8 +202,8 @@ static void *caller(void *p)
             }
             break;
         default:
-            rc = harness_hypercall(v, __HYPERVISOR_memory_op, XENMEM_populate_physmap, arg_gpa,
-                                   0, 0, 0);
+            rc = harness_hypercall(v, __HYPERVISOR_memory_op, XENMEM_populate_physmap, arg_gpa, 0,
+                                   0, 0);
             if (rc != -ENOSYS)
                 note_bad(s, "XENMEM_populate_physmap", rc);
             break;
@@ -230,8 +227,7 @@ static void *poller(void *p)
 
         *poll = (struct sched_poll_64){.nr_ports = 1, .timeout = 0};
         poll->ports.p = ports_gpa;
-        rc = harness_hypercall(r->vcpu[1], __HYPERVISOR_sched_op, SCHEDOP_poll, poll_gpa, 0, 0,
-                               0);
+        rc = harness_hypercall(r->vcpu[1], __HYPERVISOR_sched_op, SCHEDOP_poll, poll_gpa, 0, 0, 0);
         if (rc != 0 && rc != -EINVAL)
             note_bad(s, "SCHEDOP_poll", rc);
     }
@@ -280,8 +276,7 @@ static void test_hypercalls_race_abi_switches(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_hypercalls_race_abi_switches, setup,
-                                        harness_teardown),
+        cmocka_unit_test_setup_teardown(test_hypercalls_race_abi_switches, setup, harness_teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,12 +27,12 @@
 
 static uint8_t cmos[128];
 static uint8_t latch;
-static bool nmi_masked;           /* an index written with bit 7 set */
-static unsigned int uip_reads;    /* status A reads that still show an update in progress */
+static bool nmi_masked;        /* an index written with bit 7 set */
+static unsigned int uip_reads; /* status A reads that still show an update in progress */
 static bool uip_stuck;
-static unsigned int roll_at;      /* after this many seconds reads, the fields roll over */
+static unsigned int roll_at; /* after this many seconds reads, the fields roll over */
 static unsigned int seconds_reads;
-static uint8_t rolled[128];       /* ... to these */
+static uint8_t rolled[128]; /* ... to these */
 
 uint8_t fake_pc_inb(uint16_t port)
 {
@@ -94,8 +94,8 @@ static void set_time(uint8_t *regs, bool binary, bool h12, unsigned int year, un
 static uint64_t epoch(unsigned int year, unsigned int month, unsigned int day, unsigned int hour,
                       unsigned int min, unsigned int sec)
 {
-    struct calendar_time t = {year, (uint8_t)month, (uint8_t)day, (uint8_t)hour, (uint8_t)min,
-                              (uint8_t)sec};
+    struct calendar_time t = {year,          (uint8_t)month, (uint8_t)day,
+                              (uint8_t)hour, (uint8_t)min,   (uint8_t)sec};
     uint64_t s = 0;
 
     assert_true(calendar_to_epoch(&t, &s));
@@ -251,12 +251,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-        T(test_bcd_and_binary_24h),
-        T(test_12_hour_clock),
-        T(test_century),
-        T(test_update_between_reads),
-        T(test_update_in_progress),
-        T(test_fields_that_mean_nothing),
+        T(test_bcd_and_binary_24h),   T(test_12_hour_clock),      T(test_century),
+        T(test_update_between_reads), T(test_update_in_progress), T(test_fields_that_mean_nothing),
 #undef T
     };
 

@@ -327,7 +327,7 @@ static void test_pause_and_shutdown(void **state)
     assert_int_equal(reason, SHUTDOWN_crash);
     assert_true(dom0->evtchn_ops->is_pending(dom0, evtchn_from_port(dom0, exc)));
     assert_int_equal(harness_cpu_kicks(1), 2); /* once when b1 came up, once now */
-    assert_false(sched_domain_quiescent(db)); /* CPU 1 still has b1 loaded */
+    assert_false(sched_domain_quiescent(db));  /* CPU 1 still has b1 loaded */
     assert_null(sched_pick(1, b1));
     assert_true(sched_domain_quiescent(db));
     assert_false(sched_domain_quiescent(da));
@@ -443,14 +443,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, harness_teardown)
-        T(test_add_and_pick),
-        T(test_round_robin),
-        T(test_block_and_wake),
-        T(test_wake_kicks_only_when_needed),
-        T(test_guest_timer),
-        T(test_poll),
-        T(test_pause_and_shutdown),
-        T(test_runstate),
+        T(test_add_and_pick),       T(test_round_robin),
+        T(test_block_and_wake),     T(test_wake_kicks_only_when_needed),
+        T(test_guest_timer),        T(test_poll),
+        T(test_pause_and_shutdown), T(test_runstate),
         T(test_no_lost_wakeup),
 #undef T
     };

@@ -29,8 +29,8 @@ static uint64_t exact_ns(uint64_t ticks, uint64_t hz)
 
 static void test_scale_against_exact_arithmetic(void **state)
 {
-    static const uint64_t rates[] = {1,         32768,      1000000,     19200000,   62500000,
-                                     100000000, 999999999,  1000000000,  1000000001, 2400000000,
+    static const uint64_t rates[] = {1,          32768,      1000000,    19200000,   62500000,
+                                     100000000,  999999999,  1000000000, 1000000001, 2400000000,
                                      3700000123, 4294967296, 10000000000};
     uint64_t rng = 0x13198a2e03707344ull;
 
@@ -67,8 +67,7 @@ static struct vcpu_time_info time_of(const struct vcpu *v)
 {
     struct vcpu_time_info t;
 
-    memcpy(&t, (const uint8_t *)v->vcpu_info + v->domain->guest_layout->vcpu_time_off,
-           sizeof(t));
+    memcpy(&t, (const uint8_t *)v->vcpu_info + v->domain->guest_layout->vcpu_time_off, sizeof(t));
     return t;
 }
 
@@ -144,9 +143,8 @@ static void test_registering_and_reset_write_it_again(void **state)
     gfn = harness_alloc_gfn(d);
     page = harness_gfn_to_va(d, gfn);
     *info = (struct vcpu_register_vcpu_info){.mfn = gfn, .offset = 128};
-    assert_int_equal(harness_hypercall(v, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0,
-                                       gpa, 0, 0),
-                     0);
+    assert_int_equal(
+        harness_hypercall(v, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, gpa, 0, 0), 0);
     assert_ptr_equal(v->vcpu_info, page + 128);
     assert_published(v, 1000000000ull);
     /* The hypervisor's count, not the guest's garbage, moved on. */

@@ -18,8 +18,8 @@
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 
-#define SWITCH_CHAR    0x01 /* Ctrl-A */
-#define SWITCH_REPEATS 3    /* in a row, as on Xen */
+#define SWITCH_CHAR    0x01        /* Ctrl-A */
+#define SWITCH_REPEATS 3           /* in a row, as on Xen */
 #define TO_HYPERVISOR  MAX_DOMAINS /* the target that means the debug keys */
 
 static struct {
@@ -157,8 +157,8 @@ void console_input_describe(char *buf, size_t size)
             w = xen_snprintf(buf + n, size - n, "%s%sminixen%s", step ? " -> " : "",
                              here ? "[" : "", here ? "]" : "");
         else
-            w = xen_snprintf(buf + n, size - n, "%s%sDOM%u%s", step ? " -> " : "",
-                             here ? "[" : "", t, here ? "]" : "");
+            w = xen_snprintf(buf + n, size - n, "%s%sDOM%u%s", step ? " -> " : "", here ? "[" : "",
+                             t, here ? "]" : "");
         n += w > 0 ? (size_t)w : 0;
         if (t == TO_HYPERVISOR)
             break;

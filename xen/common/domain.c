@@ -21,8 +21,7 @@ struct domain *domain_lookup(domid_t id)
 {
     if (id >= MAX_DOMAINS)
         return NULL;
-    return __atomic_load_n(&domain_table[array_index_nospec(id, MAX_DOMAINS)],
-                           __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&domain_table[array_index_nospec(id, MAX_DOMAINS)], __ATOMIC_ACQUIRE);
 }
 
 void domain_set_configured_budget(domid_t id, size_t bytes)

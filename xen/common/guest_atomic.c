@@ -60,14 +60,14 @@ guest_atomic_t guest_cmpxchg32_paused(struct domain *d, uint32_t *word, uint32_t
     return paused_retry(d, OP_CMPXCHG32, word, expected, desired, seen, NULL);
 }
 
-guest_atomic_t guest_test_and_set_bit32_paused(struct domain *d, uint32_t *word,
-                                               unsigned int bit, bool *was_set)
+guest_atomic_t guest_test_and_set_bit32_paused(struct domain *d, uint32_t *word, unsigned int bit,
+                                               bool *was_set)
 {
     return paused_retry(d, OP_SET_BIT32, word, bit, 0, NULL, was_set);
 }
 
-guest_atomic_t guest_test_and_clear_bit32_paused(struct domain *d, uint32_t *word,
-                                                 unsigned int bit, bool *was_set)
+guest_atomic_t guest_test_and_clear_bit32_paused(struct domain *d, uint32_t *word, unsigned int bit,
+                                                 bool *was_set)
 {
     return paused_retry(d, OP_CLEAR_BIT32, word, bit, 0, NULL, was_set);
 }

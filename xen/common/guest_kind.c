@@ -44,9 +44,8 @@ static const struct guest_kind kind_arm = {
         .xen_features = BIT32(XENFEAT_hvm_safe_pvclock) | BIT32(XENFEAT_hvm_callback_vector),      \
         .capabilities = "xen-3.0-x86_64 hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 ",           \
         .vcpu_ops = VCPU_OPS_X86, .vcpu_op_refused = -ENOSYS, .set_timer_op = true,                \
-        .upcall_vector = true,                                                                     \
-        .compat32 = (compat), .hvm_params = BIT64(HVM_NR_PARAMS_MINIXEN) - 1,                      \
-        .hvm_params_self_read = PARAMS_RINGS,                                                      \
+        .upcall_vector = true, .compat32 = (compat),                                               \
+        .hvm_params = BIT64(HVM_NR_PARAMS_MINIXEN) - 1, .hvm_params_self_read = PARAMS_RINGS,      \
         .hvm_params_self_write = BIT64(HVM_PARAM_CALLBACK_IRQ) | BIT64(HVM_PARAM_STORE_EVTCHN) |   \
                                  BIT64(HVM_PARAM_CONSOLE_EVTCHN),                                  \
     }

@@ -6,17 +6,17 @@
  */
 #include <xen/guest_layout.h>
 
-#define LAYOUT(arch, bits, legacy, sec_hi)                                                   \
-    {                                                                                        \
-        .name = #arch, .word_bits = (bits),                                                  \
-        .vcpu_info_size = sizeof(struct vcpu_info_##arch), .nr_legacy_vcpus = (legacy),     \
-        .pending_sel_off = offsetof(struct vcpu_info_##arch, evtchn_pending_sel),            \
-        .shinfo_pending_off = offsetof(struct shared_info_##arch, evtchn_pending),           \
-        .shinfo_mask_off = offsetof(struct shared_info_##arch, evtchn_mask),                 \
-        .shinfo_size = sizeof(struct shared_info_##arch),                                    \
-        .shinfo_wc_off = offsetof(struct shared_info_##arch, wc_version),                    \
-        .shinfo_wc_sec_hi_off = offsetof(struct shared_info_##arch, sec_hi),                 \
-        .vcpu_time_off = offsetof(struct vcpu_info_##arch, time),                            \
+#define LAYOUT(arch, bits, legacy, sec_hi)                                                         \
+    {                                                                                              \
+        .name = #arch, .word_bits = (bits), .vcpu_info_size = sizeof(struct vcpu_info_##arch),     \
+        .nr_legacy_vcpus = (legacy),                                                               \
+        .pending_sel_off = offsetof(struct vcpu_info_##arch, evtchn_pending_sel),                  \
+        .shinfo_pending_off = offsetof(struct shared_info_##arch, evtchn_pending),                 \
+        .shinfo_mask_off = offsetof(struct shared_info_##arch, evtchn_mask),                       \
+        .shinfo_size = sizeof(struct shared_info_##arch),                                          \
+        .shinfo_wc_off = offsetof(struct shared_info_##arch, wc_version),                          \
+        .shinfo_wc_sec_hi_off = offsetof(struct shared_info_##arch, sec_hi),                       \
+        .vcpu_time_off = offsetof(struct vcpu_info_##arch, time),                                  \
     }
 
 /* A 32-bit x86 guest finds wc_sec_hi in arch_shared_info (Xen's compat layout). */

@@ -642,8 +642,8 @@ static bool any_domain_alive(void)
         struct domain *d = domain_lookup((domid_t)id);
 
         /* A domain on its way back (reboot) is alive. */
-        if (d != NULL && (!d->is_shut_down || READ_ONCE(d->restart_pending)) &&
-            d->max_vcpus > 0 && d->vcpu[0] != NULL && d->vcpu[0]->sched_added)
+        if (d != NULL && (!d->is_shut_down || READ_ONCE(d->restart_pending)) && d->max_vcpus > 0 &&
+            d->vcpu[0] != NULL && d->vcpu[0]->sched_added)
             return true;
     }
     return false;

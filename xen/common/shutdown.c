@@ -86,8 +86,7 @@ void hwdom_shutdown(struct domain *d, unsigned int reason)
     else
         xen_snprintf(why, sizeof(why), "shutdown (reason %u)", reason);
     if (__atomic_load_n(&opt_noreboot, __ATOMIC_RELAXED)) {
-        printk("minixen: Hardware Dom%u %s: 'noreboot' set - not rebooting.\n", d->domain_id,
-               why);
+        printk("minixen: Hardware Dom%u %s: 'noreboot' set - not rebooting.\n", d->domain_id, why);
         machine_halt();
     }
     printk("minixen: Hardware Dom%u %s: rebooting machine in %u seconds.\n", d->domain_id, why,

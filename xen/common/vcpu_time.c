@@ -15,7 +15,7 @@
 #include <xen/lib.h>
 #include <xen/vcpu_time.h>
 
-#define NS_PER_S 1000000000ull
+#define NS_PER_S   1000000000ull
 #define TIME_WORDS (sizeof(struct vcpu_time_info) / sizeof(uint32_t))
 
 BUILD_BUG_ON(sizeof(struct vcpu_time_info) != 32);

@@ -53,8 +53,8 @@ void wallclock_init(const struct rtc_ops *rtc)
         /* Right after the read: the RTC's whole second began at most 1 s before now. */
         now_ns = arch_now_ns();
         if (wall_at_zero(rtc_sec, now_ns, &sec, &nsec))
-            printk("wallclock: %s RTC says %llu s since 1970, at system time %llu ns\n",
-                   rtc->name, (unsigned long long)rtc_sec, (unsigned long long)now_ns);
+            printk("wallclock: %s RTC says %llu s since 1970, at system time %llu ns\n", rtc->name,
+                   (unsigned long long)rtc_sec, (unsigned long long)now_ns);
         else
             printk("wallclock: %s RTC says %llu s since 1970, less than our uptime: guests see "
                    "1970 at boot\n",

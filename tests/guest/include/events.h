@@ -31,8 +31,8 @@ struct ev_log {
 
 extern struct shared_info *ev_shared_info;
 extern volatile enum ev_abi ev_abi;
-extern volatile uint32_t ev_count[EV_TRACK_PORTS];  /* deliveries per port */
-extern volatile uint8_t ev_cpu_of[EV_TRACK_PORTS];  /* vCPU that handled it last */
+extern volatile uint32_t ev_count[EV_TRACK_PORTS]; /* deliveries per port */
+extern volatile uint8_t ev_cpu_of[EV_TRACK_PORTS]; /* vCPU that handled it last */
 extern struct ev_log ev_log[GUEST_MAX_CPUS];
 /* Optional hook run in the upcall for each delivered port (echo, benchmarks). */
 extern void (*volatile ev_hook)(unsigned int cpu, evtchn_port_t port);

@@ -16,14 +16,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define GUEST_MAX_CPUS 4
+#define GUEST_MAX_CPUS  4
 #define GUEST_PAGE_SIZE 4096u
 
 /* ---- Start-up: the port calls these (defined in lib/ and suite/) ---- */
-void guest_main(const void *dt);          /* vCPU 0, MMU on, stack set, .bss zeroed */
+void guest_main(const void *dt);             /* vCPU 0, MMU on, stack set, .bss zeroed */
 void guest_secondary_main(unsigned int cpu); /* vCPU n after arch_cpu_start() */
-void guest_irq_upcall(unsigned int cpu);  /* the event-channel interrupt fired */
-void guest_irq_timer(unsigned int cpu);   /* the timeout timer fired (already disarmed) */
+void guest_irq_upcall(unsigned int cpu);     /* the event-channel interrupt fired */
+void guest_irq_timer(unsigned int cpu);      /* the timeout timer fired (already disarmed) */
 void guest_fatal(const char *what, uint64_t a, uint64_t b, uint64_t c); /* unexpected trap */
 
 /* ---- Hypercalls ---- */
@@ -40,8 +40,8 @@ unsigned int arch_nr_cpus(void);
 /* Start vCPU `cpu` at guest_secondary_main(cpu). 0 or a negative PSCI/Xen error. */
 long arch_cpu_start(unsigned int cpu);
 unsigned int arch_cpu_id(void);
-const char *arch_name(void);               /* "arm64", printed in the TAP header */
-const char *arch_irq_controller(void);     /* "GICv2", "GICv3": for the log */
+const char *arch_name(void);           /* "arm64", printed in the TAP header */
+const char *arch_irq_controller(void); /* "GICv2", "GICv3": for the log */
 
 /* ---- Where Xen's ABI itself differs by architecture (facts, not a probe of the hypervisor) */
 /* SCHEDOP_block "enables event delivery" by clearing the guest's own interrupt mask (arm64:

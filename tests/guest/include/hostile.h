@@ -53,8 +53,8 @@ unsigned int probe_owner(uint64_t v, unsigned int cls, unsigned int reg);
 /* ---- Register probes (suite/regprobe.c), over the arch hooks below ---- */
 struct regprobe {
     unsigned int tag;
-    bool real[3][4];       /* the register kept a written value at set-up */
-    uint64_t idle[3][4];   /* what it read at set-up when not real (RAZ, or trapped: 0) */
+    bool real[3][4];     /* the register kept a written value at set-up */
+    uint64_t idle[3][4]; /* what it read at set-up when not real (RAZ, or trapped: 0) */
     uint32_t checks, bad[3];
     unsigned int foreign[3]; /* tag of another domain seen, first one */
     uint64_t first_bad[3];

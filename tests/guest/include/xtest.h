@@ -15,17 +15,17 @@
 
 struct xtest {
     char role[16];
-    domid_t self;          /* learnt from an unbound port's status */
+    domid_t self; /* learnt from an unbound port's status */
     bool have_peer;
-    domid_t peer;          /* peer=<domid> */
-    evtchn_port_t sport;   /* sport=: my end of the static echo channel */
-    evtchn_port_t pport;   /* pport=: the peer's end of it */
-    evtchn_port_t sctl;    /* sctl=: my end of the static control channel */
-    evtchn_port_t pctl;    /* pctl=: the peer's end */
-    unsigned int nr_cpus;  /* vCPUs the DT describes */
-    unsigned int cpus_up;  /* vCPUs running guest_secondary_main */
+    domid_t peer;             /* peer=<domid> */
+    evtchn_port_t sport;      /* sport=: my end of the static echo channel */
+    evtchn_port_t pport;      /* pport=: the peer's end of it */
+    evtchn_port_t sctl;       /* sctl=: my end of the static control channel */
+    evtchn_port_t pctl;       /* pctl=: the peer's end */
+    unsigned int nr_cpus;     /* vCPUs the DT describes */
+    unsigned int cpus_up;     /* vCPUs running guest_secondary_main */
     unsigned int bench_iters; /* iters=: benchmark repetitions */
-    char end[16];          /* end=: poweroff (default), reboot, crash, idle */
+    char end[16];             /* end=: poweroff (default), reboot, crash, idle */
 };
 
 extern struct xtest xt;
@@ -36,7 +36,7 @@ bool run_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int ms);
 bool post_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int delay_ms);
 bool posted_done(unsigned int cpu);
 void posted_diag(unsigned int cpu); /* a diagnostic line: is that vCPU still looking? */
-bool posted_done_cond(void *cpu); /* for ev_wait: (void *)cpu */
+bool posted_done_cond(void *cpu);   /* for ev_wait: (void *)cpu */
 
 /* Expect `rc`, a -XEN_E* value, and name it in the description. */
 bool expect_rc(long rc, long want, const char *what);
@@ -65,7 +65,7 @@ void area_3l(void);
 void area_limits(void);
 void role_peer(void);
 void role_bench(void);
-void role_demo(void); /* suite/demo.c: `make run` */
+void role_demo(void);   /* suite/demo.c: `make run` */
 void role_reboot(void); /* suite/reboot.c: restarts its domain (reboot-test.sh) */
 /* suite/end.c: after the end marker, end as the end= bootarg says. */
 void guest_end(void) __attribute__((noreturn));

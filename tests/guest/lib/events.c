@@ -8,16 +8,16 @@
 #include "events.h"
 #include "libc.h"
 
-#define WORD_BITS   (sizeof(xen_ulong_t) * 8)
-#define MAX_ROUNDS  16       /* upcall re-runs while the hypervisor keeps raising it */
-#define SPIN_LIMIT  100000u  /* guest cmpxchg loops on words the hypervisor also writes */
-#define FIFO_WORDS  (GUEST_PAGE_SIZE / sizeof(event_word_t))
-#define W_P         (1u << EVTCHN_FIFO_PENDING)
-#define W_M         (1u << EVTCHN_FIFO_MASKED)
-#define W_L         (1u << EVTCHN_FIFO_LINKED)
-#define W_B         (1u << EVTCHN_FIFO_BUSY)
-#define L3_PAGES    EVTCHN_3L_MAX_PAGES
-#define L3_PORTS    (L3_PAGES * GUEST_PAGE_SIZE * 8)
+#define WORD_BITS  (sizeof(xen_ulong_t) * 8)
+#define MAX_ROUNDS 16      /* upcall re-runs while the hypervisor keeps raising it */
+#define SPIN_LIMIT 100000u /* guest cmpxchg loops on words the hypervisor also writes */
+#define FIFO_WORDS (GUEST_PAGE_SIZE / sizeof(event_word_t))
+#define W_P        (1u << EVTCHN_FIFO_PENDING)
+#define W_M        (1u << EVTCHN_FIFO_MASKED)
+#define W_L        (1u << EVTCHN_FIFO_LINKED)
+#define W_B        (1u << EVTCHN_FIFO_BUSY)
+#define L3_PAGES   EVTCHN_3L_MAX_PAGES
+#define L3_PORTS   (L3_PAGES * GUEST_PAGE_SIZE * 8)
 
 typedef uint8_t page_t[GUEST_PAGE_SIZE];
 
@@ -51,9 +51,10 @@ struct vcpu_info *ev_vcpu_info(unsigned int cpu)
 
 long ev_init(unsigned int nr_cpus)
 {
-    struct xen_add_to_physmap xatp = {
-        .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0,
-        .gpfn = arch_gfn(shared_page)};
+    struct xen_add_to_physmap xatp = {.domid = DOMID_SELF,
+                                      .space = XENMAPSPACE_shared_info,
+                                      .idx = 0,
+                                      .gpfn = arch_gfn(shared_page)};
     unsigned int cpu;
     long rc = hc_memory(XENMEM_add_to_physmap, &xatp);
 
@@ -126,8 +127,7 @@ static xen_ulong_t *bitmap_word(bool mask, evtchn_port_t port, unsigned int *bit
     if (port >= EVTCHN_2L_NR_CHANNELS)
         return NULL;
     *bit = port % WORD_BITS;
-    return (mask ? ev_shared_info->evtchn_mask : ev_shared_info->evtchn_pending) +
-           port / WORD_BITS;
+    return (mask ? ev_shared_info->evtchn_mask : ev_shared_info->evtchn_pending) + port / WORD_BITS;
 }
 
 static bool word_test(xen_ulong_t *w, unsigned int bit)
@@ -225,8 +225,7 @@ static uint32_t fifo_unlink(uint32_t *word)
     for (spins = 0; spins < SPIN_LIMIT; spins++) {
         uint32_t new = old & ~(W_L | EVTCHN_FIFO_LINK_MASK);
 
-        if (__atomic_compare_exchange_n(word, &old, new, false, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_ACQUIRE))
+        if (__atomic_compare_exchange_n(word, &old, new, false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE))
             return old;
     }
     return old & ~EVTCHN_FIFO_LINK_MASK; /* gave up: treat as the end of the queue */
@@ -255,8 +254,7 @@ static void fifo_consume(unsigned int cpu)
         fifo_head[cpu][q] = old & EVTCHN_FIFO_LINK_MASK;
         if (fifo_head[cpu][q] == 0)
             ready &= ~(1u << q);
-        if ((old & W_P) && !(old & W_M) &&
-            (__atomic_fetch_and(word, ~W_P, __ATOMIC_SEQ_CST) & W_P))
+        if ((old & W_P) && !(old & W_M) && (__atomic_fetch_and(word, ~W_P, __ATOMIC_SEQ_CST) & W_P))
             deliver(cpu, port);
         ready |= __atomic_exchange_n(&cb->ready, 0, __ATOMIC_SEQ_CST);
     }

@@ -60,8 +60,9 @@ static uint32_t skip_token(uint32_t off)
 {
     switch (tok(off)) {
     case FDT_BEGIN_NODE:
-        return align4(off + 4 + (uint32_t)strnlen((const char *)structs + off + 4,
-                                                  struct_size - off - 4) + 1);
+        return align4(off + 4 +
+                      (uint32_t)strnlen((const char *)structs + off + 4, struct_size - off - 4) +
+                      1);
     case FDT_PROP:
         return align4(off + 12 + fdt_be32(structs + off + 4));
     case FDT_END:
@@ -162,7 +163,8 @@ static bool name_matches(int node, const char *name, size_t n)
 {
     const char *nn = fdt_name(node);
 
-    return strncmp(nn, name, n) == 0 && (nn[n] == 0 || (nn[n] == '@' && memchr(name, '@', n) == NULL));
+    return strncmp(nn, name, n) == 0 &&
+           (nn[n] == 0 || (nn[n] == '@' && memchr(name, '@', n) == NULL));
 }
 
 int fdt_path(const char *path)

@@ -22,8 +22,8 @@
 #include "bootargs.h"
 #include "xtest.h"
 
-#define NCHAN 3
-#define REPORT_MS 1000   /* one summary line per second */
+#define NCHAN       3
+#define REPORT_MS   1000 /* one summary line per second */
 #define ACK_WAIT_MS 1000 /* a lost burst is sent again after this */
 
 struct demo {
@@ -146,10 +146,9 @@ static void producer(void)
         if (report_due(&next))
             printf("demo d%u producer: sent %lu in %lu bursts: p%u=%lu p%u=%lu p%u=%lu; "
                    "acked %lu, timed out %lu\n",
-                   xt.self, (unsigned long)(sent[0] + sent[1] + sent[2]),
-                   (unsigned long)bursts, demo.prio[0], (unsigned long)sent[0], demo.prio[1],
-                   (unsigned long)sent[1], demo.prio[2], (unsigned long)sent[2], (unsigned long)acks,
-                   (unsigned long)lost);
+                   xt.self, (unsigned long)(sent[0] + sent[1] + sent[2]), (unsigned long)bursts,
+                   demo.prio[0], (unsigned long)sent[0], demo.prio[1], (unsigned long)sent[1],
+                   demo.prio[2], (unsigned long)sent[2], (unsigned long)acks, (unsigned long)lost);
         if (demo.period_ms)
             ev_wait(nothing, NULL, demo.period_ms);
     }

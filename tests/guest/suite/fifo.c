@@ -101,8 +101,7 @@ static void priorities(void)
     want[1] = p[0];
     tap_ok(log_is(0, want, 2), "a priority change applies to the next event");
 
-    expect_rc(ev_set_priority(p[0], EVTCHN_FIFO_PRIORITY_MIN + 1), -XEN_EINVAL,
-              "set_priority 16");
+    expect_rc(ev_set_priority(p[0], EVTCHN_FIFO_PRIORITY_MIN + 1), -XEN_EINVAL, "set_priority 16");
     expect_rc(ev_set_priority(0x7fffffffu, 3), -XEN_EINVAL, "set_priority of an invalid port");
     for (i = 0; i < 3; i++)
         ev_close(p[i]);
@@ -119,8 +118,8 @@ static void masking(void)
     ev_mask(p); /* the word keeps whatever a previous user of the port left: mask it */
     ev_send(p);
     ev_take_pending_irqs();
-    tap_ok(w != NULL && (*w & (1u << EVTCHN_FIFO_PENDING)) &&
-               !(*w & (1u << EVTCHN_FIFO_LINKED)) && ev_count[p] == 0,
+    tap_ok(w != NULL && (*w & (1u << EVTCHN_FIFO_PENDING)) && !(*w & (1u << EVTCHN_FIFO_LINKED)) &&
+               ev_count[p] == 0,
            "send to a masked port sets PENDING only (not LINKED, no upcall)");
     expect_rc(ev_unmask(p), 0, "EVTCHNOP_unmask of the pending port");
     ev_take_pending_irqs();

@@ -22,26 +22,26 @@
 
 #include <public/grant_table.h>
 
-#define ACK_MS        20000  /* d0 answers a phase at once, after its set-up, ... */
-#define ACK_REBOOT_MS 120000 /* ... or after the reboot storm */
-#define GO_MS         120000 /* d0 starts us after its baseline */
-#define REGS_MS       2000
-#define STORM_MS      1500
-#define FLOOD_BYTES   (2u << 20)
-#define FLOOD_MS      15000
-#define PORTS_MAX     200000u
-#define PHYSMAP_MAX   8192u  /* 32 MiB of leaf tables: 8 times a 4 MiB domain budget */
+#define ACK_MS         20000  /* d0 answers a phase at once, after its set-up, ... */
+#define ACK_REBOOT_MS  120000 /* ... or after the reboot storm */
+#define GO_MS          120000 /* d0 starts us after its baseline */
+#define REGS_MS        2000
+#define STORM_MS       1500
+#define FLOOD_BYTES    (2u << 20)
+#define FLOOD_MS       15000
+#define PORTS_MAX      200000u
+#define PHYSMAP_MAX    8192u /* 32 MiB of leaf tables: 8 times a 4 MiB domain budget */
 #define GNT_FRAMES_MAX 1024u
-#define SYSREG_CALLS  20000u
-#define IO_CALLS      20000u
-#define MMIO_CALLS    2000u
-#define WBINVD_CALLS  2000u
+#define SYSREG_CALLS   20000u
+#define IO_CALLS       20000u
+#define MMIO_CALLS     2000u
+#define WBINVD_CALLS   2000u
 
 const char *const hostile_phase_name[PH_NR] = {
-    [PH_BASELINE] = "baseline",   [PH_REGS] = "regs",         [PH_EXHAUST] = "exhaust",
-    [PH_SETUP] = "victim-setup",  [PH_IRQ_STORM] = "irq-storm", [PH_EV_STORM] = "event-storm",
+    [PH_BASELINE] = "baseline",     [PH_REGS] = "regs",           [PH_EXHAUST] = "exhaust",
+    [PH_SETUP] = "victim-setup",    [PH_IRQ_STORM] = "irq-storm", [PH_EV_STORM] = "event-storm",
     [PH_CONSOLE] = "console-flood", [PH_REBOOT] = "reboot-storm", [PH_HCALL] = "hypercalls",
-    [PH_SYSREG] = "sysreg-io",    [PH_MMIO] = "mmio",         [PH_DONE] = "done",
+    [PH_SYSREG] = "sysreg-io",      [PH_MMIO] = "mmio",           [PH_DONE] = "done",
 };
 
 static evtchn_port_t hctl, hstorm;
@@ -88,8 +88,8 @@ static bool enter(enum hostile_phase p)
     ev_send(hctl);
     acked = wait_port(hctl, ms);
     if (!acked)
-        printf("# hostile phase %s: no acknowledgement from d0 in %u ms\n",
-               hostile_phase_name[p], ms);
+        printf("# hostile phase %s: no acknowledgement from d0 in %u ms\n", hostile_phase_name[p],
+               ms);
     return acked;
 }
 
@@ -175,8 +175,8 @@ static void phase_exhaust(void)
         if (rc != 0 || gs.status != GNTST_okay)
             break;
     }
-    printf("# hostile exhaust: grant table grew to %u frame(s), stopped by %s (status %d)\n",
-           n - 1, xen_errname(rc), gs.status);
+    printf("# hostile exhaust: grant table grew to %u frame(s), stopped by %s (status %d)\n", n - 1,
+           xen_errname(rc), gs.status);
 
     /* add_to_physmap of grant frame 0 at ever new gfns past our RAM: each may cost the
      * hypervisor page-table pages. */
@@ -232,7 +232,8 @@ static void phase_irq_storm(void)
     }
     irqs = arch_irq_storm(STORM_MS);
     printf("# hostile irq-storm: %lu event-channel IPIs (bind %s), %lu interrupt-controller "
-           "self-IPIs\n", sends, xen_errname(rc), irqs);
+           "self-IPIs\n",
+           sends, xen_errname(rc), irqs);
 }
 
 static void phase_ev_storm(void)
@@ -299,7 +300,8 @@ static void phase_sysreg(void)
             made++;
     }
     printf("# hostile sysreg: %lu random system-register/MSR accesses, %lu trapped, %lu "
-           "skipped (would wreck this guest only)\n", made, traps, skipped);
+           "skipped (would wreck this guest only)\n",
+           made, traps, skipped);
     if (arch_has_port_io) {
         for (i = 0; i < IO_CALLS; i++)
             io_traps += arch_fuzz_io(rng_next(), (uint32_t)rng_next());
@@ -323,8 +325,7 @@ static void phase_mmio(void)
                    (unsigned long)gpa);
         traps += arch_fuzz_mmio(gpa, (r >> 40) & 1);
     }
-    printf("# hostile mmio: %u accesses where nothing is, %lu trapped to us\n", MMIO_CALLS,
-           traps);
+    printf("# hostile mmio: %u accesses where nothing is, %lu trapped to us\n", MMIO_CALLS, traps);
 }
 
 void role_hostile(void)
@@ -342,8 +343,8 @@ void role_hostile(void)
     if (seed == 0)
         seed = arch_counter() | 1;
     rng_seed(seed);
-    printf("# hostile: d%u, control port %u, storm port %u, seed 0x%lx\n", xt.self, hctl,
-           hstorm, (unsigned long)seed);
+    printf("# hostile: d%u, control port %u, storm port %u, seed 0x%lx\n", xt.self, hctl, hstorm,
+           (unsigned long)seed);
 
     /* A static channel's domU end may hold a stray event from boot: forget it, then say
      * hello and wait for d0's go (it times its baseline first). */

@@ -22,18 +22,18 @@
 
 #include <public/hvm/hvm_op.h>
 
-#define NR_HCALLS  64
-#define SLOP       64   /* pointer offsets into a buffer page */
-#define REFRESH    128  /* bytes of each page re-randomised per call */
+#define NR_HCALLS 64
+#define SLOP      64  /* pointer offsets into a buffer page */
+#define REFRESH   128 /* bytes of each page re-randomised per call */
 
 uint64_t rng_state;
 
 static uint8_t buf[2][GUEST_PAGE_SIZE] __attribute__((aligned(GUEST_PAGE_SIZE)));
 
 enum skip { SK_SHUTDOWN, SK_VCPU, SK_AREA, SK_MEMORY, SK_EVTCHN, SK_CALLBACK, SK_NR };
-static const char *const skip_name[SK_NR] = {"shutdown/watchdog", "vcpu up/down/init",
-                                             "vcpu areas", "unmapping own RAM",
-                                             "own control channel / ABI", "upcall routing"};
+static const char *const skip_name[SK_NR] = {
+    "shutdown/watchdog", "vcpu up/down/init",         "vcpu areas",
+    "unmapping own RAM", "own control channel / ABI", "upcall routing"};
 
 static bool in_buf(unsigned long p, size_t len)
 {
@@ -74,8 +74,7 @@ static uint32_t *word_at(unsigned long p, size_t off)
 }
 
 /* Returns a skip reason, or SK_NR to make the call (possibly with a fixed argument). */
-static enum skip vet(unsigned long nr, unsigned long *a, evtchn_port_t hctl,
-                     evtchn_port_t hstorm)
+static enum skip vet(unsigned long nr, unsigned long *a, evtchn_port_t hctl, evtchn_port_t hstorm)
 {
     unsigned long cmd = a[0];
     uint32_t *w;
@@ -117,8 +116,7 @@ static enum skip vet(unsigned long nr, unsigned long *a, evtchn_port_t hctl,
         return SK_NR;
     case __HYPERVISOR_event_channel_op:
         if (cmd == EVTCHNOP_init_control || cmd == EVTCHNOP_expand_array ||
-            cmd == EVTCHNOP_register_3level || cmd == EVTCHNOP_reset ||
-            cmd == EVTCHNOP_reset_cont)
+            cmd == EVTCHNOP_register_3level || cmd == EVTCHNOP_reset || cmd == EVTCHNOP_reset_cont)
             return SK_EVTCHN;
         /* close, send, bind_vcpu, unmask, set_priority name the port first. */
         if ((cmd == EVTCHNOP_close || cmd == EVTCHNOP_send || cmd == EVTCHNOP_bind_vcpu ||
@@ -207,7 +205,8 @@ void hostile_hypercalls(evtchn_port_t hctl, evtchn_port_t hstorm, unsigned long 
      * hypervisor's console rate limit has refilled for this domain. */
     hostile_quiet(1000);
     printf("\n# hostile hypercalls: %lu made: %lu returned 0, %lu ENOSYS, %lu other errors, %lu "
-           "positive\n", made, by_rc[0], by_rc[1], by_rc[2], by_rc[3]);
+           "positive\n",
+           made, by_rc[0], by_rc[1], by_rc[2], by_rc[3]);
     for (k = 0; k < SK_NR; k++)
         if (skipped[k])
             printf("# hostile hypercalls: %lu skipped (%s)\n", skipped[k], skip_name[k]);

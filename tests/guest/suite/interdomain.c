@@ -15,9 +15,9 @@
  */
 #include "xtest.h"
 
-#define N_TESTS     16
-#define ECHOES      100
-#define PEER_WAIT   15000 /* the peer domain may still be booting */
+#define N_TESTS   16
+#define ECHOES    100
+#define PEER_WAIT 15000 /* the peer domain may still be booting */
 
 bool peer_echoes(evtchn_port_t port, unsigned int n)
 {

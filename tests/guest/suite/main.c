@@ -25,10 +25,10 @@ static const struct {
     long rc;
     const char *name;
 } errnames[] = {
-    {-XEN_EPERM, "EPERM"},   {-XEN_ENOENT, "ENOENT"}, {-XEN_ESRCH, "ESRCH"},
-    {-XEN_EAGAIN, "EAGAIN"}, {-XEN_ENOMEM, "ENOMEM"}, {-XEN_EACCES, "EACCES"},
-    {-XEN_EFAULT, "EFAULT"}, {-XEN_EBUSY, "EBUSY"},   {-XEN_EEXIST, "EEXIST"},
-    {-XEN_EINVAL, "EINVAL"}, {-XEN_ENOSPC, "ENOSPC"}, {-XEN_ENOSYS, "ENOSYS"},
+    {-XEN_EPERM, "EPERM"},   {-XEN_ENOENT, "ENOENT"},         {-XEN_ESRCH, "ESRCH"},
+    {-XEN_EAGAIN, "EAGAIN"}, {-XEN_ENOMEM, "ENOMEM"},         {-XEN_EACCES, "EACCES"},
+    {-XEN_EFAULT, "EFAULT"}, {-XEN_EBUSY, "EBUSY"},           {-XEN_EEXIST, "EEXIST"},
+    {-XEN_EINVAL, "EINVAL"}, {-XEN_ENOSPC, "ENOSPC"},         {-XEN_ENOSYS, "ENOSYS"},
     {-XEN_ENXIO, "ENXIO"},   {-XEN_EOPNOTSUPP, "EOPNOTSUPP"}, {0, "0"},
 };
 
@@ -53,8 +53,8 @@ bool expect_rc(long rc, long want, const char *what)
 
 void guest_fatal(const char *what, uint64_t a, uint64_t b, uint64_t c)
 {
-    printf("# xtest FATAL on vCPU %u: %s %lx %lx %lx\n", arch_cpu_id(), what,
-           (unsigned long)a, (unsigned long)b, (unsigned long)c);
+    printf("# xtest FATAL on vCPU %u: %s %lx %lx %lx\n", arch_cpu_id(), what, (unsigned long)a,
+           (unsigned long)b, (unsigned long)c);
     printf("# xtest done: role=%s aborted\n", xt.role);
     sched_crash();
 }
@@ -194,8 +194,9 @@ static void boot_checks(void)
                    vi->evtchn_pending_sel == (xen_ulong_t)~0ull,
                "registering a vcpu_info marks everything pending (upcall flag, all selector bits)");
     } else {
-        tap_skip("one vCPU in the DT",
-                 "registering a vcpu_info marks everything pending (upcall flag, all selector bits)");
+        tap_skip(
+            "one vCPU in the DT",
+            "registering a vcpu_info marks everything pending (upcall flag, all selector bits)");
     }
 
     /* Our own domid: an unbound port for DOMID_SELF records the caller's id. */

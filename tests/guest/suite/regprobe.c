@@ -65,7 +65,8 @@ void regprobe_init(struct regprobe *rp, unsigned int tag)
         }
         tap_diag("regs %s (tag 0x%x): %s%s; read back %lx %lx %lx %lx", arch_probe_name(c), tag,
                  wrote ? "written" : "write trapped", read ? "" : ", read trapped",
-                 (unsigned long)v[0], (unsigned long)v[1], (unsigned long)v[2], (unsigned long)v[3]);
+                 (unsigned long)v[0], (unsigned long)v[1], (unsigned long)v[2],
+                 (unsigned long)v[3]);
     }
 }
 

@@ -23,16 +23,17 @@
 #include <public/grant_table.h>
 
 #define READY_MS       30000
-#define PING_MS        2000   /* one round trip, at most */
+#define PING_MS        2000 /* one round trip, at most */
 #define BASELINE_PINGS 300
-#define SAMPLES        2048   /* per phase; later round trips are counted, not kept */
-#define PHASE_IDLE_MS  90000  /* no phase change nor heartbeat for this long: the hostile
-                               * is stuck or dead */
-#define AFTER_EXIT_MS  3000   /* after VIRQ_DOM_EXC in the random phases */
-#define HELLO_MS       15000  /* the rebooter's next life */
-#define CMD_MS         10000
-#define ECHO_IDLE_MS   600000
-#define VICTIM_PORTS   16
+#define SAMPLES        2048 /* per phase; later round trips are counted, not kept */
+#define PHASE_IDLE_MS                                                                              \
+    90000                   /* no phase change nor heartbeat for this long: the hostile            \
+                             * is stuck or dead */
+#define AFTER_EXIT_MS 3000  /* after VIRQ_DOM_EXC in the random phases */
+#define HELLO_MS      15000 /* the rebooter's next life */
+#define CMD_MS        10000
+#define ECHO_IDLE_MS  600000
+#define VICTIM_PORTS  16
 
 struct phase_stats {
     uint32_t n, lost;
@@ -192,8 +193,8 @@ static void victim_ping(void)
     hctl = (evtchn_port_t)bootarg_num("hctl", 0);
     hstorm = (evtchn_port_t)bootarg_num("hstorm", 0);
     rctl = (evtchn_port_t)bootarg_num("rctl", 0);
-    tap_diag("victim ping: echo d%u port %u, hostile control %u, storm %u, rebooter %u",
-             xt.peer, xt.sport, hctl, hstorm, rctl);
+    tap_diag("victim ping: echo d%u port %u, hostile control %u, storm %u, rebooter %u", xt.peer,
+             xt.sport, hctl, hstorm, rctl);
     regprobe_init(&regs, TAG_VICTIM_PING);
     rc = ev_bind_virq(VIRQ_DOM_EXC, 0, &dom_exc);
     if (rc != 0)
@@ -214,8 +215,8 @@ static void victim_ping(void)
     }
     if (ready)
         sent = answered = 1;
-    tap_ok(ready, "victim: the echo domain d%u answers (%u probe(s) before it was ready)",
-           xt.peer, unready);
+    tap_ok(ready, "victim: the echo domain d%u answers (%u probe(s) before it was ready)", xt.peer,
+           unready);
 
     last_change = arch_counter();
     while (ready) {
@@ -251,7 +252,7 @@ static void victim_ping(void)
             tap_diag("victim: the hostile domain ended during phase %s", hostile_phase_name[phase]);
             break;
         }
-        now = arch_counter(); /* handling a phase may have taken a while */
+        now = arch_counter();                 /* handling a phase may have taken a while */
         if (ev_count[hstorm] != storm_seen) { /* the hostile's storms and heartbeats */
             storm_seen = ev_count[hstorm];
             last_change = now;
@@ -271,11 +272,16 @@ static void victim_ping(void)
     printf("# victim: hostile reached phase %s\n", hostile_phase_name[phase]);
     printf("# victim reboot: the rebooter booted %u time(s), %u reboot(s) asked\n", booted,
            booted > 0 ? booted - 1 : 0);
-    tap_ok(phase >= PH_HCALL, "victim: the hostile domain ran every phase up to the random "
-                              "ones (reached %s)", hostile_phase_name[phase]);
+    tap_ok(phase >= PH_HCALL,
+           "victim: the hostile domain ran every phase up to the random "
+           "ones (reached %s)",
+           hostile_phase_name[phase]);
     if (setup.reached) {
-        expect_rc(setup.ports, 0, "victim setup after exhaustion: bind " "16 ports");
-        expect_rc(setup.grant, 0, "victim setup after exhaustion: grant table frame set up and mapped");
+        expect_rc(setup.ports, 0,
+                  "victim setup after exhaustion: bind "
+                  "16 ports");
+        expect_rc(setup.grant, 0,
+                  "victim setup after exhaustion: grant table frame set up and mapped");
         expect_rc(setup.l3, 0, "victim setup after exhaustion: 3-level ABI registered");
         tap_ok(setup.fifo_acked, "victim setup after exhaustion: d1 switched to FIFO and answered");
     } else {
@@ -340,12 +346,15 @@ static void victim_echo(void)
     ev_hook = NULL;
     printf("# victim echo: received %u, echoed %u\n", received, echoed);
     if (fifo_cmd)
-        expect_rc(fifo, 0, "victim setup after exhaustion: switched to FIFO with the channels bound");
+        expect_rc(fifo, 0,
+                  "victim setup after exhaustion: switched to FIFO with the channels bound");
     else
         tap_ok(false, "victim setup after exhaustion: switched to FIFO (no command from d0)");
     tap_ok(stopped, "victim: stop command received");
-    tap_ok(received > 0 && received == echoed, "victim: every ping echoed exactly once "
-                                               "(%u received, %u echoed)", received, echoed);
+    tap_ok(received > 0 && received == echoed,
+           "victim: every ping echoed exactly once "
+           "(%u received, %u echoed)",
+           received, echoed);
     regprobe_report(&regs, "victim d1");
 }
 

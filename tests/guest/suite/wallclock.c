@@ -31,14 +31,14 @@
 #include "bootargs.h"
 #include "xtest.h"
 
-#define WC_TRIES       1000      /* a writer holds the version odd for a few stores only */
+#define WC_TRIES       1000          /* a writer holds the version odd for a few stores only */
 #define EPOCH_2020     1577836800ull /* 2020-01-01T00:00:00Z */
-#define NOW_SLACK_S    300       /* QEMU under TCG on a loaded host is slow */
-#define UNSET_MAX_S    86400     /* a wall clock never set reads 1970 + the uptime */
+#define NOW_SLACK_S    300           /* QEMU under TCG on a loaded host is slow */
+#define UNSET_MAX_S    86400         /* a wall clock never set reads 1970 + the uptime */
 #define NS_PER_S       1000000000ull
 #define RATE_WINDOW_MS 50
-#define RATE_TOLERANCE 20        /* 1/20: 5% */
-#define RTC_SLACK_S    3         /* whole-second RTC, read twice, plus a descheduled vCPU */
+#define RATE_TOLERANCE 20 /* 1/20: 5% */
+#define RTC_SLACK_S    3  /* whole-second RTC, read twice, plus a descheduled vCPU */
 
 struct wallclock {
     uint32_t version;
@@ -141,10 +141,8 @@ static void check_pvclock(void)
     bool read;
 
     if (!arch_has_pvclock) {
-        tap_skip("Xen on Arm fills no vcpu_time_info: guests use the generic timer", "%s",
-                 what[0]);
-        tap_skip("Xen on Arm fills no vcpu_time_info: guests use the generic timer", "%s",
-                 what[1]);
+        tap_skip("Xen on Arm fills no vcpu_time_info: guests use the generic timer", "%s", what[0]);
+        tap_skip("Xen on Arm fills no vcpu_time_info: guests use the generic timer", "%s", what[1]);
         return;
     }
     read = pvclock_read(&ns0, &pc);
@@ -185,7 +183,10 @@ static void check_hwdom_rtc(bool wc_set, uint64_t wall, const char *now_arg, uin
     }
     if (!tap_ok(hwdom ? found == 1 : found == 0,
                 "RTC: the hardware domain alone is given the host's PL031 (d%u: %s at 0x%lx)",
-                xt.self, found == 1 ? "read" : found == 0 ? "none in its DT" : "not a device",
+                xt.self,
+                found == 1   ? "read"
+                : found == 0 ? "none in its DT"
+                             : "not a device",
                 (unsigned long)base) ||
         found != 1) {
         if (hwdom)

@@ -23,21 +23,21 @@
 #include <xen/lib.h>
 
 /* HCR_EL2: what guests run with (one value for every guest and CPU). */
-#define HCR_VM    (1ul << 0)  /* stage-2 translation */
-#define HCR_SWIO  (1ul << 1)  /* set/way invalidate becomes clean+invalidate (no data loss) */
-#define HCR_PTW   (1ul << 2)  /* stage-1 walks that hit device memory fault */
-#define HCR_FMO   (1ul << 3)  /* physical FIQ, IRQ, SError go to EL2 ... */
-#define HCR_IMO   (1ul << 4)
-#define HCR_AMO   (1ul << 5)
-#define HCR_FB    (1ul << 9)  /* TLB/I-cache maintenance broadcast in the inner shareable domain */
+#define HCR_VM     (1ul << 0) /* stage-2 translation */
+#define HCR_SWIO   (1ul << 1) /* set/way invalidate becomes clean+invalidate (no data loss) */
+#define HCR_PTW    (1ul << 2) /* stage-1 walks that hit device memory fault */
+#define HCR_FMO    (1ul << 3) /* physical FIQ, IRQ, SError go to EL2 ... */
+#define HCR_IMO    (1ul << 4)
+#define HCR_AMO    (1ul << 5)
+#define HCR_FB     (1ul << 9)  /* TLB/I-cache maintenance broadcast in the inner shareable domain */
 #define HCR_BSU_IS (1ul << 10) /* barriers upgraded to inner shareable */
-#define HCR_TWI   (1ul << 13) /* WFI traps: a blocked vCPU gives its CPU away */
-#define HCR_TWE   (1ul << 14) /* WFE traps: a spinning vCPU yields */
-#define HCR_TSC   (1ul << 19) /* SMC traps (PSCI over SMC is emulated, firmware unreachable) */
-#define HCR_TIDCP (1ul << 20) /* implementation-defined system registers trap */
-#define HCR_RW    (1ul << 31) /* EL1 is AArch64 */
+#define HCR_TWI    (1ul << 13) /* WFI traps: a blocked vCPU gives its CPU away */
+#define HCR_TWE    (1ul << 14) /* WFE traps: a spinning vCPU yields */
+#define HCR_TSC    (1ul << 19) /* SMC traps (PSCI over SMC is emulated, firmware unreachable) */
+#define HCR_TIDCP  (1ul << 20) /* implementation-defined system registers trap */
+#define HCR_RW     (1ul << 31) /* EL1 is AArch64 */
 #define HCR_GUEST                                                                                  \
-    (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |  \
+    (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |   \
      HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_RW)
 
 /* CPTR_EL2 (non-VHE): RES1 bits and TTA (trace registers trap); TFP is set per switch. */

@@ -29,7 +29,10 @@ struct hwdom_kind {
     bool apb_pclk;
 };
 
-#define KIND(m, n, c, clk) {(m), (n), (c), sizeof(c), (clk)}
+#define KIND(m, n, c, clk)                                                                         \
+    {                                                                                              \
+        (m), (n), (c), sizeof(c), (clk)                                                            \
+    }
 
 static const struct hwdom_kind kinds[] = {
     /* The RTC: Linux's rtc-pl031, an AMBA driver, sets the system time from it at boot. */
@@ -129,8 +132,8 @@ int hwdom_devices_map(struct domain *d)
              * Refuse the device, not dom0: it boots without it. Dropped from the list, so
              * its DT does not describe a device that is not there.
              */
-            printk("hwdom: host %s at 0x%llx+0x%llx would cover %s of d%u: refused\n",
-                   dev->name, (unsigned long long)dev->base, (unsigned long long)dev->size, what,
+            printk("hwdom: host %s at 0x%llx+0x%llx would cover %s of d%u: refused\n", dev->name,
+                   (unsigned long long)dev->base, (unsigned long long)dev->size, what,
                    d->domain_id);
             memmove(&devices[i], &devices[i + 1], (nr_devices - i - 1) * sizeof(devices[0]));
             nr_devices--;

@@ -16,10 +16,10 @@
 #define SPSR_EL1H_DAIF 0x3c5ul
 #define SCTLR_SPAN     (1ul << 23)
 
-#define EC_IABT_EL1 0x21
-#define EC_DABT_EL1 0x25
+#define EC_IABT_EL1       0x21
+#define EC_DABT_EL1       0x25
 #define FSC_SYNC_EXTERNAL 0x10 /* what a bus error on a device-less address gives */
-#define ISS_WNR (1u << 6)
+#define ISS_WNR           (1u << 6)
 
 static void inject_sync(struct cpu_regs *regs, uint64_t esr, uint64_t ret_addr)
 {

@@ -21,10 +21,9 @@
 #define CNT_CTL_IMASK   (1ul << 1)
 #define CNT_CTL_ISTATUS (1ul << 2)
 
-static uint64_t cnt_freq;     /* CNTFRQ_EL0, ticks per second */
-static uint64_t ns_per_tick32; /* (NS_PER_S << 32) / cnt_freq: now_ns without a division */
+static uint64_t cnt_freq;       /* CNTFRQ_EL0, ticks per second */
+static uint64_t ns_per_tick32;  /* (NS_PER_S << 32) / cnt_freq: now_ns without a division */
 static uint64_t ticks_per_ns32; /* (cnt_freq << 32) / NS_PER_S, rounded up: the reverse */
-
 
 void arm_time_init(void)
 {

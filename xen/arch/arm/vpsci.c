@@ -9,20 +9,20 @@
 #include <asm/vcpu.h>
 #include <public/sched.h>
 
-#define PSCI_VERSION          0x84000000u
-#define PSCI_CPU_SUSPEND_32   0x84000001u
-#define PSCI_CPU_SUSPEND_64   0xc4000001u
-#define PSCI_CPU_OFF          0x84000002u
-#define PSCI_CPU_ON_32        0x84000003u
-#define PSCI_CPU_ON_64        0xc4000003u
-#define PSCI_AFFINITY_INFO_32 0x84000004u
-#define PSCI_AFFINITY_INFO_64 0xc4000004u
+#define PSCI_VERSION           0x84000000u
+#define PSCI_CPU_SUSPEND_32    0x84000001u
+#define PSCI_CPU_SUSPEND_64    0xc4000001u
+#define PSCI_CPU_OFF           0x84000002u
+#define PSCI_CPU_ON_32         0x84000003u
+#define PSCI_CPU_ON_64         0xc4000003u
+#define PSCI_AFFINITY_INFO_32  0x84000004u
+#define PSCI_AFFINITY_INFO_64  0xc4000004u
 #define PSCI_MIGRATE_INFO_TYPE 0x84000006u
-#define PSCI_SYSTEM_OFF       0x84000008u
-#define PSCI_SYSTEM_RESET     0x84000009u
-#define PSCI_FEATURES         0x8400000au
-#define SMCCC_VERSION         0x80000000u
-#define SMCCC_ARCH_FEATURES   0x80000001u
+#define PSCI_SYSTEM_OFF        0x84000008u
+#define PSCI_SYSTEM_RESET      0x84000009u
+#define PSCI_FEATURES          0x8400000au
+#define SMCCC_VERSION          0x80000000u
+#define SMCCC_ARCH_FEATURES    0x80000001u
 
 #define PSCI_SUCCESS            0
 #define PSCI_NOT_SUPPORTED      (-1)
@@ -30,11 +30,11 @@
 #define PSCI_ALREADY_ON         (-4)
 #define PSCI_ON_PENDING         (-5)
 
-#define PSCI_VERSION_1_0  0x00010000u
-#define SMCCC_VERSION_1_1 0x00010001u
+#define PSCI_VERSION_1_0     0x00010000u
+#define SMCCC_VERSION_1_1    0x00010001u
 #define MIGRATE_NOT_REQUIRED 2 /* no Trusted OS to migrate */
-#define AFFINITY_ON  0
-#define AFFINITY_OFF 1
+#define AFFINITY_ON          0
+#define AFFINITY_OFF         1
 
 /* The vCPU an MPIDR names: Aff0 = vcpu_id, every other affinity field 0 (context.c). */
 static struct vcpu *mpidr_to_vcpu(struct domain *d, uint64_t mpidr)

@@ -36,30 +36,30 @@ struct sdt_header {
     uint32_t oem_revision, creator_id, creator_revision;
 } __attribute__((packed));
 
-#define MADT_LAPIC          0
-#define MADT_IOAPIC         1
+#define MADT_LAPIC           0
+#define MADT_IOAPIC          1
 #define MADT_SOURCE_OVERRIDE 2
-#define MADT_LAPIC_OVERRIDE 5
-#define MADT_LAPIC_ENABLED  (1u << 0)
+#define MADT_LAPIC_OVERRIDE  5
+#define MADT_LAPIC_ENABLED   (1u << 0)
 
 /* FADT field offsets (ACPI 6.x, table 5.9, past the 36-byte header); older, shorter FADTs
  * lack the later ones. */
-#define FADT_DSDT           40
-#define FADT_SMI_CMD        48
-#define FADT_ACPI_ENABLE    52
-#define FADT_PM1A_CNT       64
-#define FADT_PM1B_CNT       68
-#define FADT_CENTURY        108 /* 1 byte: CMOS index of the century, 0 if none */
-#define FADT_IAPC_BOOT_ARCH 109 /* 2 bytes, ACPI 2.0+; reserved (0) before */
-#define FADT_FLAGS          112
-#define FADT_RESET_REG      116 /* a Generic Address Structure: 12 bytes */
-#define FADT_RESET_VALUE    128
-#define FADT_X_DSDT         140
-#define FADT_X_PM1A_CNT     172
-#define FADT_X_PM1B_CNT     184
+#define FADT_DSDT             40
+#define FADT_SMI_CMD          48
+#define FADT_ACPI_ENABLE      52
+#define FADT_PM1A_CNT         64
+#define FADT_PM1B_CNT         68
+#define FADT_CENTURY          108 /* 1 byte: CMOS index of the century, 0 if none */
+#define FADT_IAPC_BOOT_ARCH   109 /* 2 bytes, ACPI 2.0+; reserved (0) before */
+#define FADT_FLAGS            112
+#define FADT_RESET_REG        116 /* a Generic Address Structure: 12 bytes */
+#define FADT_RESET_VALUE      128
+#define FADT_X_DSDT           140
+#define FADT_X_PM1A_CNT       172
+#define FADT_X_PM1B_CNT       184
 #define BOOT_ARCH_NO_CMOS_RTC (1u << 5)
-#define FADT_RESET_REG_SUP  (1u << 10)
-#define GAS_SIZE            12
+#define FADT_RESET_REG_SUP    (1u << 10)
+#define GAS_SIZE              12
 
 static uint8_t sum_bytes(const void *p, size_t len)
 {
@@ -79,7 +79,7 @@ static bool rsdp_valid(const struct rsdp *r)
 /* The BIOS puts the RSDP on a 16-byte boundary in the EBDA's first KiB or 0xe0000-0xfffff. */
 static paddr_t rsdp_scan(void)
 {
-    paddr_t ebda = (paddr_t)*(const uint16_t *)phys_to_virt(0x40e) << 4;
+    paddr_t ebda = (paddr_t) * (const uint16_t *)phys_to_virt(0x40e) << 4;
     const paddr_t area[2][2] = {{ebda, ebda + 1024}, {0xe0000, 0x100000}};
 
     for (unsigned int a = 0; a < 2; a++) {
@@ -115,11 +115,11 @@ static const struct sdt_header *find_table(const struct platform *p, const struc
         return NULL;
     for (size_t off = sizeof(*root); off + entry <= root->length; off += entry) {
         const uint8_t *e = (const uint8_t *)root + off;
-        uint64_t pa = x ? (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 |
-                              (uint64_t)e[3] << 24 | (uint64_t)e[4] << 32 |
-                              (uint64_t)e[5] << 40 | (uint64_t)e[6] << 48 | (uint64_t)e[7] << 56
-                        : (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 |
-                              (uint64_t)e[3] << 24;
+        uint64_t pa =
+            x ? (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 | (uint64_t)e[3] << 24 |
+                    (uint64_t)e[4] << 32 | (uint64_t)e[5] << 40 | (uint64_t)e[6] << 48 |
+                    (uint64_t)e[7] << 56
+              : (uint64_t)e[0] | (uint64_t)e[1] << 8 | (uint64_t)e[2] << 16 | (uint64_t)e[3] << 24;
         const struct sdt_header *t = table_at(pa, sig);
 
         if (t != NULL)
@@ -175,8 +175,7 @@ static void find_s5(struct acpi_power *pw, const struct sdt_header *fadt)
     if (dsdt == NULL)
         return;
     pw->have_s5 = acpi_aml_find_s5((const uint8_t *)dsdt + sizeof(*dsdt),
-                                   dsdt->length - sizeof(*dsdt), &pw->slp_typa,
-                                   &pw->slp_typb) == 0;
+                                   dsdt->length - sizeof(*dsdt), &pw->slp_typa, &pw->slp_typb) == 0;
 }
 
 /* The reset register, if the FADT says it works and it is one we know how to write. */
@@ -190,8 +189,7 @@ static void find_reset_reg(struct acpi_power *pw, const struct sdt_header *fadt)
         return;
     addr = rd64(gas + 4);
     /* ACPI: an 8-bit register at bit offset 0. Memory must be in the identity map. */
-    if (addr == 0 || gas[1] != 8 || gas[2] != 0 ||
-        (gas[0] == ACPI_GAS_IO && addr > 0xffff) ||
+    if (addr == 0 || gas[1] != 8 || gas[2] != 0 || (gas[0] == ACPI_GAS_IO && addr > 0xffff) ||
         (gas[0] == ACPI_GAS_MEMORY && addr >= (1ull << 32)) ||
         (gas[0] != ACPI_GAS_IO && gas[0] != ACPI_GAS_MEMORY && gas[0] != ACPI_GAS_PCI))
         return;
@@ -310,8 +308,7 @@ static void acpi_print_power(const struct acpi_power *pw)
         xen_snprintf(s5, sizeof(s5), "\\_S5 SLP_TYP %u/%u", pw->slp_typa, pw->slp_typb);
     if (pw->have_reset_reg)
         xen_snprintf(reset, sizeof(reset), "reset register %s 0x%llx <- 0x%x",
-                     spaces[pw->reset_space], (unsigned long long)pw->reset_addr,
-                     pw->reset_value);
+                     spaces[pw->reset_space], (unsigned long long)pw->reset_addr, pw->reset_value);
     printk("acpi: FADT: PM1a_CNT 0x%x, PM1b_CNT 0x%x, %s, %s\n", pw->pm1a_cnt, pw->pm1b_cnt, s5,
            reset);
 }
@@ -322,16 +319,15 @@ void acpi_print(const struct platform *p)
     size_t n = 0;
 
     for (unsigned int i = 0; i < p->nr_cpus && n + 4 < sizeof(ids); i++)
-        n += (size_t)xen_snprintf(ids + n, sizeof(ids) - n, "%s%u", i ? " " : "",
-                                  p->apic_id[i]);
+        n += (size_t)xen_snprintf(ids + n, sizeof(ids) - n, "%s%u", i ? " " : "", p->apic_id[i]);
     ids[n] = '\0';
     if (p->rsdp != 0)
         printk("acpi: RSDP at 0x%llx, %s\n", (unsigned long long)p->rsdp,
                p->acpi_rev ? "XSDT" : "RSDT");
     else
         printk("acpi: RSDP from the loader, %s\n", p->acpi_rev ? "XSDT" : "RSDT");
-    printk("acpi: MADT: %u cpu(s) (apic ids %s), lapic 0x%llx, ioapic 0x%llx\n", p->nr_cpus,
-           ids, (unsigned long long)p->lapic, (unsigned long long)p->ioapic);
+    printk("acpi: MADT: %u cpu(s) (apic ids %s), lapic 0x%llx, ioapic 0x%llx\n", p->nr_cpus, ids,
+           (unsigned long long)p->lapic, (unsigned long long)p->ioapic);
     if (p->no_cmos_rtc)
         printk("acpi: FADT: no CMOS RTC\n");
     else

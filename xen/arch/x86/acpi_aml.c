@@ -17,17 +17,17 @@
 #include <asm/acpi_aml.h>
 #include <xen/errno.h>
 
-#define AML_NAME_OP      0x08
-#define AML_ROOT_PREFIX  0x5c
+#define AML_NAME_OP       0x08
+#define AML_ROOT_PREFIX   0x5c
 #define AML_PARENT_PREFIX 0x5e
-#define AML_PACKAGE_OP   0x12
-#define AML_ZERO_OP      0x00
-#define AML_ONE_OP       0x01
-#define AML_BYTE_PREFIX  0x0a
-#define AML_WORD_PREFIX  0x0b
-#define AML_DWORD_PREFIX 0x0c
-#define AML_QWORD_PREFIX 0x0e
-#define SLP_TYP_MAX      7
+#define AML_PACKAGE_OP    0x12
+#define AML_ZERO_OP       0x00
+#define AML_ONE_OP        0x01
+#define AML_BYTE_PREFIX   0x0a
+#define AML_WORD_PREFIX   0x0b
+#define AML_DWORD_PREFIX  0x0c
+#define AML_QWORD_PREFIX  0x0e
+#define SLP_TYP_MAX       7
 
 /* One integer constant at aml[*pos]; advances *pos past it. false if it is none. */
 static bool read_integer(const uint8_t *aml, size_t len, size_t *pos, uint64_t *value)

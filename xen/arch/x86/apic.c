@@ -12,26 +12,26 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-#define APIC_ID      0x020
-#define APIC_TPR     0x080
-#define APIC_EOI     0x0b0
-#define APIC_SVR     0x0f0
-#define APIC_IRR     0x200
-#define APIC_ICR_LO  0x300
-#define APIC_ICR_HI  0x310
-#define APIC_LVT_TMR 0x320
+#define APIC_ID        0x020
+#define APIC_TPR       0x080
+#define APIC_EOI       0x0b0
+#define APIC_SVR       0x0f0
+#define APIC_IRR       0x200
+#define APIC_ICR_LO    0x300
+#define APIC_ICR_HI    0x310
+#define APIC_LVT_TMR   0x320
 #define APIC_LVT_LINT0 0x350
 #define APIC_LVT_LINT1 0x360
-#define APIC_LVT_ERR 0x370
-#define APIC_TMR_INIT 0x380
-#define APIC_TMR_CUR 0x390
-#define APIC_TMR_DIV 0x3e0
+#define APIC_LVT_ERR   0x370
+#define APIC_TMR_INIT  0x380
+#define APIC_TMR_CUR   0x390
+#define APIC_TMR_DIV   0x3e0
 
-#define SVR_ENABLE     (1u << 8)
-#define LVT_MASKED     (1u << 16)
-#define LVT_NMI        (4u << 8)
-#define ICR_BUSY       (1u << 12)
-#define TMR_DIV_16     0x3
+#define SVR_ENABLE       (1u << 8)
+#define LVT_MASKED       (1u << 16)
+#define LVT_NMI          (4u << 8)
+#define ICR_BUSY         (1u << 12)
+#define TMR_DIV_16       0x3
 #define APIC_BASE_ENABLE (1ull << 11)
 #define APIC_BASE_X2APIC (1ull << 10)
 
@@ -41,8 +41,8 @@
 #define PIT_CMD       0x43
 #define PIT_GATE      0x61
 
-#define IOAPIC_REGSEL 0x00
-#define IOAPIC_WIN    0x10
+#define IOAPIC_REGSEL    0x00
+#define IOAPIC_WIN       0x10
 #define IOAPIC_REDTBL(n) (0x10 + 2 * (n))
 
 static paddr_t lapic_base = 0xfee00000;

@@ -178,6 +178,5 @@ void bootinfo_print(const struct boot_info *bi)
                (unsigned long long)bi->ram[i].end);
     for (unsigned int i = 0; i < bi->nr_modules; i++)
         printk("boot: module %u at 0x%llx, %zu bytes, '%s'\n", i,
-               (unsigned long long)bi->module[i].start, bi->module[i].size,
-               bi->module[i].cmdline);
+               (unsigned long long)bi->module[i].start, bi->module[i].size, bi->module[i].cmdline);
 }

@@ -44,8 +44,7 @@ static void put_cells(uint8_t *p, uint32_t cells, uint64_t v)
 }
 
 /* Write (addr, size) into a node's reg placeholder; false if it has no room for one pair. */
-static bool patch_reg(const struct fdt *fdt, const struct fdt_node *n, uint64_t addr,
-                      uint64_t size)
+static bool patch_reg(const struct fdt *fdt, const struct fdt_node *n, uint64_t addr, uint64_t size)
 {
     uint32_t len;
     uint8_t *reg = (uint8_t *)fdt_prop(fdt, n, "reg", &len);
@@ -75,8 +74,8 @@ static int patch_placeholders(const struct fdt *fdt, const struct boot_info *bi)
         if (!fdt_prop_u32(fdt, &n, "module-index", &idx))
             continue;
         if (idx == 0 || idx >= bi->nr_modules) {
-            printk("dom: %s: module-index %u, but module 0 is the DTB and there are %u\n",
-                   n.name, idx, bi->nr_modules);
+            printk("dom: %s: module-index %u, but module 0 is the DTB and there are %u\n", n.name,
+                   idx, bi->nr_modules);
             return -EINVAL;
         }
         if (!patch_reg(fdt, &n, bi->module[idx].start, bi->module[idx].size)) {
@@ -102,8 +101,8 @@ int load_boot_image(struct domain *d)
 
     rc = pvh_load(d, phys_to_virt(bd->kernel.start), bd->kernel.size, bd->bootargs, &why);
     if (rc != 0) {
-        printk("dom: %s: kernel at 0x%llx: %s\n", bd->name,
-               (unsigned long long)bd->kernel.start, why);
+        printk("dom: %s: kernel at 0x%llx: %s\n", bd->name, (unsigned long long)bd->kernel.start,
+               why);
         return rc;
     }
     x86_pvh_start_state(&s, (uint32_t)xd->entry, (uint32_t)xd->start_info_gpa);
@@ -144,7 +143,8 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
     if (rc == -ENOMEM)
         /* The tables are charged to the domain: ~4 KiB per 2 MiB of its RAM. */
         printk("dom: %s: the nested tables for its %llu MiB exceed its heap budget "
-               "(%llu KiB)\n", bd->name, (unsigned long long)(xd->ram_size >> 20),
+               "(%llu KiB)\n",
+               bd->name, (unsigned long long)(xd->ram_size >> 20),
                (unsigned long long)(d->heap_budget >> 10));
     if (rc == 0)
         rc = hvm->domain_init(d);
@@ -165,9 +165,8 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
         return rc;
     printk("dom: d%u %s: %u vcpu(s) from cpu %u, %llu MiB at 0x%llx, PVH entry 0x%llx, "
            "asid %u, %u NPT pages\n",
-           domid, bd->name, d->max_vcpus, domid % nr_cpus,
-           (unsigned long long)(xd->ram_size >> 20), (unsigned long long)xd->ram_pa,
-           (unsigned long long)xd->entry, xd->asid, xd->npt_pages);
+           domid, bd->name, d->max_vcpus, domid % nr_cpus, (unsigned long long)(xd->ram_size >> 20),
+           (unsigned long long)xd->ram_pa, (unsigned long long)xd->entry, xd->asid, xd->npt_pages);
     return 0;
 }
 

@@ -40,7 +40,8 @@ void x86_hypercall(struct vcpu *v)
         if (wide) {
             r->rdi = args[0], r->rsi = args[1], r->rdx = args[2], r->r10 = args[3], r->r8 = args[4];
         } else {
-            r->rbx = args[0], r->rcx = args[1], r->rdx = args[2], r->rsi = args[3], r->rdi = args[4];
+            r->rbx = args[0], r->rcx = args[1], r->rdx = args[2], r->rsi = args[3],
+            r->rdi = args[4];
         }
         return;
     }
@@ -62,7 +63,7 @@ int x86_write_hypercall_page(struct vcpu *v, uint64_t gpa)
         s[1] = (uint8_t)nr;
         s[2] = s[3] = s[4] = 0;
         s[5] = 0x0f, s[6] = 0x01, s[7] = 0xd9; /* vmmcall */
-        s[8] = 0xc3;                            /* ret */
+        s[8] = 0xc3;                           /* ret */
     }
     return 0;
 }

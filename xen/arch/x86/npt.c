@@ -24,8 +24,8 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-#define NPT_TABLE (PTE_P | PTE_W | PTE_U)
-#define NPT_PAGE  (PTE_P | PTE_W | PTE_U)
+#define NPT_TABLE   (PTE_P | PTE_W | PTE_U)
+#define NPT_PAGE    (PTE_P | PTE_W | PTE_U)
 #define NPT_MAX_GPA (1ull << 39) /* 512 GiB: one PML4 entry's worth is plenty */
 
 static unsigned int index_at(uint64_t gpa, unsigned int level)

@@ -62,8 +62,10 @@ void arch_machine_power_off(void)
 {
     local_irq_disable();
     if (!pw.have_s5 || pw.pm1a_cnt == 0) {
-        printk("minixen: ACPI gave no way to power off (%s): halting\n",
-               !pw.have_fadt ? "no FADT" : pw.pm1a_cnt == 0 ? "no PM1a_CNT" : "no \\_S5");
+        printk("minixen: ACPI gave no way to power off (%s): halting\n", !pw.have_fadt ? "no FADT"
+                                                                         : pw.pm1a_cnt == 0
+                                                                             ? "no PM1a_CNT"
+                                                                             : "no \\_S5");
         machine_halt();
     }
     enter_acpi_mode();

@@ -18,14 +18,14 @@
 #include <public/elfnote.h>
 #include <public/hvm/start_info.h>
 
-#define EI_CLASS    4
-#define ELFCLASS32  1
-#define ELFCLASS64  2
-#define EM_386      3
-#define EM_X86_64   62
-#define PT_LOAD     1
-#define PT_NOTE     4
-#define MAX_PHDRS   32
+#define EI_CLASS   4
+#define ELFCLASS32 1
+#define ELFCLASS64 2
+#define EM_386     3
+#define EM_X86_64  62
+#define PT_LOAD    1
+#define PT_NOTE    4
+#define MAX_PHDRS  32
 
 struct elf_seg {
     uint64_t type, offset, paddr, filesz, memsz;

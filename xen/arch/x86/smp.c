@@ -10,9 +10,9 @@
 #include <asm/trampoline.h>
 #include <xen/lib.h>
 
-#define ICR_INIT      0x00004500 /* INIT, level assert */
-#define ICR_STARTUP   0x00004600
-#define ICR_FIXED     0x00004000 /* fixed delivery, level assert (edge) */
+#define ICR_INIT    0x00004500 /* INIT, level assert */
+#define ICR_STARTUP 0x00004600
+#define ICR_FIXED   0x00004000 /* fixed delivery, level assert (edge) */
 
 unsigned int nr_cpus_online = 1;
 uint32_t cpu_apic_id[NR_CPUS];

@@ -22,19 +22,19 @@
 #include <xen/lib.h>
 
 #define CPUID_8000000A_EDX_NRIPS BIT(3)
-#define IOPM_SIZE  (3 * PAGE_SIZE)
-#define MSRPM_SIZE (2 * PAGE_SIZE)
+#define IOPM_SIZE                (3 * PAGE_SIZE)
+#define MSRPM_SIZE               (2 * PAGE_SIZE)
 
 /* Segment attributes in the VMCB's compressed form. */
-#define SEG_LDT    0x082 /* P, type 2 */
-#define SEG_L      BIT(9)
+#define SEG_LDT 0x082 /* P, type 2 */
+#define SEG_L   BIT(9)
 
 void svm_vmrun(paddr_t vmcb_pa, struct guest_regs *regs, paddr_t host_vmcb_pa);
 
 struct svm_vcpu {
     struct vmcb *vmcb;
     paddr_t vmcb_pa;
-    bool launched; /* flush its ASID's TLB on the first run */
+    bool launched;           /* flush its ASID's TLB on the first run */
     uint64_t npt_generation; /* the domain's nested tables as of its last flush */
     uint64_t last_eventinj;  /* the last event injected at an entry: for crash reports */
 };
@@ -188,20 +188,30 @@ static void svm_vcpu_set_start_state(struct vcpu *v, const struct hvm_start_stat
  */
 #define R(reason) (1 + (reason))
 static const uint8_t exit_reasons[VMEXIT_NR_CODES] = {
-    [VMEXIT_INTR] = R(HVM_EXIT_NONE),       [VMEXIT_NMI] = R(HVM_EXIT_NONE),
-    [VMEXIT_SMI] = R(HVM_EXIT_NONE),        [VMEXIT_INIT] = R(HVM_EXIT_NONE),
+    [VMEXIT_INTR] = R(HVM_EXIT_NONE),
+    [VMEXIT_NMI] = R(HVM_EXIT_NONE),
+    [VMEXIT_SMI] = R(HVM_EXIT_NONE),
+    [VMEXIT_INIT] = R(HVM_EXIT_NONE),
     [VMEXIT_VINTR] = R(HVM_EXIT_INTR_WINDOW),
-    [VMEXIT_CPUID] = R(HVM_EXIT_CPUID),     [VMEXIT_HLT] = R(HVM_EXIT_HLT),
-    [VMEXIT_IOIO] = R(HVM_EXIT_IO),         [VMEXIT_MSR] = R(HVM_EXIT_MSR_READ),
+    [VMEXIT_CPUID] = R(HVM_EXIT_CPUID),
+    [VMEXIT_HLT] = R(HVM_EXIT_HLT),
+    [VMEXIT_IOIO] = R(HVM_EXIT_IO),
+    [VMEXIT_MSR] = R(HVM_EXIT_MSR_READ),
     [VMEXIT_SHUTDOWN] = R(HVM_EXIT_TRIPLE_FAULT),
     [VMEXIT_VMMCALL] = R(HVM_EXIT_HYPERCALL),
-    [VMEXIT_INVD] = R(HVM_EXIT_CACHE_FLUSH), [VMEXIT_WBINVD] = R(HVM_EXIT_CACHE_FLUSH),
+    [VMEXIT_INVD] = R(HVM_EXIT_CACHE_FLUSH),
+    [VMEXIT_WBINVD] = R(HVM_EXIT_CACHE_FLUSH),
     [VMEXIT_INVLPGA] = R(HVM_EXIT_UD),
-    [VMEXIT_VMRUN] = R(HVM_EXIT_UD),        [VMEXIT_VMLOAD] = R(HVM_EXIT_UD),
-    [VMEXIT_VMSAVE] = R(HVM_EXIT_UD),       [VMEXIT_STGI] = R(HVM_EXIT_UD),
-    [VMEXIT_CLGI] = R(HVM_EXIT_UD),         [VMEXIT_SKINIT] = R(HVM_EXIT_UD),
-    [VMEXIT_ICEBP] = R(HVM_EXIT_UD),        [VMEXIT_MONITOR] = R(HVM_EXIT_UD),
-    [VMEXIT_MWAIT] = R(HVM_EXIT_UD),        [VMEXIT_XSETBV] = R(HVM_EXIT_XSETBV),
+    [VMEXIT_VMRUN] = R(HVM_EXIT_UD),
+    [VMEXIT_VMLOAD] = R(HVM_EXIT_UD),
+    [VMEXIT_VMSAVE] = R(HVM_EXIT_UD),
+    [VMEXIT_STGI] = R(HVM_EXIT_UD),
+    [VMEXIT_CLGI] = R(HVM_EXIT_UD),
+    [VMEXIT_SKINIT] = R(HVM_EXIT_UD),
+    [VMEXIT_ICEBP] = R(HVM_EXIT_UD),
+    [VMEXIT_MONITOR] = R(HVM_EXIT_UD),
+    [VMEXIT_MWAIT] = R(HVM_EXIT_UD),
+    [VMEXIT_XSETBV] = R(HVM_EXIT_XSETBV),
 };
 #undef R
 
@@ -251,7 +261,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
         s->launched && last_vmcb[smp_processor_id()] == vmcb && gen == s->npt_generation ? 0 : 1;
     s->npt_generation = gen;
     last_vmcb[smp_processor_id()] = vmcb;
-    vmcb->vmcb_clean = 0;                      /* we may have changed anything */
+    vmcb->vmcb_clean = 0; /* we may have changed anything */
     s->launched = true;
     if (vmcb->eventinj & EVENT_VALID)
         s->last_eventinj = vmcb->eventinj;
@@ -379,10 +389,10 @@ static void svm_dump_state(struct vcpu *v)
     const struct guest_regs *r = &x86_vcpu(v)->regs;
 
     printk("  d%uv%u rip %llx rsp %llx rflags %llx cpl %u cr0 %llx cr2 %llx cr3 %llx cr4 %llx\n",
-           v->domain->domain_id, v->vcpu_id, (unsigned long long)r->rip,
-           (unsigned long long)r->rsp, (unsigned long long)r->rflags, vmcb->cpl & 3,
-           (unsigned long long)vmcb->cr0, (unsigned long long)vmcb->cr2,
-           (unsigned long long)vmcb->cr3, (unsigned long long)vmcb->cr4);
+           v->domain->domain_id, v->vcpu_id, (unsigned long long)r->rip, (unsigned long long)r->rsp,
+           (unsigned long long)r->rflags, vmcb->cpl & 3, (unsigned long long)vmcb->cr0,
+           (unsigned long long)vmcb->cr2, (unsigned long long)vmcb->cr3,
+           (unsigned long long)vmcb->cr4);
     printk("  idt %llx+%x gdt %llx+%x cs %x ss %x eventinj %llx last injected %llx "
            "exitinfo %llx/%llx\n",
            (unsigned long long)vmcb->idtr.base, vmcb->idtr.limit,

@@ -6,9 +6,9 @@
  * self-tests' INT3, which proves the IDT, the stubs, the frame save/restore and IRETQ
  * work before anything depends on them, and their one double fault, which proves that a
  * #DF runs on its IST stack (desc.c) even when RSP points nowhere: without that, a broken
- * stack resets the machine with nothing on the console. Guests never reach this table: their exceptions
- * stay in the guest or become SVM exits. Interrupt vectors (32-255) get their handlers at
- * run time (APIC timer, IPIs) through irq_register().
+ * stack resets the machine with nothing on the console. Guests never reach this table: their
+ * exceptions stay in the guest or become SVM exits. Interrupt vectors (32-255) get their handlers
+ * at run time (APIC timer, IPIs) through irq_register().
  */
 #include <asm/setup.h>
 #include <xen/lib.h>
@@ -16,14 +16,38 @@
 typedef void (*trap_handler_t)(struct cpu_regs *regs);
 
 static const char *const exception_names[X86_NR_EXC] = {
-    "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-    "#BR bound range", "#UD invalid opcode", "#NM no math", "#DF double fault",
-    "coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
-    "#SS stack fault", "#GP general protection", "#PF page fault", "reserved 15",
-    "#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD error",
-    "#VE virtualization", "#CP control protection", "reserved 22", "reserved 23",
-    "reserved 24", "reserved 25", "reserved 26", "reserved 27", "#HV injection",
-    "#VC VMM communication", "#SX security", "reserved 31",
+    "#DE divide error",
+    "#DB debug",
+    "NMI",
+    "#BP breakpoint",
+    "#OF overflow",
+    "#BR bound range",
+    "#UD invalid opcode",
+    "#NM no math",
+    "#DF double fault",
+    "coprocessor overrun",
+    "#TS invalid TSS",
+    "#NP segment not present",
+    "#SS stack fault",
+    "#GP general protection",
+    "#PF page fault",
+    "reserved 15",
+    "#MF x87 error",
+    "#AC alignment check",
+    "#MC machine check",
+    "#XM SIMD error",
+    "#VE virtualization",
+    "#CP control protection",
+    "reserved 22",
+    "reserved 23",
+    "reserved 24",
+    "reserved 25",
+    "reserved 26",
+    "reserved 27",
+    "#HV injection",
+    "#VC VMM communication",
+    "#SX security",
+    "reserved 31",
 };
 
 static unsigned int selftest_hits;

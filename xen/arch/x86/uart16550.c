@@ -28,7 +28,7 @@
 #define MCR_DTR_RTS 0x03
 #define MCR_OUT2    0x08 /* gates the UART's interrupt line on PC boards */
 #define IER_RX      0x01
-#define RX_BURST    64   /* bytes one interrupt drains at most (the FIFO holds 16) */
+#define RX_BURST    64 /* bytes one interrupt drains at most (the FIFO holds 16) */
 #define LSR_DR      0x01
 #define LSR_THRE    0x20
 

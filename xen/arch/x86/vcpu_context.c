@@ -20,12 +20,14 @@
 #define CR0_AM BIT(18)
 #define CR0_NW BIT(29)
 #define CR0_CD BIT(30)
-#define CR0_ALLOWED (CR0_PE | CR0_MP | BIT(2) | BIT(3) | CR0_ET | CR0_NE | CR0_WP | CR0_AM | \
-                     CR0_NW | CR0_CD | CR0_PG) /* PE MP EM TS ET NE WP AM NW CD PG */
-#define CR4_ALLOWED 0x7ffu /* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT */
-#define EFER_ALLOWED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+#define CR0_ALLOWED                                                                                \
+    (CR0_PE | CR0_MP | BIT(2) | BIT(3) | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD |     \
+     CR0_PG)                 /* PE MP EM TS ET NE WP AM NW CD PG */
+#define CR4_ALLOWED   0x7ffu /* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT */
+#define EFER_ALLOWED  (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 #define RFLAGS_FIXED1 BIT64(1)
-#define RFLAGS_ALLOWED 0x3f7fd7ull /* arithmetic, TF, IF, DF, OF, IOPL, NT, RF, AC, VIF, VIP, ID: no VM */
+#define RFLAGS_ALLOWED                                                                             \
+    0x3f7fd7ull /* arithmetic, TF, IF, DF, OF, IOPL, NT, RF, AC, VIF, VIP, ID: no VM */
 #define MAXPHYS_CR3 0x000ffffffffff000ull
 
 BUILD_BUG_ON(sizeof(struct vcpu_hvm_context) != 128);
@@ -54,8 +56,7 @@ void x86_pvh_start_state(struct hvm_start_state *s, uint32_t entry, uint32_t ebx
 }
 
 /* Paging and control registers, the same rules in both modes. */
-static bool control_ok(struct domain *d, uint64_t cr0, uint64_t cr3, uint64_t cr4,
-                       uint64_t efer)
+static bool control_ok(struct domain *d, uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64_t efer)
 {
     bool lma = (efer & EFER_LMA) != 0;
 
@@ -66,8 +67,8 @@ static bool control_ok(struct domain *d, uint64_t cr0, uint64_t cr3, uint64_t cr
     if (lma != ((efer & EFER_LME) && (cr0 & CR0_PG)) || (lma && !(cr4 & CR4_PAE)))
         return false;
     if (cr0 & CR0_PG) {
-        uint64_t table = (cr4 & CR4_PAE) ? (lma ? cr3 & MAXPHYS_CR3 : cr3 & 0xffffffe0u)
-                                         : cr3 & 0xfffff000u;
+        uint64_t table =
+            (cr4 & CR4_PAE) ? (lma ? cr3 & MAXPHYS_CR3 : cr3 & 0xffffffe0u) : cr3 & 0xfffff000u;
 
         if ((cr3 >> 52) != 0 || table >= x86_dom(d)->ram_size)
             return false; /* the first table the walk reads must be the domain's RAM */
@@ -120,8 +121,15 @@ static int from_32(struct domain *d, const struct vcpu_hvm_x86_32 *c, struct hvm
     s->fs = s->gs = s->ds;
     s->cr0 = c->cr0, s->cr3 = c->cr3, s->cr4 = c->cr4, s->efer = c->efer;
     s->regs = (struct guest_regs){
-        .rax = c->eax, .rcx = c->ecx, .rdx = c->edx, .rbx = c->ebx, .rsp = c->esp,
-        .rbp = c->ebp, .rsi = c->esi, .rdi = c->edi, .rip = c->eip,
+        .rax = c->eax,
+        .rcx = c->ecx,
+        .rdx = c->edx,
+        .rbx = c->ebx,
+        .rsp = c->esp,
+        .rbp = c->ebp,
+        .rsi = c->esi,
+        .rdi = c->edi,
+        .rip = c->eip,
         .rflags = c->eflags | RFLAGS_FIXED1,
     };
     return 0;
@@ -141,7 +149,10 @@ static int from_64(struct domain *d, const struct vcpu_hvm_x86_64 *c, struct hvm
         return -EINVAL;
     /* Flat segments, as Xen loads them for this mode. */
     *s = (struct hvm_start_state){
-        .cr0 = c->cr0, .cr3 = c->cr3, .cr4 = c->cr4, .efer = c->efer,
+        .cr0 = c->cr0,
+        .cr3 = c->cr3,
+        .cr4 = c->cr4,
+        .efer = c->efer,
         .cs = flat(0, SEG_AR_CODE64),
         .ds = flat(0, SEG_AR_DATA),
         .es = flat(0, SEG_AR_DATA),
@@ -151,8 +162,15 @@ static int from_64(struct domain *d, const struct vcpu_hvm_x86_64 *c, struct hvm
         .tr = {.ar = SEG_AR_TSS32, .limit = 0x67},
     };
     s->regs = (struct guest_regs){
-        .rax = c->rax, .rcx = c->rcx, .rdx = c->rdx, .rbx = c->rbx, .rsp = c->rsp,
-        .rbp = c->rbp, .rsi = c->rsi, .rdi = c->rdi, .rip = c->rip,
+        .rax = c->rax,
+        .rcx = c->rcx,
+        .rdx = c->rdx,
+        .rbx = c->rbx,
+        .rsp = c->rsp,
+        .rbp = c->rbp,
+        .rsi = c->rsi,
+        .rdi = c->rdi,
+        .rip = c->rip,
         .rflags = c->rflags | RFLAGS_FIXED1,
     };
     return 0;

@@ -33,43 +33,43 @@
 #define X2APIC_LAST      0x8ff
 
 /* x2APIC MSR = 0x800 + (xAPIC offset >> 4). */
-#define R_ID       0x02
-#define R_VERSION  0x03
-#define R_TPR      0x08
-#define R_PPR      0x0a
-#define R_EOI      0x0b
-#define R_LDR      0x0d
-#define R_SVR      0x0f
-#define R_ISR0     0x10
-#define R_TMR0     0x18
-#define R_IRR0     0x20
-#define R_ESR      0x28
-#define R_LVT_CMCI 0x2f
-#define R_ICR      0x30
-#define R_LVT_TMR  0x32
+#define R_ID          0x02
+#define R_VERSION     0x03
+#define R_TPR         0x08
+#define R_PPR         0x0a
+#define R_EOI         0x0b
+#define R_LDR         0x0d
+#define R_SVR         0x0f
+#define R_ISR0        0x10
+#define R_TMR0        0x18
+#define R_IRR0        0x20
+#define R_ESR         0x28
+#define R_LVT_CMCI    0x2f
+#define R_ICR         0x30
+#define R_LVT_TMR     0x32
 #define R_LVT_THERMAL 0x33 /* ... through R_LVT_ERR 0x37 */
-#define R_LVT_ERR  0x37
-#define R_TMR_INIT 0x38
-#define R_TMR_CUR  0x39
-#define R_TMR_DIV  0x3e
-#define R_SELF_IPI 0x3f
+#define R_LVT_ERR     0x37
+#define R_TMR_INIT    0x38
+#define R_TMR_CUR     0x39
+#define R_TMR_DIV     0x3e
+#define R_SELF_IPI    0x3f
 
-#define APIC_VERSION    0x00050014u /* version 0x14 (integrated), 6 LVT entries */
-#define SVR_ENABLE      BIT(8)
-#define LVT_MASKED      BIT(16)
-#define LVT_TIMER_MODE(l) (((l) >> 17) & 3)
-#define TIMER_ONESHOT   0
-#define TIMER_PERIODIC  1
+#define APIC_VERSION       0x00050014u /* version 0x14 (integrated), 6 LVT entries */
+#define SVR_ENABLE         BIT(8)
+#define LVT_MASKED         BIT(16)
+#define LVT_TIMER_MODE(l)  (((l) >> 17) & 3)
+#define TIMER_ONESHOT      0
+#define TIMER_PERIODIC     1
 #define TIMER_TSC_DEADLINE 2
-#define ICR_DELIVERY(i) (((i) >> 8) & 7)
-#define ICR_SHORTHAND(i) (((i) >> 18) & 3)
-#define APIC_BASE_BSP   BIT(8)
-#define APIC_BASE_EXTD  BIT(10)
-#define APIC_BASE_EN    BIT(11)
-#define APIC_BASE_ADDR  0xfee00000u
+#define ICR_DELIVERY(i)    (((i) >> 8) & 7)
+#define ICR_SHORTHAND(i)   (((i) >> 18) & 3)
+#define APIC_BASE_BSP      BIT(8)
+#define APIC_BASE_EXTD     BIT(10)
+#define APIC_BASE_EN       BIT(11)
+#define APIC_BASE_ADDR     0xfee00000u
 /* A periodic timer is never faster than 10 kHz: Xen's minimum period for virtual
  * platform timers (100 us), so one guest cannot keep its CPU in timer interrupts. */
-#define MIN_PERIOD_NS   100000u
+#define MIN_PERIOD_NS      100000u
 
 static struct vlapic *vl(struct vcpu *v)
 {

@@ -25,29 +25,29 @@
 #include <xen/sched.h>
 #include <public/xen.h>
 
-#define XEN_CPUID_BASE      0x40000000u
-#define XEN_CPUID_LEAVES    5 /* 0x40000000..0x40000004 */
-#define XEN_MSR_HYPERCALL   0x40000000u
-#define XEN_VERSION_MAJOR   4
-#define XEN_VERSION_MINOR   17
+#define XEN_CPUID_BASE                0x40000000u
+#define XEN_CPUID_LEAVES              5 /* 0x40000000..0x40000004 */
+#define XEN_MSR_HYPERCALL             0x40000000u
+#define XEN_VERSION_MAJOR             4
+#define XEN_VERSION_MINOR             17
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
 #define XEN_HVM_CPUID_DOMID_PRESENT   (1u << 4)
 #define XEN_HVM_CPUID_UPCALL_VECTOR   (1u << 6)
-#define CPUID1_ECX_MONITOR      (1u << 3)
-#define CPUID1_ECX_VMX          (1u << 5)
-#define CPUID1_ECX_X2APIC       (1u << 21)
-#define CPUID1_ECX_TSC_DEADLINE (1u << 24)
-#define CPUID1_ECX_HYPERVISOR   (1u << 31)
-#define CR4_OSXSAVE             (1u << 18)
+#define CPUID1_ECX_MONITOR            (1u << 3)
+#define CPUID1_ECX_VMX                (1u << 5)
+#define CPUID1_ECX_X2APIC             (1u << 21)
+#define CPUID1_ECX_TSC_DEADLINE       (1u << 24)
+#define CPUID1_ECX_HYPERVISOR         (1u << 31)
+#define CR4_OSXSAVE                   (1u << 18)
 
-#define MSR_TSC             0x10
-#define MSR_MTRRCAP         0xfe
-#define MSR_MISC_ENABLE     0x1a0
-#define MSR_PAT             0x277
-#define MSR_MTRR_DEF_TYPE   0x2ff
-#define DEBUG_PORT          0xe9
-#define X86_EXC_GP_VEC      13
-#define X86_EXC_UD_VEC      6
+#define MSR_TSC           0x10
+#define MSR_MTRRCAP       0xfe
+#define MSR_MISC_ENABLE   0x1a0
+#define MSR_PAT           0x277
+#define MSR_MTRR_DEF_TYPE 0x2ff
+#define DEBUG_PORT        0xe9
+#define X86_EXC_GP_VEC    13
+#define X86_EXC_UD_VEC    6
 
 typedef void (*exit_handler_t)(struct vcpu *v, const struct hvm_exit *exit);
 
@@ -256,7 +256,9 @@ static void exit_npf(struct vcpu *v, const struct hvm_exit *exit)
 
     xen_snprintf(why, sizeof(why), "nested page fault at gpa 0x%llx (%s) outside its memory",
                  (unsigned long long)exit->npf.gpa,
-                 exit->npf.fetch ? "fetch" : exit->npf.write ? "write" : "read");
+                 exit->npf.fetch   ? "fetch"
+                 : exit->npf.write ? "write"
+                                   : "read");
     x86_domain_crash(v->domain, why);
 }
 

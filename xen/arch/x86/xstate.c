@@ -39,26 +39,26 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-#define CR0_EM BIT(2)
-#define CR0_TS BIT(3)
-#define CR4_OSFXSR     BIT(9)
-#define CR4_OSXMMEXCPT BIT(10)
-#define CR4_OSXSAVE    BIT(18)
+#define CR0_EM             BIT(2)
+#define CR0_TS             BIT(3)
+#define CR4_OSFXSR         BIT(9)
+#define CR4_OSXMMEXCPT     BIT(10)
+#define CR4_OSXSAVE        BIT(18)
 #define CPUID1_ECX_XSAVE   BIT(26)
 #define CPUID1_ECX_OSXSAVE BIT(27)
 #define CPUID1_ECX_AVX     BIT(28)
 #define CPUID_D1_EAX_KEEP  0x7u /* XSAVEOPT, XSAVEC, XGETBV(1); never XSAVES (needs XSS) */
 
-#define FXSAVE_SIZE    512
-#define XSAVE_LEGACY   576 /* legacy region + XSAVE header: where AVX's component may start */
-#define XSAVE_BV       512 /* XSTATE_BV in the XSAVE header: which components hold data */
-#define FX_FCW         0
-#define FX_MXCSR       24
-#define MXCSR_RESET    0x1f80 /* all SIMD exceptions masked, round to nearest */
+#define FXSAVE_SIZE  512
+#define XSAVE_LEGACY 576 /* legacy region + XSAVE header: where AVX's component may start */
+#define XSAVE_BV     512 /* XSTATE_BV in the XSAVE header: which components hold data */
+#define FX_FCW       0
+#define FX_MXCSR     24
+#define MXCSR_RESET  0x1f80 /* all SIMD exceptions masked, round to nearest */
 
 static bool have_xsave;
-static uint64_t xstate_mask;      /* XCR0 features offered to guests (and used to save) */
-static uint32_t xstate_size;      /* bytes of the XSAVE area for xstate_mask */
+static uint64_t xstate_mask;       /* XCR0 features offered to guests (and used to save) */
+static uint32_t xstate_size;       /* bytes of the XSAVE area for xstate_mask */
 static uint64_t cpu_xcr0[NR_CPUS]; /* what each CPU's XCR0 holds now */
 
 static inline uint64_t read_cr0(void)

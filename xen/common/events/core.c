@@ -211,12 +211,14 @@ void evtchn_switch_abi(struct domain_locked dl, const struct evtchn_port_ops *op
      * ABI's state is complete (its entry point built it), and we hold the event lock, so
      * no event can slip between the old ABI and the new one.
      */
-    for_each_bound_evtchn (d, chn, port, limit) {
+    for_each_bound_evtchn(d, chn, port, limit)
+    {
         chn->pending = (uint8_t)(chn->pending | old->is_pending(d, chn));
         old->clear_pending(dl, chn);
     }
     __atomic_store_n(&d->evtchn_ops, ops, __ATOMIC_RELEASE);
-    for_each_bound_evtchn (d, chn, port, limit) {
+    for_each_bound_evtchn(d, chn, port, limit)
+    {
         bool pending = chn->pending;
 
         chn->pending = 0;

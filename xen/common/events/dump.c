@@ -17,8 +17,9 @@ struct port_snapshot {
 };
 
 static const char *const state_names[] = {
-    [ECS_FREE] = "free",       [ECS_RESERVED] = "reserved", [ECS_UNBOUND] = "unbound",
-    [ECS_INTERDOMAIN] = "interdomain", [ECS_PIRQ] = "pirq", [ECS_VIRQ] = "virq",
+    [ECS_FREE] = "free",       [ECS_RESERVED] = "reserved",
+    [ECS_UNBOUND] = "unbound", [ECS_INTERDOMAIN] = "interdomain",
+    [ECS_PIRQ] = "pirq",       [ECS_VIRQ] = "virq",
     [ECS_IPI] = "ipi",
 };
 
@@ -44,10 +45,9 @@ static void print_port(const struct port_snapshot *s)
         break;
     }
     printk("  %6u %-11s v%-2u %-16s %c%c%c%c prio %2u q %d\n", c->port,
-           c->state < ARRAY_SIZE(state_names) ? state_names[c->state] : "?", c->notify_vcpu,
-           detail, s->abi.pending ? 'P' : '-', s->abi.masked ? 'M' : '-',
-           s->abi.linked ? 'L' : '-', s->abi.busy ? 'B' : '-', s->abi.priority,
-           s->abi.queue_vcpu);
+           c->state < ARRAY_SIZE(state_names) ? state_names[c->state] : "?", c->notify_vcpu, detail,
+           s->abi.pending ? 'P' : '-', s->abi.masked ? 'M' : '-', s->abi.linked ? 'L' : '-',
+           s->abi.busy ? 'B' : '-', s->abi.priority, s->abi.queue_vcpu);
 }
 
 void evtchn_dump_domain(struct domain *d)
@@ -56,9 +56,8 @@ void evtchn_dump_domain(struct domain *d)
     evtchn_port_t next = 1;
     uint32_t total = 0;
 
-    printk("d%u: event channels, %s ABI, limit %u, %u bound, storage for %u ports\n",
-           d->domain_id, d->evtchn_ops->name, d->max_evtchn_port, d->active_evtchns,
-           d->valid_evtchns);
+    printk("d%u: event channels, %s ABI, limit %u, %u bound, storage for %u ports\n", d->domain_id,
+           d->evtchn_ops->name, d->max_evtchn_port, d->active_evtchns, d->valid_evtchns);
     printk("    port state       vcpu detail           PMLB\n");
     for (;;) {
         unsigned long flags;

@@ -173,8 +173,7 @@ static int evtchn_bind_ipi(struct vcpu *curr, struct evtchn_bind_ipi *op)
     dl = evtchn_lock(d, &flags);
     port = evtchn_get_free_port(dl);
     if (port >= 0) {
-        evtchn_bind_port(dl, evtchn_from_port(d, (evtchn_port_t)port), ECS_IPI,
-                         (uint16_t)op->vcpu);
+        evtchn_bind_port(dl, evtchn_from_port(d, (evtchn_port_t)port), ECS_IPI, (uint16_t)op->vcpu);
         op->port = (evtchn_port_t)port;
     }
     evtchn_unlock(dl, flags);
@@ -255,8 +254,7 @@ static int evtchn_close_port(struct domain *d, evtchn_port_t port)
             continue;
         }
         close_locked(&t, d,
-                     chn->state == ECS_INTERDOMAIN && chn->peer_domid == rd->domain_id ? rd
-                                                                                        : NULL,
+                     chn->state == ECS_INTERDOMAIN && chn->peer_domid == rd->domain_id ? rd : NULL,
                      chn);
         unlock_two(&t);
         return 0;
@@ -518,15 +516,15 @@ static int evtchn_reset(struct vcpu *curr, const struct evtchn_reset *op)
 /* ---- The hypercall ---- */
 
 /* Copy in, run, copy back on success: one place for every op's argument handling. */
-#define WITH_ARG(type, call, copy_back)                                                      \
-    do {                                                                                     \
-        type a_;                                                                             \
-        if (arch_copy_from_guest(d, &a_, arg, sizeof(a_)) != 0)                              \
-            return -EFAULT;                                                                  \
-        rc = call(curr, &a_);                                                                \
-        if (rc == 0 && (copy_back) && arch_copy_to_guest(d, arg, &a_, sizeof(a_)) != 0)      \
-            rc = -EFAULT;                                                                    \
-        return rc;                                                                           \
+#define WITH_ARG(type, call, copy_back)                                                            \
+    do {                                                                                           \
+        type a_;                                                                                   \
+        if (arch_copy_from_guest(d, &a_, arg, sizeof(a_)) != 0)                                    \
+            return -EFAULT;                                                                        \
+        rc = call(curr, &a_);                                                                      \
+        if (rc == 0 && (copy_back) && arch_copy_to_guest(d, arg, &a_, sizeof(a_)) != 0)            \
+            rc = -EFAULT;                                                                          \
+        return rc;                                                                                 \
     } while (0)
 
 static int do_send(struct vcpu *curr, struct evtchn_send *op)

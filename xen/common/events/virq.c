@@ -82,6 +82,6 @@ void virq_forget_domain(struct domain *d)
     unsigned int virq;
 
     for (virq = 0; virq < NR_VIRQS; virq++)
-        __atomic_compare_exchange_n(&global_virq_handlers[virq], &(struct domain *){d}, NULL,
-                                    false, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+        __atomic_compare_exchange_n(&global_virq_handlers[virq], &(struct domain *){d}, NULL, false,
+                                    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }

@@ -36,8 +36,7 @@ static bool valid(const struct calendar_time *t)
     if (t->year < EPOCH_YEAR || t->year > LAST_YEAR || t->month < 1 || t->month > 12)
         return false;
     month_days = days_in_month[t->month - 1] + (t->month == 2 && calendar_is_leap_year(t->year));
-    return t->day >= 1 && t->day <= month_days && t->hour < 24 && t->minute < 60 &&
-           t->second < 60;
+    return t->day >= 1 && t->day <= month_days && t->hour < 24 && t->minute < 60 && t->second < 60;
 }
 
 bool calendar_to_epoch(const struct calendar_time *t, uint64_t *seconds)

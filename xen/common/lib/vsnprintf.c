@@ -131,14 +131,14 @@ int xen_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         }
 
         if (is_signed) {
-            long long sv = longs >= 2 ? va_arg(ap, long long)
+            long long sv = longs >= 2   ? va_arg(ap, long long)
                            : longs == 1 ? va_arg(ap, long)
                                         : va_arg(ap, int);
 
             v = sv < 0 ? 0ull - (unsigned long long)sv : (unsigned long long)sv;
             put_number(&o, v, sv < 0, base, false, width, left, pad);
         } else {
-            v = longs >= 2 ? va_arg(ap, unsigned long long)
+            v = longs >= 2   ? va_arg(ap, unsigned long long)
                 : longs == 1 ? va_arg(ap, unsigned long)
                              : va_arg(ap, unsigned int);
             put_number(&o, v, false, base, *fmt == 'X', width, left, pad);

@@ -99,8 +99,7 @@ static bool to_calendar(const struct cmos_fields *f, uint8_t status_b, struct ca
     }
     t->hour = hour;
     /* A century register that holds no plausible century is not believed either. */
-    if (century_reg == 0 || !decode(f->century, binary, &century) || century < 19 ||
-        century > 99)
+    if (century_reg == 0 || !decode(f->century, binary, &century) || century < 19 || century > 99)
         century = 20;
     t->year = century * 100u + year;
     return true;

@@ -19,10 +19,10 @@
 #define RTC_PCELLID  0xff0
 
 /* PeriphID: part 0x031, designer 0x41 (ARM); the revision nibble may be anything. */
-#define PART_LO       0x31 /* PeriphID0 */
-#define PART_HI_DES   0x10 /* PeriphID1: part bits 11:8 = 0, designer bits 3:0 = 1 */
-#define DES_HI_MASK   0x0f /* PeriphID2: designer bits 7:4 = 4 in its low nibble */
-#define DES_HI        0x04
+#define PART_LO     0x31 /* PeriphID0 */
+#define PART_HI_DES 0x10 /* PeriphID1: part bits 11:8 = 0, designer bits 3:0 = 1 */
+#define DES_HI_MASK 0x0f /* PeriphID2: designer bits 7:4 = 4 in its low nibble */
+#define DES_HI      0x04
 static const uint8_t primecell_id[4] = {0x0d, 0xf0, 0x05, 0xb1};
 
 static volatile uint32_t *rtc;

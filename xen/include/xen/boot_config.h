@@ -15,8 +15,9 @@
  *       cpus = <n>; memory = <0 KiB>;  (#address-cells/#size-cells of the node, usually 1/2)
  *       vpl011; bootargs = "...";  domain-cpupool = <&pool>;  (optional)
  *       minixen,heap-budget = <bytes>;  (optional, one or two cells; a minixen extension)
- *       module@... { compatible = "multiboot,kernel" | "multiboot,ramdisk" | "multiboot,device-tree"; reg = <...>; bootargs = "..."; }
- *       evtchn@... { compatible = "xen,evtchn-v1"; xen,evtchn = <port &peer>; }
+ *       module@... { compatible = "multiboot,kernel" | "multiboot,ramdisk" |
+ * "multiboot,device-tree"; reg = <...>; bootargs = "..."; } evtchn@... { compatible =
+ * "xen,evtchn-v1"; xen,evtchn = <port &peer>; }
  *     }
  *     pool { compatible = "xen,cpupool"; cpupool-cpus = <&cpu0 &cpu1>; }   (optional)
  *
@@ -50,9 +51,9 @@ struct boot_domain {
 };
 
 struct boot_evtchn {
-    uint32_t domain;     /* index into boot_config.domains */
-    uint32_t port;       /* local port */
-    uint32_t phandle;    /* of this end's node */
+    uint32_t domain;  /* index into boot_config.domains */
+    uint32_t port;    /* local port */
+    uint32_t phandle; /* of this end's node */
     uint32_t peer_phandle;
 };
 

@@ -20,7 +20,7 @@ struct grant_table;
 /* HVM params minixen keeps per domain (indexes of public/hvm/params.h below this). */
 #define HVM_NR_PARAMS_MINIXEN 40
 
-#define MAX_DOMAINS   64   /* domain ids 0..MAX_DOMAINS-1 */
+#define MAX_DOMAINS 64 /* domain ids 0..MAX_DOMAINS-1 */
 
 /*
  * Hypervisor heap a domain may cause to be allocated, unless its configuration says
@@ -34,7 +34,7 @@ struct grant_table;
 #define DOMAIN_HEAP_BUDGET_DEFAULT (1u << 20)
 #define DOMAIN_HEAP_BUDGET_MIN     (64u << 10)
 #define DOMAIN_HEAP_BUDGET_MAX     (1u << 30)
-#define MAX_VCPUS     64   /* per domain */
+#define MAX_VCPUS                  64 /* per domain */
 
 /* Port storage: channels live in buckets, reached through groups (allocated on demand). */
 #define EVTCHNS_PER_BUCKET 64
@@ -78,8 +78,8 @@ struct vcpu {
     uint64_t runstate_time[4]; /* RUNSTATE_running/runnable/blocked/offline totals */
     struct vcpu *timer_next;   /* link in its CPU's list of vCPUs with a deadline armed */
     bool on_timer_list;
-    bool sched_added;          /* sched_add_vcpu() done */
-    bool sched_initialised;    /* has been online once: has a context VCPUOP_up may resume */
+    bool sched_added;       /* sched_add_vcpu() done */
+    bool sched_initialised; /* has been online once: has a context VCPUOP_up may resume */
 
     void *arch; /* the port's own vCPU state */
 };
@@ -114,7 +114,7 @@ struct domain {
     uint32_t active_evtchns;  /* bound ports (not free, not reserved) */
     struct evtchn_fifo_domain *fifo;
     struct evtchn_3l_domain *l3;
-    uint32_t polling_vcpus;   /* vCPUs in SCHEDOP_poll (a count; 0 skips the check) */
+    uint32_t polling_vcpus; /* vCPUs in SCHEDOP_poll (a count; 0 skips the check) */
 
     /* Hypervisor heap charged to this domain (domain_xzalloc_bytes), and its limit. */
     size_t heap_charged;
@@ -132,7 +132,7 @@ struct domain {
     bool is_shut_down;
     uint8_t shutdown_reason; /* SHUTDOWN_* once is_shut_down */
     uint32_t pause_count;
-    bool shutdown_code_set;  /* SCHEDOP_shutdown_code recorded shutdown_code (it wins) */
+    bool shutdown_code_set; /* SCHEDOP_shutdown_code recorded shutdown_code (it wins) */
     uint8_t shutdown_code;
     /* SHUTDOWN_reboot the port can honour: rebuild once no CPU holds a vCPU (sched.c). */
     bool restart_pending;

@@ -23,7 +23,7 @@ int evtchn_bind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd
                        evtchn_port_t rport);
 
 /* Domain life cycle. */
-int evtchn_domain_init(struct domain *d);    /* port 0 reserved, 2-level, default limit */
+int evtchn_domain_init(struct domain *d);     /* port 0 reserved, 2-level, default limit */
 void evtchn_domain_destroy(struct domain *d); /* closes every port (peers become unbound) */
 /* Close every port and go back to the 2-level ABI and default limit; storage stays. */
 void evtchn_domain_reset(struct domain *d);

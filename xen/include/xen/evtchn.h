@@ -27,9 +27,9 @@ enum evtchn_state {
 };
 
 struct evtchn {
-    uint8_t state;        /* enum evtchn_state */
-    uint8_t priority;     /* FIFO: priority of future events (default 7) */
-    uint8_t pending;      /* latched: pending while the ABI has nowhere to put it */
+    uint8_t state;    /* enum evtchn_state */
+    uint8_t priority; /* FIFO: priority of future events (default 7) */
+    uint8_t pending;  /* latched: pending while the ABI has nowhere to put it */
     uint8_t pad;
     uint16_t notify_vcpu; /* vCPU whose upcall this port raises */
     domid_t peer_domid;   /* UNBOUND: who may connect; INTERDOMAIN: the peer */
@@ -39,7 +39,7 @@ struct evtchn {
         uint32_t virq;           /* VIRQ */
         uint32_t pirq;           /* PIRQ */
     } u;
-    uint32_t fifo_lastq;  /* FIFO: queue it was last linked on, see abi_fifo.c */
+    uint32_t fifo_lastq; /* FIFO: queue it was last linked on, see abi_fifo.c */
 };
 
 /* Proof that the caller holds d->event_lock (Hafnium style): only evtchn_lock() makes one. */
@@ -129,8 +129,8 @@ void evtchn_port_set_pending(struct domain_locked dl, struct evtchn *chn);
 void evtchn_switch_abi(struct domain_locked dl, const struct evtchn_port_ops *ops);
 
 /* Iterate bound ports below `limit` (bounded by valid_evtchns). */
-#define for_each_bound_evtchn(d, chn, p, limit)                                              \
-    for ((p) = 1; (p) < MIN((limit), (d)->valid_evtchns); (p)++)                             \
+#define for_each_bound_evtchn(d, chn, p, limit)                                                    \
+    for ((p) = 1; (p) < MIN((limit), (d)->valid_evtchns); (p)++)                                   \
         if (((chn) = evtchn_from_port((d), (p))) != NULL && (chn)->state > ECS_RESERVED)
 
 /* Bytes the port table of d uses (groups and buckets): reported by the benchmark. */

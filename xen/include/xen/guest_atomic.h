@@ -30,10 +30,10 @@ void guest_atomic_starved(struct domain *d);
  */
 guest_atomic_t guest_cmpxchg32_paused(struct domain *d, uint32_t *word, uint32_t expected,
                                       uint32_t desired, uint32_t *seen);
-guest_atomic_t guest_test_and_set_bit32_paused(struct domain *d, uint32_t *word,
-                                               unsigned int bit, bool *was_set);
-guest_atomic_t guest_test_and_clear_bit32_paused(struct domain *d, uint32_t *word,
-                                                 unsigned int bit, bool *was_set);
+guest_atomic_t guest_test_and_set_bit32_paused(struct domain *d, uint32_t *word, unsigned int bit,
+                                               bool *was_set);
+guest_atomic_t guest_test_and_clear_bit32_paused(struct domain *d, uint32_t *word, unsigned int bit,
+                                                 bool *was_set);
 
 static inline uint32_t *guest_bit_word(void *bitmap, unsigned int nr)
 {

@@ -16,16 +16,16 @@
 
 struct guest_layout {
     const char *name;
-    uint8_t word_bits;          /* bits in the guest's xen_ulong_t: 32 or 64 */
-    uint16_t vcpu_info_size;    /* sizeof(struct vcpu_info) for this guest */
-    uint16_t nr_legacy_vcpus;   /* vcpu_info slots inside shared_info (ARM 1, x86 32) */
-    uint16_t pending_sel_off;   /* vcpu_info.evtchn_pending_sel */
-    uint16_t shinfo_pending_off; /* shared_info.evtchn_pending[] */
-    uint16_t shinfo_mask_off;   /* shared_info.evtchn_mask[] */
-    uint16_t shinfo_size;       /* sizeof(struct shared_info) */
-    uint16_t shinfo_wc_off;     /* shared_info.wc_version; wc_sec and wc_nsec follow it */
+    uint8_t word_bits;             /* bits in the guest's xen_ulong_t: 32 or 64 */
+    uint16_t vcpu_info_size;       /* sizeof(struct vcpu_info) for this guest */
+    uint16_t nr_legacy_vcpus;      /* vcpu_info slots inside shared_info (ARM 1, x86 32) */
+    uint16_t pending_sel_off;      /* vcpu_info.evtchn_pending_sel */
+    uint16_t shinfo_pending_off;   /* shared_info.evtchn_pending[] */
+    uint16_t shinfo_mask_off;      /* shared_info.evtchn_mask[] */
+    uint16_t shinfo_size;          /* sizeof(struct shared_info) */
+    uint16_t shinfo_wc_off;        /* shared_info.wc_version; wc_sec and wc_nsec follow it */
     uint16_t shinfo_wc_sec_hi_off; /* wc_sec_hi: in shared_info, but arch for x86_32 */
-    uint16_t vcpu_time_off;     /* vcpu_info.time (struct vcpu_time_info) */
+    uint16_t vcpu_time_off;        /* vcpu_info.time (struct vcpu_time_info) */
 };
 
 extern const struct guest_layout guest_layout_arm;

@@ -15,7 +15,10 @@ typedef struct {
     uint16_t owner; /* ticket now being served */
 } spinlock_t;
 
-#define SPINLOCK_INIT {0, 0}
+#define SPINLOCK_INIT                                                                              \
+    {                                                                                              \
+        0, 0                                                                                       \
+    }
 
 static inline unsigned long spin_lock_irqsave(spinlock_t *l)
 {

@@ -13,9 +13,9 @@
 #include <public/xen.h>
 #include <public/event_channel.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b)     ((a) < (b) ? (a) : (b))
-#define MAX(a, b)     ((a) > (b) ? (a) : (b))
+#define ARRAY_SIZE(a)      (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b)          ((a) < (b) ? (a) : (b))
+#define MAX(a, b)          ((a) > (b) ? (a) : (b))
 #define DIV_ROUND_UP(n, d) (((n) + (d)-1) / (d))
 
 #define PAGE_SHIFT 12

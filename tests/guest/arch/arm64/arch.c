@@ -14,15 +14,15 @@
 #define PSCI_CPU_ON_64 0xC4000003ul
 #define VTIMER_PPI     27
 
-#define PTE_BLOCK    1ul
-#define PTE_ATTR(i)  ((unsigned long)(i) << 2)
-#define PTE_SH_INNER (3ul << 8)
-#define PTE_AF       (1ul << 10)
-#define PTE_XN       (3ul << 53)
-#define PTE_PXN      (1ul << 53)
+#define PTE_BLOCK     1ul
+#define PTE_ATTR(i)   ((unsigned long)(i) << 2)
+#define PTE_SH_INNER  (3ul << 8)
+#define PTE_AF        (1ul << 10)
+#define PTE_XN        (3ul << 53)
+#define PTE_PXN       (1ul << 53)
 #define PTE_AP_RO_EL0 (3ul << 6) /* read-only at EL1 and EL0 */
-#define MAIR_DEVICE  0 /* attribute index 0: Device-nGnRnE */
-#define MAIR_NORMAL  1 /* attribute index 1: Normal, write-back */
+#define MAIR_DEVICE   0          /* attribute index 0: Device-nGnRnE */
+#define MAIR_NORMAL   1          /* attribute index 1: Normal, write-back */
 
 void arch_mmu_enable(uint64_t ttbr0, uint64_t tcr, uint64_t mair);
 unsigned long arch_smccc_hvc(unsigned long fid, unsigned long a1, unsigned long a2,
@@ -71,8 +71,8 @@ static void mmu_build(void)
             uint64_t gb;
 
             for (gb = base >> 30; gb < 512 && gb <= (base + size - 1) >> 30; gb++)
-                l1_table[gb] = (gb << 30) | PTE_BLOCK | PTE_AF | PTE_SH_INNER |
-                               PTE_ATTR(MAIR_NORMAL);
+                l1_table[gb] =
+                    (gb << 30) | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(MAIR_NORMAL);
         }
     }
     /* Our own image is RAM whatever the DT says. */
@@ -135,8 +135,8 @@ void arch_boot_cpu0(const void *dt)
         /* No DT: map the 1 GiB block we run in and hope for the best. */
         unsigned int i = (unsigned int)((uintptr_t)l1_table >> 30);
 
-        l1_table[i] = ((uint64_t)i << 30) | PTE_BLOCK | PTE_AF | PTE_SH_INNER |
-                      PTE_ATTR(MAIR_NORMAL);
+        l1_table[i] =
+            ((uint64_t)i << 30) | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(MAIR_NORMAL);
         mmu_mair = 0xfful << 8;
         mmu_tcr = 25ul | (1ul << 8) | (1ul << 10) | (3ul << 12) | (1ul << 23) | (2ul << 32);
     }
@@ -196,8 +196,7 @@ int arch_rtc_read(uint64_t *seconds, uint64_t *base)
     *seconds = *base = 0;
     if (node < 0 || !fdt_reg(node, 0, base, &size))
         return 0;
-    if (*base >= (512ull << 30) ||
-        (l1_table[*base >> 30] & PTE_ATTR(7)) != PTE_ATTR(MAIR_DEVICE))
+    if (*base >= (512ull << 30) || (l1_table[*base >> 30] & PTE_ATTR(7)) != PTE_ATTR(MAIR_DEVICE))
         return -1;
     *seconds = *(volatile uint32_t *)(uintptr_t)*base;
     return 1;

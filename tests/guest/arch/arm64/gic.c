@@ -55,7 +55,10 @@ const char *arch_irq_controller(void)
     static char desc[40];
 
     snprintf(desc, sizeof(desc), "%s (upcall INTID %u)",
-             version == 3 ? "GICv3" : version == 2 ? "GICv2" : "no GIC", upcall_irq);
+             version == 3   ? "GICv3"
+             : version == 2 ? "GICv2"
+                            : "no GIC",
+             upcall_irq);
     return desc;
 }
 
@@ -109,7 +112,7 @@ static uintptr_t find_redistributor(void)
 
     __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
     aff = (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24);
-    for (off = 0; off + 0x20000 <= gicr_size; ) {
+    for (off = 0; off + 0x20000 <= gicr_size;) {
         uint64_t typer = rd64(gicr_region + off + GICR_TYPER);
 
         if ((typer >> 32) == aff)
@@ -139,9 +142,9 @@ void gic_cpu_init(void)
         __asm__ volatile("msr S3_0_C12_C12_5, %0" ::"r"(7ul)); /* ICC_SRE_EL1: SRE, DFB, DIB */
         __asm__ volatile("isb");
         __asm__ volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xfful)); /* ICC_PMR_EL1 */
-        __asm__ volatile("msr S3_0_C12_C12_3, %0" ::"r"(0ul)); /* ICC_BPR1_EL1 */
-        __asm__ volatile("msr S3_0_C12_C12_4, %0" ::"r"(0ul)); /* ICC_CTLR_EL1: EOImode 0 */
-        __asm__ volatile("msr S3_0_C12_C12_7, %0" ::"r"(1ul)); /* ICC_IGRPEN1_EL1 */
+        __asm__ volatile("msr S3_0_C12_C12_3, %0" ::"r"(0ul));  /* ICC_BPR1_EL1 */
+        __asm__ volatile("msr S3_0_C12_C12_4, %0" ::"r"(0ul));  /* ICC_CTLR_EL1: EOImode 0 */
+        __asm__ volatile("msr S3_0_C12_C12_7, %0" ::"r"(1ul));  /* ICC_IGRPEN1_EL1 */
         __asm__ volatile("isb");
     } else if (version == 2) {
         wr32(gicc + GICC_PMR, 0xff);

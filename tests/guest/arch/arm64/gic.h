@@ -10,7 +10,7 @@ void gic_cpu_init(void);           /* this vCPU's interface and redistributor */
 void gic_enable_ppi(uint32_t irq); /* on this vCPU */
 uint32_t gic_ack(void);            /* >= 1020: nothing pending */
 void gic_eoi(uint32_t irq);
-uint32_t gic_upcall_irq(void);     /* the event-channel interrupt (/hypervisor) */
+uint32_t gic_upcall_irq(void);        /* the event-channel interrupt (/hypervisor) */
 void gic_send_sgi_self(uint32_t sgi); /* an SGI to this vCPU (the hostile suite's storms) */
 
 #endif

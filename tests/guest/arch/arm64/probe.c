@@ -35,15 +35,15 @@ unsigned long arch_probe_recover(unsigned long kind, unsigned long esr, uint64_t
 }
 
 /* Run one access with recovery armed; true when it trapped. */
-#define PROBE(stmt)                                                                        \
-    ({                                                                                     \
-        unsigned long before_ = arch_probe_traps;                                          \
-        probe_armed = 1;                                                                   \
-        __asm__ volatile("" ::: "memory");                                                 \
-        stmt;                                                                              \
-        __asm__ volatile("isb" ::: "memory");                                              \
-        probe_armed = 0;                                                                   \
-        arch_probe_traps != before_;                                                       \
+#define PROBE(stmt)                                                                                \
+    ({                                                                                             \
+        unsigned long before_ = arch_probe_traps;                                                  \
+        probe_armed = 1;                                                                           \
+        __asm__ volatile("" ::: "memory");                                                         \
+        stmt;                                                                                      \
+        __asm__ volatile("isb" ::: "memory");                                                      \
+        probe_armed = 0;                                                                           \
+        arch_probe_traps != before_;                                                               \
     })
 
 void arch_probe_init(void)
@@ -58,8 +58,8 @@ void arch_probe_init(void)
 
 const char *arch_probe_name(enum probe_class c)
 {
-    static const char *const names[PROBE_NR] = {
-        "FP/SIMD d16-d19", "debug DBGBVR0/1 DBGWVR0/1", "PMU PMCCNTR PMEVCNTR0/1 PMEVTYPER0"};
+    static const char *const names[PROBE_NR] = {"FP/SIMD d16-d19", "debug DBGBVR0/1 DBGWVR0/1",
+                                                "PMU PMCCNTR PMEVCNTR0/1 PMEVTYPER0"};
 
     return c < PROBE_NR ? names[c] : "?";
 }
@@ -83,8 +83,8 @@ static void debug_read(uint64_t v[4])
 static void pmu_write(const uint64_t v[4])
 {
     __asm__ volatile("msr pmccntr_el0, %0" ::"r"(v[0]));
-    __asm__ volatile("msr s3_3_c14_c8_0, %0" ::"r"(v[1])); /* PMEVCNTR0_EL0 */
-    __asm__ volatile("msr s3_3_c14_c8_1, %0" ::"r"(v[2])); /* PMEVCNTR1_EL0 */
+    __asm__ volatile("msr s3_3_c14_c8_0, %0" ::"r"(v[1]));  /* PMEVCNTR0_EL0 */
+    __asm__ volatile("msr s3_3_c14_c8_1, %0" ::"r"(v[2]));  /* PMEVCNTR1_EL0 */
     __asm__ volatile("msr s3_3_c14_c12_0, %0" ::"r"(v[3])); /* PMEVTYPER0_EL0 */
 }
 
@@ -166,7 +166,7 @@ bool arch_fuzz_sysreg(uint64_t rnd, uint64_t val, bool *skipped)
         }
         return PROBE(fn(val));
     } else {
-        uint64_t (*fn)(void) = (uint64_t (*)(void))(void *)(probe_sysreg_read_stubs + idx * 8);
+        uint64_t (*fn)(void) = (uint64_t(*)(void))(void *)(probe_sysreg_read_stubs + idx * 8);
         volatile uint64_t sink;
 
         return PROBE(sink = fn());
@@ -187,8 +187,8 @@ uint64_t arch_fuzz_mmio_addr(uint64_t rnd)
 {
     /* QEMU virt's map outside a domU's RAM: flash, the GIC (emulated: random register
      * offsets), the UART, virtio-mmio, PCIe windows, and high memory past the domain. */
-    static const uint64_t bases[] = {0x00000000, 0x08000000, 0x08010000, 0x080a0000,
-                                     0x09000000, 0x0a000000, 0x10000000, 0x3eff0000,
+    static const uint64_t bases[] = {0x00000000, 0x08000000,     0x08010000, 0x080a0000,
+                                     0x09000000, 0x0a000000,     0x10000000, 0x3eff0000,
                                      0x80000000, 0x4010000000ull};
 
     return bases[rnd % ARRAY_SIZE(bases)] + ((rnd >> 8) & 0xfffc);

@@ -8,8 +8,8 @@
  *                VCPUOP_initialise (64-bit context on our page tables) + VCPUOP_up
  *   time         the TSC at the rate of CPUID base+3 (Xen's TSC leaf); the timeout timer
  *                is the x2APIC timer in TSC-deadline mode, else one-shot at its rate
- *                measured against the TSC (Xen's and minixen's vLAPIC count at 100 MHz; measuring keeps it honest)
- *   per-CPU      the vCPU index at GS:0 (GS base is guest state: no exit to read it)
+ *                measured against the TSC (Xen's and minixen's vLAPIC count at 100 MHz; measuring
+ * keeps it honest) per-CPU      the vCPU index at GS:0 (GS base is guest state: no exit to read it)
  *   config       hvm_start_info's command line, handed to the suite as /chosen/bootargs
  *   console      console_io; port 0xe9 (Xen's HVM debug port) as the fallback
  */
@@ -45,7 +45,7 @@
 #define CPUID1_TSC_DL    (1u << 24)
 #define CR0_LONG_MODE    0x80010033ul /* PG WP NE ET MP PE */
 #define CR4_PAE          0x20ul
-#define EFER_LONG_MODE   0x500ul      /* LMA LME */
+#define EFER_LONG_MODE   0x500ul /* LMA LME */
 #define XEN_ENOSYS       38
 
 struct percpu {
@@ -75,7 +75,9 @@ static bool hypercalls_ready;
 
 static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+    __asm__ volatile("cpuid"
+                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+                     : "a"(leaf), "c"(sub));
 }
 
 static inline uint64_t rdmsr(uint32_t msr)
@@ -121,8 +123,7 @@ static bool find_xen(void)
 
     for (base = 0x40000000u; base < 0x40010000u; base += 0x100) {
         cpuid(base, 0, r);
-        if (r[1] == 0x566e6558u && r[2] == 0x65584d4du && r[3] == 0x4d4d566eu &&
-            r[0] >= base + 3) {
+        if (r[1] == 0x566e6558u && r[2] == 0x65584d4du && r[3] == 0x4d4d566eu && r[0] >= base + 3) {
             xen_base = base;
             return true;
         }
@@ -167,7 +168,8 @@ static void cpu_local_init(unsigned int cpu)
     wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&percpu[cpu]);
 }
 
-/* ---- Start-up --------------------------------------------------------------------------------- */
+/* ---- Start-up ---------------------------------------------------------------------------------
+ */
 
 void arch_boot_cpu0(const struct hvm_start_info *si)
 {
@@ -303,8 +305,7 @@ static uint64_t measure_apic_per_tsc(void)
 
     wrmsr(X2APIC_TMR_INIT, 0xffffffffu);
     t0 = arch_counter();
-    for (spins = 0; spins < 100000000u && arch_counter() - t0 < arch_counter_freq() / 100;
-         spins++)
+    for (spins = 0; spins < 100000000u && arch_counter() - t0 < arch_counter_freq() / 100; spins++)
         arch_relax();
     counted = 0xffffffffu - (uint32_t)rdmsr(X2APIC_TMR_CUR);
     t1 = arch_counter();
@@ -328,7 +329,8 @@ void arch_cpu_irq_init(void)
         apic_per_tsc = measure_apic_per_tsc();
 }
 
-/* ---- Interrupts --------------------------------------------------------------------------------- */
+/* ---- Interrupts ---------------------------------------------------------------------------------
+ */
 
 void arch_irq_enable(void)
 {
@@ -369,7 +371,8 @@ void arch_exception(uint64_t vector, uint64_t error, uint64_t rip)
     guest_fatal("unexpected exception (vector, error code, RIP)", vector, error, rip);
 }
 
-/* ---- Time --------------------------------------------------------------------------------------- */
+/* ---- Time ---------------------------------------------------------------------------------------
+ */
 
 uint64_t arch_counter(void)
 {
@@ -416,7 +419,8 @@ void arch_wait_for_interrupt(void)
     __asm__ volatile("sti; hlt" ::: "memory");
 }
 
-/* ---- Console fallback: Xen's HVM debug port ------------------------------------------------------ */
+/* ---- Console fallback: Xen's HVM debug port
+ * ------------------------------------------------------ */
 
 bool arch_console_fallback_init(void)
 {

@@ -10,16 +10,16 @@
 #include "hostile.h"
 #include "libc.h"
 
-#define TIMER_VECTOR      0xef /* arch.c's: its handler EOIs */
-#define X2APIC_LVT_TIMER  0x832
-#define X2APIC_TMR_INIT   0x838
-#define X2APIC_SELF_IPI   0x83f
-#define LVT_PERIODIC      (1u << 17)
-#define MSR_PERF_CTR0     0xc0010004u /* AMD PERF_CTR0..3 */
-#define CR4_OSFXSR        (1ul << 9)
-#define CR4_OSXMMEXCPT    (1ul << 10)
-#define CR0_EM            (1ul << 2)
-#define CR0_TS            (1ul << 3)
+#define TIMER_VECTOR     0xef /* arch.c's: its handler EOIs */
+#define X2APIC_LVT_TIMER 0x832
+#define X2APIC_TMR_INIT  0x838
+#define X2APIC_SELF_IPI  0x83f
+#define LVT_PERIODIC     (1u << 17)
+#define MSR_PERF_CTR0    0xc0010004u /* AMD PERF_CTR0..3 */
+#define CR4_OSFXSR       (1ul << 9)
+#define CR4_OSXMMEXCPT   (1ul << 10)
+#define CR0_EM           (1ul << 2)
+#define CR0_TS           (1ul << 3)
 
 volatile unsigned long arch_probe_traps;
 volatile uint64_t probe_fixup;
@@ -42,7 +42,8 @@ static bool try_wrmsr(uint32_t msr, uint64_t v)
 {
     unsigned long before = arch_probe_traps;
 
-    __asm__ volatile(FIX_BEGIN "wrmsr" FIX_END ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+    __asm__ volatile(FIX_BEGIN "wrmsr" FIX_END ::"c"(msr), "a"((uint32_t)v),
+                     "d"((uint32_t)(v >> 32))
                      : "r11", "memory");
     return arch_probe_traps == before;
 }
@@ -54,7 +55,8 @@ void arch_probe_init(void)
 
     /* SSE needs CR4.OSFXSR, and no CR0.EM/TS. */
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    __asm__ volatile(FIX_BEGIN "mov %0, %%cr0" FIX_END ::"r"(cr0 & ~(CR0_EM | CR0_TS)) : "r11", "memory");
+    __asm__ volatile(FIX_BEGIN "mov %0, %%cr0" FIX_END ::"r"(cr0 & ~(CR0_EM | CR0_TS))
+                     : "r11", "memory");
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     __asm__ volatile(FIX_BEGIN "mov %0, %%cr4" FIX_END ::"r"(cr4 | CR4_OSFXSR | CR4_OSXMMEXCPT)
                      : "r11", "memory");
@@ -77,8 +79,8 @@ bool arch_probe_write(enum probe_class c, const uint64_t v[PROBE_REGS])
     switch (c) {
     case PROBE_FPSIMD:
         __asm__ volatile(FIX_BEGIN "movq (%0), %%xmm0\n\tmovq 8(%0), %%xmm1\n\t"
-                                   "movq 16(%0), %%xmm2\n\tmovq 24(%0), %%xmm3" FIX_END
-                         ::"r"(v) : "r11", "memory");
+                                   "movq 16(%0), %%xmm2\n\tmovq 24(%0), %%xmm3" FIX_END ::"r"(v)
+                         : "r11", "memory");
         break;
     case PROBE_DEBUG:
         __asm__ volatile(FIX_BEGIN "mov %0, %%dr0" FIX_END ::"r"(v[0]) : "r11", "memory");
@@ -104,8 +106,8 @@ bool arch_probe_read(enum probe_class c, uint64_t v[PROBE_REGS])
     switch (c) {
     case PROBE_FPSIMD:
         __asm__ volatile(FIX_BEGIN "movq %%xmm0, (%0)\n\tmovq %%xmm1, 8(%0)\n\t"
-                                   "movq %%xmm2, 16(%0)\n\tmovq %%xmm3, 24(%0)" FIX_END
-                         ::"r"(v) : "r11", "memory");
+                                   "movq %%xmm2, 16(%0)\n\tmovq %%xmm3, 24(%0)" FIX_END ::"r"(v)
+                         : "r11", "memory");
         break;
     case PROBE_DEBUG:
         __asm__ volatile(FIX_BEGIN "mov %%dr0, %0" FIX_END : "=r"(v[0])::"r11", "memory");
@@ -140,8 +142,7 @@ bool arch_probe_pmu_run(void)
 static bool msr_write_denied(uint32_t msr)
 {
     return msr == 0x10 || msr == 0x1b || msr == 0x3b || msr == 0xc0000080u ||
-           (msr >= 0xc0000100u && msr <= 0xc0000102u) ||
-           (msr >= 0x40000000u && msr < 0x40010000u);
+           (msr >= 0xc0000100u && msr <= 0xc0000102u) || (msr >= 0x40000000u && msr < 0x40010000u);
 }
 
 bool arch_fuzz_sysreg(uint64_t rnd, uint64_t val, bool *skipped)
@@ -172,22 +173,34 @@ bool arch_fuzz_io(uint64_t rnd, uint32_t val)
 
     switch (rnd & 7) {
     case 0:
-        __asm__ volatile(FIX_BEGIN "inb %%dx, %%al" FIX_END : "+a"(in) : "d"(port) : "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "inb %%dx, %%al" FIX_END
+                         : "+a"(in)
+                         : "d"(port)
+                         : "r11", "memory");
         break;
     case 1:
-        __asm__ volatile(FIX_BEGIN "inw %%dx, %%ax" FIX_END : "+a"(in) : "d"(port) : "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "inw %%dx, %%ax" FIX_END
+                         : "+a"(in)
+                         : "d"(port)
+                         : "r11", "memory");
         break;
     case 2:
-        __asm__ volatile(FIX_BEGIN "inl %%dx, %%eax" FIX_END : "+a"(in) : "d"(port) : "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "inl %%dx, %%eax" FIX_END
+                         : "+a"(in)
+                         : "d"(port)
+                         : "r11", "memory");
         break;
     case 3:
-        __asm__ volatile(FIX_BEGIN "outb %%al, %%dx" FIX_END ::"a"(val), "d"(port) : "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "outb %%al, %%dx" FIX_END ::"a"(val), "d"(port)
+                         : "r11", "memory");
         break;
     case 4:
-        __asm__ volatile(FIX_BEGIN "outw %%ax, %%dx" FIX_END ::"a"(val), "d"(port) : "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "outw %%ax, %%dx" FIX_END ::"a"(val), "d"(port)
+                         : "r11", "memory");
         break;
     default:
-        __asm__ volatile(FIX_BEGIN "outl %%eax, %%dx" FIX_END ::"a"(val), "d"(port) : "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "outl %%eax, %%dx" FIX_END ::"a"(val), "d"(port)
+                         : "r11", "memory");
         break;
     }
     return arch_probe_traps != before;
@@ -197,8 +210,8 @@ uint64_t arch_fuzz_mmio_addr(uint64_t rnd)
 {
     /* Below 4 GiB (the guest maps it) but outside the domain's RAM: where q35 has its
      * IOAPIC, HPET, LAPIC and PCI windows, and plain holes. */
-    static const uint64_t bases[] = {0x3f000000, 0xb0000000, 0xc0000000, 0xfec00000,
-                                     0xfed00000, 0xfee00000};
+    static const uint64_t bases[] = {0x3f000000, 0xb0000000, 0xc0000000,
+                                     0xfec00000, 0xfed00000, 0xfee00000};
 
     return bases[rnd % ARRAY_SIZE(bases)] + ((rnd >> 8) & 0xffc);
 }
@@ -210,7 +223,8 @@ bool arch_fuzz_mmio(uint64_t gpa, bool write)
     uint32_t v = 0;
 
     if (write)
-        __asm__ volatile(FIX_BEGIN "movl %1, (%0)" FIX_END ::"r"(p), "r"(0xdeadbeefu) : "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "movl %1, (%0)" FIX_END ::"r"(p), "r"(0xdeadbeefu)
+                         : "r11", "memory");
     else
         __asm__ volatile(FIX_BEGIN "movl (%1), %0" FIX_END : "+r"(v) : "r"(p) : "r11", "memory");
     return arch_probe_traps != before;

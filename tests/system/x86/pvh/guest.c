@@ -34,16 +34,16 @@
 
 #include "guest.h"
 
-#define UPCALL_VECTOR  0xf3
-#define VCPU_VECTOR    0xe0 /* HVMOP_set_evtchn_upcall_vector's */
-#define MSR_APIC_BASE  0x1b
-#define X2APIC_EOI     0x80b
-#define X2APIC_SVR     0x80f
-#define X2APIC_ISR7    0x817 /* vectors 224-255 */
-#define X2APIC_IRR7    0x827 /* vectors 224-255 */
-#define XEN_MSR_HCALL  0x40000000u
-#define SPIN_LIMIT     20000000ul
-#define SHINFO_GFN     0x200 /* a page of RAM the shared_info page replaces */
+#define UPCALL_VECTOR 0xf3
+#define VCPU_VECTOR   0xe0 /* HVMOP_set_evtchn_upcall_vector's */
+#define MSR_APIC_BASE 0x1b
+#define X2APIC_EOI    0x80b
+#define X2APIC_SVR    0x80f
+#define X2APIC_ISR7   0x817 /* vectors 224-255 */
+#define X2APIC_IRR7   0x827 /* vectors 224-255 */
+#define XEN_MSR_HCALL 0x40000000u
+#define SPIN_LIMIT    20000000ul
+#define SHINFO_GFN    0x200 /* a page of RAM the shared_info page replaces */
 
 void guest_start(const struct hvm_start_info *si);
 void guest_upcall(void);
@@ -129,7 +129,8 @@ static void set_gate(unsigned int vec, void (*fn)(void))
 {
     uint64_t off = (uint64_t)fn;
 
-    idt[2 * vec] = (off & 0xffff) | (0x08ull << 16) | (0x8eull << 40) | ((off >> 16) & 0xffff) << 48;
+    idt[2 * vec] =
+        (off & 0xffff) | (0x08ull << 16) | (0x8eull << 40) | ((off >> 16) & 0xffff) << 48;
     idt[2 * vec + 1] = off >> 32;
 }
 
@@ -297,7 +298,8 @@ void guest_start(const struct hvm_start_info *si)
     ok(upcalls > before, "HLT wakes for a pending upcall");
     before = upcalls;
     hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (unsigned long)&send, 0);
-    ok(hcall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0) == 0, "SCHEDOP_block returns with an event pending");
+    ok(hcall(__HYPERVISOR_sched_op, SCHEDOP_block, 0, 0) == 0,
+       "SCHEDOP_block returns with an event pending");
     __asm__ __volatile__("sti; nop; cli" ::: "memory");
     ok(upcalls > before, "the upcall follows SCHEDOP_block");
 
@@ -357,12 +359,20 @@ void guest_start(const struct hvm_start_info *si)
         ctx.cpu_regs.x86_64.cr0 = 0x80000011; /* paging without PAE / long mode */
         bad[1] = hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx);
         ctx = (struct vcpu_hvm_context){.mode = VCPU_HVM_MODE_32B};
-        *c = (struct vcpu_hvm_x86_32){
-            .eip = (uint32_t)(uintptr_t)ap32_entry, .eflags = 2,
-            .esp = (uint32_t)(uintptr_t)(ap_stack + sizeof(ap_stack)), .cr0 = 0x11,
-            .cs_limit = ~0u, .ds_limit = ~0u, .ss_limit = ~0u, .es_limit = ~0u,
-            .tr_limit = 0x67, .cs_ar = 0xc9b, .ds_ar = 0xc93, .ss_ar = 0xc93, .es_ar = 0xc93,
-            .tr_ar = 0x8b};
+        *c = (struct vcpu_hvm_x86_32){.eip = (uint32_t)(uintptr_t)ap32_entry,
+                                      .eflags = 2,
+                                      .esp = (uint32_t)(uintptr_t)(ap_stack + sizeof(ap_stack)),
+                                      .cr0 = 0x11,
+                                      .cs_limit = ~0u,
+                                      .ds_limit = ~0u,
+                                      .ss_limit = ~0u,
+                                      .es_limit = ~0u,
+                                      .tr_limit = 0x67,
+                                      .cs_ar = 0xc9b,
+                                      .ds_ar = 0xc93,
+                                      .ss_ar = 0xc93,
+                                      .es_ar = 0xc93,
+                                      .tr_ar = 0x8b};
         c->cs_ar = 0x49b; /* not present */
         bad[2] = hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx);
         c->cs_ar = 0xc9b;
@@ -373,7 +383,8 @@ void guest_start(const struct hvm_start_info *si)
            "VCPUOP_initialise refuses bad contexts (mode, paging, segment, CR3) -> EINVAL");
         c->cr0 = 0x11, c->cr3 = 0;
         ok(hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx) == 0 &&
-               hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx) == -XEN_EEXIST,
+               hcall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, (unsigned long)&ctx) ==
+                   -XEN_EEXIST,
            "VCPUOP_initialise takes a 32-bit context once, then -> EEXIST");
         ok(hcall(__HYPERVISOR_vcpu_op, VCPUOP_up, 1, 0) == 0, "VCPUOP_up(1)");
         for (unsigned long i = 0; i < SPIN_LIMIT && ap_flag != 0x5a5a; i++)

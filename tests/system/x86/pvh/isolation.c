@@ -33,22 +33,22 @@
 #define CR4_OSFXSR     (1ul << 9)
 #define CR4_OSXMMEXCPT (1ul << 10)
 #define CR4_OSXSAVE    (1ul << 18)
-#define FX_FCW   0
-#define FX_FSW   2
-#define FX_FTW   4
-#define FX_MXCSR 24
-#define FX_ST0   32  /* 8 x 16 bytes, 10 used */
-#define FX_XMM0  160 /* 16 x 16 bytes */
-#define YIELDS   400
-#define TIMER_VECTOR 0xd0
-#define X2APIC_EOI   0x80b
-#define X2APIC_LVTT  0x832
-#define X2APIC_TICR  0x838
-#define X2APIC_TDCR  0x83e
-#define LVT_MASKED   (1u << 16)
-#define LVT_PERIODIC (1u << 17)
-#define PAGES_PER_2M 512ul
-#define WINDOW_PAGES ((4ul << 30) >> 12) /* minixen's add_to_physmap window above RAM */
+#define FX_FCW         0
+#define FX_FSW         2
+#define FX_FTW         4
+#define FX_MXCSR       24
+#define FX_ST0         32  /* 8 x 16 bytes, 10 used */
+#define FX_XMM0        160 /* 16 x 16 bytes */
+#define YIELDS         400
+#define TIMER_VECTOR   0xd0
+#define X2APIC_EOI     0x80b
+#define X2APIC_LVTT    0x832
+#define X2APIC_TICR    0x838
+#define X2APIC_TDCR    0x83e
+#define LVT_MASKED     (1u << 16)
+#define LVT_PERIODIC   (1u << 17)
+#define PAGES_PER_2M   512ul
+#define WINDOW_PAGES   ((4ul << 30) >> 12) /* minixen's add_to_physmap window above RAM */
 
 extern void timer_entry(void), gp_entry(void), rip_tick_entry(void);
 extern uint8_t hypercall_page[4096];
@@ -65,7 +65,8 @@ static void gate(unsigned int vec, void (*fn)(void))
 {
     uint64_t off = (uint64_t)fn;
 
-    idt[2 * vec] = (off & 0xffff) | (0x08ull << 16) | (0x8eull << 40) | ((off >> 16) & 0xffff) << 48;
+    idt[2 * vec] =
+        (off & 0xffff) | (0x08ull << 16) | (0x8eull << 40) | ((off >> 16) & 0xffff) << 48;
     idt[2 * vec + 1] = off >> 32;
 }
 
@@ -97,7 +98,8 @@ static void wrmsr_(uint32_t msr, uint64_t v)
 
 static void cpuid_(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
-    __asm__ __volatile__("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+    __asm__ __volatile__("cpuid"
+                         : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
                          : "a"(leaf), "c"(sub));
 }
 
@@ -151,7 +153,7 @@ static void pattern(unsigned int seed, uint8_t *a, uint64_t dr[4])
     for (size_t i = 0; i < 512; i++)
         a[i] = 0;
     *(uint16_t *)(a + FX_FCW) = 0x37f;
-    a[FX_FTW] = 0xff; /* all eight x87 registers valid */
+    a[FX_FTW] = 0xff;                                         /* all eight x87 registers valid */
     *(uint32_t *)(a + FX_MXCSR) = 0x1f80 | (seed & 3u) << 13; /* rounding control */
     for (unsigned int i = 0; i < 8; i++) {
         *(uint64_t *)(a + FX_ST0 + 16 * i) = 1ull << 63 | (uint64_t)seed << 32 | i;
@@ -223,8 +225,8 @@ static bool xsetbv_faults(uint32_t ecx, uint64_t v)
 
     __asm__ __volatile__("lea 1f(%%rip), %%r8; mov %%r8, gp_recover(%%rip)\n"
                          "xsetbv\n"
-                         "1: movq $0, gp_recover(%%rip)"
-                         ::"c"(ecx), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
+                         "1: movq $0, gp_recover(%%rip)" ::"c"(ecx),
+                         "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
                          : "r8", "memory");
     return gp_faults != before;
 }
@@ -264,8 +266,8 @@ static void ymm_load(void)
                          "vmovdqu 0x100(%0), %%ymm8\n vmovdqu 0x120(%0), %%ymm9\n"
                          "vmovdqu 0x140(%0), %%ymm10\n vmovdqu 0x160(%0), %%ymm11\n"
                          "vmovdqu 0x180(%0), %%ymm12\n vmovdqu 0x1a0(%0), %%ymm13\n"
-                         "vmovdqu 0x1c0(%0), %%ymm14\n vmovdqu 0x1e0(%0), %%ymm15\n"
-                         ::"r"(ymm_in) : "memory");
+                         "vmovdqu 0x1c0(%0), %%ymm14\n vmovdqu 0x1e0(%0), %%ymm15\n" ::"r"(ymm_in)
+                         : "memory");
 }
 
 static void ymm_store(void)
@@ -277,8 +279,8 @@ static void ymm_store(void)
                          "vmovdqu %%ymm8, 0x100(%0)\n vmovdqu %%ymm9, 0x120(%0)\n"
                          "vmovdqu %%ymm10, 0x140(%0)\n vmovdqu %%ymm11, 0x160(%0)\n"
                          "vmovdqu %%ymm12, 0x180(%0)\n vmovdqu %%ymm13, 0x1a0(%0)\n"
-                         "vmovdqu %%ymm14, 0x1c0(%0)\n vmovdqu %%ymm15, 0x1e0(%0)\n"
-                         ::"r"(ymm_out) : "memory");
+                         "vmovdqu %%ymm14, 0x1c0(%0)\n vmovdqu %%ymm15, 0x1e0(%0)\n" ::"r"(ymm_out)
+                         : "memory");
 }
 
 void iso_ymm(unsigned int seed)
@@ -338,7 +340,8 @@ static bool reset_with_timer(unsigned int us, unsigned int *bound)
     long rc;
 
     for (n = 0; n < 4000; n++)
-        if (hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&au, 0) != 0)
+        if (hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&au, 0) !=
+            0)
             break;
     *bound = n;
     wrmsr_(X2APIC_TDCR, 0xb);
@@ -368,8 +371,9 @@ void iso_reset_preempts(void)
     /*
      * The timer must come due while the reset runs, whose length depends on the host
      * (tens of us to ms under TCG), and so does the way from arming it to the VMMCALL:
-     * one-shots due 20 us ... 1.2 ms after arming, until one lands inside the reset. Its interrupt then waits in the host's IRR, the reset returns
-     * -ERESTART, and the guest takes the tick with RIP on the VMMCALL it will re-execute.
+     * one-shots due 20 us ... 1.2 ms after arming, until one lands inside the reset. Its interrupt
+     * then waits in the host's IRR, the reset returns -ERESTART, and the guest takes the tick with
+     * RIP on the VMMCALL it will re-execute.
      */
     for (tries = 0; tries < sizeof(due_us) / sizeof(due_us[0]); tries++) {
         done = reset_with_timer(due_us[tries], &n) && done;
@@ -383,7 +387,8 @@ void iso_reset_preempts(void)
     put_num("", tries, " attempt(s)\n");
     au.port = 0;
     ok(done && n >= 500 &&
-           hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&au, 0) == 0 &&
+           hcall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (unsigned long)&au, 0) ==
+               0 &&
            au.port < 64,
        "EVTCHNOP_reset of hundreds of ports completes (the ports are free again)");
     ok(ticks_in_call >= 1,
@@ -407,10 +412,10 @@ void iso_periodic_timer(void)
     khz = r[2] ? r[2] : 1000000;
     gate(TIMER_VECTOR, timer_entry);
     ticks = 0;
-    wrmsr_(X2APIC_TDCR, 0xb);                        /* divide by 1: 100 MHz */
+    wrmsr_(X2APIC_TDCR, 0xb); /* divide by 1: 100 MHz */
     wrmsr_(X2APIC_LVTT, LVT_PERIODIC | TIMER_VECTOR);
     t0 = rdtsc_();
-    wrmsr_(X2APIC_TICR, 1000);                       /* 1000 ticks = 10 us */
+    wrmsr_(X2APIC_TICR, 1000); /* 1000 ticks = 10 us */
     /*
      * At least 30 ms, then on until 20 interrupts came or 2 s passed: under TCG on a busy
      * host one delivery can take milliseconds, and the check below is about the ceiling

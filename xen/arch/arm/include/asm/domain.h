@@ -27,8 +27,8 @@ struct arm_domain {
     struct vgic_domain *vgic;
     unsigned int nr_mmio;
     struct mmio_region mmio[MMIO_MAX_REGIONS];
-    uint64_t ram_base, ram_size; /* guest RAM: GUEST_RAM0_BASE, size */
-    paddr_t ram_host;            /* host physical backing (contiguous) */
+    uint64_t ram_base, ram_size;      /* guest RAM: GUEST_RAM0_BASE, size */
+    paddr_t ram_host;                 /* host physical backing (contiguous) */
     const struct boot_domain *config; /* what it was built from (restart on reboot) */
     /* reboot_scrub.c: bytes of RAM claimed and done by the chunked reboot scrub */
     uint64_t scrub_next, scrub_done;
@@ -50,19 +50,19 @@ struct fpsimd_state {
 };
 
 struct arm_vcpu {
-    struct cpu_regs regs;   /* x0-x30, pc (elr), pstate (spsr): saved here on every exit */
-    struct vcpu *self;      /* right after regs: entry.S's frame pointer finds its vCPU */
+    struct cpu_regs regs; /* x0-x30, pc (elr), pstate (spsr): saved here on every exit */
+    struct vcpu *self;    /* right after regs: entry.S's frame pointer finds its vCPU */
     struct el1_sysregs sys;
     struct fpsimd_state fp;
-    uint64_t vmpidr;        /* the MPIDR the guest reads (VMPIDR_EL2) */
+    uint64_t vmpidr;              /* the MPIDR the guest reads (VMPIDR_EL2) */
     uint64_t cntv_ctl, cntv_cval; /* virtual timer while descheduled */
     /* vtimer.c: armed while descheduled -> on its CPU's wake list until it expires. */
     struct vcpu *vtimer_next;
     struct vcpu **vtimer_pprev; /* the link pointing at it; NULL: not on the list */
     struct vgic_vcpu *vgic;
-    bool lrs_synced;        /* traps.c: vgic_sync done during the exit being handled */
-    bool vserror_pending;   /* serror.c: a virtual SError it has not taken yet */
-    bool psci_on_pending;   /* PSCI CPU_ON gave it an entry point it has not started at */
+    bool lrs_synced;      /* traps.c: vgic_sync done during the exit being handled */
+    bool vserror_pending; /* serror.c: a virtual SError it has not taken yet */
+    bool psci_on_pending; /* PSCI CPU_ON gave it an entry point it has not started at */
     uint64_t psci_entry, psci_context_id; /* ... and these (applied on its own CPU) */
 };
 

@@ -9,8 +9,8 @@
 
 #include <xen/types.h>
 
-#define GUEST_DT_GIC_PHANDLE      65000 /* Xen's GUEST_PHANDLE_GIC */
-#define GUEST_DT_APB_PCLK_PHANDLE 65001 /* the fixed clock AMBA devices name as apb_pclk */
+#define GUEST_DT_GIC_PHANDLE      65000     /* Xen's GUEST_PHANDLE_GIC */
+#define GUEST_DT_APB_PCLK_PHANDLE 65001     /* the fixed clock AMBA devices name as apb_pclk */
 #define GUEST_DT_APB_PCLK_HZ      24000000u /* what QEMU virt says its apb-pclk runs at */
 
 /*
@@ -36,9 +36,9 @@ struct guest_dt_desc {
     uint32_t evtchn_ppi; /* PPI number (INTID - 16) of the event upcall: 15 */
     bool vpl011;
     uint64_t pl011_base, pl011_size;
-    uint32_t pl011_spi;                /* SPI number (INTID - 32) */
-    const char *bootargs;              /* NULL or "" for none */
-    uint64_t initrd_start, initrd_end; /* guest physical; equal: no initrd */
+    uint32_t pl011_spi;                    /* SPI number (INTID - 32) */
+    const char *bootargs;                  /* NULL or "" for none */
+    uint64_t initrd_start, initrd_end;     /* guest physical; equal: no initrd */
     const struct guest_dt_device *devices; /* passed through (the hardware domain only) */
     unsigned int nr_devices;               /* at most GUEST_DT_MAX_DEVICES */
 };

@@ -11,11 +11,11 @@
 #define GUEST_GICC_BASE 0x03002000ull /* GICv2 CPU interface (backed by the host's GICV) */
 #define GUEST_GICC_SIZE 0x00002000ull
 
-#define GUEST_GICV3_GICD_BASE  0x03001000ull
-#define GUEST_GICV3_GICD_SIZE  0x00010000ull
-#define GUEST_GICV3_GICR0_BASE 0x03020000ull /* redistributors of vCPU 0..127 */
-#define GUEST_GICV3_GICR0_SIZE 0x01000000ull
-#define GUEST_GICV3_GICR_STRIDE 0x20000ull   /* RD_base + SGI_base frames */
+#define GUEST_GICV3_GICD_BASE   0x03001000ull
+#define GUEST_GICV3_GICD_SIZE   0x00010000ull
+#define GUEST_GICV3_GICR0_BASE  0x03020000ull /* redistributors of vCPU 0..127 */
+#define GUEST_GICV3_GICR0_SIZE  0x01000000ull
+#define GUEST_GICV3_GICR_STRIDE 0x20000ull /* RD_base + SGI_base frames */
 
 #define GUEST_PL011_BASE 0x22000000ull
 #define GUEST_PL011_SIZE 0x00001000ull
@@ -28,9 +28,9 @@
 #define GUEST_RAM0_SIZE 0xc0000000ull
 
 /* Interrupt numbers guests see (INTIDs). */
-#define GUEST_EVTCHN_PPI_INTID  31 /* the event upcall (PPI 15) */
-#define GUEST_VTIMER_PPI_INTID  27 /* virtual timer (PPI 11) */
-#define GUEST_PTIMER_PPI_INTID  30 /* EL1 physical timer, non-secure (PPI 14) */
-#define GUEST_MAINT_PPI_INTID   25 /* GIC maintenance: never seen by guests */
+#define GUEST_EVTCHN_PPI_INTID 31 /* the event upcall (PPI 15) */
+#define GUEST_VTIMER_PPI_INTID 27 /* virtual timer (PPI 11) */
+#define GUEST_PTIMER_PPI_INTID 30 /* EL1 physical timer, non-secure (PPI 14) */
+#define GUEST_MAINT_PPI_INTID  25 /* GIC maintenance: never seen by guests */
 
 #endif

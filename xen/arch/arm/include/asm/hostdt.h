@@ -28,8 +28,8 @@ struct host_dt {
     uint64_t gicv_base, gicv_size; /* v2: virtual CPU interface */
     uint32_t gic_maint_irq;        /* PPI number of the maintenance interrupt */
     uint64_t uart_base;
-    uint32_t uart_intid; /* the PL011's interrupt as an INTID (SPI n -> 32 + n), 0 if none */
-    uint64_t rtc_base;   /* the first "arm,pl031" (the wall clock's source), 0 if none */
+    uint32_t uart_intid;   /* the PL011's interrupt as an INTID (SPI n -> 32 + n), 0 if none */
+    uint64_t rtc_base;     /* the first "arm,pl031" (the wall clock's source), 0 if none */
     uint32_t timer_ppi[4]; /* secure, non-secure, virtual, hypervisor (PPI numbers) */
     bool have_timer;
     enum psci_conduit psci;

@@ -16,7 +16,7 @@ struct mmio_access {
     uint64_t offset;   /* gpa - region base */
     unsigned int size; /* bytes: 1, 2, 4 or 8 */
     bool write;
-    uint64_t data;     /* write: the value; read: the handler stores the result */
+    uint64_t data; /* write: the value; read: the handler stores the result */
 };
 
 /* true: handled (data filled for reads); false: the guest gets a data abort. */
@@ -24,8 +24,7 @@ typedef bool (*mmio_handler_t)(struct vcpu *v, struct mmio_access *a, void *priv
 
 /* Register [base, base + size) of d. At most MMIO_MAX_REGIONS per domain. */
 #define MMIO_MAX_REGIONS 8
-int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_t fn,
-                  void *priv);
+int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_t fn, void *priv);
 
 /*
  * Data abort from the running guest (ESR_EL2 EC 0x24; called by traps.c): emulate the

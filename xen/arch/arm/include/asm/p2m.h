@@ -13,10 +13,10 @@
 
 typedef enum {
     P2M_INVALID = 0,
-    P2M_RAM_RW,    /* normal memory, guest read/write/execute */
-    P2M_RAM_RO,    /* normal memory, read-only (e.g. a DTB) */
-    P2M_MMIO_DEV,  /* device memory passed through (GICV for the GICv2 CPU interface) */
-    P2M_HYP_PAGE,  /* a hypervisor page shared with the guest (shared_info, grant frames) */
+    P2M_RAM_RW,   /* normal memory, guest read/write/execute */
+    P2M_RAM_RO,   /* normal memory, read-only (e.g. a DTB) */
+    P2M_MMIO_DEV, /* device memory passed through (GICV for the GICv2 CPU interface) */
+    P2M_HYP_PAGE, /* a hypervisor page shared with the guest (shared_info, grant frames) */
 } p2m_type_t;
 
 struct p2m; /* behind struct arm_domain.p2m */
@@ -24,7 +24,7 @@ struct p2m; /* behind struct arm_domain.p2m */
 /* Per-CPU stage-2 controls (VTCR_EL2); every CPU before it runs a guest. */
 void p2m_init_cpu(void);
 
-int p2m_domain_init(struct domain *d);    /* root table + VMID */
+int p2m_domain_init(struct domain *d);     /* root table + VMID */
 void p2m_domain_destroy(struct domain *d); /* frees tables, flushes the VMID's TLB */
 
 /* Map [gpa, gpa + size) to [pa, pa + size) (page aligned). 0, -EINVAL, -ENOMEM. */

@@ -18,12 +18,12 @@ struct x86_domain {
     /* Nested page tables (npt.c): every table is charged to the domain's heap budget. */
     uint64_t *npt_root;
     unsigned int npt_pages;
-    spinlock_t npt_lock;       /* serialises updates (lookups walk without it) */
-    uint64_t npt_generation;   /* bumped when a present entry changes: vCPUs flush */
+    spinlock_t npt_lock;     /* serialises updates (lookups walk without it) */
+    uint64_t npt_generation; /* bumped when a present entry changes: vCPUs flush */
     uint32_t asid;
     uint64_t entry; /* PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY) */
     uint64_t start_info_gpa;
-    spinlock_t context_lock; /* VCPUOP_initialise: one writer of a vCPU's start state */
+    spinlock_t context_lock;          /* VCPUOP_initialise: one writer of a vCPU's start state */
     const struct boot_domain *config; /* what it was built from: a reboot loads it again */
     /* reboot.c: bytes of RAM claimed and done by the chunked reboot scrub */
     uint64_t scrub_next, scrub_done;
@@ -35,7 +35,7 @@ struct x86_vcpu {
     void *hvm_state; /* the back end's (SVM: the VMCB) */
     struct vlapic vlapic;
     struct x86_xstate xstate; /* FPU/SIMD, XCR0, DR0-DR3: switched by the run loop */
-    bool has_context; /* a start state was loaded (vCPU 0 at build, others by initialise) */
+    bool has_context;         /* a start state was loaded (vCPU 0 at build, others by initialise) */
     bool interrupt_window_requested;
     uint64_t irq_injected_at; /* guest RIP of the last interrupt injection (exit_hlt) */
 };

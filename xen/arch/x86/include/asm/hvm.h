@@ -21,7 +21,7 @@ struct guest_regs {
 
 /* Why the guest stopped, in vendor-neutral terms. */
 enum hvm_exit_reason {
-    HVM_EXIT_NONE,         /* nothing for the port (e.g. a physical interrupt: taken already) */
+    HVM_EXIT_NONE, /* nothing for the port (e.g. a physical interrupt: taken already) */
     HVM_EXIT_CPUID,
     HVM_EXIT_HLT,
     HVM_EXIT_IO,
@@ -40,8 +40,8 @@ enum hvm_exit_reason {
 
 struct hvm_exit {
     enum hvm_exit_reason reason;
-    uint64_t raw;          /* the back end's own code, for messages */
-    unsigned int ins_len;  /* bytes of the exiting instruction (to step over it) */
+    uint64_t raw;         /* the back end's own code, for messages */
+    unsigned int ins_len; /* bytes of the exiting instruction (to step over it) */
     union {
         struct {
             uint16_t port;
@@ -93,9 +93,9 @@ struct hvm_paging {
 
 struct hvm_ops {
     const char *name;
-    int (*cpu_init)(unsigned int cpu);     /* on every CPU before its first guest */
-    int (*domain_init)(struct domain *d);  /* ASID; nested tables are built by npt.c */
-    int (*vcpu_init)(struct vcpu *v);      /* control block, intercepts */
+    int (*cpu_init)(unsigned int cpu);    /* on every CPU before its first guest */
+    int (*domain_init)(struct domain *d); /* ASID; nested tables are built by npt.c */
+    int (*vcpu_init)(struct vcpu *v);     /* control block, intercepts */
     /* Its domain reboots (v runs nowhere): the control block as vcpu_init left it. */
     void (*vcpu_reset)(struct vcpu *v);
     /* Load a validated start state (the vCPU is down: not running anywhere). */
@@ -110,8 +110,8 @@ struct hvm_ops {
     void (*request_interrupt_window)(struct vcpu *v, bool on);
     void (*get_paging)(struct vcpu *v, struct hvm_paging *p);
     bool (*set_efer)(struct vcpu *v, uint64_t efer); /* false: reserved bits (#GP) */
-    bool (*is_64bit)(struct vcpu *v); /* long mode with a 64-bit code segment */
-    unsigned int (*cpl)(struct vcpu *v); /* the guest's privilege level now */
+    bool (*is_64bit)(struct vcpu *v);                /* long mode with a 64-bit code segment */
+    unsigned int (*cpl)(struct vcpu *v);             /* the guest's privilege level now */
     /* An event (exception, interrupt) is already queued for the next entry. */
     bool (*event_pending)(struct vcpu *v);
     /* Print the guest state a crash report needs (RIP, RSP, CRs, IDT, events in flight). */

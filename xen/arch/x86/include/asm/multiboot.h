@@ -6,18 +6,18 @@
 #ifndef MINIXEN_X86_ASM_MULTIBOOT_H
 #define MINIXEN_X86_ASM_MULTIBOOT_H
 
-#define MB1_HEADER_MAGIC  0x1badb002
-#define MB1_LOADER_MAGIC  0x2badb002
+#define MB1_HEADER_MAGIC   0x1badb002
+#define MB1_LOADER_MAGIC   0x2badb002
 #define MB1_HDR_PAGE_ALIGN (1u << 0)  /* modules on page boundaries */
 #define MB1_HDR_MEMINFO    (1u << 1)  /* we want the memory map */
 #define MB1_HDR_ADDRESSES  (1u << 16) /* the load addresses in the header are valid */
 
-#define MB2_HEADER_MAGIC  0xe85250d6
-#define MB2_LOADER_MAGIC  0x36d76289
-#define MB2_ARCH_I386     0
-#define MB2_HTAG_END      0
-#define MB2_HTAG_ADDRESS  2
-#define MB2_HTAG_ENTRY    3
+#define MB2_HEADER_MAGIC   0xe85250d6
+#define MB2_LOADER_MAGIC   0x36d76289
+#define MB2_ARCH_I386      0
+#define MB2_HTAG_END       0
+#define MB2_HTAG_ADDRESS   2
+#define MB2_HTAG_ENTRY     3
 #define MB2_HTAG_MOD_ALIGN 6
 
 #ifndef __ASSEMBLY__
@@ -57,11 +57,11 @@ struct mb1_mmap_entry {
 } __attribute__((packed));
 
 /* Multiboot 2 information: a header, then 8-byte aligned tags until an END tag. */
-#define MB2_TAG_END     0
-#define MB2_TAG_CMDLINE 1
-#define MB2_TAG_LOADER  2
-#define MB2_TAG_MODULE  3
-#define MB2_TAG_MMAP    6
+#define MB2_TAG_END      0
+#define MB2_TAG_CMDLINE  1
+#define MB2_TAG_LOADER   2
+#define MB2_TAG_MODULE   3
+#define MB2_TAG_MMAP     6
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
 

@@ -5,11 +5,11 @@
 
 /* Constants shared with assembly, which knows no integer suffixes. */
 #ifdef __ASSEMBLY__
-#define BIT(n)    (1 << (n))
-#define BIT64(n)  (1 << (n))
+#define BIT(n)   (1 << (n))
+#define BIT64(n) (1 << (n))
 #else
-#define BIT(n)    (1u << (n))
-#define BIT64(n)  (1ull << (n))
+#define BIT(n)   (1u << (n))
+#define BIT64(n) (1ull << (n))
 #endif
 
 /* The image runs in the top 2 GiB (-mcmodel=kernel): virtual = KERNEL_VBASE + physical. */
@@ -21,7 +21,7 @@
 #define SEL_CODE32 0x18
 #define SEL_TSS0   0x20 /* CPU n's TSS descriptor is at SEL_TSS0 + 16 n */
 
-#define NR_CPUS    8
+#define NR_CPUS     8
 /* Per CPU, STACK_GUARD bytes of it unmapped at the bottom (setup.c: an overflow faults
  * instead of running into the next CPU's stack or the IDT); smp_processor_id() derives
  * the CPU from the stack. */
@@ -40,44 +40,44 @@
 #define CR4_PAE BIT(5)
 #define CR4_PGE BIT(7)
 
-#define MSR_EFER       0xc0000080
-#define EFER_SCE       BIT(0)
-#define EFER_LME       BIT(8)
-#define EFER_LMA       BIT(10)
-#define EFER_NXE       BIT(11)
-#define EFER_SVME      BIT(12)
-#define MSR_APIC_BASE  0x1b
+#define MSR_EFER        0xc0000080
+#define EFER_SCE        BIT(0)
+#define EFER_LME        BIT(8)
+#define EFER_LMA        BIT(10)
+#define EFER_NXE        BIT(11)
+#define EFER_SVME       BIT(12)
+#define MSR_APIC_BASE   0x1b
 #define MSR_VM_HSAVE_PA 0xc0010117
-#define MSR_VM_CR      0xc0010114
-#define VM_CR_SVMDIS   BIT(4)
+#define MSR_VM_CR       0xc0010114
+#define VM_CR_SVMDIS    BIT(4)
 
 /* Page-table entry bits (4-level, 4 KiB granule). */
-#define PTE_P   BIT64(0)
-#define PTE_W   BIT64(1)
-#define PTE_U   BIT64(2)
-#define PTE_PWT BIT64(3)
-#define PTE_PCD BIT64(4)
-#define PTE_A   BIT64(5)
-#define PTE_D   BIT64(6)
-#define PTE_PS  BIT64(7)
-#define PTE_G   BIT64(8)
-#define PTE_NX  BIT64(63)
+#define PTE_P    BIT64(0)
+#define PTE_W    BIT64(1)
+#define PTE_U    BIT64(2)
+#define PTE_PWT  BIT64(3)
+#define PTE_PCD  BIT64(4)
+#define PTE_A    BIT64(5)
+#define PTE_D    BIT64(6)
+#define PTE_PS   BIT64(7)
+#define PTE_G    BIT64(8)
+#define PTE_NX   BIT64(63)
 #define PTE_ADDR 0x000ffffffffff000
 
 /* Exception vectors. */
-#define X86_EXC_DE  0
-#define X86_EXC_DB  1
-#define X86_EXC_NMI 2
-#define X86_EXC_BP  3
-#define X86_EXC_UD  6
-#define X86_EXC_DF  8
-#define X86_EXC_TS  10
-#define X86_EXC_NP  11
-#define X86_EXC_SS  12
-#define X86_EXC_GP  13
-#define X86_EXC_PF  14
-#define X86_EXC_MC  18
-#define X86_NR_EXC  32
+#define X86_EXC_DE     0
+#define X86_EXC_DB     1
+#define X86_EXC_NMI    2
+#define X86_EXC_BP     3
+#define X86_EXC_UD     6
+#define X86_EXC_DF     8
+#define X86_EXC_TS     10
+#define X86_EXC_NP     11
+#define X86_EXC_SS     12
+#define X86_EXC_GP     13
+#define X86_EXC_PF     14
+#define X86_EXC_MC     18
+#define X86_NR_EXC     32
 #define X86_NR_VECTORS 256
 
 #define RFLAGS_IF BIT64(9)
@@ -137,8 +137,7 @@ static inline uint64_t rdmsr(uint32_t msr)
 
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
-    __asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))
-                         : "memory");
+    __asm__ __volatile__("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
 
 struct cpuid_regs {

@@ -17,9 +17,9 @@ struct vcpu;
 #define XSTATE_YMM BIT64(2)
 
 struct x86_xstate {
-    void *area;       /* FXSAVE (512 bytes) or XSAVE standard-format area, page-aligned */
-    uint64_t xcr0;    /* the guest's XCR0 (XSAVE CPUs only) */
-    uint64_t dr[4];   /* DR0-DR3 (DR6/DR7 live in the VMCB) */
+    void *area;     /* FXSAVE (512 bytes) or XSAVE standard-format area, page-aligned */
+    uint64_t xcr0;  /* the guest's XCR0 (XSAVE CPUs only) */
+    uint64_t dr[4]; /* DR0-DR3 (DR6/DR7 live in the VMCB) */
 };
 
 /* Every CPU, before its first guest: CR0/CR4 for FXSAVE/XSAVE, the host XCR0. */
