@@ -27,8 +27,9 @@ help:
 	@echo "make [BOARD=<board>]     build the hypervisor for a board (default $(BOARD))"
 	@echo "make deps                install missing Debian packages"
 	@echo "make run                 boot the board in QEMU with the demo domains"
-	@echo "make test                every test: ABI check, host unit tests (native + aarch64),"
+	@echo "make test                every test: format, ABI check, host unit tests (native + aarch64),"
 	@echo "                         sanitizers, a short fuzz pass, system tests; ends 'N passed, N failed'"
+	@echo "make format-check        every C file as .clang-format says (make format fixes them)"
 	@echo "make check-abi           public struct layouts on i386/x86_64/arm32/arm64 vs Xen's"
 	@echo "make test-unit           event core unit tests, native and under qemu-aarch64"
 	@echo "make test-sanitize       the same under ASan+UBSan and TSan"
@@ -58,7 +59,15 @@ include xen/build.mk
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all. tools/run-suite.sh adds a failure for a suite that exits
 # non-zero (one that could not build writes no TAP at all, and must not read as passed).
-TEST_SUITES ?= check-abi test-unit test-sanitize fuzz-ci test-system-arm test-system-x86 test-hostile test-peer-xen test-peer-xen-x86
+TEST_SUITES ?= format-check check-abi test-unit test-sanitize fuzz-ci test-system-arm test-system-x86 test-hostile test-peer-xen test-peer-xen-x86
+
+# The code style (.clang-format) holds for every C file git tracks; `make format` fixes it.
+.PHONY: format format-check
+format-check:
+	$(Q)mkdir -p $(RESULTS)
+	$(Q)tools/format-check.sh $(RESULTS)/format.tap; status=$$?; cat $(RESULTS)/format.tap; exit $$status
+format:
+	$(Q)tools/format-check.sh --fix
 
 # Both ARM boards boot in QEMU (-kernel at -smp 1/2/4, and through U-Boot).
 .PHONY: test-system-arm

@@ -15,6 +15,7 @@ pkgs=(
     dwarves                                              # pahole, ABI layout cross-check
     libcmocka-dev                                        # host unit tests
     clang llvm lld libclang-rt-14-dev                    # sanitizers, libFuzzer
+    clang-format                                         # make format-check (.clang-format)
     qemu-user                                            # run aarch64 unit tests on x86 hosts
     gcovr                                                # coverage of xen/common/events
     qemu-system-arm qemu-system-x86 device-tree-compiler # system tests and make run
