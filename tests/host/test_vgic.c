@@ -258,7 +258,7 @@ static void test_fill_by_priority_then_underflow_refills(void **state)
     guest_ack(33, true);
     guest_ack(17, true);
     guest_ack(19, true);
-    vgic_maintenance_interrupt();
+    vgic_maintenance_interrupt(GUEST_MAINT_PPI_INTID);
     assert_false(hcr_uie);
     exit_and_enter(v0);
     assert_int_equal(in_lrs(), 1ull << 2 | 1ull << 16 | 1ull << 18);

@@ -11,13 +11,15 @@
 #include <asm/vgic.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/irq.h>
 
 struct gic_host gic_host;
 
 /* INTIDs gic_handle_irq() dispatches, from the DT where it says (defaults: QEMU virt). */
 static unsigned int hyp_timer_intid = PPI_HYP_TIMER_INTID;
 static unsigned int vtimer_intid = PPI_VTIMER_INTID;
-static unsigned int uart_intid;
+/* Handlers by INTID (irq_register); SGIs (0-15) have none: they only end a wait or a run. */
+static irq_handler_t irq_handlers[GIC_INTID_SPURIOUS];
 
 /* A CPU takes at most this many interrupts per exception: a storm cannot pin it at EL2. */
 #define GIC_IRQS_PER_EXCEPTION 16
@@ -97,16 +99,14 @@ int gic_init(const struct host_dt *dt)
         return rc;
     }
     ops->init_cpu(smp_processor_id());
+    /* The PPIs of the CPU architecture itself; devices register their own lines. */
+    irq_register(hyp_timer_intid, arm_hyp_timer_interrupt);
+    irq_register(vtimer_intid, arm_vtimer_interrupt);
+    irq_register(gic_host.maint_intid, vgic_maintenance_interrupt);
     enable_cpu_irqs();
     sgi_selftest();
-    if (dt->uart_intid >= 32) {
-        uart_intid = dt->uart_intid;
-        ops->enable_irq(uart_intid, true);
-    }
-    printk("gic: GICv%u, SGI self-test ok, %u list registers, maintenance intid %u, timers %u/%u, "
-           "uart %u\n",
-           ops->version, gic_host.nr_lrs, gic_host.maint_intid, hyp_timer_intid, vtimer_intid,
-           uart_intid);
+    printk("gic: GICv%u, SGI self-test ok, %u list registers, maintenance intid %u, timers %u/%u\n",
+           ops->version, gic_host.nr_lrs, gic_host.maint_intid, hyp_timer_intid, vtimer_intid);
     return 0;
 }
 
@@ -133,18 +133,22 @@ void gic_enable_irq(unsigned int intid, bool level)
     gic_host.ops->enable_irq(intid, level);
 }
 
+void irq_register(unsigned int intid, irq_handler_t h)
+{
+    if (intid < 16 || intid >= GIC_INTID_SPURIOUS)
+        panic("irq_register: INTID %u is not a PPI or an SPI", intid);
+    irq_handlers[intid] = h;
+}
+
 static void dispatch(unsigned int intid)
 {
+    irq_handler_t h;
+
     if (intid < 16)
         return; /* SGI_KICK: the way back to the guest looks at the scheduler and vGIC */
-    if (intid == hyp_timer_intid) {
-        arm_hyp_timer_interrupt();
-    } else if (intid == vtimer_intid) {
-        arm_vtimer_interrupt();
-    } else if (intid == gic_host.maint_intid) {
-        vgic_maintenance_interrupt();
-    } else if (intid == uart_intid && uart_intid != 0) {
-        pl011_rx_interrupt();
+    h = irq_handlers[intid];
+    if (h != NULL) {
+        h(intid);
     } else {
         /* Nothing else is enabled; if it fires anyway, silence it rather than loop. */
         printk("gic: unexpected interrupt %u on cpu %u, disabled\n", intid, smp_processor_id());

@@ -129,6 +129,7 @@ void start_xen(paddr_t dtb)
     if (rc != 0)
         panic("no usable GIC (%d)", rc);
     vgic_init();
+    pl011_rx_init(dt->uart_intid);
     arm_cpu_virt_init();
 
     /* The clock runs and the RTC is mapped: fix the wall clock before any domain exists. */

@@ -104,11 +104,12 @@ void arm_time_init_cpu(void)
     isb();
 }
 
-void arm_hyp_timer_interrupt(void)
+void arm_hyp_timer_interrupt(unsigned int intid)
 {
     struct hyp_timer_cpu *t = &hyp_timer_cpus[smp_processor_id()];
     uint64_t now = arm_ticks(), vt;
 
+    (void)intid;
     /* Level-triggered: disarm first; whatever is still due re-arms it below. */
     WRITE_SYSREG(0, cnthp_ctl_el2);
     t->programmed = 0;

@@ -309,8 +309,9 @@ void vgic_restore(struct vcpu *v)
         loaded_on[cpu] = vv;
 }
 
-void vgic_maintenance_interrupt(void)
+void vgic_maintenance_interrupt(unsigned int intid)
 {
+    (void)intid;
     unsigned int cpu = arch_this_cpu();
     struct vgic_vcpu *vv = cpu < NR_CPUS ? loaded_on[cpu] : NULL;
 

@@ -110,10 +110,11 @@ bool arm_vtimer_expired(struct vcpu *v, bool loaded)
 }
 
 /* Physical PPI 27 at EL2: the running vCPU's timer condition is met. */
-void arm_vtimer_interrupt(void)
+void arm_vtimer_interrupt(unsigned int intid)
 {
     struct vcpu *v = vtimer_cpus[smp_processor_id()].loaded;
 
+    (void)intid;
     WRITE_SYSREG(READ_SYSREG(cntv_ctl_el0) | CNT_CTL_IMASK, cntv_ctl_el0);
     isb();
     if (v != NULL)

@@ -22,6 +22,7 @@
 #include <asm/setup.h>
 #include <asm/pvh.h>
 #include <asm/vcpu.h>
+#include <xen/irq.h>
 #include <xen/arch_hooks.h>
 #include <xen/event.h>
 #include <xen/lib.h>
@@ -51,10 +52,9 @@ static bool callback_pending(const struct vcpu *v)
            x86_callback_vector(v->domain) != 0 && vcpu_upcall_pending(v);
 }
 
-static void kick_handler(struct cpu_regs *regs)
+static void kick_handler(unsigned int irq)
 {
-    (void)regs; /* its work is done: the guest exited, and the run loop looks again */
-    lapic_eoi();
+    (void)irq; /* its work is done: the guest exited, and the run loop looks again */
 }
 
 void x86_kick_init(void)

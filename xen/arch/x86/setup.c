@@ -10,6 +10,7 @@
 #include <asm/pvh.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
+#include <xen/irq.h>
 #include <xen/alloc.h>
 #include <xen/arch_hooks.h>
 #include <xen/console.h>
@@ -61,11 +62,10 @@ static struct boot_info boot_info;
 static struct platform platform;
 static volatile unsigned int timer_hits;
 
-static void timer_selftest_handler(struct cpu_regs *regs)
+static void timer_selftest_handler(unsigned int irq)
 {
-    (void)regs;
+    (void)irq;
     timer_hits++;
-    lapic_eoi();
 }
 
 /* The one-shot timer must interrupt a halted CPU: the scheduler depends on exactly that. */

@@ -8,6 +8,7 @@
 #include <asm/platform.h>
 #include <asm/setup.h>
 #include <asm/trampoline.h>
+#include <xen/irq.h>
 #include <xen/lib.h>
 
 #define ICR_INIT    0x00004500 /* INIT, level assert */
@@ -19,11 +20,10 @@ uint32_t cpu_apic_id[NR_CPUS];
 static volatile uint32_t ipi_seen[NR_CPUS];
 static void (*volatile secondary_work)(unsigned int cpu);
 
-static void ipi_test_handler(struct cpu_regs *regs)
+static void ipi_test_handler(unsigned int irq)
 {
-    (void)regs;
+    (void)irq;
     __atomic_fetch_add(&ipi_seen[smp_processor_id()], 1, __ATOMIC_RELAXED);
-    lapic_eoi();
 }
 
 static bool start_one(unsigned int cpu, uint32_t apic_id)

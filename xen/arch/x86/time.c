@@ -15,6 +15,7 @@
 #include <asm/platform.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
+#include <xen/irq.h>
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/sched.h>
@@ -62,13 +63,12 @@ void arch_set_cpu_timer(uint64_t deadline_ns)
     arch_local_irq_restore(flags);
 }
 
-static void timer_interrupt(struct cpu_regs *regs)
+static void timer_interrupt(unsigned int irq)
 {
     unsigned int cpu = smp_processor_id();
     uint64_t now = arch_now_ns();
 
-    (void)regs;
-    lapic_eoi();
+    (void)irq;
     for (unsigned int i = 0; i < pcpu_nr_vcpus[cpu]; i++)
         vlapic_timer_expired(pcpu_vcpus[cpu][i], now);
     if (sched_deadline_ns[cpu] != 0 && now >= sched_deadline_ns[cpu]) {

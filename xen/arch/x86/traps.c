@@ -10,7 +10,9 @@
  * exceptions stay in the guest or become SVM exits. Interrupt vectors (32-255) get their handlers
  * at run time (APIC timer, IPIs) through irq_register().
  */
+#include <asm/platform.h>
 #include <asm/setup.h>
+#include <xen/irq.h>
 #include <xen/lib.h>
 
 typedef void (*trap_handler_t)(struct cpu_regs *regs);
@@ -117,11 +119,19 @@ void irq_register(unsigned int vector, irq_handler_t h)
 void x86_trap(struct cpu_regs *regs)
 {
     unsigned int v = (unsigned int)regs->vector & (X86_NR_VECTORS - 1);
-    trap_handler_t h = v < X86_NR_EXC ? exception_handlers[v] : irq_handlers[v];
 
-    if (h == NULL)
+    if (v == VECTOR_SPURIOUS)
+        return; /* the LAPIC withdrew it: no handler, and no EOI (the SDM says so) */
+    if (v < X86_NR_EXC) {
+        if (exception_handlers[v] == NULL)
+            fatal(regs);
+        exception_handlers[v](regs);
+        return;
+    }
+    if (irq_handlers[v] == NULL)
         fatal(regs);
-    h(regs);
+    irq_handlers[v](v);
+    lapic_eoi(); /* every vector we register is a LAPIC interrupt: fixed IPIs, timer, IOAPIC */
 }
 
 void traps_selftest(void)

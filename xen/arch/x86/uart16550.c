@@ -5,6 +5,7 @@
  */
 #include <asm/platform.h>
 #include <asm/setup.h>
+#include <xen/irq.h>
 #include <xen/console.h>
 #include <xen/spinlock.h>
 
@@ -61,9 +62,9 @@ int uart_getc(void)
     return inb(UART_IO + UART_RBR);
 }
 
-static void rx_interrupt(struct cpu_regs *regs)
+static void rx_interrupt(unsigned int irq)
 {
-    (void)regs;
+    (void)irq;
     for (unsigned int i = 0; i < RX_BURST; i++) {
         int c = uart_getc();
 
@@ -71,7 +72,6 @@ static void rx_interrupt(struct cpu_regs *regs)
             break;
         console_input((char)c);
     }
-    lapic_eoi();
 }
 
 void uart_rx_init(void)

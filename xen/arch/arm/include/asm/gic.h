@@ -27,14 +27,14 @@ void gic_enable_irq(unsigned int intid, bool level);
 /*
  * The IRQ exception handler (called by traps.c for IRQs from EL2 or from a guest):
  * acknowledges, dispatches, ends. Dispatch: SGI_KICK -> nothing more (the way back to
- * the guest does the work), hypervisor timer -> arm_hyp_timer_interrupt(), virtual timer
- * -> arm_vtimer_interrupt(), maintenance -> the vGIC, UART -> pl011_rx_interrupt().
+ * the guest does the work); a PPI or SPI -> its handler from irq_register() (xen/irq.h):
+ * gic_init registers the hypervisor timer, the virtual timer and the maintenance
+ * interrupt, a device driver its own line (the PL011: pl011_rx_init).
  */
 void gic_handle_irq(void);
 
-/* Implemented by time.c and the PL011 driver, called from gic_handle_irq(). */
-void arm_hyp_timer_interrupt(void);
-void arm_vtimer_interrupt(void);
-void pl011_rx_interrupt(void);
+/* Implemented by time.c and vtimer.c, registered by gic_init(). */
+void arm_hyp_timer_interrupt(unsigned int intid);
+void arm_vtimer_interrupt(unsigned int intid);
 
 #endif

@@ -59,7 +59,7 @@ void vgic_restore(struct vcpu *v);
 bool vgic_vcpu_pending(struct vcpu *v);
 
 /* The maintenance interrupt fired on this CPU (called from gic_handle_irq). */
-void vgic_maintenance_interrupt(void);
+void vgic_maintenance_interrupt(unsigned int intid);
 
 /*
  * A trapped system-register access of the guest that belongs to the vGIC (GICv3

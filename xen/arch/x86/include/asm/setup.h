@@ -26,11 +26,9 @@ void stack_guards_init(void);
 void desc_init(void);
 void desc_load(unsigned int cpu);
 
-/* traps.c */
-typedef void (*irq_handler_t)(struct cpu_regs *regs);
+/* traps.c (irq_register: xen/irq.h, by IDT vector) */
 void x86_trap(struct cpu_regs *regs);
 void traps_selftest(void);
-void irq_register(unsigned int vector, irq_handler_t h);
 
 /* uart16550.c */
 void uart_init(void);
