@@ -130,6 +130,7 @@ static int setup(unsigned int version)
     mmio_regions = 0;
     mapped_gicc = 0;
     fake_ops.version = version;
+    fake_ops.vgic = version == 3 ? &vgic_v3_ops : &vgic_v2_ops;
     gic_host.ops = &fake_ops;
     gic_host.nr_lrs = NR_LRS;
     gic_host.gicv_base = 0x8040000;

@@ -59,7 +59,7 @@ static void sgi_selftest(void)
     ops->send_sgi(cpu, SGI_SELFTEST);
     for (unsigned int i = 0; i < 100000; i++) {
         uint32_t iar = ops->ack();
-        unsigned int intid = ops->version == 2 ? iar & 0x3ff : iar & 0xffffff;
+        unsigned int intid = iar & ops->iar_intid_mask;
 
         if (intid >= GIC_INTID_SPURIOUS)
             continue;
@@ -164,10 +164,8 @@ void gic_handle_irq(void)
         return;
     for (unsigned int n = 0; n < GIC_IRQS_PER_EXCEPTION; n++) {
         uint32_t iar = ops->ack();
-        unsigned int intid = iar & 0xffffff;
+        unsigned int intid = iar & ops->iar_intid_mask;
 
-        if (ops->version == 2)
-            intid = iar & 0x3ff;
         if (intid >= GIC_INTID_SPURIOUS)
             return;
         dispatch(intid);

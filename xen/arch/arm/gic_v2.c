@@ -6,6 +6,7 @@
  * Register offsets and bits: Arm IHI 0048.
  */
 #include <asm/gic_hw.h>
+#include <asm/vgic.h>
 #include <asm/setup.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -204,6 +205,8 @@ static void v2_restore(const struct gic_vcpu_hw *hw)
 
 const struct gic_hw_ops gic_v2_ops = {
     .version = 2,
+    .iar_intid_mask = 0x3ff, /* GICC_IAR.InterruptID; CPUID (bits 12:10) stays in the value */
+    .vgic = &vgic_v2_ops,
     .init = v2_init,
     .init_cpu = v2_init_cpu,
     .send_sgi = v2_send_sgi,

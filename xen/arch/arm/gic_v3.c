@@ -5,6 +5,7 @@
  * interface through ICH_*. Register offsets and bits: Arm IHI 0069.
  */
 #include <asm/gic_hw.h>
+#include <asm/vgic.h>
 #include <asm/setup.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -353,6 +354,8 @@ static void v3_restore(const struct gic_vcpu_hw *hw)
 
 const struct gic_hw_ops gic_v3_ops = {
     .version = 3,
+    .iar_intid_mask = 0xffffff, /* ICC_IAR1_EL1.INTID */
+    .vgic = &vgic_v3_ops,
     .init = v3_init,
     .init_cpu = v3_init_cpu,
     .send_sgi = v3_send_sgi,

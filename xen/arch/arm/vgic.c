@@ -210,7 +210,7 @@ static void fill_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd)
             .priority = prio,
             .state = LR_PENDING,
             .source = n < 16 ? vv->sgi_source[n] : 0,
-            .group1 = vd->version == 3,
+            .group1 = vd->ops->group1,
         };
         vv->lr_used |= 1u << i;
         vv->in_lr |= BIT64(n);
@@ -625,21 +625,21 @@ int vgic_domain_init(struct domain *d)
     struct vgic_domain *vd;
     int rc;
 
-    if (d == NULL || d->arch == NULL || gic_host.ops == NULL)
+    if (d == NULL || d->arch == NULL || gic_host.ops == NULL || gic_host.ops->vgic == NULL)
         return -EINVAL;
-    if (gic_host.ops->version == 2 && d->max_vcpus > VGIC_V2_MAX_VCPUS)
+    if (d->max_vcpus > gic_host.ops->vgic->max_vcpus)
         return -EINVAL;
     vd = xzalloc(struct vgic_domain);
     if (vd == NULL)
         return -ENOMEM;
     vd->d = d;
-    vd->version = gic_host.ops->version;
+    vd->ops = gic_host.ops->vgic;
     for (unsigned int i = 0; i < VGIC_NR_SPIS; i++) {
         vd->spi_targets[i] = 1; /* vCPU 0, as after reset on most GICs */
         vd->spi_vcpu[i] = 0;
     }
     arm_domain(d)->vgic = vd;
-    rc = vd->version == 3 ? vgic_v3_domain_init(d) : vgic_v2_domain_init(d);
+    rc = vd->ops->domain_init(d);
     if (rc != 0) {
         arm_domain(d)->vgic = NULL;
         xfree(vd);
@@ -699,18 +699,12 @@ int vgic_vcpu_init(struct vcpu *v)
 
 void vgic_dt_info(const struct domain *d, struct vgic_dt_info *info)
 {
+    const struct vgic_ops *ops = gic_host.ops != NULL ? gic_host.ops->vgic : NULL;
+
     memset(info, 0, sizeof(*info));
-    info->version = gic_host.ops != NULL ? gic_host.ops->version : 0;
     info->maint_ppi = GUEST_MAINT_PPI_INTID - 16;
-    if (info->version == 3) {
-        info->dist_base = GUEST_GICV3_GICD_BASE;
-        info->dist_size = GUEST_GICV3_GICD_SIZE;
-        info->cpu_base = GUEST_GICV3_GICR0_BASE;
-        info->cpu_size = GUEST_GICV3_GICR_STRIDE * (d != NULL ? d->max_vcpus : 1);
-    } else {
-        info->dist_base = GUEST_GICD_BASE;
-        info->dist_size = GUEST_GICD_SIZE;
-        info->cpu_base = GUEST_GICC_BASE;
-        info->cpu_size = GUEST_GICC_SIZE;
-    }
+    if (ops == NULL)
+        return; /* version 0: no GIC for the guest's DT */
+    info->version = ops->version;
+    ops->dt_info(d, info);
 }

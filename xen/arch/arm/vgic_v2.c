@@ -204,7 +204,7 @@ bool vgic_v2_dist_access(struct vcpu *v, struct mmio_access *a, void *priv)
 
 #define GICV_ALIGN 0x1000ull /* stage 2 maps 4 KiB pages */
 
-int vgic_v2_domain_init(struct domain *d)
+static int domain_init(struct domain *d)
 {
     int rc;
 
@@ -228,3 +228,20 @@ int vgic_v2_domain_init(struct domain *d)
     /* The guest's GICC is the host's GICV: acknowledge/EOI without a trap. */
     return p2m_map(d, GUEST_GICC_BASE, gic_host.gicv_base, GUEST_GICC_SIZE, P2M_MMIO_DEV);
 }
+
+static void dt_info(const struct domain *d, struct vgic_dt_info *info)
+{
+    (void)d;
+    info->dist_base = GUEST_GICD_BASE;
+    info->dist_size = GUEST_GICD_SIZE;
+    info->cpu_base = GUEST_GICC_BASE;
+    info->cpu_size = GUEST_GICC_SIZE;
+}
+
+const struct vgic_ops vgic_v2_ops = {
+    .version = 2,
+    .max_vcpus = VGIC_V2_MAX_VCPUS,
+    .group1 = false,
+    .domain_init = domain_init,
+    .dt_info = dt_info,
+};

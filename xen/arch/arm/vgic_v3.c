@@ -295,7 +295,7 @@ bool vgic_emulate_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val)
     uint32_t reg = iss & ISS_SYSREG_MASK;
     bool read = (iss & ISS_READ) != 0;
 
-    if (vgic_vcpu_of(v) == NULL || vgic_domain_of(v->domain)->version != 3)
+    if (vgic_vcpu_of(v) == NULL || vgic_domain_of(v->domain)->ops != &vgic_v3_ops)
         return false;
     if (reg == ISS_ICC_SGI1R_EL1) {
         if (read)
@@ -313,7 +313,7 @@ bool vgic_emulate_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val)
     return false;
 }
 
-int vgic_v3_domain_init(struct domain *d)
+static int domain_init(struct domain *d)
 {
     int rc;
 
@@ -323,6 +323,22 @@ int vgic_v3_domain_init(struct domain *d)
     return mmio_register(d, GUEST_GICV3_GICR0_BASE,
                          (uint64_t)d->max_vcpus * GUEST_GICV3_GICR_STRIDE, redist_access, NULL);
 }
+
+static void dt_info(const struct domain *d, struct vgic_dt_info *info)
+{
+    info->dist_base = GUEST_GICV3_GICD_BASE;
+    info->dist_size = GUEST_GICV3_GICD_SIZE;
+    info->cpu_base = GUEST_GICV3_GICR0_BASE;
+    info->cpu_size = GUEST_GICV3_GICR_STRIDE * (d != NULL ? d->max_vcpus : 1);
+}
+
+const struct vgic_ops vgic_v3_ops = {
+    .version = 3,
+    .max_vcpus = GUEST_GICV3_GICR0_SIZE / GUEST_GICV3_GICR_STRIDE, /* redistributors that fit */
+    .group1 = true,
+    .domain_init = domain_init,
+    .dt_info = dt_info,
+};
 
 /* For the host unit tests: the two frames' handlers. */
 bool vgic_v3_dist_access(struct vcpu *v, struct mmio_access *a, void *priv)

@@ -42,8 +42,12 @@ struct gic_vcpu_hw {
     uint32_t apr[8]; /* v3: AP0R0-3, AP1R0-3; v2: APR in apr[0] */
 };
 
+struct vgic_ops;
+
 struct gic_hw_ops {
     unsigned int version;
+    uint32_t iar_intid_mask;     /* the INTID field of an IAR value (v2: 10 bits; v3: 24) */
+    const struct vgic_ops *vgic; /* what guests get on this host: the same version */
     int (*init)(const struct host_dt *dt); /* distributor and what is shared by all CPUs */
     void (*init_cpu)(unsigned int cpu);    /* this CPU's interface (v3: redistributor) */
     void (*send_sgi)(unsigned int cpu, unsigned int sgi);

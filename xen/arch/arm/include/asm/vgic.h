@@ -76,4 +76,22 @@ struct vgic_dt_info {
 };
 void vgic_dt_info(const struct domain *d, struct vgic_dt_info *info);
 
+/*
+ * One guest-visible GIC version's emulation (vgic_v2.c, vgic_v3.c), chosen by the host's
+ * GIC back end (struct gic_hw_ops.vgic): the core (vgic.c) asks it instead of testing a
+ * version number.
+ */
+struct vgic_ops {
+    unsigned int version; /* 2 or 3: what the guest's DT says */
+    uint32_t max_vcpus;   /* vCPUs its interrupt routing can name */
+    bool group1;          /* list-register entries are group 1 (v3) or group 0 (v2) */
+    /* The domain's distributor and CPU-interface (v3: redistributor) frames, as MMIO. */
+    int (*domain_init)(struct domain *d);
+    /* Where those frames are, for the guest's DT. */
+    void (*dt_info)(const struct domain *d, struct vgic_dt_info *info);
+};
+
+extern const struct vgic_ops vgic_v2_ops;
+extern const struct vgic_ops vgic_v3_ops;
+
 #endif

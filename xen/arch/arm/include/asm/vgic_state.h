@@ -24,12 +24,12 @@
 
 struct vgic_domain {
     struct domain *d;
-    unsigned int version; /* 2 or 3, the host's */
-    uint32_t ctlr;        /* GICD_CTLR enable bits as the guest wrote them */
-    uint32_t spi_enabled; /* bit i: INTID 32 + i (atomic) */
-    uint32_t spi_pending; /* pending and not in a list register (atomic) */
-    uint32_t spi_active;  /* active as set by ISACTIVER, outside list registers */
-    uint32_t spi_edge;    /* ICFGR: 1 = edge-triggered (kept for read-back) */
+    const struct vgic_ops *ops; /* the host's version */
+    uint32_t ctlr;              /* GICD_CTLR enable bits as the guest wrote them */
+    uint32_t spi_enabled;       /* bit i: INTID 32 + i (atomic) */
+    uint32_t spi_pending;       /* pending and not in a list register (atomic) */
+    uint32_t spi_active;        /* active as set by ISACTIVER, outside list registers */
+    uint32_t spi_edge;          /* ICFGR: 1 = edge-triggered (kept for read-back) */
     uint8_t spi_priority[VGIC_NR_SPIS];
     uint8_t spi_targets[VGIC_NR_SPIS]; /* v2 GICD_ITARGETSR bytes */
     uint64_t spi_router[VGIC_NR_SPIS]; /* v3 GICD_IROUTER */
@@ -75,10 +75,6 @@ void vgic_spi_route(struct domain *d, unsigned int spi, unsigned int vcpu_id);
 
 /* A guest SGI to every vCPU in targets (bit n: vCPU n) from src. */
 void vgic_send_sgi(struct vcpu *src, unsigned int sgi, uint64_t targets);
-
-/* Version back ends: register the emulated frames of d (and map GICV for v2). */
-int vgic_v2_domain_init(struct domain *d);
-int vgic_v3_domain_init(struct domain *d);
 
 /* The emulated frames' MMIO handlers (mmio.h), also driven directly by the host tests. */
 struct mmio_access;
