@@ -40,6 +40,31 @@ void evtchn_unlock(struct domain_locked dl, unsigned long flags)
     spin_unlock_irqrestore(&dl.d->event_lock, flags);
 }
 
+void evtchn_lock_pair(struct evtchn_pair_locked *p, struct domain *x, struct domain *y)
+{
+    struct domain *first = x->domain_id <= y->domain_id ? x : y;
+    struct domain *second = first == x ? y : x;
+
+    p->a = evtchn_lock(first, &p->fa);
+    if (second != first)
+        p->b = evtchn_lock(second, &p->fb);
+    else
+        p->b = p->a;
+}
+
+void evtchn_unlock_pair(struct evtchn_pair_locked *p)
+{
+    if (p->b.d != p->a.d)
+        evtchn_unlock(p->b, p->fb);
+    evtchn_unlock(p->a, p->fa);
+}
+
+struct domain_locked evtchn_pair_locked_as(const struct evtchn_pair_locked *p,
+                                           const struct domain *d)
+{
+    return p->a.d == d ? p->a : p->b;
+}
+
 struct evtchn *evtchn_from_port(const struct domain *d, evtchn_port_t port)
 {
     uint32_t valid = __atomic_load_n(&d->valid_evtchns, __ATOMIC_ACQUIRE);

@@ -13,37 +13,6 @@
 #include <xen/fence.h>
 #include <xen/lib.h>
 
-/* ---- Locking two domains ---- */
-
-struct two_locked {
-    struct domain_locked a, b; /* a.d == b.d when both are the same domain */
-    unsigned long fa, fb;
-};
-
-static void lock_two(struct two_locked *t, struct domain *x, struct domain *y)
-{
-    struct domain *first = x->domain_id <= y->domain_id ? x : y;
-    struct domain *second = first == x ? y : x;
-
-    t->a = evtchn_lock(first, &t->fa);
-    if (second != first)
-        t->b = evtchn_lock(second, &t->fb);
-    else
-        t->b = t->a;
-}
-
-static void unlock_two(struct two_locked *t)
-{
-    if (t->b.d != t->a.d)
-        evtchn_unlock(t->b, t->fb);
-    evtchn_unlock(t->a, t->fa);
-}
-
-static struct domain_locked locked_as(struct two_locked *t, struct domain *d)
-{
-    return t->a.d == d ? t->a : t->b;
-}
-
 /* A port the guest may operate on: bound (not free, not reserved). */
 static struct evtchn *usable_evtchn(const struct domain *d, evtchn_port_t port)
 {
@@ -86,15 +55,15 @@ static int evtchn_bind_interdomain(struct vcpu *curr, struct evtchn_bind_interdo
 {
     struct domain *ld = curr->domain;
     struct domain *rd = domain_resolve(ld, op->remote_dom);
-    struct two_locked t;
+    struct evtchn_pair_locked t;
     struct evtchn *lchn, *rchn;
     int lport, rc = 0;
 
     if (rd == NULL)
         return -ESRCH;
 
-    lock_two(&t, ld, rd);
-    lport = evtchn_get_free_port(locked_as(&t, ld));
+    evtchn_lock_pair(&t, ld, rd);
+    lport = evtchn_get_free_port(evtchn_pair_locked_as(&t, ld));
     if (lport < 0) {
         rc = lport;
         goto out;
@@ -108,7 +77,7 @@ static int evtchn_bind_interdomain(struct vcpu *curr, struct evtchn_bind_interdo
     lchn = evtchn_from_port(ld, (evtchn_port_t)lport);
     lchn->peer_domid = rd->domain_id;
     lchn->u.peer_port = op->remote_port;
-    evtchn_bind_port(locked_as(&t, ld), lchn, ECS_INTERDOMAIN, 0);
+    evtchn_bind_port(evtchn_pair_locked_as(&t, ld), lchn, ECS_INTERDOMAIN, 0);
 
     /* The remote end keeps its notify vCPU; only its state and peer change. */
     rchn->state = ECS_INTERDOMAIN;
@@ -116,10 +85,10 @@ static int evtchn_bind_interdomain(struct vcpu *curr, struct evtchn_bind_interdo
     rchn->u.peer_port = (evtchn_port_t)lport;
 
     /* The peer may have signalled before we bound: make sure we look (Xen does too). */
-    evtchn_port_set_pending(locked_as(&t, ld), lchn);
+    evtchn_port_set_pending(evtchn_pair_locked_as(&t, ld), lchn);
     op->local_port = (evtchn_port_t)lport;
 out:
-    unlock_two(&t);
+    evtchn_unlock_pair(&t);
     return rc;
 }
 
@@ -186,7 +155,7 @@ static int evtchn_bind_ipi(struct vcpu *curr, struct evtchn_bind_ipi *op)
  * Free chn of d. The caller holds d's lock and, for an interdomain port whose peer domain
  * still exists, the peer's too (`peer`; NULL if the peer domain is gone).
  */
-static void close_locked(struct two_locked *t, struct domain *d, struct domain *peer,
+static void close_locked(struct evtchn_pair_locked *t, struct domain *d, struct domain *peer,
                          struct evtchn *chn)
 {
     switch (chn->state) {
@@ -212,7 +181,7 @@ static void close_locked(struct two_locked *t, struct domain *d, struct domain *
     default:
         break;
     }
-    evtchn_free_port(locked_as(t, d), chn);
+    evtchn_free_port(evtchn_pair_locked_as(t, d), chn);
 }
 
 /*
@@ -225,7 +194,7 @@ static int evtchn_close_port(struct domain *d, evtchn_port_t port)
     unsigned int attempt;
 
     for (attempt = 0; attempt < 8; attempt++) {
-        struct two_locked t;
+        struct evtchn_pair_locked t;
         struct domain *rd = d;
         struct evtchn *chn;
         unsigned long flags;
@@ -242,21 +211,21 @@ static int evtchn_close_port(struct domain *d, evtchn_port_t port)
 
         if (rd == NULL)
             rd = d; /* peer already gone: its end no longer exists */
-        lock_two(&t, d, rd);
+        evtchn_lock_pair(&t, d, rd);
         chn = usable_evtchn(d, port);
         if (chn == NULL) {
-            unlock_two(&t);
+            evtchn_unlock_pair(&t);
             return -EINVAL;
         }
         if (chn->state == ECS_INTERDOMAIN && chn->peer_domid != rd->domain_id &&
             domain_lookup(chn->peer_domid) != NULL) {
-            unlock_two(&t); /* peer changed under us: try again with the new one */
+            evtchn_unlock_pair(&t); /* peer changed under us: try again with the new one */
             continue;
         }
         close_locked(&t, d,
                      chn->state == ECS_INTERDOMAIN && chn->peer_domid == rd->domain_id ? rd : NULL,
                      chn);
-        unlock_two(&t);
+        evtchn_unlock_pair(&t);
         return 0;
     }
     return -EAGAIN;

@@ -73,21 +73,17 @@ static int claim(struct domain_locked dl, evtchn_port_t port, struct evtchn **ou
 int evtchn_bind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd,
                        evtchn_port_t rport)
 {
-    struct domain *first = ld->domain_id <= rd->domain_id ? ld : rd;
-    struct domain *second = first == ld ? rd : ld;
-    struct domain_locked fl, sl, ll, rl;
+    struct evtchn_pair_locked pair;
+    struct domain_locked ll, rl;
     struct evtchn *lchn = NULL, *rchn = NULL;
-    unsigned long ff, sf = 0;
     int rc;
 
     if (ld == rd && lport == rport)
         return -EINVAL;
 
-    /* Both event locks, lowest domain id first, as every two-domain operation. */
-    fl = evtchn_lock(first, &ff);
-    sl = second != first ? evtchn_lock(second, &sf) : fl;
-    ll = first == ld ? fl : sl;
-    rl = first == rd ? fl : sl;
+    evtchn_lock_pair(&pair, ld, rd);
+    ll = evtchn_pair_locked_as(&pair, ld);
+    rl = evtchn_pair_locked_as(&pair, rd);
 
     rc = claim(ll, lport, &lchn);
     if (rc == 0)
@@ -100,30 +96,24 @@ int evtchn_bind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd
         rchn->u.peer_port = lport;
         evtchn_bind_port(rl, rchn, ECS_INTERDOMAIN, 0);
     }
-
-    if (second != first)
-        evtchn_unlock(sl, sf);
-    evtchn_unlock(fl, ff);
+    evtchn_unlock_pair(&pair);
     return rc;
 }
 
 int evtchn_rebind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd,
                          evtchn_port_t rport)
 {
-    struct domain *first = ld->domain_id <= rd->domain_id ? ld : rd;
-    struct domain *second = first == ld ? rd : ld;
-    struct domain_locked fl, sl, ll;
+    struct evtchn_pair_locked pair;
+    struct domain_locked ll;
     struct evtchn *lchn = NULL, *rchn;
-    unsigned long ff, sf = 0;
     int rc;
 
     if (ld == rd)
         return evtchn_bind_static(ld, lport, rd, rport); /* both ends were closed: as at boot */
 
-    /* Both locks (lowest id first): rd's end is read and changed under rd's. */
-    fl = evtchn_lock(first, &ff);
-    sl = evtchn_lock(second, &sf);
-    ll = first == ld ? fl : sl;
+    /* Both locks: rd's end is read and changed under rd's. */
+    evtchn_lock_pair(&pair, ld, rd);
+    ll = evtchn_pair_locked_as(&pair, ld);
 
     rc = claim(ll, lport, &lchn);
     if (rc == 0) {
@@ -145,8 +135,6 @@ int evtchn_rebind_static(struct domain *ld, evtchn_port_t lport, struct domain *
             rc = -EEXIST;
         }
     }
-
-    evtchn_unlock(sl, sf);
-    evtchn_unlock(fl, ff);
+    evtchn_unlock_pair(&pair);
     return rc;
 }

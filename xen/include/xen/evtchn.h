@@ -50,6 +50,21 @@ struct domain_locked {
 struct domain_locked evtchn_lock(struct domain *d, unsigned long *flags);
 void evtchn_unlock(struct domain_locked dl, unsigned long flags);
 
+/*
+ * Both event locks of a two-domain operation (bind_interdomain, close of an interdomain
+ * port, static channels): taken lowest domain id first, the one order every path uses,
+ * so two such operations never deadlock. x and y may be the same domain (one lock).
+ */
+struct evtchn_pair_locked {
+    struct domain_locked a, b; /* a.d == b.d when both are the same domain */
+    unsigned long fa, fb;
+};
+void evtchn_lock_pair(struct evtchn_pair_locked *p, struct domain *x, struct domain *y);
+void evtchn_unlock_pair(struct evtchn_pair_locked *p);
+/* The held lock of d, one of the pair's two domains. */
+struct domain_locked evtchn_pair_locked_as(const struct evtchn_pair_locked *p,
+                                           const struct domain *d);
+
 /* What an ABI reports about a port, for EVTCHNOP_status-like dumps and tests. */
 struct evtchn_abi_state {
     bool pending, masked, linked, busy;
