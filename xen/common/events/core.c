@@ -150,6 +150,31 @@ int evtchn_get_free_port(struct domain_locked dl)
     return -ENOSPC;
 }
 
+int evtchn_claim_port(struct domain_locked dl, evtchn_port_t port, struct evtchn **out)
+{
+    struct domain *d = dl.d;
+    struct evtchn *chn;
+
+    if (port == 0)
+        return -EINVAL;
+    if (port > evtchn_bind_limit(d))
+        return -ENOSPC;
+    /* port < 2^17: at most 4096 buckets, and each round adds one or returns. */
+    while (port >= d->valid_evtchns) {
+        int rc = evtchn_grow(dl, d->valid_evtchns);
+
+        if (rc != 0)
+            return rc;
+    }
+    chn = evtchn_from_port(d, port);
+    if (chn == NULL)
+        return -ENOSPC;
+    if (chn->state != ECS_FREE || d->evtchn_ops->is_busy(d, chn))
+        return -EEXIST;
+    *out = chn;
+    return 0;
+}
+
 void evtchn_bind_port(struct domain_locked dl, struct evtchn *chn, enum evtchn_state state,
                       uint16_t notify_vcpu)
 {

@@ -3,72 +3,12 @@
  * Static event channels (the DT's "xen,evtchn-v1" pairs, xen/common/boot_config.c): an
  * interdomain channel on ports the boot configuration names, made before either domain
  * runs. EVTCHNOP_alloc_unbound + bind_interdomain pick the lowest free port; here the
- * port is given, so it needs storage up to it and must still be free.
+ * port is given, so it needs storage up to it and must still be free: the core's
+ * evtchn_claim_port(), as its locking is the core's evtchn_lock_pair().
  */
 #include <xen/event.h>
 #include <xen/evtchn.h>
 #include <xen/errno.h>
-
-/* The highest port d may bind now (its limit, and what its current ABI addresses). */
-static uint32_t bind_limit(const struct domain *d)
-{
-    uint32_t abi_max = d->evtchn_ops->max_ports(d);
-
-    return MIN(d->max_evtchn_port, abi_max ? abi_max - 1 : 0);
-}
-
-/*
- * Give d's port table storage up to `port`. The core grows storage one bucket at a time
- * when evtchn_get_free_port() scans past valid_evtchns; asking it to start at the first
- * port without storage makes it grow exactly one bucket and hand back that bucket's first
- * (free) port, which we do not take. free_hint is put back, so no free port is hidden.
- */
-static int grow_to(struct domain_locked dl, evtchn_port_t port)
-{
-    struct domain *d = dl.d;
-    uint32_t saved_hint = d->free_hint;
-    int rc = 0;
-
-    /* port <= bind_limit < 2^18: at most 4096 buckets, each iteration adds one or stops. */
-    while (port >= d->valid_evtchns) {
-        uint32_t before = d->valid_evtchns;
-
-        d->free_hint = before;
-        rc = evtchn_get_free_port(dl);
-        if (rc < 0)
-            break;
-        rc = 0;
-        if (d->valid_evtchns <= before) {
-            rc = -ENOSPC; /* no progress: never loop */
-            break;
-        }
-    }
-    d->free_hint = saved_hint;
-    return rc;
-}
-
-/* Port `port` of d exists, is free and the guest cannot still reach it. */
-static int claim(struct domain_locked dl, evtchn_port_t port, struct evtchn **out)
-{
-    struct domain *d = dl.d;
-    struct evtchn *chn;
-    int rc;
-
-    if (port == 0)
-        return -EINVAL;
-    if (port > bind_limit(d))
-        return -ENOSPC;
-    rc = grow_to(dl, port);
-    if (rc != 0)
-        return rc;
-    chn = evtchn_from_port(d, port);
-    if (chn == NULL)
-        return -ENOSPC;
-    if (chn->state != ECS_FREE || d->evtchn_ops->is_busy(d, chn))
-        return -EEXIST;
-    *out = chn;
-    return 0;
-}
 
 int evtchn_bind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd,
                        evtchn_port_t rport)
@@ -85,9 +25,9 @@ int evtchn_bind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd
     ll = evtchn_pair_locked_as(&pair, ld);
     rl = evtchn_pair_locked_as(&pair, rd);
 
-    rc = claim(ll, lport, &lchn);
+    rc = evtchn_claim_port(ll, lport, &lchn);
     if (rc == 0)
-        rc = claim(rl, rport, &rchn);
+        rc = evtchn_claim_port(rl, rport, &rchn);
     if (rc == 0) {
         lchn->peer_domid = rd->domain_id;
         lchn->u.peer_port = rport;
@@ -115,7 +55,7 @@ int evtchn_rebind_static(struct domain *ld, evtchn_port_t lport, struct domain *
     evtchn_lock_pair(&pair, ld, rd);
     ll = evtchn_pair_locked_as(&pair, ld);
 
-    rc = claim(ll, lport, &lchn);
+    rc = evtchn_claim_port(ll, lport, &lchn);
     if (rc == 0) {
         rchn = evtchn_from_port(rd, rport);
         lchn->peer_domid = rd->domain_id;

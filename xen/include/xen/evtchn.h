@@ -124,6 +124,12 @@ static inline bool evtchn_port_is_valid(const struct domain *d, evtchn_port_t po
 
 /* Lowest free, reusable port, growing storage as needed; -ENOSPC past the limit. */
 int evtchn_get_free_port(struct domain_locked dl);
+/*
+ * The same for a port the caller names (static channels): storage grown up to it, and it
+ * must be free and unreachable by the guest. 0 and *out, or -EINVAL (port 0), -ENOSPC
+ * (past the domain's limit or its ABI's), -ENOMEM (heap budget), -EEXIST (in use).
+ */
+int evtchn_claim_port(struct domain_locked dl, evtchn_port_t port, struct evtchn **out);
 /* Put a free port into a bound state (counts it, tells the ABI), and back. */
 void evtchn_bind_port(struct domain_locked dl, struct evtchn *chn, enum evtchn_state state,
                       uint16_t notify_vcpu);
