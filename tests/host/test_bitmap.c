@@ -716,7 +716,7 @@ static void test_3l_late_l2_reraises(void **state)
     assert_int_equal(harness_upcalls(d->vcpu[1]), 1);
     assert_int_equal(harness_upcalls(d->vcpu[0]), 0);
     /* Only L3 word 0 (b1, c1) is selected in vCPU 1's L2; vCPU 0's port 64 is not. */
-    assert_int_equal(*(volatile uint64_t *)d->vcpu[1]->l2_selector, 1);
+    assert_int_equal(*(volatile uint64_t *)d->vcpu[1]->evtchn_abi[EVTCHN_ABI_3L], 1);
     s = consume(d->vcpu[1]);
     assert_int_equal(s.n, 2);
     assert_int_equal(s.port[0], b1);
@@ -858,7 +858,7 @@ static void test_3l_garbage_selectors(void **state)
     p = ipi(d, 0);
     sel = (uint8_t *)v->vcpu_info + d->guest_layout->pending_sel_off;
     memset(sel, 0xff, 8);
-    memset(v->l2_selector, 0xff, 512);
+    memset(v->evtchn_abi[EVTCHN_ABI_3L], 0xff, 512);
     /* Selector bits already set: no new upcall, but the event is found on the next scan. */
     assert_int_equal(send(d, p), 0);
     struct seen s = consume(v);

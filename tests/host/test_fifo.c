@@ -174,7 +174,7 @@ static void test_init_control_errors(void **state)
     /* Not a RAM page: -EINVAL, and the domain stays on 2-level with nothing half set up. */
     assert_int_equal(init_control(d1, 0, bad, 0, &lb), -EINVAL);
     assert_int_equal(guest_abi(d1), GUEST_ABI_2L);
-    assert_null(d1->fifo);
+    assert_null(d1->evtchn_abi[EVTCHN_ABI_FIFO]);
     assert_int_equal(expand_array(d1, harness_alloc_gfn(d1)), -EOPNOTSUPP);
 
     /* Out of memory while building the FIFO state: -ENOMEM, still 2-level, no leak. */
@@ -969,9 +969,9 @@ static void test_reset_returns_to_2l(void **state)
     assert_int_equal(reset_self(d1), 0);
     guest_model_forget(d1);
     assert_int_equal(guest_abi(d1), GUEST_ABI_2L);
-    assert_null(d1->fifo);
+    assert_null(d1->evtchn_abi[EVTCHN_ABI_FIFO]);
     for (unsigned int i = 0; i < d1->max_vcpus; i++)
-        assert_null(d1->vcpu[i]->fifo);
+        assert_null(d1->vcpu[i]->evtchn_abi[EVTCHN_ABI_FIFO]);
     assert_int_equal(xalloc_bytes_in_use(), heap); /* every piece of FIFO state freed */
 
     /* FIFO-only operations are refused now. */

@@ -58,8 +58,21 @@ struct evtchn_3l_domain {
     uint32_t word_bits; /* guest xen_ulong_t width when the bitmaps were registered */
     void *pending[EVTCHN_3L_MAX_PAGES];
     void *mask[EVTCHN_3L_MAX_PAGES];
-    void *l2_page[MAX_VCPUS]; /* mapping of each vCPU's L2 page (v->l2_selector is inside) */
+    void
+        *l2_page[MAX_VCPUS]; /* mapping of each vCPU's L2 page (the vCPU's L2 selector is inside) */
 };
+
+/* 3-level's own state, in its slots of struct domain and struct vcpu (NULL: none). */
+static struct evtchn_3l_domain *l3_of(const struct domain *d)
+{
+    return __atomic_load_n(&d->evtchn_abi[EVTCHN_ABI_3L], __ATOMIC_ACQUIRE);
+}
+
+/* v's L2 selector, inside the guest page l3->l2_page[v] maps. */
+static void *l2_selector_of(const struct vcpu *v)
+{
+    return __atomic_load_n(&v->evtchn_abi[EVTCHN_ABI_3L], __ATOMIC_ACQUIRE);
+}
 
 /* How the bits of a port are laid out right now for an n-level domain. */
 struct bm_geom {
@@ -79,11 +92,11 @@ static bool bm_geom(const struct domain *d, unsigned int levels, struct bm_geom 
         g->nr_ports = EVTCHN_2L_NR_CHANNELS_BITS(g->word_bits);
         return d->shared_info != NULL;
     }
-    if (d->l3 == NULL)
+    if (l3_of(d) == NULL)
         return false;
-    g->word_bits = d->l3->word_bits;
+    g->word_bits = l3_of(d)->word_bits;
     g->leaf_bits = L3_WORD_BITS;
-    g->nr_ports = d->l3->nr_ports;
+    g->nr_ports = l3_of(d)->nr_ports;
     return true;
 }
 
@@ -98,7 +111,7 @@ static void *bm_leaf(const struct domain *d, const struct bm_geom *g, enum bm_bi
                      uint32_t port, unsigned int *bit)
 {
     const struct guest_layout *l = d->guest_layout;
-    const struct evtchn_3l_domain *l3 = d->l3;
+    const struct evtchn_3l_domain *l3 = l3_of(d);
     uint32_t page;
 
     if (port >= g->nr_ports)
@@ -121,7 +134,7 @@ static void *bm_selector(const struct domain *d, const struct vcpu *v, unsigned 
     if (level == 1)
         return v->vcpu_info == NULL ? NULL
                                     : (uint8_t *)v->vcpu_info + d->guest_layout->pending_sel_off;
-    return v->l2_selector;
+    return l2_selector_of(v);
 }
 
 /*
@@ -271,17 +284,17 @@ static void bm_describe(const struct domain *d, const struct evtchn *chn,
 static void bm_leave(struct domain_locked dl, unsigned int levels)
 {
     struct domain *d = dl.d;
-    struct evtchn_3l_domain *l3 = d->l3;
+    struct evtchn_3l_domain *l3 = l3_of(d);
     uint32_t i;
 
     if (levels == 2 || l3 == NULL)
         return; /* 2-level lives in shared_info: nothing of ours to free */
 
     /* Unpublish before unmapping, so no path can reach a dead mapping. */
-    d->l3 = NULL;
+    __atomic_store_n(&d->evtchn_abi[EVTCHN_ABI_3L], NULL, __ATOMIC_RELEASE);
     for (i = 0; i < d->max_vcpus && i < MAX_VCPUS; i++)
         if (d->vcpu[i] != NULL)
-            d->vcpu[i]->l2_selector = NULL;
+            __atomic_store_n(&d->vcpu[i]->evtchn_abi[EVTCHN_ABI_3L], NULL, __ATOMIC_RELEASE);
     for (i = 0; i < MAX_VCPUS; i++)
         if (l3->l2_page[i] != NULL)
             arch_unmap_guest_frame(d, l3->l2_page[i]);
@@ -308,58 +321,122 @@ static bool bm_is_busy(const struct domain *d, const struct evtchn *chn)
     return false; /* the guest never holds a reference to a bitmap port */
 }
 
-/* One ops table per level count, each a thin shim over the functions above. */
-#define BITMAP_ABI(n)                                                                              \
-    static uint32_t bm##n##_max_ports(const struct domain *d)                                      \
-    {                                                                                              \
-        return bm_max_ports(d, n);                                                                 \
-    }                                                                                              \
-    static void bm##n##_set_pending(struct domain_locked dl, struct evtchn *chn)                   \
-    {                                                                                              \
-        bm_set_pending(dl, chn, n);                                                                \
-    }                                                                                              \
-    static void bm##n##_clear_pending(struct domain_locked dl, struct evtchn *chn)                 \
-    {                                                                                              \
-        bm_clear_pending(dl, chn, n);                                                              \
-    }                                                                                              \
-    static void bm##n##_unmask(struct domain_locked dl, struct evtchn *chn)                        \
-    {                                                                                              \
-        bm_unmask(dl, chn, n);                                                                     \
-    }                                                                                              \
-    static bool bm##n##_is_pending(const struct domain *d, const struct evtchn *chn)               \
-    {                                                                                              \
-        return bm_is_pending(d, chn, n);                                                           \
-    }                                                                                              \
-    static bool bm##n##_is_masked(const struct domain *d, const struct evtchn *chn)                \
-    {                                                                                              \
-        return bm_is_masked(d, chn, n);                                                            \
-    }                                                                                              \
-    static void bm##n##_describe(const struct domain *d, const struct evtchn *chn,                 \
-                                 struct evtchn_abi_state *out)                                     \
-    {                                                                                              \
-        bm_describe(d, chn, out, n);                                                               \
-    }                                                                                              \
-    static void bm##n##_leave(struct domain_locked dl)                                             \
-    {                                                                                              \
-        bm_leave(dl, n);                                                                           \
-    }                                                                                              \
-    const struct evtchn_port_ops evtchn_ops_##n##l = {                                             \
-        .name = #n "-level",                                                                       \
-        .max_ports = bm##n##_max_ports,                                                            \
-        .bind = bm_bind,                                                                           \
-        .set_pending = bm##n##_set_pending,                                                        \
-        .clear_pending = bm##n##_clear_pending,                                                    \
-        .unmask = bm##n##_unmask,                                                                  \
-        .is_pending = bm##n##_is_pending,                                                          \
-        .is_masked = bm##n##_is_masked,                                                            \
-        .is_busy = bm_is_busy,                                                                     \
-        .set_priority = NULL,                                                                      \
-        .describe = bm##n##_describe,                                                              \
-        .leave = bm##n##_leave,                                                                    \
-    }
+/*
+ * The two tables. Both levels share every function above with the level count as a
+ * parameter; an ops table has no room for one, so each level has its thin entry points.
+ */
+static uint32_t bm2_max_ports(const struct domain *d)
+{
+    return bm_max_ports(d, 2);
+}
 
-BITMAP_ABI(2);
-BITMAP_ABI(3);
+static uint32_t bm3_max_ports(const struct domain *d)
+{
+    return bm_max_ports(d, 3);
+}
+
+static void bm2_set_pending(struct domain_locked dl, struct evtchn *chn)
+{
+    bm_set_pending(dl, chn, 2);
+}
+
+static void bm3_set_pending(struct domain_locked dl, struct evtchn *chn)
+{
+    bm_set_pending(dl, chn, 3);
+}
+
+static void bm2_clear_pending(struct domain_locked dl, struct evtchn *chn)
+{
+    bm_clear_pending(dl, chn, 2);
+}
+
+static void bm3_clear_pending(struct domain_locked dl, struct evtchn *chn)
+{
+    bm_clear_pending(dl, chn, 3);
+}
+
+static void bm2_unmask(struct domain_locked dl, struct evtchn *chn)
+{
+    bm_unmask(dl, chn, 2);
+}
+
+static void bm3_unmask(struct domain_locked dl, struct evtchn *chn)
+{
+    bm_unmask(dl, chn, 3);
+}
+
+static bool bm2_is_pending(const struct domain *d, const struct evtchn *chn)
+{
+    return bm_is_pending(d, chn, 2);
+}
+
+static bool bm3_is_pending(const struct domain *d, const struct evtchn *chn)
+{
+    return bm_is_pending(d, chn, 3);
+}
+
+static bool bm2_is_masked(const struct domain *d, const struct evtchn *chn)
+{
+    return bm_is_masked(d, chn, 2);
+}
+
+static bool bm3_is_masked(const struct domain *d, const struct evtchn *chn)
+{
+    return bm_is_masked(d, chn, 3);
+}
+
+static void bm2_describe(const struct domain *d, const struct evtchn *chn,
+                         struct evtchn_abi_state *out)
+{
+    bm_describe(d, chn, out, 2);
+}
+
+static void bm3_describe(const struct domain *d, const struct evtchn *chn,
+                         struct evtchn_abi_state *out)
+{
+    bm_describe(d, chn, out, 3);
+}
+
+static void bm2_leave(struct domain_locked dl)
+{
+    bm_leave(dl, 2);
+}
+
+static void bm3_leave(struct domain_locked dl)
+{
+    bm_leave(dl, 3);
+}
+
+/* The default ABI: every domain starts here and comes back here on EVTCHNOP_reset. */
+const struct evtchn_port_ops evtchn_ops_2l = {
+    .name = "2-level",
+    .max_ports = bm2_max_ports,
+    .bind = bm_bind,
+    .set_pending = bm2_set_pending,
+    .clear_pending = bm2_clear_pending,
+    .unmask = bm2_unmask,
+    .is_pending = bm2_is_pending,
+    .is_masked = bm2_is_masked,
+    .is_busy = bm_is_busy,
+    .set_priority = NULL,
+    .describe = bm2_describe,
+    .leave = bm2_leave,
+};
+
+const struct evtchn_port_ops evtchn_ops_3l = {
+    .name = "3-level",
+    .max_ports = bm3_max_ports,
+    .bind = bm_bind,
+    .set_pending = bm3_set_pending,
+    .clear_pending = bm3_clear_pending,
+    .unmask = bm3_unmask,
+    .is_pending = bm3_is_pending,
+    .is_masked = bm3_is_masked,
+    .is_busy = bm_is_busy,
+    .set_priority = NULL,
+    .describe = bm3_describe,
+    .leave = bm3_leave,
+};
 
 /* ---- 3-level registration -------------------------------------------------------------- */
 
@@ -404,8 +481,8 @@ static int l3_register_bitmaps(struct domain *d, const struct evtchn_register_3l
     }
 
     dl = evtchn_lock(d, &flags);
-    /* Only from 2-level: a second registration, or FIFO, must go through reset first. */
-    if (d->evtchn_ops != &evtchn_ops_2l || d->l3 != NULL) {
+    /* Only from the default ABI: a second registration, or FIFO, must reset first. */
+    if (!evtchn_on_default_abi(d)) {
         evtchn_unlock(dl, flags);
         l3_free(d, l3);
         return -EINVAL;
@@ -418,7 +495,7 @@ static int l3_register_bitmaps(struct domain *d, const struct evtchn_register_3l
      * Fully built before it is reachable. No vCPU has an L2 yet, so the events the switch
      * carries over land in L3 only; each vCPU's REGISTER_L2 raises its own.
      */
-    d->l3 = l3;
+    __atomic_store_n(&d->evtchn_abi[EVTCHN_ABI_3L], l3, __ATOMIC_RELEASE);
     evtchn_switch_abi(dl, &evtchn_ops_3l);
     evtchn_unlock(dl, flags);
     return 0;
@@ -493,13 +570,13 @@ static int l3_register_l2(struct domain *d, const struct evtchn_register_3level 
         rc = -EINVAL;
         goto out;
     }
-    if (v->l2_selector != NULL) {
+    if (l2_selector_of(v) != NULL) {
         rc = -EEXIST;
         goto out;
     }
-    d->l3->l2_page[id] = page;
-    v->l2_selector = (uint8_t *)page + op->offset;
-    page = NULL; /* now owned by d->l3 */
+    l3_of(d)->l2_page[id] = page;
+    __atomic_store_n(&v->evtchn_abi[EVTCHN_ABI_3L], (uint8_t *)page + op->offset, __ATOMIC_RELEASE);
+    page = NULL; /* now owned by the 3-level state */
     l3_reraise(d, &g, v);
 
 out:

@@ -87,9 +87,15 @@ struct evtchn_fifo_domain {
 #define LASTQ_VCPU(lq)        (((lq) >> 8) & 0xffffu)
 #define LASTQ_MAKE(vcpu, pri) ((((uint32_t)(vcpu)&0xffffu) << 8) | ((uint32_t)(pri)&0xffu))
 
+/* FIFO's own state, in its slots of struct domain and struct vcpu (NULL: none). */
 static struct evtchn_fifo_domain *fifo_domain(const struct domain *d)
 {
-    return __atomic_load_n(&d->fifo, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&d->evtchn_abi[EVTCHN_ABI_FIFO], __ATOMIC_ACQUIRE);
+}
+
+static struct evtchn_fifo_vcpu *fifo_vcpu(const struct vcpu *v)
+{
+    return v ? __atomic_load_n(&v->evtchn_abi[EVTCHN_ABI_FIFO], __ATOMIC_ACQUIRE) : NULL;
 }
 
 /* The event word of port, or NULL if no array page covers it (yet). */
@@ -123,9 +129,9 @@ static struct evtchn_fifo_queue *fifo_last_queue(const struct domain *d, const s
     if (vid >= d->max_vcpus || prio >= EVTCHN_FIFO_MAX_QUEUES)
         return NULL;
     v = d->vcpu[array_index_nospec(vid, d->max_vcpus)];
-    if (!v || !v->fifo)
+    if (!fifo_vcpu(v))
         return NULL;
-    return &v->fifo->queue[array_index_nospec(prio, EVTCHN_FIFO_MAX_QUEUES)];
+    return &fifo_vcpu(v)->queue[array_index_nospec(prio, EVTCHN_FIFO_MAX_QUEUES)];
 }
 
 /* One compare-and-swap on a guest word. True only if it swapped. */
@@ -231,20 +237,20 @@ static void fifo_set_pending(struct domain *d, struct evtchn *chn)
     }
 
     v = domain_vcpu(d, chn->notify_vcpu);
-    if (!v || !v->fifo)
+    if (!fifo_vcpu(v))
         return;
     /*
      * No control block on the target vCPU (XSA-107): a guest must not unmask an event
      * before its vCPU's control block exists, so the event can simply be dropped.
      */
-    cb = fifo_control_block(v->fifo);
+    cb = fifo_control_block(fifo_vcpu(v));
     if (!cb)
         return;
 
     prio = chn->priority;
     if (prio >= EVTCHN_FIFO_MAX_QUEUES)
         prio = EVTCHN_FIFO_PRIORITY_DEFAULT;
-    q = &v->fifo->queue[array_index_nospec(prio, EVTCHN_FIFO_MAX_QUEUES)];
+    q = &fifo_vcpu(v)->queue[array_index_nospec(prio, EVTCHN_FIFO_MAX_QUEUES)];
     old_q = fifo_last_queue(d, chn);
 
     guest_set_bit(d, EVTCHN_FIFO_PENDING, word);
@@ -403,20 +409,20 @@ static void fifo_describe(const struct domain *d, const struct evtchn *chn,
 /* Free every piece of FIFO state and NULL every pointer to it. Event lock held. */
 static void fifo_free(struct domain *d)
 {
-    struct evtchn_fifo_domain *fd = d->fifo;
+    struct evtchn_fifo_domain *fd = fifo_domain(d);
     uint32_t i;
 
     /* Unpublish first, so nothing can reach what is freed below. */
-    __atomic_store_n(&d->fifo, NULL, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->evtchn_abi[EVTCHN_ABI_FIFO], NULL, __ATOMIC_RELEASE);
 
     for (i = 0; i < d->max_vcpus && i < MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpu[i];
         struct evtchn_fifo_vcpu *fv;
 
-        if (!v || !v->fifo)
+        fv = fifo_vcpu(v);
+        if (!fv)
             continue;
-        fv = v->fifo;
-        __atomic_store_n(&v->fifo, NULL, __ATOMIC_RELEASE);
+        __atomic_store_n(&v->evtchn_abi[EVTCHN_ABI_FIFO], NULL, __ATOMIC_RELEASE);
         if (fv->cb_page)
             arch_unmap_guest_frame(d, fv->cb_page);
         domain_xfree(d, fv);
@@ -464,7 +470,7 @@ static int fifo_alloc_domain(struct domain *d)
 
     if (!fd)
         return -ENOMEM;
-    __atomic_store_n(&d->fifo, fd, __ATOMIC_RELEASE);
+    __atomic_store_n(&d->evtchn_abi[EVTCHN_ABI_FIFO], fd, __ATOMIC_RELEASE);
 
     for (i = 0; i < d->max_vcpus && i < MAX_VCPUS; i++) {
         struct vcpu *v = d->vcpu[i];
@@ -479,14 +485,14 @@ static int fifo_alloc_domain(struct domain *d)
         }
         for (p = 0; p < EVTCHN_FIFO_MAX_QUEUES; p++)
             fv->queue[p].priority = (uint8_t)p;
-        __atomic_store_n(&v->fifo, fv, __ATOMIC_RELEASE);
+        __atomic_store_n(&v->evtchn_abi[EVTCHN_ABI_FIFO], fv, __ATOMIC_RELEASE);
     }
     return 0;
 }
 
 static int fifo_map_control_block(struct vcpu *v, gfn_t gfn, uint32_t offset)
 {
-    struct evtchn_fifo_vcpu *fv = v->fifo;
+    struct evtchn_fifo_vcpu *fv = fifo_vcpu(v);
     struct evtchn_fifo_control_block *cb;
     void *page;
     unsigned int p;
@@ -529,13 +535,13 @@ int evtchn_fifo_init_control(struct domain *d, const struct evtchn_init_control 
 
     dl = evtchn_lock(d, &flags);
 
-    first = d->fifo == NULL;
+    first = fifo_domain(d) == NULL;
     if (first) {
         /*
          * FIFO is entered from the default ABI only: a 3-level domain must reset first
          * (-EINVAL, as 3-level registration answers a FIFO domain).
          */
-        if (d->evtchn_ops != &evtchn_ops_2l) {
+        if (!evtchn_on_default_abi(d)) {
             rc = -EINVAL;
             goto out;
         }
@@ -576,7 +582,7 @@ int evtchn_fifo_expand_array(struct domain *d, const struct evtchn_expand_array 
     dl = evtchn_lock(d, &flags);
 
     /* Checked under the lock: a concurrent EVTCHNOP_reset may be freeing it (XSA-505). */
-    fd = d->fifo;
+    fd = fifo_domain(d);
     if (!fd || d->evtchn_ops != &evtchn_ops_fifo) {
         rc = -EOPNOTSUPP;
         goto out;

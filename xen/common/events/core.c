@@ -246,7 +246,12 @@ void evtchn_port_set_pending(struct domain_locked dl, struct evtchn *chn)
     evtchn_check_pollers(dl.d, chn->port);
 }
 
-void evtchn_switch_abi(struct domain_locked dl, const struct evtchn_port_ops *ops)
+bool evtchn_on_default_abi(const struct domain *d)
+{
+    return __atomic_load_n(&d->evtchn_ops, __ATOMIC_ACQUIRE) == &evtchn_ops_2l;
+}
+
+int evtchn_switch_abi(struct domain_locked dl, const struct evtchn_port_ops *ops)
 {
     struct domain *d = dl.d;
     const struct evtchn_port_ops *old = d->evtchn_ops;
@@ -255,7 +260,10 @@ void evtchn_switch_abi(struct domain_locked dl, const struct evtchn_port_ops *op
     evtchn_port_t port;
 
     if (old == ops)
-        return;
+        return 0;
+    /* Xen's rule: another ABI is entered from the default only (EVTCHNOP_reset first). */
+    if (old != &evtchn_ops_2l)
+        return -EINVAL;
     /*
      * Carry pending events over, so ports bound before the switch keep working. The new
      * ABI's state is complete (its entry point built it), and we hold the event lock, so
@@ -276,6 +284,7 @@ void evtchn_switch_abi(struct domain_locked dl, const struct evtchn_port_ops *op
         if (pending)
             evtchn_port_set_pending(dl, chn); /* the ABI may latch it again (no page yet) */
     }
+    return 0;
 }
 
 size_t evtchn_port_table_bytes(const struct domain *d)

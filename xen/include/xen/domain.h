@@ -11,9 +11,12 @@
 
 struct evtchn;
 struct evtchn_port_ops;
-struct evtchn_fifo_domain;
-struct evtchn_fifo_vcpu;
-struct evtchn_3l_domain;
+/*
+ * Where the event ABIs other than the default keep their state: one slot each in struct
+ * domain and struct vcpu, so a slot only ever holds its ABI's type (a reader that raced
+ * with a switch finds NULL, never another ABI's state). A new ABI adds one here.
+ */
+enum evtchn_abi_slot { EVTCHN_ABI_3L, EVTCHN_ABI_FIFO, EVTCHN_NR_ABI_SLOTS };
 
 struct grant_table;
 
@@ -63,8 +66,9 @@ struct vcpu {
      * delivers it (through its virtual LAPIC) in preference to HVM_PARAM_CALLBACK_IRQ. */
     uint8_t upcall_vector;
 
-    struct evtchn_fifo_vcpu *fifo; /* FIFO ABI: control block and queues */
-    void *l2_selector;             /* 3-level ABI: this vCPU's L2 selector (guest page) */
+    /* Each event ABI's own per-vCPU state, in its slot (FIFO: control block and queues;
+     * 3-level: the L2 selector in a guest page). Only that ABI's file looks inside. */
+    void *evtchn_abi[EVTCHN_NR_ABI_SLOTS];
 
     /* ---- Scheduler (xen/common/sched.c); read the fields only through sched.h ---- */
     unsigned int processor;    /* the physical CPU v is pinned to */
@@ -107,14 +111,13 @@ struct domain {
     spinlock_t event_lock;
     const struct evtchn_port_ops *evtchn_ops; /* the ABI in use */
     struct evtchn **evtchn_group[EVTCHN_NR_GROUPS];
-    uint32_t valid_evtchns;   /* ports below this have storage; it never shrinks */
-    uint32_t max_evtchn_port; /* highest port the domain may bind (set_limit) */
-    uint32_t reset_next_port; /* EVTCHNOP_reset progress across -ERESTART */
-    uint32_t free_hint;       /* no free, reusable port lies below this */
-    uint32_t active_evtchns;  /* bound ports (not free, not reserved) */
-    struct evtchn_fifo_domain *fifo;
-    struct evtchn_3l_domain *l3;
-    uint32_t polling_vcpus; /* vCPUs in SCHEDOP_poll (a count; 0 skips the check) */
+    uint32_t valid_evtchns;                /* ports below this have storage; it never shrinks */
+    uint32_t max_evtchn_port;              /* highest port the domain may bind (set_limit) */
+    uint32_t reset_next_port;              /* EVTCHNOP_reset progress across -ERESTART */
+    uint32_t free_hint;                    /* no free, reusable port lies below this */
+    uint32_t active_evtchns;               /* bound ports (not free, not reserved) */
+    void *evtchn_abi[EVTCHN_NR_ABI_SLOTS]; /* each ABI's own state, in its slot (as vcpu) */
+    uint32_t polling_vcpus;                /* vCPUs in SCHEDOP_poll (a count; 0 skips the check) */
 
     /* Hypervisor heap charged to this domain (domain_xzalloc_bytes), and its limit. */
     size_t heap_charged;

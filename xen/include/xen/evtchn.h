@@ -143,11 +143,15 @@ void evtchn_close_all(struct domain *d);
 void evtchn_port_set_pending(struct domain_locked dl, struct evtchn *chn);
 
 /*
- * ABI switching. The new ABI's state must be fully set up before the switch; the switch
- * then carries pending events over: every bound port pending under the old ABI is set
- * pending under the new one.
+ * ABI switching, enforced here for every ABI: a domain enters another ABI only from the
+ * default (2-level), as on Xen; -EINVAL otherwise (EVTCHNOP_reset brings it back). The
+ * new ABI's state (its slot, enum evtchn_abi_slot) must be fully set up before the
+ * switch; the switch then carries pending events over: every bound port pending under
+ * the old ABI is set pending under the new one. An ABI checks evtchn_on_default_abi()
+ * first, under the lock, before it builds anything.
  */
-void evtchn_switch_abi(struct domain_locked dl, const struct evtchn_port_ops *ops);
+bool evtchn_on_default_abi(const struct domain *d);
+int evtchn_switch_abi(struct domain_locked dl, const struct evtchn_port_ops *ops);
 
 /* Iterate bound ports below `limit` (bounded by valid_evtchns). */
 #define for_each_bound_evtchn(d, chn, p, limit)                                                    \
