@@ -13,6 +13,10 @@ XEN_CFLAGS  += $(XEN_CFLAGS_$(ARCH))
 XEN_COMMON_SRCS := $(sort $(shell find xen/common -name '*.c'))
 XEN_COMMON_OBJS := $(XEN_COMMON_SRCS:%.c=$(BUILD)/%.o)
 
+# The console UART's driver, as board.mk's UART names it (<driver>@<address>): the port's
+# arch.mk links xen/drivers/char/$(UART_DRIVER).c. A new board's UART is a new file there.
+UART_DRIVER := $(firstword $(subst @, ,$(UART)))
+
 # A port adds its image here: xen/arch/$(ARCH)/arch.mk appends to XEN_IMAGES and brings
 # its own rules (linker script, assembly, objcopy). Without one, only common.a is built.
 XEN_IMAGES := $(BUILD)/common.a

@@ -10,5 +10,5 @@ QEMU_SMP        ?= 2
 QEMU_MEM        ?= 1024
 RAM_BASE        := 0x00000000
 LOAD_ADDR       := 0x00200000
-UART            := 16550@io0x3f8
+UART            := ns16550@io0x3f8
 INTC            := xapic@0xfee00000 ioapic@0xfec00000

@@ -30,7 +30,7 @@ void desc_load(unsigned int cpu);
 void x86_trap(struct cpu_regs *regs);
 void traps_selftest(void);
 
-/* uart16550.c */
+/* xen/drivers/char/ns16550.c, the board's UART (board.mk UART) */
 void uart_init(void);
 int uart_getc(void);
 /* Receive interrupts on VECTOR_UART: each byte goes to console_input(). */

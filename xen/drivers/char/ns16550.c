@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * COM1, a 16550 UART at I/O port UART_IO: the hypervisor console (arch_console_write).
+ * A 16550 UART at I/O port UART_IO (board.mk: UART := ns16550@io<port>; COM1 on a PC):
+ * the hypervisor console (arch_console_write).
  * 115200 8N1, FIFOs on. Output is polled: the log is small and must work in a panic.
  */
 #include <asm/platform.h>
