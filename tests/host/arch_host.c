@@ -680,6 +680,29 @@ void *harness_physmap_lookup(struct domain *d, gfn_t gfn)
     return page;
 }
 
+/* The fake port's domains need no machine: constructing one only counts it. */
+static unsigned int constructed;
+unsigned int harness_fail_construct_id = ~0u;
+
+int arch_domain_construct(struct domain *d, const struct boot_domain *cfg)
+{
+    (void)cfg;
+    constructed++;
+    return d->domain_id == harness_fail_construct_id ? -ENOMEM : 0;
+}
+
+int arch_vcpu_placed(struct vcpu *v, unsigned int cpu)
+{
+    (void)v;
+    (void)cpu;
+    return 0;
+}
+
+unsigned int harness_domains_constructed(void)
+{
+    return constructed;
+}
+
 void arch_domain_shutdown(struct domain *d, unsigned int reason)
 {
     struct host_domain *h = host_of(d);

@@ -42,6 +42,9 @@ long harness_evtchn_op(struct vcpu *v, int cmd, void *arg, size_t size);
 /* Counters kept by the host arch hooks. */
 unsigned long harness_upcalls(const struct vcpu *v);    /* arch_vcpu_raise_upcall calls */
 unsigned long harness_poll_wakes(const struct vcpu *v); /* arch_vcpu_wake_poller calls */
+/* arch_domain_construct calls; the one for this domain id fails (-ENOMEM; default none) */
+unsigned int harness_domains_constructed(void);
+extern unsigned int harness_fail_construct_id;
 /* arch_vcpu_enable_event_delivery calls (SCHEDOP_block) */
 unsigned long harness_event_delivery_enables(const struct vcpu *v);
 unsigned long harness_vcpu_initialised(const struct vcpu *v); /* arch_vcpu_initialise oks */

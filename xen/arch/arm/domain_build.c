@@ -11,9 +11,9 @@
  *   top 2 MiB of the first 128 MiB  the generated DT (alone in its 2 MiB block, 8-byte
  *                                   aligned, well below the 512 MiB Linux wants it under)
  *
- * vCPU 0 starts at the kernel with x0 = the DT; the others wait for PSCI CPU_ON. vCPU i
- * is pinned to the i-th CPU of the domain's cpupool, or else to the next CPU round-robin
- * over all vCPUs (see vcpu_cpu). Static event channels are bound once every domain exists.
+ * vCPU 0 starts at the kernel with x0 = the DT; the others wait for PSCI CPU_ON. This is
+ * the port's half (arch_domain_construct); creating the domain, its static event channels
+ * and placing its vCPUs are the common life-cycle's (xen/include/xen/domain_build.h).
  */
 #include <asm/domain.h>
 #include <asm/domain_build.h>
@@ -28,15 +28,13 @@
 #include <public/hvm/params.h>
 #include <xen/alloc.h>
 #include <xen/boot_config.h>
+#include <xen/domain_build.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/guest_layout.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
-
-/* Until the scheduler is on main, setup.c does not call us (weak: links). */
-extern int sched_add_vcpu(struct vcpu *v, unsigned int cpu, bool online) __attribute__((weak));
 
 #define SZ_2M         (2ull << 20)
 #define DT_REGION     SZ_2M          /* the DT's own 2 MiB block */
@@ -250,27 +248,6 @@ static int load_image(struct domain *d, const struct boot_domain *cfg, struct gu
 
 /* ---- Domains ------------------------------------------------------------------------------ */
 
-/*
- * The physical CPU of vCPU i: the i-th CPU of its cpupool (wrapping), else the next CPU
- * round-robin over every vCPU built so far, so domains spread over the machine instead
- * of all starting on CPU 0 (dom0 vCPUs 0, 1 -> CPUs 0, 1; domU1 vCPU 0 -> CPU 2, ...).
- */
-static unsigned int next_free_cpu;
-
-static unsigned int vcpu_cpu(const struct boot_domain *cfg, unsigned int i)
-{
-    uint32_t mask = cfg->cpu_mask & ((nr_host_cpus >= 32 ? 0 : 1u << nr_host_cpus) - 1);
-    unsigned int n = (unsigned int)__builtin_popcount(mask);
-
-    if (n == 0)
-        return next_free_cpu++ % nr_host_cpus;
-    i %= n;
-    for (unsigned int cpu = 0; cpu < 32; cpu++)
-        if ((mask & (1u << cpu)) && i-- == 0)
-            return cpu;
-    return 0;
-}
-
 static int map_and_load(struct domain *d, const struct boot_domain *cfg)
 {
     struct arm_domain *ad = arm_domain(d);
@@ -294,11 +271,10 @@ static int map_and_load(struct domain *d, const struct boot_domain *cfg)
     return 0;
 }
 
-static int build_one(domid_t id, const struct boot_domain *cfg)
+int arch_domain_construct(struct domain *d, const struct boot_domain *cfg)
 {
     uint64_t ram = (cfg->mem_bytes + SZ_2M - 1) & ~(SZ_2M - 1);
     struct arm_domain *ad;
-    struct domain *d;
     int rc;
 
     if (ram < MIN_GUEST_RAM || ram > GUEST_RAM0_SIZE)
@@ -306,11 +282,6 @@ static int build_one(domid_t id, const struct boot_domain *cfg)
                     (unsigned long long)(cfg->mem_bytes >> 10),
                     (unsigned long long)(MIN_GUEST_RAM >> 20),
                     (unsigned long long)(GUEST_RAM0_SIZE >> 30));
-    d = domain_create(id, cfg->nr_vcpus, cfg->is_dom0, &guest_layout_arm);
-    if (d == NULL)
-        return fail(-ENOMEM, "%s: cannot create domain %u", cfg->name, id);
-    memcpy(d->name, cfg->name, sizeof(d->name));
-    d->name[sizeof(d->name) - 1] = '\0';
     ad = xzalloc(struct arm_domain);
     if (ad == NULL)
         return -ENOMEM;
@@ -331,20 +302,14 @@ static int build_one(domid_t id, const struct boot_domain *cfg)
         rc = map_and_load(d, cfg);
     if (rc != 0)
         return fail(rc, "%s: set-up failed (%d)", cfg->name, rc);
-
     d->hvm_params[HVM_PARAM_CALLBACK_IRQ] = HVM_PARAM_CALLBACK_VAL_ARM_DOMU;
-    for (uint32_t i = 0; i < d->max_vcpus; i++) {
-        unsigned int cpu = vcpu_cpu(cfg, i);
+    return 0;
+}
 
-        rc = sched_add_vcpu(d->vcpu[i], cpu, i == 0);
-        if (rc == -EINVAL && cpu != 0) {
-            /* That CPU did not come up: share CPU 0 rather than lose the vCPU. */
-            printk("%s: vcpu %u: cpu %u is not online, using cpu 0\n", cfg->name, i, cpu);
-            rc = sched_add_vcpu(d->vcpu[i], 0, i == 0);
-        }
-        if (rc != 0)
-            return fail(rc, "%s: vcpu %u: scheduler refused it (%d)", cfg->name, i, rc);
-    }
+int arch_vcpu_placed(struct vcpu *v, unsigned int cpu)
+{
+    (void)v; /* the vtimer and vGIC find a vCPU through the scheduler: nothing per CPU */
+    (void)cpu;
     return 0;
 }
 
@@ -374,10 +339,7 @@ int arm_build_domains(const struct host_dt *dt, paddr_t dtb)
 {
     int rc;
 
-    if (sched_add_vcpu == NULL)
-        return fail(-ENOSYS, "no scheduler in this image");
     nr_host_cpus = MIN(dt->nr_cpus, (unsigned int)NR_CPUS);
-    next_free_cpu = 0;
     if (nr_host_cpus == 0)
         nr_host_cpus = 1;
     rc = boot_config_parse(&dt->fdt, nr_host_cpus, &boot_cfg);
@@ -391,13 +353,8 @@ int arm_build_domains(const struct host_dt *dt, paddr_t dtb)
     guest_ram_init(dt);
     reserve_boot_memory(dt, dtb);
     hwdom_devices_init(dt);
-    for (unsigned int i = 0; i < boot_cfg.nr_domains; i++) {
-        rc = build_one((domid_t)i, &boot_cfg.domains[i]);
-        if (rc != 0)
-            return rc;
-    }
-    rc = boot_config_bind_static_evtchns(&boot_cfg);
-    if (rc != 0)
+    rc = domains_build(&boot_cfg, nr_host_cpus, &guest_layout_arm);
+    if (rc < 0)
         return rc;
     printk("domains: %u built, %u static event channel(s), %llu MiB of RAM left\n",
            boot_cfg.nr_domains, boot_cfg.nr_evtchns / 2,

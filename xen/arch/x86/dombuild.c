@@ -11,16 +11,18 @@
  * and before parsing we write each such module's real address and size into its reg, and
  * the RAM the loader reported into /memory's reg (both placeholders of the right size).
  *
- * Each domain: RAM from the heap, nested tables mapping it at guest-physical 0, an ASID,
- * its PVH kernel loaded (pvh.c), vCPU i pinned to physical CPU (domain + i) mod CPUs so
- * that domains spread over the CPUs. Only once every domain is built and the static
- * channels are bound do the vCPUs join the scheduler: vCPU 0 runnable, the others down
- * until the guest starts them with VCPUOP_initialise and VCPUOP_up.
+ * The port's half of each domain (arch_domain_construct): RAM from the heap, nested tables
+ * mapping it at guest-physical 0, an ASID, its PVH kernel loaded (pvh.c). The rest is the
+ * common life-cycle (xen/include/xen/domain_build.h): static channels once every domain
+ * exists, then each vCPU to its CPU (cpupool, else round-robin) and the scheduler, vCPU 0
+ * runnable, the others down until the guest starts them with VCPUOP_initialise and
+ * VCPUOP_up.
  */
 #include <asm/pvh.h>
 #include <asm/vcpu.h>
 #include <xen/alloc.h>
 #include <xen/boot_config.h>
+#include <xen/domain_build.h>
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/fdt.h>
@@ -117,16 +119,11 @@ int dombuild_rebind_static_evtchns(struct domain *d)
     return boot_config_rebind_static_evtchns(&boot_cfg, d->domain_id);
 }
 
-static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned int nr_cpus)
+int arch_domain_construct(struct domain *d, const struct boot_domain *bd)
 {
-    struct domain *d;
     struct x86_domain *xd;
     int rc;
 
-    d = domain_create((domid_t)domid, bd->nr_vcpus, bd->is_dom0, &guest_layout_x86_64);
-    if (d == NULL)
-        return -ENOMEM;
-    memcpy(d->name, bd->name, sizeof(d->name) - 1);
     d->arch = xd = xzalloc(struct x86_domain);
     if (xd == NULL)
         return -ENOMEM;
@@ -163,18 +160,22 @@ static int build_one(unsigned int domid, const struct boot_domain *bd, unsigned 
     rc = load_boot_image(d);
     if (rc != 0)
         return rc;
-    printk("dom: d%u %s: %u vcpu(s) from cpu %u, %llu MiB at 0x%llx, PVH entry 0x%llx, "
-           "asid %u, %u NPT pages\n",
-           domid, bd->name, d->max_vcpus, domid % nr_cpus, (unsigned long long)(xd->ram_size >> 20),
+    printk("dom: d%u %s: %llu MiB at 0x%llx, PVH entry 0x%llx, asid %u, %u NPT pages\n",
+           d->domain_id, bd->name, (unsigned long long)(xd->ram_size >> 20),
            (unsigned long long)xd->ram_pa, (unsigned long long)xd->entry, xd->asid, xd->npt_pages);
     return 0;
+}
+
+int arch_vcpu_placed(struct vcpu *v, unsigned int cpu)
+{
+    return x86_time_add_vcpu(v, cpu); /* its LAPIC timer is serviced by that CPU */
 }
 
 unsigned int dombuild_from_modules(const struct boot_info *bi, unsigned int nr_cpus)
 {
     struct boot_config *cfg = &boot_cfg;
     struct fdt fdt;
-    unsigned int built = 0;
+    int rc;
 
     if (bi->nr_modules == 0) {
         printk("dom: no boot modules, so no device tree and no domains\n");
@@ -189,30 +190,6 @@ unsigned int dombuild_from_modules(const struct boot_info *bi, unsigned int nr_c
         return 0;
     }
     shutdown_parse_cmdline(cfg->xen_bootargs); /* noreboot */
-    for (unsigned int i = 0; i < cfg->nr_domains; i++) {
-        if (build_one(i, &cfg->domains[i], nr_cpus) != 0) {
-            printk("dom: %s not built; stopping here\n", cfg->domains[i].name);
-            return 0;
-        }
-        built++;
-    }
-    if (boot_config_bind_static_evtchns(cfg) != 0) {
-        printk("dom: static event channels could not be bound\n");
-        return 0;
-    }
-    /* Everything is in place: the vCPUs join the scheduler, vCPU 0 of each runnable. */
-    for (unsigned int id = 0; id < built; id++) {
-        struct domain *d = domain_lookup((domid_t)id);
-
-        for (uint32_t i = 0; i < d->max_vcpus; i++) {
-            unsigned int cpu = (id + i) % nr_cpus;
-
-            if (sched_add_vcpu(d->vcpu[i], cpu, i == 0) != 0 ||
-                x86_time_add_vcpu(d->vcpu[i], cpu) != 0) {
-                printk("dom: d%u: vCPU %u cannot join cpu %u\n", id, i, cpu);
-                return id;
-            }
-        }
-    }
-    return built;
+    rc = domains_build(cfg, nr_cpus, &guest_layout_x86_64);
+    return rc < 0 ? 0 : (unsigned int)rc;
 }

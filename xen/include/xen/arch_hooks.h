@@ -157,6 +157,19 @@ bool arch_vcpu_has_wakeup_event(struct vcpu *v);
 int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page);
 
 /*
+ * Build the port's half of domain d (just made by domain_create, named) from its boot
+ * configuration: its RAM, stage-2 (nested) tables, virtual interrupt controller, every
+ * vCPU's architectural state, the kernel and its boot information (ARM: a DT; x86: PVH
+ * start info), vCPU 0 at the entry. Nothing runs yet. 0, or -errno (no domain will run).
+ * The common life-cycle around it: xen/include/xen/domain_build.h.
+ */
+struct boot_domain;
+int arch_domain_construct(struct domain *d, const struct boot_domain *cfg);
+
+/* v was just pinned to physical CPU cpu (sched_add_vcpu): the port's per-CPU lists. */
+int arch_vcpu_placed(struct vcpu *v, unsigned int cpu);
+
+/*
  * d just shut down (SCHEDOP_shutdown, PSCI SYSTEM_OFF/RESET, triple fault, starved
  * atomics): its vCPUs are already off the run queues. reason is SHUTDOWN_* of
  * public/sched.h. The port may rebuild and restart d on SHUTDOWN_reboot.
