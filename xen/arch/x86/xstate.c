@@ -18,18 +18,20 @@
  * instructions #UD), so the XSETBV intercept validates the value against what CPUID
  * offers it, and the switch saves and restores with every feature we offer enabled.
  *
- * An x87 part in its initial state is not loaded from memory but put back in that state
- * (asm/x87_initial.h: FNINIT and zeroed registers, which is what XRSTOR itself does for
- * a component whose XSTATE_BV bit is clear). Architecturally the same, and the reason is
- * QEMU's TCG: every x87 load of a status word (FXRSTOR, XRSTOR of x87, FRSTOR, FLDENV)
+ * An x87 part whose status word holds nothing but the stack top (the initial state, and
+ * what exact arithmetic leaves) is not loaded with FXRSTOR but rebuilt (asm/x87_initial.h:
+ * FNINIT, FINCSTP, FLD of each register, FFREE of the empty ones, FLDCW; under XSAVE an
+ * initial one is left to XRSTOR's own initialisation). Architecturally the same, and the
+ * reason is QEMU's TCG: every x87 load of a status word (FXRSTOR, XRSTOR of x87, FRSTOR, FLDENV)
  * runs cpu_clear_ignne(), an unlocked read-modify-write of the *first* CPU's hflags2 from
  * whichever CPU executed it. That word holds CPU 0's GIF and "nested paging on" bits,
  * which its own VMRUN and #VMEXIT flip at the same moment; a lost update left CPU 0
  * walking its own page tables through a guest's nested tables (a hypervisor #PF right
  * after VMRUN, then a triple fault) or a guest's without them (a guest #PF on a present
- * page). With FXRSTOR in the run loop that was about 5 boots in 100 at -smp 4; guests
- * that never touch the x87 (ours) now never reach that path. Guests that do (Linux
- * userspace) still can, on QEMU's TCG only: see docs/security.md.
+ * page). With FXRSTOR in the run loop that was about 5 boots in 100 at -smp 4. A guest
+ * whose x87 holds an exception flag or condition codes still takes FXRSTOR, and a guest's
+ * own FXRSTOR/FRSTOR (Linux restoring a task) races the same way: QEMU's TCG only, see
+ * docs/security.md.
  */
 #include <asm/domain.h>
 #include <asm/setup.h>
@@ -189,14 +191,20 @@ static void restore(const struct x86_xstate *xs)
     uint8_t *a = xs->area;
 
     if (have_xsave) {
-        /* An initial x87 part: let XRSTOR initialise it rather than load it. */
+        uint32_t rfbm = ~0u;
+
+        /* An initial x87 part: XRSTOR initialises it; one with only TOP: rebuilt by hand. */
         if (x87_initial(a))
             *(uint64_t *)(a + XSAVE_BV) &= ~XSTATE_X87;
+        else if ((*(uint64_t *)(a + XSAVE_BV) & XSTATE_X87) && x87_rebuildable(a))
+            rfbm &= ~(uint32_t)XSTATE_X87;
         set_xcr0(xstate_mask);
-        __asm__ __volatile__("xrstor64 (%0)" ::"r"(a), "a"(~0u), "d"(~0u) : "memory");
+        __asm__ __volatile__("xrstor64 (%0)" ::"r"(a), "a"(rfbm), "d"(~0u) : "memory");
+        if (!(rfbm & XSTATE_X87))
+            x87_rebuild(a);
         set_xcr0(xs->xcr0);
-    } else if (x87_initial(a)) {
-        fxrstor_x87_initial(a);
+    } else if (x87_rebuildable(a)) {
+        fxrstor_rebuilt(a);
     } else {
         __asm__ __volatile__("fxrstor64 (%0)" ::"r"(a) : "memory");
     }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * An FXSAVE/XSAVE area whose x87 part is in its initial state, and how to load one
- * without loading the x87 status word (xen/arch/x86/xstate.c says why: QEMU's TCG).
+ * An FXSAVE/XSAVE area's x87 part: whether it is in its initial state, and how to load it
+ * without loading the x87 status word when that holds nothing but the stack top
+ * (xen/arch/x86/xstate.c says why: QEMU's TCG).
  * Header-only, so the host unit test (tests/host/test_x87_initial.c) runs this very code
  * on the build machine's CPU.
  */
@@ -32,20 +33,80 @@ static inline bool x87_initial(const uint8_t *a)
     return true;
 }
 
+#define X87_FSW_TOP 0x3800u /* status word: the stack top; every other bit is a flag */
+
 /*
- * FXRSTOR of a 16-byte aligned FXSAVE area whose x87 part is initial, without loading the
- * x87 status word: FNINIT; eight FLDZ and a second FNINIT, so no register keeps the last
- * owner's values; then MXCSR and XMM0-XMM15 from the area (offsets 24 and 160). The XMM
- * registers are not named as clobbers: the hypervisor never uses them
- * (-mgeneral-regs-only), and a C caller elsewhere must treat this as a call that clobbers
- * every vector register.
+ * Can x87_rebuild() load this area's x87 part exactly: a status word that holds nothing
+ * but TOP (no condition codes, no exception flags), no opcode and no pointers? True of
+ * the initial state, and of what a guest leaves after exact arithmetic (loads, integer
+ * conversions); a pending or sticky exception flag needs FXRSTOR.
  */
-static inline void fxrstor_x87_initial(const uint8_t *a)
+static inline bool x87_rebuildable(const uint8_t *a)
 {
+    if ((unsigned int)(a[2] | a[3] << 8) & ~X87_FSW_TOP)
+        return false;
+    for (unsigned int b = 6; b < 24; b++) /* FOP, FIP, FDP */
+        if (a[b] != 0)
+            return false;
+    return true;
+}
+
+/*
+ * Load the x87 part of a 16-byte aligned FXSAVE/XSAVE area that x87_rebuildable()
+ * accepts, without loading the status word (see xen/arch/x86/xstate.c for why): FNINIT
+ * (every register empty, TOP 0, all exceptions masked); FINCSTP until TOP is the saved
+ * one; FLD of the eight saved registers, ST7 first, which fills every register and brings
+ * TOP back round; FFREE of each register the saved tags call empty; the saved control
+ * word last. An 80-bit FLD copies the bits exactly and raises nothing (not even for a
+ * signalling NaN or a denormal). FCW and the tags are in bytes 0-1 and 4 (abridged, bit
+ * j = physical register j in use); ST(i) is 10 bytes at 32 + 16 i.
+ */
+static inline void x87_rebuild(const uint8_t *a)
+{
+    unsigned int top = (unsigned int)(a[3] >> 3) & 7, empty = 0;
+
+    for (unsigned int i = 0; i < 8; i++) /* ST(i) is physical register (top + i) mod 8 */
+        if (!(a[4] & (1u << ((top + i) & 7))))
+            empty |= 1u << i;
     __asm__ __volatile__("fninit\n\t"
-                         "fldz; fldz; fldz; fldz; fldz; fldz; fldz; fldz\n\t"
-                         "fninit\n\t"
-                         "ldmxcsr 24(%0)\n\t"
+                         "test %1, %1\n\t"
+                         "jz 2f\n"
+                         "1:\tfincstp\n\t"
+                         "dec %1\n\t"
+                         "jnz 1b\n"
+                         "2:\tfldt 144(%0)\n\t"
+                         "fldt 128(%0)\n\t"
+                         "fldt 112(%0)\n\t"
+                         "fldt 96(%0)\n\t"
+                         "fldt 80(%0)\n\t"
+                         "fldt 64(%0)\n\t"
+                         "fldt 48(%0)\n\t"
+                         "fldt 32(%0)\n\t"
+                         "bt $0, %2\n\tjnc 3f\n\tffree %%st(0)\n"
+                         "3:\tbt $1, %2\n\tjnc 3f\n\tffree %%st(1)\n"
+                         "3:\tbt $2, %2\n\tjnc 3f\n\tffree %%st(2)\n"
+                         "3:\tbt $3, %2\n\tjnc 3f\n\tffree %%st(3)\n"
+                         "3:\tbt $4, %2\n\tjnc 3f\n\tffree %%st(4)\n"
+                         "3:\tbt $5, %2\n\tjnc 3f\n\tffree %%st(5)\n"
+                         "3:\tbt $6, %2\n\tjnc 3f\n\tffree %%st(6)\n"
+                         "3:\tbt $7, %2\n\tjnc 3f\n\tffree %%st(7)\n"
+                         "3:\tfldcw (%0)"
+                         : "+r"(a), "+r"(top)
+                         : "r"(empty)
+                         : "cc", "memory");
+}
+
+/*
+ * FXRSTOR of a 16-byte aligned FXSAVE area that x87_rebuildable() accepts, without
+ * loading the x87 status word: x87_rebuild(), then MXCSR and XMM0-XMM15 from the area
+ * (offsets 24 and 160). The XMM registers are not named as clobbers: the hypervisor never
+ * uses them (-mgeneral-regs-only), and a C caller elsewhere must treat this as a call
+ * that clobbers every vector and x87 register.
+ */
+static inline void fxrstor_rebuilt(const uint8_t *a)
+{
+    x87_rebuild(a);
+    __asm__ __volatile__("ldmxcsr 24(%0)\n\t"
                          "movdqa 160(%0), %%xmm0\n\t"
                          "movdqa 176(%0), %%xmm1\n\t"
                          "movdqa 192(%0), %%xmm2\n\t"
