@@ -80,7 +80,7 @@ struct host_domain {
     pthread_mutex_t map_lock;
     uint64_t mapped[HARNESS_GUEST_PAGES / 64]; /* pages made accessible */
     struct host_physmap physmap[HOST_PHYSMAP_SLOTS];
-    unsigned int shutdowns, last_shutdown_reason; /* arch_domain_shutdown() calls */
+    unsigned int rebuilds; /* arch_domain_rebuild() calls */
 };
 
 /* Domains with host state, by id: for the starvation lookup, which only has an address. */
@@ -703,25 +703,29 @@ unsigned int harness_domains_constructed(void)
     return constructed;
 }
 
-void arch_domain_shutdown(struct domain *d, unsigned int reason)
+/* A domU's reboot: the fake port has no machine to rebuild, only counts the call. */
+int arch_domain_rebuild(struct domain *d)
 {
     struct host_domain *h = host_of(d);
 
-    if (h == NULL)
-        return;
-    __atomic_store_n(&h->last_shutdown_reason, reason, __ATOMIC_RELAXED);
-    __atomic_fetch_add(&h->shutdowns, 1, __ATOMIC_RELEASE);
+    if (h != NULL)
+        __atomic_fetch_add(&h->rebuilds, 1, __ATOMIC_RELAXED);
+    return 0;
+}
+
+unsigned int harness_rebuilds(struct domain *d)
+{
+    struct host_domain *h = host_of(d);
+
+    return h != NULL ? __atomic_load_n(&h->rebuilds, __ATOMIC_RELAXED) : 0;
 }
 
 unsigned int harness_shutdowns(struct domain *d, unsigned int *last_reason)
 {
-    struct host_domain *h = host_of(d);
-
-    if (h == NULL)
-        return 0;
+    /* What common code records of it: the count and the reason of the last one. */
     if (last_reason != NULL)
-        *last_reason = __atomic_load_n(&h->last_shutdown_reason, __ATOMIC_RELAXED);
-    return __atomic_load_n(&h->shutdowns, __ATOMIC_ACQUIRE);
+        *last_reason = __atomic_load_n(&d->shutdown_reason, __ATOMIC_RELAXED);
+    return __atomic_load_n(&d->shutdowns, __ATOMIC_ACQUIRE);
 }
 
 /* VCPUOP_initialise: the harness reads the guest's first 8 bytes as "the context". */

@@ -95,8 +95,9 @@ unsigned long harness_cpu_kicks(unsigned int cpu);
 void harness_set_wakeup_event(struct vcpu *v, bool pending);
 /* The page arch_guest_physmap_add_page() put at gfn of d (NULL: none). */
 void *harness_physmap_lookup(struct domain *d, gfn_t gfn);
-/* arch_domain_shutdown() calls for d, and the last reason. */
+/* Times d shut down (common code counts them), and the last reason. */
 unsigned int harness_shutdowns(struct domain *d, unsigned int *last_reason);
+unsigned int harness_rebuilds(struct domain *d); /* arch_domain_rebuild() calls */
 /* Clock, timers and kicks back to their start (harness_reset does it). */
 void harness_machine_reset(void);
 

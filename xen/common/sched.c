@@ -662,6 +662,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     }
     /* As Xen: a code recorded earlier with SCHEDOP_shutdown_code is the reason reported. */
     d->shutdown_reason = d->shutdown_code_set ? d->shutdown_code : (uint8_t)reason;
+    __atomic_fetch_add(&d->shutdowns, 1, __ATOMIC_RELAXED);
     __atomic_store_n(&d->is_shut_down, true, __ATOMIC_RELEASE);
     last = !any_domain_alive();
     spin_unlock_irqrestore(&shutdown_lock, flags);
@@ -684,8 +685,15 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     }
     /* Out of the serial input cycle; a domain rebuilt after a reboot registers again. */
     console_unregister_input(d);
-    arch_domain_shutdown(d, d->shutdown_reason);
-    /* The port asked for a restart (reboot): it comes back, the machine is not done. */
+    /*
+     * The restart policy, one for every port: a domU that asks to reboot is built again
+     * from its boot configuration (the port's half: arch_domain_rebuild) once no CPU
+     * still runs or holds one of its vCPUs (the caller may be one). A crash or poweroff
+     * ends it; dom0's reboot reset the machine above.
+     */
+    if (d->shutdown_reason == SHUTDOWN_reboot && d->arch != NULL)
+        domain_restart_when_quiescent(d, arch_domain_rebuild);
+    /* A restart is under way: it comes back, the machine is not done. */
     restarting = READ_ONCE(d->restart_pending) || !READ_ONCE(d->is_shut_down);
     if (last && !restarting)
         printk("minixen: all domains have shut down\n");

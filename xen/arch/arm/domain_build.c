@@ -381,7 +381,7 @@ static void vcpu_timer_quiet(struct vcpu *v)
  * again, a fresh vGIC, stage-2 without the pages the guest added (shared_info over its RAM,
  * grant frames), its static channels again, vCPU 0 at the kernel entry, the others down.
  */
-int arm_rebuild_domain(struct domain *d)
+int arch_domain_rebuild(struct domain *d)
 {
     struct arm_domain *ad = arm_domain(d);
     int rc;

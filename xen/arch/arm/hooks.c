@@ -90,18 +90,6 @@ bool arch_vcpu_has_wakeup_event(struct vcpu *v)
     return vgic_vcpu_pending(v);
 }
 
-void arch_domain_shutdown(struct domain *d, unsigned int reason)
-{
-    if (d->arch == NULL)
-        return;
-    /*
-     * SYSTEM_RESET / SCHEDOP_shutdown(reboot): build the domain again from its config, but
-     * only once no CPU still runs or holds one of its vCPUs; the caller may be one of them.
-     */
-    if (reason == SHUTDOWN_reboot)
-        domain_restart_when_quiescent(d, arm_rebuild_domain);
-}
-
 int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg)
 {
     /* Xen on ARM has no VCPUOP_initialise (PSCI CPU_ON starts vCPUs): never offered. */

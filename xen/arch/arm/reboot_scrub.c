@@ -4,7 +4,7 @@
  *
  * The restart runs in a CPU's run loop with interrupts masked (xen/common/sched.c). A
  * domain with 1 GiB of RAM would keep that CPU from its timer, its kicks and every other
- * vCPU for as long as zeroing and cleaning 1 GiB takes. Instead arm_rebuild_domain()
+ * vCPU for as long as zeroing and cleaning 1 GiB takes. Instead arch_domain_rebuild()
  * pauses the domain and leaves its RAM here; each run loop, on its way back to a guest or
  * before it idles, zeroes and cleans one REBOOT_SCRUB_CHUNK (2 MiB: DC ZVA, then DC CIVAC,
  * because the guest starts with its caches off) and goes on, so between two looks at

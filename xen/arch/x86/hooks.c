@@ -48,14 +48,3 @@ unsigned int arch_this_cpu(void)
 {
     return smp_processor_id();
 }
-
-void arch_domain_shutdown(struct domain *d, unsigned int reason)
-{
-    /*
-     * The scheduler has already taken its vCPUs off; each CPU drops its VMCB at the next
-     * sched_pick(). A reboot builds the domain again from its configuration (reboot.c),
-     * but only once no CPU still runs or holds one of its vCPUs: the caller may be one.
-     */
-    if (d->arch != NULL && reason == SHUTDOWN_reboot)
-        domain_restart_when_quiescent(d, x86_rebuild_domain);
-}

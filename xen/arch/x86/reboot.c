@@ -5,7 +5,7 @@
  * crash, not a reboot (vmexit.c), and dom0's reboot resets the machine (common shutdown.c)
  * before this is reached.
  *
- * x86_rebuild_domain() runs from the scheduler once no CPU holds a vCPU of d
+ * arch_domain_rebuild() runs from the scheduler once no CPU holds a vCPU of d
  * (domain_restart_when_quiescent), after domain_reset() put the common state back (event
  * channels, grant table, shared_info, vcpu_info, upcall vectors, HVM params). What is left
  * is the port's: every vCPU's VMCB, saved registers, vLAPIC and FPU/debug state; the nested
@@ -51,7 +51,7 @@ static void vcpu_reset_state(struct vcpu *v)
 
 static uint32_t scrubs_pending; /* domains with chunks left: 0 keeps the step to one load */
 
-int x86_rebuild_domain(struct domain *d)
+int arch_domain_rebuild(struct domain *d)
 {
     struct x86_domain *xd = x86_dom(d);
     int rc;

@@ -170,11 +170,14 @@ int arch_domain_construct(struct domain *d, const struct boot_domain *cfg);
 int arch_vcpu_placed(struct vcpu *v, unsigned int cpu);
 
 /*
- * d just shut down (SCHEDOP_shutdown, PSCI SYSTEM_OFF/RESET, triple fault, starved
- * atomics): its vCPUs are already off the run queues. reason is SHUTDOWN_* of
- * public/sched.h. The port may rebuild and restart d on SHUTDOWN_reboot.
+ * A domU that asked to reboot, once no CPU holds one of its vCPUs and domain_reset() has
+ * put its common state back: build the port's half again from the configuration
+ * arch_domain_construct() had (its RAM scrubbed and the kernel loaded again, fresh
+ * virtual interrupt controller and vCPU state, stage 2 without the pages the guest
+ * added, its static channels), vCPU 0 at the entry. 0, or -errno (the domain stays down).
+ * The policy (which shutdowns restart) is common: xen/common/sched.c, domain_shutdown().
  */
-void arch_domain_shutdown(struct domain *d, unsigned int reason);
+int arch_domain_rebuild(struct domain *d);
 
 /*
  * VCPUOP_initialise: give v, a vCPU of the caller's domain that has never run, its first

@@ -141,7 +141,8 @@ struct domain {
     bool restart_pending;
     bool restart_claimed; /* a CPU is restarting it now */
     int (*restart)(struct domain *d);
-    uint32_t restarts; /* times it was restarted (console, tests) */
+    uint32_t restarts;  /* times it was restarted (console, tests) */
+    uint32_t shutdowns; /* times it shut down (tests) */
 
     /* ---- Guest interfaces of xen/common (hypercall handlers) ---- */
     uint64_t hvm_params[HVM_NR_PARAMS_MINIXEN]; /* HVMOP_get/set_param; ports set defaults */

@@ -96,11 +96,12 @@ int vcpu_poll(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr_ports,
               uint64_t deadline_ns);
 
 /*
- * End d (SHUTDOWN_* reason): all its vCPUs stop for good, the console says why, then
- * arch_domain_shutdown(). Idempotent. When the last domain ends, the console prints
+ * End d (SHUTDOWN_* reason): all its vCPUs stop for good, the console says why; a domU
+ * that asked to reboot is then restarted (domain_restart_when_quiescent with the port's
+ * arch_domain_rebuild). Idempotent. When the last domain ends, the console prints
  * "minixen: all domains have shut down". When d is the hardware domain (dom0) the machine
  * follows it (hwdom_shutdown, xen/include/xen/shutdown.h): powered off, reset or halted,
- * and this does not return; a domU only ends (or, where the port can, restarts) itself.
+ * and this does not return; a domU only ends (or, on reboot, restarts) itself.
  */
 void domain_shutdown(struct domain *d, unsigned int reason);
 
@@ -116,7 +117,7 @@ const char *shutdown_reason_name(unsigned int reason);
 bool sched_domain_quiescent(struct domain *d);
 
 /*
- * SHUTDOWN_reboot that the port can honour (its arch_domain_shutdown() calls this for a
+ * SHUTDOWN_reboot of a domU (domain_shutdown() calls this with arch_domain_rebuild for a
  * domain that has just shut down): once sched_domain_quiescent(d), on the CPU that sees it
  * (in sched_switched(), right after it let go of d's last vCPU, interrupts masked),
  * domain_reset(d), then rebuild(d) lays d's boot image out again and resets its vCPUs'

@@ -25,7 +25,7 @@ int arm_build_domains(const struct host_dt *dt, paddr_t dtb);
  * (reboot_scrub.c) while d stays paused, and arm_reboot_load() then lays its image out
  * and sets vCPU 0 at the entry.
  */
-int arm_rebuild_domain(struct domain *d);
+int arch_domain_rebuild(struct domain *d);
 int arm_reboot_load(struct domain *d);
 
 /* reboot_scrub.c: start scrubbing quiescent d's RAM (pauses d until it is done). */

@@ -23,7 +23,7 @@ int dombuild_rebind_static_evtchns(struct domain *d);
 
 /* reboot.c: SHUTDOWN_reboot of a domU, once no CPU holds its vCPUs (domain_restart_when_
  * quiescent): back to its first build's state and image, vCPU 0 at the PVH entry. */
-int x86_rebuild_domain(struct domain *d);
+int arch_domain_rebuild(struct domain *d);
 /* A run loop on its way to a VMRUN or to idle: zero one chunk of a rebooting domain's RAM
  * (the last one loads its image and unpauses it). False if there was nothing to do. */
 bool x86_reboot_scrub_step(void);
