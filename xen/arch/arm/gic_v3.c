@@ -26,10 +26,12 @@
 #define GICD_CTLR_GRP1A  (1u << 1)
 #define GICD_CTLR_GRP1   (1u << 0)
 
-#define GICR_CTLR  0x0000
-#define GICR_TYPER 0x0008
-#define GICR_WAKER 0x0014
-#define GICR_SGI   0x10000 /* SGI_base frame after RD_base */
+#define GICR_CTLR      0x0000
+#define GICR_TYPER     0x0008
+#define GICR_WAKER     0x0014
+#define GICR_SGI       0x10000         /* SGI_base frame after RD_base */
+#define GICR_FRAME     0x10000         /* each redistributor frame (RD_base, SGI_base, VLPI, ...) */
+#define MPIDR_AFF_MASK 0xff00ffffffull /* Aff3 [39:32], Aff2-Aff0 [23:0] */
 
 #define GICR_CTLR_RWP             (1u << 3)
 #define GICR_TYPER_VLPIS          (1ull << 1)
@@ -73,7 +75,7 @@ static void wait_rwp(paddr_t ctlr, uint32_t bit)
 
 static uint64_t this_affinity(void)
 {
-    return READ_SYSREG(mpidr_el1) & 0xff00ffffffull; /* Aff3, Aff2, Aff1, Aff0 */
+    return READ_SYSREG(mpidr_el1) & MPIDR_AFF_MASK;
 }
 
 static int v3_init(const struct host_dt *dt)
@@ -125,14 +127,14 @@ static paddr_t find_redist(uint64_t aff)
     uint32_t want = (uint32_t)(aff & 0xffffff) | (uint32_t)((aff >> 32) & 0xff) << 24;
     paddr_t rd = gicr_base;
 
-    while (rd + 2 * 0x10000 <= gicr_base + gicr_size) {
+    while (rd + 2 * GICR_FRAME <= gicr_base + gicr_size) {
         uint64_t typer = gic_readq(rd + GICR_TYPER);
 
         if ((uint32_t)(typer >> 32) == want)
             return rd;
         if (typer & GICR_TYPER_LAST)
             break;
-        rd += (typer & GICR_TYPER_VLPIS) ? 4 * 0x10000 : 2 * 0x10000;
+        rd += (typer & GICR_TYPER_VLPIS) ? 4 * GICR_FRAME : 2 * GICR_FRAME; /* + VLPI, reserved */
     }
     return 0;
 }

@@ -282,14 +282,12 @@ static void guest_cp32(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 }
 
 static const guest_handler_t guest_handlers[EC_NR] = {
-    [EC_CP15_32] = guest_cp32,       [EC_CP15_64] = guest_cp32,
-    [EC_CP14_32] = guest_cp32,       [EC_CP14_LS] = guest_cp32,
-    [EC_CP10_ID] = guest_cp32,       [EC_CP14_64] = guest_cp32,
-    [EC_UNKNOWN] = guest_undef,      [EC_WFX] = guest_wfx,
-    [0x07] = guest_fpsimd,           [0x09] = guest_undef,
-    /* PAC */[EC_HVC64] = guest_hvc, [EC_SMC64] = guest_smc,
-    [EC_SYSREG] = guest_sysreg,      [0x19] = guest_undef, /* SVE */
-    [EC_IABT_LOW] = guest_iabt,      [EC_DABT_LOW] = guest_dabt,
+    [EC_CP15_32] = guest_cp32,       [EC_CP15_64] = guest_cp32,  [EC_CP14_32] = guest_cp32,
+    [EC_CP14_LS] = guest_cp32,       [EC_CP10_ID] = guest_cp32,  [EC_CP14_64] = guest_cp32,
+    [EC_UNKNOWN] = guest_undef,      [EC_WFX] = guest_wfx,       [EC_FP_ASIMD] = guest_fpsimd,
+    [EC_PAC] = guest_undef,
+    /* PAC */[EC_HVC64] = guest_hvc, [EC_SMC64] = guest_smc,     [EC_SYSREG] = guest_sysreg,
+    [EC_SVE] = guest_undef,          [EC_IABT_LOW] = guest_iabt, [EC_DABT_LOW] = guest_dabt,
 };
 
 struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)

@@ -17,12 +17,15 @@
 #define EC_CP15_64  0x04 /* MCRR/MRRC p15 */
 #define EC_CP14_32  0x05 /* MCR/MRC p14 (debug) */
 #define EC_CP14_LS  0x06 /* LDC/STC p14 (DBGDTRRX/TX) */
+#define EC_FP_ASIMD 0x07 /* FP/SIMD access trapped by CPTR_EL2 */
 #define EC_CP10_ID  0x08 /* VMRS of an ID register (HCR_EL2.TID0/TID3) */
+#define EC_PAC      0x09 /* pointer authentication instruction trapped */
 #define EC_CP14_64  0x0c /* MRRC p14 (DBGDRAR, DBGDSAR) */
 #define EC_SVC64    0x15
 #define EC_HVC64    0x16
 #define EC_SMC64    0x17
 #define EC_SYSREG   0x18
+#define EC_SVE      0x19 /* SVE access trapped by CPTR_EL2 */
 #define EC_IABT_LOW 0x20
 #define EC_IABT_CUR 0x21
 #define EC_PC_ALIGN 0x22
