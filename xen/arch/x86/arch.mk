@@ -10,7 +10,7 @@ MINIXEN_VERSION ?= 0.1
 # The drivers of the devices a PC has beyond the port's own: the board's UART (ns16550),
 # the CMOS RTC.
 XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/x86/*.c xen/arch/x86/*.S)) \
-                 xen/drivers/char/$(UART_DRIVER).c xen/drivers/rtc/cmos.c \
+                 xen/drivers/char/serial.c xen/drivers/char/$(UART_DRIVER).c xen/drivers/rtc/cmos.c \
                  xen/arch/shared/guest_atomics_hooks.c
 XEN_ARCH_OBJS := $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(XEN_ARCH_SRCS)))
 

@@ -8,7 +8,7 @@
 #include <asm/setup.h>
 #include <xen/irq.h>
 #include <xen/console.h>
-#include <xen/spinlock.h>
+#include <xen/serial.h>
 
 #ifndef UART_IO
 #define UART_IO 0x3f8
@@ -34,7 +34,8 @@
 #define LSR_DR      0x01
 #define LSR_THRE    0x20
 
-static spinlock_t console_lock = SPINLOCK_INIT;
+static void putc_raw(char c);
+static struct serial_port port = {.putc = putc_raw, .lock = SPINLOCK_INIT, .locking = true};
 
 void uart_init(void)
 {
@@ -84,13 +85,5 @@ void uart_rx_init(void)
 
 void arch_console_write(const char *s, size_t len)
 {
-    /* One line at a time from each CPU, so logs from several CPUs do not interleave. */
-    unsigned long flags = spin_lock_irqsave(&console_lock);
-
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n')
-            putc_raw('\r');
-        putc_raw(s[i]);
-    }
-    spin_unlock_irqrestore(&console_lock, flags);
+    serial_write(&port, s, len);
 }

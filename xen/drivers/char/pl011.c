@@ -11,7 +11,7 @@
 #include <asm/setup.h>
 #include <xen/console.h>
 #include <xen/irq.h>
-#include <xen/spinlock.h>
+#include <xen/serial.h>
 
 #define UARTDR    0x00
 #define UARTFR    0x18
@@ -32,8 +32,9 @@
 
 /* QEMU virt's PL011 until the DT says otherwise: early failures must still be heard. */
 static volatile uint32_t *uart = (volatile uint32_t *)0x09000000;
-static spinlock_t console_lock = SPINLOCK_INIT;
-static bool console_locking; /* only once the MMU is on: exclusives need cacheable RAM */
+static void putc_raw(char c);
+/* Locking only once the MMU is on (pl011_init): exclusives need cacheable RAM. */
+static struct serial_port port = {.putc = putc_raw, .lock = SPINLOCK_INIT};
 
 static inline uint32_t rd(unsigned int off)
 {
@@ -52,7 +53,7 @@ void pl011_init(paddr_t base)
     wr(UARTCR, rd(UARTCR) | CR_UARTEN | CR_TXE | CR_RXE);
     wr(UARTICR, INT_RX | INT_RT);
     wr(UARTIMSC, rd(UARTIMSC) | INT_RX | INT_RT); /* delivered once the GIC enables the line */
-    console_locking = true;
+    port.locking = true;
 }
 
 static void rx_interrupt(unsigned int intid)
@@ -86,16 +87,5 @@ static void putc_raw(char c)
 
 void arch_console_write(const char *s, size_t len)
 {
-    unsigned long flags = 0;
-
-    /* One line at a time from each CPU, so logs from several CPUs do not interleave. */
-    if (console_locking)
-        flags = spin_lock_irqsave(&console_lock);
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\n')
-            putc_raw('\r');
-        putc_raw(s[i]);
-    }
-    if (console_locking)
-        spin_unlock_irqrestore(&console_lock, flags);
+    serial_write(&port, s, len);
 }
