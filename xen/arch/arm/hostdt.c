@@ -8,6 +8,7 @@
 #include <asm/hostdt.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/serial.h>
 
 /* Interrupt specifiers in the GIC bindings: <type number flags>, type 1 = PPI. */
 #define GIC_SPEC_SPI 0
@@ -76,6 +77,17 @@ static void parse_gic(struct host_dt *dt, const struct fdt_node *n, unsigned int
     ppi_of(fdt, n, 0, &dt->gic_maint_irq);
 }
 
+/* Is n the kind of UART the board's console driver drives (its compatible list)? */
+static bool uart_node(const struct fdt *fdt, const struct fdt_node *n)
+{
+    const char *const *c = serial_board_driver.compatible;
+
+    for (unsigned int i = 0; c != NULL && c[i] != NULL; i++)
+        if (fdt_is_compatible(fdt, n, c[i]))
+            return true;
+    return false;
+}
+
 static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpus)
 {
     const struct fdt *fdt = &dt->fdt;
@@ -133,7 +145,7 @@ static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpu
         parse_gic(dt, n, 2);
         return;
     }
-    if (fdt_is_compatible(fdt, n, "arm,pl011")) {
+    if (uart_node(fdt, n)) {
         uint64_t size;
 
         if (dt->uart_base == 0 && fdt_reg(fdt, n, 0, &dt->uart_base, &size))
@@ -222,7 +234,7 @@ void hostdt_print(const struct host_dt *dt)
                dt->gic_maint_irq);
     else
         printk("dt: gic none found\n");
-    printk("dt: uart pl011 0x%llx\n", (unsigned long long)dt->uart_base);
+    printk("dt: uart %s 0x%llx\n", serial_board_driver.name, (unsigned long long)dt->uart_base);
     if (dt->rtc_base != 0)
         printk("dt: rtc pl031 0x%llx\n", (unsigned long long)dt->rtc_base);
     else

@@ -19,6 +19,7 @@
 #include <xen/console.h>
 #include <xen/lib.h>
 #include <xen/wallclock.h>
+#include <xen/serial.h>
 
 void arm_guest_atomics_init(void);
 
@@ -110,7 +111,7 @@ void start_xen(paddr_t dtb)
             (dtb + fdt_total_size((const void *)dtb) + PAGE_SIZE - 1) & ~(paddr_t)(PAGE_SIZE - 1);
 
     mm_init(dt, heap_start, HEAP_SIZE);
-    pl011_init(dt->uart_base);
+    serial_board_driver.init(dt->uart_base);
     psci_init(dt);
     cpus_online = 1;
 
@@ -129,7 +130,7 @@ void start_xen(paddr_t dtb)
     if (rc != 0)
         panic("no usable GIC (%d)", rc);
     vgic_init();
-    pl011_rx_init(dt->uart_intid);
+    serial_board_driver.rx_init(dt->uart_intid);
     arm_cpu_virt_init();
 
     /* The clock runs and the RTC is mapped: fix the wall clock before any domain exists. */

@@ -19,6 +19,7 @@
 #include <xen/sched.h>
 #include <xen/shutdown.h>
 #include <xen/wallclock.h>
+#include <xen/serial.h>
 
 #define HEAP_MAX (512ull << 20)
 #define HEAP_MIN (16ull << 20)
@@ -161,7 +162,7 @@ void start_xen(uint32_t magic, uint32_t info)
     size_t heap_size;
     int rc;
 
-    uart_init();
+    serial_board_driver.init(0);
     desc_init();
     desc_load(0);
     stack_guards_init();
@@ -206,7 +207,7 @@ void start_xen(uint32_t magic, uint32_t info)
         panic("no memory for the scheduler's run queues");
     nr_domains = dombuild_from_modules(bi, nr_cpus_online);
     /* Serial input: the debug keys (h, e, q) and dom0's console, on the boot CPU. */
-    uart_rx_init();
+    serial_board_driver.rx_init(VECTOR_UART);
     ioapic_route_isa(&platform, UART_ISA_IRQ, VECTOR_UART, cpu_apic_id[0]);
     printk("minixen: boot complete; %u domain(s) starting\n", nr_domains);
     /* Serial input to dom0 (else the debug keys), and the line that says how to switch. */

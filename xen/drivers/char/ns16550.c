@@ -37,8 +37,9 @@
 static void putc_raw(char c);
 static struct serial_port port = {.putc = putc_raw, .lock = SPINLOCK_INIT, .locking = true};
 
-void uart_init(void)
+static void init(uint64_t base)
 {
+    (void)base; /* the board's I/O port, UART_IO (board.mk) */
     outb(UART_IO + UART_IER, 0);
     outb(UART_IO + UART_LCR, LCR_DLAB);
     outb(UART_IO + UART_DLL, 1); /* 115200 / 1 */
@@ -57,7 +58,7 @@ static void putc_raw(char c)
 }
 
 /* A received byte, or -1 if none is waiting. */
-int uart_getc(void)
+static int uart_getc(void)
 {
     if ((inb(UART_IO + UART_LSR) & LSR_DR) == 0)
         return -1;
@@ -76,9 +77,9 @@ static void rx_interrupt(unsigned int irq)
     }
 }
 
-void uart_rx_init(void)
+static void rx_init(unsigned int vector)
 {
-    irq_register(VECTOR_UART, rx_interrupt);
+    irq_register(vector, rx_interrupt);
     outb(UART_IO + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
     outb(UART_IO + UART_IER, IER_RX);
 }
@@ -87,3 +88,10 @@ void arch_console_write(const char *s, size_t len)
 {
     serial_write(&port, s, len);
 }
+
+const struct serial_driver serial_board_driver = {
+    .name = "ns16550",
+    .compatible = NULL, /* no host DT on the PC: the board names its port */
+    .init = init,
+    .rx_init = rx_init,
+};

@@ -33,7 +33,7 @@
 /* QEMU virt's PL011 until the DT says otherwise: early failures must still be heard. */
 static volatile uint32_t *uart = (volatile uint32_t *)0x09000000;
 static void putc_raw(char c);
-/* Locking only once the MMU is on (pl011_init): exclusives need cacheable RAM. */
+/* Locking only once the MMU is on (init): exclusives need cacheable RAM. */
 static struct serial_port port = {.putc = putc_raw, .lock = SPINLOCK_INIT};
 
 static inline uint32_t rd(unsigned int off)
@@ -46,7 +46,7 @@ static inline void wr(unsigned int off, uint32_t v)
     uart[off / 4] = v;
 }
 
-void pl011_init(paddr_t base)
+static void init(uint64_t base)
 {
     if (base != 0)
         uart = (volatile uint32_t *)base;
@@ -69,7 +69,7 @@ static void rx_interrupt(unsigned int intid)
     wr(UARTICR, INT_RX | INT_RT);
 }
 
-void pl011_rx_init(unsigned int intid)
+static void rx_init(unsigned int intid)
 {
     if (intid < 32)
         return; /* no interrupt in the DT: output only, as before the GIC was up */
@@ -89,3 +89,12 @@ void arch_console_write(const char *s, size_t len)
 {
     serial_write(&port, s, len);
 }
+
+static const char *const compatible[] = {"arm,pl011", NULL};
+
+const struct serial_driver serial_board_driver = {
+    .name = "pl011",
+    .compatible = compatible,
+    .init = init,
+    .rx_init = rx_init,
+};

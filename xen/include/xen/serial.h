@@ -19,4 +19,22 @@ struct serial_port {
 
 void serial_write(struct serial_port *p, const char *s, size_t len);
 
+/*
+ * A console UART driver, as the port sees it. The board links exactly one
+ * (board.mk UART := <name>@<address>: xen/drivers/char/<name>.c), which defines
+ * serial_board_driver; on a port with a host DT the UART node is the one whose
+ * compatible the driver lists (ARM: hostdt.c).
+ */
+struct serial_driver {
+    const char *name;
+    const char *const *compatible; /* host DT compatibles it drives, NULL-ended; NULL: none */
+    /* Polled output from the UART at base (0: the board's default) from here on. */
+    void (*init)(uint64_t base);
+    /* Once the interrupt controller is up: receive interrupts on irq (the port's number:
+     * a GIC INTID, an IDT vector; 0: none), each byte to console_input(). */
+    void (*rx_init)(unsigned int irq);
+};
+
+extern const struct serial_driver serial_board_driver;
+
 #endif

@@ -29,7 +29,7 @@ void gic_enable_irq(unsigned int intid, bool level);
  * acknowledges, dispatches, ends. Dispatch: SGI_KICK -> nothing more (the way back to
  * the guest does the work); a PPI or SPI -> its handler from irq_register() (xen/irq.h):
  * gic_init registers the hypervisor timer, the virtual timer and the maintenance
- * interrupt, a device driver its own line (the PL011: pl011_rx_init).
+ * interrupt, a device driver its own line (the console UART: its rx_init, xen/serial.h).
  */
 void gic_handle_irq(void);
 

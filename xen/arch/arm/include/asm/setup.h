@@ -37,9 +37,6 @@ void psci_init(const struct host_dt *dt);
 int psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context);
 
 /* drivers/char/pl011.c */
-void pl011_init(paddr_t base);
-/* Once the GIC is up: receive interrupts on SPI intid (>= 32), each byte to console_input. */
-void pl011_rx_init(unsigned int intid);
 
 /* drivers/rtc/pl031.c: the RTC at base for wallclock_init(); NULL if base is 0 or its
  * ID registers are not a PL031's (the MMU must map it: mm_init does). */

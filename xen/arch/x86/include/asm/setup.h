@@ -30,11 +30,6 @@ void desc_load(unsigned int cpu);
 void x86_trap(struct cpu_regs *regs);
 void traps_selftest(void);
 
-/* xen/drivers/char/ns16550.c, the board's UART (board.mk UART) */
-void uart_init(void);
-int uart_getc(void);
-/* Receive interrupts on VECTOR_UART: each byte goes to console_input(). */
-void uart_rx_init(void);
 #define UART_ISA_IRQ 4 /* COM1 */
 
 /* drivers/rtc/cmos.c: the CMOS RTC for wallclock_init(), its century at CMOS index
