@@ -16,18 +16,7 @@ static long hypercall_event_channel_op(struct vcpu *curr, unsigned long args[HYP
     return do_event_channel_op(curr, (int)args[0], args[1]);
 }
 
-/*
- * pure: the handler only reads state or copies to the caller's memory. It never wakes,
- * blocks, pauses or signals any vCPU, so after it the scheduler and the port's virtual
- * interrupt controller are as they were, and a port's fast exit path need not ask them
- * (hypercall_is_pure). A handler marked so must keep that property.
- */
-struct hypercall_entry {
-    hypercall_fn_t fn;
-    bool pure;
-};
-
-static const struct hypercall_entry hypercall_table[] = {
+const struct hypercall_entry hypercall_table[HYPERCALL_TABLE_SIZE] = {
     [__HYPERVISOR_memory_op] = {hypercall_memory_op, false},
     [__HYPERVISOR_set_timer_op] = {hypercall_set_timer_op, false},
     [__HYPERVISOR_xen_version] = {hypercall_xen_version, true},
@@ -48,13 +37,6 @@ static const struct hypercall_entry *entry_of(unsigned long nr)
         return NULL;
     e = &hypercall_table[array_index_nospec((uint32_t)nr, ARRAY_SIZE(hypercall_table))];
     return e->fn != NULL ? e : NULL;
-}
-
-bool hypercall_is_pure(unsigned long nr)
-{
-    const struct hypercall_entry *e = entry_of(nr);
-
-    return e != NULL && e->pure;
 }
 
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS])

@@ -201,13 +201,6 @@ void evtchn_free_port(struct domain_locked dl, struct evtchn *chn)
         d->free_hint = chn->port;
 }
 
-bool vcpu_upcall_pending(const struct vcpu *v)
-{
-    const volatile uint8_t *info = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
-
-    return info != NULL && (*info & (1u << VCPU_INFO_UPCALL_PENDING_BIT)) != 0;
-}
-
 void vcpu_raise_upcall(struct vcpu *v)
 {
     if (arch_vcpu_raise_upcall(v))

@@ -60,9 +60,15 @@ void vcpu_raise_upcall(struct vcpu *v);
 
 /*
  * Is v's evtchn_upcall_pending set? One load of vcpu_info's byte 0, which the guest may
- * write at any time: the answer is a snapshot, and every port asks it this way.
+ * write at any time: the answer is a snapshot, and every port asks it this way. Inline:
+ * the vGIC asks on every way back into a guest.
  */
-bool vcpu_upcall_pending(const struct vcpu *v);
+static inline bool vcpu_upcall_pending(const struct vcpu *v)
+{
+    const volatile uint8_t *info = __atomic_load_n(&v->vcpu_info, __ATOMIC_ACQUIRE);
+
+    return info != NULL && (*info & (1u << VCPU_INFO_UPCALL_PENDING_BIT)) != 0;
+}
 
 /* SCHEDOP_poll support: is any of the ports pending? (-EINVAL for a bad port) */
 int evtchn_poll_any_pending(struct vcpu *v, const evtchn_port_t *ports, unsigned int n);

@@ -14,6 +14,8 @@
 #define MINIXEN_HYPERCALL_H
 
 #include <xen/domain.h>
+#include <xen/nospec.h>
+#include <public/xen.h>
 
 #define HYPERCALL_NR_ARGS 5
 
@@ -29,11 +31,28 @@ typedef long (*hypercall_fn_t)(struct vcpu *curr, unsigned long args[HYPERCALL_N
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS]);
 
 /*
+ * The table (xen/common/hypercall.c), by __HYPERVISOR_* number up to the highest one we
+ * implement. pure: the handler only reads state or copies to the caller's memory; it never
+ * wakes, blocks, pauses or signals any vCPU. A handler marked so must keep that property.
+ */
+struct hypercall_entry {
+    hypercall_fn_t fn;
+    bool pure;
+};
+#define HYPERCALL_TABLE_SIZE (__HYPERVISOR_hvm_op + 1)
+extern const struct hypercall_entry hypercall_table[HYPERCALL_TABLE_SIZE];
+
+/*
  * Does hypercall nr leave every vCPU's scheduling and pending interrupts as they were
  * (it only reads, or copies to its caller)? A port may then return to the guest without
- * asking the scheduler or its interrupt controller. False for unknown numbers.
+ * asking the scheduler or its interrupt controller. False for unknown numbers. Inline:
+ * it is on every hypercall's fast path.
  */
-bool hypercall_is_pure(unsigned long nr);
+static inline bool hypercall_is_pure(unsigned long nr)
+{
+    return nr < HYPERCALL_TABLE_SIZE &&
+           hypercall_table[array_index_nospec((uint32_t)nr, HYPERCALL_TABLE_SIZE)].pure;
+}
 
 /*
  * The handlers of the table (xen/common/hypercall.c), one file each; args as the guest
