@@ -28,20 +28,9 @@ const struct hypercall_entry hypercall_table[HYPERCALL_TABLE_SIZE] = {
     [__HYPERVISOR_hvm_op] = {hypercall_hvm_op, false},
 };
 
-/* The entry for nr, with the guest's number clamped against speculation; NULL if none. */
-static const struct hypercall_entry *entry_of(unsigned long nr)
-{
-    const struct hypercall_entry *e;
-
-    if (nr >= ARRAY_SIZE(hypercall_table))
-        return NULL;
-    e = &hypercall_table[array_index_nospec((uint32_t)nr, ARRAY_SIZE(hypercall_table))];
-    return e->fn != NULL ? e : NULL;
-}
-
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS])
 {
-    const struct hypercall_entry *e = entry_of(nr);
+    const struct hypercall_entry *e = hypercall_lookup(nr);
 
     return e != NULL ? e->fn(curr, args) : -ENOSYS;
 }

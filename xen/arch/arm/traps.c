@@ -142,10 +142,11 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
 {
     struct vcpu *v = vcpu_of_frame(regs), *next;
     unsigned long nr = regs->x[16];
+    const struct hypercall_entry *e = hypercall_lookup(nr); /* the one table lookup */
     long rc;
 
-    if (hypercall_is_pure(nr)) { /* nothing to ask the scheduler or the vGIC */
-        regs->x[0] = (uint64_t)hypercall_dispatch(v, nr, (unsigned long *)regs->x);
+    if (e != NULL && e->pure) { /* nothing to ask the scheduler or the vGIC */
+        regs->x[0] = (uint64_t)e->fn(v, (unsigned long *)regs->x);
         return (uintptr_t)regs;
     }
     /*
@@ -157,7 +158,7 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
         vgic_sync(v);
         arm_vcpu(v)->lrs_synced = true;
     }
-    rc = hypercall_dispatch(v, nr, (unsigned long *)regs->x);
+    rc = e != NULL ? e->fn(v, (unsigned long *)regs->x) : -ENOSYS;
     if (__builtin_expect(rc == -ERESTART, 0))
         WRITE_SYSREG(READ_SYSREG(elr_el2) - 4, elr_el2);
     else
