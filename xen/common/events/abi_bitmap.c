@@ -65,13 +65,14 @@ struct evtchn_3l_domain {
 /* 3-level's own state, in its slots of struct domain and struct vcpu (NULL: none). */
 static struct evtchn_3l_domain *l3_of(const struct domain *d)
 {
-    return __atomic_load_n(&d->evtchn_abi[EVTCHN_ABI_3L], __ATOMIC_ACQUIRE);
+    /* Relaxed, as the plain field it replaced: published and cleared under the event lock. */
+    return __atomic_load_n(&d->evtchn_abi[EVTCHN_ABI_3L], __ATOMIC_RELAXED);
 }
 
 /* v's L2 selector, inside the guest page l3->l2_page[v] maps. */
 static void *l2_selector_of(const struct vcpu *v)
 {
-    return __atomic_load_n(&v->evtchn_abi[EVTCHN_ABI_3L], __ATOMIC_ACQUIRE);
+    return __atomic_load_n(&v->evtchn_abi[EVTCHN_ABI_3L], __ATOMIC_RELAXED);
 }
 
 /* How the bits of a port are laid out right now for an n-level domain. */
@@ -83,7 +84,7 @@ struct bm_geom {
 };
 
 /* False if the domain has no state for this ABI (3-level not registered, or left). */
-static bool bm_geom(const struct domain *d, unsigned int levels, struct bm_geom *g)
+static inline bool bm_geom(const struct domain *d, unsigned int levels, struct bm_geom *g)
 {
     g->levels = levels;
     if (levels == 2) {
