@@ -142,7 +142,7 @@ endef
 # <asm/setup.h> turns port I/O into calls to the fake).
 # test_acpi_aml: the x86 port's \_S5 scan of ACPI byte code (plain bytes in, no hardware).
 # test_npt: the x86 nested tables' reset for a rebooting domain (tables only, no hardware).
-# test_x87_initial: the x86 vCPU switch's x87 shortcut, on the build machine's CPU.
+# test_x87_rebuild: the x86 vCPU switch's x87 shortcut, on the build machine's CPU.
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vgic,\
     xen/arch/arm/vgic.c xen/arch/arm/vgic_v2.c xen/arch/arm/vgic_v3.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vtrap,\
@@ -153,7 +153,7 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_acpi_aml,\
     xen/arch/x86/acpi_aml.c,xen/arch/x86/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_npt,\
     xen/arch/x86/npt.c,xen/arch/x86/include)))
-$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_x87_initial,,\
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_x87_rebuild,,\
     xen/arch/x86/include)))
 
 # The aarch64 objects need cmocka's headers before they compile.

@@ -95,13 +95,13 @@ static void test_dispatch_unknown(void **state)
     (void)state;
     for (unsigned int i = 0; i < ARRAY_SIZE(nrs); i++) {
         assert_int_equal(hc(d1->vcpu[0], nrs[i], 0, 0, 0), -ENOSYS);
-        assert_false(hypercall_is_pure(nrs[i]));
+        assert_null(hypercall_lookup(nrs[i]));
     }
     /* Pure: only xen_version (reads, copies to the caller); never one that can wake. */
-    assert_true(hypercall_is_pure(__HYPERVISOR_xen_version));
-    assert_false(hypercall_is_pure(__HYPERVISOR_sched_op));
-    assert_false(hypercall_is_pure(__HYPERVISOR_event_channel_op));
-    assert_false(hypercall_is_pure(__HYPERVISOR_memory_op));
+    assert_true(hypercall_lookup(__HYPERVISOR_xen_version)->pure);
+    assert_false(hypercall_lookup(__HYPERVISOR_sched_op)->pure);
+    assert_false(hypercall_lookup(__HYPERVISOR_event_channel_op)->pure);
+    assert_false(hypercall_lookup(__HYPERVISOR_memory_op)->pure);
 }
 
 static void test_dispatch_event_channel(void **state)

@@ -30,7 +30,5 @@ const struct hypercall_entry hypercall_table[HYPERCALL_TABLE_SIZE] = {
 
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS])
 {
-    const struct hypercall_entry *e = hypercall_lookup(nr);
-
-    return e != NULL ? e->fn(curr, args) : -ENOSYS;
+    return hypercall_call(hypercall_lookup(nr), curr, args);
 }

@@ -146,7 +146,7 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
     long rc;
 
     if (e != NULL && e->pure) { /* nothing to ask the scheduler or the vGIC */
-        regs->x[0] = (uint64_t)e->fn(v, (unsigned long *)regs->x);
+        regs->x[0] = (uint64_t)hypercall_call(e, v, (unsigned long *)regs->x);
         return (uintptr_t)regs;
     }
     /*
@@ -158,7 +158,7 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
         vgic_sync(v);
         arm_vcpu(v)->lrs_synced = true;
     }
-    rc = e != NULL ? e->fn(v, (unsigned long *)regs->x) : -ENOSYS;
+    rc = hypercall_call(e, v, (unsigned long *)regs->x);
     if (__builtin_expect(rc == -ERESTART, 0))
         WRITE_SYSREG(READ_SYSREG(elr_el2) - 4, elr_el2);
     else
@@ -283,12 +283,12 @@ static void guest_cp32(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 }
 
 static const guest_handler_t guest_handlers[EC_NR] = {
-    [EC_CP15_32] = guest_cp32,       [EC_CP15_64] = guest_cp32,  [EC_CP14_32] = guest_cp32,
-    [EC_CP14_LS] = guest_cp32,       [EC_CP10_ID] = guest_cp32,  [EC_CP14_64] = guest_cp32,
-    [EC_UNKNOWN] = guest_undef,      [EC_WFX] = guest_wfx,       [EC_FP_ASIMD] = guest_fpsimd,
-    [EC_PAC] = guest_undef,
-    /* PAC */[EC_HVC64] = guest_hvc, [EC_SMC64] = guest_smc,     [EC_SYSREG] = guest_sysreg,
-    [EC_SVE] = guest_undef,          [EC_IABT_LOW] = guest_iabt, [EC_DABT_LOW] = guest_dabt,
+    [EC_CP15_32] = guest_cp32,  [EC_CP15_64] = guest_cp32, [EC_CP14_32] = guest_cp32,
+    [EC_CP14_LS] = guest_cp32,  [EC_CP10_ID] = guest_cp32, [EC_CP14_64] = guest_cp32,
+    [EC_UNKNOWN] = guest_undef, [EC_WFX] = guest_wfx,      [EC_FP_ASIMD] = guest_fpsimd,
+    [EC_PAC] = guest_undef,     [EC_HVC64] = guest_hvc,    [EC_SMC64] = guest_smc,
+    [EC_SYSREG] = guest_sysreg, [EC_SVE] = guest_undef,    [EC_IABT_LOW] = guest_iabt,
+    [EC_DABT_LOW] = guest_dabt,
 };
 
 struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)

@@ -19,7 +19,7 @@
  * offers it, and the switch saves and restores with every feature we offer enabled.
  *
  * An x87 part whose status word holds nothing but the stack top (the initial state, and
- * what exact arithmetic leaves) is not loaded with FXRSTOR but rebuilt (asm/x87_initial.h:
+ * what exact arithmetic leaves) is not loaded with FXRSTOR but rebuilt (asm/x87_rebuild.h:
  * FNINIT, FINCSTP, FLD of each register, FFREE of the empty ones, FLDCW; under XSAVE an
  * initial one is left to XRSTOR's own initialisation). Architecturally the same, and the
  * reason is QEMU's TCG: every x87 load of a status word (FXRSTOR, XRSTOR of x87, FRSTOR, FLDENV)
@@ -35,7 +35,7 @@
  */
 #include <asm/domain.h>
 #include <asm/setup.h>
-#include <asm/x87_initial.h>
+#include <asm/x87_rebuild.h>
 #include <asm/xstate.h>
 #include <xen/alloc.h>
 #include <xen/errno.h>

@@ -58,8 +58,7 @@ struct evtchn_3l_domain {
     uint32_t word_bits; /* guest xen_ulong_t width when the bitmaps were registered */
     void *pending[EVTCHN_3L_MAX_PAGES];
     void *mask[EVTCHN_3L_MAX_PAGES];
-    void
-        *l2_page[MAX_VCPUS]; /* mapping of each vCPU's L2 page (the vCPU's L2 selector is inside) */
+    void *l2_page[MAX_VCPUS]; /* each vCPU's L2 page mapped (its L2 selector is inside) */
 };
 
 /* 3-level's own state, in its slots of struct domain and struct vcpu (NULL: none). */
@@ -86,6 +85,8 @@ struct bm_geom {
 /* False if the domain has no state for this ABI (3-level not registered, or left). */
 static inline bool bm_geom(const struct domain *d, unsigned int levels, struct bm_geom *g)
 {
+    const struct evtchn_3l_domain *l3;
+
     g->levels = levels;
     if (levels == 2) {
         g->word_bits = d->guest_layout->word_bits;
@@ -93,11 +94,12 @@ static inline bool bm_geom(const struct domain *d, unsigned int levels, struct b
         g->nr_ports = EVTCHN_2L_NR_CHANNELS_BITS(g->word_bits);
         return d->shared_info != NULL;
     }
-    if (l3_of(d) == NULL)
+    l3 = l3_of(d);
+    if (l3 == NULL)
         return false;
-    g->word_bits = l3_of(d)->word_bits;
+    g->word_bits = l3->word_bits;
     g->leaf_bits = L3_WORD_BITS;
-    g->nr_ports = l3_of(d)->nr_ports;
+    g->nr_ports = l3->nr_ports;
     return true;
 }
 

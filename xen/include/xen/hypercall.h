@@ -14,6 +14,7 @@
 #define MINIXEN_HYPERCALL_H
 
 #include <xen/domain.h>
+#include <xen/errno.h>
 #include <xen/nospec.h>
 #include <public/xen.h>
 
@@ -45,7 +46,7 @@ extern const struct hypercall_entry hypercall_table[HYPERCALL_TABLE_SIZE];
 /*
  * The entry of hypercall nr (the guest's number clamped against speculation), or NULL if
  * we do not implement it. Inline: a port's fast path looks it up once and, for a pure
- * one, calls e->fn itself without asking the scheduler or its interrupt controller.
+ * one, runs it (hypercall_call) without asking the scheduler or its interrupt controller.
  */
 static inline const struct hypercall_entry *hypercall_lookup(unsigned long nr)
 {
@@ -57,12 +58,11 @@ static inline const struct hypercall_entry *hypercall_lookup(unsigned long nr)
     return e->fn != NULL ? e : NULL;
 }
 
-/* Does hypercall nr leave every vCPU's scheduling and pending interrupts as they were? */
-static inline bool hypercall_is_pure(unsigned long nr)
+/* Run entry e (from hypercall_lookup) for curr: -ENOSYS for a number we do not implement. */
+static inline long hypercall_call(const struct hypercall_entry *e, struct vcpu *curr,
+                                  unsigned long args[HYPERCALL_NR_ARGS])
 {
-    const struct hypercall_entry *e = hypercall_lookup(nr);
-
-    return e != NULL && e->pure;
+    return e != NULL ? e->fn(curr, args) : -ENOSYS;
 }
 
 /*

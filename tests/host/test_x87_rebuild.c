@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The x86 vCPU switch's x87 shortcut (xen/arch/x86/include/asm/x87_initial.h), run on the
+ * The x86 vCPU switch's x87 shortcut (xen/arch/x86/include/asm/x87_rebuild.h), run on the
  * build machine's own CPU: which saved areas count as "x87 initial", and that loading one
  * without FXRSTOR leaves exactly FNINIT's state with every register zeroed (nothing of the
  * last owner's x87 values) and the area's MXCSR and XMM registers, so a vCPU's next
@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #if defined(__x86_64__)
-#include <asm/x87_initial.h>
+#include <asm/x87_rebuild.h>
 
 #define AREA      512
 #define MXCSR_OFF 24

@@ -3,11 +3,11 @@
  * An FXSAVE/XSAVE area's x87 part: whether it is in its initial state, and how to load it
  * without loading the x87 status word when that holds nothing but the stack top
  * (xen/arch/x86/xstate.c says why: QEMU's TCG).
- * Header-only, so the host unit test (tests/host/test_x87_initial.c) runs this very code
+ * Header-only, so the host unit test (tests/host/test_x87_rebuild.c) runs this very code
  * on the build machine's CPU.
  */
-#ifndef MINIXEN_X86_ASM_X87_INITIAL_H
-#define MINIXEN_X86_ASM_X87_INITIAL_H
+#ifndef MINIXEN_X86_ASM_X87_REBUILD_H
+#define MINIXEN_X86_ASM_X87_REBUILD_H
 
 #include <xen/types.h>
 
