@@ -207,11 +207,17 @@ static void victim_ping(void)
     ready_end = arch_counter() + ticks_from_ms(READY_MS);
     while (!ready && arch_counter() < ready_end) {
         uint32_t c = ev_count[xt.sport];
+        uint64_t t0 = arch_counter();
 
         ev_send(xt.sport);
         ready = ev_wait_count(xt.sport, c + 1, PING_MS);
-        if (!ready)
+        if (!ready) {
             unready++;
+            /* How long the probe really took: a stall (this vCPU not run, or not woken by
+             * its own timer) shows as far more than PING_MS. */
+            tap_diag("victim: probe %u unanswered after %lu ms", unready,
+                     (unsigned long)(ns_of(arch_counter() - t0) / 1000000));
+        }
     }
     if (ready)
         sent = answered = 1;
