@@ -17,12 +17,12 @@
  *   - Tails: never in guest memory. We keep them here, so a guest cannot make us walk or
  *     trust a queue: the hypervisor never follows a LINK.
  *
- * Locking: every queue structure, the event array and the per-port fields (priority,
- * pending latch, fifo_lastq) belong to the receiving domain's event_lock, which the core
- * holds around every hook. Xen needs per-queue locks and a bounded lock dance because its
- * senders only hold a per-channel lock; here one lock covers both the old and the new queue
- * of a port, so the dance is unnecessary, but its semantics (consume from the old queue,
- * invalidate a stale old tail) are kept.
+ * Locking: every queue structure, the event array and the per-port fields (priority, last
+ * queue, pending latch) belong to the receiving domain's event_lock, which the core holds around
+ * every hook. Xen needs per-queue locks and a bounded lock dance because its senders only hold a
+ * per-channel lock; here one lock covers both the old and the new queue of a port, so the dance is
+ * unnecessary, but its semantics (consume from the old queue, invalidate a stale old tail) are
+ * kept.
  *
  * Every word read here is guest-writable and hostile: no loop depends on guest data,
  * every atomic on guest memory is bounded (arch_guest_* / guest_atomic.h), and no value
@@ -79,9 +79,24 @@ struct evtchn_fifo_domain {
 };
 
 /*
- * chn->fifo_lastq: the queue the port was last linked on, as {vcpu id, priority} in one
- * 32-bit value. All zero (vCPU 0, priority 0) is a valid "never linked elsewhere": the
- * port cannot be the tail of that queue without having been linked there.
+ * FIFO's per-port state, in the two fields struct evtchn leaves to the domain's ABI:
+ * the priority of the port's future events (abi_byte; fifo_bind sets the default) and
+ * the queue it was last linked on (abi_word).
+ */
+static inline unsigned int fifo_priority(const struct evtchn *chn)
+{
+    return chn->abi_byte;
+}
+
+static inline void fifo_set_port_priority(struct evtchn *chn, unsigned int priority)
+{
+    chn->abi_byte = (uint8_t)priority;
+}
+
+/*
+ * The last queue, {vcpu id, priority} in one 32-bit value. All zero (vCPU 0, priority 0) is a valid
+ * "never linked elsewhere": the port cannot be the tail of that queue without having been linked
+ * there.
  */
 #define LASTQ_PRIO(lq)        ((lq)&0xffu)
 #define LASTQ_VCPU(lq)        (((lq) >> 8) & 0xffffu)
@@ -119,10 +134,10 @@ static struct evtchn_fifo_control_block *fifo_control_block(const struct evtchn_
     return fv ? __atomic_load_n(&fv->control_block, __ATOMIC_ACQUIRE) : NULL;
 }
 
-/* The queue named by chn->fifo_lastq, or NULL if that vCPU has no FIFO state. */
+/* The queue the port was last linked on (abi_word), or NULL if that vCPU has no FIFO state. */
 static struct evtchn_fifo_queue *fifo_last_queue(const struct domain *d, const struct evtchn *chn)
 {
-    uint32_t lq = READ_ONCE(chn->fifo_lastq);
+    uint32_t lq = READ_ONCE(chn->abi_word);
     uint32_t vid = LASTQ_VCPU(lq), prio = LASTQ_PRIO(lq);
     struct vcpu *v;
 
@@ -247,7 +262,7 @@ static void fifo_set_pending(struct domain *d, struct evtchn *chn)
     if (!cb)
         return;
 
-    prio = chn->priority;
+    prio = fifo_priority(chn);
     if (prio >= EVTCHN_FIFO_MAX_QUEUES)
         prio = EVTCHN_FIFO_PRIORITY_DEFAULT;
     q = &fifo_vcpu(v)->queue[array_index_nospec(prio, EVTCHN_FIFO_MAX_QUEUES)];
@@ -272,7 +287,7 @@ static void fifo_set_pending(struct domain *d, struct evtchn *chn)
         if (old_q && old_q->tail == port)
             old_q->tail = 0;
         if (old_q != q)
-            WRITE_ONCE(chn->fifo_lastq, LASTQ_MAKE(v->vcpu_id, q->priority));
+            WRITE_ONCE(chn->abi_word, LASTQ_MAKE(v->vcpu_id, q->priority));
 
         rc = 0;
         if (q->tail) {
@@ -324,9 +339,9 @@ static void fifo_bind(struct domain_locked dl, struct evtchn *chn)
     /*
      * A reused port may still be LINKED if the core let it go; its first event then lands
      * on the old queue. That is the guest's own doing (it did not drain), so no message.
-     * fifo_lastq is kept on purpose: it names the queue whose tail may still be this port.
+     * the last queue is kept on purpose: it names the queue whose tail may still be this port.
      */
-    chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+    fifo_set_port_priority(chn, EVTCHN_FIFO_PRIORITY_DEFAULT);
 }
 
 static void fifo_hook_set_pending(struct domain_locked dl, struct evtchn *chn)
@@ -386,9 +401,9 @@ static int fifo_set_priority(struct domain_locked dl, struct evtchn *chn, unsign
         return -EINVAL;
     /*
      * Future events only: a queued event stays on its old queue and is consumed there;
-     * the next set_pending moves the port (fifo_lastq keeps the old queue's tail honest).
+     * the next set_pending moves the port (the last queue keeps the old queue's tail honest).
      */
-    chn->priority = (uint8_t)priority;
+    fifo_set_port_priority(chn, priority);
     return 0;
 }
 
@@ -402,8 +417,8 @@ static void fifo_describe(const struct domain *d, const struct evtchn *chn,
     out->masked = word ? (w & FIFO_M) != 0 : true;
     out->linked = (w & FIFO_L) != 0;
     out->busy = (w & FIFO_BUSY) != 0; /* the bit itself: L already says "not reusable" */
-    out->priority = chn->priority;
-    out->queue_vcpu = out->linked ? (int16_t)LASTQ_VCPU(READ_ONCE(chn->fifo_lastq)) : -1;
+    out->priority = (uint8_t)fifo_priority(chn);
+    out->queue_vcpu = out->linked ? (int16_t)LASTQ_VCPU(READ_ONCE(chn->abi_word)) : -1;
 }
 
 /* Free every piece of FIFO state and NULL every pointer to it. Event lock held. */

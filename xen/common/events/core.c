@@ -95,10 +95,8 @@ static int evtchn_grow(struct domain_locked dl, evtchn_port_t port)
     bucket = domain_xzalloc_array(d, struct evtchn, EVTCHNS_PER_BUCKET);
     if (bucket == NULL)
         return -ENOMEM; /* an empty group stays: harmless, freed with the domain */
-    for (i = 0; i < EVTCHNS_PER_BUCKET; i++) {
+    for (i = 0; i < EVTCHNS_PER_BUCKET; i++)
         bucket[i].port = port + i;
-        bucket[i].priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
-    }
     (*groupp)[(port % EVTCHNS_PER_GROUP) / EVTCHNS_PER_BUCKET] = bucket;
     /* The bucket is complete before any reader can find it through valid_evtchns. */
     __atomic_store_n(&d->valid_evtchns, port + EVTCHNS_PER_BUCKET, __ATOMIC_RELEASE);
@@ -181,7 +179,6 @@ void evtchn_bind_port(struct domain_locked dl, struct evtchn *chn, enum evtchn_s
     chn->state = (uint8_t)state;
     chn->notify_vcpu = notify_vcpu;
     chn->pending = 0;
-    chn->priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
     dl.d->active_evtchns++;
     dl.d->evtchn_ops->bind(dl, chn);
 }

@@ -28,8 +28,8 @@ enum evtchn_state {
 
 struct evtchn {
     uint8_t state;    /* enum evtchn_state */
-    uint8_t priority; /* FIFO: priority of future events (default 7) */
     uint8_t pending;  /* latched: pending while the ABI has nowhere to put it */
+    uint8_t abi_byte; /* the domain's event ABI's own (abi_word) */
     uint8_t pad;
     uint16_t notify_vcpu; /* vCPU whose upcall this port raises */
     domid_t peer_domid;   /* UNBOUND: who may connect; INTERDOMAIN: the peer */
@@ -39,7 +39,15 @@ struct evtchn {
         uint32_t virq;           /* VIRQ */
         uint32_t pirq;           /* PIRQ */
     } u;
-    uint32_t fifo_lastq; /* FIFO: queue it was last linked on, see abi_fifo.c */
+    /*
+     * abi_byte and abi_word belong to the domain's event ABI, and nothing else reads them:
+     * the core zeroes them with the port's bucket and calls the ABI's bind() whenever the
+     * port is bound, or rebound by an ABI switch, where the ABI gives them their meaning.
+     * FIFO keeps the port's priority and its last queue there (abi_fifo.c); the bitmap
+     * ABIs need nothing per port. Two small fields rather than a union or a pointer: the
+     * port stays 20 bytes, and a new ABI adds no field here.
+     */
+    uint32_t abi_word;
 };
 
 /* Proof that the caller holds d->event_lock (Hafnium style): only evtchn_lock() makes one. */
