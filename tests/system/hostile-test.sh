@@ -181,6 +181,12 @@ if [ "${booted:-0}" -gt "$REBOOTS" ]; then
 else
     ok 1 "reboot storm: the rebooter d3 booted ${booted:-0} times (want $((REBOOTS + 1)))"
 fi
+# Each reboot is one restart, never two (a second one would reset the new life under its
+# running vCPU: restart_if_due in xen/common/sched.c).
+asked=$(grep -acE '^minixen: domain 3 \(domU3\) shut down: reboot' "$L")
+done_=$(grep -acE '^minixen: domain 3 \(domU3\) restarted ' "$L")
+[ "$asked" = "$done_" ]
+ok $? "reboot storm: each of the rebooter's $asked reboot(s) restarted it once ($done_ restart(s))"
 # What the hostile domain did and got, for the reader.
 grep -aE '^(\(d[23]\) )?# (hostile|victim)' "$L" | grep -v '^# victim: hostile phase' | sed 's/^/# /' >>"$body"
 

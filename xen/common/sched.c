@@ -778,20 +778,44 @@ static void restart_domain(struct domain *d)
     }
 }
 
+static bool restart_due(struct domain *d)
+{
+    return __atomic_load_n(&d->restart_pending, __ATOMIC_ACQUIRE) && sched_domain_quiescent(d);
+}
+
+/*
+ * Several CPUs may see d due at once: exactly one claims the restart, and checks again
+ * once it holds the claim, because what it saw may be stale: another CPU may have
+ * restarted d meanwhile and released the claim (a second restart would reset the new
+ * life under its running vCPU, and count restarts_pending down twice). A claimant that
+ * finds d not due after all lets go and looks once more, with a full fence on both sides:
+ * the CPU whose switch makes d quiescent stores that (sched_switched) before it tries to
+ * claim, so either it gets the claim or the holder sees its store. No restart is lost.
+ */
+static void restart_if_due(struct domain *d)
+{
+    while (restart_due(d)) {
+        if (__atomic_exchange_n(&d->restart_claimed, true, __ATOMIC_SEQ_CST))
+            return; /* the holder looks again before it lets go */
+        if (restart_due(d)) {
+            restart_domain(d); /* releases the claim */
+            return;
+        }
+        __atomic_store_n(&d->restart_claimed, false, __ATOMIC_SEQ_CST);
+        __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    }
+}
+
 static void restart_quiescent_domains(void)
 {
     unsigned int id;
 
+    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* this CPU's loaded vCPU before the claim */
     for (id = 0; id < MAX_DOMAINS; id++) {
         struct domain *d = domain_lookup((domid_t)id);
 
-        if (d == NULL || !__atomic_load_n(&d->restart_pending, __ATOMIC_ACQUIRE) ||
-            !sched_domain_quiescent(d))
-            continue;
-        /* Several CPUs may see it quiescent at once: exactly one claims the restart. */
-        if (__atomic_exchange_n(&d->restart_claimed, true, __ATOMIC_ACQ_REL))
-            continue;
-        restart_domain(d);
+        if (d != NULL)
+            restart_if_due(d);
     }
 }
 
