@@ -13,9 +13,17 @@ XEN_CFLAGS  += $(XEN_CFLAGS_$(ARCH))
 XEN_COMMON_SRCS := $(sort $(shell find xen/common -name '*.c'))
 XEN_COMMON_OBJS := $(XEN_COMMON_SRCS:%.c=$(BUILD)/%.o)
 
-# The console UART's driver, as board.mk's UART names it (<driver>@<address>): the port's
-# arch.mk links xen/drivers/char/$(UART_DRIVER).c. A new board's UART is a new file there.
+# Every console UART driver (xen/drivers/char/) is linked on every port; the host DT picks
+# the console at run time. Until a DT is read, and on a port without one, it is the board's
+# UART (board.mk: UART := <driver>@<address> or <driver>@io<port>), which only serial.c sees.
+# A new board's UART is one new file there.
+XEN_SERIAL_SRCS := $(sort $(wildcard xen/drivers/char/*.c))
 UART_DRIVER := $(firstword $(subst @, ,$(UART)))
+UART_WHERE  := $(word 2,$(subst @, ,$(UART)))
+UART_IO     := $(if $(filter io%,$(UART_WHERE)),1,0)
+UART_BASE   := $(patsubst io%,%,$(UART_WHERE))
+$(BUILD)/xen/drivers/char/serial.o: XEN_CFLAGS += -DBOARD_UART_DRIVER='"$(UART_DRIVER)"' \
+    -DBOARD_UART_BASE=$(UART_BASE) -DBOARD_UART_IO=$(UART_IO)
 
 # A port adds its image here: xen/arch/$(ARCH)/arch.mk appends to XEN_IMAGES and brings
 # its own rules (linker script, assembly, objcopy). Without one, only common.a is built.

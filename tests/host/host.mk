@@ -114,16 +114,18 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 
 # test_boot_config carries the DTBs of tests/host/boot_config/*.dts (compiled by dtc) in a
 # generated header, so the same program runs natively and under qemu-aarch64.
-HOST_BOOT_DTS    := $(sort $(wildcard tests/host/boot_config/*.dts))
-HOST_BOOT_DTBS_H := $(HOST_DIR)/gen/boot_config_dtbs.h
-$(HOST_BOOT_DTBS_H): $(HOST_BOOT_DTS) $(wildcard tests/host/boot_config/*.dtsi) \
-                     tests/host/boot_config/dtbs-to-c.sh
-	@mkdir -p $(dir $@)
-	$(Q)tests/host/boot_config/dtbs-to-c.sh $@ $(HOST_BOOT_DTS)
-$(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/test_boot_config.o: \
-    $(HOST_BOOT_DTBS_H)))
-$(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/test_boot_config.o: \
+# test_serial likewise carries tests/host/serial_dt/*.dts.
+# $(call host_dtbs,TEST,DIR): DIR's DTs as $(HOST_DIR)/gen/DIR_dtbs.h, included by TEST.
+define host_dtbs
+$(HOST_DIR)/gen/$(2)_dtbs.h: $(sort $(wildcard tests/host/$(2)/*.dts tests/host/$(2)/*.dtsi)) \
+                             tests/host/dtbs-to-c.sh
+	@mkdir -p $$(dir $$@)
+	$$(Q)tests/host/dtbs-to-c.sh $$@ $$(sort $$(wildcard tests/host/$(2)/*.dts))
+$(foreach v,$(HOST_VARIANTS),$(HOST_DIR)/$(v)/tests/host/$(1).o): $(HOST_DIR)/gen/$(2)_dtbs.h
+$(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/$(1).o: \
     HOST_CFLAGS_$(v) += -I$(HOST_DIR)/gen))
+endef
+$(eval $(call host_dtbs,test_boot_config,boot_config))
 
 # Tests that drive port or driver code directly link those sources into their program and
 # compile them (and the test) with another include path in place of the host's arch
@@ -143,6 +145,8 @@ endef
 # test_acpi_aml: the x86 port's \_S5 scan of ACPI byte code (plain bytes in, no hardware).
 # test_npt: the x86 nested tables' reset for a rebooting domain (tables only, no hardware).
 # test_x87_rebuild: the x86 vCPU switch's x87 shortcut, on the build machine's CPU.
+# test_serial: the console UART drivers on fake registers and a fake I/O port space, with
+# a board UART of COM1 (serial.c takes board.mk's UART as these three definitions).
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vgic,\
     xen/arch/arm/vgic.c xen/arch/arm/vgic_v2.c xen/arch/arm/vgic_v3.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vtrap,\
@@ -155,6 +159,13 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_npt,\
     xen/arch/x86/npt.c,xen/arch/x86/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_x87_rebuild,,\
     xen/arch/x86/include)))
+HOST_SERIAL_SRCS := $(sort $(wildcard xen/drivers/char/*.c))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_serial,\
+    $(HOST_SERIAL_SRCS),tests/host)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/xen/drivers/char/serial.o: \
+    HOST_CFLAGS_$(v) += -DBOARD_UART_DRIVER='"ns16550"' -DBOARD_UART_BASE=0x3f8 -DBOARD_UART_IO=1))
+# (After host_port_test, whose flags for the test's object would drop the include.)
+$(eval $(call host_dtbs,test_serial,serial_dt))
 
 # The aarch64 objects need cmocka's headers before they compile.
 $(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \

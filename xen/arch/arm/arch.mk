@@ -10,9 +10,9 @@
 
 MINIXEN_VERSION ?= 0.1
 
-# The drivers of the devices Arm boards have: the board's UART (pl011) and the PL031 RTC.
+# The drivers of the devices Arm boards have: every console UART, the PL031 RTC.
 XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/arm/*.c xen/arch/arm/*.S)) \
-                 xen/drivers/char/serial.c xen/drivers/char/$(UART_DRIVER).c xen/drivers/rtc/pl031.c \
+                 $(XEN_SERIAL_SRCS) xen/drivers/rtc/pl031.c \
                  xen/arch/shared/guest_atomics_hooks.c
 XEN_ARCH_OBJS := $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(XEN_ARCH_SRCS)))
 

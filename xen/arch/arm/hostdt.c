@@ -2,7 +2,8 @@
 /*
  * Host device tree: one walk over the DTB collects what the hypervisor needs to own the
  * machine: RAM, CPUs, the GIC (version decided here, at run time, so one image serves
- * GICv2 and GICv3 boards), the PL011, the PL031 RTC, the generic timer's PPIs and the PSCI
+ * GICv2 and GICv3 boards), the console UART (whichever linked driver drives the one the
+ * DT names: serial_dt_console), the PL031 RTC, the generic timer's PPIs and the PSCI
  * conduit.
  */
 #include <asm/hostdt.h>
@@ -77,17 +78,6 @@ static void parse_gic(struct host_dt *dt, const struct fdt_node *n, unsigned int
     ppi_of(fdt, n, 0, &dt->gic_maint_irq);
 }
 
-/* Is n the kind of UART the board's console driver drives (its compatible list)? */
-static bool uart_node(const struct fdt *fdt, const struct fdt_node *n)
-{
-    const char *const *c = serial_board_driver.compatible;
-
-    for (unsigned int i = 0; c != NULL && c[i] != NULL; i++)
-        if (fdt_is_compatible(fdt, n, c[i]))
-            return true;
-    return false;
-}
-
 static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpus)
 {
     const struct fdt *fdt = &dt->fdt;
@@ -145,13 +135,6 @@ static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpu
         parse_gic(dt, n, 2);
         return;
     }
-    if (uart_node(fdt, n)) {
-        uint64_t size;
-
-        if (dt->uart_base == 0 && fdt_reg(fdt, n, 0, &dt->uart_base, &size))
-            spi_intid_of(fdt, n, &dt->uart_intid);
-        return;
-    }
     if (fdt_is_compatible(fdt, n, "arm,pl031")) {
         uint64_t size;
 
@@ -202,6 +185,11 @@ int hostdt_parse(struct host_dt *dt, paddr_t dtb)
     }
     if (dt->nr_mem == 0 || dt->nr_cpus == 0)
         return -EINVAL;
+    /* The console: the DT's, else the board's (which the memory map must cover too). */
+    if (serial_dt_console(&dt->fdt, &dt->uart_drv, &dt->uart, &n))
+        spi_intid_of(&dt->fdt, &n, &dt->uart_intid);
+    else if (!serial_board_console(NULL, &dt->uart_drv, &dt->uart))
+        dt->uart_drv = NULL;
     return 0;
 }
 
@@ -234,7 +222,10 @@ void hostdt_print(const struct host_dt *dt)
                dt->gic_maint_irq);
     else
         printk("dt: gic none found\n");
-    printk("dt: uart %s 0x%llx\n", serial_board_driver.name, (unsigned long long)dt->uart_base);
+    if (dt->uart_drv != NULL)
+        printk("dt: uart %s 0x%llx\n", dt->uart_drv->name, (unsigned long long)dt->uart.base);
+    else
+        printk("dt: uart none found\n");
     if (dt->rtc_base != 0)
         printk("dt: rtc pl031 0x%llx\n", (unsigned long long)dt->rtc_base);
     else

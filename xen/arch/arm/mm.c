@@ -153,8 +153,8 @@ void mm_init(const struct host_dt *dt, paddr_t heap_start, size_t heap_size)
     map(heap_start, heap_size, PROT_RW);
     for (unsigned int i = 0; i < dt->nr_mem; i++)
         map(dt->mem[i].base, dt->mem[i].size, PROT_RW);
-    if (dt->uart_base != 0)
-        map(dt->uart_base, PAGE_SIZE, PROT_DEVICE);
+    if (dt->uart_drv != NULL)
+        map(dt->uart.base, PAGE_SIZE, PROT_DEVICE);
     if (dt->rtc_base != 0)
         map(dt->rtc_base, PAGE_SIZE, PROT_DEVICE);
     map(dt->gicd_base, dt->gicd_size, PROT_DEVICE);

@@ -100,8 +100,14 @@ void start_xen(paddr_t dtb)
 {
     struct host_dt *dt = &host_dt;
     paddr_t heap_start = ((paddr_t)_end + PAGE_SIZE - 1) & ~(paddr_t)(PAGE_SIZE - 1);
+    const struct serial_driver *early_uart;
+    struct serial_resource early_res;
     int rc;
 
+    /* The board's UART until the DT is read (the MMU is off: devices answer at their
+     * physical addresses), so that a DT we cannot use is still reported. */
+    if (serial_board_console(NULL, &early_uart, &early_res))
+        serial_console_start(early_uart, &early_res);
     /* The DTB must not overlap the heap we are about to carve behind the image. */
     rc = hostdt_parse(dt, dtb);
     if (rc != 0)
@@ -111,7 +117,8 @@ void start_xen(paddr_t dtb)
             (dtb + fdt_total_size((const void *)dtb) + PAGE_SIZE - 1) & ~(paddr_t)(PAGE_SIZE - 1);
 
     mm_init(dt, heap_start, HEAP_SIZE);
-    serial_board_driver.init(dt->uart_base);
+    serial_console_start(dt->uart_drv, &dt->uart);
+    serial_console_locking_on(); /* the MMU is on: RAM is cacheable, exclusives work */
     psci_init(dt);
     cpus_online = 1;
 
@@ -130,7 +137,10 @@ void start_xen(paddr_t dtb)
     if (rc != 0)
         panic("no usable GIC (%d)", rc);
     vgic_init();
-    serial_board_driver.rx_init(dt->uart_intid);
+    if (dt->uart_intid != 0) { /* else no interrupt in the DT: output only */
+        serial_console_rx_on(dt->uart_intid);
+        gic_enable_irq(dt->uart_intid, true);
+    }
     arm_cpu_virt_init();
 
     /* The clock runs and the RTC is mapped: fix the wall clock before any domain exists. */

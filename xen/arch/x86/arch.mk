@@ -7,18 +7,16 @@
 
 MINIXEN_VERSION ?= 0.1
 
-# The drivers of the devices a PC has beyond the port's own: the board's UART (ns16550),
-# the CMOS RTC.
+# The drivers of the devices a PC has beyond the port's own: every console UART (board.mk
+# names COM1's), the CMOS RTC.
 XEN_ARCH_SRCS := $(sort $(wildcard xen/arch/x86/*.c xen/arch/x86/*.S)) \
-                 xen/drivers/char/serial.c xen/drivers/char/$(UART_DRIVER).c xen/drivers/rtc/cmos.c \
+                 $(XEN_SERIAL_SRCS) xen/drivers/rtc/cmos.c \
                  xen/arch/shared/guest_atomics_hooks.c
 XEN_ARCH_OBJS := $(patsubst %.S,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(XEN_ARCH_SRCS)))
 
 # Port code may include its own <asm/...> headers; common code never sees this path.
-UART_IO := $(patsubst $(UART_DRIVER)@io%,%,$(UART))
 XEN_ARCH_CFLAGS := -Ixen/arch/x86/include -DMINIXEN_BOARD='"$(BOARD)"' \
-                   -DMINIXEN_VERSION='"$(MINIXEN_VERSION)"' -DLOAD_ADDR=$(LOAD_ADDR) \
-                   -DUART_IO=$(UART_IO)
+                   -DMINIXEN_VERSION='"$(MINIXEN_VERSION)"' -DLOAD_ADDR=$(LOAD_ADDR)
 $(XEN_ARCH_OBJS): XEN_CFLAGS += $(XEN_ARCH_CFLAGS)
 
 XEN_IMAGES += $(BUILD)/minixen

@@ -154,6 +154,30 @@ static void secondary_run(unsigned int cpu)
     x86_run_loop(cpu);
 }
 
+/* The PC's I/O port space, for a UART on it (COM1): the console drivers reach it here. */
+static uint8_t pio_in8(uint64_t port)
+{
+    return inb((uint16_t)port);
+}
+
+static void pio_out8(uint64_t port, uint8_t v)
+{
+    outb((uint16_t)port, v);
+}
+
+static const struct serial_pio x86_pio = {.in8 = pio_in8, .out8 = pio_out8};
+
+/* The board's UART (board.mk: a PC has no DT to name one). */
+static void console_init(void)
+{
+    const struct serial_driver *drv;
+    struct serial_resource res;
+
+    if (serial_board_console(&x86_pio, &drv, &res))
+        serial_console_start(drv, &res);
+    serial_console_locking_on(); /* paging and caches are on from the first instruction */
+}
+
 void start_xen(uint32_t magic, uint32_t info)
 {
     struct boot_info *bi = &boot_info;
@@ -162,7 +186,7 @@ void start_xen(uint32_t magic, uint32_t info)
     size_t heap_size;
     int rc;
 
-    serial_board_driver.init(0);
+    console_init();
     desc_init();
     desc_load(0);
     stack_guards_init();
@@ -207,7 +231,7 @@ void start_xen(uint32_t magic, uint32_t info)
         panic("no memory for the scheduler's run queues");
     nr_domains = dombuild_from_modules(bi, nr_cpus_online);
     /* Serial input: the debug keys (h, e, q) and dom0's console, on the boot CPU. */
-    serial_board_driver.rx_init(VECTOR_UART);
+    serial_console_rx_on(VECTOR_UART);
     ioapic_route_isa(&platform, UART_ISA_IRQ, VECTOR_UART, cpu_apic_id[0]);
     printk("minixen: boot complete; %u domain(s) starting\n", nr_domains);
     /* Serial input to dom0 (else the debug keys), and the line that says how to switch. */

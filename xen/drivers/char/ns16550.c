@@ -1,18 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A 16550 UART at I/O port UART_IO (board.mk: UART := ns16550@io<port>; COM1 on a PC):
- * the hypervisor console (arch_console_write).
- * 115200 8N1, FIFOs on. Output is polled: the log is small and must work in a panic.
+ * 16550-compatible UARTs: a console driver (xen/include/xen/serial.h). COM1 at I/O port
+ * 0x3f8 on a PC; memory-mapped, with the DT's reg-shift and reg-io-width, on Arm SoCs
+ * (the DesignWare APB UART of many boards is one). Set to 115200 8N1 with FIFOs on: on a
+ * PC nothing else sets it, and where firmware did, it chose the same.
  */
-#include <asm/platform.h>
-#include <asm/setup.h>
-#include <xen/irq.h>
+#include <xen/arch_hooks.h>
 #include <xen/console.h>
 #include <xen/serial.h>
-
-#ifndef UART_IO
-#define UART_IO 0x3f8
-#endif
 
 #define UART_THR 0 /* transmit holding (DLAB=0) */
 #define UART_RBR 0 /* receive buffer (DLAB=0) */
@@ -30,68 +25,58 @@
 #define MCR_DTR_RTS 0x03
 #define MCR_OUT2    0x08 /* gates the UART's interrupt line on PC boards */
 #define IER_RX      0x01
-#define RX_BURST    64 /* bytes one interrupt drains at most (the FIFO holds 16) */
 #define LSR_DR      0x01
 #define LSR_THRE    0x20
+#define RX_BURST    64       /* bytes one interrupt drains at most (the FIFO holds 16) */
+#define TX_POLLS    1000000u /* a wedged UART must not hang the hypervisor: drop the byte */
+#define DIVISOR     1        /* 115200 baud from the 1.8432 MHz clock of PC UARTs */
 
-static void putc_raw(char c);
-static struct serial_port port = {.putc = putc_raw, .lock = SPINLOCK_INIT, .locking = true};
+static const struct serial_resource *uart;
 
-static void init(uint64_t base)
+static void init(const struct serial_resource *r)
 {
-    (void)base; /* the board's I/O port, UART_IO (board.mk) */
-    outb(UART_IO + UART_IER, 0);
-    outb(UART_IO + UART_LCR, LCR_DLAB);
-    outb(UART_IO + UART_DLL, 1); /* 115200 / 1 */
-    outb(UART_IO + UART_DLM, 0);
-    outb(UART_IO + UART_LCR, LCR_8N1);
-    outb(UART_IO + UART_FCR, FCR_ENABLE);
-    outb(UART_IO + UART_MCR, MCR_DTR_RTS);
+    uart = r;
+    serial_out(uart, UART_IER, 0);
+    /* Memory-mapped ones sit on SoC clocks we do not know: keep the firmware's divisor. */
+    if (uart->pio != NULL) {
+        serial_out(uart, UART_LCR, LCR_DLAB);
+        serial_out(uart, UART_DLL, DIVISOR);
+        serial_out(uart, UART_DLM, 0);
+    }
+    serial_out(uart, UART_LCR, LCR_8N1);
+    serial_out(uart, UART_FCR, FCR_ENABLE);
+    serial_out(uart, UART_MCR, MCR_DTR_RTS);
 }
 
-static void putc_raw(char c)
+static void write_byte(char c)
 {
-    /* Bounded: a wedged UART must not hang the hypervisor forever; drop the byte. */
-    for (unsigned int i = 0; i < 1000000 && (inb(UART_IO + UART_LSR) & LSR_THRE) == 0; i++)
-        __asm__ __volatile__("pause");
-    outb(UART_IO + UART_THR, (uint8_t)c);
+    for (unsigned int i = 0; i < TX_POLLS && (serial_in(uart, UART_LSR) & LSR_THRE) == 0; i++)
+        arch_cpu_relax();
+    serial_out(uart, UART_THR, (uint8_t)c);
 }
 
-/* A received byte, or -1 if none is waiting. */
-static int uart_getc(void)
+static void rx_enable(void)
 {
-    if ((inb(UART_IO + UART_LSR) & LSR_DR) == 0)
-        return -1;
-    return inb(UART_IO + UART_RBR);
+    serial_out(uart, UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+    serial_out(uart, UART_IER, IER_RX);
 }
 
 static void rx_interrupt(unsigned int irq)
 {
     (void)irq;
-    for (unsigned int i = 0; i < RX_BURST; i++) {
-        int c = uart_getc();
-
-        if (c < 0)
-            break;
-        console_input((char)c);
-    }
+    for (unsigned int i = 0; i < RX_BURST && (serial_in(uart, UART_LSR) & LSR_DR) != 0; i++)
+        console_input((char)serial_in(uart, UART_RBR));
 }
 
-static void rx_init(unsigned int vector)
-{
-    irq_register(vector, rx_interrupt);
-    outb(UART_IO + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
-    outb(UART_IO + UART_IER, IER_RX);
-}
+static const char *const compatible[] = {"ns16550a", "ns16550", "snps,dw-apb-uart", NULL};
 
-void arch_console_write(const char *s, size_t len)
-{
-    serial_write(&port, s, len);
-}
-
-const struct serial_driver serial_board_driver = {
+static const struct serial_driver ns16550_driver = {
     .name = "ns16550",
-    .compatible = NULL, /* no host DT on the PC: the board names its port */
+    .compatible = compatible,
+    .default_reg_width = 1,
     .init = init,
-    .rx_init = rx_init,
+    .write_byte = write_byte,
+    .rx_enable = rx_enable,
+    .rx_interrupt = rx_interrupt,
 };
+SERIAL_DRIVER(ns16550_driver);

@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * ARM PL011 UART: the hypervisor console (arch_console_write) and its input.
- * The firmware (or QEMU) has set the baud rate; we only make sure the UART, its
- * transmitter and receiver are enabled. Output is polled: the log is small and must work
- * in a panic. Input is interrupt driven (receive and receive-timeout interrupts, so a
- * single key press arrives without waiting for the FIFO to fill): each character goes to
- * console_input() (debug keys, or dom0's console).
+ * ARM PL011 UART (and the SBSA generic UART, its subset): a console driver
+ * (xen/include/xen/serial.h). The firmware (or QEMU) has set the baud rate; we only make
+ * sure the UART, its transmitter and receiver are enabled. Input raises the receive and
+ * receive-timeout interrupts, so a single key press arrives without waiting for the FIFO
+ * to fill.
  */
-#include <asm/gic.h>
-#include <asm/setup.h>
+#include <xen/arch_hooks.h>
 #include <xen/console.h>
-#include <xen/irq.h>
 #include <xen/serial.h>
 
 #define UARTDR    0x00
@@ -19,82 +16,61 @@
 #define UARTIMSC  0x38
 #define UARTICR   0x44
 #define FR_RXFE   (1u << 4)
+#define FR_TXFF   (1u << 5)
 #define INT_RX    (1u << 4) /* receive (FIFO level) */
 #define INT_RT    (1u << 6) /* receive timeout (characters waiting, FIFO below level) */
 #define DR_ERRORS 0xf00u    /* overrun, break, parity, framing: the byte is not valid */
-/* Characters taken per interrupt: the FIFO holds 32, so one interrupt normally drains it. */
-#define RX_BUDGET 64
-#define FR_TXFF   (1u << 5)
-#define FR_BUSY   (1u << 3)
 #define CR_UARTEN (1u << 0)
 #define CR_TXE    (1u << 8)
 #define CR_RXE    (1u << 9)
+/* Characters taken per interrupt: the FIFO holds 32, so one interrupt normally drains it. */
+#define RX_BUDGET 64
+/* Polls of a full transmit FIFO before a byte is dropped: a wedged UART must not hang us. */
+#define TX_POLLS  1000000u
 
-/* QEMU virt's PL011 until the DT says otherwise: early failures must still be heard. */
-static volatile uint32_t *uart = (volatile uint32_t *)0x09000000;
-static void putc_raw(char c);
-/* Locking only once the MMU is on (init): exclusives need cacheable RAM. */
-static struct serial_port port = {.putc = putc_raw, .lock = SPINLOCK_INIT};
+static const struct serial_resource *uart;
 
-static inline uint32_t rd(unsigned int off)
+static void init(const struct serial_resource *r)
 {
-    return uart[off / 4];
+    uart = r;
+    serial_out32(uart, UARTCR, serial_in32(uart, UARTCR) | CR_UARTEN | CR_TXE | CR_RXE);
 }
 
-static inline void wr(unsigned int off, uint32_t v)
+static void write_byte(char c)
 {
-    uart[off / 4] = v;
+    for (unsigned int i = 0; i < TX_POLLS && (serial_in32(uart, UARTFR) & FR_TXFF) != 0; i++)
+        arch_cpu_relax();
+    serial_out32(uart, UARTDR, (uint8_t)c);
 }
 
-static void init(uint64_t base)
+static void rx_enable(void)
 {
-    if (base != 0)
-        uart = (volatile uint32_t *)base;
-    wr(UARTCR, rd(UARTCR) | CR_UARTEN | CR_TXE | CR_RXE);
-    wr(UARTICR, INT_RX | INT_RT);
-    wr(UARTIMSC, rd(UARTIMSC) | INT_RX | INT_RT); /* delivered once the GIC enables the line */
-    port.locking = true;
+    serial_out32(uart, UARTICR, INT_RX | INT_RT);
+    serial_out32(uart, UARTIMSC, serial_in32(uart, UARTIMSC) | INT_RX | INT_RT);
 }
 
-static void rx_interrupt(unsigned int intid)
+static void rx_interrupt(unsigned int irq)
 {
-    (void)intid;
-    for (unsigned int n = 0; n < RX_BUDGET && (rd(UARTFR) & FR_RXFE) == 0; n++) {
-        uint32_t dr = rd(UARTDR);
+    (void)irq;
+    for (unsigned int n = 0; n < RX_BUDGET && (serial_in32(uart, UARTFR) & FR_RXFE) == 0; n++) {
+        uint32_t dr = serial_in32(uart, UARTDR);
 
         if ((dr & DR_ERRORS) == 0)
             console_input((char)(dr & 0xff));
     }
     /* Reading the FIFO below its level clears RX; the timeout needs an explicit clear. */
-    wr(UARTICR, INT_RX | INT_RT);
+    serial_out32(uart, UARTICR, INT_RX | INT_RT);
 }
 
-static void rx_init(unsigned int intid)
-{
-    if (intid < 32)
-        return; /* no interrupt in the DT: output only, as before the GIC was up */
-    irq_register(intid, rx_interrupt);
-    gic_enable_irq(intid, true);
-}
+static const char *const compatible[] = {"arm,pl011", "arm,sbsa-uart", NULL};
 
-static void putc_raw(char c)
-{
-    /* Bounded: a wedged UART must not hang the hypervisor forever; drop the byte. */
-    for (unsigned int i = 0; i < 1000000 && (rd(UARTFR) & FR_TXFF) != 0; i++)
-        __asm__ __volatile__("yield");
-    wr(UARTDR, (uint8_t)c);
-}
-
-void arch_console_write(const char *s, size_t len)
-{
-    serial_write(&port, s, len);
-}
-
-static const char *const compatible[] = {"arm,pl011", NULL};
-
-const struct serial_driver serial_board_driver = {
+static const struct serial_driver pl011_driver = {
     .name = "pl011",
     .compatible = compatible,
+    .default_reg_width = 4,
     .init = init,
-    .rx_init = rx_init,
+    .write_byte = write_byte,
+    .rx_enable = rx_enable,
+    .rx_interrupt = rx_interrupt,
 };
+SERIAL_DRIVER(pl011_driver);

@@ -6,8 +6,10 @@
  * irq is the port's number for the line: a GIC INTID on ARM (16-1019: PPIs and SPIs), an
  * IDT vector on x86 (32-255). The port acknowledges and ends the interrupt around the
  * handler (ARM: GIC IAR then EOIR; x86: the LAPIC EOI once it returns), so a handler only
- * does its device's work, with interrupts masked. Enabling the line at its controller is
- * the driver's own business (ARM: gic_enable_irq; x86: the device's interrupt enable).
+ * does its device's work, with interrupts masked. Routing and enabling the line at the
+ * interrupt controller is the port's (ARM: gic_enable_irq; x86: the IOAPIC), which knows
+ * the controller; a driver only enables the interrupt at its device (so the drivers of
+ * xen/drivers/char/ serve every port).
  */
 #ifndef MINIXEN_IRQ_H
 #define MINIXEN_IRQ_H

@@ -11,6 +11,7 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
 
 /* %d %i %u %x %lx %llx %zu %s %c %p %% with width, '0' and '-' flags; always terminates. */
 int xen_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

@@ -5,6 +5,7 @@
 
 #include <asm/arm64.h>
 #include <xen/fdt.h>
+#include <xen/serial.h>
 
 #define HOSTDT_MAX_MEM  8
 #define HOSTDT_MAX_CPUS 8
@@ -27,8 +28,10 @@ struct host_dt {
     uint64_t gich_base, gich_size; /* v2: hypervisor control (virtualization extensions) */
     uint64_t gicv_base, gicv_size; /* v2: virtual CPU interface */
     uint32_t gic_maint_irq;        /* PPI number of the maintenance interrupt */
-    uint64_t uart_base;
-    uint32_t uart_intid;   /* the PL011's interrupt as an INTID (SPI n -> 32 + n), 0 if none */
+    /* The console UART (serial_dt_console, else the board's); uart_drv NULL if none. */
+    const struct serial_driver *uart_drv;
+    struct serial_resource uart;
+    uint32_t uart_intid;   /* its interrupt as an INTID (SPI n -> 32 + n), 0 if none */
     uint64_t rtc_base;     /* the first "arm,pl031" (the wall clock's source), 0 if none */
     uint32_t timer_ppi[4]; /* secure, non-secure, virtual, hypervisor (PPI numbers) */
     bool have_timer;
