@@ -12,6 +12,9 @@ include boards/$(BOARD)/board.mk
 else
 $(error unknown BOARD '$(BOARD)'; see boards/)
 endif
+# The board, for every script a recipe runs: tests/lib/board-qemu.sh builds each QEMU
+# command line from these.
+export BOARD ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS
 
 # V=1 shows every command.
 ifeq ($(V),1)
@@ -21,12 +24,14 @@ Q := @
 endif
 
 .DEFAULT_GOAL := all
-.PHONY: all help deps run debug test test-system bench clean
+.PHONY: all help deps test test-system bench clean
 
 help:
 	@echo "make [BOARD=<board>]     build the hypervisor for a board (default $(BOARD))"
 	@echo "make deps                install missing Debian packages"
-	@echo "make run                 boot the board in QEMU with the demo domains"
+	@echo "make run                 boot the board in QEMU with the demo domains (RUN_BOOT=kernel:"
+	@echo "                         QEMU -kernel, no boot loader; RUN_DOMAINS=test|none)"
+	@echo "make debug               the same halted, with a gdb stub on :1234"
 	@echo "make test                every test: format, ABI check, host unit tests (native + aarch64),"
 	@echo "                         sanitizers, a short fuzz pass, system tests; ends 'N passed, N failed'"
 	@echo "make format-check        every C file as .clang-format says (make format fixes them)"
@@ -49,7 +54,8 @@ deps:
 include xen/build.mk
 -include tests/abi/abi.mk
 -include tests/host/host.mk
--include tests/system/system.mk
+-include tests/system/run.mk
+-include tests/system/arm/arm.mk
 -include tests/guest/guest.mk
 -include tests/peer/peer.mk
 -include tests/system/x86/x86.mk
@@ -84,21 +90,12 @@ test: deps
 	    tools/run-suite.sh $(RESULTS) $$t $(MAKE) --no-print-directory $$t ABI_FLAGS=--quiet || status=1; \
 	done; tools/tap-summary.sh $(RESULTS) || status=1; exit $$status
 
-# U-Boot -> minixen in QEMU, -nographic (quit with Ctrl-A x); SYSTEM_BOOT=kernel skips U-Boot.
-# On arm64 the demo domains (tests/bench/demo.mk; DEMO_BOOT=kernel skips U-Boot).
-run: deps all
-	$(Q)$(MAKE) --no-print-directory $(if $(filter arm,$(ARCH)),demo-run,system-run)
-
-# QEMU halted with a gdb stub; then: gdb-multiarch -x $(BUILD)/gdbinit
-debug: deps all
-	$(Q)$(MAKE) --no-print-directory system-debug
-
 clean:
 	$(Q)rm -rf $(BUILD_ROOT)
 
 ifeq ($(filter arm x86,$(ARCH)),)
 # Only the arm64 and x86_64 ports boot so far.
-system-run system-debug test-system:
+test-system:
 	@echo "$(BOARD): the $(ARCH) port does not boot yet; 'make BOARD=$(BOARD)' builds its common objects." >&2
 	@exit 1
 endif

@@ -8,6 +8,8 @@ QEMU            := qemu-system-aarch64
 QEMU_MACHINE    := virt,virtualization=on,gic-version=3,dtb-randomness=off
 QEMU_SMP        ?= 2
 QEMU_MEM        ?= 1024
+# The firmware of the U-Boot boot path (Debian's u-boot-qemu).
+UBOOT_BIOS      ?= /usr/lib/u-boot/qemu_arm64/u-boot.bin
 # Memory map (from QEMU's hw/arm/virt.c memmap; the host DT is authoritative at run time).
 RAM_BASE        := 0x40000000
 LOAD_ADDR       := 0x40200000

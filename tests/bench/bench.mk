@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# The demo of `make run` and the in-guest benchmarks (included by the top Makefile).
+# The in-guest benchmarks (included by the top Makefile).
 #
 #   make bench        minixen on QEMU virt arm64 (GICv3): -smp 1 under -icount (exact
 #                     instruction counts) and -smp 2 wall clock (medians); the table goes
@@ -7,7 +7,6 @@
 #   make bench-peer   the same on minixen and Xen 4.17 alternately, with ratios, the
 #                     targets, a per-function breakdown and docs/bench-peer.png
 # BENCH_ITERS, BENCH_RUNS, BENCH_PROFILE_ITERS: see tools/bench.sh.
-include tests/bench/demo.mk
 
 .PHONY: bench bench-peer bench-images
 

@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # Boot one hypervisor (minixen or Xen 4.17) in QEMU with the conformance guest as dom0 and
 # as a dom0less peer domain joined by static event channels, with QEMU settings that do
-# not depend on the hypervisor, so figures from the two can be set side by side.
+# not depend on the hypervisor, so figures from the two can be set side by side. The
+# machine is the arm64 board's (qemu-virt-arm64, or qemu-virt-arm64-gicv2 for --gic 2) as
+# boards/<board>/board.mk says, whatever the caller's environment says.
 #
 #   run.sh HV NAME OUTDIR HV_IMAGE GUEST [options]      HV: minixen | xen
 #     --smp N            host CPUs (default 1)
 #     --vcpus N          dom0's vCPUs (default 2: two vCPUs share one CPU at --smp 1)
-#     --gic 2|3          GIC version (default 3)
+#     --gic 2|3          GIC version, that is the board (default 3: qemu-virt-arm64)
 #     --main-args "..."  dom0 bootargs (default "role=bench")
 #     --icount           -icount shift=0,sleep=off -rtc clock=vm (exact; one CPU only)
 #     --plugin SPEC      a TCG plugin (-plugin SPEC), e.g. the instruction profiler
@@ -20,7 +22,8 @@
 #
 # Layout (same as tests/peer/xen-run.sh and boards/*/domains.dtsi): dom0 port 10 <-> peer
 # port 11 (echo), dom0 port 12 <-> peer port 13 (control); images at 0x42000000 and
-# 0x43000000, away from QEMU's DTB at 0x48000000. -m 1024; dom0 gets 128 MiB, the peer 64.
+# 0x43000000, away from QEMU's DTB at 0x48000000. The board's memory (1024 MiB); dom0 gets
+# 128 MiB, the peer 64.
 set -euo pipefail
 
 hv=$1 name=$2 out=$3 image=$4 guest=$5
@@ -47,14 +50,17 @@ esac
 
 lib=$(dirname "$0")/../lib
 . "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
 . "$lib/static-channels.sh"
 . "$lib/dom0-dt.sh"
+case $gic in
+3) board_vars qemu-virt-arm64 force ;;
+2) board_vars qemu-virt-arm64-gicv2 force ;;
+*) echo "run.sh: no arm64 board with GICv$gic" >&2; exit 2 ;;
+esac
 mkdir -p "$out"
-machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
-qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 1024 -nographic
-      -monitor none -serial stdio -no-reboot)
 base=$out/$name-base
-qemu_dts "$base" "$machine" "${qemu[@]}"
+board_qemu_dts "$base" --smp "$smp"
 
 size=$(printf '0x%x' "$(stat -c %s "$guest")")
 {
@@ -86,10 +92,9 @@ dtc -q -I dts -O dtb -o "$out/$name.dtb" "$out/$name.dts"
 cp "$image" "$out/$name.hv"
 cp "$guest" "$out/$name.guest"
 log=$out/$name.log raw=$out/$name.raw
-qemu_start "$raw" "${qemu[@]}" "${icount[@]}" "${plugin[@]}" -kernel "$out/$name.hv" \
-    -dtb "$out/$name.dtb" \
-    -device "loader,file=$out/$name.guest,addr=0x42000000,force-raw=on" \
-    -device "loader,file=$out/$name.guest,addr=0x43000000,force-raw=on"
+board_qemu_cmd --smp "$smp" kernel "$out/$name.hv" "$out/$name.dtb" "$out/$name.guest@0x42000000" \
+    "$out/$name.guest@0x43000000" -- -no-reboot "${icount[@]}" "${plugin[@]}"
+qemu_start "$raw" "${board_qemu[@]}"
 # dom0's lines are bare on both hypervisors; the peer's carry "(d1) ".
 status=0
 wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "run.sh: $name" || status=1

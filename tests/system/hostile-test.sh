@@ -20,7 +20,8 @@
 # (and `make bench-hostile` puts them in docs/PERFORMANCE.md), never asserted.
 #
 #   hostile-test.sh BOARD IMAGE RESULTS GUEST
-#   environment: ARCH (arm|x86), QEMU QEMU_MACHINE CPU QEMU_MEM (from the board),
+#   environment: the board's variables (make exports them; else boards/$BOARD/board.mk's:
+#   ARCH arm|x86 and the QEMU command line tests/lib/board-qemu.sh builds from them),
 #   HOSTILE_SEED (the hostile domain's PRNG seed: fixed by default, so that `make test`
 #   repeats the same random phases and a result changes only with the code; set it to
 #   explore, e.g. HOSTILE_SEED=$(date +%s)), HOSTILE_TIMEOUT,
@@ -28,8 +29,7 @@
 # TAP: $RESULTS/hostile-$BOARD.tap; log in $(dirname IMAGE)/hostile-test.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
-: "${ARCH:?ARCH from the board}" "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
-: "${QEMU_MEM:=1024}" "${HOSTILE_TIMEOUT:=420}" "${HOSTILE_SEED:=12345}"
+: "${HOSTILE_TIMEOUT:=420}" "${HOSTILE_SEED:=12345}"
 : "${HOSTILE_CALLS:=100000}" "${REBOOTS:=3}"
 here=$(dirname "$0")
 lib=$here/../lib
@@ -44,7 +44,9 @@ cp "$IMAGE" "$work/minixen.img" && cp "$GUEST" "$work/xtest.img" || exit 1
 IMAGE=$work/minixen.img GUEST=$work/xtest.img
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
 . "$lib/dom0-dt.sh"
+board_vars "$BOARD" || exit 1
 tap_begin "$body"
 
 smp=2
@@ -81,8 +83,7 @@ if [ "$ARCH" = arm ]; then
     cells=1 mem="0 0x4000"
     size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
     mod() { echo "module@42000000 { compatible = \"multiboot,kernel\", \"multiboot,module\"; reg = <0x42000000 $size>; bootargs = \"$1\"; };"; }
-    if ! command -v dtc >/dev/null || ! qemu_dts "$work/qemu" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" \
-        -m "$QEMU_MEM" -smp "$smp" -nographic; then
+    if ! command -v dtc >/dev/null || ! board_qemu_dts "$work/qemu" --smp "$smp"; then
         ok 1 "hostile: no dtc or no QEMU DT"
         tap_end "$tap" "hostile-$BOARD" "$work"
         exit 1
@@ -91,14 +92,12 @@ if [ "$ARCH" = arm ]; then
         cat "$work/qemu.dts"
         dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "$d0_args" "$size"
     }
-    run=(-machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE"
-        -dtb "$work/domains.dtb" -device "loader,file=$GUEST,addr=0x42000000,force-raw=on")
+    boot=(kernel "$IMAGE" "$work/domains.dtb" "$GUEST@0x42000000")
 else
     cells=2 mem="0x0 0x4000"
     mod() { echo "module@1 { compatible = \"multiboot,kernel\", \"multiboot,module\"; module-index = <1>; reg = <0x0 0x0 0x0 0x0>; bootargs = \"$1\"; };"; }
     dt_open() { dt_chosen_dom0_x86 "dom0_mem=16M dom0_max_vcpus=1" "$d0_args"; }
-    run=(-machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -net none
-        -kernel "$IMAGE" -initrd "$work/domains.dtb,$GUEST")
+    boot=(multiboot "$IMAGE" "$work/domains.dtb" "$GUEST")
 fi
 {
     dt_open
@@ -114,7 +113,8 @@ dtc -q -I dts -O dtb -o "$work/domains.dtb" "$work/domains.dts" || exit 1
 # ---- Run until both victims are done (or a panic, or the time-out) -----------------------
 log="$work/hostile.log"
 start=$(date +%s)
-qemu_start "$log" "$QEMU" -nographic -monitor none -serial stdio "${run[@]}"
+board_qemu_cmd --smp "$smp" "${boot[@]}" || exit 1
+qemu_start "$log" "${board_qemu[@]}"
 timed_out=1
 while [ $(($(date +%s) - start)) -lt "$HOSTILE_TIMEOUT" ] && kill -0 "$qemu_pid" 2>/dev/null; do
     if grep -aq '^# xtest done:' "$log" && grep -aq '^(d1) # xtest done:' "$log"; then

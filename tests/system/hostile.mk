@@ -34,8 +34,7 @@ endif
 ifneq ($(HOSTILE_IMAGE),)
 test-hostile-board: $(HOSTILE_IMAGE)
 	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) $(HOSTILE_GUEST_TARGET) >/dev/null
-	$(Q)ARCH=$(ARCH) QEMU=$(QEMU) QEMU_MACHINE=$(QEMU_MACHINE) CPU=$(CPU) QEMU_MEM=$(QEMU_MEM) \
-	    tests/system/hostile-test.sh $(BOARD) $(HOSTILE_IMAGE) $(RESULTS) $(HOSTILE_GUEST)
+	$(Q)tests/system/hostile-test.sh $(BOARD) $(HOSTILE_IMAGE) $(RESULTS) $(HOSTILE_GUEST)
 else
 test-hostile-board:
 	@echo "$(BOARD): no hostile suite for the $(ARCH) port" >&2; exit 1

@@ -13,14 +13,12 @@
 # -no-reboot, QEMU must still be running at the end: a domU's reboot resets no machine.
 #
 #   reboot-test.sh BOARD IMAGE RESULTS GUEST
-#   environment: ARCH (arm, the default, or x86), QEMU QEMU_MACHINE CPU QEMU_MEM (from
-#   boards/$BOARD/board.mk via system.mk or tests/system/x86/x86.mk)
+#   environment: the board's variables (make exports them; else boards/$BOARD/board.mk's:
+#   ARCH arm|x86 and the QEMU command line tests/lib/board-qemu.sh builds from them)
 # TAP: $RESULTS/system-reboot-$BOARD.tap; log in $(dirname IMAGE)/reboot-test.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
-: "${ARCH:=arm}" "${QEMU:=qemu-system-aarch64}" "${CPU:=cortex-a57}" "${QEMU_MEM:=1024}"
 : "${REBOOT_TIMEOUT:=60}" "${MIN_BOOTS:=3}"
-: "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
 
 work=$(dirname "$IMAGE")/reboot-test
 tap="$RESULTS/system-reboot-$BOARD.tap"
@@ -31,8 +29,10 @@ IMAGE=$work/minixen.img GUEST=$work/xtest.img
 lib=$(dirname "$0")/../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
 . "$lib/dom0-dt.sh"
 . "$lib/now.sh"
+board_vars "$BOARD" || exit 1
 tap_begin "$body"
 
 base="$work/qemu"
@@ -63,8 +63,7 @@ DTS
 }
 if [ "$ARCH" = arm ]; then
     size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
-    if ! command -v dtc >/dev/null || ! qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" \
-        -m "$QEMU_MEM" -smp "$smp" -nographic; then
+    if ! command -v dtc >/dev/null || ! board_qemu_dts "$base" --smp "$smp"; then
         skip 8 "reboot: no dtc or no QEMU DT"
         tap_end "$tap" "system-reboot-$BOARD" "$work"
         exit 0
@@ -78,8 +77,7 @@ if [ "$ARCH" = arm ]; then
                 bootargs = \"role=reboot\";
             };"
     } >"$dt.dts"
-    run=(-machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE"
-        -dtb "$dt.dtb" -device "loader,file=$GUEST,addr=0x42000000,force-raw=on")
+    boot=(kernel "$IMAGE" "$dt.dtb" "$GUEST@0x42000000")
 else
     if ! command -v dtc >/dev/null; then
         skip 8 "reboot: no dtc"
@@ -95,8 +93,7 @@ else
                 bootargs = \"role=reboot\";
             };"
     } >"$dt.dts"
-    run=(-machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" -net none
-        -kernel "$IMAGE" -initrd "$dt.dtb,$GUEST")
+    boot=(multiboot "$IMAGE" "$dt.dtb" "$GUEST")
 fi
 dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts" || exit 1
 
@@ -108,7 +105,8 @@ quiet_heaps() {
     tr -d '\r' <"$1" | sed -n '/^# xtest idle:/,$s/^minixen: domain 1 (domU1) restarted ([0-9]*), heap [0-9]* -> \([0-9]*\) bytes$/\1/p'
 }
 log="$work/reboot.log"
-qemu_start "$log" "$QEMU" -nographic -monitor none -serial stdio -no-reboot "${run[@]}"
+board_qemu_cmd --smp "$smp" "${boot[@]}" -- -no-reboot || exit 1
+qemu_start "$log" "${board_qemu[@]}"
 t=0
 while [ "$t" -lt $((REBOOT_TIMEOUT * 10)) ] && kill -0 "$qemu_pid" 2>/dev/null; do
     if grep -aq '^# xtest done:' "$log" && [ "$(boots "$log")" -ge "$MIN_BOOTS" ] &&

@@ -4,7 +4,7 @@
  *
  *   poweroff  SCHEDOP_shutdown(poweroff) (the default)
  *   reboot    SCHEDOP_shutdown(reboot)    } what the hypervisor does when dom0 ends so
- *   crash     SCHEDOP_shutdown(crash)     } (tests/system/power-test.sh)
+ *   crash     SCHEDOP_shutdown(crash)     } (tests/system/arm/dom0-test.sh, x86/boot-test.sh)
  *   idle      stay up, so the machine does (dom0's end would take it down), and echo the
  *             serial input this domain receives (CONSOLEIO_read, dom0's) as lines
  *             "# xtest input: <text>", so a test can see where its keystrokes went

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# tests/bench/run.sh for the x86_64 port: boot minixen on QEMU q35 (SVM+NPT) with the
-# conformance guest (an x86_64 PVH ELF) as dom0 and as a peer domU joined by static event
-# channels, the same layout and bootargs as the arm64 runs, so tools/bench.sh and
+# tests/bench/run.sh for the x86_64 port: boot minixen on the qemu-x86_64 board's machine
+# (QEMU q35, SVM+NPT; boards/qemu-x86_64/board.mk, whatever the caller's environment says)
+# with the conformance guest (an x86_64 PVH ELF) as dom0 and as a peer domU joined by static
+# event channels, the same layout and bootargs as the arm64 runs, so tools/bench.sh and
 # tests/bench/report.py read its log the same way.
 #
 #   bench-run.sh HV NAME OUTDIR HV_IMAGE GUEST [options]     HV: minixen
@@ -39,8 +40,10 @@ done
 
 lib=$(dirname "$0")/../../lib
 . "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
 . "$lib/static-channels.sh"
 . "$lib/dom0-dt.sh"
+board_vars qemu-x86_64 force
 mkdir -p "$out"
 {
     dt_chosen_dom0_x86 "dom0_mem=128M dom0_max_vcpus=$vcpus" "$main_args $DOM0_CHANNEL_ARGS"
@@ -70,9 +73,9 @@ dtc -q -I dts -O dtb -o "$out/$name.dtb" "$out/$name.dts"
 cp "$image" "$out/$name.hv"
 cp "$guest" "$out/$name.guest"
 log=$out/$name.log raw=$out/$name.raw
-qemu_start "$raw" qemu-system-x86_64 -machine q35 -cpu qemu64,+svm,+npt -smp "$smp" -m 1024 \
-    -nographic -monitor none -serial stdio -net none -no-reboot "${icount[@]}" "${plugin[@]}" \
-    -kernel "$out/$name.hv" -initrd "$out/$name.dtb,$out/$name.guest"
+board_qemu_cmd --smp "$smp" multiboot "$out/$name.hv" "$out/$name.dtb" "$out/$name.guest" \
+    -- -no-reboot "${icount[@]}" "${plugin[@]}"
+qemu_start "$raw" "${board_qemu[@]}"
 status=0
 wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "bench-run.sh: $name" || status=1
 qemu_stop "$qemu_pid"

@@ -5,8 +5,9 @@
 # conformance-guest domain's own TAP to $RESULTS/system-x86-$BOARD-<boot>-smp<N>-d<id>.tap.
 #
 #   boot-test.sh BOARD IMAGE RESULTS
-#   environment (from boards/$BOARD/board.mk via x86.mk): QEMU QEMU_MACHINE CPU QEMU_MEM,
-#   X86_MODULES (files handed to the hypervisor as boot modules, in order)
+#   environment: the board's variables (make exports them; else boards/$BOARD/board.mk's),
+#   the QEMU command line tests/lib/board-qemu.sh builds from them; X86_MODULES (files
+#   handed to the hypervisor as boot modules, in order)
 #
 # Configurations: Multiboot (QEMU -kernel, modules via -initrd "a,b") and Multiboot2
 # (a GRUB ISO booted by SeaBIOS), each with -smp 1, 2, 4; Multiboot on an EPYC CPU (XSAVE,
@@ -23,8 +24,7 @@
 # BOOT_TIMEOUT seconds.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3
-: "${QEMU:=qemu-system-x86_64}" "${CPU:=qemu64,+svm,+npt}" "${QEMU_MEM:=1024}"
-: "${QEMU_MACHINE:=q35}" "${BOOT_TIMEOUT:=120}" "${X86_MODULES:=}"
+: "${BOOT_TIMEOUT:=120}" "${X86_MODULES:=}"
 here=$(dirname "$0")
 
 work=$(dirname "$IMAGE")/system-test
@@ -35,23 +35,21 @@ mkdir -p "$work" "$RESULTS"
 cp "$IMAGE" "$work/minixen" || exit 1
 IMAGE=$work/minixen
 read -ra modules <<<"$X86_MODULES"
-initrd=()
-if [ ${#modules[@]} -gt 0 ]; then
-    initrd=(-initrd "$(IFS=,; echo "${modules[*]}")")
-fi
 lib=$here/../../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
 . "$lib/now.sh"
 . "$lib/dom0.sh"
 . "$lib/dom0-dt.sh"
+board_vars "$BOARD" || exit 1
 tap_begin "$body"
 
 # fresh_modules: the modules for the next boot, each DTB among them with now=<the host's
-# time> added to its bootargs (tests/lib/now.sh). Sets run_modules and run_initrd.
+# time> added to its bootargs (tests/lib/now.sh). Sets run_modules.
 fresh_modules() {
     local m i=0
-    run_modules=() run_initrd=()
+    run_modules=()
     for m in "${modules[@]}"; do
         if [ "${m%.dtb}" != "$m" ]; then
             dtc -q -I dtb -O dts "$m" | bootargs_add_now |
@@ -61,20 +59,17 @@ fresh_modules() {
         run_modules+=("$m")
         i=$((i + 1))
     done
-    if [ ${#run_modules[@]} -gt 0 ]; then
-        run_initrd=(-initrd "$(IFS=,; echo "${run_modules[*]}")")
-    fi
 }
 
-# boot <log> <last-line-regex> <qemu args...>: run QEMU until the regex matches, QEMU
-# exits or BOOT_TIMEOUT; <log>.txt is the log as text, <log>.exited exists if QEMU exited
-# by itself before the regex matched.
+# boot <log> <last-line-regex> <board_qemu_cmd args...>: run the board's QEMU until the
+# regex matches, QEMU exits or BOOT_TIMEOUT; <log>.txt is the log as text, <log>.exited
+# exists if QEMU exited by itself before the regex matched.
 boot() {
     local log=$1 last=$2 rc
     shift 2
     rm -f "$log.exited"
-    qemu_run_until "$log" "$BOOT_TIMEOUT" "$last" "$QEMU" -nographic -monitor none \
-        -serial stdio -net none -machine "$QEMU_MACHINE" -m "$QEMU_MEM" "$@"
+    board_qemu_cmd "$@" || return
+    qemu_run_until "$log" "$BOOT_TIMEOUT" "$last" "${board_qemu[@]}"
     rc=$?
     [ $rc -eq 1 ] && : >"$log.exited"
     serial_text "$log" "$log.txt"
@@ -169,7 +164,7 @@ done_re="^minixen: (panic|fatal)" # else the run ends when QEMU exits (dom0 powe
 for smp in 1 2 4; do
     log="$work/multiboot-smp$smp.log"
     fresh_modules || exit 1
-    boot "$log" "$done_re" -cpu "$CPU" -smp "$smp" -kernel "$IMAGE" "${run_initrd[@]}"
+    boot "$log" "$done_re" --smp "$smp" multiboot "$IMAGE" "${run_modules[@]}"
     check "$log" "Multiboot -smp $smp" "$smp" "Multiboot from qemu" "multiboot-smp$smp"
 done
 
@@ -177,7 +172,7 @@ done
 # XSETBV and their ymm registers, two domains on one CPU.
 log="$work/multiboot-xsave.log"
 fresh_modules || exit 1
-boot "$log" "$done_re" -cpu EPYC,+svm,+npt -smp 1 -kernel "$IMAGE" "${run_initrd[@]}"
+boot "$log" "$done_re" --cpu EPYC,+svm,+npt --smp 1 multiboot "$IMAGE" "${run_modules[@]}"
 check "$log" "Multiboot -cpu EPYC -smp 1" 1 "Multiboot from qemu" "multiboot-xsave"
 has "$log.txt" "^xstate: XSAVE, [0-9]+ bytes per vCPU, guest XCR0 up to 0x7;"
 ok $? "EPYC: vCPU state switched with XSAVE, guest XCR0 up to x87|SSE|AVX"
@@ -187,7 +182,7 @@ if command -v grub-mkrescue >/dev/null; then
         log="$work/grub-smp$smp.log"
         fresh_modules && "$here/mkiso.sh" "$work/minixen.iso" "$IMAGE" "${run_modules[@]}" ||
             exit 1
-        boot "$log" "$done_re" -cpu "$CPU" -smp "$smp" -cdrom "$work/minixen.iso"
+        boot "$log" "$done_re" --smp "$smp" iso "$work/minixen.iso"
         check "$log" "GRUB Multiboot2 -smp $smp" "$smp" "Multiboot2 from GRUB" "grub-smp$smp"
     done
 else
@@ -203,32 +198,35 @@ dom0_dtb() {
     } >"$work/$2.dts"
     dtc -q -I dts -O dtb -o "$work/$2.dtb" "$work/$2.dts"
 }
-dom0_qemu=("$QEMU" -nographic -monitor none -serial stdio -net none -machine "$QEMU_MACHINE"
-           -m "$QEMU_MEM" -cpu "$CPU" -smp 2 -kernel "$IMAGE")
+# dom0_qemu NAME [QEMU-ARG...]: the board's QEMU at -smp 2 with $work/NAME.dtb and the
+# conformance guest as its modules, in board_qemu.
+dom0_qemu() {
+    board_qemu_cmd --smp 2 multiboot "$IMAGE" "$work/$1.dtb" "${modules[1]}" -- "${@:2}"
+}
 
 # Serial input on COM1 (its receive interrupt -> console_input): the Ctrl-A cycle.
 if [ ${#modules[@]} -ge 2 ] && dom0_dtb "role=main $(now_arg) end=idle" idle; then
-    dom0_input_cycle "$work/input.log" "serial input" "$BOOT_TIMEOUT" "${dom0_qemu[@]}" \
-        -initrd "$work/idle.dtb,${modules[1]}"
+    dom0_qemu idle
+    dom0_input_cycle "$work/input.log" "serial input" "$BOOT_TIMEOUT" "${board_qemu[@]}"
     # dom0's reboot and crash reset the machine: with -no-reboot QEMU exits.
     dom0_dtb "role=reboot" reboot
-    dom0_end_run "$work/reboot.log" "dom0 reboot" "$BOOT_TIMEOUT" reboot "${dom0_qemu[@]}" \
-        -no-reboot -initrd "$work/reboot.dtb,${modules[1]}"
+    dom0_qemu reboot -no-reboot
+    dom0_end_run "$work/reboot.log" "dom0 reboot" "$BOOT_TIMEOUT" reboot "${board_qemu[@]}"
     dom0_dtb "role=main $(now_arg) end=crash" crash
-    dom0_end_run "$work/crash.log" "dom0 crash" "$BOOT_TIMEOUT" crash "${dom0_qemu[@]}" \
-        -no-reboot -initrd "$work/crash.dtb,${modules[1]}"
+    dom0_qemu crash -no-reboot
+    dom0_end_run "$work/crash.log" "dom0 crash" "$BOOT_TIMEOUT" crash "${board_qemu[@]}"
 else
     skip 9 "dom0 alone: no conformance guest module or no dtc"
 fi
 
 # A 32-bit CPU: the 32-bit entry code must explain and halt.
 log="$work/no-long-mode.log"
-boot "$log" "Halting" -cpu qemu32 -kernel "$IMAGE"
+boot "$log" "Halting" --cpu qemu32 --smp 1 multiboot "$IMAGE"
 has "$log.txt" "^minixen: this CPU has no long mode .* Halting\.$"; ok $? "no long mode: explained"
 
 # A CPU without SVM: the hypervisor boots, then says exactly what is missing and halts.
 log="$work/no-svm.log"
-boot "$log" "Halting" -cpu qemu64,-svm -kernel "$IMAGE"
+boot "$log" "Halting" --cpu qemu64,-svm --smp 1 multiboot "$IMAGE"
 has "$log.txt" "^hvm: this CPU has no SVM \(AMD-V\)"; ok $? "no SVM: explained"
 has "$log.txt" "^hvm: QEMU: -cpu qemu64,\+svm,\+npt .*Halting\.$"; ok $? "no SVM: halted with the fix"
 

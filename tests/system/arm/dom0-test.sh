@@ -11,30 +11,31 @@
 #   - a host DT with a second "arm,pl031" over dom0's vGIC distributor: refused, dom0 boots.
 #
 #   dom0-test.sh BOARD IMAGE RESULTS GUEST
-#   environment: QEMU QEMU_MACHINE CPU QEMU_MEM (from boards/$BOARD/board.mk via system.mk)
+#   environment: the board's variables (make exports them; else boards/$BOARD/board.mk's),
+#   the QEMU command line tests/lib/board-qemu.sh builds from them
 # TAP: $RESULTS/system-dom0-$BOARD.tap; logs in $(dirname IMAGE)/dom0-test.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
-: "${QEMU:=qemu-system-aarch64}" "${CPU:=cortex-a57}" "${QEMU_MEM:=1024}" "${DOM0_TIMEOUT:=60}"
-: "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
+: "${DOM0_TIMEOUT:=60}"
 
 work=$(dirname "$IMAGE")/dom0-test
 tap="$RESULTS/system-dom0-$BOARD.tap"
 mkdir -p "$work" "$RESULTS"
 cp "$IMAGE" "$work/minixen.bin" && cp "$GUEST" "$work/xtest.bin" || exit 1
 IMAGE=$work/minixen.bin GUEST=$work/xtest.bin
-lib=$(dirname "$0")/../lib
+lib=$(dirname "$0")/../../lib
 . "$lib/tap.sh"
 . "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
 . "$lib/dom0-dt.sh"
 . "$lib/dom0.sh"
 . "$lib/now.sh"
+board_vars "$BOARD" || exit 1
 tap_begin "$work/tap.body"
 
 smp=2
 size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
-if ! command -v dtc >/dev/null || ! qemu_dts "$work/qemu" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" \
-    -m "$QEMU_MEM" -smp "$smp" -nographic; then
+if ! command -v dtc >/dev/null || ! board_qemu_dts "$work/qemu" --smp "$smp"; then
     skip 13 "dom0: no dtc or no QEMU DT"
     tap_end "$tap" "system-dom0-$BOARD" "$work"
     exit 0
@@ -46,20 +47,19 @@ dtb() {
       echo "    };"; echo "};"; } >"$work/$1.dts"
     dtc -q -I dts -O dtb -o "$work/$1.dtb" "$work/$1.dts"
 }
-qemu=("$QEMU" -nographic -monitor none -serial stdio -machine "$QEMU_MACHINE" -cpu "$CPU"
-      -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE"
-      -device "loader,file=$GUEST,addr=$DOM0_KERNEL_ADDR,force-raw=on")
+# dom0_qemu NAME [QEMU-ARG...]: the board's QEMU booting $work/NAME.dtb, in board_qemu.
+dom0_qemu() {
+    board_qemu_cmd --smp "$smp" kernel "$IMAGE" "$work/$1.dtb" "$GUEST@$DOM0_KERNEL_ADDR" -- "${@:2}"
+}
 
-dtb idle "role=main $(now_arg) end=idle" || exit 1
-dom0_input_cycle "$work/input.log" "serial input" "$DOM0_TIMEOUT" "${qemu[@]}" -dtb "$work/idle.dtb"
+dtb idle "role=main $(now_arg) end=idle" && dom0_qemu idle || exit 1
+dom0_input_cycle "$work/input.log" "serial input" "$DOM0_TIMEOUT" "${board_qemu[@]}"
 
-dtb reboot "role=reboot" || exit 1
-dom0_end_run "$work/reboot.log" "dom0 reboot" "$DOM0_TIMEOUT" reboot "${qemu[@]}" -no-reboot \
-    -dtb "$work/reboot.dtb"
+dtb reboot "role=reboot" && dom0_qemu reboot -no-reboot || exit 1
+dom0_end_run "$work/reboot.log" "dom0 reboot" "$DOM0_TIMEOUT" reboot "${board_qemu[@]}"
 
-dtb crash "role=main $(now_arg) end=crash" || exit 1
-dom0_end_run "$work/crash.log" "dom0 crash" "$DOM0_TIMEOUT" crash "${qemu[@]}" -no-reboot \
-    -dtb "$work/crash.dtb"
+dtb crash "role=main $(now_arg) end=crash" && dom0_qemu crash -no-reboot || exit 1
+dom0_end_run "$work/crash.log" "dom0 crash" "$DOM0_TIMEOUT" crash "${board_qemu[@]}"
 dtap="$RESULTS/system-dom0-$BOARD-crash-d0.tap"
 domain_tap "$work/crash.log.txt" 0 "$dtap"
 why=$(tap_verdict "$dtap")
@@ -72,9 +72,9 @@ ok $? "dom0 crash: its TAP complete and passing before it crashed${why:+ ($why; 
   printf '        reg = <0x0 0x3001000 0x0 0x1000>;\n    };\n};\n'
   dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "role=main $(now_arg)" "$size"
   echo "    };"; echo "};"; } >"$work/clash.dts"
-dtc -q -I dts -O dtb -o "$work/clash.dtb" "$work/clash.dts" || exit 1
+dtc -q -I dts -O dtb -o "$work/clash.dtb" "$work/clash.dts" && dom0_qemu clash -no-reboot || exit 1
 qemu_run_until "$work/clash.log" "$DOM0_TIMEOUT" "^minixen: (Hardware Dom0 halted|panic|fatal)" \
-    "${qemu[@]}" -no-reboot -dtb "$work/clash.dtb"
+    "${board_qemu[@]}"
 serial_text "$work/clash.log" "$work/clash.log.txt"
 has "$work/clash.log.txt" \
     "^hwdom: host pl031 at 0x3001000\+0x1000 would cover the vGIC distributor of d0: refused$"

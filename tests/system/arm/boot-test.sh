@@ -4,7 +4,8 @@
 # what the hypervisor prints, and collect the TAP of every domain.
 #
 #   boot-test.sh BOARD IMAGE RESULTS [GUEST]
-#   environment (from boards/$BOARD/board.mk via system.mk): QEMU QEMU_MACHINE CPU QEMU_MEM
+#   environment: the board's variables (make exports them; else boards/$BOARD/board.mk's),
+#   the QEMU command line tests/lib/board-qemu.sh builds from them
 #
 # Configurations:
 #   - QEMU -kernel, -smp 1, 2, 4, QEMU's own DT (no domains): the boot milestones;
@@ -29,9 +30,13 @@
 # The summary TAP is $RESULTS/system-arm-$BOARD.tap; logs stay in $(dirname IMAGE)/system-test.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=${4:-}
-: "${QEMU:=qemu-system-aarch64}" "${CPU:=cortex-a57}" "${QEMU_MEM:=1024}" "${BOOT_TIMEOUT:=20}"
-: "${DOMAIN_TIMEOUT:=90}"
-: "${QEMU_MACHINE:?QEMU_MACHINE from the board}"
+: "${BOOT_TIMEOUT:=20}" "${DOMAIN_TIMEOUT:=90}"
+lib=$(dirname "$0")/../../lib
+. "$lib/tap.sh"
+. "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
+. "$lib/now.sh"
+board_vars "$BOARD" || exit 1
 UBOOT_BIOS=${UBOOT_BIOS:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
 
 gic=$(sed -n 's/.*gic-version=\([0-9]\).*/\1/p' <<<"$QEMU_MACHINE")
@@ -47,20 +52,18 @@ if [ -n "$GUEST" ]; then
     GUEST=$work/xtest.bin
 fi
 rm -f "$RESULTS/system-$BOARD"-*-d*.tap
-lib=$(dirname "$0")/../lib
-. "$lib/tap.sh"
-. "$lib/qemu.sh"
-. "$lib/now.sh"
 tap_begin "$body"
 
-# boot <log> <timeout-s> <last-line-regex> <qemu args...>: run QEMU until the regex
-# matches, QEMU exits or the time-out; <log>.txt is the log as text, <log>.timeout
-# exists if it timed out, <log>.exited if QEMU exited by itself before the regex matched.
+# boot <log> <timeout-s> <last-line-regex> <board_qemu_cmd args...>: run the board's QEMU
+# until the regex matches, QEMU exits or the time-out; <log>.txt is the log as text,
+# <log>.timeout exists if it timed out, <log>.exited if QEMU exited by itself before the
+# regex matched.
 boot() {
     local log=$1 limit=$2 last=$3 rc
     shift 3
     rm -f "$log.timeout" "$log.exited"
-    qemu_run_until "$log" "$limit" "$last" "$QEMU" -nographic -monitor none -serial stdio "$@"
+    board_qemu_cmd "$@" || return
+    qemu_run_until "$log" "$limit" "$last" "${board_qemu[@]}"
     rc=$?
     [ $rc -eq 2 ] && : >"$log.timeout"
     [ $rc -eq 1 ] && : >"$log.exited"
@@ -120,8 +123,7 @@ domains() {
 done_re="^(\*\*\* Serial input to |minixen: (panic|fatal))"
 for smp in 1 2 4; do
     log="$work/kernel-smp$smp.log"
-    boot "$log" "$BOOT_TIMEOUT" "$done_re" -machine "$QEMU_MACHINE" -cpu "$CPU" -m "$QEMU_MEM" \
-        -smp "$smp" -kernel "$IMAGE"
+    boot "$log" "$BOOT_TIMEOUT" "$done_re" --smp "$smp" kernel "$IMAGE"
     check "$log" "-kernel -smp $smp (no domains)" "$smp"
     has "$log.txt" "^\*\*\* Serial input to minixen \(type 'CTRL-a' three times to switch input\)$"
     ok $? "-kernel -smp $smp (no domains): no dom0, so serial input to minixen (Xen's switch line)"
@@ -130,8 +132,7 @@ done
 # Entered at EL1: QEMU without virtualization=on.
 log="$work/el1.log"
 boot "$log" "$BOOT_TIMEOUT" "Halting" \
-    -machine "${QEMU_MACHINE/virtualization=on/virtualization=off}" -cpu "$CPU" \
-    -m "$QEMU_MEM" -kernel "$IMAGE"
+    --machine "${QEMU_MACHINE/virtualization=on/virtualization=off}" --smp 1 kernel "$IMAGE"
 has "$log.txt" "^minixen: entered at EL1, not EL2"; ok $? "EL1 entry: explained"
 has "$log.txt" "virtualization=on\. Halting\.$"; ok $? "EL1 entry: halted with the fix"
 
@@ -146,14 +147,12 @@ else
         # -kernel: QEMU's own DT for this machine, plus the board's domains.
         base="$work/qemu-smp$smp"
         dt="$work/domains-smp$smp"
-        if qemu_dts "$base" "$QEMU_MACHINE" "$QEMU" -cpu "$CPU" -m "$QEMU_MEM" -smp "$smp" \
-            -nographic &&
+        if board_qemu_dts "$base" --smp "$smp" &&
             { cat "$base.dts"; sed "s/@GUEST_SIZE@/$size/g" "boards/$BOARD/domains.dtsi" |
                 bootargs_add_now; } >"$dt.dts" && dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts"; then
             log="$work/domains-kernel-smp$smp.log"
-            boot "$log" "$DOMAIN_TIMEOUT" "$end_re" -machine "$QEMU_MACHINE" -cpu "$CPU" \
-                -m "$QEMU_MEM" -smp "$smp" -kernel "$IMAGE" -dtb "$dt.dtb" \
-                -device "loader,file=$GUEST,addr=0x42000000,force-raw=on"
+            boot "$log" "$DOMAIN_TIMEOUT" "$end_re" --smp "$smp" \
+                kernel "$IMAGE" "$dt.dtb" "$GUEST@0x42000000"
             domains kernel "$smp" "$log"
         else
             ok 1 "kernel -smp $smp: domain DT ($dt.dts) did not compile"
@@ -168,9 +167,7 @@ else
             mkimage -A arm64 -T script -C none -d "$work/boot.cmd" "$work/tftp/boot.scr.uimg" \
                 >/dev/null
             log="$work/domains-uboot-smp$smp.log"
-            boot "$log" "$DOMAIN_TIMEOUT" "$end_re" -machine "$QEMU_MACHINE" -cpu "$CPU" \
-                -m "$QEMU_MEM" -smp "$smp" -bios "$UBOOT_BIOS" \
-                -netdev "user,id=n0,tftp=$work/tftp" -device virtio-net-pci,netdev=n0
+            boot "$log" "$DOMAIN_TIMEOUT" "$end_re" --smp "$smp" uboot "$work/tftp"
             has "$log.txt" "^Starting kernel"; ok $? "uboot -smp $smp: U-Boot started the Image"
             domains uboot "$smp" "$log"
         done
@@ -187,8 +184,8 @@ if [[ "$QEMU_MACHINE" == *gic-version=2* ]]; then
     if [ -r "$dt.dts" ] && sed -E 's/(0x8040000 0x00) 0x10000>/\1 0x1000>/' "$dt.dts" >"$small.dts" &&
         grep -q '0x8040000 0x00 0x1000>' "$small.dts" && dtc -q -I dts -O dtb -o "$small.dtb" "$small.dts"; then
         log="$work/gicv-small.log"
-        boot "$log" "$BOOT_TIMEOUT" "^minixen: (boot complete|panic|fatal)" -machine "$QEMU_MACHINE" \
-            -cpu "$CPU" -m "$QEMU_MEM" -smp 1 -kernel "$IMAGE" -dtb "$small.dtb"
+        boot "$log" "$BOOT_TIMEOUT" "^minixen: (boot complete|panic|fatal)" --smp 1 \
+            kernel "$IMAGE" "$small.dtb"
         has "$log.txt" "^vgic: host GICV 0x8040000\+0x1000 is smaller than the 0x2000"
         ok $? "GICV of 4 KiB in the host DT: refused with a boot message"
         has "$log.txt" "^minixen: boot complete, 0 domain"; ok $? "GICV of 4 KiB: no domain built, no panic"

@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: Apache-2.0
+# System-level targets of the arm64 port (`-include tests/system/arm/arm.mk` in the top
+# Makefile, after xen/build.mk and tests/system/run.mk). Board variables come from
+# boards/$(BOARD)/board.mk; the top Makefile exports them to the scripts, which build their
+# QEMU command lines with tests/lib/board-qemu.sh.
+#
+#   make test-system [BOARD=...]   boot tests in QEMU (-kernel, U-Boot, EL1) and the domain
+#                                  runs (dom0 + domU1 = the conformance guest, -smp 1/2/4,
+#                                  both paths; each ends when dom0 powers the machine
+#                                  off), then reboot-test.sh (domU1 reboots while dom0 runs
+#                                  the suite) and dom0-test.sh (the serial input cycle; dom0's
+#                                  reboot and crash reset the machine); TAP in $(RESULTS)
+#
+# `make run` and `make debug` are tests/system/run.mk's; this file says what they boot here:
+#   RUN_BOOT=uboot (the default)   U-Boot runs boards/$(BOARD)/demo.cmd (RUN_DOMAINS=test:
+#                                  boot.cmd, the test domains) over TFTP
+#   RUN_BOOT=kernel                QEMU -kernel with QEMU's own DT + boards/$(BOARD)/demo.dtsi
+#                                  (RUN_DOMAINS=test: domains.dtsi), the guest at 0x42000000
+#   RUN_DOMAINS=none               QEMU -kernel, QEMU's own DT, no domains
+
+ifeq ($(ARCH),arm)
+RESULTS ?= build/test-results
+
+# The conformance guest (tests/guest/guest.mk), built by its own makefile so this file
+# works whether or not the top Makefile includes guest.mk.
+SYSTEM_GUEST := build/guest/arm64/xtest.bin
+
+.PHONY: test-system system-guest run-images
+
+system-guest:
+	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 >/dev/null
+
+test-system: $(BUILD)/minixen.bin system-guest
+	$(Q)tests/system/arm/boot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+	$(Q)tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+	$(Q)tests/system/arm/dom0-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+
+# ---- make run / make debug ---------------------------------------------------------------
+# Private copies under $(RUN_OUT), so a rebuild while QEMU runs does not change its images.
+RUN_DTSI := boards/$(BOARD)/$(if $(filter test,$(RUN_DOMAINS)),domains,demo).dtsi
+RUN_CMD := boards/$(BOARD)/$(if $(filter test,$(RUN_DOMAINS)),boot,demo).cmd
+GDB := gdb-multiarch
+GDB_ARCH := aarch64
+
+ifeq ($(RUN_DOMAINS),none)
+RUN_METHOD := kernel $(RUN_OUT)/minixen.bin
+else ifeq ($(RUN_BOOT),kernel)
+RUN_METHOD := kernel $(RUN_OUT)/minixen.bin $(RUN_OUT)/domains.dtb $(RUN_OUT)/xtest.bin@0x42000000
+run-images: $(RUN_OUT)/domains.dtb
+else
+RUN_METHOD := uboot $(RUN_OUT)
+run-images: $(RUN_OUT)/boot.scr.uimg
+endif
+
+# Copied on every run: the build has decided whether the images changed.
+run-images: $(BUILD)/minixen.bin $(if $(filter none,$(RUN_DOMAINS)),,system-guest)
+	@mkdir -p $(RUN_OUT)
+	$(Q)cp $(BUILD)/minixen.bin $(if $(filter none,$(RUN_DOMAINS)),,$(SYSTEM_GUEST)) $(RUN_OUT)/
+
+$(RUN_OUT)/boot.scr.uimg: $(RUN_CMD)
+	@mkdir -p $(dir $@)
+	$(Q)mkimage -A arm64 -T script -C none -d $< $@ >/dev/null
+
+# QEMU's own DT for the board's machine (made on every run: it follows QEMU_SMP and
+# QEMU_MEM), then the domains, whose guest module node takes the guest's size.
+.PHONY: $(RUN_OUT)/domains.dtb
+$(RUN_OUT)/domains.dtb: $(RUN_DTSI) system-guest
+	@mkdir -p $(dir $@)
+	$(Q)tests/lib/board-qemu.sh dts $(RUN_OUT)/qemu
+	$(Q)size=$$(printf '0x%x' $$(stat -c %s $(SYSTEM_GUEST))); \
+	    { cat $(RUN_OUT)/qemu.dts; sed "s/@GUEST_SIZE@/$$size/g" $(RUN_DTSI); } >$(RUN_OUT)/domains.dts
+	$(Q)dtc -q -I dts -O dtb -o $@ $(RUN_OUT)/domains.dts
+endif
