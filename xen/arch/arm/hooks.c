@@ -3,7 +3,7 @@
  * The <xen/arch_hooks.h> functions this stage of the port can honestly provide. Guest
  * memory and event delivery need stage-2 tables and the vGIC, which come with domains;
  * until then no domain exists, so these refuse (NULL / -EFAULT) rather than pretend.
- * Console: drivers/char/pl011.c. Guest atomics: guest_atomics.c. Guest memory and
+ * Console: xen/drivers/char/serial.c. Guest atomics: guest_atomics.c. Guest memory and
  * arch_guest_physmap_add_page: guest_memory.c.
  */
 #include <asm/setup.h>

@@ -2,8 +2,8 @@
 /*
  * The small <xen/arch_hooks.h> functions. Elsewhere: guest memory (guest_mem.c), event
  * delivery, wake-up events and kicks (run.c), the clock (apic.c) and the CPU timer
- * (time.c), VCPUOP_initialise (vcpu_context.c), the console (xen/drivers/char/ns16550.c), guest
- * atomics (xen/arch/shared with <asm/guest_atomics.h>).
+ * (time.c), VCPUOP_initialise (vcpu_context.c), the console (xen/drivers/char/serial.c),
+ * guest atomics (xen/arch/shared with <asm/guest_atomics.h>).
  */
 #include <asm/guest_atomics.h>
 #include <asm/platform.h>

@@ -36,8 +36,6 @@ void mm_enable_secondary(void);
 void psci_init(const struct host_dt *dt);
 int psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context);
 
-/* drivers/char/pl011.c */
-
 /* drivers/rtc/pl031.c: the RTC at base for wallclock_init(); NULL if base is 0 or its
  * ID registers are not a PL031's (the MMU must map it: mm_init does). */
 struct rtc_ops;
