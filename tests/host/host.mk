@@ -140,6 +140,7 @@ $(HOST_DIR)/$(1)/$(2): $(HOST_DIR)/$(1)/tests/host/$(2).o $(3:%.c=$(HOST_DIR)/$(
 endef
 # test_vgic: the ARM vGIC through a fake list-register back end.
 # test_vtrap: the ARM port's trapped-register views (debug, PMU, AArch32 coprocessor).
+# test_vpl011: the ARM port's emulated SBSA UART through its MMIO handler (fake vGIC).
 # test_rtc_cmos: the x86 CMOS RTC driver against a fake chip (tests/host/fake_pc's
 # <asm/setup.h> turns port I/O into calls to the fake).
 # test_acpi_aml: the x86 port's \_S5 scan of ACPI byte code (plain bytes in, no hardware).
@@ -151,6 +152,8 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vgic,\
     xen/arch/arm/vgic.c xen/arch/arm/vgic_v2.c xen/arch/arm/vgic_v3.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vtrap,\
     xen/arch/arm/vdebug.c xen/arch/arm/vcp32.c,xen/arch/arm/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vpl011,\
+    xen/arch/arm/vpl011.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_rtc_cmos,\
     xen/drivers/rtc/cmos.c,tests/host/fake_pc)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_acpi_aml,\

@@ -171,6 +171,8 @@ static void test_v3_domu(void **state)
     assert_reg(&n, 0, 0x22000000, 0x1000);
     assert_int_equal(cell(&n, "interrupts", 0), 0);
     assert_int_equal(cell(&n, "interrupts", 2), 4);
+    /* Linux's SBSA UART driver refuses a DT node without its fixed baud rate. */
+    assert_int_equal(cell(&n, "current-speed", 0), 115200);
 }
 
 static void test_v2_minimal(void **state)

@@ -10,6 +10,9 @@
  * console: its text goes out as it comes, unprefixed and unfiltered (it may be an
  * interactive shell), and only it may read the serial input (CONSOLEIO_read, -EPERM for
  * everybody else), which it gets while input is switched to it (console_io_input_ops).
+ * A domU that has the serial input (through its own UART: the vPL011) is printed as dom0
+ * is while it has it, each write's text out at once, as Xen prints it: someone chose to
+ * talk to its shell.
  *
  * A domU's output is rate-limited (a token bucket per domain, in bytes of console output
  * with the "(dN) " prefixes counted): the serial line is slow and printed synchronously
@@ -56,13 +59,14 @@ static spinlock_t rx_lock = SPINLOCK_INIT;
 /* ---- Output ----------------------------------------------------------------------------- */
 
 /*
- * Print d's buffered line as one write (console_lock held): "(dN) text", dom0's without
- * the prefix as on Xen. end_of_line false: a partial line shown early (dom0's prompt).
+ * Print d's buffered line as one write (console_lock held): "(dN) text", or without the
+ * prefix (dom0's, or a domU's while it has the input, as on Xen). end_of_line false: a
+ * partial line shown early (a prompt).
  */
-static void flush_line(domid_t id, bool end_of_line)
+static void flush_line(domid_t id, bool end_of_line, bool prefixed)
 {
     char out[CONSOLE_LINE_MAX + 16];
-    int n = id == 0 ? 0 : xen_snprintf(out, sizeof(out), "(d%u) ", id);
+    int n = prefixed ? xen_snprintf(out, sizeof(out), "(d%u) ", id) : 0;
 
     memcpy(out + n, partial[id].text, partial[id].len);
     n += partial[id].len;
@@ -122,7 +126,7 @@ static bool out_take(struct domain *d, uint32_t cost)
             return false;
         }
         if (partial[id].len != 0)
-            flush_line(id, true);
+            flush_line(id, true, true);
         n = xen_snprintf(note, sizeof(note), "(d%u) ... %llu characters dropped\n", id,
                          (unsigned long long)o->dropped);
         arch_console_write(note, (size_t)MIN((unsigned int)n, sizeof(note) - 1));
@@ -140,6 +144,7 @@ static bool out_take(struct domain *d, uint32_t cost)
 void console_guest_write(struct domain *d, const char *buf, size_t len)
 {
     domid_t id = d->domain_id;
+    bool raw; /* unprefixed, unfiltered: dom0, or a domU while it has the serial input */
     unsigned long flags;
     size_t i;
 
@@ -151,22 +156,28 @@ void console_guest_write(struct domain *d, const char *buf, size_t len)
      * write one line in several console_io calls). dom0's partial line is shown when it
      * waits for input (console_read), so an interactive prompt still appears.
      */
+    raw = id == 0 || console_input_is_with(d);
     flags = spin_lock_irqsave(&console_lock);
     if (id != 0)
         out_refill(d, arch_now_ns());
     for (i = 0; i < len; i++) {
-        bool shown = buf[i] == '\n' || printable(buf[i]);
+        bool kept = printable(buf[i]) || (raw && buf[i] != '\r' && buf[i] != '\0');
+        uint32_t cost = 1 + (partial[id].len == 0 && !raw ? LINE_OVERHEAD : 0);
 
-        if (id != 0 && shown && !out_take(d, 1 + (partial[id].len == 0 ? LINE_OVERHEAD : 0)))
+        /* A domU's output is paid for, raw or not: having the input is no licence to flood. */
+        if (id != 0 && (buf[i] == '\n' || kept) && !out_take(d, cost))
             continue;
         if (buf[i] == '\n') {
-            flush_line(id, true);
-        } else if (printable(buf[i]) || (id == 0 && buf[i] != '\r' && buf[i] != '\0')) {
+            flush_line(id, true, !raw);
+        } else if (kept) {
             partial[id].text[partial[id].len++] = buf[i];
             if (partial[id].len == CONSOLE_LINE_MAX)
-                flush_line(id, id != 0); /* a domU's long line is cut; dom0's goes on */
+                flush_line(id, id != 0 && !raw, !raw); /* a domU's long line is cut */
         }
     }
+    /* A domU talking to whoever has its input: its prompt and echo now, not at a newline. */
+    if (raw && id != 0 && partial[id].len != 0)
+        flush_line(id, false, false);
     spin_unlock_irqrestore(&console_lock, flags);
 }
 
@@ -202,7 +213,7 @@ static long console_read(struct vcpu *curr, unsigned long count, uint64_t buffer
         /* dom0 waits for input: show the prompt it has written so far. */
         unsigned long flags = spin_lock_irqsave(&console_lock);
 
-        flush_line(0, false);
+        flush_line(0, false, false);
         spin_unlock_irqrestore(&console_lock, flags);
     }
     /* Bounded even if input keeps arriving: at most one ring's worth per call. */

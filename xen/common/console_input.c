@@ -27,7 +27,8 @@ static struct {
     const struct console_input_ops *ops; /* NULL: the domain is not in the cycle */
 } backends[MAX_DOMAINS];
 
-/* Until console_endboot(), keys typed during boot go to the hypervisor. */
+/* Until console_endboot(), keys typed during boot go to the hypervisor. Written under
+ * input_lock, atomically because console_input_is_with() reads it without. */
 static unsigned int target = TO_HYPERVISOR;
 static unsigned int ctrl_a_run; /* Ctrl-As held back so far */
 static spinlock_t input_lock = SPINLOCK_INIT;
@@ -60,7 +61,7 @@ void console_input(char c)
     if (c == SWITCH_CHAR) {
         if (++ctrl_a_run == SWITCH_REPEATS) {
             ctrl_a_run = 0;
-            target = next_target(target);
+            __atomic_store_n(&target, next_target(target), __ATOMIC_RELAXED);
             announce(target);
         }
         spin_unlock_irqrestore(&input_lock, flags);
@@ -92,7 +93,7 @@ void console_endboot(void)
         backends[0].d = dom0;
         backends[0].ops = &console_io_input_ops;
     }
-    target = backends[0].ops != NULL ? 0 : TO_HYPERVISOR;
+    __atomic_store_n(&target, backends[0].ops != NULL ? 0u : TO_HYPERVISOR, __ATOMIC_RELAXED);
     ctrl_a_run = 0;
     announce(target);
     spin_unlock_irqrestore(&input_lock, flags);
@@ -129,12 +130,17 @@ void console_unregister_input(struct domain *d)
         backends[id].d = NULL;
         backends[id].ops = NULL;
         if (target == id) {
-            target = next_target(id);
+            __atomic_store_n(&target, next_target(id), __ATOMIC_RELAXED);
             ctrl_a_run = 0;
             announce(target);
         }
     }
     spin_unlock_irqrestore(&input_lock, flags);
+}
+
+bool console_input_is_with(const struct domain *d)
+{
+    return d != NULL && __atomic_load_n(&target, __ATOMIC_RELAXED) == d->domain_id;
 }
 
 void console_input_describe(char *buf, size_t size)

@@ -25,6 +25,7 @@
 #include <asm/setup.h>
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
+#include <asm/vpl011.h>
 #include <public/hvm/params.h>
 #include <xen/alloc.h>
 #include <xen/boot_config.h>
@@ -182,8 +183,7 @@ int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64
         .gnttab_base = GUEST_GNTTAB_BASE,
         .gnttab_size = GUEST_GNTTAB_SIZE,
         .evtchn_ppi = GUEST_EVTCHN_PPI_INTID - 16,
-        /* No vPL011 emulation exists yet: describing one would only make guests fault. */
-        .vpl011 = false,
+        .vpl011 = cfg->vpl011,
         .pl011_base = GUEST_PL011_BASE,
         .pl011_size = GUEST_PL011_SIZE,
         .pl011_spi = GUEST_PL011_SPI - 32,
@@ -227,8 +227,6 @@ static int load_image(struct domain *d, const struct boot_domain *cfg, struct gu
         return fail(dt_size, "%s: guest DT does not fit (%d)", cfg->name, dt_size);
     if (cfg->dtb.size != 0)
         printk("%s: partial device tree ignored (no device passthrough)\n", cfg->name);
-    if (cfg->vpl011)
-        printk("%s: vpl011 requested but not emulated; use the Xen console (hvc0)\n", cfg->name);
 
     /*
      * The guest reads all of it with its MMU and caches off: push it to memory. Scrubbed
@@ -296,6 +294,8 @@ int arch_domain_construct(struct domain *d, const struct boot_domain *cfg)
     rc = p2m_domain_init(d);
     if (rc == 0)
         rc = vgic_domain_init(d);
+    if (rc == 0 && cfg->vpl011)
+        rc = vpl011_domain_init(d);
     for (uint32_t i = 0; rc == 0 && i < d->max_vcpus; i++)
         rc = arm_vcpu_init(d->vcpu[i]);
     if (rc == 0)
@@ -391,10 +391,12 @@ int arch_domain_rebuild(struct domain *d)
     for (uint32_t i = 0; i < d->max_vcpus; i++)
         vcpu_timer_quiet(d->vcpu[i]);
 
-    /* The vGIC from scratch: its MMIO regions are its only ones (no vPL011 yet). */
+    /* The vGIC and the vPL011 from scratch: their MMIO regions are the only ones. */
     vgic_domain_destroy(d);
     ad->nr_mmio = 0;
     rc = vgic_domain_init(d);
+    if (rc == 0 && ad->config->vpl011)
+        rc = vpl011_domain_init(d);
     for (uint32_t i = 0; rc == 0 && i < d->max_vcpus; i++)
         rc = vgic_vcpu_init(d->vcpu[i]);
     if (rc != 0)

@@ -33,6 +33,7 @@
 #define IRQ_SPI        0
 #define IRQ_PPI_FLAGS  0xf08u
 #define IRQ_LEVEL_HIGH 4u
+#define VPL011_BAUD    115200u /* what Xen's vPL011 node says */
 
 struct fdtw {
     uint8_t *buf;
@@ -267,12 +268,16 @@ static void write_pl011(struct fdtw *w, const struct guest_dt_desc *g)
     uint32_t irq[3] = {IRQ_SPI, g->pl011_spi, IRQ_LEVEL_HIGH};
     char name[24];
 
-    /* Xen describes its vPL011 as the SBSA subset of a PL011. */
+    /*
+     * Xen describes its vPL011 as the SBSA subset of a PL011, whose baud rate is fixed:
+     * Linux's driver takes it from current-speed and refuses a node without one.
+     */
     node_name(name, sizeof(name), "sbsa-uart", g->pl011_base);
     begin_node(w, name);
     prop_string(w, "compatible", "arm,sbsa-uart");
     prop_reg(w, reg, 1);
     prop_cells(w, "interrupts", irq, 3);
+    prop_u32(w, "current-speed", VPL011_BAUD);
     end_node(w);
 }
 

@@ -49,6 +49,12 @@ int console_register_input(struct domain *d, const struct console_input_ops *ops
 /* d leaves the input cycle; if it had the input, the next target gets it. Idempotent. */
 void console_unregister_input(struct domain *d);
 
+/*
+ * Does d have the serial input now? A hint for how d's output looks (it may change the
+ * next moment): taken without the input lock, so any lock may be held around it.
+ */
+bool console_input_is_with(const struct domain *d);
+
 /* dom0's backend (console.c): its CONSOLEIO_read ring, VIRQ_CONSOLE. */
 extern const struct console_input_ops console_io_input_ops;
 

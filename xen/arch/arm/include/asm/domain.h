@@ -15,6 +15,7 @@
 struct p2m;
 struct vgic_domain;
 struct vgic_vcpu;
+struct vpl011;
 
 struct mmio_region {
     uint64_t base, size;
@@ -33,7 +34,8 @@ struct arm_domain {
     /* reboot_scrub.c: bytes of RAM claimed and done by the chunked reboot scrub */
     uint64_t scrub_next, scrub_done;
     bool scrub_active;
-    bool serror_reported; /* serror.c: its first forwarded SError was logged */
+    bool serror_reported;  /* serror.c: its first forwarded SError was logged */
+    struct vpl011 *vpl011; /* vpl011.c: its SBSA UART, if its DT node asks for one */
 };
 
 /* EL1 system registers the world switch saves and restores (context.c). */

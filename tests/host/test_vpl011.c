@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The ARM port's emulated SBSA UART (xen/arch/arm/vpl011.c) through its MMIO handler, as
+ * a guest's accesses reach it, with a fake vGIC that counts the SPIs raised: reset state,
+ * output on the console (the domain's "(dN) " lines, or raw while it has the serial
+ * input), input through the Ctrl-A cycle into the 32-byte FIFO (the overflow dropped),
+ * the flags and interrupt bits Linux's driver reads, when the interrupt is raised, the
+ * access rules (sizes, ICR reads, offsets the SBSA subset leaves out), the charge to the
+ * domain's budget and a reboot's reset.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <asm/domain.h>
+#include <asm/guest_memmap.h>
+#include <asm/mmio.h>
+#include <asm/vpl011.h>
+#include <xen/alloc.h>
+#include <xen/console.h>
+#include <xen/errno.h>
+#include "harness.h"
+
+#define DR    0x000
+#define RSR   0x004
+#define FR    0x018
+#define IMSC  0x038
+#define RIS   0x03c
+#define MIS   0x040
+#define ICR   0x044
+#define DMACR 0x048
+#define RX    (1u << 4)
+#define TX    (1u << 5)
+#define RT    (1u << 6)
+#define RXFE  (1u << 4)
+#define RXFF  (1u << 6)
+#define TXFE  (1u << 7)
+#define TXFF  (1u << 5)
+
+/* ---- The port around it: one MMIO region, a vGIC that counts ---------------------------- */
+
+static mmio_handler_t handler;
+static void *handler_priv;
+static uint64_t region_base, region_size;
+static unsigned int regions, raised;
+
+int mmio_register(struct domain *d, uint64_t base, uint64_t size, mmio_handler_t fn, void *priv)
+{
+    (void)d;
+    handler = fn;
+    handler_priv = priv;
+    region_base = base;
+    region_size = size;
+    regions++;
+    return 0;
+}
+
+void vgic_inject_irq(struct vcpu *v, unsigned int intid)
+{
+    assert_non_null(v);
+    assert_int_equal(intid, GUEST_PL011_SPI);
+    raised++;
+}
+
+/* ---- Domain 1 with one vCPU ---------------------------------------------------------------- */
+
+static struct domain dom;
+static struct arm_domain adom;
+static struct vcpu vcpu0;
+
+static int setup(void **state)
+{
+    (void)state;
+    harness_reset();
+    memset(&dom, 0, sizeof(dom));
+    memset(&adom, 0, sizeof(adom));
+    memset(&vcpu0, 0, sizeof(vcpu0));
+    dom.domain_id = 1;
+    dom.max_vcpus = 1;
+    dom.heap_budget = 1 << 20;
+    dom.arch = &adom;
+    vcpu0.domain = &dom;
+    dom.vcpu[0] = &vcpu0;
+    handler = NULL;
+    regions = raised = 0;
+    if (vpl011_domain_init(&dom) != 0)
+        return -1;
+    free(harness_take_console());
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    console_unregister_input(&dom);
+    domain_xfree(&dom, adom.vpl011);
+    free(harness_take_console());
+    return 0;
+}
+
+/* One guest access of size bytes; false: the guest would get a data abort. */
+static bool access_sized(uint64_t offset, unsigned int size, bool write, uint64_t *data)
+{
+    struct mmio_access a = {
+        .gpa = GUEST_PL011_BASE + offset,
+        .offset = offset,
+        .size = size,
+        .write = write,
+        .data = write ? *data : 0,
+    };
+    bool ok = handler(&vcpu0, &a, handler_priv);
+
+    if (ok && !write)
+        *data = a.data;
+    return ok;
+}
+
+static uint32_t rd(uint64_t offset)
+{
+    uint64_t v = ~0ull;
+
+    assert_true(access_sized(offset, 4, false, &v));
+    return (uint32_t)v;
+}
+
+static void wr(uint64_t offset, uint32_t v)
+{
+    uint64_t d = v;
+
+    assert_true(access_sized(offset, 4, true, &d));
+}
+
+static void type(const char *s)
+{
+    while (*s != '\0')
+        console_input(*s++);
+}
+
+/* The serial input moves round the cycle to domain 1 (the only domain in it). */
+static void input_to_dom1(void)
+{
+    type("\x01\x01\x01");
+    assert_true(console_input_is_with(&dom));
+    free(harness_take_console()); /* the switch line */
+}
+
+/* ---- Tests ------------------------------------------------------------------------------- */
+
+static void test_reset_state(void **state)
+{
+    (void)state;
+    assert_int_equal(regions, 1);
+    assert_int_equal(region_base, GUEST_PL011_BASE);
+    assert_int_equal(region_size, GUEST_PL011_SIZE);
+    assert_int_equal(rd(FR), TXFE | RXFE);
+    assert_int_equal(rd(IMSC), 0);
+    assert_int_equal(rd(RIS), 0);
+    assert_int_equal(rd(MIS), 0);
+    assert_int_equal(rd(RSR), 0);
+    assert_int_equal(rd(DR), 0); /* nothing waiting */
+    assert_true(dom.heap_charged > 0); /* its state is the domain's */
+}
+
+static void test_output_lines(void **state)
+{
+    char *out;
+
+    (void)state;
+    for (const char *s = "hello\n"; *s != '\0'; s++)
+        wr(DR, (uint8_t)*s);
+    out = harness_take_console();
+    assert_non_null(strstr(out, "(d1) hello\n"));
+    free(out);
+    /* The transmitter never fills and never keeps a driver waiting. */
+    assert_int_equal(rd(FR) & TXFF, 0);
+    assert_int_equal(rd(FR) & TXFE, TXFE);
+    assert_int_equal(rd(RIS), TX);
+    assert_int_equal(rd(MIS), 0); /* masked */
+    assert_int_equal(raised, 0);
+}
+
+/* While it has the serial input its text goes out as it comes: a prompt, raw. */
+static void test_output_raw_with_input(void **state)
+{
+    char *out;
+
+    (void)state;
+    input_to_dom1();
+    wr(DR, '#');
+    wr(DR, ' ');
+    out = harness_take_console();
+    assert_string_equal(out, "# ");
+    free(out);
+    wr(DR, 0x1b); /* a terminal's escape: its own, while someone talks to it */
+    out = harness_take_console();
+    assert_string_equal(out, "\x1b");
+    free(out);
+}
+
+static void test_tx_interrupt(void **state)
+{
+    (void)state;
+    wr(IMSC, TX);
+    wr(DR, 'a');
+    assert_int_equal(raised, 1);
+    assert_int_equal(rd(MIS), TX);
+    wr(DR, 'b'); /* TX still set: no new cause, no new interrupt */
+    assert_int_equal(raised, 1);
+    wr(ICR, TX);
+    assert_int_equal(rd(RIS), 0);
+    wr(DR, 'c');
+    assert_int_equal(raised, 2);
+    /* Masked and cleared, then unmasked: the next byte raises it again. */
+    wr(IMSC, 0);
+    wr(ICR, 0x7ff);
+    wr(IMSC, TX);
+    assert_int_equal(raised, 2);
+    wr(DR, 'd');
+    assert_int_equal(raised, 3);
+}
+
+static void test_input(void **state)
+{
+    (void)state;
+    wr(IMSC, RX | RT);
+    input_to_dom1();
+    type("ls");
+    assert_int_equal(raised, 1); /* RT: input is waiting */
+    assert_int_equal(rd(FR) & RXFE, 0);
+    assert_int_equal(rd(RIS), RT);
+    assert_int_equal(rd(DR), 'l');
+    assert_int_equal(rd(DR), 's');
+    assert_int_equal(rd(FR) & RXFE, RXFE);
+    assert_int_equal(rd(RIS), 0); /* drained: RT drops by itself */
+    assert_int_equal(rd(DR), 0);
+
+    /* Half a FIFO sets RX too; a full one RXFF; what comes after is dropped. */
+    for (int i = 0; i < 40; i++)
+        console_input((char)('A' + i % 26));
+    assert_int_equal(rd(RIS), RT | RX);
+    assert_int_equal(rd(FR) & RXFF, RXFF);
+    for (int i = 0; i < 32; i++)
+        assert_int_equal(rd(DR), 'A' + i % 26);
+    assert_int_equal(rd(FR), TXFE | RXFE);
+    assert_int_equal(rd(DR), 0);
+}
+
+/* Input to another target never reaches this FIFO. */
+static void test_input_elsewhere(void **state)
+{
+    (void)state;
+    assert_false(console_input_is_with(&dom));
+    type("x");
+    assert_int_equal(rd(FR) & RXFE, RXFE);
+}
+
+static void test_access_rules(void **state)
+{
+    uint64_t v = 0;
+
+    (void)state;
+    assert_false(access_sized(DR, 8, false, &v)); /* 64-bit: abort, as on Xen */
+    v = 'q';
+    assert_false(access_sized(DR, 8, true, &v));
+    assert_false(access_sized(ICR, 4, false, &v)); /* write-only */
+    /* What the SBSA subset leaves out reads as zero and ignores writes (Xen 4.18). */
+    assert_int_equal(rd(DMACR), 0);
+    wr(DMACR, 7);
+    assert_int_equal(rd(DMACR), 0);
+    assert_int_equal(rd(0xfe0), 0);
+    /* A byte access reaches its own byte of the register; a straddling one aborts. */
+    v = RT >> 0;
+    assert_true(access_sized(IMSC, 1, true, &v));
+    v = 0x5;
+    assert_true(access_sized(IMSC + 1, 1, true, &v));
+    assert_int_equal(rd(IMSC), 0x500 | RT);
+    assert_true(access_sized(IMSC + 1, 1, false, &v));
+    assert_int_equal(v, 0x5);
+    assert_false(access_sized(IMSC + 3, 2, false, &v));
+    v = 'z';
+    assert_true(access_sized(DR, 1, true, &v));
+    assert_int_equal(rd(RIS) & TX, TX);
+}
+
+/* A reboot gives the new life a UART from reset, and it stays in the input cycle. */
+static void test_reboot_resets(void **state)
+{
+    (void)state;
+    wr(IMSC, RT);
+    input_to_dom1();
+    type("abc");
+    wr(DR, 'x');
+    assert_int_equal(vpl011_domain_init(&dom), 0);
+    assert_int_equal(regions, 2);
+    assert_int_equal(rd(FR), TXFE | RXFE);
+    assert_int_equal(rd(IMSC), 0);
+    assert_int_equal(rd(RIS), 0);
+    type("d");
+    assert_int_equal(rd(DR), 'd');
+}
+
+/* Its state is charged to the domain: a domain with no budget left gets no UART. */
+static void test_budget(void **state)
+{
+    struct domain poor = {.domain_id = 2, .max_vcpus = 1};
+    struct arm_domain apoor = {0};
+
+    (void)state;
+    poor.arch = &apoor;
+    poor.vcpu[0] = &vcpu0;
+    assert_int_equal(vpl011_domain_init(&poor), -ENOMEM);
+    assert_null(apoor.vpl011);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_reset_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_output_lines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_output_raw_with_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_tx_interrupt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_input, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_input_elsewhere, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_access_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reboot_resets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_budget, setup, teardown),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
