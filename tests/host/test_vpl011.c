@@ -161,7 +161,7 @@ static void test_reset_state(void **state)
     assert_int_equal(rd(RIS), 0);
     assert_int_equal(rd(MIS), 0);
     assert_int_equal(rd(RSR), 0);
-    assert_int_equal(rd(DR), 0); /* nothing waiting */
+    assert_int_equal(rd(DR), 0);       /* nothing waiting */
     assert_true(dom.heap_charged > 0); /* its state is the domain's */
 }
 
