@@ -52,14 +52,18 @@ static void rx_enable(void)
 static void rx_interrupt(unsigned int irq)
 {
     (void)irq;
+    /*
+     * Clear first, then drain: a byte that arrives after the last look at RXFE raises the
+     * interrupt again. Cleared after the drain, it would be wiped with the others, and
+     * the byte would wait for good (an emulated UART takes no more until it is read).
+     */
+    serial_out32(uart, UARTICR, INT_RX | INT_RT);
     for (unsigned int n = 0; n < RX_BUDGET && (serial_in32(uart, UARTFR) & FR_RXFE) == 0; n++) {
         uint32_t dr = serial_in32(uart, UARTDR);
 
         if ((dr & DR_ERRORS) == 0)
             console_input((char)(dr & 0xff));
     }
-    /* Reading the FIFO below its level clears RX; the timeout needs an explicit clear. */
-    serial_out32(uart, UARTICR, INT_RX | INT_RT);
 }
 
 static const char *const compatible[] = {"arm,pl011", "arm,sbsa-uart", NULL};
