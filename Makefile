@@ -44,6 +44,7 @@ help:
 	@echo "make bench               in-guest benchmark on QEMU arm64 -> docs/PERFORMANCE.md"
 	@echo "make bench-peer          the same beside Xen 4.17: ratios, targets, breakdown, chart"
 	@echo "make test-hostile        hostile-guest suite on arm64 and x86_64 (issue #11)"
+	@echo "make test-linux-arm      Debian's arm64 Linux as a dom0less domU (vPL011 console) on both GICs"
 	@echo "make bench-hostile       victims' round trips under each hostile phase -> docs/PERFORMANCE.md"
 	@echo "boards: $(notdir $(wildcard boards/*))"
 
@@ -65,7 +66,7 @@ include xen/build.mk
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all. tools/run-suite.sh adds a failure for a suite that exits
 # non-zero (one that could not build writes no TAP at all, and must not read as passed).
-TEST_SUITES ?= format-check check-abi test-unit test-sanitize fuzz-ci test-system-arm test-system-x86 test-hostile test-peer-xen test-peer-xen-x86
+TEST_SUITES ?= format-check check-abi test-unit test-sanitize fuzz-ci test-system-arm test-system-x86 test-linux-arm test-hostile test-peer-xen test-peer-xen-x86
 
 # The code style (.clang-format) holds for every C file git tracks; `make format` fixes it.
 .PHONY: format format-check
@@ -80,6 +81,13 @@ format:
 test-system-arm:
 	$(Q)status=0; for b in qemu-virt-arm64 qemu-virt-arm64-gicv2; do \
 	    $(MAKE) --no-print-directory test-system BOARD=$$b || status=1; \
+	done; exit $$status
+
+# Unmodified Linux (Debian 12's arm64 kernel) as a domU on both ARM boards.
+.PHONY: test-linux-arm
+test-linux-arm:
+	$(Q)status=0; for b in qemu-virt-arm64 qemu-virt-arm64-gicv2; do \
+	    $(MAKE) --no-print-directory test-linux BOARD=$$b || status=1; \
 	done; exit $$status
 
 # Per-struct layout tables are for people running check-abi; keep the CI log short.

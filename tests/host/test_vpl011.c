@@ -3,7 +3,8 @@
  * The ARM port's emulated SBSA UART (xen/arch/arm/vpl011.c) through its MMIO handler, as
  * a guest's accesses reach it, with a fake vGIC that counts the SPIs raised: reset state,
  * output on the console (the domain's "(dN) " lines, or raw while it has the serial
- * input), input through the Ctrl-A cycle into the 32-byte FIFO (the overflow dropped),
+ * input), input through the Ctrl-A cycle into the 32-byte FIFO and the ring behind it
+ * (what overflows that dropped),
  * the flags and interrupt bits Linux's driver reads, when the interrupt is raised, the
  * access rules (sizes, ICR reads, offsets the SBSA subset leaves out), the charge to the
  * domain's budget and a reboot's reset.
@@ -238,15 +239,31 @@ static void test_input(void **state)
     assert_int_equal(rd(RIS), 0); /* drained: RT drops by itself */
     assert_int_equal(rd(DR), 0);
 
-    /* Half a FIFO sets RX too; a full one RXFF; what comes after is dropped. */
-    for (int i = 0; i < 40; i++)
+    /* Half a FIFO sets RX too; a full one RXFF. */
+    for (int i = 0; i < 16; i++)
         console_input((char)('A' + i % 26));
     assert_int_equal(rd(RIS), RT | RX);
+    assert_int_equal(rd(FR) & RXFF, 0);
+    for (int i = 16; i < 40; i++)
+        console_input((char)('A' + i % 26));
     assert_int_equal(rd(FR) & RXFF, RXFF);
-    for (int i = 0; i < 32; i++)
+    /* A paste longer than the FIFO waits behind it: nothing is lost, the flags stay a
+     * FIFO's until the guest has read its way down. */
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(rd(DR), 'A' + i % 26);
+    assert_int_equal(rd(FR) & RXFF, RXFF);
+    for (int i = 8; i < 40; i++)
         assert_int_equal(rd(DR), 'A' + i % 26);
     assert_int_equal(rd(FR), TXFE | RXFE);
+    assert_int_equal(rd(RIS), 0);
     assert_int_equal(rd(DR), 0);
+
+    /* Beyond the 256 bytes that may wait, input is dropped. */
+    for (int i = 0; i < 300; i++)
+        console_input((char)('a' + i % 26));
+    for (int i = 0; i < 256; i++)
+        assert_int_equal(rd(DR), 'a' + i % 26);
+    assert_int_equal(rd(FR) & RXFE, RXFE);
 }
 
 /* Input to another target never reaches this FIFO. */

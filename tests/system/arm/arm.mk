@@ -10,6 +10,9 @@
 #                                  off), then reboot-test.sh (domU1 reboots while dom0 runs
 #                                  the suite) and dom0-test.sh (the serial input cycle; dom0's
 #                                  reboot and crash reset the machine); TAP in $(RESULTS)
+#   make test-linux [BOARD=...]    Debian's arm64 Linux as a dom0less domU on the vPL011:
+#                                  its shell on ttyAMA0 through the Ctrl-A cycle
+#                                  (linux-test.sh; the kernel: tools/fetch-linux.sh)
 #
 # `make run` and `make debug` are tests/system/run.mk's; this file says what they boot here:
 #   RUN_BOOT=uboot (the default)   U-Boot runs boards/$(BOARD)/demo.cmd (RUN_DOMAINS=test:
@@ -25,7 +28,7 @@ RESULTS ?= build/test-results
 # works whether or not the top Makefile includes guest.mk.
 SYSTEM_GUEST := build/guest/arm64/xtest.bin
 
-.PHONY: test-system system-guest run-images
+.PHONY: test-system test-linux system-guest run-images
 
 system-guest:
 	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 >/dev/null
@@ -34,6 +37,9 @@ test-system: $(BUILD)/minixen.bin system-guest
 	$(Q)tests/system/arm/boot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 	$(Q)tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 	$(Q)tests/system/arm/dom0-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+
+test-linux: $(BUILD)/minixen.bin system-guest
+	$(Q)tests/system/arm/linux-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 
 # ---- make run / make debug ---------------------------------------------------------------
 # Private copies under $(RUN_OUT), so a rebuild while QEMU runs does not change its images.

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Fetch Debian 12's own arm64 Linux kernel (the one linux-image-arm64 points to now, or
+# KPKG) and busybox-static into DEST (default build/linux-arm64): DEST/Image (the kernel,
+# uncompressed, as minixen and Xen load it), DEST/busybox, DEST/version (the package).
+# Never committed; cached: once DEST/Image exists nothing is fetched again. As root this
+# adds the arm64 architecture to dpkg and refreshes apt once (tools/lib/fetch-deb.sh).
+set -euo pipefail
+dest=${1:-build/linux-arm64}
+[ -s "$dest/Image" ] && [ -s "$dest/busybox" ] && exit 0
+. "$(dirname "$0")/lib/fetch-deb.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# busybox first: it makes sure apt knows arm64, which resolving the kernel needs.
+fetch_debs fetch-linux "$tmp/bb" busybox-static:arm64
+pkg=${KPKG:-$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
+    sed -n 's/^ *Depends: \(linux-image-[0-9][^:]*-arm64\).*/\1/p' | head -n 1)}
+[ -n "$pkg" ] || { echo "fetch-linux: apt knows no linux-image-arm64 to follow" >&2; exit 1; }
+fetch_debs fetch-linux "$tmp/k" "$pkg:arm64"
+kernel=$(find "$tmp/k/boot" -name 'vmlinuz-*' | head -n 1)
+[ -n "$kernel" ] || { echo "fetch-linux: no vmlinuz in $pkg" >&2; exit 1; }
+mkdir -p "$dest"
+# Debian's arm64 vmlinuz is the Image, or gzip of it.
+if gzip -t "$kernel" 2>/dev/null; then gzip -dc "$kernel" >"$dest/Image.tmp"; else cp "$kernel" "$dest/Image.tmp"; fi
+cp "$tmp/bb/bin/busybox" "$dest/busybox"
+echo "$pkg" >"$dest/version"
+mv "$dest/Image.tmp" "$dest/Image"
+echo "  FETCH   $pkg, busybox-static (arm64) -> $dest"
