@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: Apache-2.0
 # Real Xen 4.17 as the oracle (issue 6): the conformance guest as dom0 with a dom0less
-# peer domain joined by static event channels, on GICv3 and on GICv2 (2 vCPUs each).
-# Xen comes from Debian's package (tools/fetch-xen.sh, cached under build/xen-4.17/).
+# peer domain joined by static event channels, on GICv3 and on GICv2 (2 vCPUs each); then
+# Debian's arm64 Linux as a dom0less domU on Xen's vPL011 (tests/system/arm/linux-test.sh,
+# as `make test-linux-arm` runs it on minixen). Xen comes from Debian's package
+# (tools/fetch-xen.sh, cached under build/xen-4.17/).
 #
-#   make test-peer-xen    TAP in $(RESULTS)/peer-xen-gicv{3,2}-d{0,1}.tap
+#   make test-peer-xen    TAP in $(RESULTS)/peer-xen-gicv{3,2}-d{0,1}.tap and
+#                         $(RESULTS)/peer-xen-linux-<board>.tap
 #   make bench-peer-xen   the benchmark role on Xen; BENCH lines in build/peer-xen/bench-*.log
 
 RESULTS ?= build/test-results
@@ -26,6 +29,10 @@ test-peer-xen: $(PEER_GUEST) $(PEER_XEN)
 	        --peer --smp 2 --gic $$gic --timeout 120 || true; \
 	    cp $(PEER_OUT)/peer-xen-gicv$$gic-d0.tap $(PEER_OUT)/peer-xen-gicv$$gic-d1.tap \
 	        $(PEER_OUT)/results/; \
+	done
+	$(Q)for b in qemu-virt-arm64 qemu-virt-arm64-gicv2; do \
+	    tests/system/arm/linux-test.sh $$b $(PEER_XEN) $(PEER_OUT)/results $(PEER_GUEST) xen \
+	        >/dev/null || true; \
 	done; cp $(PEER_OUT)/results/*.tap $(RESULTS)/; tools/tap-summary.sh $(PEER_OUT)/results
 
 # One CPU under -icount (figures count emulated instructions and repeat exactly), then two
