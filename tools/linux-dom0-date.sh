@@ -6,14 +6,13 @@
 # minixen in QEMU virt (QEMU's own DT + /chosen as the system tests write it).
 #
 #   tools/linux-dom0-date.sh [BOARD]      (default qemu-virt-arm64; needs dtc, python3)
-#   environment: KPKG (default linux-image-6.1.0-50-arm64; `apt-cache search
-#                linux-image-6.1.0 | grep arm64` lists them), WORK (default build/linux-dom0)
+#   environment: KPKG (default: the kernel linux-image-arm64 points to; see
+#                tools/fetch-linux.sh), LINUX_DIR (build/linux-arm64), WORK (build/linux-dom0)
 set -eu
 BOARD=${1:-qemu-virt-arm64}
-KPKG=${KPKG:-linux-image-6.1.0-50-arm64}
+LINUX_DIR=${LINUX_DIR:-build/linux-arm64}
 WORK=${WORK:-build/linux-dom0}
 root=$(cd "$(dirname "$0")/.." && pwd)
-. "$root/tools/lib/fetch-deb.sh"
 . "$root/tests/lib/qemu.sh"
 . "$root/tests/lib/dom0-dt.sh"
 machine=$(sed -n 's/^QEMU_MACHINE *:= *//p' "$root/boards/$BOARD/board.mk")
@@ -21,16 +20,12 @@ cpu=$(sed -n 's/^CPU *:= *//p' "$root/boards/$BOARD/board.mk")
 RAMDISK_ADDR=0x46000000 # after the kernel at 0x42000000 (32 MiB), below QEMU's DTB
 
 mkdir -p "$WORK"
-[ -e "$WORK/deb/bin/busybox" ] || fetch_debs linux-dom0 "$WORK/deb" "$KPKG:arm64" busybox-static:arm64
-kernel=$(ls "$WORK"/deb/boot/vmlinuz-* | head -1)
-# Debian's arm64 vmlinuz is either the Image itself or gzip of it; minixen takes the Image.
-if gzip -t "$kernel" 2>/dev/null; then zcat "$kernel" >"$WORK/Image"; else cp "$kernel" "$WORK/Image"; fi
+"$root/tools/fetch-linux.sh" "$LINUX_DIR"
+cp "$LINUX_DIR/Image" "$WORK/Image"
 
-# The initramfs (cpio newc, written by python3: no cpio tool needed).
-python3 - "$WORK/deb/bin/busybox" "$WORK/initrd.cpio" <<'PY'
-import sys, os
-bb = open(sys.argv[1], 'rb').read()
-init = b"""#!/bin/busybox sh
+# The initramfs: busybox, /dev/console and an /init that prints the date and the RTC.
+cat >"$WORK/init" <<'INIT'
+#!/bin/busybox sh
 /bin/busybox mkdir -p /proc /sys
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
@@ -39,22 +34,8 @@ init = b"""#!/bin/busybox sh
 /bin/busybox echo "=== rtc0:"
 /bin/busybox cat /sys/class/rtc/rtc0/name
 /bin/busybox poweroff -f
-"""
-out = bytearray()
-def entry(name, mode, data=b''):
-    global out
-    n = name.encode() + b'\0'
-    hdr = '070701' + ''.join('%08x' % v for v in
-        (len(out) + 1, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(n), 0))
-    out += hdr.encode() + n
-    out += b'\0' * (-len(out) % 4) + data
-    out += b'\0' * (-len(out) % 4)
-entry('bin', 0o40755)
-entry('bin/busybox', 0o100755, bb)
-entry('init', 0o100755, init)
-entry('TRAILER!!!', 0)
-open(sys.argv[2], 'wb').write(out)
-PY
+INIT
+python3 "$root/tools/lib/initramfs.py" "$LINUX_DIR/busybox" "$WORK/init" "$WORK/initrd.cpio"
 
 image="$root/build/$BOARD/minixen.bin"
 [ -e "$image" ] || make -C "$root" BOARD="$BOARD" >/dev/null

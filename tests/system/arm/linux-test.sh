@@ -50,35 +50,18 @@ if ! "$here/../../../tools/fetch-linux.sh" "$LINUX_DIR"; then
     exit 1
 fi
 
-# The initramfs (cpio newc, written by python3), with /dev/console for the first console.
-python3 - "$LINUX_DIR/busybox" "$work/initrd.cpio" <<'PY' || exit 1
-import sys
-bb = open(sys.argv[1], 'rb').read()
-init = b"""#!/bin/busybox sh
+# The initramfs: busybox, /dev/console and an /init that says which console it has.
+cat >"$work/init" <<'INIT'
+#!/bin/busybox sh
 /bin/busybox mkdir -p /proc /sys
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
 /bin/busybox --install -s /bin
 echo "=== domU console: $(cat /sys/class/tty/console/active)"
 exec /bin/sh
-"""
-out = bytearray()
-def entry(name, mode, data=b'', rdev=(0, 0)):
-    global out
-    n = name.encode() + b'\0'
-    hdr = '070701' + ''.join('%08x' % v for v in
-        (len(out) + 1, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(n), 0))
-    out += hdr.encode() + n
-    out += b'\0' * (-len(out) % 4) + data
-    out += b'\0' * (-len(out) % 4)
-entry('bin', 0o40755)
-entry('bin/busybox', 0o100755, bb)
-entry('dev', 0o40755)
-entry('dev/console', 0o20600, rdev=(5, 1))
-entry('init', 0o100755, init)
-entry('TRAILER!!!', 0)
-open(sys.argv[2], 'wb').write(out)
-PY
+INIT
+python3 "$here/../../../tools/lib/initramfs.py" "$LINUX_DIR/busybox" "$work/init" \
+    "$work/initrd.cpio" || exit 1
 
 # Private copies: a rebuild while QEMU runs must not change its images.
 cp "$IMAGE" "$work/hv.img" && cp "$GUEST" "$work/xtest.img" &&
