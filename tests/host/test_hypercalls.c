@@ -675,6 +675,50 @@ static void test_grant_frames(void **state)
     assert_int_equal(q.status, GNTST_bad_domain);
 }
 
+/* Version 1 only, as on Xen/Arm: set_version(2) is -ENOSYS, the version is written back. */
+static void test_grant_version(void **state)
+{
+    gpaddr_t gpa;
+    struct gnttab_set_version *sv = GBUF(d1, &gpa);
+    struct gnttab_get_version *gv;
+    gpaddr_t gpa2;
+
+    (void)state;
+    for (uint32_t want = 0; want < 4; want++) {
+        long expect = want == 1 ? 0 : want == 2 ? -ENOSYS : -EINVAL;
+
+        sv->version = want;
+        assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_set_version, gpa, 1),
+                         expect);
+        assert_int_equal(sv->version, 1);
+    }
+    sv->version = 0xffffffffu;
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_set_version, gpa, 0),
+                     -EINVAL); /* count is not looked at */
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_set_version, BAD_GPA, 1),
+                     -EFAULT);
+
+    gv = GBUF(d1, &gpa2);
+    *gv = (struct gnttab_get_version){.dom = DOMID_SELF, .pad = 0x5555, .version = 7};
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_get_version, gpa2, 1),
+                     0);
+    assert_int_equal(gv->version, 1);
+    assert_int_equal(gv->pad, 0x5555); /* only the version field is written */
+    gv->dom = 2;                       /* another domain's: only for the privileged one */
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_get_version, gpa2, 1),
+                     -EPERM);
+    gv = GBUF(dom0, &gpa2);
+    *gv = (struct gnttab_get_version){.dom = 1};
+    assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_get_version, gpa2, 1),
+                     0);
+    assert_int_equal(gv->version, 1);
+    gv->dom = 300;
+    assert_int_equal(hc(dom0->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_get_version, gpa2, 1),
+                     -ESRCH);
+    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_grant_table_op, GNTTABOP_get_version, BAD_GPA, 1),
+                     -EFAULT);
+}
+
 /* Out of memory while growing: the table keeps what it had, the call fails cleanly. */
 static void test_grant_frames_enomem(void **state)
 {
@@ -976,21 +1020,14 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, harness_teardown)
-        T(test_dispatch_unknown),
-        T(test_dispatch_event_channel),
-        T(test_xen_version),
-        T(test_console_write),
-        T(test_console_rate_limit),
-        T(test_console_long_write),
-        T(test_console_read_and_keys),
-        T(test_hvm_params),
-        T(test_add_to_physmap),
-        T(test_grant_frames),
-        T(test_grant_frames_enomem),
-        T(test_register_vcpu_info),
-        T(test_vcpu_op_arm_subset),
-        T(test_vcpu_op_x86),
-        T(test_sched_op),
+        T(test_dispatch_unknown),      T(test_dispatch_event_channel),
+        T(test_xen_version),           T(test_console_write),
+        T(test_console_rate_limit),    T(test_console_long_write),
+        T(test_console_read_and_keys), T(test_hvm_params),
+        T(test_add_to_physmap),        T(test_grant_frames),
+        T(test_grant_frames_enomem),   T(test_grant_version),
+        T(test_register_vcpu_info),    T(test_vcpu_op_arm_subset),
+        T(test_vcpu_op_x86),           T(test_sched_op),
 #undef T
     };
 

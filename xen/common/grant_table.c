@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * HYPERVISOR_grant_table_op(cmd, uop, count): GNTTABOP_setup_table and GNTTABOP_query_size
- * with Xen 4.17's checks and status codes (xen/common/grant_table.c); every other op is
- * -ENOSYS. Version 1 only. The table of a domain and its frames are allocated when first
- * needed; its size as guests see it starts at one frame, as on Xen, and grows up to
- * GNTTAB_MAX_FRAMES. Auto-translated guests (every minixen guest) map the frames with
- * XENMEM_add_to_physmap (memory_op.c), which records where each one went.
+ * HYPERVISOR_grant_table_op(cmd, uop, count): GNTTABOP_setup_table, query_size,
+ * set_version and get_version with Xen 4.17's checks and status codes
+ * (xen/common/grant_table.c); every other op is -ENOSYS. Version 1 only, as on Xen/Arm,
+ * whose tables have max_version 1: set_version(2) is -ENOSYS there too. The table of a domain and
+ * its frames are allocated when first needed; its size as guests see it starts at one frame, as on
+ * Xen, and grows up to GNTTAB_MAX_FRAMES. Auto-translated guests (every minixen guest) map the
+ * frames with XENMEM_add_to_physmap (memory_op.c), which records where each one went.
  *
  * The table and its frames belong to the domain they serve and are charged to it
  * (domain_xzalloc_bytes), whoever asked: only a privileged caller can grow another
@@ -230,6 +231,46 @@ static long op_query_size(struct vcpu *curr, gpaddr_t uop)
     return 0;
 }
 
+/*
+ * GNTTABOP_set_version: 1 is the version every table has and keeps; 2 is -ENOSYS, as Xen
+ * answers for a table whose max_version is 1 ("as before set_version existed"); anything
+ * else -EINVAL. Either way the version in use is written back, as Xen does.
+ */
+static long op_set_version(struct vcpu *curr, gpaddr_t uop)
+{
+    struct gnttab_set_version op;
+    long rc;
+
+    if (arch_copy_from_guest(curr->domain, &op, uop, sizeof(op)) != 0)
+        return -EFAULT;
+    rc = op.version == 1 ? 0 : op.version == 2 ? -ENOSYS : -EINVAL;
+    op.version = 1;
+    if (arch_copy_to_guest(curr->domain, uop, &op, sizeof(op)) != 0)
+        return -EFAULT;
+    return rc;
+}
+
+/* GNTTABOP_get_version: a domain's own, or any domain's for the privileged one (Xen's
+ * XSM_TARGET); -ESRCH for no such domain. Only the version field is written. */
+static long op_get_version(struct vcpu *curr, gpaddr_t uop)
+{
+    struct gnttab_get_version op;
+    struct domain *d;
+    uint32_t version = 1;
+
+    if (arch_copy_from_guest(curr->domain, &op, uop, sizeof(op)) != 0)
+        return -EFAULT;
+    d = domain_resolve(curr->domain, op.dom);
+    if (d == NULL)
+        return -ESRCH;
+    if (d != curr->domain && !curr->domain->is_privileged)
+        return -EPERM;
+    if (arch_copy_to_guest(curr->domain, uop + offsetof(struct gnttab_get_version, version),
+                           &version, sizeof(version)) != 0)
+        return -EFAULT;
+    return 0;
+}
+
 /* args: cmd, guest address of an array of `count` op structs, count. */
 long hypercall_grant_table_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS])
 {
@@ -246,6 +287,10 @@ long hypercall_grant_table_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR
         return count != 1 ? -EINVAL : op_setup_table(curr, uop);
     case GNTTABOP_query_size:
         return count != 1 ? -EINVAL : op_query_size(curr, uop);
+    case GNTTABOP_set_version: /* one struct whatever count says, as on Xen */
+        return op_set_version(curr, uop);
+    case GNTTABOP_get_version:
+        return op_get_version(curr, uop);
     default:
         return -ENOSYS;
     }

@@ -247,6 +247,7 @@ void guest_main(const void *dt)
     } else {
         area_wallclock();
         area_ops();
+        area_grant();
         area_2l();
         area_ipi_virq();
         area_block_poll();
