@@ -6,6 +6,7 @@
 #include <xen/alloc.h>
 #include <xen/console.h>
 #include <xen/domain.h>
+#include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/grant_table.h>
 #include <xen/lib.h>
@@ -40,6 +41,18 @@ size_t domain_configured_budget(domid_t id)
 struct domain *domain_resolve(struct domain *current, domid_t id)
 {
     return id == DOMID_SELF ? current : domain_lookup(id);
+}
+
+int domain_for_caller(struct domain *caller, domid_t id, struct domain **out)
+{
+    struct domain *d = domain_resolve(caller, id);
+
+    if (d == NULL)
+        return -ESRCH;
+    if (d != caller && !caller->is_privileged)
+        return -EPERM;
+    *out = d;
+    return 0;
 }
 
 static void vcpu_free(struct vcpu *v)

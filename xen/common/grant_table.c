@@ -3,10 +3,11 @@
  * HYPERVISOR_grant_table_op(cmd, uop, count): GNTTABOP_setup_table, query_size,
  * set_version and get_version with Xen 4.17's checks and status codes
  * (xen/common/grant_table.c); every other op is -ENOSYS. Version 1 only, as on Xen/Arm,
- * whose tables have max_version 1: set_version(2) is -ENOSYS there too. The table of a domain and
- * its frames are allocated when first needed; its size as guests see it starts at one frame, as on
- * Xen, and grows up to GNTTAB_MAX_FRAMES. Auto-translated guests (every minixen guest) map the
- * frames with XENMEM_add_to_physmap (memory_op.c), which records where each one went.
+ * whose tables have max_version 1: set_version(2) is -ENOSYS there too. The table of a
+ * domain and its frames are allocated when first needed; its size as guests see it starts
+ * at one frame, as on Xen, and grows up to GNTTAB_MAX_FRAMES. Auto-translated guests
+ * (every minixen guest) map the frames with XENMEM_add_to_physmap (memory_op.c), which
+ * records where each one went.
  *
  * The table and its frames belong to the domain they serve and are charged to it
  * (domain_xzalloc_bytes), whoever asked: only a privileged caller can grow another
@@ -121,14 +122,14 @@ void gnttab_domain_destroy(struct domain *d)
 /* The domain a grant op names, if the caller may act on it (Xen: XSM_TARGET). */
 static int16_t target_domain(struct vcpu *curr, domid_t dom, struct domain **out)
 {
-    struct domain *d = domain_resolve(curr->domain, dom);
-
-    if (d == NULL)
-        return GNTST_bad_domain;
-    if (d != curr->domain && !curr->domain->is_privileged)
+    switch (domain_for_caller(curr->domain, dom, out)) {
+    case 0:
+        return GNTST_okay;
+    case -EPERM:
         return GNTST_permission_denied;
-    *out = d;
-    return GNTST_okay;
+    default:
+        return GNTST_bad_domain;
+    }
 }
 
 /* The setup_table fields we use, from either layout. */
@@ -257,14 +258,13 @@ static long op_get_version(struct vcpu *curr, gpaddr_t uop)
     struct gnttab_get_version op;
     struct domain *d;
     uint32_t version = 1;
+    int rc;
 
     if (arch_copy_from_guest(curr->domain, &op, uop, sizeof(op)) != 0)
         return -EFAULT;
-    d = domain_resolve(curr->domain, op.dom);
-    if (d == NULL)
-        return -ESRCH;
-    if (d != curr->domain && !curr->domain->is_privileged)
-        return -EPERM;
+    rc = domain_for_caller(curr->domain, op.dom, &d);
+    if (rc != 0)
+        return rc;
     if (arch_copy_to_guest(curr->domain, uop + offsetof(struct gnttab_get_version, version),
                            &version, sizeof(version)) != 0)
         return -EFAULT;

@@ -27,16 +27,15 @@ static long param_op(struct vcpu *curr, unsigned int op, gpaddr_t arg)
     struct xen_hvm_param a;
     uint64_t bit;
     uint32_t index;
+    int rc;
 
     if (arch_copy_from_guest(cd, &a, arg, sizeof(a)) != 0)
         return -EFAULT;
     if (a.index >= HVM_NR_PARAMS_MINIXEN)
         return -EINVAL;
-    d = domain_resolve(cd, a.domid);
-    if (d == NULL)
-        return -ESRCH;
-    if (d != cd && !cd->is_privileged)
-        return -EPERM;
+    rc = domain_for_caller(cd, a.domid, &d);
+    if (rc != 0)
+        return rc;
 
     k = guest_kind_of(d);
     index = array_index_nospec(a.index, HVM_NR_PARAMS_MINIXEN);

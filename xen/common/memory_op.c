@@ -57,11 +57,9 @@ static long add_to_physmap(struct vcpu *curr, gpaddr_t arg, unsigned long start_
         return rc;
     if (a.space == XENMAPSPACE_gmfn_foreign)
         return -ENOSYS; /* only through add_to_physmap_batch, as on Xen */
-    d = domain_resolve(curr->domain, a.domid);
-    if (d == NULL)
-        return -ESRCH;
-    if (d != curr->domain && !curr->domain->is_privileged)
-        return -EPERM;
+    rc = domain_for_caller(curr->domain, a.domid, &d);
+    if (rc != 0)
+        return rc;
 
     switch (a.space) {
     case XENMAPSPACE_shared_info:

@@ -25,15 +25,13 @@ static struct evtchn *usable_evtchn(const struct domain *d, evtchn_port_t port)
 
 static int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *op)
 {
-    struct domain *d = domain_resolve(curr->domain, op->dom);
+    struct domain *d;
     struct domain_locked dl;
     unsigned long flags;
-    int port;
+    int port, rc = domain_for_caller(curr->domain, op->dom, &d);
 
-    if (d == NULL)
-        return -ESRCH;
-    if (d != curr->domain && !curr->domain->is_privileged)
-        return -EPERM;
+    if (rc != 0)
+        return rc;
     /* Xen 4.17 refuses a remote domain that does not exist (measured: -ESRCH). */
     if (domain_resolve(curr->domain, op->remote_dom) == NULL)
         return -ESRCH;
@@ -287,16 +285,14 @@ int evtchn_send(struct domain *ld, evtchn_port_t port)
 
 static int evtchn_status(struct vcpu *curr, struct evtchn_status *op)
 {
-    struct domain *d = domain_resolve(curr->domain, op->dom);
+    struct domain *d;
     struct domain_locked dl;
     struct evtchn *chn;
     unsigned long flags;
-    int rc = 0;
+    int rc = domain_for_caller(curr->domain, op->dom, &d);
 
-    if (d == NULL)
-        return -ESRCH;
-    if (d != curr->domain && !curr->domain->is_privileged)
-        return -EPERM;
+    if (rc != 0)
+        return rc;
 
     dl = evtchn_lock(d, &flags);
     chn = evtchn_from_port(d, op->port);

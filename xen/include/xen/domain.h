@@ -185,6 +185,12 @@ void domain_set_configured_budget(domid_t id, size_t bytes);
 size_t domain_configured_budget(domid_t id);
 /* DOMID_SELF -> current domain; otherwise domain_lookup. */
 struct domain *domain_resolve(struct domain *current, domid_t id);
+/*
+ * The domain a hypercall of `caller` names that it may act on, as Xen's XSM_TARGET with
+ * the dummy policy allows: itself, or any domain for the privileged one. 0 with *out
+ * set, -ESRCH (no such domain) or -EPERM.
+ */
+int domain_for_caller(struct domain *caller, domid_t id, struct domain **out);
 
 static inline struct vcpu *domain_vcpu(const struct domain *d, uint32_t id)
 {
