@@ -21,6 +21,7 @@
 #include <xen/domain.h>
 #include <xen/fdt.h>
 #include <xen/irq.h>
+#include <xen/pl011_regs.h>
 #include <xen/serial.h>
 
 #include "serial_dt_dtbs.h"
@@ -319,11 +320,12 @@ static void test_16550_mmio_spacing(void **state)
 
 /* ---- PL011 ------------------------------------------------------------------------------- */
 
-#define PL011_DR   (0x00 / 4)
-#define PL011_FR   (0x18 / 4)
-#define PL011_CR   (0x30 / 4)
-#define PL011_IMSC (0x38 / 4)
-#define PL011_ICR  (0x44 / 4)
+/* 32-bit registers: their index in mmio[]. */
+#define PL011_DR   (UARTDR / 4)
+#define PL011_FR   (UARTFR / 4)
+#define PL011_CR   (UARTCR / 4)
+#define PL011_IMSC (UARTIMSC / 4)
+#define PL011_ICR  (UARTICR / 4)
 
 static void start_pl011(void)
 {
@@ -337,8 +339,8 @@ static void test_pl011_output(void **state)
     (void)state;
     mmio[PL011_CR] = 0x80; /* a firmware bit that must stay */
     start_pl011();
-    assert_int_equal(mmio[PL011_CR], 0x80 | 0x301); /* UARTEN, TXE, RXE added */
-    assert_int_equal(mmio[PL011_IMSC], 0);          /* no interrupt until asked */
+    assert_int_equal(mmio[PL011_CR], 0x80 | CR_UARTEN | CR_TXE | CR_RXE);
+    assert_int_equal(mmio[PL011_IMSC], 0); /* no interrupt until asked */
     arch_console_write("\n", 1);
     assert_int_equal(mmio[PL011_DR], '\n'); /* after its '\r' */
 }
@@ -349,7 +351,7 @@ static void test_pl011_input(void **state)
     start_pl011();
     serial_console_rx_on(33);
     assert_int_equal(registered_irq, 33);
-    assert_int_equal(mmio[PL011_IMSC], (1u << 4) | (1u << 6)); /* RX and RX timeout */
+    assert_int_equal(mmio[PL011_IMSC], INT_RX | INT_RT); /* RX and RX timeout */
     input_to_fake_dom();
 
     /* Plain memory never shows an empty FIFO: one interrupt still takes a bounded 64. */
@@ -358,15 +360,15 @@ static void test_pl011_input(void **state)
     registered(registered_irq);
     assert_int_equal(nr_received, 64);
     assert_int_equal(received[63], 'k');
-    assert_int_equal(mmio[PL011_ICR], (1u << 4) | (1u << 6)); /* the timeout cleared */
+    assert_int_equal(mmio[PL011_ICR], INT_RX | INT_RT); /* the timeout cleared */
 
     /* A byte with a framing, parity, break or overrun error is no input. */
-    mmio[PL011_DR] = 0x100 | 'e';
+    mmio[PL011_DR] = 0x100 | 'e'; /* FE, a framing error: one of DR_ERRORS */
     registered(registered_irq);
     assert_int_equal(nr_received, 64);
 
     /* An empty FIFO: nothing read. */
-    mmio[PL011_FR] = 1u << 4;
+    mmio[PL011_FR] = FR_RXFE;
     mmio[PL011_DR] = 'n';
     registered(registered_irq);
     assert_int_equal(nr_received, 64);

@@ -24,23 +24,10 @@
 #include <xen/alloc.h>
 #include <xen/console.h>
 #include <xen/errno.h>
+#include <xen/pl011_regs.h>
 #include "harness.h"
 
-#define DR    0x000
-#define RSR   0x004
-#define FR    0x018
-#define IMSC  0x038
-#define RIS   0x03c
-#define MIS   0x040
-#define ICR   0x044
-#define DMACR 0x048
-#define RX    (1u << 4)
-#define TX    (1u << 5)
-#define RT    (1u << 6)
-#define RXFE  (1u << 4)
-#define RXFF  (1u << 6)
-#define TXFE  (1u << 7)
-#define TXFF  (1u << 5)
+#define DMACR 0x048 /* a PL011 register the SBSA subset leaves out */
 
 /* ---- The port around it: one MMIO region, a vGIC that counts ---------------------------- */
 
@@ -157,12 +144,12 @@ static void test_reset_state(void **state)
     assert_int_equal(regions, 1);
     assert_int_equal(region_base, GUEST_PL011_BASE);
     assert_int_equal(region_size, GUEST_PL011_SIZE);
-    assert_int_equal(rd(FR), TXFE | RXFE);
-    assert_int_equal(rd(IMSC), 0);
-    assert_int_equal(rd(RIS), 0);
-    assert_int_equal(rd(MIS), 0);
-    assert_int_equal(rd(RSR), 0);
-    assert_int_equal(rd(DR), 0);       /* nothing waiting */
+    assert_int_equal(rd(UARTFR), FR_TXFE | FR_RXFE);
+    assert_int_equal(rd(UARTIMSC), 0);
+    assert_int_equal(rd(UARTRIS), 0);
+    assert_int_equal(rd(UARTMIS), 0);
+    assert_int_equal(rd(UARTRSR), 0);
+    assert_int_equal(rd(UARTDR), 0);   /* nothing waiting */
     assert_true(dom.heap_charged > 0); /* its state is the domain's */
 }
 
@@ -172,15 +159,15 @@ static void test_output_lines(void **state)
 
     (void)state;
     for (const char *s = "hello\n"; *s != '\0'; s++)
-        wr(DR, (uint8_t)*s);
+        wr(UARTDR, (uint8_t)*s);
     out = harness_take_console();
     assert_non_null(strstr(out, "(d1) hello\n"));
     free(out);
     /* The transmitter never fills and never keeps a driver waiting. */
-    assert_int_equal(rd(FR) & TXFF, 0);
-    assert_int_equal(rd(FR) & TXFE, TXFE);
-    assert_int_equal(rd(RIS), TX);
-    assert_int_equal(rd(MIS), 0); /* masked */
+    assert_int_equal(rd(UARTFR) & FR_TXFF, 0);
+    assert_int_equal(rd(UARTFR) & FR_TXFE, FR_TXFE);
+    assert_int_equal(rd(UARTRIS), INT_TX);
+    assert_int_equal(rd(UARTMIS), 0); /* masked */
     assert_int_equal(raised, 0);
 }
 
@@ -191,12 +178,12 @@ static void test_output_raw_with_input(void **state)
 
     (void)state;
     input_to_dom1();
-    wr(DR, '#');
-    wr(DR, ' ');
+    wr(UARTDR, '#');
+    wr(UARTDR, ' ');
     out = harness_take_console();
     assert_string_equal(out, "# ");
     free(out);
-    wr(DR, 0x1b); /* a terminal's escape: its own, while someone talks to it */
+    wr(UARTDR, 0x1b); /* a terminal's escape: its own, while someone talks to it */
     out = harness_take_console();
     assert_string_equal(out, "\x1b");
     free(out);
@@ -205,65 +192,65 @@ static void test_output_raw_with_input(void **state)
 static void test_tx_interrupt(void **state)
 {
     (void)state;
-    wr(IMSC, TX);
-    wr(DR, 'a');
+    wr(UARTIMSC, INT_TX);
+    wr(UARTDR, 'a');
     assert_int_equal(raised, 1);
-    assert_int_equal(rd(MIS), TX);
-    wr(DR, 'b'); /* TX still set: no new cause, no new interrupt */
+    assert_int_equal(rd(UARTMIS), INT_TX);
+    wr(UARTDR, 'b'); /* INT_TX still set: no new cause, no new interrupt */
     assert_int_equal(raised, 1);
-    wr(ICR, TX);
-    assert_int_equal(rd(RIS), 0);
-    wr(DR, 'c');
+    wr(UARTICR, INT_TX);
+    assert_int_equal(rd(UARTRIS), 0);
+    wr(UARTDR, 'c');
     assert_int_equal(raised, 2);
     /* Masked and cleared, then unmasked: the next byte raises it again. */
-    wr(IMSC, 0);
-    wr(ICR, 0x7ff);
-    wr(IMSC, TX);
+    wr(UARTIMSC, 0);
+    wr(UARTICR, INT_ALL);
+    wr(UARTIMSC, INT_TX);
     assert_int_equal(raised, 2);
-    wr(DR, 'd');
+    wr(UARTDR, 'd');
     assert_int_equal(raised, 3);
 }
 
 static void test_input(void **state)
 {
     (void)state;
-    wr(IMSC, RX | RT);
+    wr(UARTIMSC, INT_RX | INT_RT);
     input_to_dom1();
     type("ls");
-    assert_int_equal(raised, 1); /* RT: input is waiting */
-    assert_int_equal(rd(FR) & RXFE, 0);
-    assert_int_equal(rd(RIS), RT);
-    assert_int_equal(rd(DR), 'l');
-    assert_int_equal(rd(DR), 's');
-    assert_int_equal(rd(FR) & RXFE, RXFE);
-    assert_int_equal(rd(RIS), 0); /* drained: RT drops by itself */
-    assert_int_equal(rd(DR), 0);
+    assert_int_equal(raised, 1); /* INT_RT: input is waiting */
+    assert_int_equal(rd(UARTFR) & FR_RXFE, 0);
+    assert_int_equal(rd(UARTRIS), INT_RT);
+    assert_int_equal(rd(UARTDR), 'l');
+    assert_int_equal(rd(UARTDR), 's');
+    assert_int_equal(rd(UARTFR) & FR_RXFE, FR_RXFE);
+    assert_int_equal(rd(UARTRIS), 0); /* drained: INT_RT drops by itself */
+    assert_int_equal(rd(UARTDR), 0);
 
-    /* Half a FIFO sets RX too; a full one RXFF. */
+    /* Half a FIFO sets INT_RX too; a full one FR_RXFF. */
     for (int i = 0; i < 16; i++)
         console_input((char)('A' + i % 26));
-    assert_int_equal(rd(RIS), RT | RX);
-    assert_int_equal(rd(FR) & RXFF, 0);
+    assert_int_equal(rd(UARTRIS), INT_RT | INT_RX);
+    assert_int_equal(rd(UARTFR) & FR_RXFF, 0);
     for (int i = 16; i < 40; i++)
         console_input((char)('A' + i % 26));
-    assert_int_equal(rd(FR) & RXFF, RXFF);
+    assert_int_equal(rd(UARTFR) & FR_RXFF, FR_RXFF);
     /* A paste longer than the FIFO waits behind it: nothing is lost, the flags stay a
      * FIFO's until the guest has read its way down. */
     for (int i = 0; i < 8; i++)
-        assert_int_equal(rd(DR), 'A' + i % 26);
-    assert_int_equal(rd(FR) & RXFF, RXFF);
+        assert_int_equal(rd(UARTDR), 'A' + i % 26);
+    assert_int_equal(rd(UARTFR) & FR_RXFF, FR_RXFF);
     for (int i = 8; i < 40; i++)
-        assert_int_equal(rd(DR), 'A' + i % 26);
-    assert_int_equal(rd(FR), TXFE | RXFE);
-    assert_int_equal(rd(RIS), 0);
-    assert_int_equal(rd(DR), 0);
+        assert_int_equal(rd(UARTDR), 'A' + i % 26);
+    assert_int_equal(rd(UARTFR), FR_TXFE | FR_RXFE);
+    assert_int_equal(rd(UARTRIS), 0);
+    assert_int_equal(rd(UARTDR), 0);
 
     /* Beyond the 256 bytes that may wait, input is dropped. */
     for (int i = 0; i < 300; i++)
         console_input((char)('a' + i % 26));
     for (int i = 0; i < 256; i++)
-        assert_int_equal(rd(DR), 'a' + i % 26);
-    assert_int_equal(rd(FR) & RXFE, RXFE);
+        assert_int_equal(rd(UARTDR), 'a' + i % 26);
+    assert_int_equal(rd(UARTFR) & FR_RXFE, FR_RXFE);
 }
 
 /* Input to another target never reaches this FIFO. */
@@ -272,7 +259,7 @@ static void test_input_elsewhere(void **state)
     (void)state;
     assert_false(console_input_is_with(&dom));
     type("x");
-    assert_int_equal(rd(FR) & RXFE, RXFE);
+    assert_int_equal(rd(UARTFR) & FR_RXFE, FR_RXFE);
 }
 
 static void test_access_rules(void **state)
@@ -280,44 +267,44 @@ static void test_access_rules(void **state)
     uint64_t v = 0;
 
     (void)state;
-    assert_false(access_sized(DR, 8, false, &v)); /* 64-bit: abort, as on Xen */
+    assert_false(access_sized(UARTDR, 8, false, &v)); /* 64-bit: abort, as on Xen */
     v = 'q';
-    assert_false(access_sized(DR, 8, true, &v));
-    assert_false(access_sized(ICR, 4, false, &v)); /* write-only */
+    assert_false(access_sized(UARTDR, 8, true, &v));
+    assert_false(access_sized(UARTICR, 4, false, &v)); /* write-only */
     /* What the SBSA subset leaves out reads as zero and ignores writes (Xen 4.18). */
     assert_int_equal(rd(DMACR), 0);
     wr(DMACR, 7);
     assert_int_equal(rd(DMACR), 0);
     assert_int_equal(rd(0xfe0), 0);
     /* A byte access reaches its own byte of the register; a straddling one aborts. */
-    v = RT >> 0;
-    assert_true(access_sized(IMSC, 1, true, &v));
+    v = INT_RT >> 0;
+    assert_true(access_sized(UARTIMSC, 1, true, &v));
     v = 0x5;
-    assert_true(access_sized(IMSC + 1, 1, true, &v));
-    assert_int_equal(rd(IMSC), 0x500 | RT);
-    assert_true(access_sized(IMSC + 1, 1, false, &v));
+    assert_true(access_sized(UARTIMSC + 1, 1, true, &v));
+    assert_int_equal(rd(UARTIMSC), 0x500 | INT_RT);
+    assert_true(access_sized(UARTIMSC + 1, 1, false, &v));
     assert_int_equal(v, 0x5);
-    assert_false(access_sized(IMSC + 3, 2, false, &v));
+    assert_false(access_sized(UARTIMSC + 3, 2, false, &v));
     v = 'z';
-    assert_true(access_sized(DR, 1, true, &v));
-    assert_int_equal(rd(RIS) & TX, TX);
+    assert_true(access_sized(UARTDR, 1, true, &v));
+    assert_int_equal(rd(UARTRIS) & INT_TX, INT_TX);
 }
 
 /* A reboot gives the new life a UART from reset, and it stays in the input cycle. */
 static void test_reboot_resets(void **state)
 {
     (void)state;
-    wr(IMSC, RT);
+    wr(UARTIMSC, INT_RT);
     input_to_dom1();
     type("abc");
-    wr(DR, 'x');
+    wr(UARTDR, 'x');
     assert_int_equal(vpl011_domain_init(&dom), 0);
     assert_int_equal(regions, 2);
-    assert_int_equal(rd(FR), TXFE | RXFE);
-    assert_int_equal(rd(IMSC), 0);
-    assert_int_equal(rd(RIS), 0);
+    assert_int_equal(rd(UARTFR), FR_TXFE | FR_RXFE);
+    assert_int_equal(rd(UARTIMSC), 0);
+    assert_int_equal(rd(UARTRIS), 0);
     type("d");
-    assert_int_equal(rd(DR), 'd');
+    assert_int_equal(rd(UARTDR), 'd');
 }
 
 /* Its state is charged to the domain: a domain with no budget left gets no UART. */

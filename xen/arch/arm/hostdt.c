@@ -188,8 +188,8 @@ int hostdt_parse(struct host_dt *dt, paddr_t dtb)
     /* The console: the DT's, else the board's (which the memory map must cover too). */
     if (serial_dt_console(&dt->fdt, &dt->uart_drv, &dt->uart, &n))
         spi_intid_of(&dt->fdt, &n, &dt->uart_intid);
-    else if (!serial_board_console(NULL, &dt->uart_drv, &dt->uart))
-        dt->uart_drv = NULL;
+    else
+        serial_board_console(NULL, &dt->uart_drv, &dt->uart); /* uart_drv NULL if not */
     return 0;
 }
 

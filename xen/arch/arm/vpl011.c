@@ -37,23 +37,8 @@
 #include <xen/alloc.h>
 #include <xen/console.h>
 #include <xen/errno.h>
+#include <xen/pl011_regs.h>
 #include <xen/spinlock.h>
-
-/* Register offsets and bits (Arm PL011 TRM; SBSA generic UART). */
-#define UARTDR   0x000
-#define UARTRSR  0x004
-#define UARTFR   0x018
-#define UARTIMSC 0x038
-#define UARTRIS  0x03c
-#define UARTMIS  0x040
-#define UARTICR  0x044
-#define FR_RXFE  (1u << 4)
-#define FR_RXFF  (1u << 6)
-#define FR_TXFE  (1u << 7)
-#define INT_RX   (1u << 4)
-#define INT_TX   (1u << 5)
-#define INT_RT   (1u << 6)
-#define INT_ALL  0x7ffu /* the eleven interrupt bits of IMSC, RIS, MIS and ICR */
 
 #define FIFO_SIZE  32u /* the SBSA UART's receive FIFO, as the guest sees it */
 #define FIFO_LEVEL (FIFO_SIZE / 2)

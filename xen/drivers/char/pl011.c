@@ -8,21 +8,9 @@
  */
 #include <xen/arch_hooks.h>
 #include <xen/console.h>
+#include <xen/pl011_regs.h>
 #include <xen/serial.h>
 
-#define UARTDR    0x00
-#define UARTFR    0x18
-#define UARTCR    0x30
-#define UARTIMSC  0x38
-#define UARTICR   0x44
-#define FR_RXFE   (1u << 4)
-#define FR_TXFF   (1u << 5)
-#define INT_RX    (1u << 4) /* receive (FIFO level) */
-#define INT_RT    (1u << 6) /* receive timeout (characters waiting, FIFO below level) */
-#define DR_ERRORS 0xf00u    /* overrun, break, parity, framing: the byte is not valid */
-#define CR_UARTEN (1u << 0)
-#define CR_TXE    (1u << 8)
-#define CR_RXE    (1u << 9)
 /* Characters taken per interrupt: the FIFO holds 32, so one interrupt normally drains it. */
 #define RX_BUDGET 64
 /* Polls of a full transmit FIFO before a byte is dropped: a wedged UART must not hang us. */

@@ -87,8 +87,10 @@ bool serial_board_console(const struct serial_pio *pio, const struct serial_driv
                           struct serial_resource *r)
 {
     *drv = serial_driver_by_name(BOARD_UART_DRIVER);
-    if (*drv == NULL || (BOARD_UART_IO && pio == NULL))
+    if (*drv == NULL || (BOARD_UART_IO && pio == NULL)) {
+        *drv = NULL;
         return false;
+    }
     *r = (struct serial_resource){
         .base = BOARD_UART_BASE,
         .pio = BOARD_UART_IO ? pio : NULL,

@@ -65,8 +65,8 @@ void serial_out32(const struct serial_resource *r, unsigned int reg, uint32_t v)
 
 /*
  * The board's console (board.mk UART), before any DT is read: its driver and resource,
- * with pio as the port's I/O space (NULL if it has none). False if the board names no
- * driver that is linked, or an I/O port UART on a port without the space.
+ * with pio as the port's I/O space (NULL if it has none). False (and *drv NULL) if the
+ * board names no driver that is linked, or an I/O port UART on a port without the space.
  */
 bool serial_board_console(const struct serial_pio *pio, const struct serial_driver **drv,
                           struct serial_resource *r);
