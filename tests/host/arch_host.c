@@ -58,11 +58,17 @@ struct host_vcpu {
     unsigned long initialised; /* arch_vcpu_initialise calls that succeeded */
 };
 
-/* What arch_guest_physmap_add_page() put where, per domain. */
-#define HOST_PHYSMAP_SLOTS 128
+/*
+ * Changes to a domain's guest-physical map (arch_guest_physmap_set/clear), per domain:
+ * RAM frame i sits at HARNESS_RAM_BASE_GFN + i unless a slot here says otherwise (a
+ * PHYSMAP_NONE slot: nothing there now).
+ */
+#define HOST_PHYSMAP_SLOTS 2048 /* a balloon test gives back most of a domain's pages */
 struct host_physmap {
     gfn_t gfn;
     void *page;
+    enum physmap_type type;
+    bool used;
 };
 
 /*
@@ -80,7 +86,8 @@ struct host_domain {
     pthread_mutex_t map_lock;
     uint64_t mapped[HARNESS_GUEST_PAGES / 64]; /* pages made accessible */
     struct host_physmap physmap[HOST_PHYSMAP_SLOTS];
-    unsigned int rebuilds; /* arch_domain_rebuild() calls */
+    unsigned int physmap_used; /* slots in use: 0 keeps guest copies off the slow path */
+    unsigned int rebuilds;     /* arch_domain_rebuild() calls */
 };
 
 /* Domains with host state, by id: for the starvation lookup, which only has an address. */
@@ -302,9 +309,26 @@ gfn_t harness_first_gfn(void)
     return HARNESS_RAM_BASE_GFN;
 }
 
+static enum physmap_type override_at(struct host_domain *h, gfn_t gfn, void **page);
+
+/* d's own RAM at gfn as its physmap has it now (NULL: none there). */
+static void *ram_now(struct domain *d, gfn_t gfn)
+{
+    struct host_domain *h = host_of(d);
+    void *page;
+
+    if (h != NULL && __atomic_load_n(&h->physmap_used, __ATOMIC_ACQUIRE) != 0) {
+        enum physmap_type t = override_at(h, gfn, &page);
+
+        if (t != PHYSMAP_OTHER) /* OTHER: no slot for gfn */
+            return t == PHYSMAP_RAM ? page : NULL;
+    }
+    return harness_gfn_to_va(d, gfn);
+}
+
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
 {
-    return harness_gfn_to_va(d, gfn);
+    return ram_now(d, gfn);
 }
 
 void arch_unmap_guest_frame(struct domain *d, void *va)
@@ -321,12 +345,11 @@ void arch_unmap_guest_frame(struct domain *d, void *va)
  */
 void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write)
 {
-    struct host_domain *h = host_of(d);
-    long page = ram_page(h, va >> PAGE_SHIFT);
+    uint8_t *page = ram_now(d, va >> PAGE_SHIFT);
 
     (void)len;
     (void)write;
-    return page < 0 ? NULL : page_va(h, page) + (va & (PAGE_SIZE - 1));
+    return page == NULL ? NULL : page + (va & (PAGE_SIZE - 1));
 }
 
 /* ---- Guest atomics -------------------------------------------------------------------- */
@@ -640,29 +663,113 @@ void harness_machine_reset(void)
 /* Guest frames below 2^28 (a 40-bit guest-physical space, ARM's smallest) may be used. */
 #define HOST_PHYSMAP_LIMIT (1ull << (40 - PAGE_SHIFT))
 
-int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page)
+/* The slot for gfn: its type and page; PHYSMAP_OTHER if there is none. */
+static enum physmap_type override_at(struct host_domain *h, gfn_t gfn, void **page)
+{
+    enum physmap_type t = PHYSMAP_OTHER;
+
+    pthread_mutex_lock(&h->map_lock);
+    for (unsigned int i = 0; i < HOST_PHYSMAP_SLOTS; i++)
+        if (h->physmap[i].used && h->physmap[i].gfn == gfn) {
+            t = h->physmap[i].type;
+            *page = h->physmap[i].page;
+        }
+    pthread_mutex_unlock(&h->map_lock);
+    return t;
+}
+
+uint64_t arch_guest_ram_frames(const struct domain *d)
+{
+    return host_of(d) == NULL ? 0 : HARNESS_GUEST_PAGES;
+}
+
+void *arch_guest_ram_frame(struct domain *d, uint64_t idx)
 {
     struct host_domain *h = host_of(d);
-    struct host_physmap *free_slot = NULL;
+
+    return h == NULL || idx >= HARNESS_GUEST_PAGES ? NULL : page_va(h, (long)idx);
+}
+
+int64_t arch_guest_ram_index(const struct domain *d, const void *page)
+{
+    const struct host_domain *h = host_of(d);
+    uintptr_t off;
+
+    if (h == NULL || (const uint8_t *)page < h->ram)
+        return -1;
+    off = (uintptr_t)((const uint8_t *)page - h->ram);
+    if (off % HOST_PAGE_STRIDE != 0 || off / HOST_PAGE_STRIDE >= HARNESS_GUEST_PAGES)
+        return -1;
+    return (int64_t)(off / HOST_PAGE_STRIDE);
+}
+
+uint64_t arch_page_maddr(const void *page)
+{
+    return (uint64_t)(uintptr_t)page;
+}
+
+enum physmap_type arch_guest_physmap_query(struct domain *d, gfn_t gfn, void **page)
+{
+    struct host_domain *h = host_of(d);
+    enum physmap_type t;
+    long ram;
+
+    *page = NULL;
+    if (h == NULL)
+        return PHYSMAP_NONE;
+    t = override_at(h, gfn, page);
+    if (t != PHYSMAP_OTHER)
+        return t;
+    ram = ram_page(h, gfn);
+    if (ram < 0)
+        return PHYSMAP_NONE;
+    *page = page_va(h, ram);
+    return PHYSMAP_RAM;
+}
+
+/* Record (gfn -> page, t) in a slot, replacing gfn's. -ENOMEM when every slot is taken. */
+static int set_slot(struct host_domain *h, gfn_t gfn, void *page, enum physmap_type t)
+{
+    struct host_physmap *slot = NULL;
     int rc = 0;
+
+    pthread_mutex_lock(&h->map_lock);
+    for (unsigned int i = 0; i < HOST_PHYSMAP_SLOTS; i++) {
+        if (h->physmap[i].used && h->physmap[i].gfn == gfn) {
+            slot = &h->physmap[i]; /* replaces whatever was there */
+            break;
+        }
+        if (!h->physmap[i].used && slot == NULL)
+            slot = &h->physmap[i];
+    }
+    if (slot == NULL) {
+        rc = -ENOMEM;
+    } else {
+        if (!slot->used)
+            __atomic_fetch_add(&h->physmap_used, 1, __ATOMIC_RELEASE);
+        *slot = (struct host_physmap){gfn, page, t, true};
+    }
+    pthread_mutex_unlock(&h->map_lock);
+    return rc;
+}
+
+int arch_guest_physmap_set(struct domain *d, gfn_t gfn, void *page, enum physmap_type t)
+{
+    struct host_domain *h = host_of(d);
+
+    if (h == NULL || gfn == 0 || gfn >= HOST_PHYSMAP_LIMIT || page == NULL ||
+        ((uintptr_t)page & (PAGE_SIZE - 1)) != 0 || t == PHYSMAP_NONE || t == PHYSMAP_OTHER)
+        return -EINVAL;
+    return set_slot(h, gfn, page, t);
+}
+
+int arch_guest_physmap_clear(struct domain *d, gfn_t gfn)
+{
+    struct host_domain *h = host_of(d);
 
     if (h == NULL || gfn == 0 || gfn >= HOST_PHYSMAP_LIMIT)
         return -EINVAL;
-    pthread_mutex_lock(&h->map_lock);
-    for (unsigned int i = 0; i < HOST_PHYSMAP_SLOTS; i++) {
-        if (h->physmap[i].page != NULL && h->physmap[i].gfn == gfn) {
-            free_slot = &h->physmap[i]; /* replaces whatever was there */
-            break;
-        }
-        if (h->physmap[i].page == NULL && free_slot == NULL)
-            free_slot = &h->physmap[i];
-    }
-    if (free_slot == NULL)
-        rc = -ENOMEM;
-    else
-        *free_slot = (struct host_physmap){gfn, page};
-    pthread_mutex_unlock(&h->map_lock);
-    return rc;
+    return set_slot(h, gfn, NULL, PHYSMAP_NONE);
 }
 
 void *harness_physmap_lookup(struct domain *d, gfn_t gfn)
@@ -670,13 +777,8 @@ void *harness_physmap_lookup(struct domain *d, gfn_t gfn)
     struct host_domain *h = host_of(d);
     void *page = NULL;
 
-    if (h == NULL)
+    if (h == NULL || override_at(h, gfn, &page) == PHYSMAP_OTHER)
         return NULL;
-    pthread_mutex_lock(&h->map_lock);
-    for (unsigned int i = 0; i < HOST_PHYSMAP_SLOTS; i++)
-        if (h->physmap[i].page != NULL && h->physmap[i].gfn == gfn)
-            page = h->physmap[i].page;
-    pthread_mutex_unlock(&h->map_lock);
     return page;
 }
 
@@ -703,13 +805,21 @@ unsigned int harness_domains_constructed(void)
     return constructed;
 }
 
-/* A domU's reboot: the fake port has no machine to rebuild, only counts the call. */
+/*
+ * A domU's reboot: the fake port has no machine to rebuild; it counts the call and, as a
+ * real port maps its RAM where it was built again, forgets every physmap change.
+ */
 int arch_domain_rebuild(struct domain *d)
 {
     struct host_domain *h = host_of(d);
 
-    if (h != NULL)
-        __atomic_fetch_add(&h->rebuilds, 1, __ATOMIC_RELAXED);
+    if (h == NULL)
+        return 0;
+    __atomic_fetch_add(&h->rebuilds, 1, __ATOMIC_RELAXED);
+    pthread_mutex_lock(&h->map_lock);
+    memset(h->physmap, 0, sizeof(h->physmap));
+    __atomic_store_n(&h->physmap_used, 0, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&h->map_lock);
     return 0;
 }
 

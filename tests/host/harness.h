@@ -93,7 +93,7 @@ uint64_t harness_cpu_timer(unsigned int cpu);
 unsigned long harness_cpu_kicks(unsigned int cpu);
 /* Make an interrupt pending (or not) in v's fake virtual interrupt controller. */
 void harness_set_wakeup_event(struct vcpu *v, bool pending);
-/* The page arch_guest_physmap_add_page() put at gfn of d (NULL: none). */
+/* The page arch_guest_physmap_set() put at gfn of d (NULL: none, or cleared). */
 void *harness_physmap_lookup(struct domain *d, gfn_t gfn);
 /* Times d shut down (common code counts them), and the last reason. */
 unsigned int harness_shutdowns(struct domain *d, unsigned int *last_reason);

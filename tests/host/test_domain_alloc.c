@@ -237,9 +237,10 @@ static void test_grant_frames_are_charged(void **state)
     assert_int_equal(setup_table(da, DOMID_SELF, 4, &st), 0);
     assert_int_equal(st, GNTST_okay);
     assert_true(da->heap_charged >= base + 4 * PAGE_SIZE);
-    /* A reboot (domain_reset) drops the table and gives its charge back. */
+    /* A reboot (domain_reset) drops the frames and gives their charge back; the table's
+     * own small bookkeeping stays, as other domains' hypercalls may be using it. */
     domain_reset(da);
-    assert_int_equal(da->heap_charged, base);
+    assert_true(da->heap_charged < base + PAGE_SIZE);
 }
 
 /* A vCPU without a slot in shared_info has a private vcpu_info, charged at creation. */

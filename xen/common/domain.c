@@ -11,6 +11,7 @@
 #include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/nospec.h>
+#include <xen/physmap.h>
 #include <xen/vcpu_time.h>
 #include <xen/wallclock.h>
 
@@ -119,6 +120,7 @@ struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
     d->guest_layout = layout;
     d->heap_budget = domain_configured_budget(id);
     d->event_lock = (spinlock_t)SPINLOCK_INIT;
+    d->physmap_lock = (spinlock_t)SPINLOCK_INIT;
     d->shared_info = xzalloc_bytes(PAGE_SIZE);
     if (d->shared_info == NULL)
         goto fail;
@@ -167,6 +169,7 @@ void domain_destroy(struct domain *d)
     console_unregister_input(d); /* no character may reach it once it is freed */
     evtchn_domain_destroy(d);
     gnttab_domain_destroy(d);
+    physmap_domain_reset(d);
     domain_free(d);
 }
 
@@ -202,7 +205,8 @@ void domain_reset(struct domain *d)
 
     /* Ports first: closing them still reads the old vcpu_infos and ABI state. */
     evtchn_domain_reset(d);
-    gnttab_domain_destroy(d);
+    gnttab_domain_reset(d);
+    physmap_domain_reset(d); /* after the grants: they held references on its frames */
     for (i = 0; i < d->max_vcpus; i++)
         vcpu_reset(d->vcpu[i]);
     memset(d->shared_info, 0, PAGE_SIZE);

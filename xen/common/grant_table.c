@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * HYPERVISOR_grant_table_op(cmd, uop, count): GNTTABOP_setup_table, query_size,
- * set_version and get_version with Xen 4.17's checks and status codes
- * (xen/common/grant_table.c); every other op is -ENOSYS. Version 1 only, as on Xen/Arm,
+ * set_version and get_version here, map_grant_ref and unmap_grant_ref in grant_map.c,
+ * copy in grant_copy.c, with Xen 4.17's checks and status codes (xen/common/
+ * grant_table.c); every other op is -ENOSYS. Version 1 only, as on Xen/Arm,
  * whose tables have max_version 1: set_version(2) is -ENOSYS there too. The table of a
  * domain and its frames are allocated when first needed; its size as guests see it starts
  * at one frame, as on Xen, and grows up to GNTTAB_MAX_FRAMES. Auto-translated guests
@@ -21,22 +22,15 @@
 #include <xen/guest_kind.h>
 #include <xen/hypercall.h>
 #include <xen/nospec.h>
+#include <xen/physmap.h>
 #include <public/grant_table.h>
 
-#define GNTTAB_NO_GFN (~(gfn_t)0) /* Xen's INVALID_GFN: frame not mapped anywhere */
+#include "grant_private.h"
 
 /* cmd's low 12 bits are the op; the rest is continuation state only cache_flush uses. */
 #define GNTTABOP_CMD_MASK 0xfffu
 
-struct grant_table {
-    spinlock_t lock;
-    uint32_t nr_frames; /* the size guests see; frames below it exist or are made on demand */
-    void *frame[GNTTAB_MAX_FRAMES];
-    gfn_t gfn[GNTTAB_MAX_FRAMES];
-};
-
-/* d's table, made on first use. NULL only when memory ran out. */
-static struct grant_table *table_of(struct domain *d)
+struct grant_table *gnttab_table_of(struct domain *d)
 {
     struct grant_table *gt = __atomic_load_n(&d->grant_table, __ATOMIC_ACQUIRE), *none = NULL;
     unsigned int i;
@@ -47,6 +41,7 @@ static struct grant_table *table_of(struct domain *d)
     if (gt == NULL)
         return NULL;
     gt->lock = (spinlock_t)SPINLOCK_INIT;
+    gt->maptrack_lock = (spinlock_t)SPINLOCK_INIT;
     gt->nr_frames = GNTTAB_INITIAL_FRAMES;
     for (i = 0; i < GNTTAB_MAX_FRAMES; i++)
         gt->gfn[i] = GNTTAB_NO_GFN;
@@ -56,6 +51,18 @@ static struct grant_table *table_of(struct domain *d)
         gt = none;
     }
     return gt;
+}
+
+struct grant_entry_v1 *gnttab_shared_entry(struct grant_table *gt, grant_ref_t ref)
+{
+    uint32_t f = ref / GNTTAB_ENTRIES_PER_FRAME;
+
+    if (f >= gt->nr_frames || f >= GNTTAB_MAX_FRAMES)
+        return NULL;
+    f = array_index_nospec(f, GNTTAB_MAX_FRAMES);
+    if (gt->frame[f] == NULL)
+        return NULL; /* never grown: an all-zero (invalid) entry as far as guests know */
+    return (struct grant_entry_v1 *)gt->frame[f] + ref % GNTTAB_ENTRIES_PER_FRAME;
 }
 
 /* Make frames 0..nr-1 exist and the table at least nr frames large (gt->lock held). */
@@ -76,7 +83,7 @@ static int grow(struct domain *d, struct grant_table *gt, uint32_t nr)
 
 int gnttab_get_frame(struct domain *d, uint64_t idx, void **page)
 {
-    struct grant_table *gt = table_of(d);
+    struct grant_table *gt = gnttab_table_of(d);
     unsigned long flags;
     int rc = -EINVAL;
 
@@ -96,7 +103,7 @@ int gnttab_get_frame(struct domain *d, uint64_t idx, void **page)
 
 void gnttab_set_frame_gfn(struct domain *d, uint64_t idx, gfn_t gfn)
 {
-    struct grant_table *gt = table_of(d);
+    struct grant_table *gt = gnttab_table_of(d);
     unsigned long flags;
 
     if (gt == NULL || idx >= GNTTAB_MAX_FRAMES)
@@ -106,16 +113,57 @@ void gnttab_set_frame_gfn(struct domain *d, uint64_t idx, gfn_t gfn)
     spin_unlock_irqrestore(&gt->lock, flags);
 }
 
-void gnttab_domain_destroy(struct domain *d)
+void gnttab_forget_frame_gfn(struct domain *d, gfn_t gfn)
 {
-    struct grant_table *gt = d->grant_table;
-    unsigned int i;
+    struct grant_table *gt = __atomic_load_n(&d->grant_table, __ATOMIC_ACQUIRE);
+    unsigned long flags;
 
     if (gt == NULL)
         return;
-    d->grant_table = NULL;
-    for (i = 0; i < GNTTAB_MAX_FRAMES; i++)
+    flags = spin_lock_irqsave(&gt->lock);
+    for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++)
+        if (gt->gfn[i] == gfn)
+            gt->gfn[i] = GNTTAB_NO_GFN;
+    spin_unlock_irqrestore(&gt->lock, flags);
+}
+
+/*
+ * Back to a table that was never used, keeping the structure itself (other domains'
+ * hypercalls may hold a pointer to it): d's mappings of others' grants released, every
+ * mapping of its own grants revoked, frames and active entries freed.
+ */
+void gnttab_domain_reset(struct domain *d)
+{
+    struct grant_table *gt = __atomic_load_n(&d->grant_table, __ATOMIC_ACQUIRE);
+    unsigned long flags;
+
+    if (gt == NULL)
+        return;
+    gnttab_release_maptrack(d);
+    flags = spin_lock_irqsave(&gt->lock);
+    gnttab_revoke_all(d, gt);
+    for (unsigned int i = 0; i < GNTTAB_MAX_FRAMES; i++) {
         domain_xfree(d, gt->frame[i]);
+        domain_xfree(d, gt->active[i]);
+        gt->frame[i] = NULL;
+        gt->active[i] = NULL;
+        gt->gfn[i] = GNTTAB_NO_GFN;
+    }
+    __atomic_store_n(&gt->nr_frames, GNTTAB_INITIAL_FRAMES, __ATOMIC_RELAXED);
+    gt->generation++;
+    spin_unlock_irqrestore(&gt->lock, flags);
+}
+
+void gnttab_domain_destroy(struct domain *d)
+{
+    struct grant_table *gt = d->grant_table;
+
+    if (gt == NULL)
+        return;
+    gnttab_domain_reset(d);
+    d->grant_table = NULL;
+    for (unsigned int i = 0; i < MAPTRACK_CHUNKS; i++)
+        domain_xfree(d, gt->maptrack[i]);
     domain_xfree(d, gt);
 }
 
@@ -152,7 +200,7 @@ static int16_t setup_table(struct vcpu *curr, const struct setup_args *a, bool c
         return status;
     if (a->nr_frames > GNTTAB_MAX_FRAMES)
         return GNTST_general_error; /* "limited to 64 grant-table frames" */
-    gt = table_of(d);
+    gt = gnttab_table_of(d);
     if (gt == NULL)
         return GNTST_general_error;
     flags = spin_lock_irqsave(&gt->lock);
@@ -271,6 +319,44 @@ static long op_get_version(struct vcpu *curr, gpaddr_t uop)
     return 0;
 }
 
+/*
+ * The ops that take an array: up to GNTTAB_OPS_PER_CALL of them per call, then the rest
+ * as a continuation (-ERESTART with uop and count moved on), so no call runs long. Each
+ * op's status goes into its own struct; -EFAULT when one cannot be read or written.
+ */
+#define GNTTAB_OPS_PER_CALL 64u
+
+static long batch(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS], unsigned int cmd)
+{
+    unsigned int count = (unsigned int)args[2], n = MIN(count, GNTTAB_OPS_PER_CALL);
+    size_t size;
+    long rc;
+
+    /* Grant frames live in guest RAM frames: a port that cannot map them offers none. */
+    if (!physmap_supported(curr->domain))
+        return -ENOSYS;
+    switch (cmd) {
+    case GNTTABOP_map_grant_ref:
+        size = sizeof(struct gnttab_map_grant_ref);
+        rc = gnttab_op_map(curr, args[1], n);
+        break;
+    case GNTTABOP_unmap_grant_ref:
+        size = sizeof(struct gnttab_unmap_grant_ref);
+        rc = gnttab_op_unmap(curr, args[1], n);
+        break;
+    default:
+        size = guest_kind_of(curr->domain)->compat32 ? sizeof(struct gnttab_copy_x86_32)
+                                                     : sizeof(struct gnttab_copy_64);
+        rc = gnttab_op_copy(curr, args[1], n);
+        break;
+    }
+    if (rc != 0 || n == count)
+        return rc;
+    args[1] += n * size;
+    args[2] = count - n;
+    return -ERESTART;
+}
+
 /* args: cmd, guest address of an array of `count` op structs, count. */
 long hypercall_grant_table_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS])
 {
@@ -291,6 +377,10 @@ long hypercall_grant_table_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR
         return op_set_version(curr, uop);
     case GNTTABOP_get_version:
         return op_get_version(curr, uop);
+    case GNTTABOP_map_grant_ref:
+    case GNTTABOP_unmap_grant_ref:
+    case GNTTABOP_copy:
+        return batch(curr, args, cmd & GNTTABOP_CMD_MASK);
     default:
         return -ENOSYS;
     }

@@ -83,19 +83,102 @@ void arch_unmap_guest_frame(struct domain *d, void *va)
     (void)va;
 }
 
-int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page)
+/* ---- The guest-physical map (<xen/arch_hooks.h>): RAM is one contiguous host block ---- */
+
+uint64_t arch_guest_ram_frames(const struct domain *d)
 {
+    return d == NULL || d->arch == NULL ? 0 : arm_domain(d)->ram_size >> PAGE_SHIFT;
+}
+
+void *arch_guest_ram_frame(struct domain *d, uint64_t idx)
+{
+    if (idx >= arch_guest_ram_frames(d))
+        return NULL;
+    return (void *)(arm_domain(d)->ram_host + (idx << PAGE_SHIFT));
+}
+
+int64_t arch_guest_ram_index(const struct domain *d, const void *page)
+{
+    paddr_t pa = (paddr_t)page;
+
+    if (d == NULL || d->arch == NULL || pa < arm_domain(d)->ram_host ||
+        pa - arm_domain(d)->ram_host >= arm_domain(d)->ram_size || (pa & (PAGE_SIZE - 1)) != 0)
+        return -1;
+    return (int64_t)((pa - arm_domain(d)->ram_host) >> PAGE_SHIFT);
+}
+
+uint64_t arch_page_maddr(const void *page)
+{
+    return (uint64_t)(uintptr_t)page; /* EL2 maps host RAM one to one */
+}
+
+/* Guest frames a guest may change: its RAM range and the grant-table window. */
+static bool in_ram(const struct arm_domain *ad, uint64_t gpa)
+{
+    return gpa >= ad->ram_base && gpa - ad->ram_base < ad->ram_size;
+}
+
+static bool in_gnttab_window(uint64_t gpa)
+{
+    return gpa >= GUEST_GNTTAB_BASE && gpa - GUEST_GNTTAB_BASE < GUEST_GNTTAB_SIZE;
+}
+
+enum physmap_type arch_guest_physmap_query(struct domain *d, gfn_t gfn, void **page)
+{
+    p2m_type_t t;
+    paddr_t pa;
+
+    if (d == NULL || d->arch == NULL || gfn >= (1ull << (64 - PAGE_SHIFT)))
+        return PHYSMAP_NONE;
+    pa = p2m_lookup(d, gfn << PAGE_SHIFT, &t);
+    *page = (void *)pa;
+    switch (t) {
+    case P2M_INVALID:
+        return PHYSMAP_NONE;
+    case P2M_RAM_RW:
+        /* Only its own RAM is RAM_RW: the boot image's RO pages and devices are OTHER. */
+        return arch_guest_ram_index(d, (void *)pa) >= 0 ? PHYSMAP_RAM : PHYSMAP_OTHER;
+    case P2M_HYP_PAGE:
+        return PHYSMAP_HYP_PAGE;
+    case P2M_GRANT_RW:
+        return PHYSMAP_GRANT_RW;
+    case P2M_GRANT_RO:
+        return PHYSMAP_GRANT_RO;
+    default:
+        return PHYSMAP_OTHER;
+    }
+}
+
+int arch_guest_physmap_set(struct domain *d, gfn_t gfn, void *page, enum physmap_type t)
+{
+    static const p2m_type_t p2m_type[] = {
+        [PHYSMAP_RAM] = P2M_RAM_RW,
+        [PHYSMAP_HYP_PAGE] = P2M_HYP_PAGE,
+        [PHYSMAP_GRANT_RW] = P2M_GRANT_RW,
+        [PHYSMAP_GRANT_RO] = P2M_GRANT_RO,
+    };
     const struct arm_domain *ad;
     uint64_t gpa;
 
     if (d == NULL || d->arch == NULL || page == NULL || ((uintptr_t)page & (PAGE_SIZE - 1)) != 0 ||
-        gfn >= (1ull << (64 - PAGE_SHIFT)))
+        gfn >= (1ull << (64 - PAGE_SHIFT)) || (unsigned int)t >= ARRAY_SIZE(p2m_type) ||
+        p2m_type[t] == P2M_INVALID)
         return -EINVAL;
     ad = arm_domain(d);
     gpa = gfn << PAGE_SHIFT;
-    /* Over its RAM (Linux puts shared_info there) or in the grant-table window. */
-    if (!(gpa >= ad->ram_base && gpa - ad->ram_base < ad->ram_size) &&
-        !(gpa >= GUEST_GNTTAB_BASE && gpa - GUEST_GNTTAB_BASE < GUEST_GNTTAB_SIZE))
+    /* Over its RAM (Linux puts shared_info and grant mappings there), or hypervisor pages
+     * in the grant-table window. */
+    if (!in_ram(ad, gpa) && !(t == PHYSMAP_HYP_PAGE && in_gnttab_window(gpa)))
         return -EINVAL;
-    return p2m_map(d, gpa, (paddr_t)page, PAGE_SIZE, P2M_HYP_PAGE);
+    return p2m_map(d, gpa, (paddr_t)page, PAGE_SIZE, p2m_type[t]);
+}
+
+int arch_guest_physmap_clear(struct domain *d, gfn_t gfn)
+{
+    uint64_t gpa = gfn << PAGE_SHIFT;
+
+    if (d == NULL || d->arch == NULL || gfn >= (1ull << (64 - PAGE_SHIFT)) ||
+        (!in_ram(arm_domain(d), gpa) && !in_gnttab_window(gpa)))
+        return -EINVAL;
+    return p2m_unmap(d, gpa, PAGE_SIZE);
 }

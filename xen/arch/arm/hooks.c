@@ -4,7 +4,7 @@
  * memory and event delivery need stage-2 tables and the vGIC, which come with domains;
  * until then no domain exists, so these refuse (NULL / -EFAULT) rather than pretend.
  * Console: xen/drivers/char/serial.c. Guest atomics: guest_atomics.c. Guest memory and
- * arch_guest_physmap_add_page: guest_memory.c.
+ * arch_guest_ram_*, arch_guest_physmap_*: guest_memory.c.
  */
 #include <asm/setup.h>
 #include <xen/arch_hooks.h>

@@ -83,7 +83,10 @@ static uint64_t type_bits(p2m_type_t t)
     case P2M_MMIO_DEV:
         return common | S2_MEM_DEVICE | S2_AP_RW | S2_XN;
     case P2M_HYP_PAGE:
+    case P2M_GRANT_RW:
         return common | S2_MEM_NORMAL | S2_AP_RW | S2_SH_IS | S2_XN;
+    case P2M_GRANT_RO:
+        return common | S2_MEM_NORMAL | S2_AP_RO | S2_SH_IS | S2_XN;
     default:
         return 0;
     }

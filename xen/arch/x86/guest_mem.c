@@ -174,12 +174,58 @@ void arch_unmap_guest_frame(struct domain *d, void *va)
     (void)va; /* the identity map keeps every frame mapped */
 }
 
-int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page)
+/*
+ * The guest-physical map hooks: this port builds a domain's RAM map once and copies
+ * through it directly (ram_ptr), so it offers no RAM changes (0 frames: ballooning and
+ * grant mappings are -ENOSYS here) and only places hypervisor pages.
+ */
+uint64_t arch_guest_ram_frames(const struct domain *d)
+{
+    (void)d;
+    return 0;
+}
+
+void *arch_guest_ram_frame(struct domain *d, uint64_t idx)
+{
+    (void)d;
+    (void)idx;
+    return NULL;
+}
+
+int64_t arch_guest_ram_index(const struct domain *d, const void *page)
+{
+    (void)d;
+    (void)page;
+    return -1;
+}
+
+uint64_t arch_page_maddr(const void *page)
+{
+    return virt_to_phys(page);
+}
+
+enum physmap_type arch_guest_physmap_query(struct domain *d, gfn_t gfn, void **page)
+{
+    (void)d;
+    (void)gfn;
+    *page = NULL;
+    return PHYSMAP_OTHER; /* never asked: only the RAM and grant ops look, and they are off */
+}
+
+int arch_guest_physmap_set(struct domain *d, gfn_t gfn, void *page, enum physmap_type t)
 {
     const struct x86_domain *xd = x86_dom(d);
 
     /* Its RAM and the window above it (asm/domain.h); nothing a guest names beyond. */
-    if (xd == NULL || gfn >= (xd->ram_size + PHYSMAP_WINDOW_BYTES) >> PAGE_SHIFT)
+    if (xd == NULL || t != PHYSMAP_HYP_PAGE ||
+        gfn >= (xd->ram_size + PHYSMAP_WINDOW_BYTES) >> PAGE_SHIFT)
         return -EINVAL;
     return npt_map(d, gfn << PAGE_SHIFT, virt_to_phys(page), PAGE_SIZE);
+}
+
+int arch_guest_physmap_clear(struct domain *d, gfn_t gfn)
+{
+    (void)d;
+    (void)gfn;
+    return -EINVAL;
 }

@@ -9,6 +9,10 @@
  *   struct gnttab_setup_table_64      x86_64, arm32, arm64: 24 bytes;
  *   struct gnttab_setup_table_x86_32  32-bit x86 guests: 16 bytes;
  * struct gnttab_setup_table is the compiling target's layout.
+ *
+ * Mapping and copying (map_grant_ref, unmap_grant_ref, copy) follow. Map and
+ * unmap carry only fixed-width fields: one layout for every guest. gnttab_copy
+ * holds a xen_pfn_t: 40 bytes (x86_64, arm32, arm64) or 24 (32-bit x86).
  */
 #ifndef MINIXEN_PUBLIC_GRANT_TABLE_H
 #define MINIXEN_PUBLIC_GRANT_TABLE_H
@@ -18,6 +22,7 @@
 #include "xen.h"
 
 typedef uint32_t grant_ref_t;
+typedef uint32_t grant_handle_t; /* names one mapping made by map_grant_ref */
 
 #define GNTTABOP_map_grant_ref     0
 #define GNTTABOP_unmap_grant_ref   1
@@ -150,5 +155,95 @@ struct gnttab_get_version {
     uint32_t version; /* OUT */
 };
 typedef struct gnttab_get_version gnttab_get_version_t;
+
+/* ---- GNTTABOP_map_grant_ref / unmap_grant_ref ------------------------- */
+
+/* flags of map_grant_ref */
+#define GNTMAP_device_map      (1U << 0) /* for DMA (not for auto-translated guests) */
+#define GNTMAP_host_map        (1U << 1) /* map at host_addr */
+#define GNTMAP_readonly        (1U << 2) /* read-only mapping */
+#define GNTMAP_application_map (1U << 3) /* PV: a user mapping */
+#define GNTMAP_contains_pte    (1U << 4) /* PV: host_addr is a PTE's address */
+
+/*
+ * Map grant ref of dom. Auto-translated guests give in host_addr the guest
+ * physical address of the page where the granted frame appears.
+ * 32 bytes
+ */
+struct gnttab_map_grant_ref {
+    uint64_t host_addr;    /* IN */
+    uint32_t flags;        /* IN: GNTMAP_* */
+    grant_ref_t ref;       /* IN */
+    domid_t dom;           /* IN: the granting domain */
+    int16_t status;        /* OUT: GNTST_* */
+    grant_handle_t handle; /* OUT: for unmap_grant_ref */
+    uint64_t dev_bus_addr; /* OUT: the frame's bus address */
+};
+typedef struct gnttab_map_grant_ref gnttab_map_grant_ref_t;
+
+/*
+ * Undo the mapping named by handle at host_addr (0: leave the host mapping).
+ * 24 bytes
+ */
+struct gnttab_unmap_grant_ref {
+    uint64_t host_addr;    /* IN */
+    uint64_t dev_bus_addr; /* IN */
+    grant_handle_t handle; /* IN */
+    int16_t status;        /* OUT: GNTST_* */
+    uint16_t _pad0;
+};
+typedef struct gnttab_unmap_grant_ref gnttab_unmap_grant_ref_t;
+
+/* ---- GNTTABOP_copy ---------------------------------------------------- */
+
+/* flags of gnttab_copy: the side is a grant ref (else a frame of the caller) */
+#define GNTCOPY_source_gref (1U << 0)
+#define GNTCOPY_dest_gref   (1U << 1)
+
+/* One side of a copy: a grant ref of domid, or (DOMID_SELF) one of its own frames. */
+#define XEN_GNTTAB_COPY_PTR(pfn_t, tail)                                                           \
+    struct {                                                                                       \
+        union {                                                                                    \
+            grant_ref_t ref;                                                                       \
+            pfn_t gmfn;                                                                            \
+        } u;                                                                                       \
+        domid_t domid;                                                                             \
+        uint16_t offset; /* within the page; offset + len <= page size */                          \
+        tail                                                                                       \
+    }
+
+#define XEN_GNTTAB_COPY_TAIL                                                                       \
+    uint16_t len;   /* IN: bytes */                                                                \
+    uint16_t flags; /* IN: GNTCOPY_* */                                                            \
+    int16_t status; /* OUT: GNTST_* */
+
+/* 40 bytes */
+struct gnttab_copy_64 {
+    XEN_GNTTAB_COPY_PTR(uint64_t, uint32_t _pad0;) source, dest;
+    XEN_GNTTAB_COPY_TAIL
+    uint16_t _pad1;
+};
+
+/* 24 bytes */
+struct gnttab_copy_x86_32 {
+    XEN_GNTTAB_COPY_PTR(uint32_t, ) source, dest;
+    XEN_GNTTAB_COPY_TAIL
+    uint16_t _pad1;
+};
+
+#if defined(__i386__)
+struct gnttab_copy {
+    XEN_GNTTAB_COPY_PTR(xen_pfn_t, ) source, dest;
+    XEN_GNTTAB_COPY_TAIL
+    uint16_t _pad1;
+};
+#else
+struct gnttab_copy {
+    XEN_GNTTAB_COPY_PTR(xen_pfn_t, uint32_t _pad0;) source, dest;
+    XEN_GNTTAB_COPY_TAIL
+    uint16_t _pad1;
+};
+#endif
+typedef struct gnttab_copy gnttab_copy_t;
 
 #endif /* MINIXEN_PUBLIC_GRANT_TABLE_H */

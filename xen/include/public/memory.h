@@ -7,7 +7,8 @@
  * other guest. Both layouts are always defined:
  *   struct xen_add_to_physmap_x86_32  32-bit x86 guests;
  *   struct xen_add_to_physmap_64      x86_64, arm32, arm64 guests;
- * struct xen_add_to_physmap is the compiling target's layout.
+ * struct xen_add_to_physmap is the compiling target's layout. The same holds for
+ * xen_memory_reservation (20 / 32 bytes) and xen_remove_from_physmap (8 / 16 bytes).
  */
 #ifndef MINIXEN_PUBLIC_MEMORY_H
 #define MINIXEN_PUBLIC_MEMORY_H
@@ -65,5 +66,95 @@ struct xen_add_to_physmap {
     XEN_ADD_TO_PHYSMAP_MEMBERS(xen_ulong_t, xen_pfn_t)
 };
 typedef struct xen_add_to_physmap xen_add_to_physmap_t;
+
+/* ---- increase_reservation, decrease_reservation, populate_physmap ------ */
+
+/*
+ * nr_extents extents of 2^extent_order pages each, for domid. extent_start lists the
+ * guest frames (decrease: the frames to give up; populate: where to put the new ones;
+ * increase: may be null for auto-translated guests). The return value is the number of
+ * extents done.
+ */
+#define XEN_MEMORY_RESERVATION_TAIL                                                                \
+    uint32_t extent_order; /* IN: each extent is 2^extent_order pages */                           \
+    uint32_t mem_flags;    /* IN: XENMEMF_* (address width, NUMA node) */                          \
+    domid_t domid;         /* IN: DOMID_SELF, or a domain the caller controls */
+
+/* 32 bytes */
+struct xen_memory_reservation_64 {
+    XEN_GUEST_HANDLE_64(xen_pfn_t) extent_start;
+    uint64_t nr_extents;
+    XEN_MEMORY_RESERVATION_TAIL
+    uint16_t _pad0;
+    uint32_t _pad1;
+};
+
+/* 20 bytes */
+struct xen_memory_reservation_x86_32 {
+    XEN_GUEST_HANDLE_32(xen_pfn_t) extent_start;
+    uint32_t nr_extents;
+    XEN_MEMORY_RESERVATION_TAIL
+    uint16_t _pad0;
+};
+
+#if defined(__i386__)
+struct xen_memory_reservation {
+    XEN_GUEST_HANDLE_32(xen_pfn_t) extent_start;
+    uint32_t nr_extents;
+    XEN_MEMORY_RESERVATION_TAIL
+    uint16_t _pad0;
+};
+#else
+struct xen_memory_reservation {
+    XEN_GUEST_HANDLE_64(xen_pfn_t) extent_start;
+    uint64_t nr_extents;
+    XEN_MEMORY_RESERVATION_TAIL
+    uint16_t _pad0;
+    uint32_t _pad1;
+};
+#endif
+typedef struct xen_memory_reservation xen_memory_reservation_t;
+
+/* mem_flags: bits 0-7 the highest address bit the pages may have (0: any). */
+#define XENMEMF_address_bits(x)     (x)
+#define XENMEMF_get_address_bits(x) ((x)&0xffu)
+
+/* ---- current_reservation, maximum_reservation, maximum_gpfn ------------ */
+
+/* The argument is a pointer to a domid_t (DOMID_SELF or a domain the caller controls). */
+
+/* ---- remove_from_physmap ---------------------------------------------- */
+
+/* Unmap whatever is at gpfn of domid (a page, shared_info, a grant frame). */
+/* 16 bytes */
+struct xen_remove_from_physmap_64 {
+    domid_t domid; /* IN */
+    uint16_t _pad0;
+    uint32_t _pad1;
+    uint64_t gpfn; /* IN */
+};
+
+/* 8 bytes */
+struct xen_remove_from_physmap_x86_32 {
+    domid_t domid; /* IN */
+    uint16_t _pad0;
+    uint32_t gpfn; /* IN */
+};
+
+struct xen_remove_from_physmap {
+    domid_t domid; /* IN */
+    uint16_t _pad0;
+#if defined(__i386__)
+    xen_pfn_t gpfn; /* IN */
+#else
+    uint32_t _pad1;
+    xen_pfn_t gpfn; /* IN */
+#endif
+};
+typedef struct xen_remove_from_physmap xen_remove_from_physmap_t;
+
+/* Pages freed / shared by memory sharing (no argument). */
+#define XENMEM_get_sharing_freed_pages  18
+#define XENMEM_get_sharing_shared_pages 19
 
 #endif /* MINIXEN_PUBLIC_MEMORY_H */

@@ -150,11 +150,44 @@ bool arch_vcpu_has_wakeup_event(struct vcpu *v);
 /* ---- Domains --------------------------------------------------------------------------- */
 
 /*
- * Map the hypervisor-owned page `page` (shared_info, a grant-table frame) into d at gfn,
- * replacing whatever d had there (XENMEM_add_to_physmap). The page stays owned by the
- * hypervisor. 0, or -EINVAL for a gfn outside what d may use, -ENOMEM.
+ * ---- A domain's guest-physical map (xen/common/physmap.c, memory_op.c, grant_map.c) ----
+ *
+ * A domain owns the RAM its port gave it at construction: arch_guest_ram_frames() frames,
+ * frame i at hypervisor address arch_guest_ram_frame(d, i), for as long as it exists (its
+ * reservation never grows past that). Its guest-physical map places, at guest frames:
+ * its own RAM frames (not necessarily where they started, once it gives pages back and
+ * asks for them again), hypervisor pages (shared_info, grant-table frames) and other
+ * domains' frames it mapped by grant. A port that cannot change a domain's map after
+ * construction says 0 frames; the operations that need it are then -ENOSYS.
  */
-int arch_guest_physmap_add_page(struct domain *d, gfn_t gfn, void *page);
+enum physmap_type {
+    PHYSMAP_NONE,     /* nothing: an access faults */
+    PHYSMAP_RAM,      /* one of d's own RAM frames, read/write */
+    PHYSMAP_HYP_PAGE, /* a hypervisor page (shared_info, a grant-table frame) */
+    PHYSMAP_GRANT_RW, /* another domain's frame mapped by grant, read/write */
+    PHYSMAP_GRANT_RO, /* ... read-only */
+    PHYSMAP_OTHER,    /* anything else the port put there (device MMIO, a boot image) */
+};
+
+uint64_t arch_guest_ram_frames(const struct domain *d);
+/* Frame idx of d's RAM (NULL past the end); its index from the address, or -1. */
+void *arch_guest_ram_frame(struct domain *d, uint64_t idx);
+int64_t arch_guest_ram_index(const struct domain *d, const void *page);
+
+/* The host ("machine") address of a page: what map_grant_ref reports as dev_bus_addr. */
+uint64_t arch_page_maddr(const void *page);
+
+/* What d has at gfn, and (not PHYSMAP_NONE/OTHER) the page's hypervisor address. */
+enum physmap_type arch_guest_physmap_query(struct domain *d, gfn_t gfn, void **page);
+
+/*
+ * Map `page` into d at gfn as type t (RAM, HYP_PAGE or a grant type), replacing whatever
+ * d had there; the change is seen by every CPU when this returns. 0, or -EINVAL for a
+ * gfn outside what d may use or a type the port does not offer, -ENOMEM.
+ */
+int arch_guest_physmap_set(struct domain *d, gfn_t gfn, void *page, enum physmap_type t);
+/* Unmap gfn of d (seen by every CPU when this returns). 0, -EINVAL, -ENOMEM. */
+int arch_guest_physmap_clear(struct domain *d, gfn_t gfn);
 
 /*
  * Build the port's half of domain d (just made by domain_create, named) from its boot

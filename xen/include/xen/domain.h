@@ -19,6 +19,7 @@ struct evtchn_port_ops;
 enum evtchn_abi_slot { EVTCHN_ABI_3L, EVTCHN_ABI_FIFO, EVTCHN_NR_ABI_SLOTS };
 
 struct grant_table;
+struct physmap_frames;
 
 /* HVM params minixen keeps per domain (indexes of public/hvm/params.h below this). */
 #define HVM_NR_PARAMS_MINIXEN 40
@@ -146,7 +147,9 @@ struct domain {
 
     /* ---- Guest interfaces of xen/common (hypercall handlers) ---- */
     uint64_t hvm_params[HVM_NR_PARAMS_MINIXEN]; /* HVMOP_get/set_param; ports set defaults */
-    struct grant_table *grant_table;            /* GNTTABOP_setup_table/query_size */
+    struct grant_table *grant_table;            /* grant_table.c, grant_map.c */
+    spinlock_t physmap_lock;                    /* physmap.c: its RAM frames' state */
+    struct physmap_frames *physmap;             /* ... made when it first gives one back */
     char name[16];                              /* from the DT node, for the console */
     struct console_out console_out;             /* domU output rate limit (console.c) */
     uint32_t wc_version; /* shared_info.wc_version as last written (wallclock.c), even */

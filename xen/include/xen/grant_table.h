@@ -18,7 +18,16 @@
 int gnttab_get_frame(struct domain *d, uint64_t idx, void **page);
 /* Frame idx is now mapped at gfn in d (what GNTTABOP_setup_table reports for it). */
 void gnttab_set_frame_gfn(struct domain *d, uint64_t idx, gfn_t gfn);
-/* Free d's table (domain destruction). */
+/* Whatever grant-table frame was mapped at gfn of d is no longer (remove_from_physmap). */
+void gnttab_forget_frame_gfn(struct domain *d, gfn_t gfn);
+/*
+ * d starts a new life (domain_reset): the mappings it held of other domains' grants are
+ * released, every mapping of its own grants in any domain is removed from that domain's
+ * guest-physical map (its frames are about to be scrubbed and reused), and its table is
+ * as if never used.
+ */
+void gnttab_domain_reset(struct domain *d);
+/* The same, then d's table freed (domain destruction). */
 void gnttab_domain_destroy(struct domain *d);
 
 #endif

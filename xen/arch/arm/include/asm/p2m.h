@@ -17,6 +17,8 @@ typedef enum {
     P2M_RAM_RO,   /* normal memory, read-only (e.g. a DTB) */
     P2M_MMIO_DEV, /* device memory passed through (GICV for the GICv2 CPU interface) */
     P2M_HYP_PAGE, /* a hypervisor page shared with the guest (shared_info, grant frames) */
+    P2M_GRANT_RW, /* another domain's frame mapped by grant, read/write, never executable */
+    P2M_GRANT_RO, /* ... read-only */
 } p2m_type_t;
 
 struct p2m; /* behind struct arm_domain.p2m */
