@@ -252,6 +252,7 @@ void guest_main(const void *dt)
         area_ipi_virq();
         area_block_poll();
         area_interdomain();
+        area_grant_map();
         area_fifo();
         area_3l();
         area_limits();

@@ -131,9 +131,9 @@ domains() {
             ok $? "$name: d$d bring-up guest: TAP complete and passing${why:+ ($why; $dtap)}"
         fi
     done
-    # The suite's constant plans (tests/guest/README.md): role=main 164, role=peer 22.
-    has "$log" "^1\.\.164$"; ok $? "$name: d0 ran the whole role=main plan (164)"
-    has "$log" "^\(d1\) 1\.\.22$"; ok $? "$name: d1 ran the whole role=peer plan (22)"
+    # The suite's constant plans (tests/guest/README.md): role=main 171, role=peer 32.
+    has "$log" "^1\.\.171$"; ok $? "$name: d0 ran the whole role=main plan (171)"
+    has "$log" "^\(d1\) 1\.\.32$"; ok $? "$name: d1 ran the whole role=peer plan (32)"
     local wc=0
     for d in 0 1; do
         has "$RESULTS/system-x86-$BOARD-$tag-d$d.tap" \
