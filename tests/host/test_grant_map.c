@@ -89,21 +89,19 @@ static void test_reservation(void **state)
     assert_int_equal(reservation_size(d1->vcpu[0], XENMEM_current_reservation, 60), -ESRCH);
     assert_int_equal(reservation_size(dom0->vcpu[0], XENMEM_current_reservation, 1),
                      HARNESS_GUEST_PAGES);
-    assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_memory_op,
-                        XENMEM_current_reservation | (1ul << 6), 0, 0),
-                     -EINVAL);
+    assert_int_equal(
+        hc(d1->vcpu[0], __HYPERVISOR_memory_op, XENMEM_current_reservation | (1ul << 6), 0, 0),
+        -EINVAL);
     assert_int_equal(hc(d1->vcpu[0], __HYPERVISOR_memory_op, XENMEM_get_sharing_freed_pages, 0, 0),
                      0);
 
     /* Give two pages back: unmapped, counted out; the same again does nothing. */
     memset(p0, 0xa5, PAGE_SIZE);
-    assert_int_equal(reservation(d1->vcpu[0], XENMEM_decrease_reservation, DOMID_SELF, g, 2, 0),
-                     2);
+    assert_int_equal(reservation(d1->vcpu[0], XENMEM_decrease_reservation, DOMID_SELF, g, 2, 0), 2);
     assert_null(arch_map_guest_frame(d1, g[0]));
     assert_int_equal(reservation_size(d1->vcpu[0], XENMEM_current_reservation, DOMID_SELF),
                      HARNESS_GUEST_PAGES - 2);
-    assert_int_equal(reservation(d1->vcpu[0], XENMEM_decrease_reservation, DOMID_SELF, g, 2, 0),
-                     0);
+    assert_int_equal(reservation(d1->vcpu[0], XENMEM_decrease_reservation, DOMID_SELF, g, 2, 0), 0);
     /* Orders past a domU's 9 are refused outright; nothing is done. */
     assert_int_equal(reservation(d1->vcpu[0], XENMEM_populate_physmap, DOMID_SELF, g, 1, 10), 0);
     /* Another domain's reservation: only the privileged one may change it. */
@@ -140,8 +138,8 @@ static void test_reservation(void **state)
 
         assert_int_equal(reservation(d1->vcpu[0], XENMEM_populate_physmap, DOMID_SELF, &hole, 1, 0),
                          0);
-        assert_int_equal(reservation(d1->vcpu[0], XENMEM_increase_reservation, DOMID_SELF, NULL, 1, 0),
-                         0);
+        assert_int_equal(
+            reservation(d1->vcpu[0], XENMEM_increase_reservation, DOMID_SELF, NULL, 1, 0), 0);
     }
     assert_int_equal(reservation_size(d1->vcpu[0], XENMEM_current_reservation, DOMID_SELF),
                      HARNESS_GUEST_PAGES);
@@ -228,8 +226,8 @@ static int16_t unmap(struct vcpu *v, grant_handle_t handle, gfn_t at)
     gpaddr_t gpa;
     struct gnttab_unmap_grant_ref *op = harness_guest_buf(v->domain, &gpa);
 
-    *op = (struct gnttab_unmap_grant_ref){.host_addr = at << PAGE_SHIFT, .handle = handle,
-                                          .status = 99};
+    *op = (struct gnttab_unmap_grant_ref){
+        .host_addr = at << PAGE_SHIFT, .handle = handle, .status = 99};
     assert_int_equal(hc(v, __HYPERVISOR_grant_table_op, GNTTABOP_unmap_grant_ref, gpa, 1), 0);
     return op->status;
 }
@@ -268,13 +266,12 @@ static void test_map_unmap(void **state)
     assert_null(arch_map_guest_frame(dom0, at));
     /* In use by dom0: d2 cannot take it even if the entry is changed to say d2. */
     e[8].domid = 2;
-    assert_int_equal(map(d2->vcpu[0], 1, 8, at2, GNTMAP_host_map, NULL, NULL),
-                     GNTST_general_error);
+    assert_int_equal(map(d2->vcpu[0], 1, 8, at2, GNTMAP_host_map, NULL, NULL), GNTST_general_error);
     e[8].domid = 0;
     /* A second, read-only mapping of the same entry. */
-    assert_int_equal(map(dom0->vcpu[0], 1, 8, hole(dom0), GNTMAP_host_map | GNTMAP_readonly, &h2,
-                         NULL),
-                     GNTST_okay);
+    assert_int_equal(
+        map(dom0->vcpu[0], 1, 8, hole(dom0), GNTMAP_host_map | GNTMAP_readonly, &h2, NULL),
+        GNTST_okay);
 
     /* Unmapping: the wrong address fails and keeps it; host_addr 0 does nothing. */
     assert_int_equal(unmap(dom0->vcpu[0], h, at + 1), GNTST_general_error);
@@ -308,20 +305,23 @@ static void test_mapped_frame_not_reused(void **state)
     (void)state;
     grant(&e[8], 0, shared, false);
     assert_int_equal(map(dom0->vcpu[0], 2, 8, at, GNTMAP_host_map, &h, NULL), GNTST_okay);
-    assert_int_equal(reservation(d2->vcpu[0], XENMEM_decrease_reservation, DOMID_SELF, &shared, 1, 0),
-                     1);
+    assert_int_equal(
+        reservation(d2->vcpu[0], XENMEM_decrease_reservation, DOMID_SELF, &shared, 1, 0), 1);
     /* d2's pool holds that frame and those from test_reservation_continues: take them all. */
     for (unsigned int round = 0, done = 500; done == 500 && round < 4; round++) {
         gfn_t g[500];
 
         for (unsigned int n = 0; n < 500; n++)
             g[n] = 0x200000 + round * 500 + n;
-        done = (unsigned int)reservation(d2->vcpu[0], XENMEM_populate_physmap, DOMID_SELF, g, 500, 0);
+        done =
+            (unsigned int)reservation(d2->vcpu[0], XENMEM_populate_physmap, DOMID_SELF, g, 500, 0);
         for (unsigned int n = 0; n < done; n++)
-            assert_ptr_not_equal(harness_physmap_lookup(d2, g[n]), harness_physmap_lookup(dom0, at));
+            assert_ptr_not_equal(harness_physmap_lookup(d2, g[n]),
+                                 harness_physmap_lookup(dom0, at));
     }
     assert_int_equal(unmap(dom0->vcpu[0], h, at), GNTST_okay);
-    assert_int_equal(reservation(d2->vcpu[0], XENMEM_populate_physmap, DOMID_SELF, &again, 1, 0), 1);
+    assert_int_equal(reservation(d2->vcpu[0], XENMEM_populate_physmap, DOMID_SELF, &again, 1, 0),
+                     1);
 }
 
 static int16_t copy(struct vcpu *v, struct gnttab_copy_64 c)

@@ -117,9 +117,8 @@ long gnttab_op_copy(struct vcpu *curr, gpaddr_t uop, unsigned int count)
             src = (struct copy_side){.ref_or_gmfn = op.source.u.gmfn,
                                      .domid = op.source.domid,
                                      .offset = op.source.offset};
-            dst = (struct copy_side){.ref_or_gmfn = op.dest.u.gmfn,
-                                     .domid = op.dest.domid,
-                                     .offset = op.dest.offset};
+            dst = (struct copy_side){
+                .ref_or_gmfn = op.dest.u.gmfn, .domid = op.dest.domid, .offset = op.dest.offset};
             len = op.len, flags = op.flags;
         } else {
             struct gnttab_copy_64 op;
@@ -129,9 +128,8 @@ long gnttab_op_copy(struct vcpu *curr, gpaddr_t uop, unsigned int count)
             src = (struct copy_side){.ref_or_gmfn = op.source.u.gmfn,
                                      .domid = op.source.domid,
                                      .offset = op.source.offset};
-            dst = (struct copy_side){.ref_or_gmfn = op.dest.u.gmfn,
-                                     .domid = op.dest.domid,
-                                     .offset = op.dest.offset};
+            dst = (struct copy_side){
+                .ref_or_gmfn = op.dest.u.gmfn, .domid = op.dest.domid, .offset = op.dest.offset};
             len = op.len, flags = op.flags;
         }
         /* A grant ref is the union's low 32 bits. */

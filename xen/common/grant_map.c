@@ -215,7 +215,8 @@ static int16_t unmap_handle(struct domain *ld, struct grant_table *lgt, grant_ha
         st = GNTST_bad_handle;
     spin_unlock_irqrestore(&lgt->maptrack_lock, mflags);
     if (st == GNTST_okay) {
-        act = &rgt->active[seen.ref / GNTTAB_ENTRIES_PER_FRAME][seen.ref % GNTTAB_ENTRIES_PER_FRAME];
+        act =
+            &rgt->active[seen.ref / GNTTAB_ENTRIES_PER_FRAME][seen.ref % GNTTAB_ENTRIES_PER_FRAME];
         if (!host_unmap(ld, gfn, arch_guest_ram_frame(rd, act->frame)) && !force)
             st = GNTST_general_error;
         else {
@@ -266,8 +267,8 @@ void gnttab_revoke_all(struct domain *d, struct grant_table *gt)
 {
     for (domid_t id = 0; id < MAX_DOMAINS; id++) {
         struct domain *ld = domain_lookup(id);
-        struct grant_table *lgt = ld != NULL ? __atomic_load_n(&ld->grant_table, __ATOMIC_ACQUIRE)
-                                             : NULL;
+        struct grant_table *lgt =
+            ld != NULL ? __atomic_load_n(&ld->grant_table, __ATOMIC_ACQUIRE) : NULL;
         unsigned long mflags;
 
         if (lgt == NULL)

@@ -29,8 +29,7 @@ static struct active_grant *active_of(struct domain *rd, struct grant_table *gt,
     uint32_t f = array_index_nospec(ref / GNTTAB_ENTRIES_PER_FRAME, GNTTAB_MAX_FRAMES);
 
     if (gt->active[f] == NULL && make)
-        gt->active[f] =
-            domain_xzalloc_array(rd, struct active_grant, GNTTAB_ENTRIES_PER_FRAME);
+        gt->active[f] = domain_xzalloc_array(rd, struct active_grant, GNTTAB_ENTRIES_PER_FRAME);
     return gt->active[f] == NULL ? NULL : &gt->active[f][ref % GNTTAB_ENTRIES_PER_FRAME];
 }
 

@@ -16,7 +16,7 @@
 #include <xen/grant_table.h>
 #include <public/grant_table.h>
 
-#define GNTTAB_NO_GFN         (~(gfn_t)0) /* Xen's INVALID_GFN: frame not mapped anywhere */
+#define GNTTAB_NO_GFN            (~(gfn_t)0) /* Xen's INVALID_GFN: frame not mapped anywhere */
 #define GNTTAB_ENTRIES_PER_FRAME (PAGE_SIZE / sizeof(struct grant_entry_v1))
 
 /*
@@ -34,10 +34,10 @@ struct active_grant {
 
 /* One mapping made by map_grant_ref, in the mapping domain's maptrack. */
 struct maptrack_entry {
-    uint64_t gfn;       /* where it is mapped in the mapping domain */
-    grant_ref_t ref;    /* of the granter's table */
-    domid_t domid;      /* the granter */
-    uint16_t flags;     /* GNTMAP_host_map | GNTMAP_readonly, MAPTRACK_*; 0: free */
+    uint64_t gfn;    /* where it is mapped in the mapping domain */
+    grant_ref_t ref; /* of the granter's table */
+    domid_t domid;   /* the granter */
+    uint16_t flags;  /* GNTMAP_host_map | GNTMAP_readonly, MAPTRACK_*; 0: free */
 };
 #define MAPTRACK_BUSY    (1u << 14) /* taken, being filled in by map_grant_ref */
 #define MAPTRACK_REVOKED (1u << 15) /* the granter was reset: the mapping is gone */

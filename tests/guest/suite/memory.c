@@ -50,8 +50,8 @@ void area_memory(void)
     balloon_page[0] = 0x5a;
     rc = reservation(XENMEM_decrease_reservation, balloon_page, 0);
     now = reservation_size(XENMEM_current_reservation, DOMID_SELF);
-    tap_ok(rc == 1 && now == cur - 1, "decrease_reservation(one page) -> 1 extent, %ld -> %ld pages",
-           cur, now);
+    tap_ok(rc == 1 && now == cur - 1,
+           "decrease_reservation(one page) -> 1 extent, %ld -> %ld pages", cur, now);
     rc = reservation(XENMEM_decrease_reservation, balloon_page, 0);
     tap_eq(rc, 0, "decrease_reservation of the same gfn again -> 0 extents (nothing there)");
     rc = reservation(XENMEM_populate_physmap, balloon_page, 0);
