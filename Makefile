@@ -44,7 +44,8 @@ help:
 	@echo "make bench               in-guest benchmark on QEMU arm64 -> docs/PERFORMANCE.md"
 	@echo "make bench-peer          the same beside Xen 4.17: ratios, targets, breakdown, chart"
 	@echo "make test-hostile        hostile-guest suite on arm64 and x86_64 (issue #11)"
-	@echo "make test-linux-arm      Debian's arm64 Linux as a dom0less domU (vPL011 console) on both GICs"
+	@echo "make test-linux-arm      Debian's arm64 Linux as a dom0less domU (vPL011 console), and as dom0"
+	@echo "                         sharing a granted page with a Linux domU, on both GICs"
 	@echo "make bench-hostile       victims' round trips under each hostile phase -> docs/PERFORMANCE.md"
 	@echo "boards: $(notdir $(wildcard boards/*))"
 
@@ -83,7 +84,8 @@ test-system-arm:
 	    $(MAKE) --no-print-directory test-system BOARD=$$b || status=1; \
 	done; exit $$status
 
-# Unmodified Linux (Debian 12's arm64 kernel) as a domU on both ARM boards.
+# Unmodified Linux (Debian 12's arm64 kernel) as a domU, and as dom0 beside a Linux domU,
+# on both ARM boards.
 .PHONY: test-linux-arm
 test-linux-arm:
 	$(Q)status=0; for b in qemu-virt-arm64 qemu-virt-arm64-gicv2; do \

@@ -2,12 +2,20 @@
 # SPDX-License-Identifier: Apache-2.0
 # Fetch Debian 12's own arm64 Linux kernel (the one linux-image-arm64 points to now, or
 # KPKG) and busybox-static into DEST (default build/linux-arm64): DEST/Image (the kernel,
-# uncompressed, as minixen and Xen load it), DEST/busybox, DEST/version (the package).
+# uncompressed, as minixen and Xen load it), DEST/busybox, DEST/version (the package), and
+# DEST/modules/: the kernel's Xen device modules a test loads (Debian builds them as
+# modules): xen-evtchn (/dev/xen/evtchn), xen-gntdev, xen-gntalloc (/dev/xen/gnt*).
 # Never committed; cached: once DEST/Image exists nothing is fetched again. As root this
 # adds the arm64 architecture to dpkg and refreshes apt once (tools/lib/fetch-deb.sh).
 set -euo pipefail
 dest=${1:-build/linux-arm64}
-[ -s "$dest/Image" ] && [ -s "$dest/busybox" ] && exit 0
+XEN_MODULES="xen-evtchn xen-gntdev xen-gntalloc"
+have_all() {
+    local m
+    [ -s "$dest/Image" ] && [ -s "$dest/busybox" ] || return 1
+    for m in $XEN_MODULES; do [ -s "$dest/modules/$m.ko" ] || return 1; done
+}
+have_all && exit 0
 . "$(dirname "$0")/lib/fetch-deb.sh"
 
 tmp=$(mktemp -d)
@@ -24,6 +32,15 @@ mkdir -p "$dest"
 # Debian's arm64 vmlinuz is the Image, or gzip of it.
 if gzip -t "$kernel" 2>/dev/null; then gzip -dc "$kernel" >"$dest/Image.tmp"; else cp "$kernel" "$dest/Image.tmp"; fi
 cp "$tmp/bb/bin/busybox" "$dest/busybox"
+mkdir -p "$dest/modules"
+for m in $XEN_MODULES; do
+    ko=$(find "$tmp/k/lib/modules" -name "$m.ko*" | head -n 1)
+    [ -n "$ko" ] || { echo "fetch-linux: no $m module in $pkg" >&2; exit 1; }
+    case $ko in
+    *.xz) xz -dc "$ko" >"$dest/modules/$m.ko" ;;
+    *) cp "$ko" "$dest/modules/$m.ko" ;;
+    esac
+done
 echo "$pkg" >"$dest/version"
 mv "$dest/Image.tmp" "$dest/Image"
 echo "  FETCH   $pkg, busybox-static (arm64) -> $dest"

@@ -6,11 +6,14 @@
 # the kernel opens it for /init before anything could mount devtmpfs, and without it a
 # kernel with a console says "unable to open an initial console".
 #
-#   initramfs.py BUSYBOX INIT OUT      /bin/busybox, /init (INIT's text), /dev/console
+#   initramfs.py BUSYBOX INIT OUT [PATH=FILE ...]
+#       /bin/busybox, /init (INIT's text), /dev/console, and each FILE at PATH (its
+#       directories made; executable if FILE is)
+import os
 import sys
 
 
-def main(busybox, init, out_path):
+def main(busybox, init, out_path, extra=()):
     out = bytearray()
 
     def entry(name, mode, data=b'', rdev=(0, 0)):
@@ -26,12 +29,23 @@ def main(busybox, init, out_path):
     entry('dev', 0o40755)
     entry('dev/console', 0o20600, rdev=(5, 1))
     entry('init', 0o100755, open(init, 'rb').read())
+    dirs = {'bin', 'dev'}
+    for spec in extra:
+        path, src = spec.split('=', 1)
+        parts = path.strip('/').split('/')
+        for i in range(1, len(parts)):
+            d = '/'.join(parts[:i])
+            if d not in dirs:
+                dirs.add(d)
+                entry(d, 0o40755)
+        mode = 0o100755 if os.access(src, os.X_OK) else 0o100644
+        entry('/'.join(parts), mode, open(src, 'rb').read())
     entry('TRAILER!!!', 0)
     with open(out_path, 'wb') as f:
         f.write(out)
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 4:
-        sys.exit('usage: initramfs.py BUSYBOX INIT OUT')
-    main(*sys.argv[1:])
+    if len(sys.argv) < 4:
+        sys.exit('usage: initramfs.py BUSYBOX INIT OUT [PATH=FILE ...]')
+    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:])

@@ -12,7 +12,9 @@
 #                                  reboot and crash reset the machine); TAP in $(RESULTS)
 #   make test-linux [BOARD=...]    Debian's arm64 Linux as a dom0less domU on the vPL011:
 #                                  its shell on ttyAMA0 through the Ctrl-A cycle
-#                                  (linux-test.sh; the kernel: tools/fetch-linux.sh)
+#                                  (linux-test.sh; the kernel: tools/fetch-linux.sh); then
+#                                  Linux as dom0 and as a domU sharing a granted page and
+#                                  exchanging events (linux-pair-test.sh)
 #
 # `make run` and `make debug` are tests/system/run.mk's; this file says what they boot here:
 #   RUN_BOOT=uboot (the default)   U-Boot runs boards/$(BOARD)/demo.cmd (RUN_DOMAINS=test:
@@ -40,6 +42,7 @@ test-system: $(BUILD)/minixen.bin system-guest
 
 test-linux: $(BUILD)/minixen.bin system-guest
 	$(Q)tests/system/arm/linux-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+	$(Q)tests/system/arm/linux-pair-test.sh $(BOARD) $< $(RESULTS)
 
 # ---- make run / make debug ---------------------------------------------------------------
 # Private copies under $(RUN_OUT), so a rebuild while QEMU runs does not change its images.

@@ -1,0 +1,200 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Two unmodified Linux domains on the arm64 port share a page and exchange events through
+# Linux's own Xen devices (issue #13 item 4): Debian 12's arm64 kernel as dom0 (console
+# hvc0) and as a dom0less domU (console ttyAMA0 on the vPL011), one initramfs for both with
+# busybox-static, the kernel's xen-evtchn, xen-gntdev and xen-gntalloc modules, and our
+# tests/system/linux/xenshare.c. The domU grants dom0 a page (gntalloc) and opens a port
+# for it (evtchn) and prints both; this test types them into dom0's shell (there is no
+# xenstore to carry them), where xenshare maps the page (gntdev: the balloon's
+# decrease_reservation, GNTTABOP_map_grant_ref), checks and rewrites it, unmaps it and
+# sends an event; the domU finds dom0's bytes in its page and answers with an event. Then
+# dom0 powers the machine off. TAP lines of both domains' xenshare runs are in the log.
+#
+# The same on Xen 4.17 (HV xen, IMAGE its arm64 Image: `make test-peer-xen`), the oracle.
+#
+#   linux-pair-test.sh BOARD IMAGE RESULTS [minixen|xen]
+#   environment: the board's variables (make exports them), LINUX_DIR (build/linux-arm64),
+#                LINUX_TIMEOUT (seconds for both kernels to reach their shells, default 300)
+# TAP: $RESULTS/linux-pair-$BOARD.tap (Xen: peer-xen-linux-pair-$BOARD.tap); log in
+# $(dirname IMAGE)/linux-pair-test (Xen: .../linux-pair-test-$BOARD).
+set -u
+BOARD=$1 IMAGE=$2 RESULTS=$3 HV=${4:-minixen}
+: "${LINUX_DIR:=build/linux-arm64}" "${LINUX_TIMEOUT:=300}"
+here=$(dirname "$0")
+root=$here/../../..
+lib=$here/../../lib
+case $HV in
+minixen)
+    work=$(dirname "$IMAGE")/linux-pair-test name=linux-pair-$BOARD
+    hv_args="dom0_mem=128M dom0_max_vcpus=1"
+    d1='\(d1\) ' ;;
+xen)
+    work=$(dirname "$IMAGE")/linux-pair-test-$BOARD name=peer-xen-linux-pair-$BOARD
+    hv_args="console=dtuart dtuart=/pl011@9000000 dom0_mem=128M dom0_max_vcpus=1 guest_loglvl=all/all"
+    d1='\(XEN\) DOM1: ' ;;
+*) echo "linux-pair-test.sh: HV is minixen or xen, not $HV" >&2; exit 2 ;;
+esac
+tap=$RESULTS/$name.tap
+mkdir -p "$work" "$RESULTS"
+. "$lib/tap.sh"
+. "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
+. "$lib/dom0-dt.sh"
+board_vars "$BOARD" force || exit 1
+tap_begin "$work/tap.body"
+DOM0_RAMDISK_ADDR=0x46000000 # after dom0's kernel (at DOM0_KERNEL_ADDR), below QEMU's DTB
+KERNEL_ADDR=0x50000000       # the domU's kernel and ramdisk
+RAMDISK_ADDR=0x54000000
+
+if ! "$root/tools/fetch-linux.sh" "$LINUX_DIR"; then
+    ok 1 "linux pair: Debian's arm64 kernel, its Xen modules and busybox-static fetched"
+    tap_end "$tap" "$name" "$work"
+    exit 1
+fi
+if ! aarch64-linux-gnu-gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o "$work/xenshare" \
+    "$here/../linux/xenshare.c"; then
+    ok 1 "linux pair: tests/system/linux/xenshare.c builds (aarch64, static)"
+    tap_end "$tap" "$name" "$work"
+    exit 1
+fi
+
+# One initramfs: /init loads the Xen device modules, then the domain the kernel command
+# line names xenshare=offer starts the offer in the background; both get a shell.
+cat >"$work/init" <<'INIT'
+#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sysfs /sys
+/bin/busybox mount -t devtmpfs devtmpfs /dev
+/bin/busybox --install -s /bin
+for m in xen-evtchn xen-gntdev xen-gntalloc; do
+    insmod /lib/xen/$m.ko || echo "=== insmod $m failed"
+done
+case " $(cat /proc/cmdline) " in
+*" xenshare=offer "*)
+    echo "=== domU ready: $(ls /dev/xen | tr '\n' ' ')"
+    xenshare offer 0 &
+    ;;
+*)
+    echo "=== dom0 ready: $(ls /dev/xen | tr '\n' ' ')"
+    ;;
+esac
+exec /bin/sh
+INIT
+extra=(bin/xenshare="$work/xenshare")
+for m in xen-evtchn xen-gntdev xen-gntalloc; do extra+=(lib/xen/$m.ko="$LINUX_DIR/modules/$m.ko"); done
+python3 "$root/tools/lib/initramfs.py" "$LINUX_DIR/busybox" "$work/init" "$work/initrd.cpio" \
+    "${extra[@]}" || exit 1
+
+cp "$IMAGE" "$work/hv.img" && cp "$LINUX_DIR/Image" "$work/Image" || exit 1
+board_qemu_dts "$work/qemu" --smp 2 || exit 1
+ksize=$(printf '0x%x' "$(stat -c %s "$work/Image")")
+rsize=$(printf '0x%x' "$(stat -c %s "$work/initrd.cpio")")
+{
+    cat "$work/qemu.dts"
+    dt_chosen_dom0 "$hv_args" "console=hvc0 earlycon=xen rdinit=/init xenshare=take" "$ksize"
+    cat <<DTS
+        module@${DOM0_RAMDISK_ADDR#0x} {
+            compatible = "multiboot,ramdisk", "multiboot,module";
+            reg = <0x0 $DOM0_RAMDISK_ADDR 0x0 $rsize>;
+        };
+        domU1 {
+            compatible = "xen,domain";
+            #address-cells = <2>;
+            #size-cells = <2>;
+            memory = <0 0x40000>;
+            cpus = <1>;
+            vpl011;
+            xen,enhanced = "no-xenstore"; /* Xen: the /hypervisor node, without xenstore */
+            module@${KERNEL_ADDR#0x} {
+                compatible = "multiboot,kernel", "multiboot,module";
+                reg = <0x0 $KERNEL_ADDR 0x0 $ksize>;
+                bootargs = "console=ttyAMA0 rdinit=/init xenshare=offer";
+            };
+            module@${RAMDISK_ADDR#0x} {
+                compatible = "multiboot,ramdisk", "multiboot,module";
+                reg = <0x0 $RAMDISK_ADDR 0x0 $rsize>;
+            };
+        };
+    };
+};
+DTS
+} >"$work/pair.dts"
+dtc -q -I dts -O dtb -o "$work/pair.dtb" "$work/pair.dts" || exit 1
+
+# dom0's console input: a FIFO the test types into (the serial input starts with dom0).
+fifo=$work/input
+rm -f "$fifo" && mkfifo "$fifo" || exit 1
+exec 9<>"$fifo"
+raw=$work/linux.raw log=$work/linux.log
+board_qemu_cmd --smp 2 kernel "$work/hv.img" "$work/pair.dtb" \
+    "$work/Image@$DOM0_KERNEL_ADDR" "$work/initrd.cpio@$DOM0_RAMDISK_ADDR" \
+    "$work/Image@$KERNEL_ADDR" "$work/initrd.cpio@$RAMDISK_ADDR" || exit 1
+QEMU_STDIN=$fifo qemu_start "$raw" "${board_qemu[@]}"
+type_slowly() { # a few bytes at a time, as a person types (the consoles' buffers are small)
+    local text i
+    text=$(printf '%b' "$1" | od -An -v -tx1 | tr -d ' \n')
+    for ((i = 0; i < ${#text}; i += 8)); do
+        printf '%b' "$(sed 's/\(..\)/\\x\1/g' <<<"${text:i:8}")" >&9
+        sleep 0.2
+    done
+}
+
+offered=1 typed=1 off=1
+if wait_for_log "$raw" "xenshare: offer gref=[0-9]+ port=[0-9]+" "$LINUX_TIMEOUT" "$qemu_pid" &&
+    wait_for_log "$raw" "=== dom0 ready" "$LINUX_TIMEOUT" "$qemu_pid"; then
+    offered=0
+    offer=$(grep -aoE "xenshare: offer gref=[0-9]+ port=[0-9]+" "$raw" | head -n 1)
+    gref=${offer#*gref=} gref=${gref%% *} port=${offer##*port=}
+    sleep 2 # dom0's prompt
+    type_slowly "xenshare take 1 $gref $port\n"
+    # Both runs end with a "done" line (the domU's prefixed, but either may be interleaved).
+    for _ in $(seq 1200); do
+        [ "$(grep -acE 'xenshare: done [0-9]+ passed' "$raw")" -ge 2 ] && { typed=0; break; }
+        kill -0 "$qemu_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    type_slowly 'poweroff -f\n'
+    wait_for_log "$raw" "reboot: Power down" 60 "$qemu_pid" && off=0
+fi
+# dom0's poweroff takes the machine with it, on both hypervisors: QEMU ends by itself.
+for _ in $(seq 100); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.1; done
+stopped=0
+kill -0 "$qemu_pid" 2>/dev/null && stopped=1
+qemu_stop "$qemu_pid"
+exec 9>&-
+rm -f "$fifo"
+serial_text "$raw" "$log"
+rm -f "$raw"
+
+# No ^ anchors: on Xen a domain's line may start after the other's unfinished prompt.
+echo "# kernel: $(cat "$LINUX_DIR/version")" >>"$work/tap.body"
+has "$log" "${d1}.*Kernel command line: console=ttyAMA0 rdinit=/init xenshare=offer"
+ok $? "linux pair: Debian's kernel boots as the dom0less domU"
+has "$log" "Kernel command line: console=hvc0 earlycon=xen rdinit=/init xenshare=take"
+ok $? "linux pair: and as dom0, beside it"
+has "$log" "${d1}=== domU ready: .*evtchn.*gntalloc" && has "$log" "=== dom0 ready: .*evtchn.*gntdev"
+ok $? "linux pair: both load xen-evtchn, xen-gntdev, xen-gntalloc (/dev/xen/evtchn, gnt*)"
+ok "$offered" "linux pair: the domU offers a granted page and a port (gntalloc, evtchn)"
+ok "$typed" "linux pair: dom0 takes them, typed into its shell; both runs end"
+has "$log" "xenshare: ok [0-9]+ - take: d1's grant [0-9]+ added"
+ok $? "linux pair: dom0 maps the domU's grant (gntdev: balloon + GNTTABOP_map_grant_ref)"
+has "$log" "xenshare: ok [0-9]+ - take: the balloon gave a page back"
+ok $? "linux pair: dom0's balloon gave a page back for it (XENMEM_decrease_reservation)"
+has "$log" "xenshare: ok [0-9]+ - take: it holds d1's bytes"
+ok $? "linux pair: dom0 reads the domU's bytes through the mapping"
+has "$log" "xenshare: ok [0-9]+ - take: grant released"
+ok $? "linux pair: dom0 unmaps it (GNTTABOP_unmap_grant_ref)"
+has "$log" "${d1}xenshare: ok [0-9]+ - offer: d0's event arrived"
+ok $? "linux pair: dom0's event reaches the domU (/dev/xen/evtchn)"
+has "$log" "${d1}xenshare: ok [0-9]+ - offer: d0 wrote into the granted page"
+ok $? "linux pair: the domU finds dom0's bytes in its own page"
+has "$log" "xenshare: ok [0-9]+ - take: d1's answer arrived"
+ok $? "linux pair: the domU's answering event reaches dom0"
+has "$log" "xenshare: done [0-9]+ passed, 0 failed" && has "$log" "${d1}xenshare: done [0-9]+ passed, 0 failed"
+ok $? "linux pair: every xenshare check passed in both domains"
+ok $((off | stopped)) "linux pair: dom0's poweroff -f powers the machine off"
+! has "$log" 'Kernel panic|Oops|Unable to handle kernel|kernel BUG|minixen: (panic|fatal)|data abort|Panic on CPU'
+ok $? "linux pair: no kernel BUG, panic or oops, no hypervisor panic, no abort in the log"
+tap_end "$tap" "$name" "$work"
