@@ -20,6 +20,7 @@
 #include "hostile_rng.h"
 #include "xtest.h"
 
+#include <public/grant_table.h>
 #include <public/hvm/hvm_op.h>
 
 #define NR_HCALLS 64
@@ -102,7 +103,10 @@ static enum skip vet(unsigned long nr, unsigned long *a, evtchn_port_t hctl, evt
             return SK_AREA;
         return SK_NR;
     case __HYPERVISOR_memory_op:
-        if (cmd == 1 /* decrease_reservation */ || cmd == 11 /* exchange */ ||
+        /* Our own pages away, or a fresh zeroed one over them: self-harm, which the
+         * hypervisor rightly allows. */
+        if (cmd == 1 /* decrease_reservation */ || cmd == 6 /* populate_physmap */ ||
+            cmd == 11 /* exchange */ || cmd == 15 /* remove_from_physmap */ ||
             cmd == XENMEM_add_to_physmap_batch)
             return SK_MEMORY;
         if (cmd == XENMEM_add_to_physmap) {
@@ -112,6 +116,20 @@ static enum skip vet(unsigned long nr, unsigned long *a, evtchn_port_t hctl, evt
                 return SK_NR;
             /* Anywhere past 4 GiB: never over our RAM. */
             xa->gpfn = 0x100000 + (xa->gpfn & 0xfffffff);
+        }
+        return SK_NR;
+    case __HYPERVISOR_grant_table_op:
+        /* One op, kept off our own memory: a mapping lands past 4 GiB, a copy writes into
+         * a grant (of a domain that gave us none) rather than into one of our frames. */
+        if (cmd == GNTTABOP_map_grant_ref || cmd == GNTTABOP_copy) {
+            if (!in_buf(a[1], sizeof(struct gnttab_copy)))
+                return SK_MEMORY;
+            a[2] = 1;
+            if (cmd == GNTTABOP_map_grant_ref)
+                ((struct gnttab_map_grant_ref *)(uintptr_t)a[1])->host_addr =
+                    (0x100000ull + (rng_next() & 0xfffffff)) << 12;
+            else
+                ((struct gnttab_copy *)(uintptr_t)a[1])->flags |= GNTCOPY_dest_gref;
         }
         return SK_NR;
     case __HYPERVISOR_event_channel_op:

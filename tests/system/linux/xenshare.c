@@ -28,7 +28,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-typedef uint16_t domid_t;     /* the UAPI headers use Xen's names */
+typedef uint16_t domid_t; /* the UAPI headers use Xen's names */
 typedef uint32_t grant_ref_t;
 #include <xen/evtchn.h>
 #include <xen/gntalloc.h>
@@ -83,8 +83,8 @@ static uint32_t wait_event(int evfd)
 
 static int offer(domid_t peer)
 {
-    struct ioctl_gntalloc_alloc_gref alloc = {.domid = peer, .flags = GNTALLOC_FLAG_WRITABLE,
-                                              .count = 1};
+    struct ioctl_gntalloc_alloc_gref alloc = {
+        .domid = peer, .flags = GNTALLOC_FLAG_WRITABLE, .count = 1};
     struct ioctl_evtchn_bind_unbound_port unbound = {.remote_domain = peer};
     struct ioctl_evtchn_notify notify;
     int gfd = open("/dev/xen/gntalloc", O_RDWR), evfd = open("/dev/xen/evtchn", O_RDWR);
