@@ -95,6 +95,9 @@ unsigned long harness_cpu_kicks(unsigned int cpu);
 void harness_set_wakeup_event(struct vcpu *v, bool pending);
 /* The page arch_guest_physmap_set() put at gfn of d (NULL: none, or cleared). */
 void *harness_physmap_lookup(struct domain *d, gfn_t gfn);
+/* Domain id's RAM is "1:1" (arch_domain_direct_mapped): populate only puts back a frame
+ * where it was built. */
+extern bool harness_direct_mapped[MAX_DOMAINS];
 /* Times d shut down (common code counts them), and the last reason. */
 unsigned int harness_shutdowns(struct domain *d, unsigned int *last_reason);
 unsigned int harness_rebuilds(struct domain *d); /* arch_domain_rebuild() calls */

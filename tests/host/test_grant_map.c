@@ -428,6 +428,29 @@ static void test_maptrack_charged(void **state)
     }
 }
 
+/* A 1:1 domain (Xen's dom0 on Arm) gets only a gfn's own frame back, and never elsewhere. */
+static void test_direct_mapped_populate(void **state)
+{
+    struct domain *dm;
+    gfn_t g[2], other;
+    void *home;
+
+    (void)state;
+    harness_direct_mapped[5] = true;
+    dm = harness_domain(5, 1, false, &guest_layout_arm);
+    assert_non_null(dm);
+    g[0] = harness_alloc_gfn(dm);
+    g[1] = harness_alloc_gfn(dm);
+    home = harness_gfn_to_va(dm, g[0]);
+    assert_int_equal(reservation(dm->vcpu[0], XENMEM_decrease_reservation, DOMID_SELF, g, 2, 0), 2);
+    other = g[1] + 0x1000; /* no frame was built there: nothing to put back */
+    assert_int_equal(reservation(dm->vcpu[0], XENMEM_populate_physmap, DOMID_SELF, &other, 1, 0),
+                     0);
+    assert_int_equal(reservation(dm->vcpu[0], XENMEM_populate_physmap, DOMID_SELF, g, 1, 0), 1);
+    assert_ptr_equal(arch_map_guest_frame(dm, g[0]), home);
+    harness_direct_mapped[5] = false;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +462,7 @@ int main(void)
         cmocka_unit_test(test_granter_reset_revokes),
         cmocka_unit_test(test_mapper_reset_releases),
         cmocka_unit_test(test_maptrack_charged),
+        cmocka_unit_test(test_direct_mapped_populate),
     };
 
     return cmocka_run_group_tests(tests, setup, NULL);

@@ -177,6 +177,22 @@ static int64_t take_from_pool(struct physmap_frames *f)
     return -1;
 }
 
+/* For a 1:1 domain: frame gfn's own frame, if it is pooled and unreferenced; else -1. */
+static int64_t take_own_frame(struct domain *d, struct physmap_frames *f, gfn_t gfn)
+{
+    gfn_t first = arch_guest_ram_first_gfn(d);
+    uint64_t idx = gfn - first;
+    struct frame_chunk *c;
+
+    if (gfn < first || idx >= f->nr_frames)
+        return -1;
+    c = f->chunk[idx / FRAMES_PER_CHUNK];
+    if (c == NULL || !is_pooled(c, idx) || c->refs[idx % FRAMES_PER_CHUNK] != 0)
+        return -1;
+    set_pooled(f, c, idx, false);
+    return (int64_t)idx;
+}
+
 int physmap_populate(struct domain *d, gfn_t gfn)
 {
     unsigned long flags = spin_lock_irqsave(&d->physmap_lock);
@@ -204,7 +220,8 @@ int physmap_populate(struct domain *d, gfn_t gfn)
         rc = -EBUSY; /* a hypervisor page or a grant mapping: their owners track them */
     }
     if (rc == 0) {
-        idx = take_from_pool(f);
+        /* A 1:1 domain's frame goes back where it was built (Xen: gfn == mfn), or nowhere. */
+        idx = arch_domain_direct_mapped(d) ? take_own_frame(d, f, gfn) : take_from_pool(f);
         if (idx < 0) {
             rc = -ENOMEM;
         } else {

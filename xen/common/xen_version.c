@@ -17,15 +17,17 @@
 #define XEN_MINOR            17
 #define MINIXEN_EXTRAVERSION ".0-minixen"
 
-/* Every guest gets these: it is auto-translated (HVM, PVH, ARM) and never mapped 1:1. */
+/* Every guest gets these: it is auto-translated (HVM, PVH, ARM). */
 #define FEATURES_COMMON                                                                            \
     ((1u << XENFEAT_memory_op_vnode_supported) | (1u << XENFEAT_writable_page_tables) |            \
-     (1u << XENFEAT_auto_translated_physmap) | (1u << XENFEAT_not_direct_mapped))
+     (1u << XENFEAT_auto_translated_physmap))
 
 static uint32_t xen_features_of(const struct domain *d)
 {
     uint32_t f = FEATURES_COMMON | guest_kind_of(d)->xen_features;
 
+    /* Whether its RAM is mapped 1:1 (Linux then bounces DMA through swiotlb-xen). */
+    f |= 1u << (arch_domain_direct_mapped(d) ? XENFEAT_direct_mapped : XENFEAT_not_direct_mapped);
     if (d->is_privileged)
         f |= 1u << XENFEAT_dom0;
     return f;

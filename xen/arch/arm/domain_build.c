@@ -3,7 +3,9 @@
  * Building the domains of the boot DT (boot_config.c reads it) before any guest runs.
  *
  * For each domain: the common domain (id = its index, dom0 first), its stage-2 tables
- * and VMID, contiguous RAM from host memory nobody else uses, mapped at GUEST_RAM0_BASE,
+ * and VMID, contiguous RAM from host memory nobody else uses, mapped at GUEST_RAM0_BASE
+ * (the hardware domain's at its own host address, 1:1, as Xen maps dom0: the devices it
+ * drives do DMA to the addresses it gives them, and there is no IOMMU to translate them),
  * the vGIC, then the guest image as the Linux arm64 boot protocol wants it:
  *
  *   GUEST_RAM0_BASE + text_offset   the kernel (arm64 Image; RAM base is 2 MiB aligned)
@@ -269,6 +271,26 @@ static int map_and_load(struct domain *d, const struct boot_domain *cfg)
     return 0;
 }
 
+/*
+ * The hardware domain's RAM at its host address when that leaves the rest of the guest
+ * map where it is (vGIC, grant-table window, vPL011, within the IPA size); else it keeps
+ * GUEST_RAM0_BASE and gets no device that does DMA (hwdom_devices.c).
+ */
+static void direct_map(struct domain *d)
+{
+    struct arm_domain *ad = arm_domain(d);
+    uint64_t b = ad->ram_host, e = ad->ram_host + ad->ram_size;
+
+    /* Everything else minixen puts in a guest's map lies below GUEST_RAM0_BASE. */
+    if (b < GUEST_RAM0_BASE || e > P2M_IPA_LIMIT) {
+        printk("%s: host RAM 0x%llx-0x%llx would cover the guest map: not 1:1, no DMA devices\n",
+               ad->config->name, (unsigned long long)b, (unsigned long long)e);
+        return;
+    }
+    ad->ram_base = ad->ram_host;
+    ad->direct_map = true;
+}
+
 int arch_domain_construct(struct domain *d, const struct boot_domain *cfg)
 {
     uint64_t ram = (cfg->mem_bytes + SZ_2M - 1) & ~(SZ_2M - 1);
@@ -291,6 +313,8 @@ int arch_domain_construct(struct domain *d, const struct boot_domain *cfg)
     if (ad->ram_host == 0)
         return fail(-ENOMEM, "%s: no %llu MiB of free host RAM left", cfg->name,
                     (unsigned long long)(ram >> 20));
+    if (is_hardware_domain(d))
+        direct_map(d);
     rc = p2m_domain_init(d);
     if (rc == 0)
         rc = vgic_domain_init(d);

@@ -90,6 +90,16 @@ uint64_t arch_guest_ram_frames(const struct domain *d)
     return d == NULL || d->arch == NULL ? 0 : arm_domain(d)->ram_size >> PAGE_SHIFT;
 }
 
+gfn_t arch_guest_ram_first_gfn(const struct domain *d)
+{
+    return d == NULL || d->arch == NULL ? 0 : arm_domain(d)->ram_base >> PAGE_SHIFT;
+}
+
+bool arch_domain_direct_mapped(const struct domain *d)
+{
+    return d != NULL && d->arch != NULL && arm_domain(d)->direct_map;
+}
+
 void *arch_guest_ram_frame(struct domain *d, uint64_t idx)
 {
     if (idx >= arch_guest_ram_frames(d))

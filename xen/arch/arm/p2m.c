@@ -25,8 +25,7 @@
 #include <xen/lib.h>
 #include <xen/spinlock.h>
 
-#define P2M_IPA_BITS 39
-#define P2M_ENTRIES  512
+#define P2M_ENTRIES 512
 
 /* VTCR_EL2 fields (4 KiB granule). */
 #define VTCR_T0SZ     (64 - P2M_IPA_BITS)

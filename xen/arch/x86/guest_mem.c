@@ -185,6 +185,18 @@ uint64_t arch_guest_ram_frames(const struct domain *d)
     return 0;
 }
 
+gfn_t arch_guest_ram_first_gfn(const struct domain *d)
+{
+    (void)d;
+    return 0;
+}
+
+bool arch_domain_direct_mapped(const struct domain *d)
+{
+    (void)d;
+    return false; /* nested paging maps every domain's RAM from guest address 0 */
+}
+
 void *arch_guest_ram_frame(struct domain *d, uint64_t idx)
 {
     (void)d;

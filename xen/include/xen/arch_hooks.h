@@ -170,6 +170,11 @@ enum physmap_type {
 };
 
 uint64_t arch_guest_ram_frames(const struct domain *d);
+/* The gfn where d's RAM frame 0 was placed when it was built (frame i at that + i). */
+gfn_t arch_guest_ram_first_gfn(const struct domain *d);
+/* Is d's RAM at its host addresses (gfn == host frame, Xen's direct map)? Its frames can
+ * then only ever go back where they were built. */
+bool arch_domain_direct_mapped(const struct domain *d);
 /* Frame idx of d's RAM (NULL past the end); its index from the address, or -1. */
 void *arch_guest_ram_frame(struct domain *d, uint64_t idx);
 int64_t arch_guest_ram_index(const struct domain *d, const void *page);

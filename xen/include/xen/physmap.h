@@ -32,7 +32,8 @@ int physmap_give_back(struct domain *d, gfn_t gfn);
  * Put a frame from d's pool, zeroed, at gfn (populate_physmap); a RAM frame of d's already
  * there goes back into the pool first, as Xen replaces it. 0, -EBUSY (gfn holds a
  * hypervisor page or a grant mapping), -ENOMEM (pool empty, or every pooled frame still
- * mapped elsewhere), -EINVAL (a gfn the port does not let d populate).
+ * mapped elsewhere), -EINVAL (a gfn the port does not let d populate). A 1:1 domain
+ * (arch_domain_direct_mapped) only gets back the frame that was at gfn when it was built.
  */
 int physmap_populate(struct domain *d, gfn_t gfn);
 

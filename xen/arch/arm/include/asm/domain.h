@@ -28,8 +28,9 @@ struct arm_domain {
     struct vgic_domain *vgic;
     unsigned int nr_mmio;
     struct mmio_region mmio[MMIO_MAX_REGIONS];
-    uint64_t ram_base, ram_size;      /* guest RAM: GUEST_RAM0_BASE, size */
+    uint64_t ram_base, ram_size;      /* guest RAM: GUEST_RAM0_BASE (or ram_host), size */
     paddr_t ram_host;                 /* host physical backing (contiguous) */
+    bool direct_map;                  /* ram_base == ram_host: the hardware domain, 1:1 */
     const struct boot_domain *config; /* what it was built from (restart on reboot) */
     /* reboot_scrub.c: bytes of RAM claimed and done by the chunked reboot scrub */
     uint64_t scrub_next, scrub_done;

@@ -23,6 +23,9 @@ typedef enum {
 
 struct p2m; /* behind struct arm_domain.p2m */
 
+#define P2M_IPA_BITS  39 /* guest physical addresses below 512 GiB (p2m.c) */
+#define P2M_IPA_LIMIT (1ull << P2M_IPA_BITS)
+
 /* Per-CPU stage-2 controls (VTCR_EL2); every CPU before it runs a guest. */
 void p2m_init_cpu(void);
 
