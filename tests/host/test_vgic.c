@@ -87,6 +87,16 @@ void panic(const char *fmt, ...)
     abort();
 }
 
+/* hwdom_irqs.c's side: which host-backed INTIDs the guest ended. */
+static unsigned int hw_eois, hw_eoi_last;
+
+void hwdom_irq_guest_eoi(struct domain *d, unsigned int intid)
+{
+    (void)d;
+    hw_eois++;
+    hw_eoi_last = intid;
+}
+
 /* The domain builder's side, as the vGIC sees it. */
 static unsigned int mmio_regions;
 static uint64_t mapped_gicc;
@@ -127,6 +137,7 @@ static int setup(unsigned int version)
     memset(hw_lr, 0, sizeof(hw_lr));
     hcr_en = hcr_uie = false;
     lr_writes = 0;
+    hw_eois = hw_eoi_last = 0;
     mmio_regions = 0;
     mapped_gicc = 0;
     fake_ops.version = version;
@@ -366,6 +377,36 @@ static void test_spi_goes_to_its_routed_vcpu(void **state)
     assert_true(vgic_vcpu_pending(v1));
 }
 
+/*
+ * An SPI with a host interrupt behind it (hwdom_irqs.c) asks for an EOI maintenance
+ * interrupt in its list register, and the guest's end of it is reported once; an SPI
+ * without one is not.
+ */
+static void test_host_backed_spi_reports_its_eoi(void **state)
+{
+    (void)state;
+    assert_int_equal(vgic_bind_hw_spi(&dom, 48), 0);
+    assert_int_equal(vgic_bind_hw_spi(&dom, 64), -ENOSPC); /* past the vGIC's SPIs */
+    assert_int_equal(vgic_bind_hw_spi(&dom, 20), -ENOSPC); /* not an SPI */
+    enable(v0, 48);
+    enable(v0, GUEST_PL011_SPI);
+    vgic_inject_irq(v0, 48);
+    vgic_inject_irq(v0, GUEST_PL011_SPI);
+    vgic_flush(v0);
+    assert_int_equal(hw_lr[lr_index(48)].eoi, 1);
+    assert_int_equal(hw_lr[lr_index(GUEST_PL011_SPI)].eoi, 0);
+    guest_ack(48, false);
+    exit_and_enter(v0);
+    assert_int_equal(hw_eois, 0); /* active: not ended yet */
+    guest_ack(48, true);
+    guest_ack(GUEST_PL011_SPI, true);
+    exit_and_enter(v0);
+    assert_int_equal(hw_eois, 1);
+    assert_int_equal(hw_eoi_last, 48);
+    exit_and_enter(v0);
+    assert_int_equal(hw_eois, 1);
+}
+
 /* ---- GICv3 registers and SGIs ---- */
 
 static uint64_t rd(bool (*fn)(struct vcpu *, struct mmio_access *, void *), struct vcpu *v,
@@ -548,6 +589,8 @@ int main(void)
                                         setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_save_restore_keeps_list_registers, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_spi_goes_to_its_routed_vcpu, setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_host_backed_spi_reports_its_eoi, setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_host_backed_spi_reports_its_eoi, setup_v2, teardown),
         cmocka_unit_test_setup_teardown(test_v3_identification, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_v3_redistributor_banks_and_priorities, setup_v3,
                                         teardown),

@@ -96,7 +96,7 @@ domains() {
     check "$log" "$name" "$smp"
     has "$log.txt" "^domains: 2 built, 2 static event channel"; ok $? "$name: 2 domains built"
     # dom0 alone gets the host's PL031 (its TAP checks the DT and reads it; d1's finds none).
-    has "$log.txt" "^hwdom: d0 gets host pl031 at 0x9010000\+0x1000 \(1:1, device memory, no IRQ\)$" &&
+    has "$log.txt" "^hwdom: d0 gets host pl031 at 0x9010000\+0x1000 \(1:1, device memory, SPI 2\)$" &&
         ! has "$log.txt" "^hwdom: d1 "
     ok $? "$name: dom0 (only) gets the host's PL031 mapped 1:1"
     has "$log.txt" "^\*\*\* Serial input to DOM0 \(type 'CTRL-a' three times to switch input\)$"

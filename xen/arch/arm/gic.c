@@ -133,6 +133,13 @@ void gic_enable_irq(unsigned int intid, bool level)
     gic_host.ops->enable_irq(intid, level);
 }
 
+void gic_disable_irq(unsigned int intid)
+{
+    if (gic_host.ops == NULL || intid >= GIC_INTID_SPURIOUS)
+        return;
+    gic_host.ops->disable_irq(intid);
+}
+
 void irq_register(unsigned int intid, irq_handler_t h)
 {
     if (intid < 16 || intid >= GIC_INTID_SPURIOUS)

@@ -31,6 +31,7 @@
 #define GICH_HCR   0x000
 #define GICH_VTR   0x004
 #define GICH_VMCR  0x008
+#define GICH_EISR  0x020
 #define GICH_ELRSR 0x030
 #define GICH_APR   0x0f0
 #define GICH_LR    0x100
@@ -43,6 +44,7 @@
 #define GICH_LR_PRIO_SHIFT  23 /* 5 bits: the top of the 8-bit priority */
 #define GICH_LR_STATE_SHIFT 28
 #define GICH_LR_GROUP1      (1u << 30)
+#define GICH_LR_EOI         (1u << 19) /* software interrupt: maintenance on its EOI */
 
 static paddr_t gicd, gicc, gich;
 static unsigned int nr_irqs;
@@ -164,7 +166,7 @@ static void v2_write_lr(unsigned int i, const struct gic_lr *lr)
 
     if (lr->state != 0)
         val = (uint32_t)lr->state << GICH_LR_STATE_SHIFT | (lr->group1 ? GICH_LR_GROUP1 : 0) |
-              (uint32_t)(lr->priority >> 3) << GICH_LR_PRIO_SHIFT |
+              (lr->eoi ? GICH_LR_EOI : 0) | (uint32_t)(lr->priority >> 3) << GICH_LR_PRIO_SHIFT |
               (lr->intid < 16 ? (uint32_t)(lr->source & 7) << GICH_LR_CPUID_SHIFT : 0) |
               (lr->intid & 0x3ff);
     gic_writel(gich + GICH_LR + 4 * i, val);
@@ -179,11 +181,13 @@ static void v2_read_lr(unsigned int i, struct gic_lr *lr)
     lr->priority = (uint8_t)(((val >> GICH_LR_PRIO_SHIFT) & 0x1f) << 3);
     lr->state = (val >> GICH_LR_STATE_SHIFT) & 3;
     lr->group1 = (val & GICH_LR_GROUP1) != 0;
+    lr->eoi = (val & GICH_LR_EOI) != 0;
 }
 
 static uint32_t v2_empty_lrs(void)
 {
-    return gic_readl(gich + GICH_ELRSR); /* ELRSR0: list registers 0-31 */
+    /* ELRSR0 and EISR0 (list registers 0-31): an EOI-maintenance one ended shows in EISR. */
+    return gic_readl(gich + GICH_ELRSR) | gic_readl(gich + GICH_EISR);
 }
 
 static void v2_set_hcr(bool enable, bool underflow)

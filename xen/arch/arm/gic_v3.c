@@ -50,6 +50,7 @@
 /* ICH_LR<n>_EL2 fields */
 #define ICH_LR_PRIO_SHIFT  48
 #define ICH_LR_GROUP1      (1ull << 60)
+#define ICH_LR_EOI         (1ull << 41) /* software interrupt: maintenance on its EOI */
 #define ICH_LR_STATE_SHIFT 62
 
 /* Polls of RWP/ChildrenAsleep before giving up (the GIC takes microseconds at most). */
@@ -283,7 +284,7 @@ static void v3_write_lr(unsigned int i, const struct gic_lr *lr)
 
     if (lr->state != 0)
         val = (uint64_t)lr->state << ICH_LR_STATE_SHIFT | (lr->group1 ? ICH_LR_GROUP1 : 0) |
-              (uint64_t)lr->priority << ICH_LR_PRIO_SHIFT | lr->intid;
+              (lr->eoi ? ICH_LR_EOI : 0) | (uint64_t)lr->priority << ICH_LR_PRIO_SHIFT | lr->intid;
 #define WR(reg) WRITE_SYSREG(val, reg)
     LR_SWITCH(i, WR)
 #undef WR
@@ -300,12 +301,14 @@ static void v3_read_lr(unsigned int i, struct gic_lr *lr)
     lr->priority = (uint8_t)(val >> ICH_LR_PRIO_SHIFT);
     lr->state = (uint8_t)(val >> ICH_LR_STATE_SHIFT);
     lr->group1 = (val & ICH_LR_GROUP1) != 0;
+    lr->eoi = (val & ICH_LR_EOI) != 0;
     lr->source = 0;
 }
 
 static uint32_t v3_empty_lrs(void)
 {
-    return (uint32_t)READ_SYSREG(ich_elrsr_el2);
+    /* An EOI-maintenance list register the guest ended shows in EISR, not in ELRSR. */
+    return (uint32_t)(READ_SYSREG(ich_elrsr_el2) | READ_SYSREG(ich_eisr_el2));
 }
 
 static void v3_set_hcr(bool enable, bool underflow)

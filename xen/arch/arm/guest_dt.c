@@ -306,6 +306,13 @@ static void write_device(struct fdtw *w, const struct guest_dt_device *dev)
         prop_u32(w, "clocks", GUEST_DT_APB_PCLK_PHANDLE);
         prop_string(w, "clock-names", "apb_pclk");
     }
+    if (dev->has_irq) {
+        uint32_t irq[3] = {0 /* SPI */, dev->spi, dev->irq_flags};
+
+        prop_cells(w, "interrupts", irq, 3);
+    }
+    if (dev->dma_coherent)
+        prop_empty(w, "dma-coherent");
     end_node(w);
 }
 

@@ -5,19 +5,26 @@
  * Which devices: the kinds in the table below, found by a walk over every available
  * host DT node, so giving dom0 another device is one more table entry. Each is mapped at
  * its host address (guest physical = host physical), as Xen maps dom0's devices, so the
- * host DT's description of it holds unchanged in dom0's DT.
+ * host DT's description of it holds unchanged in dom0's DT. Stage 2 maps whole pages: a
+ * device smaller than a page (QEMU's virtio-mmio transports are 0x200 bytes) brings its
+ * whole page, which must not hold anything the hypervisor keeps (its GIC, its console).
+ *
+ * Interrupts: a device's SPI goes to dom0 as the same INTID of its vGIC (hwdom_irqs.c);
+ * one past the vGIC's SPIs leaves the device out. DMA: a device that reads and writes
+ * memory itself (virtio) is only given to a dom0 whose RAM is mapped 1:1 (domain_build.c):
+ * there is no IOMMU, so the addresses dom0 gives it must be host addresses.
  *
  * What the hypervisor still does with them: the PL031 is read once by wallclock_init()
  * before any domain runs; from then on dom0 owns it and may also set it (hwclock -w).
- * No interrupts: the vGIC has no path from a physical SPI to a guest yet, so the nodes go
- * out without "interrupts" (Linux's rtc-pl031 reads and sets the time without its IRQ).
  * domUs never get any of this.
  */
 #include <asm/domain.h>
 #include <asm/guest_memmap.h>
 #include <asm/hwdom_devices.h>
+#include <asm/hwdom_irqs.h>
 #include <asm/p2m.h>
 #include <asm/vgic.h>
+#include <xen/errno.h>
 #include <xen/lib.h>
 #include <xen/shutdown.h>
 
@@ -27,19 +34,30 @@ struct hwdom_kind {
     const char *compatible;  /* dom0's compatible list, as the host DT has it */
     uint32_t compatible_len; /* sizeof: every NUL */
     bool apb_pclk;
+    bool dma; /* masters memory itself: only for a 1:1 dom0, and dma-coherent in its DT */
 };
 
-#define KIND(m, n, c, clk)                                                                         \
+#define KIND(m, n, c, clk, dma)                                                                    \
     {                                                                                              \
-        (m), (n), (c), sizeof(c), (clk)                                                            \
+        (m), (n), (c), sizeof(c), (clk), (dma)                                                     \
     }
 
 static const struct hwdom_kind kinds[] = {
     /* The RTC: Linux's rtc-pl031, an AMBA driver, sets the system time from it at boot. */
-    KIND("arm,pl031", "pl031", "arm,pl031\0arm,primecell", true),
+    KIND("arm,pl031", "pl031", "arm,pl031\0arm,primecell", true, false),
+    /* QEMU virt's virtio transports: disks, network, ... (virtio-*-device on the bus). */
+    KIND("virtio,mmio", "virtio_mmio", "virtio,mmio", false, true),
 };
 
+/* Host ranges a passed-through page must not touch: the GIC and the console UART. */
+#define HWDOM_KEEP_MAX 6
+static struct {
+    uint64_t base, size;
+} keep[HWDOM_KEEP_MAX];
+static unsigned int nr_keep;
+
 static struct guest_dt_device devices[GUEST_DT_MAX_DEVICES];
+static bool device_dma[GUEST_DT_MAX_DEVICES];
 static unsigned int nr_devices;
 
 static const struct hwdom_kind *kind_of(const struct fdt *fdt, const struct fdt_node *n)
@@ -50,28 +68,72 @@ static const struct hwdom_kind *kind_of(const struct fdt *fdt, const struct fdt_
     return NULL;
 }
 
+static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
+{
+    return a < b + bsize && b < a + asize;
+}
+
+static void keep_range(uint64_t base, uint64_t size)
+{
+    if (size != 0 && nr_keep < HWDOM_KEEP_MAX) {
+        keep[nr_keep].base = base;
+        keep[nr_keep].size = size;
+        nr_keep++;
+    }
+}
+
+/* The page-rounded range of a device: [*b, *e). */
+static void pages_of(const struct guest_dt_device *dev, uint64_t *b, uint64_t *e)
+{
+    *b = dev->base & ~(uint64_t)(PAGE_SIZE - 1);
+    *e = (dev->base + dev->size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+/* Its first interrupt, if the host DT gives it one as a GIC SPI (3 cells: 0, n, flags). */
+static void read_irq(const struct fdt *fdt, const struct fdt_node *n, struct guest_dt_device *dev)
+{
+    uint32_t len = 0;
+    const uint8_t *p = fdt_prop(fdt, n, "interrupts", &len);
+    uint32_t cell[3];
+
+    dev->has_irq = false;
+    if (p == NULL || len < 12)
+        return;
+    for (unsigned int i = 0; i < 3; i++)
+        cell[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+                  (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
+    if (cell[0] != 0 || cell[1] >= 988) /* not an SPI */
+        return;
+    dev->spi = cell[1];
+    dev->irq_flags = cell[2] & 0xf;
+    dev->has_irq = true;
+}
+
 void hwdom_devices_init(const struct host_dt *dt)
 {
     struct fdt_walk w;
     struct fdt_node n;
 
     nr_devices = 0;
+    nr_keep = 0;
+    keep_range(dt->gicd_base, dt->gicd_size);
+    keep_range(dt->gicr_base, dt->gicr_size);
+    keep_range(dt->gicc_base, dt->gicc_size);
+    keep_range(dt->gich_base, dt->gich_size);
+    keep_range(dt->gicv_base, dt->gicv_size);
+    if (dt->uart_drv != NULL && !dt->uart.pio)
+        keep_range(dt->uart.base, PAGE_SIZE);
     fdt_walk_start(&w);
     while (fdt_walk_next(&dt->fdt, &w, &n)) {
         const struct hwdom_kind *k = kind_of(&dt->fdt, &n);
         struct guest_dt_device *dev;
-        uint64_t base, size;
+        uint64_t base, size, b, e;
+        bool kept = false;
 
         if (k == NULL || !fdt_is_available(&dt->fdt, &n))
             continue;
-        if (!fdt_reg(&dt->fdt, &n, 0, &base, &size) || size == 0) {
+        if (!fdt_reg(&dt->fdt, &n, 0, &base, &size) || size == 0 || base + size < base) {
             printk("hwdom: host %s node has no usable reg: not passed through\n", k->match);
-            continue;
-        }
-        /* Stage 2 maps whole pages: a device that shares one with another is refused. */
-        if ((base & (PAGE_SIZE - 1)) != 0 || (size & (PAGE_SIZE - 1)) != 0) {
-            printk("hwdom: host %s at 0x%llx+0x%llx is not page aligned: not passed through\n",
-                   k->match, (unsigned long long)base, (unsigned long long)size);
             continue;
         }
         if (nr_devices == GUEST_DT_MAX_DEVICES) {
@@ -80,19 +142,27 @@ void hwdom_devices_init(const struct host_dt *dt)
             continue;
         }
         dev = &devices[nr_devices];
-        dev->name = k->name;
-        dev->compatible = k->compatible;
-        dev->compatible_len = k->compatible_len;
-        dev->base = base;
-        dev->size = size;
-        dev->apb_pclk = k->apb_pclk;
+        *dev = (struct guest_dt_device){.name = k->name,
+                                        .compatible = k->compatible,
+                                        .compatible_len = k->compatible_len,
+                                        .base = base,
+                                        .size = size,
+                                        .apb_pclk = k->apb_pclk,
+                                        .dma_coherent = k->dma};
+        /* Its pages must hold nothing the hypervisor keeps. */
+        pages_of(dev, &b, &e);
+        for (unsigned int i = 0; i < nr_keep; i++)
+            kept |= overlaps(b, e - b, keep[i].base, keep[i].size);
+        if (kept) {
+            printk("hwdom: host %s at 0x%llx+0x%llx shares a page with the hypervisor's own "
+                   "devices: not passed through\n",
+                   k->match, (unsigned long long)base, (unsigned long long)size);
+            continue;
+        }
+        read_irq(&dt->fdt, &n, dev);
+        device_dma[nr_devices] = k->dma;
         nr_devices++;
     }
-}
-
-static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
-{
-    return a < b + bsize && b < a + asize;
 }
 
 /* What minixen itself places in d's guest memory map, named for the refusal. */
@@ -118,33 +188,66 @@ static const char *collision(const struct domain *d, uint64_t base, uint64_t siz
     return NULL;
 }
 
+static void drop(unsigned int i)
+{
+    memmove(&devices[i], &devices[i + 1], (nr_devices - i - 1) * sizeof(devices[0]));
+    memmove(&device_dma[i], &device_dma[i + 1], (nr_devices - i - 1) * sizeof(device_dma[0]));
+    nr_devices--;
+}
+
 int hwdom_devices_map(struct domain *d)
 {
+    unsigned int past_vgic = 0;
+
     if (!is_hardware_domain(d))
         return 0;
     for (unsigned int i = 0; i < nr_devices;) {
         const struct guest_dt_device *dev = &devices[i];
-        const char *what = collision(d, dev->base, dev->size);
+        char irq[24] = "no IRQ";
+        const char *what;
+        uint64_t b, e;
         int rc;
 
+        /* Refuse the device, not dom0: it boots without it, and its DT leaves it out. */
+        if (device_dma[i] && !arm_domain(d)->direct_map) {
+            printk("hwdom: host %s at 0x%llx+0x%llx does DMA and d%u is not mapped 1:1: "
+                   "refused\n",
+                   dev->name, (unsigned long long)dev->base, (unsigned long long)dev->size,
+                   d->domain_id);
+            drop(i);
+            continue;
+        }
+        pages_of(dev, &b, &e);
+        what = collision(d, b, e - b);
         if (what != NULL) {
-            /*
-             * Refuse the device, not dom0: it boots without it. Dropped from the list, so
-             * its DT does not describe a device that is not there.
-             */
             printk("hwdom: host %s at 0x%llx+0x%llx would cover %s of d%u: refused\n", dev->name,
                    (unsigned long long)dev->base, (unsigned long long)dev->size, what,
                    d->domain_id);
-            memmove(&devices[i], &devices[i + 1], (nr_devices - i - 1) * sizeof(devices[0]));
-            nr_devices--;
+            drop(i);
             continue;
         }
-        rc = p2m_map(d, dev->base, dev->base, dev->size, P2M_MMIO_DEV);
+        if (dev->has_irq) {
+            /* A GIC SPI is level-high (4) or rising-edge (1); level-low/falling are not. */
+            rc = hwdom_irq_route(d, 32 + dev->spi, (dev->irq_flags & 0xc) != 0);
+            if (rc == -ENOSPC) { /* QEMU's 32 virtio transports: half of them, one line */
+                past_vgic++;
+                drop(i);
+                continue;
+            }
+            if (rc != 0) {
+                printk("hwdom: host %s at 0x%llx+0x%llx: SPI %u cannot reach d%u (%d): refused\n",
+                       dev->name, (unsigned long long)dev->base, (unsigned long long)dev->size,
+                       dev->spi, d->domain_id, rc);
+                drop(i);
+                continue;
+            }
+            xen_snprintf(irq, sizeof(irq), "SPI %u", dev->spi);
+        }
+        rc = p2m_map(d, b, b, e - b, P2M_MMIO_DEV);
         if (rc != 0)
             return rc;
-        printk("hwdom: d%u gets host %s at 0x%llx+0x%llx (1:1, device memory, no IRQ)\n",
-               d->domain_id, dev->name, (unsigned long long)dev->base,
-               (unsigned long long)dev->size);
+        printk("hwdom: d%u gets host %s at 0x%llx+0x%llx (1:1, device memory, %s)\n", d->domain_id,
+               dev->name, (unsigned long long)dev->base, (unsigned long long)dev->size, irq);
         i++;
     }
     return 0;

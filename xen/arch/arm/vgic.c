@@ -18,6 +18,7 @@
  */
 #include <asm/domain.h>
 #include <asm/guest_memmap.h>
+#include <asm/hwdom_irqs.h>
 #include <asm/vgic_state.h>
 #include <xen/alloc.h>
 #include <xen/arch_hooks.h>
@@ -211,6 +212,8 @@ static void fill_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd)
             .state = LR_PENDING,
             .source = n < 16 ? vv->sgi_source[n] : 0,
             .group1 = vd->ops->group1,
+            /* Its host SPI stays masked until the guest ends it: know when that happens. */
+            .eoi = n >= VGIC_NR_PRIVATE && (load32(&vd->spi_hw) & (1u << (n - VGIC_NR_PRIVATE))),
         };
         vv->lr_used |= 1u << i;
         vv->in_lr |= BIT64(n);
@@ -263,8 +266,13 @@ void vgic_sync(struct vcpu *v)
     gone = gic_host.ops->empty_lrs() & vv->lr_used;
     if (gone == 0)
         return;
-    for (; gone != 0; gone &= gone - 1)
-        lr_free(vv, (unsigned int)__builtin_ctz(gone));
+    for (; gone != 0; gone &= gone - 1) {
+        unsigned int i = (unsigned int)__builtin_ctz(gone), n = vv->lr[i].intid;
+
+        lr_free(vv, i);
+        if (vv->lr[i].eoi) /* the guest ended an interrupt a host SPI stands behind */
+            hwdom_irq_guest_eoi(v->domain, n);
+    }
     if (vv->spilled)
         __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELAXED);
 }
@@ -584,6 +592,16 @@ void vgic_icfgr_write(struct vcpu *v, unsigned int word, uint32_t val)
     for (unsigned int i = 0; i < 16; i++)
         edge |= ((val >> (2 * i + 1)) & 1u) << i;
     *dst = (*dst & ~(0xffffu << shift)) | edge << shift;
+}
+
+int vgic_bind_hw_spi(struct domain *d, unsigned int intid)
+{
+    struct vgic_domain *vd = vgic_domain_of(d);
+
+    if (vd == NULL || intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
+        return -ENOSPC;
+    __atomic_fetch_or(&vd->spi_hw, 1u << (intid - VGIC_NR_PRIVATE), __ATOMIC_RELEASE);
+    return 0;
 }
 
 void vgic_spi_route(struct domain *d, unsigned int spi, unsigned int vcpu_id)

@@ -23,6 +23,7 @@ void gic_send_sgi(unsigned int cpu, unsigned int sgi); /* cpu: logical index (ar
 
 /* Enable a host interrupt (PPI on this CPU, SPI routed to CPU 0). */
 void gic_enable_irq(unsigned int intid, bool level);
+void gic_disable_irq(unsigned int intid);
 
 /*
  * The IRQ exception handler (called by traps.c for IRQs from EL2 or from a guest):

@@ -24,6 +24,7 @@ struct gic_lr {
     uint8_t state;    /* LR_PENDING | LR_ACTIVE; 0 = free */
     uint8_t source;   /* GICv2 SGIs: the sending vCPU (GICC_IAR.CPUID) */
     uint8_t group1;   /* GICv3 guests use group 1, GICv2 guests group 0 */
+    uint8_t eoi;      /* maintenance interrupt when the guest EOIs it (a host SPI behind it) */
 };
 
 /*
@@ -59,7 +60,7 @@ struct gic_hw_ops {
     /* Virtualization interface of this CPU (hypervisor control: GICH / ICH_*). */
     void (*write_lr)(unsigned int i, const struct gic_lr *lr);
     void (*read_lr)(unsigned int i, struct gic_lr *lr);
-    uint32_t (*empty_lrs)(void);                  /* ELRSR: bit i = list register i holds nothing */
+    uint32_t (*empty_lrs)(void); /* ELRSR | EISR: bit i = list register i was ended/holds nothing */
     void (*set_hcr)(bool enable, bool underflow); /* En, UIE */
     void (*save)(struct gic_vcpu_hw *hw);
     void (*restore)(const struct gic_vcpu_hw *hw);

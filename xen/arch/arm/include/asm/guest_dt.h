@@ -22,9 +22,13 @@ struct guest_dt_device {
     const char *compatible;  /* a string list "a\0b" ... */
     uint32_t compatible_len; /* ... of this many bytes, every NUL included */
     uint64_t base, size;
-    bool apb_pclk; /* an AMBA (PrimeCell) device: Linux's bus wants its "apb_pclk" clock */
+    bool apb_pclk;      /* an AMBA (PrimeCell) device: Linux's bus wants its "apb_pclk" clock */
+    bool dma_coherent;  /* its DMA is coherent with the CPUs' caches ("dma-coherent") */
+    uint32_t spi;       /* its interrupt: SPI number (INTID - 32), if has_irq */
+    uint32_t irq_flags; /* the GIC binding's third cell: 1 rising edge, 4 level high */
+    bool has_irq;
 };
-#define GUEST_DT_MAX_DEVICES 4
+#define GUEST_DT_MAX_DEVICES 40
 
 struct guest_dt_desc {
     uint64_t ram_base, ram_size;

@@ -29,6 +29,13 @@ int vgic_domain_init(struct domain *d);
 void vgic_domain_destroy(struct domain *d);
 int vgic_vcpu_init(struct vcpu *v);
 
+/*
+ * SPI intid of d stands for a host interrupt (hwdom_irqs.c): list registers holding it ask
+ * for a maintenance interrupt when the guest ends it, and the vGIC then calls
+ * hwdom_irq_guest_eoi(). -ENOSPC for an INTID past the vGIC's SPIs.
+ */
+int vgic_bind_hw_spi(struct domain *d, unsigned int intid);
+
 /* Make intid pending for v (edge semantics), then vcpu_wake(v). Any CPU, any context. */
 void vgic_inject_irq(struct vcpu *v, unsigned int intid);
 /* The same without the wake-up: returns the vCPU to wake (it is enabled there), or NULL. */

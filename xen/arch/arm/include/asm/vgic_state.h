@@ -30,6 +30,7 @@ struct vgic_domain {
     uint32_t spi_pending;       /* pending and not in a list register (atomic) */
     uint32_t spi_active;        /* active as set by ISACTIVER, outside list registers */
     uint32_t spi_edge;          /* ICFGR: 1 = edge-triggered (kept for read-back) */
+    uint32_t spi_hw;            /* a host SPI behind it (hwdom_irqs.c): EOI maintenance */
     uint8_t spi_priority[VGIC_NR_SPIS];
     uint8_t spi_targets[VGIC_NR_SPIS]; /* v2 GICD_ITARGETSR bytes */
     uint64_t spi_router[VGIC_NR_SPIS]; /* v3 GICD_IROUTER */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Host SPIs delivered to the hardware domain (see asm/hwdom_irqs.h).
+ *
+ * On a host SPI: mask it at the distributor (so that deactivating it, which the host's
+ * EOI does, cannot re-raise it while a level-triggered device still asserts the line),
+ * then make the same INTID pending in the owner's vGIC, which delivers it wherever the
+ * guest routed it. When the guest ends the virtual interrupt (an EOI maintenance interrupt
+ * brings the vCPU out, vgic_sync retires the list register) the host SPI is unmasked: if
+ * the device still wants service it fires again at once, as the line says. An edge that
+ * comes while masked is latched by the distributor and delivered then.
+ *
+ * The table is written at boot, before any guest runs, and only read afterwards.
+ */
+#include <asm/gic.h>
+#include <asm/hwdom_irqs.h>
+#include <asm/vgic.h>
+#include <xen/errno.h>
+#include <xen/irq.h>
+#include <xen/lib.h>
+#include <xen/sched.h>
+
+#define HWDOM_IRQ_FIRST 32   /* SPIs only */
+#define HWDOM_IRQ_LIMIT 1020 /* the GIC's last SPI + 1 */
+
+static struct {
+    struct domain *owner;
+    bool level;
+} routed[HWDOM_IRQ_LIMIT - HWDOM_IRQ_FIRST];
+
+static void host_spi_fired(unsigned int intid)
+{
+    struct domain *d = routed[intid - HWDOM_IRQ_FIRST].owner;
+
+    gic_disable_irq(intid); /* until the guest ends it: hwdom_irq_guest_eoi() */
+    if (d != NULL && d->vcpu[0] != NULL)
+        vgic_inject_irq(d->vcpu[0], intid); /* delivered to the vCPU it is routed to */
+}
+
+int hwdom_irq_route(struct domain *d, unsigned int intid, bool level)
+{
+    int rc;
+
+    if (intid < HWDOM_IRQ_FIRST || intid >= HWDOM_IRQ_LIMIT)
+        return -EINVAL;
+    if (routed[intid - HWDOM_IRQ_FIRST].owner != NULL)
+        return routed[intid - HWDOM_IRQ_FIRST].owner == d ? 0 : -EBUSY;
+    rc = vgic_bind_hw_spi(d, intid);
+    if (rc != 0)
+        return rc;
+    routed[intid - HWDOM_IRQ_FIRST].owner = d;
+    routed[intid - HWDOM_IRQ_FIRST].level = level;
+    irq_register(intid, host_spi_fired);
+    gic_enable_irq(intid, level);
+    return 0;
+}
+
+void hwdom_irq_guest_eoi(struct domain *d, unsigned int intid)
+{
+    if (intid < HWDOM_IRQ_FIRST || intid >= HWDOM_IRQ_LIMIT ||
+        routed[intid - HWDOM_IRQ_FIRST].owner != d)
+        return;
+    gic_enable_irq(intid, routed[intid - HWDOM_IRQ_FIRST].level);
+}
