@@ -3,17 +3,19 @@
 # Fetch Debian 12's own arm64 Linux kernel (the one linux-image-arm64 points to now, or
 # KPKG) and busybox-static into DEST (default build/linux-arm64): DEST/Image (the kernel,
 # uncompressed, as minixen and Xen load it), DEST/busybox, DEST/version (the package), and
-# DEST/modules/: the kernel's Xen device modules a test loads (Debian builds them as
-# modules): xen-evtchn (/dev/xen/evtchn), xen-gntdev, xen-gntalloc (/dev/xen/gnt*).
+# DEST/modules/: the kernel's modules the tests load (Debian builds these as modules): the
+# Xen devices (xen-evtchn: /dev/xen/evtchn, xen-gntdev, xen-gntalloc: /dev/xen/gnt*), and
+# for a dom0 with a virtio disk and network, virtio_mmio, virtio_blk, virtio_net (with
+# net_failover, failover) and ext4 (with jbd2, mbcache, crc16, crc32c_generic).
 # Never committed; cached: once DEST/Image exists nothing is fetched again. As root this
 # adds the arm64 architecture to dpkg and refreshes apt once (tools/lib/fetch-deb.sh).
 set -euo pipefail
 dest=${1:-build/linux-arm64}
-XEN_MODULES="xen-evtchn xen-gntdev xen-gntalloc"
+MODULES="xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4"
 have_all() {
     local m
     [ -s "$dest/Image" ] && [ -s "$dest/busybox" ] || return 1
-    for m in $XEN_MODULES; do [ -s "$dest/modules/$m.ko" ] || return 1; done
+    for m in $MODULES; do [ -s "$dest/modules/$m.ko" ] || return 1; done
 }
 have_all && exit 0
 . "$(dirname "$0")/lib/fetch-deb.sh"
@@ -33,7 +35,7 @@ mkdir -p "$dest"
 if gzip -t "$kernel" 2>/dev/null; then gzip -dc "$kernel" >"$dest/Image.tmp"; else cp "$kernel" "$dest/Image.tmp"; fi
 cp "$tmp/bb/bin/busybox" "$dest/busybox"
 mkdir -p "$dest/modules"
-for m in $XEN_MODULES; do
+for m in $MODULES; do
     ko=$(find "$tmp/k/lib/modules" -name "$m.ko*" | head -n 1)
     [ -n "$ko" ] || { echo "fetch-linux: no $m module in $pkg" >&2; exit 1; }
     case $ko in
