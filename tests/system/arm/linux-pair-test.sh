@@ -113,7 +113,7 @@ echo "=== dom0 ready: $(ls /dev/xen | tr '\n' ' ')"
 exec /bin/sh
 ROOTINIT
 chmod +x "$root/sbin/init" "$root/bin/busybox" "$root/bin/xenshare"
-rm -f "$work/disk.img"
+rm -f "$work/disk.img" && truncate -s 16M "$work/disk.img" || exit 1
 mke2fs -q -t ext4 -L dom0root -d "$root" "$work/disk.img" 16M || exit 1
 extra=(bin/xenshare="$work/xenshare")
 for m in xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_blk failover net_failover virtio_net \
