@@ -386,8 +386,8 @@ static void test_host_backed_spi_reports_its_eoi(void **state)
 {
     (void)state;
     assert_int_equal(vgic_bind_hw_spi(&dom, 48), 0);
-    assert_int_equal(vgic_bind_hw_spi(&dom, 64), -ENOSPC); /* past the vGIC's SPIs */
-    assert_int_equal(vgic_bind_hw_spi(&dom, 20), -ENOSPC); /* not an SPI */
+    assert_int_equal(vgic_bind_hw_spi(&dom, 128), -ENOSPC); /* past the vGIC's SPIs */
+    assert_int_equal(vgic_bind_hw_spi(&dom, 20), -ENOSPC);  /* not an SPI */
     enable(v0, 48);
     enable(v0, GUEST_PL011_SPI);
     vgic_inject_irq(v0, 48);
@@ -405,6 +405,34 @@ static void test_host_backed_spi_reports_its_eoi(void **state)
     assert_int_equal(hw_eoi_last, 48);
     exit_and_enter(v0);
     assert_int_equal(hw_eois, 1);
+}
+
+/*
+ * SPIs in every word of the vGIC's bitmaps: the last one (INTID 127, QEMU virt's virtio
+ * transports sit at 48-79) is delivered to its routed vCPU, with its priority, and reads
+ * back pending in ISPENDR word 3 while in a list register.
+ */
+static void test_spi_in_the_last_word(void **state)
+{
+    (void)state;
+    enable(v0, 127);
+    enable(v0, 79);
+    vgic_priority_write(v0, 127, 0x10);
+    vgic_priority_write(v0, 79, 0x80);
+    vgic_inject_irq(v0, 79);
+    vgic_inject_irq(v0, 127);
+    vgic_flush(v0);
+    assert_true(lr_index(127) >= 0 && lr_index(79) >= 0);
+    assert_int_equal(hw_lr[lr_index(127)].priority, 0x10);
+    assert_int_equal(vgic_bits_read(v0, 3, VGIC_PEND), 1u << 31);
+    assert_int_equal(vgic_bits_read(v0, 2, VGIC_PEND), 1u << 15);
+    guest_ack(127, true);
+    guest_ack(79, true);
+    exit_and_enter(v0);
+    assert_int_equal(vgic_bits_read(v0, 3, VGIC_PEND), 0);
+    /* ICFGR words 2-7 cover INTIDs 32-127: edge bits written and read back. */
+    vgic_icfgr_write(v0, 7, 0x80000000u);
+    assert_int_equal(vgic_icfgr_read(v0, 7), 0x80000000u);
 }
 
 /* ---- GICv3 registers and SGIs ---- */
@@ -431,7 +459,7 @@ static void test_v3_identification(void **state)
     (void)state;
     assert_int_equal(mmio_regions, 2); /* GICD and the redistributor region */
     assert_int_equal(rd(vgic_v3_dist_access, v0, 0xffe8, 4), 0x3b);
-    assert_int_equal(rd(vgic_v3_dist_access, v0, 0x0004, 4) & 0x1f, 1);    /* 64 INTIDs */
+    assert_int_equal(rd(vgic_v3_dist_access, v0, 0x0004, 4) & 0x1f, 3);    /* 128 INTIDs */
     assert_int_equal(rd(vgic_v3_dist_access, v0, 0x0000, 4) & 0x50, 0x50); /* ARE, DS */
     assert_int_equal(rd(vgic_v3_redist_access, v0, 0xffe8, 4), 0x3b);
     /* GICR_TYPER: affinity = vCPU id; Last only on the final frame. */
@@ -509,7 +537,7 @@ static void test_v2_distributor(void **state)
     assert_int_equal(mmio_regions, 1);
     assert_int_equal(mapped_gicc, GUEST_GICC_BASE);
     assert_int_equal(rd(vgic_v2_dist_access, v0, 0xfe8, 4), 0x2b);
-    assert_int_equal(rd(vgic_v2_dist_access, v0, 0x004, 4), 1 | 1 << 5); /* 64 INTIDs, 2 CPUs */
+    assert_int_equal(rd(vgic_v2_dist_access, v0, 0x004, 4), 3 | 1 << 5); /* 128 INTIDs, 2 CPUs */
     /* ITARGETSR0-7 read as the reader's own bit (Linux finds its CPU mask there). */
     assert_int_equal(rd(vgic_v2_dist_access, v0, 0x800, 1), 1);
     assert_int_equal(rd(vgic_v2_dist_access, v1, 0x81c, 4), 0x02020202);
@@ -591,6 +619,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_spi_goes_to_its_routed_vcpu, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_host_backed_spi_reports_its_eoi, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_host_backed_spi_reports_its_eoi, setup_v2, teardown),
+        cmocka_unit_test_setup_teardown(test_spi_in_the_last_word, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_v3_identification, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_v3_redistributor_banks_and_priorities, setup_v3,
                                         teardown),

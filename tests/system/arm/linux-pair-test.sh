@@ -6,9 +6,8 @@
 # both with busybox-static, the kernel's modules and our tests/system/linux/xenshare.c.
 # dom0 is a hardware domain: it drives QEMU virt's virtio-mmio disk and network interface
 # itself (1:1 RAM, host SPIs through its vGIC), switches to an ext4 root on the disk,
-# writes to it, and gets a DHCP lease from QEMU's user network. The two devices sit on the
-# first two transports (bus=virtio-mmio-bus.0/1): QEMU puts the first device on the last
-# transport otherwise, whose SPI is past the 32 minixen's vGIC has. The domU grants dom0 a page (gntalloc) and opens a port
+# writes to it, and gets a DHCP lease from QEMU's user network. QEMU puts them on its last
+# virtio-mmio transports (SPIs 47, 46: INTIDs 79, 78), as it does by default. The domU grants dom0 a page (gntalloc) and opens a port
 # for it (evtchn) and prints both; this test types them into dom0's shell (there is no
 # xenstore to carry them), where xenshare maps the page (gntdev: the balloon's
 # decrease_reservation, GNTTABOP_map_grant_ref), checks and rewrites it, unmaps it and
@@ -168,8 +167,8 @@ board_qemu_cmd --smp 2 kernel "$work/hv.img" "$work/pair.dtb" \
     "$work/Image@$DOM0_KERNEL_ADDR" "$work/initrd.cpio@$DOM0_RAMDISK_ADDR" \
     "$work/Image@$KERNEL_ADDR" "$work/initrd.cpio@$RAMDISK_ADDR" || exit 1
 # dom0's disk and network interface: QEMU virt's virtio-mmio transports.
-board_qemu+=(-drive "file=$work/disk.img,if=none,format=raw,id=hd0" -device virtio-blk-device,drive=hd0,bus=virtio-mmio-bus.0
-    -netdev user,id=n0 -device virtio-net-device,netdev=n0,bus=virtio-mmio-bus.1)
+board_qemu+=(-drive "file=$work/disk.img,if=none,format=raw,id=hd0" -device virtio-blk-device,drive=hd0
+    -netdev user,id=n0 -device virtio-net-device,netdev=n0)
 QEMU_STDIN=$fifo qemu_start "$raw" "${board_qemu[@]}"
 type_slowly() { # a few bytes at a time, as a person types (the consoles' buffers are small)
     local text i

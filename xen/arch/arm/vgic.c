@@ -27,7 +27,26 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 
-#define BIT64(n) (1ull << (n))
+#define BIT(n) ((vgic_set_t)1 << (n))
+
+/* The lowest INTID of a non-empty set. */
+static unsigned int set_first(vgic_set_t s)
+{
+    uint64_t lo = (uint64_t)s;
+
+    return lo != 0 ? (unsigned int)__builtin_ctzll(lo)
+                   : 64 + (unsigned int)__builtin_ctzll((uint64_t)(s >> 64));
+}
+
+/* SPI word w (INTIDs 32 + 32w ..) as a set, from its bits. */
+static vgic_set_t spi_word_set(unsigned int w, uint32_t bits)
+{
+    return (vgic_set_t)bits << (VGIC_NR_PRIVATE + 32 * w);
+}
+
+/* The word and bit of SPI INTID n (32 <= n < VGIC_NR_IRQS) in the SPI bitmaps. */
+#define SPI_WORD(n) (((n)-VGIC_NR_PRIVATE) / 32)
+#define SPI_BIT(n)  (1u << ((n) % 32))
 
 /* The vCPU whose list registers each CPU holds (maintenance interrupt, save). */
 static struct vgic_vcpu *loaded_on[NR_CPUS];
@@ -57,39 +76,51 @@ static uint8_t prio_of(const struct vgic_vcpu *vv, const struct vgic_domain *vd,
     return n < VGIC_NR_PRIVATE ? vv->priority[n] : vd->spi_priority[n - VGIC_NR_PRIVATE];
 }
 
-/* Pending, enabled interrupts of vv that are not in a list register. */
-static uint64_t deliverable(const struct vgic_vcpu *vv, const struct vgic_domain *vd)
+/* Pending interrupts of vv (routed to it, for SPIs), enabled ones only if asked. */
+static vgic_set_t pending_set(const struct vgic_vcpu *vv, const struct vgic_domain *vd,
+                              bool enabled_only)
 {
-    uint64_t priv = load32(&vv->pending) & load32(&vv->enabled);
-    uint64_t spi = load32(&vd->spi_pending) & load32(&vd->spi_enabled) & load32(&vv->spi_mask);
+    vgic_set_t set = load32(&vv->pending) & (enabled_only ? load32(&vv->enabled) : ~0u);
 
-    return (priv | spi << 32) & ~vv->in_lr;
+    for (unsigned int w = 0; w < VGIC_SPI_WORDS; w++)
+        set |= spi_word_set(w, load32(&vd->spi_pending[w]) & load32(&vv->spi_mask[w]) &
+                                   (enabled_only ? load32(&vd->spi_enabled[w]) : ~0u));
+    return set;
+}
+
+/* Pending, enabled interrupts of vv that are not in a list register. */
+static vgic_set_t deliverable(const struct vgic_vcpu *vv, const struct vgic_domain *vd)
+{
+    return pending_set(vv, vd, true) & ~vv->in_lr;
+}
+
+static uint32_t *pending_word(struct vgic_vcpu *vv, struct vgic_domain *vd, unsigned int n)
+{
+    return n < VGIC_NR_PRIVATE ? &vv->pending : &vd->spi_pending[SPI_WORD(n)];
 }
 
 /* Take n's pending bit (false: another CPU took it first, e.g. an SPI that moved). */
 static bool take_pending(struct vgic_vcpu *vv, struct vgic_domain *vd, unsigned int n)
 {
-    uint32_t *word = n < 32 ? &vv->pending : &vd->spi_pending;
     uint32_t bit = 1u << (n % 32);
 
-    return (__atomic_fetch_and(word, ~bit, __ATOMIC_ACQ_REL) & bit) != 0;
+    return (__atomic_fetch_and(pending_word(vv, vd, n), ~bit, __ATOMIC_ACQ_REL) & bit) != 0;
 }
 
 static void put_pending(struct vgic_vcpu *vv, struct vgic_domain *vd, unsigned int n)
 {
-    uint32_t *word = n < 32 ? &vv->pending : &vd->spi_pending;
-
-    __atomic_fetch_or(word, 1u << (n % 32), __ATOMIC_ACQ_REL);
+    __atomic_fetch_or(pending_word(vv, vd, n), 1u << (n % 32), __ATOMIC_ACQ_REL);
 }
 
 /* The highest-priority INTID of set (lowest value; ties: lowest INTID). set != 0. */
-static unsigned int best_of(const struct vgic_vcpu *vv, const struct vgic_domain *vd, uint64_t set)
+static unsigned int best_of(const struct vgic_vcpu *vv, const struct vgic_domain *vd,
+                            vgic_set_t set)
 {
-    unsigned int best = (unsigned int)__builtin_ctzll(set);
+    unsigned int best = set_first(set);
     uint8_t best_prio = prio_of(vv, vd, best);
 
     for (set &= set - 1; set != 0; set &= set - 1) {
-        unsigned int n = (unsigned int)__builtin_ctzll(set);
+        unsigned int n = set_first(set);
         uint8_t p = prio_of(vv, vd, n);
 
         if (p < best_prio) {
@@ -108,7 +139,7 @@ static void lr_write(struct vgic_vcpu *vv, unsigned int i)
 
 static void lr_free(struct vgic_vcpu *vv, unsigned int i)
 {
-    vv->in_lr &= ~BIT64(vv->lr[i].intid);
+    vv->in_lr &= ~BIT(vv->lr[i].intid);
     vv->lr_used &= ~(1u << i);
     vv->lr[i].state = 0;
     lr_write(vv, i);
@@ -160,10 +191,10 @@ static unsigned int lr_claim(struct vgic_vcpu *vv, struct vgic_domain *vd, uint8
 }
 
 /* Interrupts pending again while in a list register: add the pending state there. */
-static void repend_in_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd, uint64_t again)
+static void repend_in_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd, vgic_set_t again)
 {
     for (; again != 0; again &= again - 1) {
-        unsigned int n = (unsigned int)__builtin_ctzll(again);
+        unsigned int n = set_first(again);
         unsigned int i = lr_of(vv, n);
 
         if (i == GIC_MAX_LRS || !take_pending(vv, vd, n))
@@ -184,18 +215,15 @@ static void repend_in_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd, uint64_t
 /* Move deliverable interrupts into list registers, highest priority first. */
 static void fill_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd)
 {
-    uint64_t pend;
-    uint64_t again;
+    vgic_set_t pend, again;
 
     /* Pending again while still in a list register (active, or acknowledged and ended). */
-    again = ((uint64_t)load32(&vv->pending) |
-             (uint64_t)(load32(&vd->spi_pending) & load32(&vv->spi_mask)) << 32) &
-            vv->in_lr;
+    again = pending_set(vv, vd, false) & vv->in_lr;
     if (again != 0)
         repend_in_lrs(vv, vd, again);
 
     pend = deliverable(vv, vd);
-    /* Bounded: each pass removes one INTID from pend (at most 64). */
+    /* Bounded: each pass removes one INTID from pend (at most VGIC_NR_IRQS). */
     while (pend != 0) {
         unsigned int n = best_of(vv, vd, pend);
         uint8_t prio = prio_of(vv, vd, n);
@@ -203,7 +231,7 @@ static void fill_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd)
 
         if (i == GIC_MAX_LRS)
             break; /* full of higher-priority or acknowledged interrupts: spill */
-        pend &= ~BIT64(n);
+        pend &= ~BIT(n);
         if (!take_pending(vv, vd, n))
             continue;
         vv->lr[i] = (struct gic_lr){
@@ -213,10 +241,10 @@ static void fill_lrs(struct vgic_vcpu *vv, struct vgic_domain *vd)
             .source = n < 16 ? vv->sgi_source[n] : 0,
             .group1 = vd->ops->group1,
             /* Its host SPI stays masked until the guest ends it: know when that happens. */
-            .eoi = n >= VGIC_NR_PRIVATE && (load32(&vd->spi_hw) & (1u << (n - VGIC_NR_PRIVATE))),
+            .eoi = n >= VGIC_NR_PRIVATE && (load32(&vd->spi_hw[SPI_WORD(n)]) & SPI_BIT(n)),
         };
         vv->lr_used |= 1u << i;
-        vv->in_lr |= BIT64(n);
+        vv->in_lr |= BIT(n);
         lr_write(vv, i);
     }
     /* Anything left (including what lr_claim pushed out) waits for the underflow. */
@@ -231,7 +259,7 @@ void vgic_flush(struct vcpu *v)
 
     if (vv == NULL)
         return;
-    if (vcpu_upcall_pending(v) && !(vv->in_lr & BIT64(GUEST_EVTCHN_PPI_INTID)) &&
+    if (vcpu_upcall_pending(v) && !(vv->in_lr & BIT(GUEST_EVTCHN_PPI_INTID)) &&
         !(load32(&vv->pending) & (1u << GUEST_EVTCHN_PPI_INTID))) {
         __atomic_fetch_or(&vv->pending, 1u << GUEST_EVTCHN_PPI_INTID, __ATOMIC_RELEASE);
         __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELEASE);
@@ -359,8 +387,8 @@ static struct vcpu *mark_pending(struct vcpu *v, unsigned int intid, unsigned in
         unsigned int spi = intid - VGIC_NR_PRIVATE;
         unsigned int to = __atomic_load_n(&vd->spi_vcpu[spi], __ATOMIC_ACQUIRE);
 
-        __atomic_fetch_or(&vd->spi_pending, 1u << spi, __ATOMIC_RELEASE);
-        enabled = (load32(&vd->spi_enabled) & (1u << spi)) != 0;
+        __atomic_fetch_or(&vd->spi_pending[SPI_WORD(intid)], SPI_BIT(intid), __ATOMIC_RELEASE);
+        enabled = (load32(&vd->spi_enabled[SPI_WORD(intid)]) & SPI_BIT(intid)) != 0;
         target = to != VGIC_NO_VCPU ? domain_vcpu(v->domain, to) : NULL;
         vv = vgic_vcpu_of(target);
         if (vv == NULL)
@@ -430,10 +458,10 @@ static uint32_t *bits_word(struct vcpu *v, unsigned int word, enum vgic_bitreg r
 
     if (word == 0 && vv != NULL)
         return r == VGIC_ENABLE ? &vv->enabled : r == VGIC_PEND ? &vv->pending : &vv->active;
-    if (word == 1 && vd != NULL)
-        return r == VGIC_ENABLE ? &vd->spi_enabled
-               : r == VGIC_PEND ? &vd->spi_pending
-                                : &vd->spi_active;
+    if (word >= 1 && word <= VGIC_SPI_WORDS && vd != NULL)
+        return r == VGIC_ENABLE ? &vd->spi_enabled[word - 1]
+               : r == VGIC_PEND ? &vd->spi_pending[word - 1]
+                                : &vd->spi_active[word - 1];
     return NULL;
 }
 
@@ -466,13 +494,13 @@ uint32_t vgic_bits_read(struct vcpu *v, unsigned int word, enum vgic_bitreg r)
         val |= lr_bits(v, word, LR_PENDING);
     else if (r == VGIC_ACTIVE)
         val |= lr_bits(v, word, LR_ACTIVE);
-    if (word == 1) {
+    if (word >= 1) {
         /* SPIs in another vCPU's list registers. */
         struct domain *d = v->domain;
 
         for (uint32_t i = 0; i < d->max_vcpus && r != VGIC_ENABLE; i++) {
             if (d->vcpu[i] != NULL && d->vcpu[i] != v)
-                val |= lr_bits(d->vcpu[i], 1, r == VGIC_PEND ? LR_PENDING : LR_ACTIVE);
+                val |= lr_bits(d->vcpu[i], word, r == VGIC_PEND ? LR_PENDING : LR_ACTIVE);
         }
     }
     return val;
@@ -494,7 +522,7 @@ static void poke(struct vcpu *v, unsigned int word, uint32_t bits)
         return;
     }
     for (; bits != 0; bits &= bits - 1) {
-        unsigned int to = vd->spi_vcpu[__builtin_ctz(bits)];
+        unsigned int to = vd->spi_vcpu[32 * (word - 1) + (unsigned int)__builtin_ctz(bits)];
         struct vcpu *t = to != VGIC_NO_VCPU ? domain_vcpu(v->domain, to) : NULL;
         struct vgic_vcpu *tv = vgic_vcpu_of(t);
 
@@ -563,8 +591,8 @@ uint32_t vgic_icfgr_read(struct vcpu *v, unsigned int word)
         return 0xaaaaaaaau; /* SGIs: always edge */
     if (word == 1 && vv != NULL)
         edge = vv->edge >> 16;
-    else if (word < 4 && vd != NULL)
-        edge = vd->spi_edge >> (16 * (word - 2));
+    else if (word >= 2 && word < 2 + VGIC_NR_SPIS / 16 && vd != NULL)
+        edge = vd->spi_edge[(word - 2) / 2] >> (16 * ((word - 2) % 2));
     else
         return 0;
     for (unsigned int i = 0; i < 16; i++)
@@ -583,9 +611,9 @@ void vgic_icfgr_write(struct vcpu *v, unsigned int word, uint32_t val)
     if (word == 1 && vv != NULL) {
         dst = &vv->edge;
         shift = 16;
-    } else if (word >= 2 && word < 4 && vd != NULL) {
-        dst = &vd->spi_edge;
-        shift = 16 * (word - 2);
+    } else if (word >= 2 && word < 2 + VGIC_NR_SPIS / 16 && vd != NULL) {
+        dst = &vd->spi_edge[(word - 2) / 2];
+        shift = 16 * ((word - 2) % 2);
     } else {
         return; /* SGIs are fixed; beyond our SPIs nothing exists */
     }
@@ -600,7 +628,7 @@ int vgic_bind_hw_spi(struct domain *d, unsigned int intid)
 
     if (vd == NULL || intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS)
         return -ENOSPC;
-    __atomic_fetch_or(&vd->spi_hw, 1u << (intid - VGIC_NR_PRIVATE), __ATOMIC_RELEASE);
+    __atomic_fetch_or(&vd->spi_hw[SPI_WORD(intid)], SPI_BIT(intid), __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -618,12 +646,12 @@ void vgic_spi_route(struct domain *d, unsigned int spi, unsigned int vcpu_id)
         if (vv == NULL)
             continue;
         if (i == to)
-            __atomic_fetch_or(&vv->spi_mask, 1u << spi, __ATOMIC_ACQ_REL);
+            __atomic_fetch_or(&vv->spi_mask[spi / 32], 1u << (spi % 32), __ATOMIC_ACQ_REL);
         else
-            __atomic_fetch_and(&vv->spi_mask, ~(1u << spi), __ATOMIC_ACQ_REL);
+            __atomic_fetch_and(&vv->spi_mask[spi / 32], ~(1u << (spi % 32)), __ATOMIC_ACQ_REL);
     }
-    if (to != VGIC_NO_VCPU && (load32(&vd->spi_pending) & (1u << spi)))
-        poke(d->vcpu[to] != NULL ? d->vcpu[to] : d->vcpu[0], 1, 1u << spi);
+    if (to != VGIC_NO_VCPU && (load32(&vd->spi_pending[spi / 32]) & (1u << (spi % 32))))
+        poke(d->vcpu[to] != NULL ? d->vcpu[to] : d->vcpu[0], 1 + spi / 32, 1u << (spi % 32));
 }
 
 /* ---- Life cycle ---- */
@@ -706,7 +734,7 @@ int vgic_vcpu_init(struct vcpu *v)
     if (vd != NULL) {
         for (unsigned int i = 0; i < VGIC_NR_SPIS; i++) {
             if (vd->spi_vcpu[i] == v->vcpu_id)
-                vv->spi_mask |= 1u << i;
+                vv->spi_mask[i / 32] |= 1u << (i % 32);
         }
     }
     /* v3 redistributors come out of reset asleep; the guest wakes its own (GICR_WAKER). */

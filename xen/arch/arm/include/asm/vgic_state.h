@@ -4,8 +4,10 @@
  * core (vgic.c: injection, list registers) and the register emulation of each version
  * (vgic_v2.c, vgic_v3.c). Only those files include this.
  *
- * A domain has 64 INTIDs: 0-31 private to each vCPU, 32-63 shared SPIs (32 is the vPL011's).
- * So every set of interrupts is one 64-bit bitmap and nothing loops over 1020 INTIDs.
+ * A domain has 128 INTIDs: 0-31 private to each vCPU, 32-127 shared SPIs (32 is the
+ * vPL011's; dom0's host devices keep their host INTIDs, QEMU virt's up to 79). So every
+ * set of interrupts fits one 128-bit value (vgic_set_t) and nothing loops over 1020
+ * INTIDs; the SPI bits other CPUs change atomically are kept as 32-bit words.
  * Pending/enabled bits are changed with atomics from any CPU; list registers are touched
  * only by the CPU the vCPU runs on (flush, sync, save, restore).
  */
@@ -16,9 +18,14 @@
 #include <asm/vgic.h>
 
 #define VGIC_NR_PRIVATE 32
-#define VGIC_NR_SPIS    32
+#define VGIC_NR_SPIS    96
 #define VGIC_NR_IRQS    (VGIC_NR_PRIVATE + VGIC_NR_SPIS)
-#define VGIC_NO_VCPU    0xffu /* an SPI routed to no vCPU */
+#define VGIC_SPI_WORDS  (VGIC_NR_SPIS / 32)
+
+/* A set of INTIDs: bit n is INTID n. */
+typedef unsigned __int128 vgic_set_t;
+_Static_assert(VGIC_NR_IRQS <= 128, "a vgic_set_t holds every INTID");
+#define VGIC_NO_VCPU 0xffu /* an SPI routed to no vCPU */
 
 #define VGIC_V2_MAX_VCPUS 8 /* GICv2 target lists have 8 bits */
 
@@ -26,11 +33,12 @@ struct vgic_domain {
     struct domain *d;
     const struct vgic_ops *ops; /* the host's version */
     uint32_t ctlr;              /* GICD_CTLR enable bits as the guest wrote them */
-    uint32_t spi_enabled;       /* bit i: INTID 32 + i (atomic) */
-    uint32_t spi_pending;       /* pending and not in a list register (atomic) */
-    uint32_t spi_active;        /* active as set by ISACTIVER, outside list registers */
-    uint32_t spi_edge;          /* ICFGR: 1 = edge-triggered (kept for read-back) */
-    uint32_t spi_hw;            /* a host SPI behind it (hwdom_irqs.c): EOI maintenance */
+    /* SPI bitmaps, word w bit i: INTID 32 + 32w + i. */
+    uint32_t spi_enabled[VGIC_SPI_WORDS]; /* (atomic) */
+    uint32_t spi_pending[VGIC_SPI_WORDS]; /* pending and not in a list register (atomic) */
+    uint32_t spi_active[VGIC_SPI_WORDS];  /* active as set by ISACTIVER, outside list registers */
+    uint32_t spi_edge[VGIC_SPI_WORDS];    /* ICFGR: 1 = edge-triggered (kept for read-back) */
+    uint32_t spi_hw[VGIC_SPI_WORDS];      /* a host SPI behind it (hwdom_irqs.c): EOI maintenance */
     uint8_t spi_priority[VGIC_NR_SPIS];
     uint8_t spi_targets[VGIC_NR_SPIS]; /* v2 GICD_ITARGETSR bytes */
     uint64_t spi_router[VGIC_NR_SPIS]; /* v3 GICD_IROUTER */
@@ -39,12 +47,12 @@ struct vgic_domain {
 
 struct vgic_vcpu {
     struct vcpu *v;
-    uint32_t enabled;  /* SGIs/PPIs (atomic) */
-    uint32_t pending;  /* SGIs/PPIs pending and not in a list register (atomic) */
-    uint32_t active;   /* ISACTIVER writes, outside list registers */
-    uint32_t edge;     /* PPI ICFGR (read-back) */
-    uint32_t spi_mask; /* SPIs routed here (bit i: INTID 32 + i) (atomic) */
-    uint32_t dirty;    /* something may be deliverable that flush has not looked at (atomic) */
+    uint32_t enabled;                  /* SGIs/PPIs (atomic) */
+    uint32_t pending;                  /* SGIs/PPIs pending and not in a list register (atomic) */
+    uint32_t active;                   /* ISACTIVER writes, outside list registers */
+    uint32_t edge;                     /* PPI ICFGR (read-back) */
+    uint32_t spi_mask[VGIC_SPI_WORDS]; /* SPIs routed here (as spi_enabled) (atomic) */
+    uint32_t dirty; /* something may be deliverable that flush has not looked at (atomic) */
     uint8_t priority[VGIC_NR_PRIVATE];
     uint8_t sgi_source[16]; /* v2: the vCPU that sent each SGI (GICC_IAR.CPUID) */
     uint32_t waker;         /* v3 GICR_WAKER.ProcessorSleep as written */
@@ -53,7 +61,7 @@ struct vgic_vcpu {
     bool loaded;      /* v's list registers are in this CPU's hardware */
     bool spilled;     /* more was deliverable than list registers: underflow armed */
     uint32_t lr_used; /* bit i: lr[i] holds an interrupt */
-    uint64_t in_lr;   /* bit n: INTID n is in one of the list registers */
+    vgic_set_t in_lr; /* INTIDs in one of the list registers */
     struct gic_lr lr[GIC_MAX_LRS];
     struct gic_vcpu_hw hw;
 };
