@@ -229,7 +229,7 @@ int hwdom_devices_map(struct domain *d)
         if (dev->has_irq) {
             /* A GIC SPI is level-high (4) or rising-edge (1); level-low/falling are not. */
             rc = hwdom_irq_route(d, 32 + dev->spi, (dev->irq_flags & 0xc) != 0);
-            if (rc == -ENOSPC) { /* QEMU's 32 virtio transports: half of them, one line */
+            if (rc == -ENOSPC) { /* one line for all of them, not one each */
                 past_vgic++;
                 drop(i);
                 continue;
@@ -250,6 +250,9 @@ int hwdom_devices_map(struct domain *d)
                dev->name, (unsigned long long)dev->base, (unsigned long long)dev->size, irq);
         i++;
     }
+    if (past_vgic != 0)
+        printk("hwdom: %u host device(s) with an SPI past d%u's vGIC left out\n", past_vgic,
+               d->domain_id);
     return 0;
 }
 
