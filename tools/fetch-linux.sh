@@ -5,13 +5,14 @@
 # uncompressed, as minixen and Xen load it), DEST/busybox, DEST/version (the package), and
 # DEST/modules/: the kernel's modules the tests load (Debian builds these as modules): the
 # Xen devices (xen-evtchn: /dev/xen/evtchn, xen-gntdev, xen-gntalloc: /dev/xen/gnt*), and
-# for a dom0 with a virtio disk and network, virtio_mmio, virtio_blk, virtio_net (with
+# for a dom0 with virtio disk and network on virtio-mmio and PCI, virtio_mmio, virtio_pci
+# (with virtio_pci_legacy_dev, virtio_pci_modern_dev), virtio_blk, virtio_net (with
 # net_failover, failover) and ext4 (with jbd2, mbcache, crc16, crc32c_generic).
 # Never committed; cached: once DEST/Image exists nothing is fetched again. As root this
 # adds the arm64 architecture to dpkg and refreshes apt once (tools/lib/fetch-deb.sh).
 set -euo pipefail
 dest=${1:-build/linux-arm64}
-MODULES="xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4"
+MODULES="xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4"
 have_all() {
     local m
     [ -s "$dest/Image" ] && [ -s "$dest/busybox" ] || return 1

@@ -5,8 +5,9 @@
 # (console hvc0) and as a dom0less domU (console ttyAMA0 on the vPL011), one initramfs for
 # both with busybox-static, the kernel's modules and our tests/system/linux/xenshare.c.
 # dom0 is a hardware domain: it drives QEMU virt's virtio-mmio disk and network interface
-# itself (1:1 RAM, host SPIs through its vGIC), switches to an ext4 root on the disk,
-# writes to it, and gets a DHCP lease from QEMU's user network. QEMU puts them on its last
+# and a virtio-net on the PCIe bus itself (1:1 RAM, host SPIs through its vGIC, ECAM and
+# INTx), switches to an ext4 root on the disk, writes to it, and gets a DHCP lease from
+# QEMU's user network on each interface. QEMU puts them on its last
 # virtio-mmio transports (SPIs 47, 46: INTIDs 79, 78), as it does by default. The domU grants dom0 a page (gntalloc) and opens a port
 # for it (evtchn) and prints both; this test types them into dom0's shell (there is no
 # xenstore to carry them), where xenshare maps the page (gntdev: the balloon's
@@ -82,7 +83,8 @@ case " $(cat /proc/cmdline) " in
     exec /bin/sh
     ;;
 esac
-load virtio_mmio virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4
+load virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover \
+    net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4
 for _ in 1 2 3 4 5 6 7 8 9 10; do [ -b /dev/vda ] && break; sleep 1; done
 mount -t ext4 /dev/vda /root && echo "=== dom0 root: $(cat /root/etc/marker)" || echo "=== dom0 root: none"
 umount /proc /sys /dev
@@ -106,8 +108,13 @@ for m in xen-evtchn xen-gntdev xen-gntalloc; do
 done
 echo "=== dom0 / is $(awk '$2 == "/" { print $1, $3 }' /proc/mounts | tail -n 1)"
 echo written >/written && sync && echo "=== dom0 wrote to its root: $(cat /written)"
-# A DHCP lease from QEMU's user network: packets both ways through virtio-net.
-ip link set eth0 up && udhcpc -i eth0 -n -q -t 10 -s /bin/true 2>&1 | grep -m 1 "lease of"
+# A DHCP lease from QEMU's user network: packets both ways through virtio-net, on the
+# virtio-mmio interface (eth0) and on the one behind the PCIe bridge (eth1, INTx).
+for i in eth0 eth1; do
+    echo "=== dom0 $i on $(readlink -f /sys/class/net/$i/device/.. 2>/dev/null)"
+    ip link set $i up && udhcpc -i $i -n -q -t 10 -s /bin/true 2>&1 | grep -m 1 "lease of" |
+        sed "s/^/$i: /"
+done
 echo "=== dom0 ready: $(ls /dev/xen | tr '\n' ' ')"
 exec /bin/sh
 ROOTINIT
@@ -115,8 +122,8 @@ chmod +x "$root/sbin/init" "$root/bin/busybox" "$root/bin/xenshare"
 rm -f "$work/disk.img" && truncate -s 16M "$work/disk.img" || exit 1
 mke2fs -q -t ext4 -L dom0root -d "$root" "$work/disk.img" 16M || exit 1
 extra=(bin/xenshare="$work/xenshare")
-for m in xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_blk failover net_failover virtio_net \
-    crc16 crc32c_generic mbcache jbd2 ext4; do
+for m in xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev \
+    virtio_pci virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4; do
     extra+=(lib/modules/$m.ko="$LINUX_DIR/modules/$m.ko")
 done
 python3 "$root_dir/tools/lib/initramfs.py" "$LINUX_DIR/busybox" "$work/init" "$work/initrd.cpio" \
@@ -168,7 +175,8 @@ board_qemu_cmd --smp 2 kernel "$work/hv.img" "$work/pair.dtb" \
     "$work/Image@$KERNEL_ADDR" "$work/initrd.cpio@$RAMDISK_ADDR" || exit 1
 # dom0's disk and network interface: QEMU virt's virtio-mmio transports.
 board_qemu+=(-drive "file=$work/disk.img,if=none,format=raw,id=hd0" -device virtio-blk-device,drive=hd0
-    -netdev user,id=n0 -device virtio-net-device,netdev=n0)
+    -netdev user,id=n0 -device virtio-net-device,netdev=n0
+    -netdev user,id=n1 -device virtio-net-pci,netdev=n1)
 QEMU_STDIN=$fifo qemu_start "$raw" "${board_qemu[@]}"
 type_slowly() { # a few bytes at a time, as a person types (the consoles' buffers are small)
     local text i
@@ -221,8 +229,11 @@ has "$log" "=== dom0 root: ext4 on virtio-blk" && has "$log" "=== dom0 / is /dev
 ok $? "linux pair: dom0 mounts its ext4 root from the virtio disk and switches to it"
 has "$log" "=== dom0 wrote to its root: written"
 ok $? "linux pair: dom0 writes to its root"
-has "$log" "lease of 10\.0\.2\.15 obtained"
+has "$log" "eth0: .*lease of 10\.0\.2\.15 obtained"
 ok $? "linux pair: dom0's virtio network interface gets a DHCP lease from QEMU's user network"
+has "$log" "=== dom0 eth1 on /sys/devices/platform/[0-9a-f]+\.pcie/pci0000:00/" &&
+    has "$log" "eth1: .*lease of 10\.0\.2\.15 obtained"
+ok $? "linux pair: and its second one, virtio-net on the PCIe bus (ECAM, BARs, INTx), gets one too"
 ok "$offered" "linux pair: the domU offers a granted page and a port (gntalloc, evtchn)"
 ok "$typed" "linux pair: dom0 takes them, typed into its shell; both runs end"
 has "$log" "xenshare: ok [0-9]+ - take: d1's grant [0-9]+ added"

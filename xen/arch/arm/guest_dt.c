@@ -134,15 +134,15 @@ static void prop_string(struct fdtw *w, const char *name, const char *s)
 
 static void prop_cells(struct fdtw *w, const char *name, const uint32_t *cells, unsigned int n)
 {
-    uint8_t b[12 * 4];
-
-    if (n > ARRAY_SIZE(b) / 4) {
+    if (n > (w->size - w->off) / 4) { /* more cells than the buffer holds at all */
         w->overflow = true;
         return;
     }
+    emit_u32(w, FDT_PROP);
+    emit_u32(w, 4 * n);
+    emit_u32(w, string_off(w, name));
     for (unsigned int i = 0; i < n; i++)
-        put_be32(b + 4 * i, cells[i]);
-    prop(w, name, b, 4 * n);
+        emit_u32(w, cells[i]); /* emit() checks the room for each */
 }
 
 static void prop_u32(struct fdtw *w, const char *name, uint32_t v)
@@ -313,6 +313,10 @@ static void write_device(struct fdtw *w, const struct guest_dt_device *dev)
     }
     if (dev->dma_coherent)
         prop_empty(w, "dma-coherent");
+    if (dev->device_type != NULL)
+        prop_string(w, "device_type", dev->device_type);
+    for (unsigned int i = 0; i < dev->nr_props; i++)
+        prop_cells(w, dev->props[i].name, dev->props[i].cells, dev->props[i].nr_cells);
     end_node(w);
 }
 

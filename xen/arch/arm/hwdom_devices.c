@@ -22,6 +22,7 @@
 #include <asm/guest_memmap.h>
 #include <asm/hwdom_devices.h>
 #include <asm/hwdom_irqs.h>
+#include <asm/hwdom_pci.h>
 #include <asm/p2m.h>
 #include <asm/vgic.h>
 #include <xen/errno.h>
@@ -35,19 +36,26 @@ struct hwdom_kind {
     uint32_t compatible_len; /* sizeof: every NUL */
     bool apb_pclk;
     bool dma; /* masters memory itself: only for a 1:1 dom0, and dma-coherent in its DT */
+    bool pci; /* a PCIe host bridge: its windows and INTx lines too (hwdom_pci.c) */
 };
 
-#define KIND(m, n, c, clk, dma)                                                                    \
+#define KIND(m, n, c, clk, dma, pci)                                                               \
     {                                                                                              \
-        (m), (n), (c), sizeof(c), (clk), (dma)                                                     \
+        (m), (n), (c), sizeof(c), (clk), (dma), (pci)                                              \
     }
 
 static const struct hwdom_kind kinds[] = {
     /* The RTC: Linux's rtc-pl031, an AMBA driver, sets the system time from it at boot. */
-    KIND("arm,pl031", "pl031", "arm,pl031\0arm,primecell", true, false),
+    KIND("arm,pl031", "pl031", "arm,pl031\0arm,primecell", true, false, false),
     /* QEMU virt's virtio transports: disks, network, ... (virtio-*-device on the bus). */
-    KIND("virtio,mmio", "virtio_mmio", "virtio,mmio", false, true),
+    KIND("virtio,mmio", "virtio_mmio", "virtio,mmio", false, true, false),
+    /* QEMU virt's PCIe: ECAM, the I/O and 32-bit memory windows, INTx (no MSI: no ITS). */
+    KIND("pci-host-ecam-generic", "pcie", "pci-host-ecam-generic", false, true, true),
 };
+
+/* The one PCIe host bridge dom0 gets, described (devices[pci_index]). */
+static struct hwdom_pci pci;
+static int pci_index = -1;
 
 /* Host ranges a passed-through page must not touch: the GIC and the console UART. */
 #define HWDOM_KEEP_MAX 6
@@ -115,6 +123,7 @@ void hwdom_devices_init(const struct host_dt *dt)
     struct fdt_node n;
 
     nr_devices = 0;
+    pci_index = -1;
     nr_keep = 0;
     keep_range(dt->gicd_base, dt->gicd_size);
     keep_range(dt->gicr_base, dt->gicr_size);
@@ -160,6 +169,19 @@ void hwdom_devices_init(const struct host_dt *dt)
             continue;
         }
         read_irq(&dt->fdt, &n, dev);
+        if (k->pci) {
+            /* One bridge; its windows stop short of the grant-table window. */
+            if (pci_index >= 0 || !hwdom_pci_parse(&dt->fdt, &n, P2M_IPA_LIMIT, GUEST_GNTTAB_BASE,
+                                                   GUEST_GNTTAB_SIZE, &pci))
+                continue;
+            dev->device_type = "pci";
+            dev->props = pci.props;
+            dev->nr_props = HWDOM_PCI_PROPS;
+            while (dev->nr_props > 0 && pci.props[dev->nr_props - 1].name == NULL)
+                dev->nr_props--;
+            dev->has_irq = false;
+            pci_index = (int)nr_devices;
+        }
         device_dma[nr_devices] = k->dma;
         nr_devices++;
     }
@@ -181,7 +203,7 @@ static const char *collision(const struct domain *d, uint64_t base, uint64_t siz
             return "an emulated MMIO region";
     if (overlaps(base, size, GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE))
         return "the grant-table window";
-    if (overlaps(base, size, GUEST_PL011_BASE, GUEST_PL011_SIZE))
+    if (ad->vpl011 != NULL && overlaps(base, size, GUEST_PL011_BASE, GUEST_PL011_SIZE))
         return "the vPL011";
     if (overlaps(base, size, ad->ram_base, ad->ram_size))
         return "its RAM";
@@ -193,6 +215,30 @@ static void drop(unsigned int i)
     memmove(&devices[i], &devices[i + 1], (nr_devices - i - 1) * sizeof(devices[0]));
     memmove(&device_dma[i], &device_dma[i + 1], (nr_devices - i - 1) * sizeof(device_dma[0]));
     nr_devices--;
+    if (pci_index == (int)i)
+        pci_index = -1;
+    else if (pci_index > (int)i)
+        pci_index--;
+}
+
+/* The bridge's windows 1:1 and its INTx SPIs to d; NULL, or why not. */
+static const char *map_bridge(struct domain *d)
+{
+    for (unsigned int w = 0; w < pci.nr_windows; w++) {
+        uint64_t b = pci.window[w].base & ~(uint64_t)(PAGE_SIZE - 1);
+        uint64_t e =
+            (pci.window[w].base + pci.window[w].size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+        const char *what = collision(d, b, e - b);
+
+        if (what != NULL)
+            return what;
+        if (p2m_map(d, b, b, e - b, P2M_MMIO_DEV) != 0)
+            return "its window cannot be mapped";
+    }
+    for (unsigned int s = 0; s < pci.nr_spis; s++)
+        if (hwdom_irq_route(d, 32 + pci.spi[s], true) != 0)
+            return "an INTx SPI cannot reach it";
+    return NULL;
 }
 
 int hwdom_devices_map(struct domain *d)
@@ -226,6 +272,14 @@ int hwdom_devices_map(struct domain *d)
             drop(i);
             continue;
         }
+        if ((int)i == pci_index && (what = map_bridge(d)) != NULL) {
+            printk("hwdom: host PCIe bridge at 0x%llx: %s: refused\n",
+                   (unsigned long long)dev->base, what);
+            drop(i);
+            continue;
+        }
+        if ((int)i == pci_index)
+            xen_snprintf(irq, sizeof(irq), "INTx on %u SPIs", pci.nr_spis);
         if (dev->has_irq) {
             /* A GIC SPI is level-high (4) or rising-edge (1); level-low/falling are not. */
             rc = hwdom_irq_route(d, 32 + dev->spi, (dev->irq_flags & 0xc) != 0);

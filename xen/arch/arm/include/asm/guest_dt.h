@@ -13,10 +13,15 @@
 #define GUEST_DT_APB_PCLK_PHANDLE 65001     /* the fixed clock AMBA devices name as apb_pclk */
 #define GUEST_DT_APB_PCLK_HZ      24000000u /* what QEMU virt says its apb-pclk runs at */
 
-/*
- * A host device given to the domain 1:1 (guest physical = host physical), described as
- * the host DT does. Written without "interrupts": no physical SPI reaches a guest yet.
- */
+/* A property given as 32-bit cells (host order; written big-endian). */
+struct guest_dt_prop {
+    const char *name;
+    const uint32_t *cells;
+    uint32_t nr_cells;
+};
+
+/* A host device given to the domain 1:1 (guest physical = host physical), described as
+ * the host DT does. */
 struct guest_dt_device {
     const char *name;        /* node name before '@': "pl031" */
     const char *compatible;  /* a string list "a\0b" ... */
@@ -27,6 +32,9 @@ struct guest_dt_device {
     uint32_t spi;       /* its interrupt: SPI number (INTID - 32), if has_irq */
     uint32_t irq_flags; /* the GIC binding's third cell: 1 rising edge, 4 level high */
     bool has_irq;
+    const char *device_type;           /* "pci" for a host bridge, or NULL */
+    const struct guest_dt_prop *props; /* more properties, as given */
+    unsigned int nr_props;
 };
 #define GUEST_DT_MAX_DEVICES 40
 
