@@ -289,3 +289,47 @@ bool fdt_walk_next(const struct fdt *fdt, struct fdt_walk *w, struct fdt_node *n
     }
     return false;
 }
+
+bool fdt_visit_subtree(const struct fdt *fdt, const struct fdt_node *node,
+                       const struct fdt_visitor *v)
+{
+    uint32_t pos = node->off;
+    unsigned int depth = 0;
+
+    /* Every step moves pos forward by at least 4 bytes: bounded by the block's size. */
+    while (pos + 4 <= fdt->struct_size) {
+        uint32_t tok = tok_at(fdt, pos), plen, next;
+        const char *name;
+        const void *val;
+
+        switch (tok) {
+        case FDT_NOP:
+            pos += 4;
+            break;
+        case FDT_BEGIN_NODE:
+            next = skip_node_name(fdt, pos);
+            if (next == 0 || depth == FDT_MAX_DEPTH ||
+                !v->begin(v->ctx, (const char *)fdt->blob + fdt->struct_off + pos + 4))
+                return false;
+            depth++;
+            pos = next;
+            break;
+        case FDT_PROP:
+            if (depth == 0 || !read_prop(fdt, pos, &name, &val, &plen, &next) ||
+                !v->prop(v->ctx, name, val, plen))
+                return false;
+            pos = next;
+            break;
+        case FDT_END_NODE:
+            if (depth == 0 || !v->end(v->ctx))
+                return false;
+            if (--depth == 0)
+                return true;
+            pos += 4;
+            break;
+        default:
+            return false;
+        }
+    }
+    return false;
+}

@@ -43,6 +43,7 @@ board_vars "$BOARD" force || exit 1 # BOARD decides, whichever board make was ru
 tap_begin "$work/tap.body"
 KERNEL_ADDR=0x50000000  # the domU's kernel and ramdisk: clear of dom0's guest at
 RAMDISK_ADDR=0x54000000 # DOM0_KERNEL_ADDR and of QEMU's DTB at 0x48000000
+PARTIAL_ADDR=0x56000000 # its partial DT: the host's PL061 GPIO passed through
 
 if ! "$here/../../../tools/fetch-linux.sh" "$LINUX_DIR"; then
     ok 1 "linux: Debian's arm64 kernel and busybox-static fetched"
@@ -67,6 +68,42 @@ python3 "$here/../../../tools/lib/initramfs.py" "$LINUX_DIR/busybox" "$work/init
 cp "$IMAGE" "$work/hv.img" && cp "$GUEST" "$work/xtest.img" &&
     cp "$LINUX_DIR/Image" "$work/Image" || exit 1
 board_qemu_dts "$work/qemu" --smp 2 || exit 1
+# The domU's partial DT (Xen's passthrough binding): QEMU virt's PL061 GPIO at the same
+# address, its SPI 7, the AMBA clock it names. The host DT marks the node xen,passthrough.
+cat >"$work/partial.dts" <<'PARTIAL'
+/dts-v1/;
+/ {
+    #address-cells = <2>;
+    #size-cells = <2>;
+    passthrough {
+        compatible = "simple-bus";
+        ranges;
+        #address-cells = <2>;
+        #size-cells = <2>;
+        gpio_clk: apb-pclk {
+            compatible = "fixed-clock";
+            #clock-cells = <0>;
+            clock-frequency = <24000000>;
+            clock-output-names = "clk24mhz";
+        };
+        pl061@9030000 {
+            compatible = "arm,pl061", "arm,primecell";
+            reg = <0x0 0x9030000 0x0 0x1000>;
+            interrupts = <0 7 4>;
+            interrupt-parent = <65000>;
+            gpio-controller;
+            #gpio-cells = <2>;
+            clocks = <&gpio_clk>;
+            clock-names = "apb_pclk";
+            xen,reg = <0x0 0x9030000 0x0 0x1000 0x0 0x9030000>;
+            xen,path = "/pl061@9030000";
+            xen,force-assign-without-iommu;
+        };
+    };
+};
+PARTIAL
+dtc -q -I dts -O dtb -o "$work/partial.dtb" "$work/partial.dts" || exit 1
+psize=$(printf '0x%x' "$(stat -c %s "$work/partial.dtb")")
 gsize=$(printf '0x%x' "$(stat -c %s "$work/xtest.img")")
 ksize=$(printf '0x%x' "$(stat -c %s "$work/Image")")
 rsize=$(printf '0x%x' "$(stat -c %s "$work/initrd.cpio")")
@@ -90,7 +127,14 @@ rsize=$(printf '0x%x' "$(stat -c %s "$work/initrd.cpio")")
                 compatible = "multiboot,ramdisk", "multiboot,module";
                 reg = <0x0 $RAMDISK_ADDR 0x0 $rsize>;
             };
+            module@${PARTIAL_ADDR#0x} {
+                compatible = "multiboot,device-tree", "multiboot,module";
+                reg = <0x0 $PARTIAL_ADDR 0x0 $psize>;
+            };
         };
+    };
+    pl061@9030000 {
+        xen,passthrough;
     };
 };
 DTS
@@ -104,7 +148,7 @@ exec 9<>"$fifo"
 raw=$work/linux.raw log=$work/linux.log
 board_qemu_cmd --smp 2 kernel "$work/hv.img" "$work/domu.dtb" \
     "$work/xtest.img@$DOM0_KERNEL_ADDR" "$work/Image@$KERNEL_ADDR" \
-    "$work/initrd.cpio@$RAMDISK_ADDR" || exit 1
+    "$work/initrd.cpio@$RAMDISK_ADDR" "$work/partial.dtb@$PARTIAL_ADDR" || exit 1
 QEMU_STDIN=$fifo qemu_start "$raw" "${board_qemu[@]}"
 # Type TEXT (printf's escapes) a few bytes at a time, as a person would: Xen's vPL011 keeps
 # 32 bytes and drops the rest, and QEMU's serial line delivers at memory speed.
@@ -149,6 +193,8 @@ has "$log" "^$d1.*22000000\\.sbsa-uart: ttyAMA0 at MMIO 0x22000000 .* is a SBSA"
 ok $? "linux domU: its driver finds the vPL011 (sbsa-uart@22000000, ttyAMA0)"
 has "$log" "^$d1.*console \\[ttyAMA0\\] enabled"
 ok $? "linux domU: console [ttyAMA0] enabled"
+has "$log" "^$d1.*9030000.pl061: PL061 GPIO chip registered"
+ok $? "linux domU: the host's PL061 GPIO, given by its partial DT (xen,passthrough), is its own"
 has "$log" "^$d1=== domU console: ttyAMA0\$"
 ok "$up" "linux domU: /init's console is ttyAMA0, printed as the domain's lines"
 has "$log" '^# xtest done: .* 0 failed|^# xtest idle'

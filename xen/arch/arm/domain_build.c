@@ -24,6 +24,7 @@
 #include <asm/guest_ram.h>
 #include <asm/hwdom_devices.h>
 #include <asm/p2m.h>
+#include <asm/passthrough.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
 #include <asm/vgic.h>
@@ -178,6 +179,7 @@ int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64
 {
     const struct arm_domain *ad = arm_domain(d);
     struct vgic_dt_info gic;
+    struct fdt partial;
     struct guest_dt_desc g = {
         .ram_base = ad->ram_base,
         .ram_size = ad->ram_size,
@@ -203,6 +205,8 @@ int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64
         g.initrd_end = initrd_gpa + cfg->ramdisk.size;
     }
     hwdom_devices_describe(d, &g);
+    if (!is_hardware_domain(d))
+        passthrough_describe(cfg, &partial, &g);
     return guest_dt_write(&g, buf, size);
 }
 
@@ -227,8 +231,6 @@ static int load_image(struct domain *d, const struct boot_domain *cfg, struct gu
     dt_size = guest_dt_build(d, cfg, img->initrd_gpa, ram_ptr(d, img->dt_gpa), DT_MAX_SIZE);
     if (dt_size < 0)
         return fail(dt_size, "%s: guest DT does not fit (%d)", cfg->name, dt_size);
-    if (cfg->dtb.size != 0)
-        printk("%s: partial device tree ignored (no device passthrough)\n", cfg->name);
 
     /*
      * The guest reads all of it with its MMU and caches off: push it to memory. Scrubbed
@@ -322,6 +324,8 @@ int arch_domain_construct(struct domain *d, const struct boot_domain *cfg)
         rc = vpl011_domain_init(d);
     for (uint32_t i = 0; rc == 0 && i < d->max_vcpus; i++)
         rc = arm_vcpu_init(d->vcpu[i]);
+    if (rc == 0 && !is_hardware_domain(d))
+        rc = passthrough_domain_init(d, cfg); /* its vGIC and map exist: the checks need both */
     if (rc == 0)
         rc = map_and_load(d, cfg);
     if (rc != 0)
@@ -423,6 +427,8 @@ int arch_domain_rebuild(struct domain *d)
         rc = vpl011_domain_init(d);
     for (uint32_t i = 0; rc == 0 && i < d->max_vcpus; i++)
         rc = vgic_vcpu_init(d->vcpu[i]);
+    if (rc == 0)
+        rc = passthrough_domain_init(d, ad->config); /* its SPIs to the fresh vGIC */
     if (rc != 0)
         return rc;
 

@@ -320,6 +320,34 @@ static void write_device(struct fdtw *w, const struct guest_dt_device *dev)
     end_node(w);
 }
 
+/* Copying a partial DT's /passthrough subtree: its nodes and properties but "xen,*". */
+static bool copy_begin(void *ctx, const char *name)
+{
+    begin_node(ctx, name);
+    return true;
+}
+
+static bool copy_prop(void *ctx, const char *name, const void *val, uint32_t len)
+{
+    if (memcmp(name, "xen,", 4) != 0) /* name is NUL-terminated: a shorter one differs */
+        prop(ctx, name, val, len);
+    return true;
+}
+
+static bool copy_end(void *ctx)
+{
+    end_node(ctx);
+    return true;
+}
+
+static void write_partial(struct fdtw *w, const struct guest_dt_desc *g)
+{
+    const struct fdt_visitor v = {copy_begin, copy_prop, copy_end, w};
+
+    if (g->partial != NULL && !fdt_visit_subtree(g->partial, &g->partial_node, &v))
+        w->overflow = true; /* malformed: no DT at all rather than half a node */
+}
+
 static void write_devices(struct fdtw *w, const struct guest_dt_desc *g)
 {
     bool clock = false;
@@ -387,6 +415,7 @@ int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
     if (g->vpl011)
         write_pl011(&w, g);
     write_devices(&w, g);
+    write_partial(&w, g);
     end_node(&w); /* root */
     emit_u32(&w, FDT_END);
 

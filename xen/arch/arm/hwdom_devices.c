@@ -81,6 +81,38 @@ static bool overlaps(uint64_t a, uint64_t asize, uint64_t b, uint64_t bsize)
     return a < b + bsize && b < a + asize;
 }
 
+/* The page-rounded range of a device: [*b, *e). */
+static void pages_of(const struct guest_dt_device *dev, uint64_t *b, uint64_t *e)
+{
+    *b = dev->base & ~(uint64_t)(PAGE_SIZE - 1);
+    *e = (dev->base + dev->size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+/* Host RAM: never a device's. */
+#define HWDOM_RAM_MAX 8
+static struct {
+    uint64_t base, size;
+} host_ram[HWDOM_RAM_MAX];
+static unsigned int nr_host_ram;
+
+const char *host_range_taken(uint64_t base, uint64_t size)
+{
+    for (unsigned int i = 0; i < nr_keep; i++)
+        if (overlaps(base, size, keep[i].base, keep[i].size))
+            return "the hypervisor's own device";
+    for (unsigned int i = 0; i < nr_host_ram; i++)
+        if (overlaps(base, size, host_ram[i].base, host_ram[i].size))
+            return "host RAM";
+    for (unsigned int i = 0; i < nr_devices; i++) {
+        uint64_t b, e;
+
+        pages_of(&devices[i], &b, &e);
+        if (overlaps(base, size, b, e - b))
+            return "a device of dom0's";
+    }
+    return NULL;
+}
+
 static void keep_range(uint64_t base, uint64_t size)
 {
     if (size != 0 && nr_keep < HWDOM_KEEP_MAX) {
@@ -88,13 +120,6 @@ static void keep_range(uint64_t base, uint64_t size)
         keep[nr_keep].size = size;
         nr_keep++;
     }
-}
-
-/* The page-rounded range of a device: [*b, *e). */
-static void pages_of(const struct guest_dt_device *dev, uint64_t *b, uint64_t *e)
-{
-    *b = dev->base & ~(uint64_t)(PAGE_SIZE - 1);
-    *e = (dev->base + dev->size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
 }
 
 /* Its first interrupt, if the host DT gives it one as a GIC SPI (3 cells: 0, n, flags). */
@@ -125,6 +150,12 @@ void hwdom_devices_init(const struct host_dt *dt)
     nr_devices = 0;
     pci_index = -1;
     nr_keep = 0;
+    nr_host_ram = 0;
+    for (unsigned int i = 0; i < dt->nr_mem && i < HWDOM_RAM_MAX; i++) {
+        host_ram[nr_host_ram].base = dt->mem[i].base;
+        host_ram[nr_host_ram].size = dt->mem[i].size;
+        nr_host_ram++;
+    }
     keep_range(dt->gicd_base, dt->gicd_size);
     keep_range(dt->gicr_base, dt->gicr_size);
     keep_range(dt->gicc_base, dt->gicc_size);
@@ -139,7 +170,9 @@ void hwdom_devices_init(const struct host_dt *dt)
         uint64_t base, size, b, e;
         bool kept = false;
 
-        if (k == NULL || !fdt_is_available(&dt->fdt, &n))
+        /* "xen,passthrough": the host DT keeps it for a domU (passthrough.c). */
+        if (k == NULL || !fdt_is_available(&dt->fdt, &n) ||
+            fdt_prop(&dt->fdt, &n, "xen,passthrough", NULL) != NULL)
             continue;
         if (!fdt_reg(&dt->fdt, &n, 0, &base, &size) || size == 0 || base + size < base) {
             printk("hwdom: host %s node has no usable reg: not passed through\n", k->match);
@@ -188,7 +221,7 @@ void hwdom_devices_init(const struct host_dt *dt)
 }
 
 /* What minixen itself places in d's guest memory map, named for the refusal. */
-static const char *collision(const struct domain *d, uint64_t base, uint64_t size)
+const char *guest_map_collision(const struct domain *d, uint64_t base, uint64_t size)
 {
     const struct arm_domain *ad = arm_domain(d);
     struct vgic_dt_info gic;
@@ -228,7 +261,7 @@ static const char *map_bridge(struct domain *d)
         uint64_t b = pci.window[w].base & ~(uint64_t)(PAGE_SIZE - 1);
         uint64_t e =
             (pci.window[w].base + pci.window[w].size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
-        const char *what = collision(d, b, e - b);
+        const char *what = guest_map_collision(d, b, e - b);
 
         if (what != NULL)
             return what;
@@ -264,7 +297,7 @@ int hwdom_devices_map(struct domain *d)
             continue;
         }
         pages_of(dev, &b, &e);
-        what = collision(d, b, e - b);
+        what = guest_map_collision(d, b, e - b);
         if (what != NULL) {
             printk("hwdom: host %s at 0x%llx+0x%llx would cover %s of d%u: refused\n", dev->name,
                    (unsigned long long)dev->base, (unsigned long long)dev->size, what,

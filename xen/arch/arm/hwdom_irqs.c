@@ -43,8 +43,16 @@ int hwdom_irq_route(struct domain *d, unsigned int intid, bool level)
 
     if (intid < HWDOM_IRQ_FIRST || intid >= HWDOM_IRQ_LIMIT)
         return -EINVAL;
+    if (routed[intid - HWDOM_IRQ_FIRST].owner == d) {
+        /* Again, for a rebuilt domain: its fresh vGIC, and the SPI unmasked in case its
+         * last life ended before it ended the interrupt. */
+        rc = vgic_bind_hw_spi(d, intid);
+        if (rc == 0)
+            gic_enable_irq(intid, routed[intid - HWDOM_IRQ_FIRST].level);
+        return rc;
+    }
     if (routed[intid - HWDOM_IRQ_FIRST].owner != NULL)
-        return routed[intid - HWDOM_IRQ_FIRST].owner == d ? 0 : -EBUSY;
+        return -EBUSY;
     rc = vgic_bind_hw_spi(d, intid);
     if (rc != 0)
         return rc;

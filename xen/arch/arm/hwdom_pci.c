@@ -123,8 +123,8 @@ static bool parse_imap(const struct fdt *fdt, const struct fdt_node *n, struct h
     return m != NULL && pos == nr;
 }
 
-bool hwdom_pci_parse(const struct fdt *fdt, const struct fdt_node *n, uint64_t limit,
-                     uint64_t hole, uint64_t hole_size, struct hwdom_pci *p)
+bool hwdom_pci_parse(const struct fdt *fdt, const struct fdt_node *n, uint64_t limit, uint64_t hole,
+                     uint64_t hole_size, struct hwdom_pci *p)
 {
     uint32_t v, nr_intx = 0, nr, i = 0;
     const uint8_t *c;

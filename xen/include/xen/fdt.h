@@ -57,6 +57,21 @@ bool fdt_prop_u32(const struct fdt *fdt, const struct fdt_node *node, const char
 bool fdt_reg(const struct fdt *fdt, const struct fdt_node *node, unsigned int i, uint64_t *addr,
              uint64_t *size);
 
+/*
+ * Visit node and everything under it in order: begin(name) for each node, prop(...) for
+ * each of its properties, end() when it closes. false if the blob is malformed there or a
+ * callback returned false. Bounded by the structure block's size; at most FDT_MAX_DEPTH
+ * levels below node.
+ */
+struct fdt_visitor {
+    bool (*begin)(void *ctx, const char *name);
+    bool (*prop)(void *ctx, const char *name, const void *val, uint32_t len);
+    bool (*end)(void *ctx);
+    void *ctx;
+};
+bool fdt_visit_subtree(const struct fdt *fdt, const struct fdt_node *node,
+                       const struct fdt_visitor *v);
+
 /* Big-endian cells of a property. */
 uint32_t fdt_be32(const void *p);
 uint64_t fdt_read_cells(const void *p, uint32_t cells);

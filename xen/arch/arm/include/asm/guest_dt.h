@@ -7,6 +7,7 @@
 #ifndef MINIXEN_ARM_ASM_GUEST_DT_H
 #define MINIXEN_ARM_ASM_GUEST_DT_H
 
+#include <xen/fdt.h>
 #include <xen/types.h>
 
 #define GUEST_DT_GIC_PHANDLE      65000     /* Xen's GUEST_PHANDLE_GIC */
@@ -53,6 +54,10 @@ struct guest_dt_desc {
     uint64_t initrd_start, initrd_end;     /* guest physical; equal: no initrd */
     const struct guest_dt_device *devices; /* passed through (the hardware domain only) */
     unsigned int nr_devices;               /* at most GUEST_DT_MAX_DEVICES */
+    /* A domU's /passthrough node from its partial DT (passthrough.c), copied as it is
+     * but for its "xen,*" properties; NULL: none. */
+    const struct fdt *partial;
+    struct fdt_node partial_node;
 };
 
 /* Write the DTB into buf. Its size, or -ENOSPC if it does not fit (-EINVAL: bad desc). */

@@ -22,6 +22,12 @@ void hwdom_devices_init(const struct host_dt *dt);
  */
 int hwdom_devices_map(struct domain *d);
 
+/* What of d's guest memory map [base, base + size) would cover (a name), or NULL. */
+const char *guest_map_collision(const struct domain *d, uint64_t base, uint64_t size);
+
+/* What host range [base, base + size) belongs to already (hypervisor, RAM, dom0), or NULL. */
+const char *host_range_taken(uint64_t base, uint64_t size);
+
 /* Add them to the DT description of d if it is the hardware domain (nothing otherwise). */
 void hwdom_devices_describe(const struct domain *d, struct guest_dt_desc *g);
 

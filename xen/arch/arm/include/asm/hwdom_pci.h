@@ -36,7 +36,7 @@ struct hwdom_pci {
  * [hole, hole + hole_size) (a guest map region: the window is cut short before it).
  * false (with a boot line) if the node is not one this can describe.
  */
-bool hwdom_pci_parse(const struct fdt *fdt, const struct fdt_node *n, uint64_t limit,
-                     uint64_t hole, uint64_t hole_size, struct hwdom_pci *out);
+bool hwdom_pci_parse(const struct fdt *fdt, const struct fdt_node *n, uint64_t limit, uint64_t hole,
+                     uint64_t hole_size, struct hwdom_pci *out);
 
 #endif
