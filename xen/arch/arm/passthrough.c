@@ -70,8 +70,8 @@ static int give_device(struct domain *d, const struct fdt *fdt, const struct fdt
     int rc = 0;
 
     if (fdt_prop(fdt, n, "xen,force-assign-without-iommu", NULL) == NULL) {
-        printk("%s: passthrough %s: no IOMMU here, and no xen,force-assign-without-iommu\n",
-               dom, n->name);
+        printk("%s: passthrough %s: no IOMMU here, and no xen,force-assign-without-iommu\n", dom,
+               n->name);
         return -EINVAL;
     }
     if (entry == 0 || len % entry != 0 || n->addr_cells > 2 || n->size_cells > 2) {
@@ -91,8 +91,7 @@ static int give_device(struct domain *d, const struct fdt *fdt, const struct fdt
         uint32_t flags = fdt_be32(irq + i + 8);
 
         if (type != 0 || spi >= 988) {
-            printk("%s: passthrough %s: interrupt %u/%u is not an SPI\n", dom, n->name, type,
-                   spi);
+            printk("%s: passthrough %s: interrupt %u/%u is not an SPI\n", dom, n->name, type, spi);
             return -EINVAL;
         }
         rc = hwdom_irq_route(d, 32 + spi, (flags & 0xc) != 0);
