@@ -37,16 +37,31 @@ struct hwdom_kind {
     bool apb_pclk;
     bool dma; /* masters memory itself: only for a 1:1 dom0, and dma-coherent in its DT */
     bool pci; /* a PCIe host bridge: its windows and INTx lines too (hwdom_pci.c) */
+    const struct guest_dt_prop *props; /* more of the binding's properties */
+    unsigned int nr_props;
 };
 
 #define KIND(m, n, c, clk, dma, pci)                                                               \
     {                                                                                              \
-        (m), (n), (c), sizeof(c), (clk), (dma), (pci)                                              \
+        (m), (n), (c), sizeof(c), (clk), (dma), (pci), NULL, 0                                     \
     }
+#define KIND_PROPS(m, n, c, clk, props)                                                            \
+    {                                                                                              \
+        (m), (n), (c), sizeof(c), (clk), false, false, (props), ARRAY_SIZE(props)                  \
+    }
+
+/* A GPIO controller's: "gpio-controller" (empty) and "#gpio-cells = <2>". */
+static const uint32_t two = 2;
+static const struct guest_dt_prop gpio_props[] = {{"gpio-controller", NULL, 0},
+                                                  {"#gpio-cells", &two, 1}};
 
 static const struct hwdom_kind kinds[] = {
     /* The RTC: Linux's rtc-pl031, an AMBA driver, sets the system time from it at boot. */
     KIND("arm,pl031", "pl031", "arm,pl031\0arm,primecell", true, false, false),
+    /* The GPIO controller (QEMU virt wires its power button to it). */
+    KIND_PROPS("arm,pl061", "pl061", "arm,pl061\0arm,primecell", true, gpio_props),
+    /* QEMU's firmware configuration interface (Linux's qemu_fw_cfg; it does DMA). */
+    KIND("qemu,fw-cfg-mmio", "fw-cfg", "qemu,fw-cfg-mmio", false, true, false),
     /* QEMU virt's virtio transports: disks, network, ... (virtio-*-device on the bus). */
     KIND("virtio,mmio", "virtio_mmio", "virtio,mmio", false, true, false),
     /* QEMU virt's PCIe: ECAM, the I/O and 32-bit memory windows, INTx (no MSI: no ITS). */
@@ -202,6 +217,8 @@ void hwdom_devices_init(const struct host_dt *dt)
             continue;
         }
         read_irq(&dt->fdt, &n, dev);
+        dev->props = k->props;
+        dev->nr_props = k->nr_props;
         if (k->pci) {
             /* One bridge; its windows stop short of the grant-table window. */
             if (pci_index >= 0 || !hwdom_pci_parse(&dt->fdt, &n, P2M_IPA_LIMIT, GUEST_GNTTAB_BASE,
