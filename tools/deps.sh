@@ -22,6 +22,7 @@ pkgs=(
     u-boot-qemu u-boot-tools                             # U-Boot boot path
     grub-pc-bin xorriso mtools                           # x86 GRUB boot path (grub-mkrescue)
     gnuplot-nox                                          # benchmark charts
+    e2fsprogs                                            # mke2fs -d: the Linux dom0's ext4 root
 )
 # gcc-multilib conflicts with Debian's cross compilers: i386 comes from gcc-i686-linux-gnu.
 

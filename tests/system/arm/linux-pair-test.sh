@@ -120,7 +120,11 @@ exec /bin/sh
 ROOTINIT
 chmod +x "$root/sbin/init" "$root/bin/busybox" "$root/bin/xenshare"
 rm -f "$work/disk.img" && truncate -s 16M "$work/disk.img" || exit 1
-mke2fs -q -t ext4 -L dom0root -d "$root" "$work/disk.img" 16M || exit 1
+if ! PATH=$PATH:/sbin:/usr/sbin mke2fs -q -t ext4 -L dom0root -d "$root" "$work/disk.img" 16M; then
+    ok 1 "linux pair: dom0's ext4 root disk image built (mke2fs -d, e2fsprogs)"
+    tap_end "$tap" "$name" "$work"
+    exit 1
+fi
 extra=(bin/xenshare="$work/xenshare")
 for m in xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev \
     virtio_pci virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4; do
