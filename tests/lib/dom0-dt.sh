@@ -52,3 +52,31 @@ dt_chosen_dom0_x86() {
         };
 DTS
 }
+
+# A dom0less Linux domU node (Xen's binding) inside /chosen: 256 MiB, one vCPU, a vPL011,
+# Xen's /hypervisor node without xenstore (xen,enhanced; minixen gives it always), the
+# kernel with BOOTARGS and the ramdisk as modules. The caller adds more modules, then
+# closes it ("        };").
+#
+#   dt_domu_linux NAME KERNEL_ADDR KERNEL_SIZE RAMDISK_ADDR RAMDISK_SIZE BOOTARGS
+dt_domu_linux() {
+    cat <<DTS
+        $1 {
+            compatible = "xen,domain";
+            #address-cells = <2>;
+            #size-cells = <2>;
+            memory = <0 0x40000>;
+            cpus = <1>;
+            vpl011;
+            xen,enhanced = "no-xenstore";
+            module@${2#0x} {
+                compatible = "multiboot,kernel", "multiboot,module";
+                reg = <0x0 $2 0x0 $3>;
+                bootargs = "$6";
+            };
+            module@${4#0x} {
+                compatible = "multiboot,ramdisk", "multiboot,module";
+                reg = <0x0 $4 0x0 $5>;
+            };
+DTS
+}

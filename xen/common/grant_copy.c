@@ -109,29 +109,25 @@ long gnttab_op_copy(struct vcpu *curr, gpaddr_t uop, unsigned int count)
         uint16_t len, flags;
         int16_t st;
 
-        if (compat32) {
-            struct gnttab_copy_x86_32 op;
-
-            if (arch_copy_from_guest(ld, &op, at, sizeof(op)) != 0)
-                return -EFAULT;
-            src = (struct copy_side){.ref_or_gmfn = op.source.u.gmfn,
-                                     .domid = op.source.domid,
-                                     .offset = op.source.offset};
-            dst = (struct copy_side){
-                .ref_or_gmfn = op.dest.u.gmfn, .domid = op.dest.domid, .offset = op.dest.offset};
-            len = op.len, flags = op.flags;
-        } else {
-            struct gnttab_copy_64 op;
-
-            if (arch_copy_from_guest(ld, &op, at, sizeof(op)) != 0)
-                return -EFAULT;
-            src = (struct copy_side){.ref_or_gmfn = op.source.u.gmfn,
-                                     .domid = op.source.domid,
-                                     .offset = op.source.offset};
-            dst = (struct copy_side){
-                .ref_or_gmfn = op.dest.u.gmfn, .domid = op.dest.domid, .offset = op.dest.offset};
-            len = op.len, flags = op.flags;
-        }
+        /* Both layouts have the same fields; only their widths and offsets differ. */
+#define READ_COPY_OP(type)                                                                         \
+    do {                                                                                           \
+        type op;                                                                                   \
+                                                                                                   \
+        if (arch_copy_from_guest(ld, &op, at, sizeof(op)) != 0)                                    \
+            return -EFAULT;                                                                        \
+        src = (struct copy_side){.ref_or_gmfn = op.source.u.gmfn,                                  \
+                                 .domid = op.source.domid,                                         \
+                                 .offset = op.source.offset};                                      \
+        dst = (struct copy_side){                                                                  \
+            .ref_or_gmfn = op.dest.u.gmfn, .domid = op.dest.domid, .offset = op.dest.offset};      \
+        len = op.len, flags = op.flags;                                                            \
+    } while (0)
+        if (compat32)
+            READ_COPY_OP(struct gnttab_copy_x86_32);
+        else
+            READ_COPY_OP(struct gnttab_copy_64);
+#undef READ_COPY_OP
         /* A grant ref is the union's low 32 bits. */
         src.is_gref = (flags & GNTCOPY_source_gref) != 0;
         dst.is_gref = (flags & GNTCOPY_dest_gref) != 0;

@@ -45,6 +45,7 @@ mkdir -p "$work" "$RESULTS"
 . "$lib/qemu.sh"
 . "$lib/board-qemu.sh"
 . "$lib/dom0-dt.sh"
+. "$lib/serial-input.sh"
 board_vars "$BOARD" force || exit 1
 tap_begin "$work/tap.body"
 DOM0_RAMDISK_ADDR=0x46000000 # after dom0's kernel (at DOM0_KERNEL_ADDR), below QEMU's DTB
@@ -145,23 +146,10 @@ rsize=$(printf '0x%x' "$(stat -c %s "$work/initrd.cpio")")
             compatible = "multiboot,ramdisk", "multiboot,module";
             reg = <0x0 $DOM0_RAMDISK_ADDR 0x0 $rsize>;
         };
-        domU1 {
-            compatible = "xen,domain";
-            #address-cells = <2>;
-            #size-cells = <2>;
-            memory = <0 0x40000>;
-            cpus = <1>;
-            vpl011;
-            xen,enhanced = "no-xenstore"; /* Xen: the /hypervisor node, without xenstore */
-            module@${KERNEL_ADDR#0x} {
-                compatible = "multiboot,kernel", "multiboot,module";
-                reg = <0x0 $KERNEL_ADDR 0x0 $ksize>;
-                bootargs = "console=ttyAMA0 rdinit=/init xenshare=offer";
-            };
-            module@${RAMDISK_ADDR#0x} {
-                compatible = "multiboot,ramdisk", "multiboot,module";
-                reg = <0x0 $RAMDISK_ADDR 0x0 $rsize>;
-            };
+DTS
+    dt_domu_linux domU1 "$KERNEL_ADDR" "$ksize" "$RAMDISK_ADDR" "$rsize" \
+        "console=ttyAMA0 rdinit=/init xenshare=offer"
+    cat <<DTS
         };
     };
 };
@@ -171,8 +159,7 @@ dtc -q -I dts -O dtb -o "$work/pair.dtb" "$work/pair.dts" || exit 1
 
 # dom0's console input: a FIFO the test types into (the serial input starts with dom0).
 fifo=$work/input
-rm -f "$fifo" && mkfifo "$fifo" || exit 1
-exec 9<>"$fifo"
+serial_input_open "$fifo" || exit 1
 raw=$work/linux.raw log=$work/linux.log
 board_qemu_cmd --smp 2 kernel "$work/hv.img" "$work/pair.dtb" \
     "$work/Image@$DOM0_KERNEL_ADDR" "$work/initrd.cpio@$DOM0_RAMDISK_ADDR" \
@@ -182,14 +169,6 @@ board_qemu+=(-drive "file=$work/disk.img,if=none,format=raw,id=hd0" -device virt
     -netdev user,id=n0 -device virtio-net-device,netdev=n0
     -netdev user,id=n1 -device virtio-net-pci,netdev=n1)
 QEMU_STDIN=$fifo qemu_start "$raw" "${board_qemu[@]}"
-type_slowly() { # a few bytes at a time, as a person types (the consoles' buffers are small)
-    local text i
-    text=$(printf '%b' "$1" | od -An -v -tx1 | tr -d ' \n')
-    for ((i = 0; i < ${#text}; i += 8)); do
-        printf '%b' "$(sed 's/\(..\)/\\x\1/g' <<<"${text:i:8}")" >&9
-        sleep 0.2
-    done
-}
 
 offered=1 typed=1 off=1
 if wait_for_log "$raw" "xenshare: offer gref=[0-9]+ port=[0-9]+" "$LINUX_TIMEOUT" "$qemu_pid" &&
@@ -213,8 +192,7 @@ for _ in $(seq 100); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.1; don
 stopped=0
 kill -0 "$qemu_pid" 2>/dev/null && stopped=1
 qemu_stop "$qemu_pid"
-exec 9>&-
-rm -f "$fifo"
+serial_input_close "$fifo"
 serial_text "$raw" "$log"
 rm -f "$raw"
 

@@ -39,6 +39,7 @@ mkdir -p "$work" "$RESULTS"
 . "$lib/qemu.sh"
 . "$lib/board-qemu.sh"
 . "$lib/dom0-dt.sh"
+. "$lib/serial-input.sh"
 board_vars "$BOARD" force || exit 1 # BOARD decides, whichever board make was run for
 tap_begin "$work/tap.body"
 KERNEL_ADDR=0x50000000  # the domU's kernel and ramdisk: clear of dom0's guest at
@@ -110,23 +111,8 @@ rsize=$(printf '0x%x' "$(stat -c %s "$work/initrd.cpio")")
 {
     cat "$work/qemu.dts"
     dt_chosen_dom0 "$hv_args" "role=main end=idle" "$gsize"
+    dt_domu_linux domU1 "$KERNEL_ADDR" "$ksize" "$RAMDISK_ADDR" "$rsize" "console=ttyAMA0 rdinit=/init"
     cat <<DTS
-        domU1 {
-            compatible = "xen,domain";
-            #address-cells = <2>;
-            #size-cells = <2>;
-            memory = <0 0x40000>;
-            cpus = <1>;
-            vpl011;
-            module@${KERNEL_ADDR#0x} {
-                compatible = "multiboot,kernel", "multiboot,module";
-                reg = <0x0 $KERNEL_ADDR 0x0 $ksize>;
-                bootargs = "console=ttyAMA0 rdinit=/init";
-            };
-            module@${RAMDISK_ADDR#0x} {
-                compatible = "multiboot,ramdisk", "multiboot,module";
-                reg = <0x0 $RAMDISK_ADDR 0x0 $rsize>;
-            };
             module@${PARTIAL_ADDR#0x} {
                 compatible = "multiboot,device-tree", "multiboot,module";
                 reg = <0x0 $PARTIAL_ADDR 0x0 $psize>;
@@ -143,23 +129,12 @@ dtc -q -I dts -O dtb -o "$work/domu.dtb" "$work/domu.dts" || exit 1
 
 # The serial line's input: a FIFO the test types into.
 fifo=$work/input
-rm -f "$fifo" && mkfifo "$fifo" || exit 1
-exec 9<>"$fifo"
+serial_input_open "$fifo" || exit 1
 raw=$work/linux.raw log=$work/linux.log
 board_qemu_cmd --smp 2 kernel "$work/hv.img" "$work/domu.dtb" \
     "$work/xtest.img@$DOM0_KERNEL_ADDR" "$work/Image@$KERNEL_ADDR" \
     "$work/initrd.cpio@$RAMDISK_ADDR" "$work/partial.dtb@$PARTIAL_ADDR" || exit 1
 QEMU_STDIN=$fifo qemu_start "$raw" "${board_qemu[@]}"
-# Type TEXT (printf's escapes) a few bytes at a time, as a person would: Xen's vPL011 keeps
-# 32 bytes and drops the rest, and QEMU's serial line delivers at memory speed.
-type_slowly() {
-    local text i
-    text=$(printf '%b' "$1" | od -An -v -tx1 | tr -d ' \n')
-    for ((i = 0; i < ${#text}; i += 8)); do
-        printf '%b' "$(sed 's/\(..\)/\\x\1/g' <<<"${text:i:8}")" >&9
-        sleep 0.2
-    done
-}
 
 up=1 switched=1 answered=1 ended=1
 if wait_for_log "$raw" "=== domU console: " "$LINUX_TIMEOUT" "$qemu_pid" &&
@@ -181,8 +156,7 @@ fi
 alive=1
 kill -0 "$qemu_pid" 2>/dev/null && alive=0
 qemu_stop "$qemu_pid"
-exec 9>&-
-rm -f "$fifo"
+serial_input_close "$fifo"
 serial_text "$raw" "$log"
 rm -f "$raw"
 

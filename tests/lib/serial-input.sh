@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: Apache-2.0
+# Typing into a QEMU guest's serial line (sourced by the Linux system tests): a FIFO held
+# open on fd 9 that QEMU reads as its stdin (QEMU_STDIN=$fifo qemu_start ...).
+#
+#   serial_input_open FIFO     make the FIFO and keep it open on fd 9
+#   type_slowly TEXT           TEXT (printf's escapes) a few bytes at a time, as a person
+#                              types: Xen's vPL011 keeps 32 bytes and drops the rest, and
+#                              QEMU's serial line delivers at memory speed
+#   serial_input_close FIFO    close fd 9 and remove the FIFO
+
+serial_input_open() {
+    rm -f "$1" && mkfifo "$1" || return 1
+    exec 9<>"$1"
+}
+
+type_slowly() {
+    local text i
+    text=$(printf '%b' "$1" | od -An -v -tx1 | tr -d ' \n')
+    for ((i = 0; i < ${#text}; i += 8)); do
+        printf '%b' "$(sed 's/\(..\)/\\x\1/g' <<<"${text:i:8}")" >&9
+        sleep 0.2
+    done
+}
+
+serial_input_close() {
+    exec 9>&-
+    rm -f "$1"
+}
