@@ -284,6 +284,22 @@ static void test_map_unmap(void **state)
     assert_int_equal(unmap(dom0->vcpu[0], 70000, at), GNTST_bad_handle);
     assert_int_equal(unmap(d2->vcpu[0], h2, at), GNTST_bad_handle); /* not d2's handle */
 
+    /* Over a page dom0 still has: that frame goes into dom0's pool (one page fewer), and
+     * a gfn already holding a grant mapping is refused. */
+    {
+        long before = reservation_size(dom0->vcpu[0], XENMEM_current_reservation, DOMID_SELF);
+        gfn_t ram = harness_alloc_gfn(dom0);
+
+        assert_int_equal(map(dom0->vcpu[0], 1, 8, ram, GNTMAP_host_map | GNTMAP_readonly, &h, NULL),
+                         GNTST_okay);
+        assert_int_equal(reservation_size(dom0->vcpu[0], XENMEM_current_reservation, DOMID_SELF),
+                         before - 1);
+        assert_int_equal(
+            map(dom0->vcpu[0], 1, 8, ram, GNTMAP_host_map | GNTMAP_readonly, NULL, NULL),
+            GNTST_general_error);
+        assert_int_equal(unmap(dom0->vcpu[0], h, ram), GNTST_okay);
+    }
+
     /* A read-only grant cannot be mapped writable. */
     grant(&e[10], 0, shared, true);
     assert_int_equal(map(dom0->vcpu[0], 1, 10, at, GNTMAP_host_map, NULL, NULL),

@@ -87,10 +87,10 @@ void panic(const char *fmt, ...)
     abort();
 }
 
-/* hwdom_irqs.c's side: which host-backed INTIDs the guest ended. */
+/* host_spis.c's side: which host-backed INTIDs the guest ended. */
 static unsigned int hw_eois, hw_eoi_last;
 
-void hwdom_irq_guest_eoi(struct domain *d, unsigned int intid)
+void host_spi_guest_eoi(struct domain *d, unsigned int intid)
 {
     (void)d;
     hw_eois++;
@@ -378,7 +378,7 @@ static void test_spi_goes_to_its_routed_vcpu(void **state)
 }
 
 /*
- * An SPI with a host interrupt behind it (hwdom_irqs.c) asks for an EOI maintenance
+ * An SPI with a host interrupt behind it (host_spis.c) asks for an EOI maintenance
  * interrupt in its list register, and the guest's end of it is reported once; an SPI
  * without one is not.
  */

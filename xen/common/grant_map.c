@@ -74,41 +74,6 @@ static void put_handle(struct grant_table *gt, grant_handle_t h)
     spin_unlock_irqrestore(&gt->maptrack_lock, flags);
 }
 
-/*
- * Put rd's frame at gfn of ld as a grant mapping. Only over nothing or over ld's own RAM
- * (the frame there stays ld's, mapped nowhere, as Xen/Arm leaves it): never over a page
- * the hypervisor or another grant put there, whose bookkeeping would go stale.
- */
-static int16_t host_map(struct domain *ld, gfn_t gfn, void *page, bool readonly)
-{
-    unsigned long flags = spin_lock_irqsave(&ld->physmap_lock);
-    enum physmap_type t;
-    void *old;
-    int16_t st = GNTST_general_error;
-
-    t = arch_guest_physmap_query(ld, gfn, &old);
-    if ((t == PHYSMAP_NONE || t == PHYSMAP_RAM) &&
-        arch_guest_physmap_set(ld, gfn, page, readonly ? PHYSMAP_GRANT_RO : PHYSMAP_GRANT_RW) == 0)
-        st = GNTST_okay;
-    spin_unlock_irqrestore(&ld->physmap_lock, flags);
-    return st;
-}
-
-/* Remove the grant mapping of page at gfn of ld; false if gfn holds something else. */
-static bool host_unmap(struct domain *ld, gfn_t gfn, const void *page)
-{
-    unsigned long flags = spin_lock_irqsave(&ld->physmap_lock);
-    enum physmap_type t;
-    void *at;
-    bool ok;
-
-    t = arch_guest_physmap_query(ld, gfn, &at);
-    ok = (t == PHYSMAP_GRANT_RW || t == PHYSMAP_GRANT_RO) && at == page &&
-         arch_guest_physmap_clear(ld, gfn) == 0;
-    spin_unlock_irqrestore(&ld->physmap_lock, flags);
-    return ok;
-}
-
 static void map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op)
 {
     struct domain *ld = curr->domain, *rd;
@@ -149,7 +114,9 @@ static void map_one(struct vcpu *curr, struct gnttab_map_grant_ref *op)
         if (gnttab_shared_entry(rgt, op->ref)->flags & (GTF_PWT | GTF_PCD | GTF_PAT))
             op->status = GNTST_general_error;
         else
-            op->status = host_map(ld, op->host_addr >> PAGE_SHIFT, page, readonly);
+            op->status = physmap_map_grant(ld, op->host_addr >> PAGE_SHIFT, page, readonly) == 0
+                             ? GNTST_okay
+                             : GNTST_general_error;
         if (op->status != GNTST_okay) {
             gnttab_unpin(rd, rgt, op->ref, readonly);
         } else {
@@ -217,7 +184,7 @@ static int16_t unmap_handle(struct domain *ld, struct grant_table *lgt, grant_ha
     if (st == GNTST_okay) {
         act =
             &rgt->active[seen.ref / GNTTAB_ENTRIES_PER_FRAME][seen.ref % GNTTAB_ENTRIES_PER_FRAME];
-        if (!host_unmap(ld, gfn, arch_guest_ram_frame(rd, act->frame)) && !force)
+        if (physmap_unmap_grant(ld, gfn, arch_guest_ram_frame(rd, act->frame)) != 0 && !force)
             st = GNTST_general_error;
         else {
             gnttab_unpin(rd, rgt, seen.ref, (seen.flags & GNTMAP_readonly) != 0);
@@ -285,7 +252,7 @@ void gnttab_revoke_all(struct domain *d, struct grant_table *gt)
                     continue;
                 act = &gt->active[m->ref / GNTTAB_ENTRIES_PER_FRAME]
                                  [m->ref % GNTTAB_ENTRIES_PER_FRAME];
-                (void)host_unmap(ld, m->gfn, arch_guest_ram_frame(d, act->frame));
+                (void)physmap_unmap_grant(ld, m->gfn, arch_guest_ram_frame(d, act->frame));
                 gnttab_unpin(d, gt, m->ref, readonly);
                 m->flags |= MAPTRACK_REVOKED;
             }

@@ -22,7 +22,6 @@
 struct frame_chunk {
     uint64_t pooled[FRAMES_PER_CHUNK / 64]; /* given back, not taken again */
     uint16_t refs[FRAMES_PER_CHUNK];        /* grant mappings holding it */
-    uint32_t nr_pooled;
     /* Pooled and referenced by nothing: what populate may take. A chunk without any is
      * skipped whole, so a domain that keeps pooled frames pinned cannot make the search
      * for a free one long. */
@@ -82,12 +81,10 @@ static void set_pooled(struct physmap_frames *f, struct frame_chunk *c, uint64_t
 
     if (on) {
         *w |= bit;
-        c->nr_pooled++;
         c->nr_takeable += free;
         f->nr_pooled++;
     } else {
         *w &= ~bit;
-        c->nr_pooled--;
         c->nr_takeable -= free;
         f->nr_pooled--;
     }
@@ -129,22 +126,30 @@ static int64_t ram_at(struct domain *d, gfn_t gfn)
     return arch_guest_ram_index(d, page);
 }
 
-int physmap_give_back(struct domain *d, gfn_t gfn)
+/* Unmap d's own RAM frame at gfn into its pool (lock held). 0, -ENOENT, -ENOMEM. */
+static int give_back_locked(struct domain *d, gfn_t gfn)
 {
-    unsigned long flags = spin_lock_irqsave(&d->physmap_lock);
     struct physmap_frames *f = frames_of(d);
     int64_t idx = ram_at(d, gfn);
     struct frame_chunk *c;
-    int rc = -ENOENT;
+    int rc;
 
     if (f == NULL)
-        rc = -ENOMEM;
-    else if (idx >= 0 && (uint64_t)idx < f->nr_frames) {
-        c = chunk_of(d, f, (uint64_t)idx, true);
-        rc = c == NULL ? -ENOMEM : arch_guest_physmap_clear(d, gfn);
-        if (rc == 0)
-            set_pooled(f, c, (uint64_t)idx, true);
-    }
+        return -ENOMEM;
+    if (idx < 0 || (uint64_t)idx >= f->nr_frames)
+        return -ENOENT;
+    c = chunk_of(d, f, (uint64_t)idx, true);
+    rc = c == NULL ? -ENOMEM : arch_guest_physmap_clear(d, gfn);
+    if (rc == 0)
+        set_pooled(f, c, (uint64_t)idx, true);
+    return rc;
+}
+
+int physmap_give_back(struct domain *d, gfn_t gfn)
+{
+    unsigned long flags = spin_lock_irqsave(&d->physmap_lock);
+    int rc = give_back_locked(d, gfn);
+
     spin_unlock_irqrestore(&d->physmap_lock, flags);
     return rc;
 }
@@ -210,12 +215,7 @@ int physmap_populate(struct domain *d, gfn_t gfn)
          * Xen replaces the page a gfn already has with a new one. Here the old one goes
          * back into the pool first rather than being lost to the domain, as Xen/Arm loses it.
          */
-        idx = arch_guest_ram_index(d, page);
-        struct frame_chunk *c = idx >= 0 ? chunk_of(d, f, (uint64_t)idx, true) : NULL;
-
-        rc = c == NULL ? -ENOMEM : arch_guest_physmap_clear(d, gfn);
-        if (rc == 0)
-            set_pooled(f, c, (uint64_t)idx, true);
+        rc = give_back_locked(d, gfn);
     } else if (t != PHYSMAP_NONE) {
         rc = -EBUSY; /* a hypervisor page or a grant mapping: their owners track them */
     }
@@ -233,6 +233,36 @@ int physmap_populate(struct domain *d, gfn_t gfn)
                 set_pooled(f, f->chunk[(uint64_t)idx / FRAMES_PER_CHUNK], (uint64_t)idx, true);
         }
     }
+    spin_unlock_irqrestore(&d->physmap_lock, flags);
+    return rc;
+}
+
+int physmap_map_grant(struct domain *d, gfn_t gfn, void *page, bool readonly)
+{
+    unsigned long flags = spin_lock_irqsave(&d->physmap_lock);
+    void *old;
+    enum physmap_type t = arch_guest_physmap_query(d, gfn, &old);
+    int rc = 0;
+
+    if (t == PHYSMAP_RAM)
+        rc = give_back_locked(d, gfn); /* as populate does: the frame stays d's, pooled */
+    else if (t != PHYSMAP_NONE)
+        rc = -EBUSY; /* a hypervisor page or another grant: their owners track them */
+    if (rc == 0)
+        rc = arch_guest_physmap_set(d, gfn, page, readonly ? PHYSMAP_GRANT_RO : PHYSMAP_GRANT_RW);
+    spin_unlock_irqrestore(&d->physmap_lock, flags);
+    return rc;
+}
+
+int physmap_unmap_grant(struct domain *d, gfn_t gfn, const void *page)
+{
+    unsigned long flags = spin_lock_irqsave(&d->physmap_lock);
+    void *at;
+    enum physmap_type t = arch_guest_physmap_query(d, gfn, &at);
+    int rc = -ENOENT;
+
+    if ((t == PHYSMAP_GRANT_RW || t == PHYSMAP_GRANT_RO) && at == page)
+        rc = arch_guest_physmap_clear(d, gfn);
     spin_unlock_irqrestore(&d->physmap_lock, flags);
     return rc;
 }

@@ -64,16 +64,10 @@ void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
 {
-    p2m_type_t t;
-    paddr_t pa;
+    void *page;
 
-    if (d == NULL || d->arch == NULL || gfn >= (1ull << (64 - PAGE_SHIFT)))
-        return NULL;
-    pa = p2m_lookup(d, gfn << PAGE_SHIFT, &t);
-    /* Only the domain's own RAM: never MMIO, never a hypervisor page mapped into it. */
-    if (t != P2M_RAM_RW)
-        return NULL;
-    return (void *)pa;
+    /* Only the domain's own RAM: never MMIO, a hypervisor page or a grant mapping. */
+    return arch_guest_physmap_query(d, gfn, &page) == PHYSMAP_RAM ? page : NULL;
 }
 
 void arch_unmap_guest_frame(struct domain *d, void *va)

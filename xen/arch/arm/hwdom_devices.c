@@ -9,7 +9,7 @@
  * device smaller than a page (QEMU's virtio-mmio transports are 0x200 bytes) brings its
  * whole page, which must not hold anything the hypervisor keeps (its GIC, its console).
  *
- * Interrupts: a device's SPI goes to dom0 as the same INTID of its vGIC (hwdom_irqs.c);
+ * Interrupts: a device's SPI goes to dom0 as the same INTID of its vGIC (host_spis.c);
  * one past the vGIC's SPIs leaves the device out. DMA: a device that reads and writes
  * memory itself (virtio) is only given to a dom0 whose RAM is mapped 1:1 (domain_build.c):
  * there is no IOMMU, so the addresses dom0 gives it must be host addresses.
@@ -21,7 +21,7 @@
 #include <asm/domain.h>
 #include <asm/guest_memmap.h>
 #include <asm/hwdom_devices.h>
-#include <asm/hwdom_irqs.h>
+#include <asm/host_spis.h>
 #include <asm/hwdom_pci.h>
 #include <asm/p2m.h>
 #include <asm/vgic.h>
@@ -142,19 +142,8 @@ static void read_irq(const struct fdt *fdt, const struct fdt_node *n, struct gue
 {
     uint32_t len = 0;
     const uint8_t *p = fdt_prop(fdt, n, "interrupts", &len);
-    uint32_t cell[3];
 
-    dev->has_irq = false;
-    if (p == NULL || len < 12)
-        return;
-    for (unsigned int i = 0; i < 3; i++)
-        cell[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
-                  (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
-    if (cell[0] != 0 || cell[1] >= 988) /* not an SPI */
-        return;
-    dev->spi = cell[1];
-    dev->irq_flags = cell[2] & 0xf;
-    dev->has_irq = true;
+    dev->has_irq = p != NULL && len >= 12 && host_spi_spec(p, &dev->spi, &dev->irq_flags);
 }
 
 void hwdom_devices_init(const struct host_dt *dt)
@@ -286,7 +275,7 @@ static const char *map_bridge(struct domain *d)
             return "its window cannot be mapped";
     }
     for (unsigned int s = 0; s < pci.nr_spis; s++)
-        if (hwdom_irq_route(d, 32 + pci.spi[s], true) != 0)
+        if (host_spi_route(d, 32 + pci.spi[s], true) != 0)
             return "an INTx SPI cannot reach it";
     return NULL;
 }
@@ -331,8 +320,7 @@ int hwdom_devices_map(struct domain *d)
         if ((int)i == pci_index)
             xen_snprintf(irq, sizeof(irq), "INTx on %u SPIs", pci.nr_spis);
         if (dev->has_irq) {
-            /* A GIC SPI is level-high (4) or rising-edge (1); level-low/falling are not. */
-            rc = hwdom_irq_route(d, 32 + dev->spi, (dev->irq_flags & 0xc) != 0);
+            rc = host_spi_route(d, 32 + dev->spi, host_spi_level(dev->irq_flags));
             if (rc == -ENOSPC) { /* one line for all of them, not one each */
                 past_vgic++;
                 drop(i);

@@ -7,12 +7,13 @@
  *   guest address space (QEMU's at 512 GiB) is left out, and a window that runs into the
  *   grant-table window is cut short before it (Linux assigns BARs from a window's start).
  * - "interrupt-map": each INTx entry now names dom0's vGIC (no parent address cells) and
- *   the same SPI, level-triggered; those SPIs are routed to dom0 (hwdom_irqs.c).
+ *   the same SPI, level-triggered; those SPIs are routed to dom0 (host_spis.c).
  * - No "msi-map"/"msi-parent": the vGIC has no ITS, so devices use INTx.
  *
  * Only cell counts the binding fixes are accepted (3 address, 2 size, 1 interrupt cells;
  * parent interrupt specifiers of 3 cells): anything else is left to dom0's absence.
  */
+#include <asm/host_spis.h>
 #include <asm/hwdom_pci.h>
 #include <xen/lib.h>
 
@@ -98,13 +99,11 @@ static bool parse_imap(const struct fdt *fdt, const struct fdt_node *n, struct h
     while (m != NULL && pos + PCI_ADDR_CELLS + 2 <= nr) {
         uint32_t phandle = fdt_be32(m + 4 * (pos + PCI_ADDR_CELLS + 1));
         uint32_t pac = parent_addr_cells(fdt, phandle);
-        uint32_t spec = pos + PCI_ADDR_CELLS + 2 + pac, spi;
+        uint32_t spec = pos + PCI_ADDR_CELLS + 2 + pac, spi, flags;
 
-        if (pac > 3 || spec + 3 > nr || out == HWDOM_PCI_MAX_INTX)
+        if (pac > 3 || spec + 3 > nr || out == HWDOM_PCI_MAX_INTX ||
+            !host_spi_spec(m + 4 * spec, &spi, &flags))
             return false;
-        if (fdt_be32(m + 4 * spec) != 0) /* not an SPI */
-            return false;
-        spi = fdt_be32(m + 4 * (spec + 1));
         for (uint32_t i = 0; i < PCI_ADDR_CELLS + 1; i++)
             p->imap[8 * out + i] = fdt_be32(m + 4 * (pos + i));
         p->imap[8 * out + 4] = GUEST_DT_GIC_PHANDLE; /* dom0's vGIC: no address cells */

@@ -7,14 +7,14 @@
  * where it should not, exactly as Xen requires the owner to declare), each xen,reg range
  * must be page aligned, host-side clear of the hypervisor's own devices, host RAM and
  * dom0's devices, guest-side clear of the domU's memory map; then it is mapped as device
- * memory and each SPI in its "interrupts" is routed to the domU's vGIC (hwdom_irqs.c,
+ * memory and each SPI in its "interrupts" is routed to the domU's vGIC (host_spis.c,
  * exclusively: an SPI another domain has fails the build). The whole /passthrough node
  * is copied into the domU's DT but for its "xen,*" properties (guest_dt.c). Anything
  * wrong ends the domain's construction with a boot line naming it, as on Xen.
  */
 #include <asm/domain.h>
 #include <asm/hwdom_devices.h>
-#include <asm/hwdom_irqs.h>
+#include <asm/host_spis.h>
 #include <asm/p2m.h>
 #include <asm/passthrough.h>
 #include <xen/errno.h>
@@ -87,14 +87,13 @@ static int give_device(struct domain *d, const struct fdt *fdt, const struct fdt
     }
     /* Interrupts: GIC specifiers of 3 cells, SPIs only. */
     for (uint32_t i = 0; rc == 0 && irq != NULL && i + 12 <= irqlen; i += 12) {
-        uint32_t type = fdt_be32(irq + i), spi = fdt_be32(irq + i + 4);
-        uint32_t flags = fdt_be32(irq + i + 8);
+        uint32_t spi, flags;
 
-        if (type != 0 || spi >= 988) {
-            printk("%s: passthrough %s: interrupt %u/%u is not an SPI\n", dom, n->name, type, spi);
+        if (!host_spi_spec(irq + i, &spi, &flags)) {
+            printk("%s: passthrough %s: interrupt %u is not an SPI\n", dom, n->name, i / 12);
             return -EINVAL;
         }
-        rc = hwdom_irq_route(d, 32 + spi, (flags & 0xc) != 0);
+        rc = host_spi_route(d, 32 + spi, host_spi_level(flags));
         if (rc != 0)
             printk("%s: passthrough %s: SPI %u cannot be given (%d)\n", dom, n->name, spi, rc);
     }

@@ -18,7 +18,7 @@
  */
 #include <asm/domain.h>
 #include <asm/guest_memmap.h>
-#include <asm/hwdom_irqs.h>
+#include <asm/host_spis.h>
 #include <asm/vgic_state.h>
 #include <xen/alloc.h>
 #include <xen/arch_hooks.h>
@@ -299,7 +299,7 @@ void vgic_sync(struct vcpu *v)
 
         lr_free(vv, i);
         if (vv->lr[i].eoi) /* the guest ended an interrupt a host SPI stands behind */
-            hwdom_irq_guest_eoi(v->domain, n);
+            host_spi_guest_eoi(v->domain, n);
     }
     if (vv->spilled)
         __atomic_store_n(&vv->dirty, 1, __ATOMIC_RELAXED);

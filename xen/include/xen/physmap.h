@@ -37,6 +37,16 @@ int physmap_give_back(struct domain *d, gfn_t gfn);
  */
 int physmap_populate(struct domain *d, gfn_t gfn);
 
+/*
+ * Put another domain's frame (page) at gfn of d as a grant mapping, read-only or not: over
+ * nothing, or over one of d's own RAM frames, which goes into d's pool first (as for
+ * populate_physmap); never over a hypervisor page or another grant mapping, whose owners'
+ * bookkeeping would go stale (-EBUSY). 0, -EBUSY, -EINVAL (a gfn the port refuses), -ENOMEM.
+ */
+int physmap_map_grant(struct domain *d, gfn_t gfn, void *page, bool readonly);
+/* Remove the grant mapping of page at gfn of d. 0, or -ENOENT if gfn holds anything else. */
+int physmap_unmap_grant(struct domain *d, gfn_t gfn, const void *page);
+
 /* Take a frame from the pool without mapping it (increase_reservation). 0 or -ENOMEM. */
 int physmap_claim(struct domain *d);
 

@@ -30,9 +30,9 @@ void vgic_domain_destroy(struct domain *d);
 int vgic_vcpu_init(struct vcpu *v);
 
 /*
- * SPI intid of d stands for a host interrupt (hwdom_irqs.c): list registers holding it ask
+ * SPI intid of d stands for a host interrupt (host_spis.c): list registers holding it ask
  * for a maintenance interrupt when the guest ends it, and the vGIC then calls
- * hwdom_irq_guest_eoi(). -ENOSPC for an INTID past the vGIC's SPIs.
+ * host_spi_guest_eoi(). -ENOSPC for an INTID past the vGIC's SPIs.
  */
 int vgic_bind_hw_spi(struct domain *d, unsigned int intid);
 

@@ -38,7 +38,7 @@ struct vgic_domain {
     uint32_t spi_pending[VGIC_SPI_WORDS]; /* pending and not in a list register (atomic) */
     uint32_t spi_active[VGIC_SPI_WORDS];  /* active as set by ISACTIVER, outside list registers */
     uint32_t spi_edge[VGIC_SPI_WORDS];    /* ICFGR: 1 = edge-triggered (kept for read-back) */
-    uint32_t spi_hw[VGIC_SPI_WORDS];      /* a host SPI behind it (hwdom_irqs.c): EOI maintenance */
+    uint32_t spi_hw[VGIC_SPI_WORDS];      /* a host SPI behind it (host_spis.c): EOI maintenance */
     uint8_t spi_priority[VGIC_NR_SPIS];
     uint8_t spi_targets[VGIC_NR_SPIS]; /* v2 GICD_ITARGETSR bytes */
     uint64_t spi_router[VGIC_NR_SPIS]; /* v3 GICD_IROUTER */

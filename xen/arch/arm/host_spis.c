@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Host SPIs delivered to the hardware domain (see asm/hwdom_irqs.h).
+ * Host SPIs delivered to the domain that owns their device (see asm/host_spis.h).
  *
  * On a host SPI: mask it at the distributor (so that deactivating it, which the host's
  * EOI does, cannot re-raise it while a level-triggered device still asserts the line),
@@ -13,60 +13,72 @@
  * The table is written at boot, before any guest runs, and only read afterwards.
  */
 #include <asm/gic.h>
-#include <asm/hwdom_irqs.h>
+#include <asm/host_spis.h>
 #include <asm/vgic.h>
 #include <xen/errno.h>
+#include <xen/fdt.h>
 #include <xen/irq.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 
-#define HWDOM_IRQ_FIRST 32   /* SPIs only */
-#define HWDOM_IRQ_LIMIT 1020 /* the GIC's last SPI + 1 */
+#define HOST_SPI_FIRST 32   /* SPIs only */
+#define HOST_SPI_LIMIT 1020 /* the GIC's last SPI + 1 */
 
 static struct {
     struct domain *owner;
     bool level;
-} routed[HWDOM_IRQ_LIMIT - HWDOM_IRQ_FIRST];
+} routed[HOST_SPI_LIMIT - HOST_SPI_FIRST];
 
 static void host_spi_fired(unsigned int intid)
 {
-    struct domain *d = routed[intid - HWDOM_IRQ_FIRST].owner;
+    struct domain *d = routed[intid - HOST_SPI_FIRST].owner;
 
-    gic_disable_irq(intid); /* until the guest ends it: hwdom_irq_guest_eoi() */
+    gic_disable_irq(intid); /* until the guest ends it: host_spi_guest_eoi() */
     if (d != NULL && d->vcpu[0] != NULL)
         vgic_inject_irq(d->vcpu[0], intid); /* delivered to the vCPU it is routed to */
 }
 
-int hwdom_irq_route(struct domain *d, unsigned int intid, bool level)
+bool host_spi_spec(const void *cells, uint32_t *spi, uint32_t *flags)
+{
+    const uint8_t *c = cells;
+
+    if (fdt_be32(c) != 0 || fdt_be32(c + 4) >= HOST_SPI_LIMIT - HOST_SPI_FIRST)
+        return false; /* a PPI, or past the GIC's SPIs */
+    *spi = fdt_be32(c + 4);
+    *flags = fdt_be32(c + 8) & 0xf;
+    return true;
+}
+
+int host_spi_route(struct domain *d, unsigned int intid, bool level)
 {
     int rc;
 
-    if (intid < HWDOM_IRQ_FIRST || intid >= HWDOM_IRQ_LIMIT)
+    if (intid < HOST_SPI_FIRST || intid >= HOST_SPI_LIMIT)
         return -EINVAL;
-    if (routed[intid - HWDOM_IRQ_FIRST].owner == d) {
+    if (routed[intid - HOST_SPI_FIRST].owner == d) {
         /* Again, for a rebuilt domain: its fresh vGIC, and the SPI unmasked in case its
          * last life ended before it ended the interrupt. */
         rc = vgic_bind_hw_spi(d, intid);
         if (rc == 0)
-            gic_enable_irq(intid, routed[intid - HWDOM_IRQ_FIRST].level);
+            gic_enable_irq(intid, routed[intid - HOST_SPI_FIRST].level);
         return rc;
     }
-    if (routed[intid - HWDOM_IRQ_FIRST].owner != NULL)
+    if (routed[intid - HOST_SPI_FIRST].owner != NULL)
         return -EBUSY;
     rc = vgic_bind_hw_spi(d, intid);
     if (rc != 0)
         return rc;
-    routed[intid - HWDOM_IRQ_FIRST].owner = d;
-    routed[intid - HWDOM_IRQ_FIRST].level = level;
+    routed[intid - HOST_SPI_FIRST].owner = d;
+    routed[intid - HOST_SPI_FIRST].level = level;
     irq_register(intid, host_spi_fired);
     gic_enable_irq(intid, level);
     return 0;
 }
 
-void hwdom_irq_guest_eoi(struct domain *d, unsigned int intid)
+void host_spi_guest_eoi(struct domain *d, unsigned int intid)
 {
-    if (intid < HWDOM_IRQ_FIRST || intid >= HWDOM_IRQ_LIMIT ||
-        routed[intid - HWDOM_IRQ_FIRST].owner != d)
+    if (intid < HOST_SPI_FIRST || intid >= HOST_SPI_LIMIT ||
+        routed[intid - HOST_SPI_FIRST].owner != d)
         return;
-    gic_enable_irq(intid, routed[intid - HWDOM_IRQ_FIRST].level);
+    gic_enable_irq(intid, routed[intid - HOST_SPI_FIRST].level);
 }
