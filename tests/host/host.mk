@@ -116,11 +116,15 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_variant,$(v))))
 # generated header, so the same program runs natively and under qemu-aarch64.
 # test_serial likewise carries tests/host/serial_dt/*.dts.
 # $(call host_dtbs,TEST,DIR): DIR's DTs as $(HOST_DIR)/gen/DIR_dtbs.h, included by TEST.
+# $(call host_dtbs_use,TEST,DIR): another TEST that includes DIR's header.
 define host_dtbs
 $(HOST_DIR)/gen/$(2)_dtbs.h: $(sort $(wildcard tests/host/$(2)/*.dts tests/host/$(2)/*.dtsi)) \
                              tests/host/dtbs-to-c.sh
 	@mkdir -p $$(dir $$@)
 	$$(Q)tests/host/dtbs-to-c.sh $$@ $$(sort $$(wildcard tests/host/$(2)/*.dts))
+$(call host_dtbs_use,$(1),$(2))
+endef
+define host_dtbs_use
 $(foreach v,$(HOST_VARIANTS),$(HOST_DIR)/$(v)/tests/host/$(1).o): $(HOST_DIR)/gen/$(2)_dtbs.h
 $(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/tests/host/$(1).o: \
     HOST_CFLAGS_$(v) += -I$(HOST_DIR)/gen))
@@ -141,6 +145,7 @@ endef
 # test_vgic: the ARM vGIC through a fake list-register back end.
 # test_vtrap: the ARM port's trapped-register views (debug, PMU, AArch32 coprocessor).
 # test_vpl011: the ARM port's emulated SBSA UART through its MMIO handler (fake vGIC).
+# test_hwdom_plan: which host DT nodes the ARM hardware domain gets (tests/host/host_dt).
 # test_rtc_cmos: the x86 CMOS RTC driver against a fake chip (tests/host/fake_pc's
 # <asm/setup.h> turns port I/O into calls to the fake).
 # test_acpi_aml: the x86 port's \_S5 scan of ACPI byte code (plain bytes in, no hardware).
@@ -154,6 +159,8 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vtrap,\
     xen/arch/arm/vdebug.c xen/arch/arm/vcp32.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vpl011,\
     xen/arch/arm/vpl011.c,xen/arch/arm/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_hwdom_plan,\
+    xen/arch/arm/hwdom_plan.c xen/arch/arm/hwdom_pci.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_rtc_cmos,\
     xen/drivers/rtc/cmos.c,tests/host/fake_pc)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_acpi_aml,\
@@ -169,6 +176,8 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(HOST_DIR)/$(v)/xen/drivers/char/serial.o: 
     HOST_CFLAGS_$(v) += -DBOARD_UART_DRIVER='"ns16550"' -DBOARD_UART_BASE=0x3f8 -DBOARD_UART_IO=1))
 # (After host_port_test, whose flags for the test's object would drop the include.)
 $(eval $(call host_dtbs,test_serial,serial_dt))
+$(eval $(call host_dtbs,test_guest_dt,host_dt))
+$(eval $(call host_dtbs_use,test_hwdom_plan,host_dt))
 
 # The aarch64 objects need cmocka's headers before they compile.
 $(HOST_LIB_OBJS_aarch64) $(HOST_TESTS:%=$(HOST_DIR)/aarch64/tests/host/%.o): \

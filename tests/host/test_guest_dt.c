@@ -2,9 +2,11 @@
 /*
  * The guest DT writer of the ARM port (xen/arch/arm/guest_dt.c, built into this program):
  * its output is read back with the hypervisor's own FDT reader (xen/common/fdt.c) and
- * checked node by node against what Xen gives a domU; the hardware domain's passed-through
- * devices (the PL031) as QEMU's own DT describes them; every buffer too small for it is
- * refused with -ENOSPC without a byte written past its end.
+ * checked node by node against what Xen gives a domU; host DT nodes copied into it with
+ * their edits (what dom0 and a domU's partial DT get), and the FDT helpers that choose and
+ * place them (address translation through buses, phandles) on a board-like host DT
+ * (tests/host/host_dt); every buffer too small for it is refused with -ENOSPC without a
+ * byte written past its end.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@
 #include <xen/fdt.h>
 
 #include "../../xen/arch/arm/guest_dt.c"
+#include "host_dt_dtbs.h"
 
 static const struct guest_dt_desc desc_v3 = {
     .ram_base = 0x40000000,
@@ -41,7 +44,7 @@ static const struct guest_dt_desc desc_v3 = {
     .initrd_end = 0x44001234,
 };
 
-static uint8_t blob[8192];
+static uint8_t blob[16384];
 static struct fdt fdt;
 
 /* The node at path ("/", "/cpus/cpu@1"), found by walking the blob. */
@@ -98,7 +101,6 @@ static void write_and_open(const struct guest_dt_desc *g)
     int len = guest_dt_write(g, blob, sizeof(blob));
 
     assert_true(len > 0);
-    assert_int_equal(len % 4, 0);
     assert_int_equal(fdt_open(&fdt, blob, (size_t)len), 0);
     assert_int_equal(fdt_total_size(blob), (uint32_t)len);
 }
@@ -205,53 +207,204 @@ static void test_v2_minimal(void **state)
     assert_false(find("/cpus/cpu@1", &n));
 }
 
-static const char pl031_compat[] = "arm,pl031\0arm,primecell";
-static const struct guest_dt_device pl031 = {
-    .name = "pl031",
-    .compatible = pl031_compat,
-    .compatible_len = sizeof(pl031_compat),
-    .base = 0x09010000,
-    .size = 0x1000,
-    .apb_pclk = true,
-};
+/* ---- Subtrees of a host DT (tests/host/host_dt/board.dts) ------------------------------- */
 
-/* dom0's PL031: QEMU virt's node without its interrupt, and the apb_pclk clock it names. */
-static void test_hwdom_pl031(void **state)
+static struct fdt host;
+
+static void open_host(void)
 {
-    struct guest_dt_desc g = desc_v3;
-    struct fdt_node n, clk;
-    uint32_t len;
-    const char *s;
-
-    (void)state;
-    g.devices = &pl031;
-    g.nr_devices = 1;
-    write_and_open(&g);
-
-    assert_true(find("/pl031@9010000", &n));
-    s = fdt_prop(&fdt, &n, "compatible", &len);
-    assert_non_null(s);
-    assert_int_equal(len, sizeof(pl031_compat));
-    assert_memory_equal(s, pl031_compat, sizeof(pl031_compat)); /* its order: Linux's AMBA */
-    assert_reg(&n, 0, 0x09010000, 0x1000);
-    assert_null(fdt_prop(&fdt, &n, "interrupts", &len)); /* no physical SPI is routed */
-    s = fdt_prop(&fdt, &n, "clock-names", &len);
-    assert_non_null(s);
-    assert_int_equal(len, sizeof("apb_pclk"));
-    assert_string_equal(s, "apb_pclk");
-    assert_int_equal(cell(&n, "clocks", 0), GUEST_DT_APB_PCLK_PHANDLE);
-
-    assert_true(find("/apb-pclk", &clk));
-    assert_true(fdt_is_compatible(&fdt, &clk, "fixed-clock"));
-    assert_int_equal(cell(&clk, "#clock-cells", 0), 0);
-    assert_int_equal(cell(&clk, "clock-frequency", 0), 24000000);
-    assert_int_equal(cell(&clk, "phandle", 0), GUEST_DT_APB_PCLK_PHANDLE);
-    /* No other node may claim the clock's phandle (the GIC keeps its own). */
-    assert_true(find("/interrupt-controller@3001000", &n));
-    assert_int_equal(cell(&n, "phandle", 0), GUEST_DT_GIC_PHANDLE);
+    for (size_t i = 0; i < ARRAY_SIZE(host_dt_dtbs); i++)
+        if (strcmp(host_dt_dtbs[i].name, "board") == 0) {
+            assert_int_equal(fdt_open(&host, host_dt_dtbs[i].blob, host_dt_dtbs[i].size), 0);
+            return;
+        }
+    fail_msg("no board.dts");
 }
 
-/* No devices (every domU): neither a device node nor the clock. */
+/* The host node at path, with every node on the way in path_out[0..depth]. */
+static unsigned int host_path(const char *path, struct fdt_node *path_out)
+{
+    struct fdt_walk w;
+    struct fdt_node n;
+    const char *comp[FDT_MAX_DEPTH + 1];
+    unsigned int depth = 0;
+    char want[64];
+
+    strncpy(want, path, sizeof(want) - 1);
+    want[sizeof(want) - 1] = '\0';
+    comp[0] = "";
+    for (char *p = want + 1, *sl; p != NULL && *p != '\0'; p = sl) {
+        sl = strchr(p, '/');
+        if (sl != NULL)
+            *sl++ = '\0';
+        comp[++depth] = p;
+    }
+    fdt_walk_start(&w);
+    while (fdt_walk_next(&host, &w, &n)) {
+        if (n.depth > depth || strcmp(n.name, comp[n.depth]) != 0)
+            continue;
+        path_out[n.depth] = n;
+        if (n.depth == depth)
+            return depth;
+    }
+    fail_msg("no host node %s", path);
+    return 0;
+}
+
+static uint32_t host_phandle(const char *path)
+{
+    struct fdt_node p[FDT_MAX_DEPTH + 1];
+    unsigned int d = host_path(path, p);
+    uint32_t v = 0;
+
+    assert_true(fdt_prop_u32(&host, &p[d], "phandle", &v));
+    return v;
+}
+
+/* A node's reg translated through its buses' ranges, as dom0's map needs it. */
+static void test_translate(void **state)
+{
+    struct fdt_node p[FDT_MAX_DEPTH + 1];
+    uint64_t a, sz;
+    unsigned int d;
+
+    (void)state;
+    open_host();
+    d = host_path("/pl031@9010000", p); /* top level: already a root address */
+    assert_true(fdt_reg(&host, &p[d], 0, &a, &sz));
+    assert_true(fdt_translate(&host, p, d, &a, sz));
+    assert_int_equal(a, 0x9010000);
+    d = host_path("/axi/serial@f000000", p); /* behind the bus's ranges */
+    assert_true(fdt_reg(&host, &p[d], 0, &a, &sz));
+    assert_int_equal(a, 0xf000000);
+    assert_true(fdt_translate(&host, p, d, &a, sz));
+    assert_int_equal(a, 0xff000000);
+    a = 0xfffff00; /* runs past the bus's window: no address */
+    assert_false(fdt_translate(&host, p, d, &a, 0x1000));
+    d = host_path("/axi/i2c@f020000/eeprom@54", p); /* I2C: no ranges, not memory-mapped */
+    assert_true(fdt_reg(&host, &p[d], 0, &a, &sz));
+    assert_false(fdt_translate(&host, p, d, &a, 1));
+    d = host_path("/axi/interrupt-controller@9010000/v2m@9020000", p); /* the GIC: no ranges */
+    assert_true(fdt_reg(&host, &p[d], 0, &a, &sz));
+    assert_false(fdt_translate(&host, p, d, &a, sz));
+}
+
+static void test_phandle(void **state)
+{
+    struct fdt_node n;
+
+    (void)state;
+    open_host();
+    assert_true(fdt_node_by_phandle(&host, 0x8000, &n));
+    assert_string_equal(n.name, "apb-pclk");
+    assert_true(fdt_node_by_phandle(&host, host_phandle("/axi/interrupt-controller@9010000"), &n));
+    assert_string_equal(n.name, "interrupt-controller@9010000");
+    assert_false(fdt_node_by_phandle(&host, 0, &n)); /* never a node's */
+    assert_false(fdt_node_by_phandle(&host, ~0u, &n));
+    assert_false(fdt_node_by_phandle(&host, 0x7fff, &n));
+}
+
+/* dom0's DT: every top-level host node copied, with edits, its GIC named as the host's. */
+static void test_copy_host_nodes(void **state)
+{
+    static const uint32_t new_ranges[7] = {0x2000000, 0, 0x10000000, 0, 0x10000000, 0, 0x1000};
+    static const uint32_t domain_nr = 0;
+    struct guest_dt_prop pci_props[3] = {{"ranges", new_ranges, 7, false},
+                                         {"msi-parent", NULL, 0, true},
+                                         {"linux,pci-domain", &domain_nr, 1, false}};
+    struct fdt_node p[FDT_MAX_DEPTH + 1], n;
+    struct guest_dt_edit edits[3];
+    struct guest_dt_subtree tops[GUEST_DT_MAX_SUBTREES];
+    struct guest_dt_desc g = desc_v3;
+    struct fdt_walk w;
+    uint32_t gic = 0, len;
+    unsigned int nr = 0;
+    const uint8_t *v;
+
+    (void)state;
+    open_host();
+    gic = host_phandle("/axi/interrupt-controller@9010000");
+    edits[0] = (struct guest_dt_edit){p[host_path("/axi/serial@f000000", p)].off, true, NULL, 0};
+    edits[1] = (struct guest_dt_edit){p[host_path("/pcie@10000000", p)].off, false, pci_props, 3};
+    fdt_walk_start(&w);
+    while (fdt_walk_next(&host, &w, &n))
+        if (n.depth == 1 && nr < ARRAY_SIZE(tops))
+            tops[nr++] = (struct guest_dt_subtree){&host, n, edits, 2};
+    g.subtrees = tops;
+    g.nr_subtrees = nr;
+    g.gic_phandle = gic;
+    write_and_open(&g);
+
+    /* minixen's GIC and root name the host's phandle, so the copies' references hold. */
+    assert_true(find("/", &n));
+    assert_int_equal(cell(&n, "interrupt-parent", 0), gic);
+    assert_true(find("/interrupt-controller@3001000", &n));
+    assert_int_equal(cell(&n, "phandle", 0), gic);
+
+    assert_true(find("/pl031@9010000", &n));
+    assert_true(fdt_is_compatible(&fdt, &n, "arm,primecell"));
+    assert_reg(&n, 0, 0x9010000, 0x1000);
+    assert_int_equal(cell(&n, "interrupts", 1), 2);
+    assert_int_equal(cell(&n, "clocks", 0), 0x8000);
+    assert_null(fdt_prop(&fdt, &n, "xen,hint", &len)); /* xen,*: the hypervisor's */
+    assert_true(find("/apb-pclk", &n));
+    assert_int_equal(cell(&n, "phandle", 0), 0x8000);
+
+    /* The bus, its nested nodes, but the one dropped. */
+    assert_true(find("/axi", &n));
+    assert_int_equal(cell(&n, "ranges", 2), 0xf0000000);
+    assert_false(find("/axi/serial@f000000", &n));
+    assert_true(find("/axi/i2c@f020000/eeprom@54", &n));
+    assert_true(find("/axi/gpio@a0000", &n));
+    assert_non_null(fdt_prop(&fdt, &n, "gpio-controller", &len));
+
+    /* The bridge: ranges replaced, msi-parent gone, a property added, the rest as it was. */
+    assert_true(find("/pcie@10000000", &n));
+    v = fdt_prop(&fdt, &n, "ranges", &len);
+    assert_non_null(v);
+    assert_int_equal(len, sizeof(new_ranges));
+    assert_int_equal(cell(&n, "ranges", 0), 0x2000000);
+    assert_null(fdt_prop(&fdt, &n, "msi-parent", &len));
+    assert_int_equal(cell(&n, "linux,pci-domain", 0), 0);
+    assert_non_null(fdt_prop(&fdt, &n, "dma-coherent", &len));
+    assert_int_equal(cell(&n, "#address-cells", 0), 3);
+
+    /* A top-level node dropped by its own edit: nothing of it. */
+    edits[0].off = p[host_path("/axi", p)].off;
+    write_and_open(&g);
+    assert_false(find("/axi", &n));
+    assert_true(find("/pl031@9010000", &n));
+
+    /* A node rewritten and then dropped (dom0 refused the bridge): dropping wins. */
+    edits[2] = (struct guest_dt_edit){edits[1].off, true, NULL, 0};
+    for (unsigned int i = 0; i < nr; i++)
+        tops[i].nr_edits = 3;
+    write_and_open(&g);
+    assert_false(find("/pcie@10000000", &n));
+}
+
+/* A host DT with 1-cell addresses: minixen's top-level nodes use them too. */
+static void test_root_cells(void **state)
+{
+    struct guest_dt_desc g = desc_v3;
+    struct fdt_node n;
+
+    (void)state;
+    g.root_addr_cells = 1;
+    g.root_size_cells = 1;
+    write_and_open(&g);
+    assert_true(find("/", &n));
+    assert_int_equal(cell(&n, "#address-cells", 0), 1);
+    assert_true(find("/memory@40000000", &n));
+    assert_reg(&n, 0, 0x40000000, 0x8000000);
+    g.ram_base = 0x800000000ull; /* past 4 GiB: cannot be said in one cell */
+    assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -ENOSPC);
+    g = desc_v3;
+    g.root_addr_cells = 3;
+    assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
+}
+
+/* A domU: nothing copied unless its partial DT gives it something. */
 static void test_no_devices(void **state)
 {
     struct fdt_node n;
@@ -262,40 +415,41 @@ static void test_no_devices(void **state)
     assert_false(find("/apb-pclk", &n));
 }
 
-/* A device without apb_pclk gets no clock node and no clocks property. */
-static void test_device_without_clock(void **state)
-{
-    struct guest_dt_desc g = desc_v3;
-    struct guest_dt_device dev = pl031;
-    struct fdt_node n;
-    uint32_t len;
-
-    (void)state;
-    dev.apb_pclk = false;
-    g.devices = &dev;
-    g.nr_devices = 1;
-    write_and_open(&g);
-    assert_true(find("/pl031@9010000", &n));
-    assert_null(fdt_prop(&fdt, &n, "clocks", &len));
-    assert_false(find("/apb-pclk", &n));
-}
-
 /* Every size below what it needs: -ENOSPC, and nothing written past the end. */
-static void test_too_small(void **state)
+static void check_sizes(const struct guest_dt_desc *g)
 {
-    static uint8_t big[8192 + 64];
-    int need = guest_dt_write(&desc_v3, blob, sizeof(blob));
+    static uint8_t big[16384 + 64];
+    int need = guest_dt_write(g, blob, sizeof(blob));
 
-    (void)state;
     assert_true(need > 0);
     for (int size = 0; size < need; size++) {
         memset(big, 0xa5, sizeof(big));
-        assert_int_equal(guest_dt_write(&desc_v3, big, (size_t)size), -ENOSPC);
+        assert_int_equal(guest_dt_write(g, big, (size_t)size), -ENOSPC);
         for (size_t i = (size_t)size; i < sizeof(big); i++)
             if (big[i] != 0xa5)
                 fail_msg("size %d: byte %zu written", size, i);
     }
-    assert_int_equal(guest_dt_write(&desc_v3, big, (size_t)need), need);
+    assert_int_equal(guest_dt_write(g, big, (size_t)need), need);
+    assert_memory_equal(big, blob, (size_t)need); /* the same DT in a buffer just its size */
+}
+
+static void test_too_small(void **state)
+{
+    struct guest_dt_desc g = desc_v3;
+    struct guest_dt_subtree tops[GUEST_DT_MAX_SUBTREES];
+    struct fdt_walk w;
+    struct fdt_node n;
+
+    (void)state;
+    check_sizes(&desc_v3);
+    open_host(); /* and with every host node copied */
+    g.nr_subtrees = 0;
+    fdt_walk_start(&w);
+    while (fdt_walk_next(&host, &w, &n))
+        if (n.depth == 1 && g.nr_subtrees < ARRAY_SIZE(tops))
+            tops[g.nr_subtrees++] = (struct guest_dt_subtree){&host, n, NULL, 0};
+    g.subtrees = tops;
+    check_sizes(&g);
 }
 
 static void test_bad_desc(void **state)
@@ -309,19 +463,19 @@ static void test_bad_desc(void **state)
     g.nr_vcpus = 0;
     assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
     /* 64 vCPUs: a long /cpus, still well formed. */
-    /* Devices: too many, missing, or a compatible list without its final NUL. */
+    /* Subtrees: too many, missing, or an edit with too many properties. */
     {
-        struct guest_dt_device dev = pl031;
+        struct guest_dt_prop props[GUEST_DT_MAX_OVERRIDE + 1] = {{"a", NULL, 0, false}};
+        struct guest_dt_edit e = {0, false, props, GUEST_DT_MAX_OVERRIDE + 1};
+        struct guest_dt_subtree t = {&fdt, {0}, &e, 1};
 
         g = desc_v3;
-        g.devices = &dev;
-        g.nr_devices = GUEST_DT_MAX_DEVICES + 1;
+        g.subtrees = &t;
+        g.nr_subtrees = GUEST_DT_MAX_SUBTREES + 1;
         assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
-        g.devices = NULL;
-        g.nr_devices = 1;
+        g.nr_subtrees = 1;
         assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
-        g.devices = &dev;
-        dev.compatible_len = sizeof(pl031_compat) - 1;
+        g.subtrees = NULL;
         assert_int_equal(guest_dt_write(&g, blob, sizeof(blob)), -EINVAL);
     }
     g = desc_v3;
@@ -338,12 +492,10 @@ static void test_bad_desc(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_v3_domu),
-        cmocka_unit_test(test_v2_minimal),
-        cmocka_unit_test(test_hwdom_pl031),
-        cmocka_unit_test(test_no_devices),
-        cmocka_unit_test(test_device_without_clock),
-        cmocka_unit_test(test_too_small),
+        cmocka_unit_test(test_v3_domu),         cmocka_unit_test(test_v2_minimal),
+        cmocka_unit_test(test_translate),       cmocka_unit_test(test_phandle),
+        cmocka_unit_test(test_copy_host_nodes), cmocka_unit_test(test_root_cells),
+        cmocka_unit_test(test_no_devices),      cmocka_unit_test(test_too_small),
         cmocka_unit_test(test_bad_desc),
     };
 

@@ -294,11 +294,12 @@ bool fdt_visit_subtree(const struct fdt *fdt, const struct fdt_node *node,
                        const struct fdt_visitor *v)
 {
     uint32_t pos = node->off;
-    unsigned int depth = 0;
+    unsigned int depth = 0, skipping = 0; /* skipping: levels open inside a skipped node */
 
     /* Every step moves pos forward by at least 4 bytes: bounded by the block's size. */
     while (pos + 4 <= fdt->struct_size) {
         uint32_t tok = tok_at(fdt, pos), plen, next;
+        enum fdt_visit how = FDT_VISIT_SKIP;
         const char *name;
         const void *val;
 
@@ -308,28 +309,80 @@ bool fdt_visit_subtree(const struct fdt *fdt, const struct fdt_node *node,
             break;
         case FDT_BEGIN_NODE:
             next = skip_node_name(fdt, pos);
-            if (next == 0 || depth == FDT_MAX_DEPTH ||
-                !v->begin(v->ctx, (const char *)fdt->blob + fdt->struct_off + pos + 4))
+            if (next == 0 || depth + skipping == FDT_MAX_DEPTH)
                 return false;
-            depth++;
+            if (skipping == 0)
+                how = v->begin(v->ctx, (const char *)fdt->blob + fdt->struct_off + pos + 4, pos);
+            if (how == FDT_VISIT_STOP)
+                return false;
+            if (how == FDT_VISIT_ENTER)
+                depth++;
+            else
+                skipping++;
             pos = next;
             break;
         case FDT_PROP:
-            if (depth == 0 || !read_prop(fdt, pos, &name, &val, &plen, &next) ||
-                !v->prop(v->ctx, name, val, plen))
+            if (depth + skipping == 0 || !read_prop(fdt, pos, &name, &val, &plen, &next) ||
+                (skipping == 0 && !v->prop(v->ctx, name, val, plen)))
                 return false;
             pos = next;
             break;
         case FDT_END_NODE:
+            pos += 4;
+            if (skipping != 0) {
+                if (--skipping == 0 && depth == 0)
+                    return true; /* node itself was skipped */
+                break;
+            }
             if (depth == 0 || !v->end(v->ctx))
                 return false;
             if (--depth == 0)
                 return true;
-            pos += 4;
             break;
         default:
             return false;
         }
     }
     return false;
+}
+
+bool fdt_node_by_phandle(const struct fdt *fdt, uint32_t phandle, struct fdt_node *out)
+{
+    struct fdt_walk w;
+    uint32_t v;
+
+    if (phandle == 0 || phandle == ~0u)
+        return false; /* never a node's (devicetree specification 2.3.3) */
+    fdt_walk_start(&w);
+    while (fdt_walk_next(fdt, &w, out))
+        if (fdt_prop_u32(fdt, out, "phandle", &v) && v == phandle)
+            return true;
+    return false;
+}
+
+bool fdt_translate(const struct fdt *fdt, const struct fdt_node *path, unsigned int depth,
+                   uint64_t *addr, uint64_t size)
+{
+    /* path[k] is a bus whose children's addresses path[k + 1] reads with its cells. */
+    for (unsigned int k = depth - 1; depth > 0 && k >= 1; k--) {
+        uint32_t ca = path[k + 1].addr_cells, pa = path[k].addr_cells, cs = path[k + 1].size_cells;
+        uint32_t len = 0, entry = 4 * (ca + pa + cs);
+        const uint8_t *r = fdt_prop(fdt, &path[k], "ranges", &len);
+        bool found = false;
+
+        if (r == NULL || ca > 2 || pa > 2 || cs > 2 || ca == 0 || pa == 0)
+            return false;
+        for (uint32_t i = 0; len != 0 && i + entry <= len && !found; i += entry) {
+            uint64_t cb = fdt_read_cells(r + i, ca), pb = fdt_read_cells(r + i + 4 * ca, pa);
+            uint64_t sz = fdt_read_cells(r + i + 4 * (ca + pa), cs);
+
+            if (*addr >= cb && size <= sz && *addr - cb <= sz - size) {
+                *addr = *addr - cb + pb;
+                found = true;
+            }
+        }
+        if (len != 0 && !found)
+            return false; /* empty ranges: the same addresses above */
+    }
+    return true;
 }

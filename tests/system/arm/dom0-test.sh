@@ -65,11 +65,11 @@ domain_tap "$work/crash.log.txt" 0 "$dtap"
 why=$(tap_verdict "$dtap")
 ok $? "dom0 crash: its TAP complete and passing before it crashed${why:+ ($why; $dtap)}"
 
-# A second host "arm,pl031" where dom0's guest memory map has its vGIC distributor: that
+# A second host "arm,pl031" where dom0's guest memory map has its grant-table window: that
 # one is refused with a boot message, the real one still passed through, dom0 boots as ever.
 { cat "$work/qemu.dts"
-  printf '/ {\n    pl031@3001000 {\n        compatible = "arm,pl031", "arm,primecell";\n'
-  printf '        reg = <0x0 0x3001000 0x0 0x1000>;\n    };\n};\n'
+  printf '/ {\n    pl031@38000000 {\n        compatible = "arm,pl031", "arm,primecell";\n'
+  printf '        reg = <0x0 0x38000000 0x0 0x1000>;\n    };\n};\n'
   dt_chosen_dom0 "dom0_mem=64M dom0_max_vcpus=1" "role=main $(now_arg)" "$size"
   echo "    };"; echo "};"; } >"$work/clash.dts"
 dtc -q -I dts -O dtb -o "$work/clash.dtb" "$work/clash.dts" && dom0_qemu clash -no-reboot || exit 1
@@ -77,9 +77,9 @@ qemu_run_until "$work/clash.log" "$DOM0_TIMEOUT" "^minixen: (Hardware Dom0 halte
     "${board_qemu[@]}"
 serial_text "$work/clash.log" "$work/clash.log.txt"
 has "$work/clash.log.txt" \
-    "^hwdom: host pl031 at 0x3001000\+0x1000 would cover the vGIC distributor of d0: refused$"
-ok $? "PL031 clash: a host device over dom0's vGIC distributor is refused with a boot message"
-has "$work/clash.log.txt" "^hwdom: d0 gets host pl031 at 0x9010000\+0x1000 "
+    "^hwdom: host pl031@38000000 would cover the grant-table window of d0: refused$"
+ok $? "PL031 clash: a host device over dom0's grant-table window is refused with a boot message"
+has "$work/clash.log.txt" "^hwdom: d0 gets host pl031@9010000 "
 ok $? "PL031 clash: the host's real PL031 is still passed through"
 dtap="$RESULTS/system-dom0-$BOARD-clash-d0.tap"
 domain_tap "$work/clash.log.txt" 0 "$dtap"

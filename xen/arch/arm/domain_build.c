@@ -42,7 +42,7 @@
 
 #define SZ_2M         (2ull << 20)
 #define DT_REGION     SZ_2M          /* the DT's own 2 MiB block */
-#define DT_MAX_SIZE   (64u << 10)    /* what we generate is ~2 KiB */
+#define DT_MAX_SIZE   (512u << 10)   /* a domU's is ~2 KiB; dom0's holds host nodes */
 #define DT_WINDOW     (128ull << 20) /* DT at the top of the first 128 MiB of RAM */
 #define MIN_GUEST_RAM (4ull << 20)
 
@@ -180,6 +180,7 @@ int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64
     const struct arm_domain *ad = arm_domain(d);
     struct vgic_dt_info gic;
     struct fdt partial;
+    struct guest_dt_subtree partial_copy;
     struct guest_dt_desc g = {
         .ram_base = ad->ram_base,
         .ram_size = ad->ram_size,
@@ -206,7 +207,7 @@ int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64
     }
     hwdom_devices_describe(d, &g);
     if (!is_hardware_domain(d))
-        passthrough_describe(cfg, &partial, &g);
+        passthrough_describe(cfg, &partial, &partial_copy, &g);
     return guest_dt_write(&g, buf, size);
 }
 

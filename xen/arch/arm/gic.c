@@ -92,6 +92,10 @@ int gic_init(const struct host_dt *dt)
         vtimer_intid = 16 + dt->timer_ppi[2];
     gic_host.gicv_base = dt->gicv_base;
     gic_host.gicv_size = dt->gicv_size;
+    gic_host.gicd_base = dt->gicd_base;
+    gic_host.gicc_base = dt->gicc_base;
+    gic_host.gicr_base = dt->gicr_base;
+    gic_host.gicr_size = dt->gicr_size;
 
     rc = ops->init(dt);
     if (rc != 0) {

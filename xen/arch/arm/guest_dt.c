@@ -3,13 +3,18 @@
  * A small flattened-device-tree writer for the DT each guest boots with, and the DT
  * itself: what Xen 4.17 gives a dom0less domU (root "xen,xenvm", memory, cpus with PSCI,
  * the GIC, the architected timer, /hypervisor with the grant-table window and the event
- * upcall PPI, /chosen), so a guest that boots on Xen boots here. The hardware domain also
- * gets the host devices passed through to it (hwdom_devices.c), as the host DT has them.
+ * upcall PPI, /chosen), so a guest that boots on Xen boots here. Subtrees of other DTs
+ * follow, copied as they are: the host's device nodes for the hardware domain
+ * (hwdom_devices.c), a domU's /passthrough node from its partial DT (passthrough.c).
  *
  * Layout (devicetree specification v0.4, chapter 5): header, an empty memory reservation
- * block, the structure block, then the strings block. Strings are collected on the side
- * (deduplicated) and appended at the end. Every write is bounds-checked: running out of
- * room only sets a flag, so the result is -ENOSPC, never a write past buf + size.
+ * block, the structure block, then the strings block. The structure block grows up from
+ * the start of the buffer and the strings (deduplicated) grow down from its end, named
+ * meanwhile by their distance from the end; at the end the strings move down behind the
+ * structure and every property's name offset is made relative to them (as libfdt's
+ * sequential writer does): no fixed table, nothing on the stack, and any buffer the DT
+ * fits in will do. Every write is bounds-checked: running out of room only sets a flag,
+ * so the result is -ENOSPC, never a write past buf + size.
  *
  * Includes are relative (not <asm/...>) so tests/host/test_guest_dt.c can build this file
  * into a host program and read its output back with the hypervisor's FDT reader.
@@ -26,8 +31,6 @@
 #define FDT_HDR_SIZE   40u
 #define FDT_RSV_SIZE   16u /* one terminating (0, 0) entry */
 
-#define STRINGS_MAX 512
-
 /* Interrupt specifier flags (GIC binding): CPU mask 0xf, level-low = 8, level-high = 4. */
 #define IRQ_PPI        1
 #define IRQ_SPI        0
@@ -37,9 +40,9 @@
 
 struct fdtw {
     uint8_t *buf;
-    uint32_t size, off; /* off: next byte of the structure block (from buf) */
-    char strings[STRINGS_MAX];
-    uint32_t strings_len;
+    uint32_t size, off;              /* off: next structure byte */
+    uint32_t strings_len;            /* the strings: the last strings_len bytes of buf */
+    uint32_t addr_cells, size_cells; /* the root's: every top-level reg written here */
     bool overflow;
 };
 
@@ -56,7 +59,7 @@ static void emit(struct fdtw *w, const void *data, uint32_t len)
 {
     uint32_t padded = (len + 3) & ~3u;
 
-    if (w->overflow || padded < len || padded > w->size - w->off) {
+    if (w->overflow || padded < len || padded > w->size - w->strings_len - w->off) {
         w->overflow = true;
         return;
     }
@@ -76,25 +79,52 @@ static void emit_u32(struct fdtw *w, uint32_t v)
     emit(w, b, 4);
 }
 
-/* Offset of name in the strings block, adding it once. */
+/* name's distance from the end of the buffer (its strings), adding it once. */
 static uint32_t string_off(struct fdtw *w, const char *name)
 {
-    uint32_t len = (uint32_t)strlen(name) + 1, i = 0;
+    uint32_t len = (uint32_t)strlen(name) + 1;
+    const char *strings = (const char *)w->buf + w->size - w->strings_len;
 
-    while (i < w->strings_len) {
-        uint32_t l = (uint32_t)strlen(w->strings + i) + 1;
+    for (uint32_t i = 0; i < w->strings_len;) {
+        uint32_t l = (uint32_t)strlen(strings + i) + 1;
 
-        if (l == len && memcmp(w->strings + i, name, len) == 0)
-            return i;
+        if (l == len && memcmp(strings + i, name, len) == 0)
+            return w->strings_len - i;
         i += l;
     }
-    if (len > STRINGS_MAX - w->strings_len) {
+    if (w->overflow || len > w->size - w->off - w->strings_len) {
         w->overflow = true;
         return 0;
     }
-    memcpy(w->strings + w->strings_len, name, len);
     w->strings_len += len;
-    return i;
+    memcpy(w->buf + w->size - w->strings_len, name, len);
+    return w->strings_len;
+}
+
+/*
+ * The strings behind the structure block [start, w->off): each property's name offset,
+ * a distance from the buffer's end until now, becomes an offset into them. The block is
+ * ours and well formed, so its tokens are read back without checks beyond its end.
+ */
+static void finish_strings(struct fdtw *w, uint32_t start)
+{
+    uint32_t pos = start;
+
+    while (pos + 4 <= w->off) {
+        uint32_t tok = fdt_be32(w->buf + pos);
+
+        if (tok == FDT_BEGIN_NODE) {
+            pos += 4 + (((uint32_t)strlen((const char *)w->buf + pos + 4) + 1 + 3) & ~3u);
+        } else if (tok == FDT_PROP) {
+            uint32_t len = fdt_be32(w->buf + pos + 4);
+
+            put_be32(w->buf + pos + 8, w->strings_len - fdt_be32(w->buf + pos + 8));
+            pos += 12 + ((len + 3) & ~3u);
+        } else {
+            pos += 4; /* END_NODE, END */
+        }
+    }
+    memmove(w->buf + w->off, w->buf + w->size - w->strings_len, w->strings_len);
 }
 
 static void begin_node(struct fdtw *w, const char *name)
@@ -157,18 +187,34 @@ static void prop_u64(struct fdtw *w, const char *name, uint64_t v)
     prop_cells(w, name, c, 2);
 }
 
-/* reg with the root's 2 address and 2 size cells: up to 3 (base, size) pairs. */
+/* One value in cells (1 or 2) cells at c; false if it does not fit. */
+static bool put_cells(uint32_t *c, uint32_t cells, uint64_t v)
+{
+    if (cells == 1) {
+        c[0] = (uint32_t)v;
+        return v >> 32 == 0;
+    }
+    c[0] = (uint32_t)(v >> 32);
+    c[1] = (uint32_t)v;
+    return true;
+}
+
+/*
+ * reg of a top-level node, in the root's cells: up to 2 (base, size) pairs. A value the
+ * root's cells cannot hold (a 32-bit host DT and a region past 4 GiB) cannot be described:
+ * the DT is refused as if it did not fit.
+ */
 static void prop_reg(struct fdtw *w, const uint64_t *pairs, unsigned int n)
 {
-    uint32_t c[12];
+    uint32_t c[8], k = 0;
 
-    for (unsigned int i = 0; i < n && i < 3; i++) {
-        c[4 * i] = (uint32_t)(pairs[2 * i] >> 32);
-        c[4 * i + 1] = (uint32_t)pairs[2 * i];
-        c[4 * i + 2] = (uint32_t)(pairs[2 * i + 1] >> 32);
-        c[4 * i + 3] = (uint32_t)pairs[2 * i + 1];
+    for (unsigned int i = 0; i < n && i < 2; i++) {
+        if (!put_cells(&c[k], w->addr_cells, pairs[2 * i]) ||
+            !put_cells(&c[k + w->addr_cells], w->size_cells, pairs[2 * i + 1]))
+            w->overflow = true;
+        k += w->addr_cells + w->size_cells;
     }
-    prop_cells(w, "reg", c, 4 * MIN(n, 3u));
+    prop_cells(w, "reg", c, k);
 }
 
 static void node_name(char *buf, size_t size, const char *base, uint64_t addr)
@@ -227,7 +273,7 @@ static void write_gic(struct fdtw *w, const struct guest_dt_desc *g)
     prop_u32(w, "#address-cells", 0);
     prop_empty(w, "interrupt-controller");
     prop_reg(w, reg, 2);
-    prop_u32(w, "phandle", GUEST_DT_GIC_PHANDLE);
+    prop_u32(w, "phandle", g->gic_phandle != 0 ? g->gic_phandle : GUEST_DT_GIC_PHANDLE);
     end_node(w);
 }
 
@@ -281,83 +327,86 @@ static void write_pl011(struct fdtw *w, const struct guest_dt_desc *g)
     end_node(w);
 }
 
-/* The clock AMBA devices name: Linux's AMBA bus enables it before it probes the device. */
-static void write_apb_pclk(struct fdtw *w)
+/* Copying a subtree (struct guest_dt_subtree says what is left out or replaced). */
+struct copy {
+    struct fdtw *w;
+    const struct guest_dt_subtree *t;
+    unsigned int depth;
+    const struct guest_dt_edit *edit[FDT_MAX_DEPTH + 1]; /* of each open node, or NULL */
+    uint32_t used[FDT_MAX_DEPTH + 1];                    /* bit i: its override i written */
+};
+
+static void prop_override(struct copy *c, unsigned int i)
 {
-    begin_node(w, "apb-pclk");
-    prop_string(w, "compatible", "fixed-clock");
-    prop_u32(w, "#clock-cells", 0);
-    prop_u32(w, "clock-frequency", GUEST_DT_APB_PCLK_HZ);
-    prop_string(w, "clock-output-names", "clk24mhz");
-    prop_u32(w, "phandle", GUEST_DT_APB_PCLK_PHANDLE);
-    end_node(w);
+    const struct guest_dt_prop *o = &c->edit[c->depth]->props[i];
+
+    if (!o->remove)
+        prop_cells(c->w, o->name, o->cells, o->nr_cells);
+    c->used[c->depth] |= 1u << i;
 }
 
-static void write_device(struct fdtw *w, const struct guest_dt_device *dev)
+static enum fdt_visit copy_begin(void *ctx, const char *name, uint32_t off)
 {
-    uint64_t reg[2] = {dev->base, dev->size};
-    char name[40];
+    struct copy *c = ctx;
+    const struct guest_dt_edit *e = NULL;
 
-    node_name(name, sizeof(name), dev->name, dev->base);
-    begin_node(w, name);
-    prop_str(w, "compatible", dev->compatible, dev->compatible_len);
-    prop_reg(w, reg, 1);
-    if (dev->apb_pclk) {
-        prop_u32(w, "clocks", GUEST_DT_APB_PCLK_PHANDLE);
-        prop_string(w, "clock-names", "apb_pclk");
+    /* A node may have a rewrite and later be dropped: dropping wins. */
+    for (unsigned int i = 0; i < c->t->nr_edits; i++) {
+        if (c->t->edits[i].off != off)
+            continue;
+        if (c->t->edits[i].drop)
+            return FDT_VISIT_SKIP;
+        if (e == NULL)
+            e = &c->t->edits[i];
     }
-    if (dev->has_irq) {
-        uint32_t irq[3] = {0 /* SPI */, dev->spi, dev->irq_flags};
-
-        prop_cells(w, "interrupts", irq, 3);
-    }
-    if (dev->dma_coherent)
-        prop_empty(w, "dma-coherent");
-    if (dev->device_type != NULL)
-        prop_string(w, "device_type", dev->device_type);
-    for (unsigned int i = 0; i < dev->nr_props; i++)
-        prop_cells(w, dev->props[i].name, dev->props[i].cells, dev->props[i].nr_cells);
-    end_node(w);
-}
-
-/* Copying a partial DT's /passthrough subtree: its nodes and properties but "xen,*". */
-static bool copy_begin(void *ctx, const char *name)
-{
-    begin_node(ctx, name);
-    return true;
+    if (c->depth == FDT_MAX_DEPTH)
+        return FDT_VISIT_STOP;
+    begin_node(c->w, name);
+    c->depth++;
+    c->edit[c->depth] = e;
+    c->used[c->depth] = 0;
+    return FDT_VISIT_ENTER;
 }
 
 static bool copy_prop(void *ctx, const char *name, const void *val, uint32_t len)
 {
-    if (memcmp(name, "xen,", 4) != 0) /* name is NUL-terminated: a shorter one differs */
-        prop(ctx, name, val, len);
+    struct copy *c = ctx;
+    const struct guest_dt_edit *e = c->edit[c->depth];
+
+    if (name[0] == 'x' && name[1] == 'e' && name[2] == 'n' && name[3] == ',')
+        return true; /* each test stops at a NUL: never past a shorter name */
+    for (unsigned int i = 0; e != NULL && i < e->nr_props; i++)
+        if (strcmp(name, e->props[i].name) == 0) {
+            if ((c->used[c->depth] & (1u << i)) == 0)
+                prop_override(c, i);
+            return true;
+        }
+    prop(c->w, name, val, len);
     return true;
 }
 
 static bool copy_end(void *ctx)
 {
-    end_node(ctx);
+    struct copy *c = ctx;
+    const struct guest_dt_edit *e = c->edit[c->depth];
+
+    for (unsigned int i = 0; e != NULL && i < e->nr_props; i++)
+        if ((c->used[c->depth] & (1u << i)) == 0)
+            prop_override(c, i); /* the node had none: added */
+    end_node(c->w);
+    c->depth--;
     return true;
 }
 
-static void write_partial(struct fdtw *w, const struct guest_dt_desc *g)
+static void write_subtrees(struct fdtw *w, const struct guest_dt_desc *g)
 {
-    const struct fdt_visitor v = {copy_begin, copy_prop, copy_end, w};
+    for (unsigned int i = 0; i < g->nr_subtrees && !w->overflow; i++) {
+        struct copy c = {.w = w, .t = &g->subtrees[i]};
+        const struct fdt_visitor v = {copy_begin, copy_prop, copy_end, &c};
 
-    if (g->partial != NULL && !fdt_visit_subtree(g->partial, &g->partial_node, &v))
-        w->overflow = true; /* malformed: no DT at all rather than half a node */
-}
-
-static void write_devices(struct fdtw *w, const struct guest_dt_desc *g)
-{
-    bool clock = false;
-
-    for (unsigned int i = 0; i < g->nr_devices; i++)
-        clock |= g->devices[i].apb_pclk;
-    if (clock)
-        write_apb_pclk(w);
-    for (unsigned int i = 0; i < g->nr_devices; i++)
-        write_device(w, &g->devices[i]);
+        if (!fdt_visit_subtree(c.t->fdt, &c.t->node, &v))
+            w->overflow = true; /* malformed: no DT at all rather than half a node */
+    }
 }
 
 int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
@@ -370,31 +419,39 @@ int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
     uint32_t struct_size, total;
     uint8_t *h = buf;
 
-    if (buf == NULL || g->nr_vcpus == 0 || (g->gic_version != 2 && g->gic_version != 3) ||
-        g->nr_devices > GUEST_DT_MAX_DEVICES || (g->nr_devices != 0 && g->devices == NULL))
-        return -EINVAL;
-    for (unsigned int i = 0; i < g->nr_devices; i++) {
-        const struct guest_dt_device *dev = &g->devices[i];
+    uint32_t ac = g->root_addr_cells != 0 ? g->root_addr_cells : 2;
+    uint32_t sc = g->root_size_cells != 0 ? g->root_size_cells : 2;
 
-        /* A compatible list must end in its NUL, or the guest reads past it. */
-        if (dev->name == NULL || dev->compatible == NULL || dev->compatible_len == 0 ||
-            dev->compatible[dev->compatible_len - 1] != '\0')
+    if (buf == NULL || g->nr_vcpus == 0 || (g->gic_version != 2 && g->gic_version != 3) || ac > 2 ||
+        sc > 2 || g->nr_subtrees > GUEST_DT_MAX_SUBTREES ||
+        (g->nr_subtrees != 0 && g->subtrees == NULL))
+        return -EINVAL;
+    for (unsigned int i = 0; i < g->nr_subtrees; i++) {
+        const struct guest_dt_subtree *t = &g->subtrees[i];
+
+        if (t->fdt == NULL || (t->nr_edits != 0 && t->edits == NULL))
             return -EINVAL;
+        for (unsigned int k = 0; k < t->nr_edits; k++)
+            if (t->edits[k].nr_props > GUEST_DT_MAX_OVERRIDE ||
+                (t->edits[k].nr_props != 0 && t->edits[k].props == NULL))
+                return -EINVAL;
     }
     if (size < FDT_HDR_SIZE + FDT_RSV_SIZE)
         return -ENOSPC;
     memset(&w, 0, sizeof(w));
     w.buf = buf;
     w.size = size > 0x7fffffffu ? 0x7fffffffu : (uint32_t)size;
+    w.addr_cells = ac;
+    w.size_cells = sc;
     memset(buf, 0, FDT_HDR_SIZE + FDT_RSV_SIZE);
     w.off = FDT_HDR_SIZE + FDT_RSV_SIZE;
 
     begin_node(&w, "");
-    prop_u32(&w, "#address-cells", 2);
-    prop_u32(&w, "#size-cells", 2);
+    prop_u32(&w, "#address-cells", ac);
+    prop_u32(&w, "#size-cells", sc);
     prop_str(&w, "compatible", root_compat, sizeof(root_compat));
     prop_string(&w, "model", "XENVM-4.17");
-    prop_u32(&w, "interrupt-parent", GUEST_DT_GIC_PHANDLE);
+    prop_u32(&w, "interrupt-parent", g->gic_phandle != 0 ? g->gic_phandle : GUEST_DT_GIC_PHANDLE);
 
     write_chosen(&w, g);
     node_name(name, sizeof(name), "memory", g->ram_base);
@@ -414,16 +471,15 @@ int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
     write_hypervisor(&w, g);
     if (g->vpl011)
         write_pl011(&w, g);
-    write_devices(&w, g);
-    write_partial(&w, g);
+    write_subtrees(&w, g);
     end_node(&w); /* root */
     emit_u32(&w, FDT_END);
 
     struct_size = w.off - (FDT_HDR_SIZE + FDT_RSV_SIZE);
-    emit(&w, w.strings, w.strings_len); /* padded to 4: harmless past size_dt_strings */
     if (w.overflow)
         return -ENOSPC;
-    total = w.off;
+    finish_strings(&w, FDT_HDR_SIZE + FDT_RSV_SIZE);
+    total = w.off + w.strings_len;
 
     put_be32(h + 0, FDT_MAGIC);
     put_be32(h + 4, total);

@@ -21,9 +21,6 @@
 #include <xen/lib.h>
 #include <xen/sched.h>
 
-#define HOST_SPI_FIRST 32   /* SPIs only */
-#define HOST_SPI_LIMIT 1020 /* the GIC's last SPI + 1 */
-
 static struct {
     struct domain *owner;
     bool level;
@@ -36,17 +33,6 @@ static void host_spi_fired(unsigned int intid)
     gic_disable_irq(intid); /* until the guest ends it: host_spi_guest_eoi() */
     if (d != NULL && d->vcpu[0] != NULL)
         vgic_inject_irq(d->vcpu[0], intid); /* delivered to the vCPU it is routed to */
-}
-
-bool host_spi_spec(const void *cells, uint32_t *spi, uint32_t *flags)
-{
-    const uint8_t *c = cells;
-
-    if (fdt_be32(c) != 0 || fdt_be32(c + 4) >= HOST_SPI_LIMIT - HOST_SPI_FIRST)
-        return false; /* a PPI, or past the GIC's SPIs */
-    *spi = fdt_be32(c + 4);
-    *flags = fdt_be32(c + 8) & 0xf;
-    return true;
 }
 
 int host_spi_route(struct domain *d, unsigned int intid, bool level)

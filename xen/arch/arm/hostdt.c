@@ -76,6 +76,8 @@ static void parse_gic(struct host_dt *dt, const struct fdt_node *n, unsigned int
         fdt_reg(fdt, n, 3, &dt->gicv_base, &dt->gicv_size);
     }
     ppi_of(fdt, n, 0, &dt->gic_maint_irq);
+    if (!fdt_prop_u32(fdt, n, "phandle", &dt->gic_phandle))
+        dt->gic_phandle = 0;
 }
 
 static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpus)

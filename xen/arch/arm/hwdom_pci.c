@@ -8,7 +8,7 @@
  *   grant-table window is cut short before it (Linux assigns BARs from a window's start).
  * - "interrupt-map": each INTx entry now names dom0's vGIC (no parent address cells) and
  *   the same SPI, level-triggered; those SPIs are routed to dom0 (host_spis.c).
- * - No "msi-map"/"msi-parent": the vGIC has no ITS, so devices use INTx.
+ * - No "msi-map"/"msi-parent" (removed): the vGIC has no ITS or v2m, so devices use INTx.
  *
  * Only cell counts the binding fixes are accepted (3 address, 2 size, 1 interrupt cells;
  * parent interrupt specifiers of 3 cells): anything else is left to dom0's absence.
@@ -34,23 +34,18 @@ static const uint8_t *cells_of(const struct fdt *fdt, const struct fdt_node *n, 
 /* #address-cells of the node with this phandle (the interrupt parent); 0 if none. */
 static uint32_t parent_addr_cells(const struct fdt *fdt, uint32_t phandle)
 {
-    struct fdt_walk w;
     struct fdt_node n;
     uint32_t v;
 
-    fdt_walk_start(&w);
-    while (fdt_walk_next(fdt, &w, &n)) {
-        if (fdt_prop_u32(fdt, &n, "phandle", &v) && v == phandle)
-            return fdt_prop_u32(fdt, &n, "#address-cells", &v) ? v : 0;
-    }
-    return 0;
+    return fdt_node_by_phandle(fdt, phandle, &n) && fdt_prop_u32(fdt, &n, "#address-cells", &v) ? v
+                                                                                                : 0;
 }
 
 static void add_prop(struct hwdom_pci *p, unsigned int *i, const char *name, const uint32_t *c,
                      uint32_t nr)
 {
     if (*i < HWDOM_PCI_PROPS)
-        p->props[(*i)++] = (struct guest_dt_prop){name, c, nr};
+        p->props[(*i)++] = (struct guest_dt_prop){name, c, nr, c == NULL};
 }
 
 static bool parse_ranges(const struct fdt *fdt, const struct fdt_node *n, uint64_t limit,
@@ -88,8 +83,8 @@ static bool parse_ranges(const struct fdt *fdt, const struct fdt_node *n, uint64
     return p->nr_windows != 0;
 }
 
-static bool parse_imap(const struct fdt *fdt, const struct fdt_node *n, struct hwdom_pci *p,
-                       uint32_t *nr_out)
+static bool parse_imap(const struct fdt *fdt, const struct fdt_node *n, uint32_t gic_phandle,
+                       struct hwdom_pci *p, uint32_t *nr_out)
 {
     uint32_t nr, pos = 0, out = 0;
     const uint8_t *m = cells_of(fdt, n, "interrupt-map", &nr);
@@ -106,7 +101,7 @@ static bool parse_imap(const struct fdt *fdt, const struct fdt_node *n, struct h
             return false;
         for (uint32_t i = 0; i < PCI_ADDR_CELLS + 1; i++)
             p->imap[8 * out + i] = fdt_be32(m + 4 * (pos + i));
-        p->imap[8 * out + 4] = GUEST_DT_GIC_PHANDLE; /* dom0's vGIC: no address cells */
+        p->imap[8 * out + 4] = gic_phandle; /* dom0's vGIC: no address cells */
         p->imap[8 * out + 5] = 0;
         p->imap[8 * out + 6] = spi;
         p->imap[8 * out + 7] = 4; /* level high, as INTx is */
@@ -123,10 +118,10 @@ static bool parse_imap(const struct fdt *fdt, const struct fdt_node *n, struct h
 }
 
 bool hwdom_pci_parse(const struct fdt *fdt, const struct fdt_node *n, uint64_t limit, uint64_t hole,
-                     uint64_t hole_size, struct hwdom_pci *p)
+                     uint64_t hole_size, uint32_t gic_phandle, struct hwdom_pci *p)
 {
-    uint32_t v, nr_intx = 0, nr, i = 0;
-    const uint8_t *c;
+    uint32_t v, nr_intx = 0;
+    unsigned int i = 0;
 
     memset(p, 0, sizeof(*p));
     if (!fdt_prop_u32(fdt, n, "#address-cells", &v) || v != PCI_ADDR_CELLS ||
@@ -135,32 +130,17 @@ bool hwdom_pci_parse(const struct fdt *fdt, const struct fdt_node *n, uint64_t l
         printk("hwdom: host PCIe bridge with unusual cell counts: not passed through\n");
         return false;
     }
-    if (!parse_ranges(fdt, n, limit, hole, hole_size, p) || !parse_imap(fdt, n, p, &nr_intx)) {
+    if (!parse_ranges(fdt, n, limit, hole, hole_size, p) ||
+        !parse_imap(fdt, n, gic_phandle, p, &nr_intx)) {
         printk("hwdom: host PCIe bridge's ranges or interrupt-map not understood: not passed "
                "through\n");
         return false;
     }
-    c = cells_of(fdt, n, "interrupt-map-mask", &nr);
-    if (c == NULL || nr != 4)
-        return false;
-    for (uint32_t k = 0; k < 4; k++)
-        p->imap_mask[k] = fdt_be32(c + 4 * k);
-    p->cells[0] = PCI_ADDR_CELLS;
-    p->cells[1] = PCI_SIZE_CELLS;
-    p->cells[2] = 1;
-    add_prop(p, &i, "#address-cells", &p->cells[0], 1);
-    add_prop(p, &i, "#size-cells", &p->cells[1], 1);
-    add_prop(p, &i, "#interrupt-cells", &p->cells[2], 1);
+    /* The rest of the node is copied as the host has it. */
     add_prop(p, &i, "ranges", p->ranges, 7 * p->nr_windows);
     add_prop(p, &i, "interrupt-map", p->imap, 8 * nr_intx);
-    add_prop(p, &i, "interrupt-map-mask", p->imap_mask, 4);
-    c = cells_of(fdt, n, "bus-range", &nr);
-    if (c != NULL && nr == 2) {
-        p->bus_range[0] = fdt_be32(c);
-        p->bus_range[1] = fdt_be32(c + 4);
-        add_prop(p, &i, "bus-range", p->bus_range, 2);
-    }
-    if (fdt_prop_u32(fdt, n, "linux,pci-domain", &p->domain_nr))
-        add_prop(p, &i, "linux,pci-domain", &p->domain_nr, 1);
+    add_prop(p, &i, "msi-map", NULL, 0);
+    add_prop(p, &i, "msi-parent", NULL, 0);
+    p->nr_props = i;
     return true;
 }

@@ -136,12 +136,14 @@ int passthrough_domain_init(struct domain *d, const struct boot_domain *cfg)
     return 0;
 }
 
-void passthrough_describe(const struct boot_domain *cfg, struct fdt *fdt, struct guest_dt_desc *g)
+void passthrough_describe(const struct boot_domain *cfg, struct fdt *fdt,
+                          struct guest_dt_subtree *copy, struct guest_dt_desc *g)
 {
     struct fdt_node pt;
 
     if (find_passthrough(cfg, fdt, &pt)) {
-        g->partial = fdt;
-        g->partial_node = pt;
+        *copy = (struct guest_dt_subtree){.fdt = fdt, .node = pt};
+        g->subtrees = copy;
+        g->nr_subtrees = 1;
     }
 }

@@ -11,6 +11,7 @@
 #include <asm/vgic_state.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/shutdown.h>
 
 #define GICD_CTLR       0x000
 #define GICD_TYPER      0x004
@@ -206,6 +207,7 @@ bool vgic_v2_dist_access(struct vcpu *v, struct mmio_access *a, void *priv)
 
 static int domain_init(struct domain *d)
 {
+    struct vgic_dt_info at;
     int rc;
 
     if (gic_host.gicv_base == 0)
@@ -222,19 +224,27 @@ static int domain_init(struct domain *d)
                (unsigned long long)GUEST_GICC_SIZE);
         return -ENXIO;
     }
-    rc = mmio_register(d, GUEST_GICD_BASE, GUEST_GICD_SIZE, vgic_v2_dist_access, NULL);
+    vgic_dt_info(d, &at);
+    rc = mmio_register(d, at.dist_base, at.dist_size, vgic_v2_dist_access, NULL);
     if (rc != 0)
         return rc;
     /* The guest's GICC is the host's GICV: acknowledge/EOI without a trap. */
-    return p2m_map(d, GUEST_GICC_BASE, gic_host.gicv_base, GUEST_GICC_SIZE, P2M_MMIO_DEV);
+    return p2m_map(d, at.cpu_base, gic_host.gicv_base, GUEST_GICC_SIZE, P2M_MMIO_DEV);
 }
 
+/*
+ * The hardware domain's GIC is where the host's is, as on Xen, so every other host
+ * address stays free for the devices it gets (hwdom_devices.c); every other domain's is
+ * at Xen's guest addresses.
+ */
 static void dt_info(const struct domain *d, struct vgic_dt_info *info)
 {
-    (void)d;
-    info->dist_base = GUEST_GICD_BASE;
+    bool host = d != NULL && is_hardware_domain(d) && gic_host.gicd_base != 0 &&
+                gic_host.gicc_base != 0 && (gic_host.gicc_base & (GICV_ALIGN - 1)) == 0;
+
+    info->dist_base = host ? gic_host.gicd_base : GUEST_GICD_BASE;
     info->dist_size = GUEST_GICD_SIZE;
-    info->cpu_base = GUEST_GICC_BASE;
+    info->cpu_base = host ? gic_host.gicc_base : GUEST_GICC_BASE;
     info->cpu_size = GUEST_GICC_SIZE;
 }
 

@@ -10,6 +10,7 @@
 #include <asm/mmio.h>
 #include <asm/vgic_state.h>
 #include <xen/errno.h>
+#include <xen/shutdown.h>
 
 #define GICD_CTLR       0x0000
 #define GICD_TYPER      0x0004
@@ -315,21 +316,32 @@ bool vgic_emulate_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val)
 
 static int domain_init(struct domain *d)
 {
+    struct vgic_dt_info at;
     int rc;
 
-    rc = mmio_register(d, GUEST_GICV3_GICD_BASE, GUEST_GICV3_GICD_SIZE, dist_access, NULL);
+    vgic_dt_info(d, &at);
+    rc = mmio_register(d, at.dist_base, at.dist_size, dist_access, NULL);
     if (rc != 0)
         return rc;
-    return mmio_register(d, GUEST_GICV3_GICR0_BASE,
-                         (uint64_t)d->max_vcpus * GUEST_GICV3_GICR_STRIDE, redist_access, NULL);
+    return mmio_register(d, at.cpu_base, at.cpu_size, redist_access, NULL);
 }
 
+/*
+ * The hardware domain's GIC is where the host's is, as on Xen, so every other host
+ * address stays free for the devices it gets (hwdom_devices.c): its redistributors in the
+ * host's region, which has one per host CPU, so one per dom0 vCPU. Every other domain's
+ * is at Xen's guest addresses.
+ */
 static void dt_info(const struct domain *d, struct vgic_dt_info *info)
 {
-    info->dist_base = GUEST_GICV3_GICD_BASE;
+    uint64_t redists = GUEST_GICV3_GICR_STRIDE * (d != NULL ? d->max_vcpus : 1);
+    bool host = d != NULL && is_hardware_domain(d) && gic_host.gicd_base != 0 &&
+                gic_host.gicr_base != 0 && gic_host.gicr_size >= redists;
+
+    info->dist_base = host ? gic_host.gicd_base : GUEST_GICV3_GICD_BASE;
     info->dist_size = GUEST_GICV3_GICD_SIZE;
-    info->cpu_base = GUEST_GICV3_GICR0_BASE;
-    info->cpu_size = GUEST_GICV3_GICR_STRIDE * (d != NULL ? d->max_vcpus : 1);
+    info->cpu_base = host ? gic_host.gicr_base : GUEST_GICV3_GICR0_BASE;
+    info->cpu_size = redists;
 }
 
 const struct vgic_ops vgic_v3_ops = {

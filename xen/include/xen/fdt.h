@@ -58,19 +58,35 @@ bool fdt_reg(const struct fdt *fdt, const struct fdt_node *node, unsigned int i,
              uint64_t *size);
 
 /*
- * Visit node and everything under it in order: begin(name) for each node, prop(...) for
- * each of its properties, end() when it closes. false if the blob is malformed there or a
- * callback returned false. Bounded by the structure block's size; at most FDT_MAX_DEPTH
- * levels below node.
+ * Visit node and everything under it in order: begin(name, off) for each node (off: of
+ * its BEGIN_NODE token, as struct fdt_node has it), prop(...) for each of its properties,
+ * end() when it closes. begin says whether to enter the node or skip it with everything
+ * under it (no more calls for them). false if the blob is malformed there or a callback
+ * stopped the visit. Bounded by the structure block's size; at most FDT_MAX_DEPTH levels
+ * below node.
  */
+enum fdt_visit { FDT_VISIT_STOP, FDT_VISIT_SKIP, FDT_VISIT_ENTER };
 struct fdt_visitor {
-    bool (*begin)(void *ctx, const char *name);
+    enum fdt_visit (*begin)(void *ctx, const char *name, uint32_t off);
     bool (*prop)(void *ctx, const char *name, const void *val, uint32_t len);
     bool (*end)(void *ctx);
     void *ctx;
 };
 bool fdt_visit_subtree(const struct fdt *fdt, const struct fdt_node *node,
                        const struct fdt_visitor *v);
+
+/* The node whose "phandle" is phandle (a walk over the whole tree). */
+bool fdt_node_by_phandle(const struct fdt *fdt, uint32_t phandle, struct fdt_node *out);
+
+/*
+ * A node's bus address as its parent sees it, translated up to the root's address space
+ * through the "ranges" of each ancestor: path[0] is the root, path[depth] the node (a
+ * walk's nodes, kept per depth). An empty ranges passes addresses through; a bus without
+ * ranges is not memory-mapped (I2C, SPI, ...), and false says so, as it does for a range
+ * [*addr, *addr + size) no entry covers whole or cells beyond 64 bits.
+ */
+bool fdt_translate(const struct fdt *fdt, const struct fdt_node *path, unsigned int depth,
+                   uint64_t *addr, uint64_t size);
 
 /* Big-endian cells of a property. */
 uint32_t fdt_be32(const void *p);

@@ -74,8 +74,11 @@ struct gic_host {
     const struct gic_hw_ops *ops;
     unsigned int nr_lrs; /* list registers per CPU interface (same on every CPU) */
     unsigned int maint_intid;
-    paddr_t gicv_base; /* v2: the virtual CPU interface guests get at GUEST_GICC_BASE */
+    paddr_t gicv_base; /* v2: the virtual CPU interface guests get as their GICC */
     uint64_t gicv_size;
+    /* Where the host's frames are: the hardware domain's vGIC sits there (vgic_v2/v3.c). */
+    paddr_t gicd_base, gicc_base, gicr_base; /* gicc: v2; gicr: v3, redistributor region */
+    uint64_t gicr_size;
 };
 extern struct gic_host gic_host;
 

@@ -10,54 +10,61 @@
 #include <xen/fdt.h>
 #include <xen/types.h>
 
-#define GUEST_DT_GIC_PHANDLE      65000     /* Xen's GUEST_PHANDLE_GIC */
-#define GUEST_DT_APB_PCLK_PHANDLE 65001     /* the fixed clock AMBA devices name as apb_pclk */
-#define GUEST_DT_APB_PCLK_HZ      24000000u /* what QEMU virt says its apb-pclk runs at */
+#define GUEST_DT_GIC_PHANDLE  65000 /* Xen's GUEST_PHANDLE_GIC */
+#define GUEST_DT_MAX_SUBTREES 96    /* copied subtrees: a host's top-level device nodes */
+#define GUEST_DT_MAX_OVERRIDE 32    /* properties one edit replaces */
 
-/* A property given as 32-bit cells (host order; written big-endian). */
+/* A property given as 32-bit cells (host order; written big-endian), or removed. */
 struct guest_dt_prop {
     const char *name;
     const uint32_t *cells;
     uint32_t nr_cells;
+    bool remove; /* an edit leaves the node's property of this name out */
 };
 
-/* A host device given to the domain 1:1 (guest physical = host physical), described as
- * the host DT does. */
-struct guest_dt_device {
-    const char *name;        /* node name before '@': "pl031" */
-    const char *compatible;  /* a string list "a\0b" ... */
-    uint32_t compatible_len; /* ... of this many bytes, every NUL included */
-    uint64_t base, size;
-    bool apb_pclk;      /* an AMBA (PrimeCell) device: Linux's bus wants its "apb_pclk" clock */
-    bool dma_coherent;  /* its DMA is coherent with the CPUs' caches ("dma-coherent") */
-    uint32_t spi;       /* its interrupt: SPI number (INTID - 32), if has_irq */
-    uint32_t irq_flags; /* the GIC binding's third cell: 1 rising edge, 4 level high */
-    bool has_irq;
-    const char *device_type;           /* "pci" for a host bridge, or NULL */
-    const struct guest_dt_prop *props; /* more properties, as given */
-    unsigned int nr_props;
+/*
+ * A node of another DT (the host's, a domU's partial DT) copied with everything below it,
+ * but for "xen,*" properties (the partial DT's instructions to the hypervisor), and as its
+ * edits say: each names a node of that DT by offset (struct fdt_node.off) and either drops
+ * it with everything under it or replaces some of its properties (an override the node
+ * lacks is added to it).
+ */
+struct guest_dt_edit {
+    uint32_t off;
+    bool drop;
+    const struct guest_dt_prop *props;
+    unsigned int nr_props; /* at most GUEST_DT_MAX_OVERRIDE */
 };
-#define GUEST_DT_MAX_DEVICES 40
+
+struct guest_dt_subtree {
+    const struct fdt *fdt;
+    struct fdt_node node;
+    const struct guest_dt_edit *edits;
+    unsigned int nr_edits;
+};
 
 struct guest_dt_desc {
+    /* The root's #address-cells and #size-cells, which every top-level reg here uses:
+     * 0 for 2 and 2 (Xen's guest DT); the hardware domain's are the host DT's, whose
+     * top-level nodes it gets as they are. */
+    uint32_t root_addr_cells, root_size_cells;
     uint64_t ram_base, ram_size;
     unsigned int nr_vcpus;    /* cpu@0..n-1, reg = vCPU id = MPIDR Aff0 */
     unsigned int gic_version; /* 2 or 3 */
+    uint32_t gic_phandle;     /* 0: GUEST_DT_GIC_PHANDLE; dom0's is the host GIC's */
     uint64_t gicd_base, gicd_size;
     uint64_t gicc_base, gicc_size; /* v2: CPU interface; v3: redistributor region */
     uint64_t gnttab_base, gnttab_size;
     uint32_t evtchn_ppi; /* PPI number (INTID - 16) of the event upcall: 15 */
     bool vpl011;
     uint64_t pl011_base, pl011_size;
-    uint32_t pl011_spi;                    /* SPI number (INTID - 32) */
-    const char *bootargs;                  /* NULL or "" for none */
-    uint64_t initrd_start, initrd_end;     /* guest physical; equal: no initrd */
-    const struct guest_dt_device *devices; /* passed through (the hardware domain only) */
-    unsigned int nr_devices;               /* at most GUEST_DT_MAX_DEVICES */
-    /* A domU's /passthrough node from its partial DT (passthrough.c), copied as it is
-     * but for its "xen,*" properties; NULL: none. */
-    const struct fdt *partial;
-    struct fdt_node partial_node;
+    uint32_t pl011_spi;                /* SPI number (INTID - 32) */
+    const char *bootargs;              /* NULL or "" for none */
+    uint64_t initrd_start, initrd_end; /* guest physical; equal: no initrd */
+    /* Copied after the nodes above: the host devices the hardware domain owns
+     * (hwdom_devices.c), a domU's /passthrough node (passthrough.c). */
+    const struct guest_dt_subtree *subtrees;
+    unsigned int nr_subtrees; /* at most GUEST_DT_MAX_SUBTREES */
 };
 
 /* Write the DTB into buf. Its size, or -ENOSPC if it does not fit (-EINVAL: bad desc). */

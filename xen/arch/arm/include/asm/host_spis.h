@@ -10,12 +10,25 @@
 #define MINIXEN_ARM_ASM_HOST_SPIS_H
 
 #include <xen/domain.h>
+#include <xen/fdt.h>
+
+#define HOST_SPI_FIRST 32   /* SPIs only */
+#define HOST_SPI_LIMIT 1020 /* the GIC's last SPI + 1 */
 
 /*
  * A DT's 3-cell GIC interrupt specifier (type, number, flags; big-endian): true for an
  * SPI, with its number (INTID - 32) and flags (1 rising edge, 4 level high, ...).
  */
-bool host_spi_spec(const void *cells, uint32_t *spi, uint32_t *flags);
+static inline bool host_spi_spec(const void *cells, uint32_t *spi, uint32_t *flags)
+{
+    const uint8_t *c = cells;
+
+    if (fdt_be32(c) != 0 || fdt_be32(c + 4) >= HOST_SPI_LIMIT - HOST_SPI_FIRST)
+        return false; /* a PPI, or past the GIC's SPIs */
+    *spi = fdt_be32(c + 4);
+    *flags = fdt_be32(c + 8) & 0xf;
+    return true;
+}
 
 /* Is an SPI with these specifier flags level-triggered? (GIC SPIs: level high or edge.) */
 static inline bool host_spi_level(uint32_t flags)

@@ -28,6 +28,7 @@ struct host_dt {
     uint64_t gich_base, gich_size; /* v2: hypervisor control (virtualization extensions) */
     uint64_t gicv_base, gicv_size; /* v2: virtual CPU interface */
     uint32_t gic_maint_irq;        /* PPI number of the maintenance interrupt */
+    uint32_t gic_phandle;          /* what the host's nodes name it by; 0 if it has none */
     /* The console UART (serial_dt_console, else the board's); uart_drv NULL if none. */
     const struct serial_driver *uart_drv;
     struct serial_resource uart;

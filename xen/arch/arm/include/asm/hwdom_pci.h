@@ -12,7 +12,7 @@
 #define HWDOM_PCI_MAX_WINDOWS 4  /* entries of "ranges" kept */
 #define HWDOM_PCI_MAX_INTX    32 /* entries of "interrupt-map" */
 #define HWDOM_PCI_MAX_SPIS    8  /* distinct SPIs the INTx lines use */
-#define HWDOM_PCI_PROPS       8
+#define HWDOM_PCI_PROPS       4
 
 struct hwdom_pci {
     /* The host windows dom0 gets 1:1: the bus's I/O and 32-bit memory ranges. */
@@ -23,20 +23,21 @@ struct hwdom_pci {
     /* The SPIs (level) its INTx lines are wired to. */
     unsigned int nr_spis;
     uint32_t spi[HWDOM_PCI_MAX_SPIS];
-    /* dom0's node: properties rewritten for its vGIC and guest address space. */
+    /* dom0's copy of the node: properties rewritten for its vGIC and guest address space
+     * (ranges, interrupt-map), or removed (msi-map, msi-parent). */
     uint32_t ranges[HWDOM_PCI_MAX_WINDOWS * 7];
     uint32_t imap[HWDOM_PCI_MAX_INTX * 8];
-    uint32_t imap_mask[4], bus_range[2], domain_nr;
-    uint32_t cells[3]; /* #address-cells 3, #size-cells 2, #interrupt-cells 1 */
     struct guest_dt_prop props[HWDOM_PCI_PROPS];
+    unsigned int nr_props;
 };
 
 /*
  * Describe host bridge node n for dom0, its windows kept below limit and clear of
- * [hole, hole + hole_size) (a guest map region: the window is cut short before it).
+ * [hole, hole + hole_size) (a guest map region: the window is cut short before it), its
+ * interrupt-map naming dom0's GIC by gic_phandle.
  * false (with a boot line) if the node is not one this can describe.
  */
 bool hwdom_pci_parse(const struct fdt *fdt, const struct fdt_node *n, uint64_t limit, uint64_t hole,
-                     uint64_t hole_size, struct hwdom_pci *out);
+                     uint64_t hole_size, uint32_t gic_phandle, struct hwdom_pci *out);
 
 #endif

@@ -22,7 +22,11 @@
  */
 int passthrough_domain_init(struct domain *d, const struct boot_domain *cfg);
 
-/* Point g at cfg's /passthrough node (fdt: storage for the opened blob), if it has one. */
-void passthrough_describe(const struct boot_domain *cfg, struct fdt *fdt, struct guest_dt_desc *g);
+/*
+ * Give g cfg's /passthrough node to copy, if it has one (fdt, copy: storage for the opened
+ * blob and the copy's description, which must last while g is written).
+ */
+void passthrough_describe(const struct boot_domain *cfg, struct fdt *fdt,
+                          struct guest_dt_subtree *copy, struct guest_dt_desc *g);
 
 #endif
