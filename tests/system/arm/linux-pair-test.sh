@@ -108,6 +108,9 @@ for m in xen-evtchn xen-gntdev xen-gntalloc; do
     insmod /lib/modules/$m.ko || echo "=== insmod $m failed"
 done
 echo "=== dom0 / is $(awk '$2 == "/" { print $1, $3 }' /proc/mounts | tail -n 1)"
+# Every host device the hypervisor does not use is dom0's: Linux made a platform (or AMBA)
+# device of each DT node it was given.
+echo "=== dom0 devices: $(ls /sys/bus/platform/devices /sys/bus/amba/devices | tr '\n' ' ')"
 echo written >/written && sync && echo "=== dom0 wrote to its root: $(cat /written)"
 # A DHCP lease from QEMU's user network: packets both ways through virtio-net, on the
 # virtio-mmio interface (eth0) and on the one behind the PCIe bridge (eth1, INTx).
@@ -211,6 +214,9 @@ has "$log" "=== dom0 root: ext4 on virtio-blk" && has "$log" "=== dom0 / is /dev
 ok $? "linux pair: dom0 mounts its ext4 root from the virtio disk and switches to it"
 has "$log" "=== dom0 wrote to its root: written"
 ok $? "linux pair: dom0 writes to its root"
+has "$log" "=== dom0 devices: .* 0\.flash " && has "$log" "=== dom0 devices: .* gpio-keys " &&
+    has "$log" "=== dom0 devices: .* 9010000\.pl031 "
+ok $? "linux pair: dom0's Linux has every host device: the CFI flash at 0, gpio-keys, the PL031"
 has "$log" "eth0: .*lease of 10\.0\.2\.15 obtained"
 ok $? "linux pair: dom0's virtio network interface gets a DHCP lease from QEMU's user network"
 has "$log" "=== dom0 eth1 on /sys/devices/platform/[0-9a-f]+\.pcie/pci0000:00/" &&
