@@ -47,8 +47,11 @@ static const struct guest_dt_desc desc_v3 = {
 static uint8_t blob[16384];
 static struct fdt fdt;
 
-/* The node at path ("/", "/cpus/cpu@1"), found by walking the blob. */
-static bool find(const char *path, struct fdt_node *out)
+/*
+ * The node at path ("/", "/cpus/cpu@1") of f, found by walking it, with every node on the
+ * way in trail[0..depth]; its depth, or -1 if there is none.
+ */
+static int walk_to(const struct fdt *f, const char *path, struct fdt_node *trail)
 {
     struct fdt_walk w;
     struct fdt_node n;
@@ -66,15 +69,24 @@ static bool find(const char *path, struct fdt_node *out)
         comp[++depth] = p;
     }
     fdt_walk_start(&w);
-    while (fdt_walk_next(&fdt, &w, &n)) {
+    while (fdt_walk_next(f, &w, &n)) {
         if (n.depth > depth || strcmp(n.name, comp[n.depth]) != 0)
             continue;
-        if (n.depth == depth) {
-            *out = n;
-            return true;
-        }
+        trail[n.depth] = n;
+        if (n.depth == depth)
+            return (int)depth;
     }
-    return false;
+    return -1;
+}
+
+static bool find(const char *path, struct fdt_node *out)
+{
+    struct fdt_node trail[FDT_MAX_DEPTH + 1];
+    int d = walk_to(&fdt, path, trail);
+
+    if (d >= 0)
+        *out = trail[d];
+    return d >= 0;
 }
 
 static uint32_t cell(const struct fdt_node *n, const char *name, unsigned int i)
@@ -224,31 +236,11 @@ static void open_host(void)
 /* The host node at path, with every node on the way in path_out[0..depth]. */
 static unsigned int host_path(const char *path, struct fdt_node *path_out)
 {
-    struct fdt_walk w;
-    struct fdt_node n;
-    const char *comp[FDT_MAX_DEPTH + 1];
-    unsigned int depth = 0;
-    char want[64];
+    int d = walk_to(&host, path, path_out);
 
-    strncpy(want, path, sizeof(want) - 1);
-    want[sizeof(want) - 1] = '\0';
-    comp[0] = "";
-    for (char *p = want + 1, *sl; p != NULL && *p != '\0'; p = sl) {
-        sl = strchr(p, '/');
-        if (sl != NULL)
-            *sl++ = '\0';
-        comp[++depth] = p;
-    }
-    fdt_walk_start(&w);
-    while (fdt_walk_next(&host, &w, &n)) {
-        if (n.depth > depth || strcmp(n.name, comp[n.depth]) != 0)
-            continue;
-        path_out[n.depth] = n;
-        if (n.depth == depth)
-            return depth;
-    }
-    fail_msg("no host node %s", path);
-    return 0;
+    if (d < 0)
+        fail_msg("no host node %s", path);
+    return (unsigned int)d;
 }
 
 static uint32_t host_phandle(const char *path)

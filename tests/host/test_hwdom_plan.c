@@ -34,21 +34,43 @@ static void open_dt(const char *name, struct host_dt *dt)
     fail_msg("no host DT %s", name);
 }
 
-/* What the boot's hostdt_parse() finds in QEMU virt's DT (GICv3, PL011 console, 1 GiB). */
-static void qemu_virt(struct host_dt *dt)
+/* What the boot's hostdt_parse() finds in a DT of tests/host/host_dt: 1 GiB of RAM, the
+ * GIC's frames, the console UART. */
+struct board {
+    const char *dt;
+    unsigned int gic_version;
+    uint64_t gicd, gicd_size, gicc_or_r, gicc_or_r_size;
+    uint64_t uart;
+};
+
+static void host_of(const struct board *b, struct host_dt *dt)
 {
-    open_dt("qemu-virt-gicv3", dt);
+    open_dt(b->dt, dt);
     dt->nr_mem = 1;
     dt->mem[0].base = 0x40000000;
     dt->mem[0].size = 0x40000000;
-    dt->gic_version = 3;
-    dt->gicd_base = 0x8000000;
-    dt->gicd_size = 0x10000;
-    dt->gicr_base = 0x80a0000;
-    dt->gicr_size = 0xf60000;
-    dt->gic_phandle = 0x8003;
+    dt->gic_version = b->gic_version;
+    dt->gicd_base = b->gicd;
+    dt->gicd_size = b->gicd_size;
+    if (b->gic_version == 3) {
+        dt->gicr_base = b->gicc_or_r;
+        dt->gicr_size = b->gicc_or_r_size;
+    } else {
+        dt->gicc_base = b->gicc_or_r;
+        dt->gicc_size = b->gicc_or_r_size;
+    }
     dt->uart_drv = &fake_uart;
-    dt->uart.base = 0x9000000;
+    dt->uart.base = b->uart;
+}
+
+/* QEMU virt, GICv3, PL011 console. */
+static void qemu_virt(struct host_dt *dt)
+{
+    static const struct board b = {"qemu-virt-gicv3", 3,        0x8000000, 0x10000,
+                                   0x80a0000,         0xf60000, 0x9000000};
+
+    host_of(&b, dt);
+    dt->gic_phandle = 0x8003;
 }
 
 static const struct hwdom_node *node(const struct hwdom_plan *pl, const char *name)
@@ -160,17 +182,9 @@ static void test_qemu_virt(void **state)
 /* The board-like DT: the console UART in a bus, which also holds the GIC. */
 static void board(struct host_dt *dt)
 {
-    open_dt("board", dt);
-    dt->nr_mem = 1;
-    dt->mem[0].base = 0x40000000;
-    dt->mem[0].size = 0x40000000;
-    dt->gic_version = 2;
-    dt->gicd_base = 0xf9010000;
-    dt->gicd_size = 0x1000;
-    dt->gicc_base = 0xf902f000;
-    dt->gicc_size = 0x2000;
-    dt->uart_drv = &fake_uart;
-    dt->uart.base = 0xff000000;
+    static const struct board b = {"board", 2, 0xf9010000, 0x1000, 0xf902f000, 0x2000, 0xff000000};
+
+    host_of(&b, dt);
 }
 
 static void test_board(void **state)

@@ -399,7 +399,7 @@ const struct hwdom_plan *hwdom_plan(void)
 {
     static struct hwdom_plan view;
 
-    view = (struct hwdom_plan){nodes,  nr_nodes,         ranges,  spis,   tops,
+    view = (struct hwdom_plan){nodes,   nr_nodes,         ranges,  spis,   tops,
                                nr_tops, dom0_gic_phandle, root_ac, root_sc};
     return &view;
 }

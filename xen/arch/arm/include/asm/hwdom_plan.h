@@ -40,7 +40,7 @@ struct hwdom_plan {
     const struct hwdom_spi *spis;
     const struct guest_dt_subtree *tops; /* dom0's copies of top-level host nodes */
     unsigned int nr_tops;
-    uint32_t gic_phandle;                     /* dom0's GIC node's: the host GIC's */
+    uint32_t gic_phandle;                      /* dom0's GIC node's: the host GIC's */
     uint32_t root_addr_cells, root_size_cells; /* the host root's */
 };
 
