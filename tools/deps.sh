@@ -12,6 +12,7 @@ pkgs=(
     gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf gcc-i686-linux-gnu  # 4-target ABI check, ports
     libc6-dev-arm64-cross                                # aarch64 unit tests link a libc; the
                                                          # cross gcc only recommends it
+    libc6-dev-armhf-cross                                # the armhf Linux test's static program
     dwarves                                              # pahole, ABI layout cross-check
     libcmocka-dev                                        # host unit tests
     clang llvm lld libclang-rt-14-dev                    # sanitizers, libFuzzer

@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Fetch Debian 12's own arm64 Linux kernel (the one linux-image-arm64 points to now, or
-# KPKG) and busybox-static into DEST (default build/linux-arm64): DEST/Image (the kernel,
-# uncompressed, as minixen and Xen load it), DEST/busybox, DEST/version (the package), and
-# DEST/modules/: the kernel's modules the tests load (Debian builds these as modules): the
-# Xen devices (xen-evtchn: /dev/xen/evtchn, xen-gntdev, xen-gntalloc: /dev/xen/gnt*), and
-# for a dom0 with virtio disk and network on virtio-mmio and PCI, virtio_mmio, virtio_pci
-# (with virtio_pci_legacy_dev, virtio_pci_modern_dev), virtio_blk, virtio_net (with
-# net_failover, failover) and ext4 (with jbd2, mbcache, crc16, crc32c_generic).
-# Never committed; cached: once DEST/Image exists nothing is fetched again. As root this
-# adds the arm64 architecture to dpkg and refreshes apt once (tools/lib/fetch-deb.sh).
+# Fetch Debian 12's own Linux kernel for ARCH (the one its metapackage points to now, or
+# KPKG) and busybox-static into DEST (default build/linux-arm64), DEST/busybox, DEST/version
+# (the package), and DEST/modules/: the kernel's modules the tests load (Debian builds these
+# as modules): the Xen devices (xen-evtchn: /dev/xen/evtchn, xen-gntdev, xen-gntalloc:
+# /dev/xen/gnt*), and for a dom0 with virtio disk and network on virtio-mmio and PCI,
+# virtio_mmio, virtio_pci (with virtio_pci_legacy_dev, virtio_pci_modern_dev), virtio_blk,
+# virtio_net (with net_failover, failover) and ext4 (with jbd2, mbcache, crc16,
+# crc32c_generic). The kernel, by ARCH:
+#   arm64 (default)  linux-image-arm64's kernel as DEST/Image (uncompressed, as minixen and
+#                    Xen load it)
+#   armhf            linux-image-armmp-lpae's kernel (32-bit Arm, LPAE: the flavour that runs
+#                    as a guest of Xen) as DEST/zImage, as Debian ships it: an ARM zImage,
+#                    which Xen boots as a 32-bit domain (checked: magic 0x016F2818 at 0x24)
+# Never committed; cached: once DEST's kernel exists nothing is fetched again. As root this
+# adds ARCH to dpkg's architectures and refreshes apt once (tools/lib/fetch-deb.sh).
+#
+#   fetch-linux.sh [DEST [ARCH]]
 set -euo pipefail
 dest=${1:-build/linux-arm64}
+arch=${2:-arm64}
+case $arch in
+arm64) meta=linux-image-arm64 flavour=arm64 image=Image ;;
+armhf) meta=linux-image-armmp-lpae flavour=armmp-lpae image=zImage ;;
+*) echo "fetch-linux: ARCH is arm64 or armhf, not $arch" >&2; exit 2 ;;
+esac
 MODULES="xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4"
 have_all() {
     local m
-    [ -s "$dest/Image" ] && [ -s "$dest/busybox" ] || return 1
+    [ -s "$dest/$image" ] && [ -s "$dest/busybox" ] || return 1
     for m in $MODULES; do [ -s "$dest/modules/$m.ko" ] || return 1; done
 }
 have_all && exit 0
@@ -23,17 +36,32 @@ have_all && exit 0
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# busybox first: it makes sure apt knows arm64, which resolving the kernel needs.
-fetch_debs fetch-linux "$tmp/bb" busybox-static:arm64
-pkg=${KPKG:-$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
-    sed -n 's/^ *Depends: \(linux-image-[0-9][^:]*-arm64\).*/\1/p' | head -n 1)}
-[ -n "$pkg" ] || { echo "fetch-linux: apt knows no linux-image-arm64 to follow" >&2; exit 1; }
-fetch_debs fetch-linux "$tmp/k" "$pkg:arm64"
+# busybox first: it makes sure apt knows ARCH, which resolving the kernel needs.
+fetch_debs fetch-linux "$tmp/bb" "busybox-static:$arch"
+# The metapackage depends on one versioned kernel package (linux-image-6.1.0-N-FLAVOUR);
+# -V sort, last: the newest, should it ever name more than one.
+pkg=${KPKG:-$(apt-cache depends "$meta:$arch" 2>/dev/null |
+    sed -n "s/^ *Depends: \(linux-image-[0-9][^:]*-$flavour\).*/\1/p" | sort -V | tail -n 1)}
+[ -n "$pkg" ] || { echo "fetch-linux: apt knows no $meta ($arch) to follow" >&2; exit 1; }
+fetch_debs fetch-linux "$tmp/k" "$pkg:$arch"
 kernel=$(find "$tmp/k/boot" -name 'vmlinuz-*' | head -n 1)
 [ -n "$kernel" ] || { echo "fetch-linux: no vmlinuz in $pkg" >&2; exit 1; }
 mkdir -p "$dest"
-# Debian's arm64 vmlinuz is the Image, or gzip of it.
-if gzip -t "$kernel" 2>/dev/null; then gzip -dc "$kernel" >"$dest/Image.tmp"; else cp "$kernel" "$dest/Image.tmp"; fi
+case $arch in
+arm64)
+    # Debian's arm64 vmlinuz is the Image, or gzip of it.
+    if gzip -t "$kernel" 2>/dev/null; then gzip -dc "$kernel" >"$dest/Image.tmp"; else cp "$kernel" "$dest/Image.tmp"; fi
+    ;;
+armhf)
+    # Debian's armhf vmlinuz is the zImage itself (self-decompressing), kept as it is: Xen
+    # tells a 32-bit kernel by the zImage header, so it must not be unpacked. Anything else
+    # (a changed packaging) would boot as nothing at all, so say so here.
+    magic=$(od -An -tx4 --endian=little -j 36 -N 4 "$kernel" | tr -d ' ')
+    [ "$magic" = 016f2818 ] ||
+        { echo "fetch-linux: $kernel is no ARM zImage (0x$magic at 0x24, not 0x016f2818)" >&2; exit 1; }
+    cp "$kernel" "$dest/zImage.tmp"
+    ;;
+esac
 cp "$tmp/bb/bin/busybox" "$dest/busybox"
 mkdir -p "$dest/modules"
 for m in $MODULES; do
@@ -45,5 +73,5 @@ for m in $MODULES; do
     esac
 done
 echo "$pkg" >"$dest/version"
-mv "$dest/Image.tmp" "$dest/Image"
-echo "  FETCH   $pkg, busybox-static (arm64) -> $dest"
+mv "$dest/$image.tmp" "$dest/$image"
+echo "  FETCH   $pkg, busybox-static ($arch) -> $dest"
