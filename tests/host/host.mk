@@ -156,7 +156,7 @@ endef
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vgic,\
     xen/arch/arm/vgic.c xen/arch/arm/vgic_v2.c xen/arch/arm/vgic_v3.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vtrap,\
-    xen/arch/arm/vdebug.c xen/arch/arm/vcp32.c,xen/arch/arm/include)))
+    xen/arch/arm/vdebug.c xen/arch/arm/vcp32.c xen/arch/arm/guest_insn.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vpl011,\
     xen/arch/arm/vpl011.c,xen/arch/arm/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_hwdom_plan,\

@@ -2,7 +2,8 @@
 /*
  * The ARM port's trapped-register views on the host (issue #11): vdebug.c (debug, OS-lock
  * and PMU registers as Xen 4.17 shows them to a guest) and vcp32.c (AArch32 coprocessor
- * traps of a guest's EL0: condition codes, the IT block, PMUSERENR, UNDEF for the rest).
+ * traps: of a guest's EL0, condition codes, the IT block, PMUSERENR, UNDEF for the rest;
+ * of an AArch32 guest kernel, the PMU and debug registers Xen 4.17 emulates for it).
  * Neither touches hardware; UNDEF injection is recorded by a stub.
  */
 #include <stdarg.h>
@@ -133,6 +134,8 @@ static void test_others_are_not_emulated(void **state)
 #define CP32(opc1, crn, crm, opc2, rt, rd)                                                         \
     (ISS_SYSREG(0, opc1, crn, crm, opc2) | (uint32_t)(rt) << 5 | ((rd) ? ISS_READ : 0))
 #define SPSR_USR32 0x10ul
+#define SPSR_SVC32 0x13ul
+#define MIDR       0x412fd071ul /* a Cortex-A57 r2p1: variant 2, revision 1 */
 #define SPSR_Z     (1ul << 30)
 #define SPSR_T     (1ul << 5)
 #define PC         0x8000ul
@@ -163,18 +166,18 @@ static void test_a32_pmuserenr_read_is_zero(void **state)
 {
     (void)state;
     a32(SPSR_USR32);
-    vcp32_trap(&regs, ESR_A32(EC_CP15_32, CV_COND(0xe) | CP32(0, 9, 14, 0, 3, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP15_32, CV_COND(0xe) | CP32(0, 9, 14, 0, 3, true)), MIDR);
     assert_int_equal(undefs, 0);
     assert_int_equal(regs.x[3], 0);
     assert_int_equal(regs.x[2], 0x102);
     assert_int_equal(regs.elr, PC + 4);
     /* A write (read-only at EL0) and a read into the PC are UNDEFINED. */
     a32(SPSR_USR32);
-    vcp32_trap(&regs, ESR_A32(EC_CP15_32, CV_COND(0xe) | CP32(0, 9, 14, 0, 3, false)));
+    vcp32_trap(&regs, ESR_A32(EC_CP15_32, CV_COND(0xe) | CP32(0, 9, 14, 0, 3, false)), MIDR);
     assert_int_equal(undefs, 1);
     assert_int_equal(undef_at, PC);
     a32(SPSR_USR32);
-    vcp32_trap(&regs, ESR_A32(EC_CP15_32, CV_COND(0xe) | CP32(0, 9, 14, 0, 15, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP15_32, CV_COND(0xe) | CP32(0, 9, 14, 0, 15, true)), MIDR);
     assert_int_equal(undefs, 1);
 }
 
@@ -187,7 +190,7 @@ static void test_a32_other_classes_undef(void **state)
     for (size_t i = 0; i < sizeof(ecs) / sizeof(ecs[0]); i++) {
         a32(SPSR_USR32);
         /* DBGDSCRint (p14 0 c0 c1 0) / PMCR (p15 0 c9 c12 0) and friends */
-        vcp32_trap(&regs, ESR_A32(ecs[i], CV_COND(0xe) | CP32(0, 0, 1, 0, 1, true)));
+        vcp32_trap(&regs, ESR_A32(ecs[i], CV_COND(0xe) | CP32(0, 0, 1, 0, 1, true)), MIDR);
         assert_int_equal(undefs, 1);
         assert_int_equal(undef_at, PC);
         assert_int_equal(regs.x[1], 0x101);
@@ -199,19 +202,19 @@ static void test_a32_failed_condition_is_skipped(void **state)
     (void)state;
     /* MRCEQ with Z clear: does nothing, not even UNDEF. */
     a32(SPSR_USR32);
-    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0x0) | CP32(0, 0, 1, 0, 1, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0x0) | CP32(0, 0, 1, 0, 1, true)), MIDR);
     assert_int_equal(undefs, 0);
     assert_int_equal(regs.elr, PC + 4);
     /* MRCNE with Z clear passes: UNDEFINED. */
     a32(SPSR_USR32);
-    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0x1) | CP32(0, 0, 1, 0, 1, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0x1) | CP32(0, 0, 1, 0, 1, true)), MIDR);
     assert_int_equal(undefs, 1);
     /* GT (Z clear, N == V) passes with N = V = 1, fails with Z set. */
     a32(SPSR_USR32 | 3ul << 28 | 1ul << 31);
-    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0xc) | CP32(0, 0, 1, 0, 1, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0xc) | CP32(0, 0, 1, 0, 1, true)), MIDR);
     assert_int_equal(undefs, 1);
     a32(SPSR_USR32 | SPSR_Z);
-    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0xc) | CP32(0, 0, 1, 0, 1, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0xc) | CP32(0, 0, 1, 0, 1, true)), MIDR);
     assert_int_equal(undefs, 0);
 }
 
@@ -220,25 +223,83 @@ static void test_t32_it_block(void **state)
     (void)state;
     /* "IT EQ" (ITSTATE 0x08), no valid COND in the ESR, Z clear: skipped, block over. */
     a32(with_it(SPSR_USR32 | SPSR_T, 0x08));
-    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CP32(0, 0, 1, 0, 1, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CP32(0, 0, 1, 0, 1, true)), MIDR);
     assert_int_equal(undefs, 0);
     assert_int_equal(regs.elr, PC + 4);
     assert_int_equal(it_of(regs.spsr), 0);
     assert_true(regs.spsr & SPSR_T);
     /* A longer block (ITSTATE 0x0c): skipped, the next condition comes up (0x18). */
     a32(with_it(SPSR_USR32 | SPSR_T, 0x0c));
-    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CP32(0, 0, 1, 0, 1, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CP32(0, 0, 1, 0, 1, true)), MIDR);
     assert_int_equal(undefs, 0);
     assert_int_equal(it_of(regs.spsr), 0x18);
     /* Outside an IT block, no COND: unconditional, so UNDEFINED. */
     a32(SPSR_USR32 | SPSR_T);
-    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CP32(0, 0, 1, 0, 1, true)));
+    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CP32(0, 0, 1, 0, 1, true)), MIDR);
     assert_int_equal(undefs, 1);
     /* A 16-bit encoding (IL clear) that fails its condition moves the PC by 2. */
     a32(SPSR_USR32 | SPSR_T);
-    vcp32_trap(&regs, (ESR_A32(EC_CP14_64, CV_COND(0x0)) & ~ESR_IL));
+    vcp32_trap(&regs, (ESR_A32(EC_CP14_64, CV_COND(0x0)) & ~ESR_IL), MIDR);
     assert_int_equal(undefs, 0);
     assert_int_equal(regs.elr, PC + 2);
+}
+
+/* An AArch32 guest kernel (SVC mode): Xen's PMU and debug views, UNDEF for the rest. */
+static void test_a32_kernel_registers(void **state)
+{
+    static const struct {
+        unsigned int ec, opc1, crn, crm, opc2;
+        bool read;
+        uint32_t reads; /* ~0u: UNDEFINED */
+    } cases[] = {
+        {EC_CP15_32, 0, 9, 12, 0, true, 0},         /* PMCR: RAZ */
+        {EC_CP15_32, 0, 9, 12, 1, false, 0},        /* PMCNTENSET: WI */
+        {EC_CP15_32, 0, 9, 13, 0, true, 0},         /* PMCCNTR */
+        {EC_CP15_32, 0, 9, 14, 0, false, 0},        /* PMUSERENR: WI at EL1 */
+        {EC_CP15_32, 0, 9, 0, 0, true, ~0u},        /* cache lockdown (TIDCP): UNDEF */
+        {EC_CP15_32, 0, 15, 0, 0, true, ~0u},       /* implementation defined */
+        {EC_CP14_32, 0, 0, 0, 0, true, 0x01050021}, /* DBGDIDR: v7.1, 2 BP, 1 WP, r2p1 */
+        {EC_CP14_32, 0, 0, 0, 0, false, ~0u},       /* ... read-only */
+        {EC_CP14_32, 0, 0, 1, 0, true, 0},          /* DBGDSCRint: RAZ */
+        {EC_CP14_32, 0, 0, 1, 0, false, ~0u},       /* ... read-only */
+        {EC_CP14_32, 0, 0, 2, 2, false, 0},         /* DBGDSCRext: WI (monitor mode stays off) */
+        {EC_CP14_32, 0, 0, 7, 0, false, 0},         /* DBGVCR */
+        {EC_CP14_32, 0, 0, 0, 4, true, 0},          /* DBGBVR0 */
+        {EC_CP14_32, 0, 0, 1, 5, false, 0},         /* DBGBCR1 */
+        {EC_CP14_32, 0, 0, 0, 7, true, 0},          /* DBGWCR0 */
+        {EC_CP14_32, 0, 0, 2, 4, true, ~0u},        /* DBGBVR2: there are two */
+        {EC_CP14_32, 0, 1, 0, 4, false, 0},         /* DBGOSLAR: WI */
+        {EC_CP14_32, 0, 1, 0, 4, true, ~0u},        /* ... write-only */
+        {EC_CP14_32, 0, 1, 3, 4, true, 0},          /* DBGOSDLR: RAZ */
+        {EC_CP14_32, 0, 1, 5, 4, true, ~0u},        /* DBGPRSR: UNDEF, as on Xen */
+        {EC_CP15_64, 0, 0, 14, 0, true, ~0u},       /* MRRC (CNTPCT and friends): UNDEF */
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        a32(SPSR_SVC32);
+        regs.x[4] = 0xfeed;
+        vcp32_trap(
+            &regs,
+            ESR_A32(cases[i].ec, CV_COND(0xe) | CP32(cases[i].opc1, cases[i].crn, cases[i].crm,
+                                                     cases[i].opc2, 4, cases[i].read)),
+            MIDR);
+        if (cases[i].reads == ~0u) {
+            assert_int_equal(undefs, 1);
+            assert_int_equal(regs.elr, PC); /* injection is the stub's: ELR untouched */
+            continue;
+        }
+        assert_int_equal(undefs, 0);
+        assert_int_equal(regs.elr, PC + 4);
+        assert_int_equal(regs.x[4], cases[i].read ? cases[i].reads : 0xfeed);
+    }
+    /* The same registers from EL0 (user mode): UNDEFINED but for PMUSERENR's read. */
+    a32(SPSR_USR32);
+    vcp32_trap(&regs, ESR_A32(EC_CP14_32, CV_COND(0xe) | CP32(0, 0, 0, 0, 4, true)), MIDR);
+    assert_int_equal(undefs, 1);
+    a32(SPSR_USR32);
+    vcp32_trap(&regs, ESR_A32(EC_CP15_32, CV_COND(0xe) | CP32(0, 9, 12, 0, 4, true)), MIDR);
+    assert_int_equal(undefs, 1);
 }
 
 int main(void)
@@ -252,6 +313,7 @@ int main(void)
         cmocka_unit_test(test_a32_other_classes_undef),
         cmocka_unit_test(test_a32_failed_condition_is_skipped),
         cmocka_unit_test(test_t32_it_block),
+        cmocka_unit_test(test_a32_kernel_registers),
     };
 
     return cmocka_run_group_tests_name("vtrap", tests, NULL, NULL);

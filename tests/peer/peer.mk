@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # Real Xen 4.17 as the oracle (issue 6): the conformance guest as dom0 with a dom0less
 # peer domain joined by static event channels, on GICv3 and on GICv2 (2 vCPUs each); then
-# Debian's arm64 Linux as a dom0less domU on Xen's vPL011 (tests/system/arm/linux-test.sh)
-# and Linux as dom0 beside a Linux domU sharing a page (linux-pair-test.sh), as
-# `make test-linux-arm` runs them on minixen. Xen comes from Debian's package
+# Debian's arm64 and armhf (32-bit) Linux as a dom0less domU on Xen's vPL011
+# (tests/system/arm/linux-test.sh) and Linux as dom0 beside a Linux domU sharing a page
+# (linux-pair-test.sh), as `make test-linux-arm` runs them on minixen. Xen comes from Debian's package
 # (tools/fetch-xen.sh, cached under build/xen-4.17/).
 #
 #   make test-peer-xen    TAP in $(RESULTS)/peer-xen-gicv{3,2}-d{0,1}.tap,
@@ -31,12 +31,12 @@ test-peer-xen: $(PEER_GUEST) $(PEER_XEN)
 	    cp $(PEER_OUT)/peer-xen-gicv$$gic-d0.tap $(PEER_OUT)/peer-xen-gicv$$gic-d1.tap \
 	        $(PEER_OUT)/results/; \
 	done
-	$(Q)for b in qemu-virt-arm64 qemu-virt-arm64-gicv2; do \
-	    tests/system/arm/linux-test.sh $$b $(PEER_XEN) $(PEER_OUT)/results $(PEER_GUEST) xen \
-	        >/dev/null || true; \
-	    tests/system/arm/linux-pair-test.sh $$b $(PEER_XEN) $(PEER_OUT)/results xen \
-	        >/dev/null || true; \
-	done; cp $(PEER_OUT)/results/*.tap $(RESULTS)/; tools/tap-summary.sh $(PEER_OUT)/results
+	$(Q)for b in qemu-virt-arm64 qemu-virt-arm64-gicv2; do for a in arm64 armhf; do \
+	    LINUX_ARCH=$$a tests/system/arm/linux-test.sh $$b $(PEER_XEN) $(PEER_OUT)/results \
+	        $(PEER_GUEST) xen >/dev/null || true; \
+	    LINUX_ARCH=$$a tests/system/arm/linux-pair-test.sh $$b $(PEER_XEN) $(PEER_OUT)/results \
+	        xen >/dev/null || true; \
+	done; done; cp $(PEER_OUT)/results/*.tap $(RESULTS)/; tools/tap-summary.sh $(PEER_OUT)/results
 
 # One CPU under -icount (figures count emulated instructions and repeat exactly), then two
 # CPUs in wall-clock time (cross-CPU figures; noisy, take medians of several runs).

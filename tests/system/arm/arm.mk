@@ -10,7 +10,8 @@
 #                                  off), then reboot-test.sh (domU1 reboots while dom0 runs
 #                                  the suite) and dom0-test.sh (the serial input cycle; dom0's
 #                                  reboot and crash reset the machine); TAP in $(RESULTS)
-#   make test-linux [BOARD=...]    Debian's arm64 Linux as a dom0less domU on the vPL011:
+#   make test-linux [BOARD=...]    Debian's arm64 and armhf (32-bit) Linux, each as a
+#                                  dom0less domU on the vPL011:
 #                                  its shell on ttyAMA0 through the Ctrl-A cycle
 #                                  (linux-test.sh; the kernel: tools/fetch-linux.sh); then
 #                                  Linux as dom0 and as a domU sharing a granted page and
@@ -40,9 +41,12 @@ test-system: $(BUILD)/minixen.bin system-guest
 	$(Q)tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 	$(Q)tests/system/arm/dom0-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 
+# Both widths: Debian's arm64 kernel, and its armhf (armmp-lpae) one as 32-bit domains.
 test-linux: $(BUILD)/minixen.bin system-guest
-	$(Q)tests/system/arm/linux-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
-	$(Q)tests/system/arm/linux-pair-test.sh $(BOARD) $< $(RESULTS)
+	$(Q)for a in arm64 armhf; do \
+	    LINUX_ARCH=$$a tests/system/arm/linux-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST); \
+	    LINUX_ARCH=$$a tests/system/arm/linux-pair-test.sh $(BOARD) $< $(RESULTS); \
+	done
 
 # ---- make run / make debug ---------------------------------------------------------------
 # Private copies under $(RUN_OUT), so a rebuild while QEMU runs does not change its images.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Unmodified Linux as a dom0less domU on the arm64 port (issue #13), in QEMU at -smp 2:
-# Debian 12's own arm64 kernel and busybox-static (tools/fetch-linux.sh; never committed),
+# Unmodified Linux as a dom0less domU on the arm64 port (issues #13, #14), in QEMU at -smp 2:
+# Debian 12's own kernel and busybox-static (tools/fetch-linux.sh; never committed) for
+# LINUX_ARCH: arm64 (an arm64 Image: a 64-bit domU) or armhf (the armmp-lpae zImage: a
+# 32-bit domU, its EL1 in AArch32),
 # an initramfs whose /init says which console it has and starts a shell, booted as domU1
 # (DT node with Xen's `vpl011`, bootargs console=ttyAMA0) beside the conformance guest as
 # dom0 (role=main end=idle: its suite, then it stays up, so the machine does). The test
@@ -13,22 +15,29 @@
 # there) and that Xen says nothing of a domU's poweroff.
 #
 #   linux-test.sh BOARD IMAGE RESULTS GUEST [minixen|xen]
-#   environment: the board's variables (make exports them), LINUX_DIR (build/linux-arm64),
-#                LINUX_TIMEOUT (seconds for the kernel to reach its shell, default 300)
-# TAP: $RESULTS/linux-$BOARD.tap (Xen: peer-xen-linux-$BOARD.tap); log in
-# $(dirname IMAGE)/linux-test (Xen: .../linux-test-$BOARD).
+#   environment: the board's variables (make exports them), LINUX_ARCH (arm64 or armhf),
+#                LINUX_DIR (build/linux-$LINUX_ARCH), LINUX_TIMEOUT (seconds for the kernel
+#                to reach its shell, default 300)
+# TAP: $RESULTS/linux-$BOARD.tap (Xen: peer-xen-linux-$BOARD.tap; armhf: linux-armhf-...);
+# log in $(dirname IMAGE)/linux-test (Xen: .../linux-test-$BOARD; armhf: linux-armhf-test...).
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4 HV=${5:-minixen}
-: "${LINUX_DIR:=build/linux-arm64}" "${LINUX_TIMEOUT:=300}"
+: "${LINUX_ARCH:=arm64}"
+: "${LINUX_DIR:=build/linux-$LINUX_ARCH}" "${LINUX_TIMEOUT:=300}"
+case $LINUX_ARCH in
+arm64) kernel=Image arch_tag= ;;
+armhf) kernel=zImage arch_tag=-armhf ;;
+*) echo "linux-test.sh: LINUX_ARCH is arm64 or armhf, not $LINUX_ARCH" >&2; exit 2 ;;
+esac
 here=$(dirname "$0")
 lib=$here/../../lib
 case $HV in
 minixen)
-    work=$(dirname "$IMAGE")/linux-test name=linux-$BOARD
+    work=$(dirname "$IMAGE")/linux$arch_tag-test name=linux$arch_tag-$BOARD
     hv_args="dom0_mem=64M dom0_max_vcpus=1"
     d1='\(d1\) ' bare='' ;;
 xen)
-    work=$(dirname "$IMAGE")/linux-test-$BOARD name=peer-xen-linux-$BOARD
+    work=$(dirname "$IMAGE")/linux$arch_tag-test-$BOARD name=peer-xen-linux$arch_tag-$BOARD
     hv_args="console=dtuart dtuart=/pl011@9000000 dom0_mem=64M dom0_max_vcpus=1 guest_loglvl=all/all"
     d1='\(XEN\) DOM1: ' bare='(\(XEN\) )?' ;;
 *) echo "linux-test.sh: HV is minixen or xen, not $HV" >&2; exit 2 ;;
@@ -46,8 +55,8 @@ KERNEL_ADDR=0x50000000  # the domU's kernel and ramdisk: clear of dom0's guest a
 RAMDISK_ADDR=0x54000000 # DOM0_KERNEL_ADDR and of QEMU's DTB at 0x48000000
 PARTIAL_ADDR=0x56000000 # its partial DT: the host's PL061 GPIO passed through
 
-if ! "$here/../../../tools/fetch-linux.sh" "$LINUX_DIR"; then
-    ok 1 "linux: Debian's arm64 kernel and busybox-static fetched"
+if ! "$here/../../../tools/fetch-linux.sh" "$LINUX_DIR" "$LINUX_ARCH"; then
+    ok 1 "linux: Debian's $LINUX_ARCH kernel and busybox-static fetched"
     tap_end "$tap" "$name" "$work"
     exit 1
 fi
@@ -67,7 +76,7 @@ python3 "$here/../../../tools/lib/initramfs.py" "$LINUX_DIR/busybox" "$work/init
 
 # Private copies: a rebuild while QEMU runs must not change its images.
 cp "$IMAGE" "$work/hv.img" && cp "$GUEST" "$work/xtest.img" &&
-    cp "$LINUX_DIR/Image" "$work/Image" || exit 1
+    cp "$LINUX_DIR/$kernel" "$work/Image" || exit 1
 board_qemu_dts "$work/qemu" --smp 2 || exit 1
 # The domU's partial DT (Xen's passthrough binding): QEMU virt's PL061 GPIO at the same
 # address, its SPI 7, the AMBA clock it names. The host DT marks the node xen,passthrough.
@@ -162,7 +171,7 @@ rm -f "$raw"
 
 echo "# kernel: $(cat "$LINUX_DIR/version")" >>"$work/tap.body"
 has "$log" "^$d1.*Kernel command line: console=ttyAMA0"
-ok $? "linux domU: Debian's kernel boots as a dom0less domU ($(cat "$LINUX_DIR/version"))"
+ok $? "linux domU: Debian's $LINUX_ARCH kernel boots as a dom0less domU ($(cat "$LINUX_DIR/version"))"
 has "$log" "^$d1.*22000000\\.sbsa-uart: ttyAMA0 at MMIO 0x22000000 .* is a SBSA"
 ok $? "linux domU: its driver finds the vPL011 (sbsa-uart@22000000, ttyAMA0)"
 has "$log" "^$d1.*console \\[ttyAMA0\\] enabled"

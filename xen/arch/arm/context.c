@@ -22,7 +22,7 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-/* HCR_EL2: what guests run with (one value for every guest and CPU). */
+/* HCR_EL2: what guests run with (one value for every guest and CPU but RW: its width). */
 #define HCR_VM     (1ul << 0) /* stage-2 translation */
 #define HCR_SWIO   (1ul << 1) /* set/way invalidate becomes clean+invalidate (no data loss) */
 #define HCR_PTW    (1ul << 2) /* stage-1 walks that hit device memory fault */
@@ -35,7 +35,7 @@
 #define HCR_TWE    (1ul << 14) /* WFE traps: a spinning vCPU yields */
 #define HCR_TSC    (1ul << 19) /* SMC traps (PSCI over SMC is emulated, firmware unreachable) */
 #define HCR_TIDCP  (1ul << 20) /* implementation-defined system registers trap */
-#define HCR_RW     (1ul << 31) /* EL1 is AArch64 */
+#define HCR_RW     (1ul << 31) /* EL1 is AArch64 (clear for an AArch32 domain) */
 #define HCR_GUEST                                                                                  \
     (HCR_VM | HCR_SWIO | HCR_PTW | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | HCR_BSU_IS | HCR_TWI |   \
      HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_RW)
@@ -49,9 +49,15 @@
 
 /* SCTLR_EL1 at reset: the ARMv8.0 RES1 bits, MMU and caches off, little-endian. */
 #define SCTLR_EL1_RESET 0x30d00800ul
+/* An AArch32 EL1's SCTLR at reset: its RES1 bits (U, XP, nTWE, nTWI, 6:3), all else off. */
+#define SCTLR32_RESET   0x00c50078ul
 
 /* SPSR for Linux's boot state: EL1h with D, A, I, F masked. */
-#define SPSR_EL1H_DAIF 0x3c5ul
+#define SPSR_EL1H_DAIF   0x3c5ul
+/* ... and an AArch32 kernel's: SVC mode, A, I, F masked, ARM (or Thumb) state. */
+#define SPSR_A32_SVC_AIF 0x1d3ul
+#define SPSR_A32_T       (1ul << 5)
+#define ATAGS_NONE_DT    0xfffffffful /* r1, the machine type: ~0 says "r2 is a DT" */
 
 _Static_assert(__builtin_offsetof(struct fpsimd_state, fpsr) == 512, "fpsimd.S layout");
 _Static_assert(__builtin_offsetof(struct el1_sysregs, mdscr) == 192, "sysregs.S layout");
@@ -70,6 +76,14 @@ struct vcpu *arm_running[NR_CPUS];
  * (or one vCPU alone on a CPU) never pay for the 512-byte save and restore.
  */
 static struct vcpu *fp_owner[NR_CPUS];
+
+/* HCR_EL2 as this CPU has it now: written on a switch only when the width changes. */
+static uint64_t hcr_loaded[NR_CPUS];
+
+static bool vcpu_aarch32(const struct vcpu *v)
+{
+    return arm_domain(v->domain)->aarch32;
+}
 
 int arm_vcpu_init(struct vcpu *v)
 {
@@ -99,18 +113,39 @@ void arm_vcpu_set_boot_context(struct vcpu *v, uint64_t entry, uint64_t arg)
     /* Architectural reset state as far as a booting kernel may rely on it. */
     memset(&av->regs, 0, sizeof(av->regs));
     memset(&av->sys, 0, sizeof(av->sys));
+    memset(&av->sys32, 0, sizeof(av->sys32));
     memset(&av->fp, 0, sizeof(av->fp));
     av->regs.x[0] = arg;
     av->regs.elr = entry;
     av->regs.spsr = SPSR_EL1H_DAIF;
     av->sys.sctlr = SCTLR_EL1_RESET;
+    if (vcpu_aarch32(v)) {
+        /* PSCI (and Linux): bit 0 of an AArch32 entry point asks for Thumb state. */
+        av->regs.elr = entry & ~1ull;
+        av->regs.spsr = SPSR_A32_SVC_AIF | ((entry & 1) ? SPSR_A32_T : 0);
+        av->sys.sctlr = SCTLR32_RESET;
+        av->regs.x[0] = (uint32_t)arg;
+    }
     av->cntv_ctl = 0;
     av->cntv_cval = 0;
     av->vserror_pending = false; /* an SError of its previous life is not the new one's */
 }
 
+void arm_vcpu_set_kernel_entry(struct vcpu *v, uint64_t entry, uint64_t dt)
+{
+    struct arm_vcpu *av = arm_vcpu(v);
+
+    arm_vcpu_set_boot_context(v, entry, dt);
+    if (vcpu_aarch32(v)) { /* Linux's ARM boot protocol: r0 = 0, r1 = ~0, r2 = the DT */
+        av->regs.x[0] = 0;
+        av->regs.x[1] = ATAGS_NONE_DT;
+        av->regs.x[2] = dt;
+    }
+}
+
 void arm_cpu_virt_init(void)
 {
+    hcr_loaded[smp_processor_id()] = HCR_GUEST;
     WRITE_SYSREG(HCR_GUEST, hcr_el2);
     WRITE_SYSREG(CPTR_EL2_GUEST, cptr_el2);
     vdebug_cpu_init(); /* MDCR_EL2: debug, OS-lock and PMU registers trap (vdebug.c) */
@@ -131,6 +166,11 @@ static void switch_out(struct vcpu *v)
 
     arm_serror_switch_out(v); /* first: its late SErrors are its own, not the next vCPU's */
     el1_sysregs_save(&av->sys);
+    if (vcpu_aarch32(v)) {
+        WRITE_SYSREG(CPTR_EL2_GUEST, cptr_el2); /* FPEXC32_EL2 is an FP register to TFP */
+        isb();
+        aarch32_sysregs_save(&av->sys32);
+    }
     arm_vtimer_save(v);
     vgic_save(v);
 }
@@ -145,13 +185,27 @@ static void switch_in(struct vcpu *v)
      */
     unsigned int cpu = smp_processor_id();
 
+    uint64_t hcr = vcpu_aarch32(v) ? HCR_GUEST & ~HCR_RW : HCR_GUEST;
+
     if (__atomic_load_n(&av->psci_on_pending, __ATOMIC_ACQUIRE)) {
-        arm_vcpu_set_boot_context(v, av->psci_entry, av->psci_context_id);
+        if (av->psci_kernel_boot) /* a reboot: the kernel's entry, not CPU_ON's */
+            arm_vcpu_set_kernel_entry(v, av->psci_entry, av->psci_context_id);
+        else
+            arm_vcpu_set_boot_context(v, av->psci_entry, av->psci_context_id);
         if (fp_owner[cpu] == v)
             fp_owner[cpu] = NULL; /* the registers hold its old life's FP state */
         __atomic_store_n(&av->psci_on_pending, false, __ATOMIC_RELEASE);
     }
     el1_sysregs_restore(&av->sys);
+    if (hcr != hcr_loaded[cpu]) {
+        hcr_loaded[cpu] = hcr;
+        WRITE_SYSREG(hcr, hcr_el2);
+    }
+    if (vcpu_aarch32(v)) {
+        WRITE_SYSREG(CPTR_EL2_GUEST, cptr_el2); /* FPEXC32_EL2 is an FP register to TFP */
+        isb();
+        aarch32_sysregs_restore(&av->sys32);
+    }
     WRITE_SYSREG(fp_owner[cpu] == v ? CPTR_EL2_GUEST : CPTR_EL2_GUEST | CPTR_TFP, cptr_el2);
     WRITE_SYSREG(av->vmpidr, vmpidr_el2);
     WRITE_SYSREG(p2m_vttbr(v->domain), vttbr_el2);

@@ -6,14 +6,11 @@
  * and VMID, contiguous RAM from host memory nobody else uses, mapped at GUEST_RAM0_BASE
  * (the hardware domain's at its own host address, 1:1, as Xen maps dom0: the devices it
  * drives do DMA to the addresses it gives them, and there is no IOMMU to translate them),
- * the vGIC, then the guest image as the Linux arm64 boot protocol wants it:
+ * the vGIC, then the guest image: an arm64 Image (the domain's EL1 runs AArch64) or an ARM
+ * zImage (AArch32), its DT and ramdisk laid out as Xen lays them out (kernel_image.c).
  *
- *   GUEST_RAM0_BASE + text_offset   the kernel (arm64 Image; RAM base is 2 MiB aligned)
- *   below the DT, page aligned      the ramdisk (linux,initrd-start/end in /chosen)
- *   top 2 MiB of the first 128 MiB  the generated DT (alone in its 2 MiB block, 8-byte
- *                                   aligned, well below the 512 MiB Linux wants it under)
- *
- * vCPU 0 starts at the kernel with x0 = the DT; the others wait for PSCI CPU_ON. This is
+ * vCPU 0 starts at the kernel as Linux's boot protocol for its width wants (context.c:
+ * x0 = the DT; or r0 = 0, r1 = ~0, r2 = the DT); the others wait for PSCI CPU_ON. This is
  * the port's half (arch_domain_construct); creating the domain, its static event channels
  * and placing its vCPUs are the common life-cycle's (xen/include/xen/domain_build.h).
  */
@@ -23,6 +20,7 @@
 #include <asm/guest_memmap.h>
 #include <asm/guest_ram.h>
 #include <asm/hwdom_devices.h>
+#include <asm/kernel_image.h>
 #include <asm/p2m.h>
 #include <asm/passthrough.h>
 #include <asm/setup.h>
@@ -41,15 +39,8 @@
 #include <xen/shutdown.h>
 
 #define SZ_2M         (2ull << 20)
-#define DT_REGION     SZ_2M          /* the DT's own 2 MiB block */
-#define DT_MAX_SIZE   (512u << 10)   /* a domU's is ~2 KiB; dom0's holds host nodes */
-#define DT_WINDOW     (128ull << 20) /* DT at the top of the first 128 MiB of RAM */
+#define DT_MAX_SIZE   (512u << 10) /* a domU's is ~2 KiB; dom0's holds host nodes */
 #define MIN_GUEST_RAM (4ull << 20)
-
-/* arm64 Image header (Linux Documentation/arch/arm64/booting.rst). */
-#define IMAGE_MAGIC       0x644d5241u /* "ARM\x64" at offset 56 */
-#define IMAGE_HEADER_SIZE 64
-#define IMAGE_FLAG_BE     (1ull << 0)
 
 static struct boot_config boot_cfg; /* domains keep pointers into it (rebuild) */
 static unsigned int nr_host_cpus;
@@ -65,20 +56,6 @@ static int __attribute__((format(printf, 2, 3))) fail(int rc, const char *fmt, .
     va_end(ap);
     printk("domains: %s\n", buf);
     return rc;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-    uint64_t v = 0;
-
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
 }
 
 /* ---- Cache maintenance: the guest starts with its MMU (and so its caches) off ---------- */
@@ -115,53 +92,16 @@ void scrub(paddr_t start, uint64_t size)
 
 /* ---- The guest image --------------------------------------------------------------------- */
 
-struct guest_image {
-    uint64_t kernel_gpa, kernel_size; /* where it goes, bytes to copy */
-    uint64_t kernel_end;              /* kernel_gpa + image_size (its .bss included) */
-    uint64_t initrd_gpa;              /* 0: none */
-    uint64_t dt_gpa;
-};
-
 static int place_image(const struct domain *d, const struct boot_domain *cfg,
                        struct guest_image *img)
 {
     const struct arm_domain *ad = arm_domain(d);
-    const uint8_t *hdr = (const uint8_t *)cfg->kernel.start;
-    uint64_t text_offset, image_size, flags, top;
+    struct kernel_image k;
+    const char *why;
 
-    if (cfg->kernel.size < IMAGE_HEADER_SIZE || rd32(hdr + 56) != IMAGE_MAGIC)
-        return fail(-EINVAL, "%s: kernel is not an arm64 Image (no ARM\\x64 magic)", cfg->name);
-    text_offset = rd64(hdr + 8);
-    image_size = rd64(hdr + 16);
-    flags = rd64(hdr + 24);
-    if (image_size == 0) {
-        /* Kernels before 3.17: text_offset 0x80000, size unknown (the file, at least). */
-        text_offset = 0x80000;
-        image_size = cfg->kernel.size;
-    }
-    if (flags & IMAGE_FLAG_BE)
-        return fail(-EINVAL, "%s: big-endian kernels are not supported", cfg->name);
-    if (image_size < cfg->kernel.size)
-        image_size = cfg->kernel.size;
-    if (text_offset >= ad->ram_size || image_size > ad->ram_size - text_offset)
-        return fail(-EINVAL, "%s: kernel (offset 0x%llx, %llu bytes) does not fit its RAM",
-                    cfg->name, (unsigned long long)text_offset, (unsigned long long)image_size);
-    img->kernel_gpa = ad->ram_base + text_offset;
-    img->kernel_size = cfg->kernel.size;
-    img->kernel_end = img->kernel_gpa + image_size;
-
-    top = ad->ram_base + MIN(ad->ram_size, DT_WINDOW);
-    img->dt_gpa = top - DT_REGION;
-    img->initrd_gpa = 0;
-    if (cfg->ramdisk.size != 0) {
-        uint64_t span = (cfg->ramdisk.size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
-
-        if (span <= img->dt_gpa - ad->ram_base)
-            img->initrd_gpa = img->dt_gpa - span;
-    }
-    if (img->dt_gpa < img->kernel_end ||
-        (cfg->ramdisk.size != 0 && (img->initrd_gpa == 0 || img->initrd_gpa < img->kernel_end)))
-        return fail(-EINVAL, "%s: kernel, ramdisk and DT do not fit in %llu MiB of RAM", cfg->name,
+    if (kernel_image_probe((const void *)cfg->kernel.start, cfg->kernel.size, &k, &why) != 0 ||
+        kernel_image_place(&k, ad->ram_base, ad->ram_size, cfg->ramdisk.size, img, &why) != 0)
+        return fail(-EINVAL, "%s: %s (%llu MiB of RAM)", cfg->name, why,
                     (unsigned long long)(ad->ram_size >> 20));
     return 0;
 }
@@ -185,6 +125,7 @@ int guest_dt_build(const struct domain *d, const struct boot_domain *cfg, uint64
         .ram_base = ad->ram_base,
         .ram_size = ad->ram_size,
         .nr_vcpus = d->max_vcpus,
+        .aarch32 = ad->aarch32,
         .gnttab_base = GUEST_GNTTAB_BASE,
         .gnttab_size = GUEST_GNTTAB_SIZE,
         .evtchn_ppi = GUEST_EVTCHN_PPI_INTID - 16,
@@ -265,12 +206,24 @@ static int map_and_load(struct domain *d, const struct boot_domain *cfg)
     rc = load_image(d, cfg, &img, false);
     if (rc != 0)
         return rc;
-    arm_vcpu_set_boot_context(d->vcpu[0], img.kernel_gpa, img.dt_gpa);
+    arm_vcpu_set_kernel_entry(d->vcpu[0], img.kernel_gpa, img.dt_gpa);
     printk("%s: d%u, %u vCPU(s), %llu MiB at 0x%llx (host 0x%llx), kernel 0x%llx, DT 0x%llx%s\n",
            cfg->name, d->domain_id, d->max_vcpus, (unsigned long long)(ad->ram_size >> 20),
            (unsigned long long)ad->ram_base, (unsigned long long)ad->ram_host,
            (unsigned long long)img.kernel_gpa, (unsigned long long)img.dt_gpa,
            img.initrd_gpa != 0 ? ", initrd" : "");
+    return 0;
+}
+
+/* The domain's EL1 runs AArch32 if its kernel is an ARM zImage. */
+static int kernel_width(struct domain *d, const struct boot_domain *cfg)
+{
+    struct kernel_image k;
+    const char *why;
+
+    if (kernel_image_probe((const void *)cfg->kernel.start, cfg->kernel.size, &k, &why) != 0)
+        return fail(-EINVAL, "%s: the kernel is %s", cfg->name, why);
+    arm_domain(d)->aarch32 = k.aarch32;
     return 0;
 }
 
@@ -323,6 +276,8 @@ int arch_domain_construct(struct domain *d, const struct boot_domain *cfg)
         rc = vgic_domain_init(d);
     if (rc == 0 && cfg->vpl011)
         rc = vpl011_domain_init(d);
+    if (rc == 0)
+        rc = kernel_width(d, cfg); /* before its vCPUs: they are made for it */
     for (uint32_t i = 0; rc == 0 && i < d->max_vcpus; i++)
         rc = arm_vcpu_init(d->vcpu[i]);
     if (rc == 0 && !is_hardware_domain(d))
@@ -470,9 +425,10 @@ int arm_reboot_load(struct domain *d)
      * as PSCI CPU_ON does (context.c): that CPU may still hold its old FP/SIMD state.
      */
     av0 = arm_vcpu(d->vcpu[0]);
-    arm_vcpu_set_boot_context(d->vcpu[0], img.kernel_gpa, img.dt_gpa);
+    arm_vcpu_set_kernel_entry(d->vcpu[0], img.kernel_gpa, img.dt_gpa);
     av0->psci_entry = img.kernel_gpa;
     av0->psci_context_id = img.dt_gpa;
+    av0->psci_kernel_boot = true;
     __atomic_store_n(&av0->psci_on_pending, true, __ATOMIC_RELEASE);
     vcpu_timer_quiet(d->vcpu[0]);
     for (uint32_t i = 1; i < d->max_vcpus; i++)

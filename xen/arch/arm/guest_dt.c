@@ -248,7 +248,8 @@ static void write_cpus(struct fdtw *w, const struct guest_dt_desc *g)
         begin_node(w, name);
         prop_string(w, "device_type", "cpu");
         prop_string(w, "compatible", "arm,armv8");
-        prop_string(w, "enable-method", "psci");
+        if (!g->aarch32) /* as Xen: an ARM kernel finds PSCI through /psci alone */
+            prop_string(w, "enable-method", "psci");
         prop_u32(w, "reg", i);
         end_node(w);
     }
@@ -277,7 +278,7 @@ static void write_gic(struct fdtw *w, const struct guest_dt_desc *g)
     end_node(w);
 }
 
-static void write_timer(struct fdtw *w)
+static void write_timer(struct fdtw *w, const struct guest_dt_desc *g)
 {
     /* Secure, non-secure physical, virtual, hypervisor PPIs: 13 14 11 10, as on Xen. */
     static const uint32_t ppis[4] = {13, 14, 11, 10};
@@ -289,7 +290,7 @@ static void write_timer(struct fdtw *w)
         c[3 * i + 2] = IRQ_PPI_FLAGS;
     }
     begin_node(w, "timer");
-    prop_string(w, "compatible", "arm,armv8-timer");
+    prop_string(w, "compatible", g->aarch32 ? "arm,armv7-timer" : "arm,armv8-timer");
     prop_cells(w, "interrupts", c, 12);
     prop_empty(w, "always-on");
     end_node(w);
@@ -467,7 +468,7 @@ int guest_dt_write(const struct guest_dt_desc *g, void *buf, size_t size)
     end_node(&w);
 
     write_gic(&w, g);
-    write_timer(&w);
+    write_timer(&w, g);
     write_hypervisor(&w, g);
     if (g->vpl011)
         write_pl011(&w, g);

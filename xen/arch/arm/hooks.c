@@ -61,11 +61,12 @@ void arch_vcpu_wake_poller(struct vcpu *v)
 void arch_vcpu_enable_event_delivery(struct vcpu *v)
 {
     /*
-     * v is the caller, inside entry.S's hypercall path (the only one): its PSTATE is still
-     * in SPSR_EL2, and the ERET that ends the hypercall, or the switch back to v later,
-     * takes it from there.
+     * v is the caller, inside a hypercall: on entry.S's fast path (AArch64) its PSTATE is
+     * still in SPSR_EL2, and the ERET that ends the hypercall, or the switch back to v
+     * later, takes it from there; on the full exit (AArch32) the frame's copy is restored.
+     * Both are written: the one not in use is not read.
      */
-    (void)v;
+    arm_vcpu(v)->regs.spsr &= ~DAIF_I; /* an AArch32 guest's call takes the full exit */
     WRITE_SYSREG(READ_SYSREG(spsr_el2) & ~DAIF_I, spsr_el2);
 }
 

@@ -8,6 +8,7 @@
  * gets a data abort, as Xen does for such accesses to emulated devices.
  */
 #include <asm/domain.h>
+#include <asm/guest_insn.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
 #include <xen/errno.h>
@@ -63,7 +64,7 @@ void arm_mmio_abort(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 
     if ((iss & ISS_CM) != 0) {
         /* Cache maintenance by VA on an unbacked address: nothing to maintain. */
-        regs->elr += 4;
+        arm_skip_insn(regs, esr);
         return;
     }
     if ((iss & ISS_ISV) == 0 || (iss & ISS_S1PTW) != 0 ||
@@ -106,5 +107,5 @@ void arm_mmio_abort(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
             val &= 0xffffffffull; /* a W register: the upper half reads as zero */
         regs->x[rt] = val;
     }
-    regs->elr += 4;
+    arm_skip_insn(regs, esr);
 }

@@ -54,3 +54,23 @@ el1_sysregs_restore:
     ldr     x1, [x0, #192]
     msr     mdscr_el1, x1
     ret
+
+/* void aarch32_sysregs_save(struct aarch32_sysregs *x0) */
+    .global aarch32_sysregs_save
+aarch32_sysregs_save:
+    save2   spsr_abt, spsr_und, 0
+    save2   spsr_irq, spsr_fiq, 16
+    save2   dacr32_el2, ifsr32_el2, 32
+    mrs     x1, fpexc32_el2
+    str     x1, [x0, #48]
+    ret
+
+/* void aarch32_sysregs_restore(const struct aarch32_sysregs *x0) */
+    .global aarch32_sysregs_restore
+aarch32_sysregs_restore:
+    load2   spsr_abt, spsr_und, 0
+    load2   spsr_irq, spsr_fiq, 16
+    load2   dacr32_el2, ifsr32_el2, 32
+    ldr     x1, [x0, #48]
+    msr     fpexc32_el2, x1
+    ret

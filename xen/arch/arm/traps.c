@@ -11,6 +11,7 @@
  * into the guest, or the end of that domain with a line on the console.
  */
 #include <asm/gic.h>
+#include <asm/guest_insn.h>
 #include <asm/mmio.h>
 #include <asm/vgic.h>
 #include <xen/hypercall.h>
@@ -106,7 +107,8 @@ void traps_selftest(void)
 
 /* ---- Guest exits ---------------------------------------------------------------------- */
 
-#define HVC_SMCCC 0x0 /* SMCCC / PSCI calls (HVC #0) */
+#define HVC_SMCCC 0x0   /* SMCCC / PSCI calls (HVC #0) */
+#define HVC_XEN   0xea1 /* Xen's hypercall tag */
 
 typedef void (*guest_handler_t)(struct vcpu *v, struct cpu_regs *regs, uint32_t esr);
 
@@ -183,6 +185,38 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
     return (uintptr_t)regs | 1;
 }
 
+/*
+ * An AArch32 guest's hypercall (HVC #0xEA1 in A32 or T32): r12 = hypercall number, r0-r4 =
+ * arguments, r0 = result, as Xen's arm32 ABI has it. Its registers are the low halves of
+ * the frame's x0-x12, whose upper halves are not the guest's: cut before use. It takes
+ * the full exit path (no fast path for 32-bit guests).
+ */
+static void hypercall32(struct vcpu *v, struct cpu_regs *regs)
+{
+    unsigned long nr = regs->x[12] & 0xffffffffu;
+    long rc;
+
+    for (unsigned int i = 0; i < 5; i++)
+        regs->x[i] &= 0xffffffffu;
+    rc = hypercall_call(hypercall_lookup(nr), v, (unsigned long *)regs->x);
+    if (rc == -ERESTART)
+        regs->elr -= 4; /* HVC is 4 bytes in T32 too: it runs again with the new r0-r4 */
+    else
+        regs->x[0] = (uint32_t)rc;
+}
+
+static void guest_hvc32(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    uint32_t imm = esr & 0xffff;
+
+    if (imm == HVC_XEN)
+        hypercall32(v, regs);
+    else if (imm == HVC_SMCCC)
+        vpsci_call(v, regs);
+    else
+        arm_inject_undef(regs, regs->elr - 4); /* ELR is past the HVC; report the HVC */
+}
+
 static void guest_hvc(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
     uint32_t imm = esr & 0xffff;
@@ -194,20 +228,33 @@ static void guest_hvc(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
         arm_inject_undef(regs, regs->elr - 4); /* ELR is past the HVC; report the HVC */
 }
 
+/*
+ * Trapped by HCR_EL2.TSC: ELR is the SMC itself. No firmware behind it but PSCI. An
+ * AArch32 SMC (EC 0x13) carries no immediate in its ISS, and may be conditional.
+ */
 static void guest_smc(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
-    /* Trapped by HCR_EL2.TSC: ELR is the SMC itself. No firmware behind it but PSCI. */
-    if ((esr & 0xffff) != 0) {
+    bool a64 = ((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) == EC_SMC64;
+
+    if (!arm_insn_cond_passes(regs, esr)) {
+        arm_skip_insn(regs, esr);
+        return;
+    }
+    if (a64 && (esr & 0xffff) != 0) {
         arm_inject_undef(regs, regs->elr);
         return;
     }
-    regs->elr += 4;
+    arm_skip_insn(regs, esr);
     vpsci_call(v, regs);
 }
 
 static void guest_wfx(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
-    regs->elr += 4; /* ELR is the WFI/WFE itself */
+    bool passes = arm_insn_cond_passes(regs, esr);
+
+    arm_skip_insn(regs, esr); /* ELR is the WFI/WFE itself */
+    if (!passes)
+        return;
     if (esr & 1)
         vcpu_yield(v); /* WFE: a spin-wait; let another vCPU of this CPU run */
     else
@@ -234,7 +281,7 @@ static void guest_sysreg(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
     }
     if (read && rt != 31)
         regs->x[rt] = val;
-    regs->elr += 4;
+    arm_skip_insn(regs, esr);
 }
 
 static void guest_dabt(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
@@ -275,20 +322,47 @@ static void guest_undef(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
     arm_inject_undef(regs, regs->elr);
 }
 
-/* AArch32 coprocessor instructions of the guest's AArch32 EL0 (vcp32.c): never fatal. */
+/*
+ * An AArch32 kernel's GICv3 SGIs: MCRR p15, opc1, Rt, Rt2, c12 writes ICC_SGI1R (opc1 0),
+ * ICC_ASGI1R (1) or ICC_SGI0R (2) with Rt2:Rt, and traps like the AArch64 MSR does
+ * (EC 0x04: Opc1 [19:16], Rt2 [14:10], Rt [9:5], CRm [4:1], read [0]). The vGIC sends
+ * them as it sends an AArch64 kernel's. false: not one of these (vcp32.c decides).
+ */
+static bool guest_sgi32(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+{
+    static const uint32_t a64[3] = {ISS_SYSREG(3, 0, 12, 11, 5), ISS_SYSREG(3, 0, 12, 11, 6),
+                                    ISS_SYSREG(3, 0, 12, 11, 7)};
+    unsigned int opc1 = (esr >> 16) & 0xf, rt2 = (esr >> 10) & 0x1f, rt = (esr >> 5) & 0x1f;
+    uint64_t val;
+
+    if (((esr >> ESR_EC_SHIFT) & ESR_EC_MASK) != EC_CP15_64 || ((esr >> 1) & 0xf) != 12 ||
+        opc1 > 2 || (esr & ISS_READ) || rt >= 15 || rt2 >= 15 || arm_guest_at_el0(regs))
+        return false;
+    if (!arm_insn_cond_passes(regs, esr)) {
+        arm_skip_insn(regs, esr);
+        return true;
+    }
+    val = (regs->x[rt2] & 0xffffffffu) << 32 | (regs->x[rt] & 0xffffffffu);
+    if (!vgic_emulate_sysreg(v, a64[opc1], &val))
+        return false;
+    arm_skip_insn(regs, esr);
+    return true;
+}
+
+/* AArch32 coprocessor instructions of an AArch32 guest or process (vcp32.c): never fatal. */
 static void guest_cp32(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
-    (void)v;
-    vcp32_trap(regs, esr);
+    if (!guest_sgi32(v, regs, esr))
+        vcp32_trap(regs, esr, READ_SYSREG(vpidr_el2));
 }
 
 static const guest_handler_t guest_handlers[EC_NR] = {
-    [EC_CP15_32] = guest_cp32,  [EC_CP15_64] = guest_cp32, [EC_CP14_32] = guest_cp32,
-    [EC_CP14_LS] = guest_cp32,  [EC_CP10_ID] = guest_cp32, [EC_CP14_64] = guest_cp32,
-    [EC_UNKNOWN] = guest_undef, [EC_WFX] = guest_wfx,      [EC_FP_ASIMD] = guest_fpsimd,
-    [EC_PAC] = guest_undef,     [EC_HVC64] = guest_hvc,    [EC_SMC64] = guest_smc,
-    [EC_SYSREG] = guest_sysreg, [EC_SVE] = guest_undef,    [EC_IABT_LOW] = guest_iabt,
-    [EC_DABT_LOW] = guest_dabt,
+    [EC_CP15_32] = guest_cp32,  [EC_CP15_64] = guest_cp32,  [EC_CP14_32] = guest_cp32,
+    [EC_CP14_LS] = guest_cp32,  [EC_CP10_ID] = guest_cp32,  [EC_CP14_64] = guest_cp32,
+    [EC_UNKNOWN] = guest_undef, [EC_WFX] = guest_wfx,       [EC_FP_ASIMD] = guest_fpsimd,
+    [EC_PAC] = guest_undef,     [EC_HVC64] = guest_hvc,     [EC_SMC64] = guest_smc,
+    [EC_HVC32] = guest_hvc32,   [EC_SMC32] = guest_smc,     [EC_SYSREG] = guest_sysreg,
+    [EC_SVE] = guest_undef,     [EC_IABT_LOW] = guest_iabt, [EC_DABT_LOW] = guest_dabt,
 };
 
 struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
@@ -296,6 +370,9 @@ struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
     struct vcpu *v = vcpu_of_frame(regs);
 
     vgic_sync(v);
+    /* An AArch32 domain's EL1 (and EL0) exits come in the AArch32 half: the same classes. */
+    if ((vector >> 2) == VEC_LOW_A32)
+        vector = VEC_LOW_A64 << 2 | (vector & 3);
     switch (vector) {
     case VEC_LOW_A64 << 2 | VEC_SYNC: {
         uint32_t esr = (uint32_t)regs->esr;
@@ -313,7 +390,7 @@ struct cpu_regs *arm_guest_trap(struct cpu_regs *regs, unsigned int vector)
     case VEC_LOW_A64 << 2 | VEC_SERROR:
         arm_serror_forward(v); /* the guest's own: a virtual SError for it (serror.c) */
         break;
-    default: /* FIQs are not used; AArch32 EL1 cannot happen with HCR_EL2.RW */
+    default: /* FIQs are not used */
         arm_guest_crash(v, regs, vector_names[vector & 15]);
         break;
     }

@@ -1,128 +1,120 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * AArch32 coprocessor traps (ESR EC 0x03-0x06, 0x08, 0x0C) from a guest.
+ * AArch32 coprocessor traps (ESR EC 0x03-0x06, 0x08, 0x0C) from a guest: an AArch32
+ * domain's kernel (EL1), or the AArch32 processes (EL0) any guest kernel may run.
  *
- * Guests run their EL1 in AArch64 (HCR_EL2.RW), but a guest kernel may run AArch32
- * processes at EL0, and their MRC/MCR to the debug (p14) and PMU (p15 c9) registers trap
- * here through MDCR_EL2 just as the AArch64 forms do (vdebug.c). Which process of which
- * guest ran such an instruction is none of the hypervisor's business: like Xen
- * (xen/arch/arm/vcpreg.c), the instruction becomes UNDEFINED for that process, and its
- * kernel decides; the domain goes on. Xen emulates a few of these for an AArch32 *EL1*,
- * which our guests cannot have; from EL0 all it emulates is the read of PMUSERENR
- * (zero: "EL0 may not use the PMU"), and so do we.
+ * What traps here is what MDCR_EL2 traps (debug and PMU registers: vdebug.c is the
+ * AArch64 side) and HCR_EL2.TIDCP (implementation-defined registers). As in Xen 4.17
+ * (xen/arch/arm/vcpreg.c), for a guest kernel:
+ *  - the PMU's registers (p15, c9, c12-c14) read as zero and ignore writes: "no
+ *    counters", which Linux, which reads PMCR without asking ID_DFR0 first, survives;
+ *  - the debug registers read as an ARMv7.1 debug unit with two breakpoints and one
+ *    watchpoint that nothing can enable: DBGDIDR says so, DBGDSCR reads zero (monitor
+ *    mode off) and ignores writes, as do the vector catch, breakpoint 0-1 and watchpoint 0
+ *    registers and the OS double lock; the OS lock takes writes and ignores them; Linux's
+ *    hw_breakpoint probes exactly these;
+ *  - anything else is UNDEFINED to it.
+ * From EL0, the one register a process may read is PMUSERENR (zero: "EL0 may not use the
+ * PMU"); everything else is UNDEFINED for it and its kernel decides. Never fatal.
  *
- * A conditional AArch32 instruction may trap even when its condition fails; it must then
- * do nothing, so the condition is checked first (with the IT state for T32).
+ * A conditional instruction whose condition failed is skipped (guest_insn.c).
  */
+#include <asm/guest_insn.h>
 #include <asm/vcpu.h>
 #include <asm/vdebug.h>
 
-/* ISS of EC 0x03-0x06, 0x0C: condition valid [24], condition [23:20]. */
-#define ISS_CV                         (1u << 24)
-#define ISS_COND_SHIFT                 20
 /* MCR/MRC (EC 0x03, 0x05): Opc2 [19:17], Opc1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1]:
  * the same fields as EC 0x18's ISS with op0 = 0. */
 #define ISS_CP32(opc1, crn, crm, opc2) ISS_SYSREG(0, opc1, crn, crm, opc2)
 #define ISS_CP32_MASK                  ISS_SYSREG(0, 7, 15, 15, 7)
-#define ISS_CP15_PMUSERENR             ISS_CP32(0, 9, 14, 0) /* MRC p15, 0, Rt, c9, c14, 0 */
 #define ISS_RT_SHIFT                   5
 #define ISS_RT_MASK                    0x1f
 #define AARCH32_PC                     15
 
-/* SPSR of an AArch32 context: NZCV [31:28], IT[1:0] [26:25], IT[7:2] [15:10], T [5]. */
-#define SPSR_N           (1u << 31)
-#define SPSR_Z           (1u << 30)
-#define SPSR_C           (1u << 29)
-#define SPSR_V           (1u << 28)
-#define SPSR_T           (1u << 5)
-#define SPSR_IT_LO_SHIFT 25
-#define SPSR_IT_LO_MASK  (0x3ul << SPSR_IT_LO_SHIFT)
-#define SPSR_IT_HI_SHIFT 10
-#define SPSR_IT_HI_MASK  (0x3ful << SPSR_IT_HI_SHIFT)
+#define CP15_PMUSERENR  ISS_CP32(0, 9, 14, 0) /* MRC p15, 0, Rt, c9, c14, 0 */
+#define CP14_DBGDIDR    ISS_CP32(0, 0, 0, 0)
+#define CP14_DBGDSCRINT ISS_CP32(0, 0, 1, 0)
+#define CP14_DBGOSLAR   ISS_CP32(0, 1, 0, 4)
 
-#define COND_AL 0xe
+/* DBGDIDR: 1 watchpoint - 1 [31:28] = 0, 2 breakpoints - 1 [27:24], debug v7.1 [19:16]. */
+#define DBGDIDR_1WP_2BP_V71 ((1u << 24) | (5u << 16))
 
-static unsigned int itstate(uint64_t spsr)
+/* A PMU register of the guest kernel's: p15, opc1 0, c9, CRm c12-c14 (any opc2). */
+static bool is_pmu(uint32_t reg)
 {
-    return (unsigned int)((spsr & SPSR_IT_LO_MASK) >> SPSR_IT_LO_SHIFT) |
-           (unsigned int)((spsr & SPSR_IT_HI_MASK) >> SPSR_IT_HI_SHIFT) << 2;
+    uint32_t crm = (reg >> 1) & 0xf, crn = (reg >> 10) & 0xf, opc1 = (reg >> 14) & 7;
+
+    return crn == 9 && opc1 == 0 && crm >= 12 && crm <= 14;
 }
 
-static uint64_t set_itstate(uint64_t spsr, unsigned int it)
+/* Debug registers read as zero and writes ignored (p14, opc1 0). */
+static bool is_dbg_raz_wi(uint32_t reg)
 {
-    spsr &= ~(SPSR_IT_LO_MASK | SPSR_IT_HI_MASK);
-    return spsr | (uint64_t)(it & 3) << SPSR_IT_LO_SHIFT | (uint64_t)(it >> 2) << SPSR_IT_HI_SHIFT;
+    static const uint32_t regs[] = {
+        ISS_CP32(0, 0, 2, 2), /* DBGDSCRext */
+        ISS_CP32(0, 0, 7, 0), /* DBGVCR */
+        ISS_CP32(0, 0, 0, 4), /* DBGBVR0 */
+        ISS_CP32(0, 0, 0, 5), /* DBGBCR0 */
+        ISS_CP32(0, 0, 0, 6), /* DBGWVR0 */
+        ISS_CP32(0, 0, 0, 7), /* DBGWCR0 */
+        ISS_CP32(0, 0, 1, 4), /* DBGBVR1 */
+        ISS_CP32(0, 0, 1, 5), /* DBGBCR1 */
+        ISS_CP32(0, 1, 3, 4), /* DBGOSDLR */
+    };
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(regs); i++)
+        if (reg == regs[i])
+            return true;
+    return false;
 }
 
-/* The condition the trapped instruction was executed under (ESR, else the IT block). */
-static unsigned int trapped_cond(uint64_t spsr, uint32_t esr)
+/* A guest kernel's MRC/MCR: *val in (a write) or out (a read). */
+static enum vreg_result kernel_cp32(unsigned int ec, uint32_t reg, bool read, uint64_t midr,
+                                    uint32_t *val)
 {
-    unsigned int it = itstate(spsr);
-
-    if (esr & ISS_CV)
-        return (esr >> ISS_COND_SHIFT) & 0xf;
-    if ((spsr & SPSR_T) && (it & 0xf) != 0)
-        return it >> 4;
-    return COND_AL; /* unconditional */
-}
-
-static bool cond_passes(uint64_t spsr, unsigned int cond)
-{
-    bool n = spsr & SPSR_N, z = spsr & SPSR_Z, c = spsr & SPSR_C, v = spsr & SPSR_V;
-    bool r;
-
-    switch (cond >> 1) {
-    case 0: /* EQ / NE */
-        r = z;
-        break;
-    case 1: /* CS / CC */
-        r = c;
-        break;
-    case 2: /* MI / PL */
-        r = n;
-        break;
-    case 3: /* VS / VC */
-        r = v;
-        break;
-    case 4: /* HI / LS */
-        r = c && !z;
-        break;
-    case 5: /* GE / LT */
-        r = n == v;
-        break;
-    case 6: /* GT / LE */
-        r = !z && n == v;
-        break;
-    default:
-        return true; /* AL, and 0b1111 (unconditional) */
+    if (ec == EC_CP15_32 && is_pmu(reg)) {
+        *val = 0;
+        return VREG_DONE;
     }
-    return (cond & 1) ? !r : r;
+    if (ec != EC_CP14_32)
+        return VREG_UNDEF;
+    if (reg == CP14_DBGDIDR && read) {
+        /* Variant [7:4] and revision [3:0] are the processor's own. */
+        *val = DBGDIDR_1WP_2BP_V71 | (uint32_t)((midr >> 20) & 0xf) << 4 | (uint32_t)(midr & 0xf);
+        return VREG_DONE;
+    }
+    if ((reg == CP14_DBGDSCRINT && read) || (reg == CP14_DBGOSLAR && !read) || is_dbg_raz_wi(reg)) {
+        *val = 0;
+        return VREG_DONE;
+    }
+    return VREG_UNDEF;
 }
 
-/* Step over the instruction as if it had executed: PC by its length, the IT block on. */
-static void skip_insn(struct cpu_regs *regs, uint32_t esr)
-{
-    unsigned int it = itstate(regs->spsr);
-
-    regs->elr += (esr & ESR_IL) ? 4 : 2;
-    if ((regs->spsr & SPSR_T) && it != 0)
-        regs->spsr = set_itstate(regs->spsr, (it & 7) == 0 ? 0 : (it & 0xe0) | ((it << 1) & 0x1f));
-}
-
-void vcp32_trap(struct cpu_regs *regs, uint32_t esr)
+void vcp32_trap(struct cpu_regs *regs, uint32_t esr, uint64_t midr)
 {
     unsigned int ec = (esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
     unsigned int rt = (esr >> ISS_RT_SHIFT) & ISS_RT_MASK;
+    uint32_t reg = esr & ISS_CP32_MASK, val = 0;
+    bool read = esr & ISS_READ, mcr = ec == EC_CP15_32 || ec == EC_CP14_32;
+    enum vreg_result r = VREG_UNDEF;
 
-    if (!cond_passes(regs->spsr, trapped_cond(regs->spsr, esr))) {
-        skip_insn(regs, esr);
+    if (!arm_insn_cond_passes(regs, esr)) {
+        arm_skip_insn(regs, esr);
         return;
     }
-    if (ec == EC_CP15_32 && (esr & ISS_CP32_MASK) == ISS_CP15_PMUSERENR && (esr & ISS_READ) &&
-        rt != AARCH32_PC) {
-        regs->x[rt] = 0; /* PMUSERENR reads 0 at EL0 (writes there are UNDEFINED) */
-        skip_insn(regs, esr);
+    if (mcr && rt != AARCH32_PC) {
+        if (!read)
+            val = (uint32_t)regs->x[rt];
+        if (!arm_guest_at_el0(regs))
+            r = kernel_cp32(ec, reg, read, midr, &val);
+        else if (ec == EC_CP15_32 && reg == CP15_PMUSERENR && read)
+            r = VREG_DONE; /* PMUSERENR reads 0 at EL0 (writes there are UNDEFINED) */
+    }
+    if (r != VREG_DONE) {
+        arm_inject_undef(regs, regs->elr);
         return;
     }
-    arm_inject_undef(regs, regs->elr);
+    if (read)
+        regs->x[rt] = val;
+    arm_skip_insn(regs, esr);
 }

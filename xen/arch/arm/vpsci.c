@@ -59,6 +59,7 @@ static int64_t psci_cpu_on(struct vcpu *v, uint64_t target, uint64_t entry, uint
     /* Applied by t's own CPU when it next loads t (context.c), then t goes online. */
     at->psci_entry = entry;
     at->psci_context_id = ctx;
+    at->psci_kernel_boot = false;
     __atomic_store_n(&at->psci_on_pending, true, __ATOMIC_RELEASE);
     vcpu_set_online(t, true);
     return PSCI_SUCCESS;
@@ -106,6 +107,9 @@ void vpsci_call(struct vcpu *v, struct cpu_regs *regs)
     uint64_t a1 = regs->x[1] & mask, a2 = regs->x[2] & mask, a3 = regs->x[3] & mask;
     int64_t ret;
 
+    /* An AArch32 caller (SPSR.M[4]) has only the SMC32 calls (SMCCC 2.6). */
+    if ((regs->spsr & 0x10) && (fn & 0x40000000u))
+        fn = ~0u;
     switch (fn) {
     case PSCI_VERSION:
         ret = PSCI_VERSION_1_0;

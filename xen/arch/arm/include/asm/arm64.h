@@ -22,6 +22,8 @@
 #define EC_PAC      0x09 /* pointer authentication instruction trapped */
 #define EC_CP14_64  0x0c /* MRRC p14 (DBGDRAR, DBGDSAR) */
 #define EC_SVC64    0x15
+#define EC_HVC32    0x12
+#define EC_SMC32    0x13
 #define EC_HVC64    0x16
 #define EC_SMC64    0x17
 #define EC_SYSREG   0x18

@@ -50,6 +50,7 @@ struct guest_dt_desc {
     uint32_t root_addr_cells, root_size_cells;
     uint64_t ram_base, ram_size;
     unsigned int nr_vcpus;    /* cpu@0..n-1, reg = vCPU id = MPIDR Aff0 */
+    bool aarch32;             /* an AArch32 kernel's: ARMv7 timer, no cpu enable-method */
     unsigned int gic_version; /* 2 or 3 */
     uint32_t gic_phandle;     /* 0: GUEST_DT_GIC_PHANDLE; dom0's is the host GIC's */
     uint64_t gicd_base, gicd_size;

@@ -12,10 +12,13 @@
 int arm_vcpu_init(struct vcpu *v);
 
 /*
- * Linux arm64 boot state: EL1h, DAIF masked, MMU off, pc = entry, x0 = arg (the guest
- * DT for vCPU 0; PSCI CPU_ON's context_id for others), x1-x3 = 0.
+ * A vCPU's reset state at entry, MMU off: EL1h with DAIF masked and x0 = arg (PSCI
+ * CPU_ON's context_id), or for an AArch32 domain SVC mode with A/I/F masked, r0 = arg,
+ * Thumb state if bit 0 of entry is set.
  */
 void arm_vcpu_set_boot_context(struct vcpu *v, uint64_t entry, uint64_t arg);
+/* vCPU 0 at its kernel's entry as Linux's boot protocol for the domain's width wants. */
+void arm_vcpu_set_kernel_entry(struct vcpu *v, uint64_t entry, uint64_t dt);
 
 /* Enter the run loop on this CPU: never returns (called by setup.c on every CPU). */
 void arm_run_loop(void) __attribute__((noreturn));
@@ -59,7 +62,7 @@ void arm_inject_undef(struct cpu_regs *regs, uint64_t insn_addr);
 void arm_inject_dabt(struct cpu_regs *regs, uint64_t va);
 void arm_inject_iabt(struct cpu_regs *regs, uint64_t va);
 
-/* The running guest is at EL0 (AArch64 EL0t or an AArch32 process): inject.c. */
+/* The running guest is at EL0 (AArch64 EL0t, or AArch32 user mode): guest_insn.c. */
 bool arm_guest_at_el0(const struct cpu_regs *regs);
 
 /*
@@ -93,5 +96,8 @@ void fpsimd_restore(const struct fpsimd_state *s);
 /* sysregs.S */
 void el1_sysregs_save(struct el1_sysregs *s);
 void el1_sysregs_restore(const struct el1_sysregs *s);
+/* An AArch32 EL1's own registers; FPEXC32_EL2 only with CPTR_EL2.TFP clear. */
+void aarch32_sysregs_save(struct aarch32_sysregs *s);
+void aarch32_sysregs_restore(const struct aarch32_sysregs *s);
 
 #endif

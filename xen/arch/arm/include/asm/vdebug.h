@@ -33,10 +33,11 @@ void vdebug_cpu_init(void);
 enum vreg_result vdebug_sysreg(uint32_t iss, bool from_el0, uint64_t *val);
 
 /*
- * A trapped AArch32 coprocessor instruction (EC 0x03-0x06, 0x08, 0x0C) of the guest's
- * EL0 (an AArch64 guest kernel may run AArch32 processes): emulated as Xen does, a failed
+ * A trapped AArch32 coprocessor instruction (EC 0x03-0x06, 0x08, 0x0C) of an AArch32
+ * guest kernel or of the AArch32 processes any guest kernel may run: emulated as Xen does
+ * (midr: the MIDR the guest reads, whose variant and revision DBGDIDR repeats), a failed
  * condition skips it, anything else becomes UNDEFINED. Never ends the domain.
  */
-void vcp32_trap(struct cpu_regs *regs, uint32_t esr);
+void vcp32_trap(struct cpu_regs *regs, uint32_t esr, uint64_t midr);
 
 #endif
