@@ -61,7 +61,7 @@ static void test_probe(void **state)
     assert_int_equal(kernel_image_probe(image, sizeof(image), &k, &why), 0);
     assert_false(k.aarch32);
     assert_int_equal(k.mem_size, MB(20)); /* its .bss counts */
-    arm64_image(0, 0, 0); /* before 3.17: 0x80000, the file's size */
+    arm64_image(0, 0, 0);                 /* before 3.17: 0x80000, the file's size */
     assert_int_equal(kernel_image_probe(image, sizeof(image), &k, &why), 0);
     assert_int_equal(k.text_offset, 0x80000);
     assert_int_equal(k.mem_size, sizeof(image));

@@ -21,7 +21,7 @@
 #include "include/asm/kernel_image.h"
 #include <xen/errno.h>
 
-#define SZ_2M (2ull << 20)
+#define SZ_2M   (2ull << 20)
 #define SZ_128M (128ull << 20)
 
 #define IMAGE_MAGIC       0x644d5241u /* "ARM\x64" */
@@ -110,7 +110,8 @@ int kernel_image_place(const struct kernel_image *k, uint64_t ram_base, uint64_t
         img->kernel_gpa = ram_base + k->text_offset;
     }
     img->kernel_end = img->kernel_gpa + k->mem_size;
-    if (img->kernel_gpa < ram_base || img->kernel_end > ram_end || img->kernel_end < img->kernel_gpa)
+    if (img->kernel_gpa < ram_base || img->kernel_end > ram_end ||
+        img->kernel_end < img->kernel_gpa)
         return bad(why, "the kernel does not fit its RAM");
     if (mods > ram_size || round_2m(img->kernel_end) - img->kernel_gpa > ram_size - mods)
         return bad(why, "kernel, DT and ramdisk do not fit its RAM");

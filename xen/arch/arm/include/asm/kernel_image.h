@@ -28,8 +28,7 @@ struct guest_image {
 #define KERNEL_DT_REGION (2ull << 20) /* the DT's own block */
 
 /* Read the image's header: 0, or -EINVAL with *why set. */
-int kernel_image_probe(const void *image, uint64_t size, struct kernel_image *k,
-                       const char **why);
+int kernel_image_probe(const void *image, uint64_t size, struct kernel_image *k, const char **why);
 
 /*
  * Lay out kernel, DT block and ramdisk (initrd_size 0: none) in RAM [ram_base,
