@@ -70,11 +70,24 @@ static uint64_t entry_pan(uint64_t spsr)
     return spsr & SPSR_PAN;
 }
 
+/* Where the guest's EL1 takes exceptions: VBAR (AArch32: or the high vectors). */
+static uint64_t vector_base(void)
+{
+    if (el1_is_aarch32() && (READ_SYSREG(sctlr_el1) & SCTLR32_V))
+        return 0xffff0000ul;
+    return el1_is_aarch32() ? READ_SYSREG(vbar_el1) & 0xffffffe0ul : READ_SYSREG(vbar_el1);
+}
+
+bool arm_guest_in_vectors(uint64_t va)
+{
+    /* AArch64: 16 entries of 0x80 bytes; AArch32: 8 words. */
+    return va - vector_base() < (el1_is_aarch32() ? 0x20u : 0x800u);
+}
+
 /* Enter the AArch32 EL1's mode (PSR32_M_UND or _ABT) at its vector, lr in its LR. */
 static void inject_a32(struct cpu_regs *regs, uint64_t mode, uint64_t vec, uint64_t lr)
 {
-    uint64_t cpsr = regs->spsr, sctlr = READ_SYSREG(sctlr_el1);
-    uint64_t base = (sctlr & SCTLR32_V) ? 0xffff0000ul : (READ_SYSREG(vbar_el1) & 0xffffffe0ul);
+    uint64_t cpsr = regs->spsr, sctlr = READ_SYSREG(sctlr_el1), base = vector_base();
     uint64_t new = mode | PSR32_I | (cpsr & PSR32_F) | entry_pan(cpsr);
 
     new |= mode == PSR32_M_ABT ? PSR32_A : (cpsr & PSR32_A);

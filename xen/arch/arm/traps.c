@@ -299,7 +299,7 @@ static void guest_iabt(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
      * unless the address is its exception vector table: the injected abort would fault
      * again at once, forever.
      */
-    if (va - READ_SYSREG(vbar_el1) < 0x800) {
+    if (arm_guest_in_vectors(va)) {
         arm_guest_crash(v, regs, "exception vectors not in guest RAM");
         return;
     }

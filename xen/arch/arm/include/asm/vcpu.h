@@ -61,6 +61,8 @@ struct cpu_regs *arm_run_first(void);
 void arm_inject_undef(struct cpu_regs *regs, uint64_t insn_addr);
 void arm_inject_dabt(struct cpu_regs *regs, uint64_t va);
 void arm_inject_iabt(struct cpu_regs *regs, uint64_t va);
+/* Is va in the running guest's exception vectors (its EL1's VBAR, or AArch32 high ones)? */
+bool arm_guest_in_vectors(uint64_t va);
 
 /* The running guest is at EL0 (AArch64 EL0t, or AArch32 user mode): guest_insn.c. */
 bool arm_guest_at_el0(const struct cpu_regs *regs);
