@@ -240,20 +240,11 @@ static const char *take_bridge(const struct fdt_node *n)
     return NULL;
 }
 
-/* Every copy sees every edit: each names its node by offset. */
-static void set_edits(unsigned int nr)
-{
-    nr_edits = nr;
-    for (unsigned int i = 0; i < nr_tops; i++)
-        tops[i].nr_edits = nr;
-}
-
 static const char *add_edit(uint32_t off, const struct guest_dt_prop *props, unsigned int nr)
 {
     if (nr_edits == HWDOM_MAX_EDITS)
         return "too many nodes to change";
-    edits[nr_edits] = (struct guest_dt_edit){off, props == NULL, props, nr};
-    set_edits(nr_edits + 1);
+    edits[nr_edits++] = (struct guest_dt_edit){off, props == NULL, props, nr};
     return NULL;
 }
 
@@ -285,7 +276,7 @@ static const char *take_node(const struct fdt_node *path, unsigned int depth)
     if (why != NULL) {
         nr_ranges = r0;
         nr_spis = s0;
-        set_edits(e0); /* the bridge's rewrite, if it came that far */
+        nr_edits = e0; /* the bridge's rewrite, if it came that far */
         return why;
     }
     hn = &nodes[nr_nodes++];
@@ -309,8 +300,8 @@ static void undo_top(const struct mark *m)
     nr_nodes = m->nodes;
     nr_ranges = m->ranges;
     nr_spis = m->spis;
+    nr_edits = m->edits;
     nr_tops--;
-    set_edits(m->edits);
 }
 
 void hwdom_plan_build(const struct host_dt *dt)
@@ -374,7 +365,7 @@ void hwdom_plan_build(const struct host_dt *dt)
                 continue;
             }
             m = (struct mark){nr_nodes, nr_ranges, nr_spis, nr_edits};
-            tops[nr_tops++] = (struct guest_dt_subtree){&host, n, edits, nr_edits};
+            tops[nr_tops++] = (struct guest_dt_subtree){.fdt = &host, .node = n};
         }
         if (!fdt_is_available(&host, &n)) {
             skip_below = n.depth; /* copied as it is (disabled), nothing of it mapped */
@@ -399,6 +390,11 @@ const struct hwdom_plan *hwdom_plan(void)
 {
     static struct hwdom_plan view;
 
+    /* Every copy sees every edit: each names its node by offset. */
+    for (unsigned int i = 0; i < nr_tops; i++) {
+        tops[i].edits = edits;
+        tops[i].nr_edits = nr_edits;
+    }
     view = (struct hwdom_plan){nodes,   nr_nodes,         ranges,  spis,   tops,
                                nr_tops, dom0_gic_phandle, root_ac, root_sc};
     return &view;

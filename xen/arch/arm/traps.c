@@ -330,8 +330,7 @@ static void guest_undef(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
  */
 static bool guest_sgi32(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
-    static const uint32_t a64[3] = {ISS_SYSREG(3, 0, 12, 11, 5), ISS_SYSREG(3, 0, 12, 11, 6),
-                                    ISS_SYSREG(3, 0, 12, 11, 7)};
+    static const uint32_t a64[3] = {ISS_ICC_SGI1R_EL1, ISS_ICC_ASGI1R_EL1, ISS_ICC_SGI0R_EL1};
     unsigned int opc1 = (esr >> 16) & 0xf, rt2 = (esr >> 10) & 0x1f, rt = (esr >> 5) & 0x1f;
     uint64_t val;
 

@@ -265,10 +265,6 @@ static bool redist_access(struct vcpu *v, struct mmio_access *a, void *priv)
 
 /* ---- ICC_SGI1R_EL1 ---- */
 
-#define ISS_ICC_SGI1R_EL1  ISS_SYSREG(3, 0, 12, 11, 5)
-#define ISS_ICC_ASGI1R_EL1 ISS_SYSREG(3, 0, 12, 11, 6)
-#define ISS_ICC_SGI0R_EL1  ISS_SYSREG(3, 0, 12, 11, 7)
-
 #define SGI1R_IRM (1ull << 40)
 
 static void sgi1r_write(struct vcpu *v, uint64_t val)

@@ -46,6 +46,7 @@ struct hwdom_plan {
 
 /* Choose from dt (which must last: dom0's DT is copied from it at every build). */
 void hwdom_plan_build(const struct host_dt *dt);
+/* The plan as it stands (each call brings the copies' edits up to date). */
 const struct hwdom_plan *hwdom_plan(void);
 
 /* Leave node i out of dom0 and its DT; false if its DT has no room to say so. */

@@ -73,6 +73,10 @@ void vgic_maintenance_interrupt(unsigned int intid);
  * ICC_SGI1R_EL1 etc.; ESR ISS of EC 0x18). true if handled (*val read/written).
  */
 bool vgic_emulate_sysreg(struct vcpu *v, uint32_t iss, uint64_t *val);
+/* The GICv3 SGI registers it emulates (an AArch32 kernel's MCRR maps onto these). */
+#define ISS_ICC_SGI1R_EL1  ISS_SYSREG(3, 0, 12, 11, 5)
+#define ISS_ICC_ASGI1R_EL1 ISS_SYSREG(3, 0, 12, 11, 6)
+#define ISS_ICC_SGI0R_EL1  ISS_SYSREG(3, 0, 12, 11, 7)
 
 /* What the guest DT describes (guest_dt.c). */
 struct vgic_dt_info {
