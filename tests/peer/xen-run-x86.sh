@@ -12,7 +12,8 @@
 #     --xen-args "..."   extra Xen command-line options
 #     --timeout S        wall-clock limit (default 300)
 #
-# Outputs OUTDIR/NAME.log (serial, CRs removed) and OUTDIR/NAME-d0.tap. Exit status 0 if
+# Outputs OUTDIR/NAME.log (serial, CRs removed) and OUTDIR/NAME-d0.tap (and
+# OUTDIR/NAME-stalled.log when a first boot stalled: see boot_once below). Exit status 0 if
 # dom0 printed its end marker ("# xtest done:").
 #
 # What Xen needs here: SVM with nested paging from QEMU's TCG (-cpu max,+svm,+npt; -smap,
@@ -46,17 +47,41 @@ mkdir -p "$out"
 cp "$xen" "$out/$name.xen"
 cp "$guest" "$out/$name.guest"
 log=$out/$name.log raw=$out/$name.raw
-qemu_start "$raw" qemu-system-x86_64 -machine q35 -cpu max,-smap,+svm,+npt -smp "$smp" -m 1024 \
-    -nographic -monitor none -serial stdio -net none -no-reboot -device amd-iommu \
-    -kernel "$out/$name.xen" \
-    -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M dom0_max_vcpus=$smp noreboot loglvl=all guest_loglvl=all $xen_args" \
-    -initrd "$out/$name.guest $main_args $(now_arg)"
+
+# One boot; 0 once dom0 printed its end marker, else 1 (a Xen panic or the time limit).
+boot_once() {
+    local status=0
+    qemu_start "$raw" qemu-system-x86_64 -machine q35 -cpu max,-smap,+svm,+npt -smp "$smp" \
+        -m 1024 -nographic -monitor none -serial stdio -net none -no-reboot -device amd-iommu \
+        -kernel "$out/$name.xen" \
+        -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M dom0_max_vcpus=$smp noreboot loglvl=all guest_loglvl=all $xen_args" \
+        -initrd "$out/$name.guest $main_args $(now_arg)"
+    wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "xen-run-x86.sh: $name" \
+        '^\(XEN\) Panic on CPU' || status=1
+    qemu_stop "$qemu_pid"
+    serial_text "$raw" "$log"
+    rm -f "$raw"
+    return $status
+}
+
+# Why a stalled boot is run once more: under QEMU 7.2's TCG, Xen 4.17 sometimes leaves both
+# of dom0's vCPUs blocked in HLT for good, mid-run (seen in about 1 boot in 10 on a loaded
+# host, in the IPI round trips or while vCPU 1 starts). Xen's own dumps at that point ('q',
+# 'a' debug keys) show no event pending, upcall flags clear, and no timer left for the
+# vCPU whose guest had armed its 1 ms TSC-deadline (or one-shot APIC) wake-up before its
+# `sti; hlt`: a timer interrupt lost between Xen's virtual LAPIC and QEMU's emulated SVM.
+# minixen's own x86 boots of the same guest, and the arm64 oracle, have not stalled so. A
+# boot that stalls twice in a row fails; the first attempt's log is kept as NAME-stalled.log.
 status=0
-wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "xen-run-x86.sh: $name" '^\(XEN\) Panic on CPU' ||
+if ! boot_once; then
     status=1
-qemu_stop "$qemu_pid"
-serial_text "$raw" "$log"
-rm -f "$raw"
+    if ! grep -aq '^(XEN) Panic on CPU' "$log"; then
+        mv "$log" "$out/$name-stalled.log"
+        echo "xen-run-x86.sh: $name: dom0 stalled after \"$(grep -aE '^(not )?ok ' \
+            "$out/$name-stalled.log" | tail -n 1)\"; booting once more" >&2
+        boot_once && status=0
+    fi
+fi
 # dom0's lines are bare; Xen's own carry "(XEN) ".
 domain_tap "$log" 0 "$out/$name-d0.tap"
 exit $status
