@@ -577,6 +577,19 @@ uint64_t arch_now_ns(void)
     return __atomic_load_n(&fake_now, __ATOMIC_ACQUIRE);
 }
 
+/* arch_guest_layout_now(): the domain's own, unless a test set a mode for its guests. */
+static const struct guest_layout *layout_now;
+
+const struct guest_layout *arch_guest_layout_now(struct vcpu *v)
+{
+    return layout_now != NULL ? layout_now : v->domain->guest_layout;
+}
+
+void harness_set_layout_now(const struct guest_layout *l)
+{
+    layout_now = l;
+}
+
 /* arch_guest_time_base(): a counter at time_base_hz (0: none, as on ARM). */
 static uint64_t time_base_hz;
 

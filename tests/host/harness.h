@@ -85,6 +85,8 @@ void harness_advance(uint64_t ns);
 /* arch_guest_time_base(): the time base of a counter at hz that reads 0 at system time
  * 1 s, for every domain (0: none, the default, as on ARM). */
 void harness_set_time_base(uint64_t hz);
+/* What arch_guest_layout_now() answers from now on (NULL: each domain's own layout). */
+void harness_set_layout_now(const struct guest_layout *l);
 /* arch_this_cpu() of the calling thread (each test thread may play another CPU). */
 void harness_set_cpu(unsigned int cpu);
 /* The deadline a CPU's last arch_set_cpu_timer() asked for (0: none). */

@@ -16,6 +16,7 @@
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/grant_table.h>
+#include <xen/guest_kind.h>
 #include <xen/lib.h>
 #include <xen/hypercall.h>
 #include <xen/sched.h>
@@ -1017,18 +1018,73 @@ static void test_sched_op(void **state)
     free(out);
 }
 
+/*
+ * Xen's width latch: the hypercall page and a domain's own HVM_PARAM_CALLBACK_IRQ take
+ * the layout of the mode the calling vCPU runs in (here the harness's answer for
+ * arch_guest_layout_now). d2, created 64-bit, calling from 32-bit mode, becomes a 32-bit
+ * x86 guest: its wall clock is written at the 32-bit place and its argument structs are
+ * the 32-bit ones (what its 2-level ports become: test_bitmap's test_2l_width_latch). Another
+ * domain setting d2's param latches nothing, and a reset puts back the layout d2 was created with.
+ */
+static void test_width_latch(void **state)
+{
+    const struct shared_info_x86_32 *s32 = d2->shared_info;
+    uint64_t val = HVM_PARAM_CALLBACK_VAL_VECTOR(0xf3);
+
+    (void)state;
+    harness_set_layout_now(&guest_layout_x86_32);
+    assert_int_equal(hvm_param(dom0->vcpu[0], HVMOP_set_param, 2, HVM_PARAM_CALLBACK_IRQ, &val), 0);
+    assert_ptr_equal(d2->guest_layout, &guest_layout_x86_64); /* not d2's own call */
+    assert_int_equal(s32->wc_version, 0);
+
+    assert_int_equal(
+        hvm_param(d2->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &val), 0);
+    assert_ptr_equal(d2->guest_layout, &guest_layout_x86_32);
+    assert_true(guest_kind_of(d2)->compat32);
+    assert_int_equal(s32->wc_version, d2->wc_version);
+    assert_true(s32->wc_version != 0 && s32->wc_version % 2 == 0);
+
+    /* An ARM domain keeps its one layout whatever it runs in. */
+    harness_set_layout_now(NULL);
+    assert_int_equal(
+        hvm_param(d1->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &val), 0);
+    assert_ptr_equal(d1->guest_layout, &guest_layout_arm);
+
+    harness_set_layout_now(&guest_layout_x86_64);
+    val = HVM_PARAM_CALLBACK_VAL_VECTOR(0xf3);
+    assert_int_equal(
+        hvm_param(d2->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &val), 0);
+    assert_ptr_equal(d2->guest_layout, &guest_layout_x86_64);
+    harness_set_layout_now(&guest_layout_x86_32);
+    assert_int_equal(
+        hvm_param(d2->vcpu[0], HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, &val), 0);
+    assert_ptr_equal(d2->guest_layout, &guest_layout_x86_32);
+    harness_set_layout_now(NULL);
+    domain_reset(d2);
+    assert_ptr_equal(d2->guest_layout, &guest_layout_x86_64);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, harness_teardown)
-        T(test_dispatch_unknown),      T(test_dispatch_event_channel),
-        T(test_xen_version),           T(test_console_write),
-        T(test_console_rate_limit),    T(test_console_long_write),
-        T(test_console_read_and_keys), T(test_hvm_params),
-        T(test_add_to_physmap),        T(test_grant_frames),
-        T(test_grant_frames_enomem),   T(test_grant_version),
-        T(test_register_vcpu_info),    T(test_vcpu_op_arm_subset),
-        T(test_vcpu_op_x86),           T(test_sched_op),
+        T(test_width_latch),
+        T(test_dispatch_unknown),
+        T(test_dispatch_event_channel),
+        T(test_xen_version),
+        T(test_console_write),
+        T(test_console_rate_limit),
+        T(test_console_long_write),
+        T(test_console_read_and_keys),
+        T(test_hvm_params),
+        T(test_add_to_physmap),
+        T(test_grant_frames),
+        T(test_grant_frames_enomem),
+        T(test_grant_version),
+        T(test_register_vcpu_info),
+        T(test_vcpu_op_arm_subset),
+        T(test_vcpu_op_x86),
+        T(test_sched_op),
 #undef T
     };
 

@@ -4,10 +4,12 @@
  * Ports hang their own state off d->arch / v->arch after domain_create().
  */
 #include <xen/alloc.h>
+#include <xen/arch_hooks.h>
 #include <xen/console.h>
 #include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/event.h>
+#include <xen/evtchn.h>
 #include <xen/grant_table.h>
 #include <xen/lib.h>
 #include <xen/nospec.h>
@@ -117,7 +119,7 @@ struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
         return NULL;
     d->domain_id = id;
     d->is_privileged = privileged;
-    d->guest_layout = layout;
+    d->guest_layout = d->created_layout = layout;
     d->heap_budget = domain_configured_budget(id);
     d->event_lock = (spinlock_t)SPINLOCK_INIT;
     d->physmap_lock = (spinlock_t)SPINLOCK_INIT;
@@ -209,6 +211,7 @@ void domain_reset(struct domain *d)
     physmap_domain_reset(d); /* after the grants: they held references on its frames */
     for (i = 0; i < d->max_vcpus; i++)
         vcpu_reset(d->vcpu[i]);
+    d->guest_layout = d->created_layout; /* its ports are all closed: no lock needed */
     memset(d->shared_info, 0, PAGE_SIZE);
     /* The new life finds the wall clock and its time base where the first one did. */
     wallclock_publish(d);
@@ -220,4 +223,22 @@ void domain_reset(struct domain *d)
     d->shutdown_code_set = false;
     d->shutdown_code = 0;
     d->shutdown_reason = 0;
+}
+
+void domain_latch_guest_layout(struct vcpu *curr)
+{
+    struct domain *d = curr->domain;
+    const struct guest_layout *l = arch_guest_layout_now(curr);
+    struct domain_locked dl;
+    unsigned long flags;
+
+    if (l == d->guest_layout)
+        return;
+    /* Under the event lock: no delivery is half-way through the old layout's words. */
+    dl = evtchn_lock(d, &flags);
+    d->guest_layout = l;
+    evtchn_unlock(dl, flags);
+    /* The wall clock moves (x86_32 has it at 0x900, x86_64 at 0xc00, and wc_sec_hi in
+     * arch_shared_info); vcpu_info.time is at 32 in both vcpu_infos and stays. */
+    wallclock_publish(d);
 }

@@ -34,3 +34,6 @@ BUILD_BUG_ON(offsetof(struct shared_info_x86_64, wc_nsec) !=
              offsetof(struct shared_info_x86_64, wc_version) + 8);
 BUILD_BUG_ON(offsetof(struct shared_info_x86_32, wc_nsec) !=
              offsetof(struct shared_info_x86_32, wc_version) + 8);
+/* x86 re-latching a domain's width moves its wall clock but never vcpu_info.time. */
+BUILD_BUG_ON(offsetof(struct vcpu_info_x86_32, time) != offsetof(struct vcpu_info_x86_64, time));
+BUILD_BUG_ON(sizeof(struct vcpu_info_x86_32) != sizeof(struct vcpu_info_x86_64));

@@ -7,7 +7,8 @@
  * or write on itself depends on its kind (xen/include/xen/guest_kind.h): an ARM guest
  * reads its callback, xenstore and console params and writes none; an x86 guest also
  * sets its own CALLBACK_IRQ and event channels. The ports read the values they act on
- * (CALLBACK_IRQ) from d->hvm_params when they deliver. HVMOP_set_evtchn_upcall_vector
+ * (CALLBACK_IRQ) from d->hvm_params when they deliver; a domain setting its own
+ * CALLBACK_IRQ also latches its width (domain_latch_guest_layout). HVMOP_set_evtchn_upcall_vector
  * (x86 guests only) records a vCPU's own upcall vector in v->upcall_vector, which the port
  * delivers. Other HVMOPs are -ENOSYS.
  */
@@ -46,6 +47,9 @@ static long param_op(struct vcpu *curr, unsigned int op, gpaddr_t arg)
         if (d == cd && !(k->hvm_params_self_write & bit))
             return -EPERM;
         __atomic_store_n(&d->hvm_params[index], a.value, __ATOMIC_RELEASE);
+        /* Xen latches the guest's width here too, for a domain setting its own. */
+        if (index == HVM_PARAM_CALLBACK_IRQ && d == cd)
+            domain_latch_guest_layout(curr);
         return 0;
     }
     if (d == cd && !(k->hvm_params_self_read & bit))

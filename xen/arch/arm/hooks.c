@@ -99,6 +99,12 @@ int arch_vcpu_initialise(struct vcpu *v, gpaddr_t arg)
     return -ENOSYS;
 }
 
+const struct guest_layout *arch_guest_layout_now(struct vcpu *v)
+{
+    /* ARM guests of both widths share one layout (64-bit words): nothing to latch. */
+    return v->domain->guest_layout;
+}
+
 bool arch_guest_time_base(struct domain *d, struct vcpu_time_info *t)
 {
     /*

@@ -9,6 +9,7 @@
  */
 #include <asm/vcpu.h>
 #include <xen/arch_hooks.h>
+#include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/hypercall.h>
 #include <xen/lib.h>
@@ -48,6 +49,12 @@ void x86_hypercall(struct vcpu *v)
     r->rax = wide ? (uint64_t)ret : (uint32_t)ret;
 }
 
+/* Xen's hvm_guest_x86_mode() == 8 picks the 64-bit layout; any other mode, the 32-bit one. */
+const struct guest_layout *arch_guest_layout_now(struct vcpu *v)
+{
+    return hvm->is_64bit(v) ? &guest_layout_x86_64 : &guest_layout_x86_32;
+}
+
 /* One 32-byte stub per hypercall: mov $nr, %eax; vmmcall; ret (the same in 32 and 64 bits). */
 int x86_write_hypercall_page(struct vcpu *v, uint64_t gpa)
 {
@@ -55,6 +62,7 @@ int x86_write_hypercall_page(struct vcpu *v, uint64_t gpa)
 
     if (page == NULL)
         return -EFAULT;
+    domain_latch_guest_layout(v);  /* as Xen's hvm_init_hypercall_page() */
     memset(page, 0xcc, PAGE_SIZE); /* int3 between stubs */
     for (unsigned int nr = 0; nr < PAGE_SIZE / STUB_SIZE; nr++) {
         uint8_t *s = page + nr * STUB_SIZE;

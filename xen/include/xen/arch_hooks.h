@@ -14,6 +14,7 @@
 #include <xen/types.h>
 
 struct domain;
+struct guest_layout;
 struct vcpu;
 
 /* ---- Bounded atomics on guest-writable words ------------------------------------------
@@ -123,6 +124,13 @@ uint64_t arch_now_ns(void);
  * wallclock_init() at boot (xen/include/xen/wallclock.h).
  */
 bool arch_guest_time_base(struct domain *d, struct vcpu_time_info *t);
+
+/*
+ * The layout of shared_info and vcpu_info that fits the mode v runs in now: x86 32- or
+ * 64-bit (guest_layout_x86_32 / _x86_64); on ARM the domain's own, for every width.
+ * domain_latch_guest_layout() asks it when a guest sets up its PV interfaces.
+ */
+const struct guest_layout *arch_guest_layout_now(struct vcpu *v);
 
 /*
  * Program this CPU's one-shot hypervisor timer to fire at deadline_ns (arch_now_ns time);

@@ -105,7 +105,11 @@ struct domain {
     uint32_t max_vcpus;
     struct vcpu *vcpu[MAX_VCPUS];
 
+    /* The guest's layout of shared_info and vcpu_info; x86 re-latches it from the guest's
+     * mode (domain_latch_guest_layout), domain_reset() puts back the one it was created
+     * with. Written under event_lock; the event code reads it on every operation. */
     const struct guest_layout *guest_layout;
+    const struct guest_layout *created_layout;
     void *shared_info; /* hypervisor-owned page, mapped into the guest on request */
 
     /* ---- Event channels, all under event_lock ---- */
@@ -178,6 +182,17 @@ void domain_destroy(struct domain *d);
  * (sched_domain_quiescent); the scheduler's restart calls it.
  */
 void domain_reset(struct domain *d);
+/*
+ * Xen's width latch (x86 HVM/PVH, hvm_latch_shinfo_size): on the two calls a guest makes
+ * first when it sets up its PV interfaces (writing the hypercall page MSR, and setting its
+ * own HVM_PARAM_CALLBACK_IRQ), curr's domain takes the shared_info/vcpu_info layout of the
+ * mode curr runs in now (arch_guest_layout_now), and the wall clock is written again where
+ * that layout has it. A 64-bit domain that latches 32-bit
+ * keeps its ports, but 2-level ports from 1024 up lie beyond its bitmaps: they count as
+ * masked and no new port is bound there (-ENOSPC), as on Xen. Nothing changes when the
+ * layout is the same (every ARM domain).
+ */
+void domain_latch_guest_layout(struct vcpu *curr);
 struct domain *domain_lookup(domid_t id); /* NULL if none */
 /*
  * The heap budget domain_create() gives domain id from now on (0: the default). The boot
