@@ -48,33 +48,44 @@ $(GUEST_OUT)/arm64/xtest.bin: $(GUEST_OUT)/arm64/xtest.elf
 	$(Q)$(GUEST_ARM64_OBJCOPY) -O binary $< $@
 	@echo "  GUEST   $@ ($$(stat -c %s $@) bytes)"
 
-# ---- x86_64 PVH (tests/guest/arch/x86_64) ----------------------------------------------------
-#   make guest-x86_64    build/guest/x86_64/xtest.elf (a PVH ELF: XEN_ELFNOTE_PHYS32_ENTRY,
-#                        linked and run at 1 MiB, identity mapped; boots as any PVH domain)
+# ---- x86 PVH, 64- and 32-bit (tests/guest/arch/x86) ------------------------------------------
+#   make guest-x86_64    build/guest/x86_64/xtest.elf (an ELF64 PVH kernel: head_64.S enters
+#                        long mode on its own page tables)
+#   make guest-i386      build/guest/i386/xtest.elf (an ELF32 PVH kernel: head_32.S stays in
+#                        32-bit protected mode, with 32-bit paging for the NULL page)
+# Both: XEN_ELFNOTE_PHYS32_ENTRY, linked and run at 1 MiB, identity mapped; one arch.c, whose
+# few width-dependent lines are under __x86_64__. Interrupts arrive on the kernel's own
+# stack: no red zone. No SSE state is ever saved. i386 links libgcc for 64-bit division.
+GUEST_X86_COMMON_SRC := $(GUEST_COMMON_SRC) $(wildcard $(GUEST_DIR)/arch/x86/*.c)
+GUEST_X86_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
+                    -fno-stack-protector -fno-common -fno-pie -mgeneral-regs-only \
+                    -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86 -Ixen/include
+GUEST_X86_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
+                     -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments
+
+# guest_x86 WIDTH CC EXTRA_CFLAGS LIBS: the rules of one width.
+define guest_x86
+GUEST_$(1)_SRC := $$(GUEST_X86_COMMON_SRC) $$(GUEST_DIR)/arch/x86/head_$(2).S
+GUEST_$(1)_OBJ := $$(patsubst $$(GUEST_DIR)/%,$$(GUEST_OUT)/$(1)/obj/%.o,$$(GUEST_$(1)_SRC))
+
+.PHONY: guest-$(1)
+guest-$(1): $$(GUEST_OUT)/$(1)/xtest.elf
+
+$$(GUEST_OUT)/$(1)/obj/%.c.o: $$(GUEST_DIR)/%.c $$(GUEST_HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$(3) $$(GUEST_X86_CFLAGS) $(4) -c $$< -o $$@
+
+$$(GUEST_OUT)/$(1)/obj/%.S.o: $$(GUEST_DIR)/%.S $$(GUEST_DIR)/guest.mk
+	@mkdir -p $$(dir $$@)
+	$$(Q)$(3) $$(GUEST_X86_CFLAGS) $(4) -c $$< -o $$@
+
+$$(GUEST_OUT)/$(1)/xtest.elf: $$(GUEST_$(1)_OBJ) $$(GUEST_DIR)/arch/x86/guest_$(2).lds
+	$$(Q)$(3) $$(GUEST_X86_LDFLAGS) -T $$(GUEST_DIR)/arch/x86/guest_$(2).lds $$(GUEST_$(1)_OBJ) \
+	    $(5) -o $$@
+	@echo "  GUEST   $$@ ($$$$(stat -c %s $$@) bytes)"
+endef
+
 GUEST_X86_64_CC ?= gcc
-GUEST_X86_64_SRC := $(GUEST_COMMON_SRC) $(wildcard $(GUEST_DIR)/arch/x86_64/*.c) \
-                    $(wildcard $(GUEST_DIR)/arch/x86_64/*.S)
-GUEST_X86_64_OBJ := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/x86_64/obj/%.o,$(GUEST_X86_64_SRC))
-# Interrupts arrive on the kernel's own stack: no red zone. No SSE state is ever saved.
-GUEST_X86_64_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
-                       -fno-stack-protector -fno-common -fno-pie -mno-red-zone \
-                       -mgeneral-regs-only -mcmodel=small \
-                       -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86_64 -Ixen/include
-GUEST_X86_64_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,noexecstack \
-                        -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments \
-                        -T $(GUEST_DIR)/arch/x86_64/guest.lds
-
-.PHONY: guest-x86_64
-guest-x86_64: $(GUEST_OUT)/x86_64/xtest.elf
-
-$(GUEST_OUT)/x86_64/obj/%.c.o: $(GUEST_DIR)/%.c $(GUEST_HDRS)
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_X86_64_CC) $(GUEST_X86_64_CFLAGS) -c $< -o $@
-
-$(GUEST_OUT)/x86_64/obj/%.S.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guest.mk
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_X86_64_CC) $(GUEST_X86_64_CFLAGS) -c $< -o $@
-
-$(GUEST_OUT)/x86_64/xtest.elf: $(GUEST_X86_64_OBJ) $(GUEST_DIR)/arch/x86_64/guest.lds
-	$(Q)$(GUEST_X86_64_CC) $(GUEST_X86_64_LDFLAGS) $(GUEST_X86_64_OBJ) -o $@
-	@echo "  GUEST   $@ ($$(stat -c %s $@) bytes)"
+GUEST_I386_CC ?= i686-linux-gnu-gcc
+$(eval $(call guest_x86,x86_64,64,$(GUEST_X86_64_CC),-mno-red-zone -mcmodel=small,))
+$(eval $(call guest_x86,i386,32,$(GUEST_I386_CC),-march=i686,-lgcc))

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Boot real Xen 4.17 (Debian's amd64 build) in QEMU q35 with the conformance guest, built
-# as an x86_64 PVH kernel (tests/guest/arch/x86_64), as a PVH dom0: the x86 oracle for the
-# guest's expectations and for minixen's x86 port. Xen 4.17 has no dom0less on x86, so
+# as an x86_64 or i386 PVH kernel (tests/guest/arch/x86), as a PVH dom0: the x86 oracle
+# for the guest's expectations and for minixen's x86 port. Xen 4.17 has no dom0less on x86, so
 # there is no peer domain: the interdomain area is skipped.
 #
 #   xen-run-x86.sh NAME OUTDIR XEN GUEST [options]

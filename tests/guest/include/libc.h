@@ -30,6 +30,16 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_write(const char *s, size_t len);
 bool console_uses_fallback(void);
 
+/* (a * b) >> 32 without overflow, where the result fits 64 bits (a pvclock or timer scale:
+ * b is a 32.32 or 0.32 fixed-point factor). No 128-bit type: i386 has none. */
+static inline uint64_t mul_shr32(uint64_t a, uint64_t b)
+{
+    uint64_t al = (uint32_t)a, ah = a >> 32, bl = (uint32_t)b, bh = b >> 32;
+
+    /* Each partial product is below 2^64; their sum is the result, which fits. */
+    return (ah * bh << 32) + ah * bl + al * bh + (al * bl >> 32);
+}
+
 /* A ticket lock for guest-internal data shared between vCPUs. */
 struct guest_lock {
     uint32_t next, owner;

@@ -43,7 +43,7 @@ static long get_version(domid_t dom, uint32_t *version)
 
 void area_grant(void)
 {
-    bool x86 = strcmp(arch_name(), "x86_64") == 0;
+    bool x86 = strncmp(arch_name(), "x86", 3) == 0;
     uint32_t v = 0;
     long rc;
 

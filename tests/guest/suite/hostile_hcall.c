@@ -65,7 +65,7 @@ static unsigned long rand_arg(void)
          * writes its result (legitimately) scribble over this guest. */
         return (unsigned long)((uint32_t)(r >> 16) | 0x80000000u);
     default:
-        return (unsigned long)rng_next() | (1ul << 62);
+        return (unsigned long)rng_next() | 1ul << (sizeof(long) * 8 - 2); /* bit 62 or 30 */
     }
 }
 

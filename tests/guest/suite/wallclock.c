@@ -55,7 +55,11 @@ static bool wc_read(struct wallclock *wc, unsigned int *retries)
     for (i = 0; i < WC_TRIES; i++) {
         uint32_t v = __atomic_load_n(&s->wc_version, __ATOMIC_ACQUIRE);
 
+#ifdef __i386__
+        wc->sec = (uint64_t)s->arch.wc_sec_hi << 32 | s->wc_sec; /* Xen's 32-bit x86 place */
+#else
         wc->sec = (uint64_t)s->wc_sec_hi << 32 | s->wc_sec;
+#endif
         wc->nsec = s->wc_nsec;
         __atomic_thread_fence(__ATOMIC_ACQUIRE); /* the fields before the version re-read */
         if ((v & 1) == 0 && v == __atomic_load_n(&s->wc_version, __ATOMIC_RELAXED)) {
@@ -103,7 +107,7 @@ static bool pvclock_read(uint64_t *ns, struct pvclock *pc)
         }
         delta = tsc - stamp;
         delta = shift < 0 ? delta >> -shift : delta << shift;
-        *ns = sys + (uint64_t)(((unsigned __int128)delta * mul) >> 32);
+        *ns = sys + mul_shr32(delta, mul);
         pc->version = v;
         pc->mul = mul;
         pc->shift = shift;

@@ -7,13 +7,15 @@
 #   boot-test.sh BOARD IMAGE RESULTS
 #   environment: the board's variables (make exports them; else boards/$BOARD/board.mk's),
 #   the QEMU command line tests/lib/board-qemu.sh builds from them; X86_MODULES (files
-#   handed to the hypervisor as boot modules, in order)
+#   handed to the hypervisor as boot modules, in order); X86_DTB32 (module 0 for the GRUB
+#   boots: the same domains with the conformance guest's widths swapped)
 #
 # Configurations: Multiboot (QEMU -kernel, modules via -initrd "a,b") and Multiboot2
 # (a GRUB ISO booted by SeaBIOS), each with -smp 1, 2, 4; Multiboot on an EPYC CPU (XSAVE,
 # AVX) at -smp 1; and CPUs that cannot host
 # minixen (no long mode; no SVM), which must explain themselves and halt. Every boot with
-# SVM runs the domains of boards/$BOARD/domains.dts (see domains() below), whose bootargs get
+# SVM runs the domains of boards/$BOARD/domains.dts (see domains() below; the GRUB boots
+# domains-x86_32.dts, the 32-bit conformance guest as dom0), whose bootargs get
 # now=<the host's time> just before each boot, for the guest's wall-clock check, and ends
 # by itself: dom0 powers off last and the machine follows it (ACPI S5: QEMU exits). No
 # -no-reboot there, on purpose: a reset would boot again instead of ending the run.
@@ -24,7 +26,7 @@
 # BOOT_TIMEOUT seconds.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3
-: "${BOOT_TIMEOUT:=120}" "${X86_MODULES:=}"
+: "${BOOT_TIMEOUT:=120}" "${X86_MODULES:=}" "${X86_DTB32:=}"
 here=$(dirname "$0")
 
 work=$(dirname "$IMAGE")/system-test
@@ -45,12 +47,14 @@ lib=$here/../../lib
 board_vars "$BOARD" || exit 1
 tap_begin "$body"
 
-# fresh_modules: the modules for the next boot, each DTB among them with now=<the host's
-# time> added to its bootargs (tests/lib/now.sh). Sets run_modules.
+# fresh_modules [DTB]: the modules for the next boot (module 0 replaced by DTB if given),
+# each DTB among them with now=<the host's time> added to its bootargs (tests/lib/now.sh).
+# Sets run_modules.
 fresh_modules() {
-    local m i=0
+    local m i=0 list=("${modules[@]}")
+    [ -z "${1:-}" ] || list[0]=$1
     run_modules=()
-    for m in "${modules[@]}"; do
+    for m in "${list[@]}"; do
         if [ "${m%.dtb}" != "$m" ]; then
             dtc -q -I dtb -O dts "$m" | bootargs_add_now |
                 dtc -q -I dts -O dtb -o "$work/module$i.dtb" - || return 1
@@ -75,10 +79,11 @@ boot() {
     serial_text "$log" "$log.txt"
 }
 
-# check <log> <name> <smp> <protocol-regex> <tag>: the banner, the loader's data, the
-# milestones, then the domains.
+# check <log> <name> <smp> <protocol-regex> <tag> [MAIN PEER]: the banner, the loader's
+# data, the milestones, then the domains (MAIN and PEER: the conformance guest's arch in
+# dom0 and domU1, x86_64 and x86_32 unless given).
 check() {
-    local log=$1.txt name=$2 smp=$3 proto=$4 tag=$5
+    local log=$1.txt name=$2 smp=$3 proto=$4 tag=$5 main=${6:-x86_64} peer=${7:-x86_32}
     has "$log" "^minixen [0-9][0-9.]* on $BOARD \(x86_64 long mode, xAPIC\)$"; ok $? "$name: banner"
     has "$log" "^boot: $proto"; ok $? "$name: boot protocol"
     has "$log" "^boot: memory total $((QEMU_MEM - 1)) MiB"; ok $? "$name: memory map"
@@ -105,7 +110,7 @@ check() {
     ok $? "$name: ACPI FADT and \\_S5: how to power off and reset"
     has "$log" "^\*\*\* Serial input to DOM0 \(type 'CTRL-a' three times to switch input\)$"
     ok $? "$name: the boot ends with Xen's switch line for dom0's input"
-    domains "$log" "$name" "$tag" "$smp"
+    domains "$log" "$name" "$tag" "$smp" "$main" "$peer"
     # Powered off, not reset: without -no-reboot a reset would have booted minixen again.
     [ -e "$1.exited" ] && has "$log" "^minixen: Hardware Dom0 halted: halting machine$" &&
         [ "$(grep -acE '^minixen [0-9][0-9.]* on ' "$log")" -eq 1 ]
@@ -113,13 +118,14 @@ check() {
     if has "$log" "^minixen: (panic|fatal)"; then ok 1 "$name: no panic"; else ok 0 "$name: no panic"; fi
 }
 
-# domains <log> <name> <tag> <smp>: boards/qemu-x86_64/domains.dts. dom0 runs the
-# conformance guest (tests/guest) as role=main with 2 vCPUs, domU1 as its peer over static
-# channels (on another CPU when there is one); their TAP goes to $RESULTS as files of its
-# own, judged here. domU2 touches memory outside itself and domU3 triple-faults: each must
+# domains <log> <name> <tag> <smp> <main> <peer>: boards/qemu-x86_64/domains.dts. dom0 runs
+# the conformance guest (tests/guest) as role=main with 2 vCPUs, domU1 as its peer over
+# static channels (on another CPU when there is one), one 64-bit and the other 32-bit
+# (<main>, <peer>: the arch each reports); their TAP goes to $RESULTS as files of its own,
+# judged here. domU2 touches memory outside itself and domU3 triple-faults: each must
 # end alone, with a line saying why, after the bring-up guest's own TAP.
 domains() {
-    local log=$1 name=$2 tag=$3 smp=$4 d dtap why
+    local log=$1 name=$2 tag=$3 smp=$4 main=$5 peer=$6 d dtap why
     for d in 0 1 2 3; do
         dtap="$RESULTS/system-x86-$BOARD-$tag-d$d.tap"
         domain_tap "$log" "$d" "$dtap"
@@ -140,7 +146,8 @@ domains() {
             "^ok [0-9]+ - wall clock \+ system time \([0-9]+ s\) is the host's time" || wc=1
     done
     ok $wc "$name: d0 and d1 see the wall clock set (CMOS), agreeing with the host's time"
-    has "$log" "^# xtest: role=main arch=x86_64 vcpus=2$"; ok $? "$name: d0 found its 2 vCPUs"
+    has "$log" "^# xtest: role=main arch=$main vcpus=2$"; ok $? "$name: d0 ($main) found its 2 vCPUs"
+    has "$log" "^\(d1\) # xtest: role=peer arch=$peer vcpus=1$"; ok $? "$name: d1 is the $peer guest"
     if [ "$smp" -ge 2 ]; then
         # Round-robin over every vCPU in domain order (docs/dt-bindings.md): d0's two take
         # CPUs 0 and 1, d1's one the next.
@@ -180,10 +187,12 @@ ok $? "EPYC: vCPU state switched with XSAVE, guest XCR0 up to x87|SSE|AVX"
 if command -v grub-mkrescue >/dev/null; then
     for smp in 1 2 4; do
         log="$work/grub-smp$smp.log"
-        fresh_modules && "$here/mkiso.sh" "$work/minixen.iso" "$IMAGE" "${run_modules[@]}" ||
-            exit 1
+        # The 32-bit conformance guest as dom0 (role main), the 64-bit one as its peer.
+        fresh_modules "$X86_DTB32" &&
+            "$here/mkiso.sh" "$work/minixen.iso" "$IMAGE" "${run_modules[@]}" || exit 1
         boot "$log" "$done_re" --smp "$smp" iso "$work/minixen.iso"
-        check "$log" "GRUB Multiboot2 -smp $smp" "$smp" "Multiboot2 from GRUB" "grub-smp$smp"
+        check "$log" "GRUB Multiboot2 -smp $smp" "$smp" "Multiboot2 from GRUB" "grub-smp$smp" \
+            x86_32 x86_64
     done
 else
     skip 1 "GRUB boot path: no grub-mkrescue (make deps)"

@@ -31,9 +31,13 @@ ifeq ($(ARCH),x86)
 RESULTS ?= build/test-results
 X86_GUEST := $(BUILD)/pvh-guest.elf
 X86_XTEST := $(GUEST_OUT)/x86_64/xtest.elf
+X86_XTEST32 := $(GUEST_OUT)/i386/xtest.elf
 X86_DTB := $(BUILD)/domains.dtb
-# Module 0 the domains' DT, 1 the conformance guest (tests/guest), 2 the bring-up guest.
-X86_MODULES ?= $(X86_DTB) $(X86_XTEST) $(X86_GUEST)
+X86_DTB32 := $(BUILD)/domains-x86_32.dtb
+# Module 0 the domains' DT, 1 the conformance guest (tests/guest) as x86_64, 2 the bring-up
+# guest, 3 the conformance guest as i386. X86_DTB32, the same domains with the conformance
+# guest's widths swapped, replaces module 0 in the GRUB boots.
+X86_MODULES ?= $(X86_DTB) $(X86_XTEST) $(X86_GUEST) $(X86_XTEST32)
 # `make run`: the demo (the test guest's role=demo, as on arm64), the test domains or none.
 X86_DEMO_DTB := $(BUILD)/demo.dtb
 X86_RUN_MODULES := $(if $(filter test,$(RUN_DOMAINS)),$(X86_MODULES),$(if \
@@ -46,7 +50,7 @@ X86_GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-
 .PHONY: test-system x86-guest run-images
 
 # The bring-up PVH guest (tests/system/x86/pvh), the conformance guest and the domains' DT.
-x86-guest: $(X86_GUEST) $(X86_XTEST) $(X86_DTB)
+x86-guest: $(X86_GUEST) $(X86_XTEST) $(X86_XTEST32) $(X86_DTB) $(X86_DTB32)
 
 $(X86_GUEST): $(wildcard tests/system/x86/pvh/*) tests/system/x86/x86.mk
 	@mkdir -p $(dir $@)
@@ -60,8 +64,11 @@ $(BUILD)/%.dtb: boards/$(BOARD)/%.dts
 	@mkdir -p $(dir $@)
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
-test-system: $(BUILD)/minixen $(X86_MODULES)
-	$(Q)X86_MODULES="$(X86_MODULES)" tests/system/x86/boot-test.sh $(BOARD) $< $(RESULTS)
+$(X86_DTB32): boards/$(BOARD)/domains.dts
+
+test-system: $(BUILD)/minixen $(X86_MODULES) $(X86_DTB32)
+	$(Q)X86_MODULES="$(X86_MODULES)" X86_DTB32=$(X86_DTB32) \
+	    tests/system/x86/boot-test.sh $(BOARD) $< $(RESULTS)
 	$(Q)tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(X86_XTEST)
 
 # ---- make run / make debug ---------------------------------------------------------------

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * x86_64 side of the hostile suite (hostile.h): register probes (XMM, DR0-DR3, the AMD
- * performance counters), random MSR and port accesses, MMIO where nothing is, self-IPI
- * and LAPIC-timer storms, WBINVD. An access the hypervisor answers with an exception
+ * x86 side (64- and 32-bit) of the hostile suite (hostile.h): register probes (XMM, DR0-DR3, the
+ * AMD performance counters), random MSR and port accesses, MMIO where nothing is, self-IPI and
+ * LAPIC-timer storms, WBINVD. An access the hypervisor answers with an exception
  * (#GP, #UD, #PF) resumes at the instruction's fixup label: head.S's exception entry
  * jumps to probe_fixup when it is set and counts the trap.
  */
@@ -22,18 +22,26 @@
 #define CR0_TS           (1ul << 3)
 
 volatile unsigned long arch_probe_traps;
-volatile uint64_t probe_fixup;
+volatile uintptr_t probe_fixup;
 
-/* One instruction with a fixup: on a fault it is skipped and the trap counted. */
+/* One instruction with a fixup: on a fault it is skipped and the trap counted (FIX_REG is
+ * the scratch register that takes the fixup's address; the 32-bit form needs none). */
+#ifdef __x86_64__
 #define FIX_BEGIN "lea 1f(%%rip), %%r11\n\tmov %%r11, probe_fixup(%%rip)\n\t"
 #define FIX_END   "\n1:\tmovq $0, probe_fixup(%%rip)"
+#define FIX_REG   "r11"
+#else
+#define FIX_BEGIN "movl $1f, probe_fixup\n\t"
+#define FIX_END   "\n1:\tmovl $0, probe_fixup"
+#define FIX_REG   "cc"
+#endif
 
 static bool try_rdmsr(uint32_t msr, uint64_t *v)
 {
     unsigned long before = arch_probe_traps;
     uint32_t lo = 0, hi = 0;
 
-    __asm__ volatile(FIX_BEGIN "rdmsr" FIX_END : "+a"(lo), "+d"(hi) : "c"(msr) : "r11", "memory");
+    __asm__ volatile(FIX_BEGIN "rdmsr" FIX_END : "+a"(lo), "+d"(hi) : "c"(msr) : FIX_REG, "memory");
     *v = (uint64_t)hi << 32 | lo;
     return arch_probe_traps == before;
 }
@@ -44,7 +52,7 @@ static bool try_wrmsr(uint32_t msr, uint64_t v)
 
     __asm__ volatile(FIX_BEGIN "wrmsr" FIX_END ::"c"(msr), "a"((uint32_t)v),
                      "d"((uint32_t)(v >> 32))
-                     : "r11", "memory");
+                     : FIX_REG, "memory");
     return arch_probe_traps == before;
 }
 
@@ -56,10 +64,10 @@ void arch_probe_init(void)
     /* SSE needs CR4.OSFXSR, and no CR0.EM/TS. */
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     __asm__ volatile(FIX_BEGIN "mov %0, %%cr0" FIX_END ::"r"(cr0 & ~(CR0_EM | CR0_TS))
-                     : "r11", "memory");
+                     : FIX_REG, "memory");
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     __asm__ volatile(FIX_BEGIN "mov %0, %%cr4" FIX_END ::"r"(cr4 | CR4_OSFXSR | CR4_OSXMMEXCPT)
-                     : "r11", "memory");
+                     : FIX_REG, "memory");
     (void)before;
 }
 
@@ -80,13 +88,18 @@ bool arch_probe_write(enum probe_class c, const uint64_t v[PROBE_REGS])
     case PROBE_FPSIMD:
         __asm__ volatile(FIX_BEGIN "movq (%0), %%xmm0\n\tmovq 8(%0), %%xmm1\n\t"
                                    "movq 16(%0), %%xmm2\n\tmovq 24(%0), %%xmm3" FIX_END ::"r"(v)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
         break;
     case PROBE_DEBUG:
-        __asm__ volatile(FIX_BEGIN "mov %0, %%dr0" FIX_END ::"r"(v[0]) : "r11", "memory");
-        __asm__ volatile(FIX_BEGIN "mov %0, %%dr1" FIX_END ::"r"(v[1]) : "r11", "memory");
-        __asm__ volatile(FIX_BEGIN "mov %0, %%dr2" FIX_END ::"r"(v[2]) : "r11", "memory");
-        __asm__ volatile(FIX_BEGIN "mov %0, %%dr3" FIX_END ::"r"(v[3]) : "r11", "memory");
+        /* A debug register is a long: a 32-bit guest writes the low halves. */
+        __asm__ volatile(FIX_BEGIN "mov %0, %%dr0" FIX_END ::"r"((unsigned long)v[0])
+                         : FIX_REG, "memory");
+        __asm__ volatile(FIX_BEGIN "mov %0, %%dr1" FIX_END ::"r"((unsigned long)v[1])
+                         : FIX_REG, "memory");
+        __asm__ volatile(FIX_BEGIN "mov %0, %%dr2" FIX_END ::"r"((unsigned long)v[2])
+                         : FIX_REG, "memory");
+        __asm__ volatile(FIX_BEGIN "mov %0, %%dr3" FIX_END ::"r"((unsigned long)v[3])
+                         : FIX_REG, "memory");
         break;
     case PROBE_PMU:
         for (i = 0; i < PROBE_REGS; i++)
@@ -107,14 +120,18 @@ bool arch_probe_read(enum probe_class c, uint64_t v[PROBE_REGS])
     case PROBE_FPSIMD:
         __asm__ volatile(FIX_BEGIN "movq %%xmm0, (%0)\n\tmovq %%xmm1, 8(%0)\n\t"
                                    "movq %%xmm2, 16(%0)\n\tmovq %%xmm3, 24(%0)" FIX_END ::"r"(v)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
         break;
-    case PROBE_DEBUG:
-        __asm__ volatile(FIX_BEGIN "mov %%dr0, %0" FIX_END : "=r"(v[0])::"r11", "memory");
-        __asm__ volatile(FIX_BEGIN "mov %%dr1, %0" FIX_END : "=r"(v[1])::"r11", "memory");
-        __asm__ volatile(FIX_BEGIN "mov %%dr2, %0" FIX_END : "=r"(v[2])::"r11", "memory");
-        __asm__ volatile(FIX_BEGIN "mov %%dr3, %0" FIX_END : "=r"(v[3])::"r11", "memory");
-        break;
+    case PROBE_DEBUG: {
+        unsigned long d[4] = {0};
+
+        __asm__ volatile(FIX_BEGIN "mov %%dr0, %0" FIX_END : "+r"(d[0])::FIX_REG, "memory");
+        __asm__ volatile(FIX_BEGIN "mov %%dr1, %0" FIX_END : "+r"(d[1])::FIX_REG, "memory");
+        __asm__ volatile(FIX_BEGIN "mov %%dr2, %0" FIX_END : "+r"(d[2])::FIX_REG, "memory");
+        __asm__ volatile(FIX_BEGIN "mov %%dr3, %0" FIX_END : "+r"(d[3])::FIX_REG, "memory");
+        for (i = 0; i < 4; i++)
+            v[i] = d[i];
+    } break;
     case PROBE_PMU:
         for (i = 0; i < PROBE_REGS; i++)
             try_rdmsr(MSR_PERF_CTR0 + 2 * i, &v[i]);
@@ -176,31 +193,31 @@ bool arch_fuzz_io(uint64_t rnd, uint32_t val)
         __asm__ volatile(FIX_BEGIN "inb %%dx, %%al" FIX_END
                          : "+a"(in)
                          : "d"(port)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
         break;
     case 1:
         __asm__ volatile(FIX_BEGIN "inw %%dx, %%ax" FIX_END
                          : "+a"(in)
                          : "d"(port)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
         break;
     case 2:
         __asm__ volatile(FIX_BEGIN "inl %%dx, %%eax" FIX_END
                          : "+a"(in)
                          : "d"(port)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
         break;
     case 3:
         __asm__ volatile(FIX_BEGIN "outb %%al, %%dx" FIX_END ::"a"(val), "d"(port)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
         break;
     case 4:
         __asm__ volatile(FIX_BEGIN "outw %%ax, %%dx" FIX_END ::"a"(val), "d"(port)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
         break;
     default:
         __asm__ volatile(FIX_BEGIN "outl %%eax, %%dx" FIX_END ::"a"(val), "d"(port)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
         break;
     }
     return arch_probe_traps != before;
@@ -224,9 +241,9 @@ bool arch_fuzz_mmio(uint64_t gpa, bool write)
 
     if (write)
         __asm__ volatile(FIX_BEGIN "movl %1, (%0)" FIX_END ::"r"(p), "r"(0xdeadbeefu)
-                         : "r11", "memory");
+                         : FIX_REG, "memory");
     else
-        __asm__ volatile(FIX_BEGIN "movl (%1), %0" FIX_END : "+r"(v) : "r"(p) : "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "movl (%1), %0" FIX_END : "+r"(v) : "r"(p) : FIX_REG, "memory");
     return arch_probe_traps != before;
 }
 
@@ -259,6 +276,6 @@ unsigned long arch_fuzz_extra(unsigned int n)
     /* WBINVD writes back and invalidates every cache of the physical CPU: unintercepted,
      * a guest makes every other guest on it pay. */
     for (i = 0; i < n; i++)
-        __asm__ volatile(FIX_BEGIN "wbinvd" FIX_END ::: "r11", "memory");
+        __asm__ volatile(FIX_BEGIN "wbinvd" FIX_END ::: FIX_REG, "memory");
     return n;
 }

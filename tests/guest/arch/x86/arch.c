@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * x86_64 PVH glue of the conformance guest, as a Xen PVH guest does it:
+ * x86 PVH glue of the conformance guest, 64-bit (head_64.S) and 32-bit (head_32.S), as a
+ * Xen PVH guest does it:
  *   hypercalls   the hypercall page, written by the MSR that CPUID leaf base+2 names
  *   upcall       HVM_PARAM_CALLBACK_IRQ of the vector type: one vector for every vCPU,
  *                no EOI, re-injected while evtchn_upcall_pending stays set
  *   vCPUs        counted with VCPUOP_is_up (-ENOENT past the last), started with
- *                VCPUOP_initialise (64-bit context on our page tables) + VCPUOP_up
+ *                VCPUOP_initialise (a 64- or 32-bit context on our page tables) + VCPUOP_up
  *   time         the TSC at the rate of CPUID base+3 (Xen's TSC leaf); the timeout timer
  *                is the x2APIC timer in TSC-deadline mode, else one-shot at its rate
  *                measured against the TSC (Xen's and minixen's vLAPIC count at 100 MHz; measuring
- * keeps it honest) per-CPU      the vCPU index at GS:0 (GS base is guest state: no exit to read it)
+ * keeps it honest) per-CPU      the vCPU index at GS:0 (64-bit: the GS base MSR; 32-bit: a
+ *                GDT segment per vCPU; either way no exit to read it)
  *   config       hvm_start_info's command line, handed to the suite as /chosen/bootargs
  *   console      console_io; port 0xe9 (Xen's HVM debug port) as the fallback
  */
@@ -43,27 +45,39 @@
 #define LVT_TSC_DEADLINE (2u << 17)
 #define CPUID1_X2APIC    (1u << 21)
 #define CPUID1_TSC_DL    (1u << 24)
-#define CR0_LONG_MODE    0x80010033ul /* PG WP NE ET MP PE */
+#define CR0_PAGING       0x80010033ul /* PG WP NE ET MP PE */
 #define CR4_PAE          0x20ul
+#define CR4_PSE          0x10ul
 #define EFER_LONG_MODE   0x500ul /* LMA LME */
 #define XEN_ENOSYS       38
 
 struct percpu {
-    uint64_t id; /* GS:0 */
+    unsigned long id; /* GS:0 */
 };
 
 extern char exc_stubs[], irq_upcall_entry[], irq_timer_entry[], irq_other_entry[];
-extern char irq_spurious_entry[], secondary_entry64[], guest_pml4[], cpu_stacks[];
+extern char irq_spurious_entry[], cpu_stacks[];
+#ifdef __x86_64__
+extern char secondary_entry64[], guest_pml4[];
+#else
+extern char secondary_entry32[], guest_pgdir[];
+extern uint64_t gdt_percpu[GUEST_MAX_CPUS];
+#define SEL_PERCPU(cpu) (0x18 + 8 * (cpu)) /* head_32.S's gdt_percpu */
+#endif
 void arch_boot_cpu0(const struct hvm_start_info *si);
 void arch_boot_secondary(unsigned int cpu);
-void arch_exception(uint64_t vector, uint64_t error, uint64_t rip);
+void arch_exception(unsigned long vector, unsigned long error, unsigned long rip);
 void arch_irq_upcall(void);
 void arch_irq_timer(void);
 void arch_irq_other(void);
 
 static uint8_t hypercall_page[4096] __attribute__((aligned(4096)));
 static struct percpu percpu[GUEST_MAX_CPUS];
-static uint64_t idt[256 * 2] __attribute__((aligned(16)));
+#ifdef __x86_64__
+static uint64_t idt[256 * 2] __attribute__((aligned(16))); /* 16-byte gates */
+#else
+static uint64_t idt[256] __attribute__((aligned(16)));
+#endif
 static unsigned int nr_cpus = 1;
 static uint32_t xen_base;
 static uint64_t tsc_hz;
@@ -100,19 +114,32 @@ static inline void outb(uint16_t port, uint8_t v)
 
 /* ---- Hypercalls --------------------------------------------------------------------------- */
 
+/* Xen's register conventions: RDI, RSI, RDX, R10, R8 from 64-bit code; EBX, ECX, EDX,
+ * ESI, EDI from 32-bit code (every general register but EBP: the stub's address is read
+ * from memory). */
 long arch_hypercall(unsigned long nr, unsigned long a0, unsigned long a1, unsigned long a2,
                     unsigned long a3, unsigned long a4)
 {
-    register unsigned long r10 __asm__("r10") = a3;
-    register unsigned long r8 __asm__("r8") = a4;
     long ret;
 
     if (!hypercalls_ready || nr >= sizeof(hypercall_page) / 32)
         return -XEN_ENOSYS;
+#ifdef __x86_64__
+    register unsigned long r10 __asm__("r10") = a3;
+    register unsigned long r8 __asm__("r8") = a4;
+
     __asm__ volatile("call *%[stub]"
                      : "=a"(ret), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8)
                      : [stub] "r"(hypercall_page + nr * 32)
                      : "memory", "rcx", "r9", "r11");
+#else
+    const void *stub = hypercall_page + nr * 32;
+
+    __asm__ volatile("call *%[stub]"
+                     : "=a"(ret), "+b"(a0), "+c"(a1), "+d"(a2), "+S"(a3), "+D"(a4)
+                     : [stub] "m"(stub)
+                     : "memory");
+#endif
     return ret;
 }
 
@@ -136,15 +163,20 @@ static bool find_xen(void)
 static void set_gate(unsigned int vector, const void *handler)
 {
     uint64_t a = (uint64_t)(uintptr_t)handler;
+    /* Interrupt gate (64- or 32-bit by the mode), DPL 0, present, selector 0x08, no IST. */
+    uint64_t low = (a & 0xffff) | (0x08ull << 16) | (0x8eull << 40) | ((a >> 16) & 0xffff) << 48;
 
-    /* 64-bit interrupt gate, DPL 0, present, selector 0x08, no IST. */
-    idt[vector * 2] = (a & 0xffff) | (0x08ull << 16) | (0x8eull << 40) | ((a >> 16) & 0xffff) << 48;
+#ifdef __x86_64__
+    idt[vector * 2] = low;
     idt[vector * 2 + 1] = a >> 32;
+#else
+    idt[vector] = low;
+#endif
 }
 
 static void idt_build(void)
 {
-    const uint64_t *stubs = (const uint64_t *)(uintptr_t)exc_stubs;
+    const uintptr_t *stubs = (const uintptr_t *)(uintptr_t)exc_stubs;
     unsigned int v;
 
     for (v = 0; v < 32; v++)
@@ -160,12 +192,22 @@ static void cpu_local_init(unsigned int cpu)
 {
     struct {
         uint16_t limit;
-        uint64_t base;
-    } __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)(uintptr_t)idt};
+        uintptr_t base;
+    } __attribute__((packed)) idtr = {sizeof(idt) - 1, (uintptr_t)idt};
 
     __asm__ volatile("lidt %0" ::"m"(idtr));
     percpu[cpu].id = cpu;
+#ifdef __x86_64__
     wrmsr(MSR_GS_BASE, (uint64_t)(uintptr_t)&percpu[cpu]);
+#else
+    {
+        uint64_t base = (uintptr_t)&percpu[cpu];
+
+        /* Flat-limit data segment (as head_32.S's) whose base is this vCPU's block. */
+        gdt_percpu[cpu] = 0x00cf92000000ffffull | (base & 0xffffff) << 16 | (base >> 24) << 56;
+        __asm__ volatile("mov %0, %%gs" ::"r"(SEL_PERCPU(cpu)) : "memory");
+    }
+#endif
 }
 
 /* ---- Start-up ---------------------------------------------------------------------------------
@@ -226,17 +268,42 @@ long arch_cpu_start(unsigned int cpu)
     if (cpu == 0 || cpu >= nr_cpus)
         return -22;
     memset(&ctx, 0, sizeof(ctx));
+#ifdef __x86_64__
     ctx.mode = VCPU_HVM_MODE_64B;
     ctx.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){
         .rip = (uint64_t)(uintptr_t)secondary_entry64,
         .rsp = (uint64_t)(uintptr_t)(cpu_stacks + (cpu + 1) * STACK_SIZE),
         .rdi = cpu,
         .rflags = 0x2,
-        .cr0 = CR0_LONG_MODE,
+        .cr0 = CR0_PAGING,
         .cr3 = (uint64_t)(uintptr_t)guest_pml4,
         .cr4 = CR4_PAE,
         .efer = EFER_LONG_MODE,
     };
+#else
+    /* Flat 4 GiB segments (limits in bytes, G set) and a busy 32-bit TSS, as Xen wants
+     * them (the TSS is never used: no privilege change ever happens in this guest). */
+    ctx.mode = VCPU_HVM_MODE_32B;
+    ctx.cpu_regs.x86_32 = (struct vcpu_hvm_x86_32){
+        .eip = (uint32_t)(uintptr_t)secondary_entry32,
+        .esp = (uint32_t)(uintptr_t)(cpu_stacks + (cpu + 1) * STACK_SIZE),
+        .edi = cpu,
+        .eflags = 0x2,
+        .cr0 = CR0_PAGING,
+        .cr3 = (uint32_t)(uintptr_t)guest_pgdir,
+        .cr4 = CR4_PSE,
+        .cs_limit = 0xffffffffu,
+        .ds_limit = 0xffffffffu,
+        .ss_limit = 0xffffffffu,
+        .es_limit = 0xffffffffu,
+        .tr_limit = 0x67,
+        .cs_ar = 0xc9b,
+        .ds_ar = 0xc93,
+        .ss_ar = 0xc93,
+        .es_ar = 0xc93,
+        .tr_ar = 0x8b,
+    };
+#endif
     rc = arch_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_initialise, cpu, (uintptr_t)&ctx, 0, 0);
     if (rc == 0)
         rc = arch_hypercall(__HYPERVISOR_vcpu_op, VCPUOP_up, cpu, 0, 0, 0);
@@ -245,7 +312,7 @@ long arch_cpu_start(unsigned int cpu)
 
 unsigned int arch_cpu_id(void)
 {
-    uint64_t id;
+    unsigned long id;
 
     __asm__ volatile("mov %%gs:0, %0" : "=r"(id));
     return (unsigned int)id;
@@ -253,7 +320,11 @@ unsigned int arch_cpu_id(void)
 
 const char *arch_name(void)
 {
+#ifdef __x86_64__
     return "x86_64";
+#else
+    return "x86_32"; /* Xen's name for a 32-bit x86 guest */
+#endif
 }
 
 const bool arch_block_unmasks_irqs = false;
@@ -344,9 +415,9 @@ void arch_irq_disable(void)
 
 bool arch_irq_enabled(void)
 {
-    uint64_t flags;
+    unsigned long flags;
 
-    __asm__ volatile("pushfq; popq %0" : "=r"(flags));
+    __asm__ volatile("pushf; pop %0" : "=r"(flags));
     return (flags & (1u << 9)) != 0;
 }
 
@@ -366,7 +437,7 @@ void arch_irq_other(void)
     guest_fatal("unexpected interrupt (no vector)", 0, 0, 0);
 }
 
-void arch_exception(uint64_t vector, uint64_t error, uint64_t rip)
+void arch_exception(unsigned long vector, unsigned long error, unsigned long rip)
 {
     guest_fatal("unexpected exception (vector, error code, RIP)", vector, error, rip);
 }
@@ -393,7 +464,7 @@ void arch_timer_arm(uint64_t ticks)
         wrmsr(MSR_TSC_DEADLINE, arch_counter() + (ticks != 0 ? ticks : 1));
     } else {
         /* One-shot at the measured bus rate. */
-        uint64_t n = (uint64_t)(((unsigned __int128)ticks * apic_per_tsc) >> 32);
+        uint64_t n = mul_shr32(ticks, apic_per_tsc);
 
         wrmsr(X2APIC_TMR_INIT, n == 0 ? 1 : n > 0xffffffffu ? 0xffffffffu : n);
     }
