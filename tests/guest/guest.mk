@@ -57,6 +57,7 @@ $(GUEST_OUT)/arm64/xtest.bin: $(GUEST_OUT)/arm64/xtest.elf
 # few width-dependent lines are under __x86_64__. Interrupts arrive on the kernel's own
 # stack: no red zone. No SSE state is ever saved. i386 links libgcc for 64-bit division.
 GUEST_X86_COMMON_SRC := $(GUEST_COMMON_SRC) $(wildcard $(GUEST_DIR)/arch/x86/*.c)
+GUEST_X86_INC := $(wildcard $(GUEST_DIR)/arch/x86/*.inc)
 GUEST_X86_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
                     -fno-stack-protector -fno-common -fno-pie -mgeneral-regs-only \
                     -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/x86 -Ixen/include
@@ -75,7 +76,7 @@ $$(GUEST_OUT)/$(1)/obj/%.c.o: $$(GUEST_DIR)/%.c $$(GUEST_HDRS)
 	@mkdir -p $$(dir $$@)
 	$$(Q)$(3) $$(GUEST_X86_CFLAGS) $(4) -c $$< -o $$@
 
-$$(GUEST_OUT)/$(1)/obj/%.S.o: $$(GUEST_DIR)/%.S $$(GUEST_DIR)/guest.mk
+$$(GUEST_OUT)/$(1)/obj/%.S.o: $$(GUEST_DIR)/%.S $$(GUEST_DIR)/guest.mk $$(GUEST_X86_INC)
 	@mkdir -p $$(dir $$@)
 	$$(Q)$(3) $$(GUEST_X86_CFLAGS) $(4) -c $$< -o $$@
 

@@ -22,6 +22,7 @@ struct xtest {
     evtchn_port_t pport;      /* pport=: the peer's end of it */
     evtchn_port_t sctl;       /* sctl=: my end of the static control channel */
     evtchn_port_t pctl;       /* pctl=: the peer's end */
+    bool peer_3l;             /* pabi=3l: the peer switches to 3-level, not FIFO (both read it) */
     unsigned int nr_cpus;     /* vCPUs the DT describes */
     unsigned int cpus_up;     /* vCPUs running guest_secondary_main */
     unsigned int bench_iters; /* iters=: benchmark repetitions */
@@ -29,6 +30,12 @@ struct xtest {
 };
 
 extern struct xtest xt;
+
+/* The ABI the peer switches to on command 1 (pabi=), as the TAP names it. */
+static inline const char *peer_abi_name(void)
+{
+    return xt.peer_3l ? "3-level" : "FIFO";
+}
 
 /* Run fn(arg) on vCPU `cpu` (a secondary) and wait for it; false on time-out. */
 bool run_on(unsigned int cpu, void (*fn)(void *), void *arg, unsigned int ms);

@@ -11,7 +11,7 @@
  * before it starts echoing; we forget ours and ping the echo channel until the peer
  * answers (an echo proves the peer's handler runs), then let stray echoes drain.
  * Commands on the control channel, one at a time, each acknowledged by an event back:
- * 1st = switch to FIFO; 2nd = stop (the peer powers off).
+ * 1st = switch to FIFO (3-level with pabi=3l); 2nd = stop (the peer powers off).
  */
 #include "xtest.h"
 
@@ -136,14 +136,16 @@ static void fifo_and_stop(uint32_t *acks)
     evtchn_port_t exc = 0;
     long rc;
 
-    tap_ok(peer_command(acks), "the peer switches to FIFO on command and acknowledges");
-    tap_ok(peer_echoes(xt.sport, ECHOES), "%u round trips, each echo once, peer on FIFO", ECHOES);
+    tap_ok(peer_command(acks), "the peer switches to %s on command and acknowledges",
+           peer_abi_name());
+    tap_ok(peer_echoes(xt.sport, ECHOES), "%u round trips, each echo once, peer on %s", ECHOES,
+           peer_abi_name());
     rc = ev_setup_fifo(xt.cpus_up, 1);
     ev_unmask_guest(xt.sport); /* the new array pages start masked, as Linux leaves them */
     ev_unmask_guest(xt.sctl);
     tap_ok(rc == 0, "we switch to FIFO with the static channels bound");
-    tap_ok(peer_echoes(xt.sport, ECHOES), "%u round trips, each echo once, FIFO on both sides",
-           ECHOES);
+    tap_ok(peer_echoes(xt.sport, ECHOES), "%u round trips, each echo once, we on FIFO, peer on %s",
+           ECHOES, peer_abi_name());
 
     rc = ev_bind_virq(VIRQ_DOM_EXC, 0, &exc);
     tap_ok(rc == 0, "bind VIRQ_DOM_EXC");

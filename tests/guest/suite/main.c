@@ -78,6 +78,11 @@ static void parse_bootargs(void)
     xt.pport = (evtchn_port_t)bootarg_num("pport", 0);
     xt.sctl = (evtchn_port_t)bootarg_num("sctl", 0);
     xt.pctl = (evtchn_port_t)bootarg_num("pctl", 0);
+    {
+        const char *abi = bootarg("pabi", &n);
+
+        xt.peer_3l = abi != NULL && n == 2 && memcmp(abi, "3l", 2) == 0;
+    }
     xt.bench_iters = (unsigned int)bootarg_num("iters", 1000);
     n = 4;
     role = bootarg("end", &n); /* end.c: what the domain does at its end */

@@ -2,7 +2,8 @@
 /*
  * role=peer: the other end of the interdomain tests. Echoes every event it receives back
  * on the same port (the static echo channel and any channel the main domain binds to us),
- * follows the control protocol of interdomain.c (ready; switch to FIFO; stop) and reports
+ * follows the control protocol of interdomain.c (ready; switch to FIFO, or to 3-level with
+ * pabi=3l; stop) and reports
  * what it saw as its own TAP.
  */
 #include "xtest.h"
@@ -40,15 +41,15 @@ void role_peer(void)
     ev_reset_counters();
     ev_hook = echo_hook;
     tap_diag("echoing; console through %s", console_uses_fallback() ? "the UART" : "console_io");
-    tap_ok(wait_command(1), "command 1 (switch to FIFO) received");
+    tap_ok(wait_command(1), "command 1 (switch to %s) received", peer_abi_name());
     tap_ok(echoed > 0, "echoed %u events on the 2-level ABI", echoed);
-    rc = ev_setup_fifo(xt.cpus_up, 1);
+    rc = xt.peer_3l ? ev_setup_3l(xt.cpus_up) : ev_setup_fifo(xt.cpus_up, 1);
     ev_unmask_guest(xt.sport);
     ev_unmask_guest(xt.sctl);
-    expect_rc(rc, 0, "switched to FIFO with the static channels bound");
+    tap_ok(rc == 0, "switched to %s with the static channels bound (%ld)", peer_abi_name(), rc);
     ev_send(xt.sctl);
     before = echoed;
     tap_ok(wait_command(2), "command 2 (stop) received");
-    tap_ok(echoed > before, "echoed %u events on FIFO", echoed - before);
+    tap_ok(echoed > before, "echoed %u events on %s", echoed - before, peer_abi_name());
     ev_hook = NULL;
 }

@@ -82,23 +82,8 @@ secondary_entry32:
     jmp     hang
 
 /* ---- Exceptions: report and end the domain (arch_exception never returns) --------------- */
-    .macro  exc vec
-exc_\vec:
-    .if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
-    .else
-    push    $0                          /* no error code from the CPU: a dummy one */
-    .endif
-    push    $\vec
-    jmp     exc_common
-    .endm
-
-    .altmacro
-    .set    v, 0
-    .rept   32
-    exc     %v
-    .set    v, v + 1
-    .endr
-    .noaltmacro
+#define EXC_PTR .long
+#include "exc_stubs.inc"
 
 /* Frame: vector, error code, then the CPU's EIP, CS, EFLAGS (same privilege: no ESP/SS). */
 exc_common:
@@ -120,22 +105,6 @@ exc_fixup:
     pop     %eax
     add     $8, %esp
     iret
-
-    .section .rodata
-    .balign 4
-    .global exc_stubs
-exc_stubs:
-    .macro  exc_addr vec
-    .long   exc_\vec
-    .endm
-    .altmacro
-    .set    v, 0
-    .rept   32
-    exc_addr %v
-    .set    v, v + 1
-    .endr
-    .noaltmacro
-    .previous
 
 /* ---- Interrupts: the caller-saved registers around a C handler, then IRET ------------- */
     .macro  irq name, handler

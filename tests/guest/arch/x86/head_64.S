@@ -92,23 +92,8 @@ secondary_entry64:
     jmp     hang
 
 /* ---- Exceptions: report and end the domain (arch_exception never returns) --------------- */
-    .macro  exc vec
-exc_\vec:
-    .if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
-    .else
-    pushq   $0                          /* no error code from the CPU: a dummy one */
-    .endif
-    pushq   $\vec
-    jmp     exc_common
-    .endm
-
-    .altmacro
-    .set    v, 0
-    .rept   32
-    exc     %v
-    .set    v, v + 1
-    .endr
-    .noaltmacro
+#define EXC_PTR .quad
+#include "exc_stubs.inc"
 
 exc_common:
     /* A hostile-suite probe expecting a fault (probe.c) set probe_fixup: resume there. */
@@ -131,22 +116,6 @@ exc_fixup:
     pop     %rax
     add     $16, %rsp
     iretq
-
-    .section .rodata
-    .balign 8
-    .global exc_stubs
-exc_stubs:
-    .macro  exc_addr vec
-    .quad   exc_\vec
-    .endm
-    .altmacro
-    .set    v, 0
-    .rept   32
-    exc_addr %v
-    .set    v, v + 1
-    .endr
-    .noaltmacro
-    .previous
 
 /* ---- Interrupts: the caller-saved registers around a C handler, then IRETQ ---------------
  * The CPU pushed 5 quadwords on a 16-aligned boundary (RSP = 8 mod 16); 9 more make the
