@@ -16,27 +16,29 @@
 # Placement: round-robin in domain order, one vCPU each (docs/dt-bindings.md): d0, d2 on
 # CPU 0; d1, d3 on CPU 1. The hostile domain may die; the hypervisor must not, and the
 # victims must finish with every result passing and every ping answered exactly once.
-# Round-trip figures per phase are a benchmark: written to $RESULTS/hostile-$BOARD-bench.txt
+# Round-trip figures per phase are a benchmark: written to $RESULTS/hostile-$NAME-bench.txt
 # (and `make bench-hostile` puts them in docs/PERFORMANCE.md), never asserted.
 #
-#   hostile-test.sh BOARD IMAGE RESULTS GUEST
+#   hostile-test.sh BOARD IMAGE RESULTS GUEST [NAME]
+#   NAME (default BOARD) names the results: another build of the guest on the same board
+#   (x86: the i386 one, every domain 32-bit) gets its own TAP, figures and log directory.
 #   environment: the board's variables (make exports them; else boards/$BOARD/board.mk's:
 #   ARCH arm|x86 and the QEMU command line tests/lib/board-qemu.sh builds from them),
 #   HOSTILE_SEED (the hostile domain's PRNG seed: fixed by default, so that `make test`
 #   repeats the same random phases and a result changes only with the code; set it to
 #   explore, e.g. HOSTILE_SEED=$(date +%s)), HOSTILE_TIMEOUT,
 #   HOSTILE_TRACE=<i> (print the random hypercalls from the i-th on: to find a culprit)
-# TAP: $RESULTS/hostile-$BOARD.tap; log in $(dirname IMAGE)/hostile-test.
+# TAP: $RESULTS/hostile-$NAME.tap; log in $(dirname IMAGE)/hostile-test (-$NAME if given).
 set -u
-BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
+BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4 NAME=${5:-$1}
 : "${HOSTILE_TIMEOUT:=420}" "${HOSTILE_SEED:=12345}"
 : "${HOSTILE_CALLS:=100000}" "${REBOOTS:=3}"
 here=$(dirname "$0")
 lib=$here/../lib
 
-work=$(dirname "$IMAGE")/hostile-test
-tap="$RESULTS/hostile-$BOARD.tap"
-bench="$RESULTS/hostile-$BOARD-bench.txt"
+work=$(dirname "$IMAGE")/hostile-test${5:+-$5}
+tap="$RESULTS/hostile-$NAME.tap"
+bench="$RESULTS/hostile-$NAME-bench.txt"
 body="$work/tap.body"
 mkdir -p "$work" "$RESULTS"
 # Private copies: a concurrent rebuild must not swap an image under a running test.
@@ -85,7 +87,7 @@ if [ "$ARCH" = arm ]; then
     mod() { echo "module@42000000 { compatible = \"multiboot,kernel\", \"multiboot,module\"; reg = <0x42000000 $size>; bootargs = \"$1\"; };"; }
     if ! command -v dtc >/dev/null || ! board_qemu_dts "$work/qemu" --smp "$smp"; then
         ok 1 "hostile: no dtc or no QEMU DT"
-        tap_end "$tap" "hostile-$BOARD" "$work"
+        tap_end "$tap" "hostile-$NAME" "$work"
         exit 1
     fi
     dt_open() {
@@ -144,7 +146,7 @@ else
     ok $? "victim d0 and the hostile d2 share CPU 0, victim d1 is on CPU 1"
 fi
 for id in 0 1; do
-    dtap="$RESULTS/hostile-$BOARD-d$id.tap"
+    dtap="$RESULTS/hostile-$NAME-d$id.tap"
     domain_tap "$L" "$id" "$dtap"
     why=$(tap_verdict "$dtap")
     ok $? "victim d$id: TAP complete and passing${why:+ ($why; $dtap)}"
@@ -192,8 +194,8 @@ grep -aE '^(\(d[23]\) )?# (hostile|victim)' "$L" | grep -v '^# victim: hostile p
 
 # Benchmark rows: d0's round trips per hostile phase.
 {
-    echo "# hostile-$BOARD: victim d0 <-> d1 event round trip per hostile phase (ns); seed $HOSTILE_SEED"
+    echo "# hostile-$NAME: victim d0 <-> d1 event round trip per hostile phase (ns); seed $HOSTILE_SEED"
     grep -a '^# BENCH hostile ' "$L" | sed 's/^# BENCH hostile //'
 } >"$bench"
 cat "$bench"
-tap_end "$tap" "hostile-$BOARD" "$work"
+tap_end "$tap" "hostile-$NAME" "$work"
