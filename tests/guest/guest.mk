@@ -11,7 +11,8 @@ GUEST_OUT       := build/guest
 GUEST_ARM64_CC  ?= aarch64-linux-gnu-gcc
 GUEST_ARM64_OBJCOPY ?= aarch64-linux-gnu-objcopy
 GUEST_COMMON_SRC := $(wildcard $(GUEST_DIR)/lib/*.c) $(wildcard $(GUEST_DIR)/suite/*.c)
-GUEST_ARM64_SRC := $(GUEST_COMMON_SRC) $(wildcard $(GUEST_DIR)/arch/arm64/*.c) \
+GUEST_ARM_SRC   := $(wildcard $(GUEST_DIR)/arch/arm/*.c) # both ARM widths: the GIC driver
+GUEST_ARM64_SRC := $(GUEST_COMMON_SRC) $(GUEST_ARM_SRC) $(wildcard $(GUEST_DIR)/arch/arm64/*.c) \
                    $(wildcard $(GUEST_DIR)/arch/arm64/*.S)
 GUEST_ARM64_OBJ := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/arm64/obj/%.o,$(GUEST_ARM64_SRC))
 GUEST_HDRS      := $(GUEST_DIR)/guest.mk $(wildcard $(GUEST_DIR)/include/*.h $(GUEST_DIR)/arch/*/*.h) \
@@ -23,7 +24,8 @@ GUEST_HDRS      := $(GUEST_DIR)/guest.mk $(wildcard $(GUEST_DIR)/include/*.h $(G
 GUEST_CFLAGS    := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
                    -fno-stack-protector -fno-common -fpie -mgeneral-regs-only -mstrict-align \
                    -mno-outline-atomics \
-                   -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/arm64 -Ixen/include
+                   -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/arm64 -I$(GUEST_DIR)/arch/arm \
+                   -Ixen/include
 GUEST_LDFLAGS   := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,--build-id=none \
                    -Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments -T $(GUEST_DIR)/arch/arm64/guest.lds
 
@@ -46,6 +48,48 @@ $(GUEST_OUT)/arm64/xtest.elf: $(GUEST_ARM64_OBJ) $(GUEST_DIR)/arch/arm64/guest.l
 
 $(GUEST_OUT)/arm64/xtest.bin: $(GUEST_OUT)/arm64/xtest.elf
 	$(Q)$(GUEST_ARM64_OBJCOPY) -O binary $< $@
+	@echo "  GUEST   $@ ($$(stat -c %s $@) bytes)"
+
+# ---- arm32 (tests/guest/arch/arm32) ----------------------------------------------------------
+#   make guest-arm32     build/guest/arm32/xtest.zimage (an ARM zImage for AArch32 EL1, the
+#                        same roles; boots as dom0 or domU of an arm64 hypervisor)
+# A32 code, static PIE linked at 0 (head.S applies R_ARM_RELATIVE), VFP registers never
+# used by the compiler's code (soft-float calling convention inside, hard-float ABI tags:
+# libgcc for 64-bit division comes from the gnueabihf toolchain).
+GUEST_ARM32_CC      ?= arm-linux-gnueabihf-gcc
+GUEST_ARM32_OBJCOPY ?= arm-linux-gnueabihf-objcopy
+GUEST_ARM32_SRC := $(GUEST_COMMON_SRC) $(GUEST_ARM_SRC) $(wildcard $(GUEST_DIR)/arch/arm32/*.c) \
+                   $(wildcard $(GUEST_DIR)/arch/arm32/*.S)
+GUEST_ARM32_OBJ := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/arm32/obj/%.o,$(GUEST_ARM32_SRC))
+GUEST_ARM32_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
+                      -fno-stack-protector -fno-common -fpie -marm -march=armv7ve \
+                      -fno-unwind-tables -fno-asynchronous-unwind-tables \
+                      -mfpu=vfpv3-d16 -mno-unaligned-access \
+                      -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/arm32 -I$(GUEST_DIR)/arch/arm \
+                      -Ixen/include
+GUEST_ARM32_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,--build-id=none \
+                       -Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments \
+                       -T $(GUEST_DIR)/arch/arm32/guest.lds
+
+.PHONY: guest-arm32
+guest-arm32: $(GUEST_OUT)/arm32/xtest.zimage
+
+$(GUEST_OUT)/arm32/obj/%.c.o: $(GUEST_DIR)/%.c $(GUEST_HDRS)
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_ARM32_CC) $(GUEST_ARM32_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/arm32/obj/%.S.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guest.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_ARM32_CC) $(GUEST_ARM32_CFLAGS) -c $< -o $@
+
+$(GUEST_OUT)/arm32/xtest.elf: $(GUEST_ARM32_OBJ) $(GUEST_DIR)/arch/arm32/guest.lds
+	$(Q)$(GUEST_ARM32_CC) $(GUEST_ARM32_LDFLAGS) $(GUEST_ARM32_OBJ) -lgcc -o $@
+	@# head.S applies R_ARM_RELATIVE (23) and skips R_ARM_NONE; nothing else.
+	$(Q)if arm-linux-gnueabihf-readelf -rW $@ | grep -E '^[0-9a-f]{8} ' | grep -vqE 'R_ARM_(RELATIVE|NONE)'; then \
+	    echo "xtest.elf: relocations other than R_ARM_RELATIVE" >&2; rm -f $@; exit 1; fi
+
+$(GUEST_OUT)/arm32/xtest.zimage: $(GUEST_OUT)/arm32/xtest.elf
+	$(Q)$(GUEST_ARM32_OBJCOPY) -O binary $< $@
 	@echo "  GUEST   $@ ($$(stat -c %s $@) bytes)"
 
 # ---- x86 PVH, 64- and 32-bit (tests/guest/arch/x86) ------------------------------------------

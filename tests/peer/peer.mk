@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: Apache-2.0
 # Real Xen 4.17 as the oracle (issue 6): the conformance guest as dom0 with a dom0less
-# peer domain joined by static event channels, on GICv3 and on GICv2 (2 vCPUs each); then
+# peer domain joined by static event channels, on GICv3 and on GICv2 (2 vCPUs each), once
+# as its arm64 build and once as its arm32 one (every domain AArch32); then
 # Debian's arm64 and armhf (32-bit) Linux as a dom0less domU on Xen's vPL011
 # (tests/system/arm/linux-test.sh) and Linux as dom0 beside a Linux domU sharing a page
 # (linux-pair-test.sh), as `make test-linux-arm` runs them on minixen. Xen comes from Debian's package
 # (tools/fetch-xen.sh, cached under build/xen-4.17/).
 #
-#   make test-peer-xen    TAP in $(RESULTS)/peer-xen-gicv{3,2}-d{0,1}.tap,
+#   make test-peer-xen    TAP in $(RESULTS)/peer-xen{,-arm32}-gicv{3,2}-d{0,1}.tap,
 #                         $(RESULTS)/peer-xen-linux-<board>.tap, peer-xen-linux-pair-<board>.tap
 #   make bench-peer-xen   the benchmark role on Xen; BENCH lines in build/peer-xen/bench-*.log
 
@@ -15,6 +16,7 @@ PEER_XEN_DIR := build/xen-4.17
 PEER_XEN := $(PEER_XEN_DIR)/xen-4.17-arm64
 PEER_OUT := build/peer-xen
 PEER_GUEST := build/guest/arm64/xtest.bin
+PEER_GUEST32 := build/guest/arm32/xtest.zimage # the same suite as AArch32 domains
 
 .PHONY: test-peer-xen bench-peer-xen
 
@@ -23,13 +25,15 @@ $(PEER_XEN):
 
 # Each configuration boots Xen once (~15 s); a domain that does not finish leaves a TAP
 # file without a plan, which tools/tap-summary.sh counts as a failure.
-test-peer-xen: $(PEER_GUEST) $(PEER_XEN)
+test-peer-xen: $(PEER_GUEST) $(PEER_GUEST32) $(PEER_XEN)
 	$(Q)mkdir -p $(RESULTS) $(PEER_OUT)/results && rm -f $(RESULTS)/peer-xen-*.tap $(PEER_OUT)/results/*.tap
 	$(Q)for gic in 3 2; do \
-	    tests/peer/xen-run.sh peer-xen-gicv$$gic $(PEER_OUT) $(PEER_XEN) $(PEER_GUEST) \
-	        --peer --smp 2 --gic $$gic --timeout 120 || true; \
-	    cp $(PEER_OUT)/peer-xen-gicv$$gic-d0.tap $(PEER_OUT)/peer-xen-gicv$$gic-d1.tap \
-	        $(PEER_OUT)/results/; \
+	    for run in "peer-xen-gicv$$gic $(PEER_GUEST)" "peer-xen-arm32-gicv$$gic $(PEER_GUEST32)"; do \
+	        set -- $$run; \
+	        tests/peer/xen-run.sh $$1 $(PEER_OUT) $(PEER_XEN) $$2 --peer --smp 2 --gic $$gic \
+	            --timeout 120 || true; \
+	        cp $(PEER_OUT)/$$1-d0.tap $(PEER_OUT)/$$1-d1.tap $(PEER_OUT)/results/; \
+	    done; \
 	done
 	$(Q)for b in qemu-virt-arm64 qemu-virt-arm64-gicv2; do for a in arm64 armhf; do \
 	    LINUX_ARCH=$$a tests/system/arm/linux-test.sh $$b $(PEER_XEN) $(PEER_OUT)/results \

@@ -30,14 +30,15 @@ RESULTS ?= build/test-results
 # The conformance guest (tests/guest/guest.mk), built by its own makefile so this file
 # works whether or not the top Makefile includes guest.mk.
 SYSTEM_GUEST := build/guest/arm64/xtest.bin
+SYSTEM_GUEST32 := build/guest/arm32/xtest.zimage # the U-Boot runs: every domain AArch32
 
 .PHONY: test-system test-linux system-guest run-images
 
 system-guest:
-	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 >/dev/null
+	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 guest-arm32 >/dev/null
 
 test-system: $(BUILD)/minixen.bin system-guest
-	$(Q)tests/system/arm/boot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+	$(Q)tests/system/arm/boot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST) $(SYSTEM_GUEST32)
 	$(Q)tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 	$(Q)tests/system/arm/dom0-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 

@@ -3,9 +3,11 @@
 # System test of the arm64 port: boot the image in QEMU in several configurations, check
 # what the hypervisor prints, and collect the TAP of every domain.
 #
-#   boot-test.sh BOARD IMAGE RESULTS [GUEST]
+#   boot-test.sh BOARD IMAGE RESULTS [GUEST [GUEST32]]
 #   environment: the board's variables (make exports them; else boards/$BOARD/board.mk's),
 #   the QEMU command line tests/lib/board-qemu.sh builds from them
+#   GUEST32: the guest's arm32 build (a zImage); the U-Boot runs boot it instead of GUEST,
+#   so that every domain there is AArch32 (the whole suite as 32-bit domains)
 #
 # Configurations:
 #   - QEMU -kernel, -smp 1, 2, 4, QEMU's own DT (no domains): the boot milestones;
@@ -15,7 +17,7 @@
 #       kernel  QEMU -kernel; QEMU's DT (dumpdtb) + boards/$BOARD/domains.dtsi -> dtc -> -dtb,
 #               the guest image loaded with -device loader at 0x42000000
 #       uboot   U-Boot (-bios) runs boards/$BOARD/boot.cmd over TFTP (QEMU user networking):
-#               booti, domains added with fdt mknod/set
+#               booti, domains added with fdt mknod/set; GUEST32's domains if given
 #     Both get now=<the host's time> in their bootargs, written just before each boot, for
 #     the guest's wall-clock check (tests/lib/now.sh); minixen must have set the wall clock
 #     from the PL031 (the guest also accepts Xen on Arm's "never set").
@@ -29,7 +31,7 @@
 #     itself after dom0's poweroff, and nothing panicked.
 # The summary TAP is $RESULTS/system-arm-$BOARD.tap; logs stay in $(dirname IMAGE)/system-test.
 set -u
-BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=${4:-}
+BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=${4:-} GUEST32=${5:-}
 : "${BOOT_TIMEOUT:=20}" "${DOMAIN_TIMEOUT:=90}"
 lib=$(dirname "$0")/../../lib
 . "$lib/tap.sh"
@@ -143,8 +145,10 @@ has "$log.txt" "virtualization=on\. Halting\.$"; ok $? "EL1 entry: halted with t
 # ---- Domains -----------------------------------------------------------------------------
 end_re="^minixen: (panic|fatal)" # else the run ends when QEMU exits (dom0 powers off)
 per_run=20 # results domains() adds per run
+arm32_check=0 # and the U-Boot runs' check that GUEST32 ran
+[ -z "$GUEST32" ] || arm32_check=1
 if [ -z "$GUEST" ] || ! command -v dtc >/dev/null; then
-    skip $((per_run * 6)) "domains: no guest image or no dtc"
+    skip $((per_run * 6 + arm32_check * 3)) "domains: no guest image or no dtc"
 else
     size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
     for smp in 1 2 4; do
@@ -165,7 +169,7 @@ else
     done
     if [ -r "$UBOOT_BIOS" ] && command -v mkimage >/dev/null; then
         cp "$IMAGE" "$work/tftp/minixen.bin"
-        cp "$GUEST" "$work/tftp/xtest.bin"
+        cp "${GUEST32:-$GUEST}" "$work/tftp/xtest.bin"
         for smp in 1 2 4; do
             bootargs_add_now <"boards/$BOARD/boot.cmd" >"$work/boot.cmd"
             mkimage -A arm64 -T script -C none -d "$work/boot.cmd" "$work/tftp/boot.scr.uimg" \
@@ -174,9 +178,14 @@ else
             boot "$log" "$DOMAIN_TIMEOUT" "$end_re" --smp "$smp" uboot "$work/tftp"
             has "$log.txt" "^Starting kernel"; ok $? "uboot -smp $smp: U-Boot started the Image"
             domains uboot "$smp" "$log"
+            if [ -n "$GUEST32" ]; then
+                has "$log.txt" "^# xtest: role=main arch=arm32 vcpus=2$" &&
+                    has "$log.txt" "^\(d1\) # xtest: role=peer arch=arm32 vcpus=1$"
+                ok $? "uboot -smp $smp: dom0 and domU1 are the arm32 guest (AArch32 EL1)"
+            fi
         done
     else
-        skip $(((per_run + 1) * 3)) "U-Boot: no u-boot-qemu or mkimage"
+        skip $(((per_run + 1 + arm32_check) * 3)) "U-Boot: no u-boot-qemu or mkimage"
     fi
 fi
 

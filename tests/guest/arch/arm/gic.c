@@ -3,9 +3,11 @@
  * Minimal GIC drivers for a guest: enable the distributor, this vCPU's interface, and the
  * PPIs we use (the event upcall and the virtual timer) at one priority. Which GIC and
  * where comes from the DT, as does the upcall interrupt (/hypervisor "interrupts": Xen
- * gives dom0 and domUs PPI 31, written <1 15 0xf08>).
+ * gives dom0 and domUs PPI 31, written <1 15 0xf08>). Shared by arm64 and arm32: the
+ * GICv3 CPU interface registers and MPIDR come from each arch's gic_cpuif.h.
  */
 #include "gic.h"
+#include "gic_cpuif.h"
 #include "fdt.h"
 #include "guest_arch.h"
 #include "libc.h"
@@ -40,9 +42,17 @@ static inline void wr32(uintptr_t a, uint32_t v)
     *(volatile uint32_t *)a = v;
 }
 
+/* A 64-bit register: one access on arm64; two 32-bit ones (low word first) on arm32, as
+ * Linux's lo_hi_readq: an LDRD gives the hypervisor no syndrome to emulate it by. */
 static inline uint64_t rd64(uintptr_t a)
 {
+#ifdef __aarch64__
     return *(volatile uint64_t *)a;
+#else
+    uint32_t lo = rd32(a);
+
+    return (uint64_t)rd32(a + 4) << 32 | lo;
+#endif
 }
 
 uint32_t gic_upcall_irq(void)
@@ -108,9 +118,8 @@ const char *gic_init(void)
 /* This vCPU's redistributor: the frame whose GICR_TYPER affinity matches MPIDR. */
 static uintptr_t find_redistributor(void)
 {
-    uint64_t mpidr, aff, off;
+    uint64_t mpidr = read_mpidr(), aff, off;
 
-    __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
     aff = (mpidr & 0xffffff) | ((mpidr >> 32 & 0xff) << 24);
     for (off = 0; off + 0x20000 <= gicr_size;) {
         uint64_t typer = rd64(gicr_region + off + GICR_TYPER);
@@ -139,12 +148,12 @@ void gic_cpu_init(void)
                 ;
             wr32(rd + GICR_SGI + GICR_IGROUPR0, 0xffffffffu);
         }
-        __asm__ volatile("msr S3_0_C12_C12_5, %0" ::"r"(7ul)); /* ICC_SRE_EL1: SRE, DFB, DIB */
+        icc_sre_write(7); /* SRE, DFB, DIB */
         __asm__ volatile("isb");
-        __asm__ volatile("msr S3_0_C4_C6_0, %0" ::"r"(0xfful)); /* ICC_PMR_EL1 */
-        __asm__ volatile("msr S3_0_C12_C12_3, %0" ::"r"(0ul));  /* ICC_BPR1_EL1 */
-        __asm__ volatile("msr S3_0_C12_C12_4, %0" ::"r"(0ul));  /* ICC_CTLR_EL1: EOImode 0 */
-        __asm__ volatile("msr S3_0_C12_C12_7, %0" ::"r"(1ul));  /* ICC_IGRPEN1_EL1 */
+        icc_pmr_write(0xff);
+        icc_bpr1_write(0);
+        icc_ctlr_write(0); /* EOImode 0 */
+        icc_igrpen1_write(1);
         __asm__ volatile("isb");
     } else if (version == 2) {
         wr32(gicc + GICC_PMR, 0xff);
@@ -175,12 +184,11 @@ void gic_enable_ppi(uint32_t irq)
 
 uint32_t gic_ack(void)
 {
-    uint64_t v;
-
     if (version == 3) {
-        __asm__ volatile("mrs %0, S3_0_C12_C12_0" : "=r"(v)); /* ICC_IAR1_EL1 */
+        uint32_t v = icc_iar1_read();
+
         __asm__ volatile("dsb sy" ::: "memory");
-        return (uint32_t)v & 0xffffff;
+        return v & 0xffffff;
     }
     if (version == 2)
         return rd32(gicc + GICC_IAR) & 0x3ff;
@@ -190,7 +198,7 @@ uint32_t gic_ack(void)
 void gic_eoi(uint32_t irq)
 {
     if (version == 3)
-        __asm__ volatile("msr S3_0_C12_C12_1, %0" ::"r"((uint64_t)irq)); /* ICC_EOIR1_EL1 */
+        icc_eoir1_write(irq);
     else if (version == 2)
         wr32(gicc + GICC_EOIR, irq);
 }
@@ -198,13 +206,13 @@ void gic_eoi(uint32_t irq)
 void gic_send_sgi_self(uint32_t sgi)
 {
     if (version == 3) {
-        uint64_t mpidr, v;
+        uint64_t mpidr = read_mpidr(), v;
 
-        __asm__ volatile("mrs %0, mpidr_el1" : "=r"(mpidr));
-        /* ICC_SGI1R_EL1: INTID [27:24], Aff3/2/1 of the target, target list bit Aff0. */
+        /* ICC_SGI1R: INTID [27:24], Aff3/2/1 of the target, target list bit Aff0. */
         v = (uint64_t)(sgi & 15) << 24 | ((mpidr >> 32) & 0xff) << 48 |
             ((mpidr >> 16) & 0xff) << 32 | ((mpidr >> 8) & 0xff) << 16 | 1ull << (mpidr & 15);
-        __asm__ volatile("msr S3_0_C12_C11_5, %0; isb" ::"r"(v));
+        icc_sgi1r_write(v);
+        __asm__ volatile("isb");
     } else if (version == 2) {
         wr32(gicd + GICD_SGIR, 2u << 24 | (sgi & 15)); /* TargetListFilter: this CPU */
     }

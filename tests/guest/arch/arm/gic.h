@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The guest's GIC drivers (GICv2 MMIO CPU interface, GICv3 system registers). */
-#ifndef GUEST_ARM64_GIC_H
-#define GUEST_ARM64_GIC_H
+#ifndef GUEST_ARM_GIC_H
+#define GUEST_ARM_GIC_H
 
 #include <stdint.h>
 
