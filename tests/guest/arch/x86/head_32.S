@@ -15,7 +15,6 @@
  */
 #define STACK_SIZE    16384
 #define MAX_CPUS      4        /* guest_arch.h's GUEST_MAX_CPUS */
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define CR0_PE        (1 << 0)
 #define CR0_WP        (1 << 16)
 #define CR0_PG        (1 << 31)
@@ -23,23 +22,15 @@
 #define SEL_CODE32    0x08
 #define SEL_DATA      0x10
 
-/* ---- The PVH note (in a PT_NOTE segment: ld makes one for SHT_NOTE sections) ---------- */
-    .section .note.Xen, "a", @note
-    .balign 4
-    .long   4                           /* namesz: "Xen\0" */
-    .long   4                           /* descsz */
-    .long   XEN_ELFNOTE_PHYS32_ENTRY
-    .asciz  "Xen"
-    .long   entry32
+#define EXC_PTR .long
+#include "head_common.inc"
 
 /* ---- vCPU 0 ------------------------------------------------------------------------------- */
     .section .text.head, "ax"
     .code32
     .global entry32
 entry32:
-    rdtsc                               /* arch_boot_counter: our first instruction's time */
-    mov     %eax, arch_boot_counter
-    mov     %edx, arch_boot_counter + 4
+    boot_counter
     cli
     cld
     mov     $cpu_stacks + STACK_SIZE, %esp /* PVH gives no stack */
@@ -81,9 +72,7 @@ secondary_entry32:
     call    arch_boot_secondary
     jmp     hang
 
-/* ---- Exceptions: report and end the domain (arch_exception never returns) --------------- */
-#define EXC_PTR .long
-#include "exc_stubs.inc"
+/* ---- Exceptions: the stubs (head_common.inc) end here; report and end the domain ------- */
 
 /* Frame: vector, error code, then the CPU's EIP, CS, EFLAGS (same privilege: no ESP/SS). */
 exc_common:

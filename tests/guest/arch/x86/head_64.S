@@ -12,7 +12,6 @@
  * the GDT and their code segment reloaded. Interrupt and exception stubs are at the end.
  */
 #define STACK_SIZE    16384
-#define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define MSR_EFER      0xc0000080
 #define EFER_LME      (1 << 8)
 #define CR0_PE        (1 << 0)
@@ -21,23 +20,15 @@
 #define SEL_CODE64    0x08
 #define SEL_DATA      0x10
 
-/* ---- The PVH note (in a PT_NOTE segment: ld makes one for SHT_NOTE sections) ---------- */
-    .section .note.Xen, "a", @note
-    .balign 4
-    .long   4                           /* namesz: "Xen\0" */
-    .long   4                           /* descsz */
-    .long   XEN_ELFNOTE_PHYS32_ENTRY
-    .asciz  "Xen"
-    .long   entry32
+#define EXC_PTR .quad
+#include "head_common.inc"
 
 /* ---- vCPU 0 ------------------------------------------------------------------------------- */
     .section .text.head, "ax"
     .code32
     .global entry32
 entry32:
-    rdtsc                               /* arch_boot_counter: our first instruction's time */
-    mov     %eax, arch_boot_counter
-    mov     %edx, arch_boot_counter + 4
+    boot_counter
     cli
     cld
     mov     %ebx, %esi                  /* hvm_start_info, kept for arch_boot_cpu0 */
@@ -91,9 +82,7 @@ secondary_entry64:
     call    arch_boot_secondary
     jmp     hang
 
-/* ---- Exceptions: report and end the domain (arch_exception never returns) --------------- */
-#define EXC_PTR .quad
-#include "exc_stubs.inc"
+/* ---- Exceptions: the stubs (head_common.inc) end here; report and end the domain ------- */
 
 exc_common:
     /* A hostile-suite probe expecting a fault (probe.c) set probe_fixup: resume there. */
