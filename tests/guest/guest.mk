@@ -53,16 +53,17 @@ $(GUEST_OUT)/arm64/xtest.bin: $(GUEST_OUT)/arm64/xtest.elf
 # ---- arm32 (tests/guest/arch/arm32) ----------------------------------------------------------
 #   make guest-arm32     build/guest/arm32/xtest.zimage (an ARM zImage for AArch32 EL1, the
 #                        same roles; boots as dom0 or domU of an arm64 hypervisor)
-# A32 code, static PIE linked at 0 (head.S applies R_ARM_RELATIVE), VFP registers never
-# used by the compiler's code (soft-float calling convention inside, hard-float ABI tags:
-# libgcc for 64-bit division comes from the gnueabihf toolchain).
+# A32 code, static PIE linked at 0 (head.S applies R_ARM_RELATIVE). -mgeneral-regs-only:
+# the compiler never uses VFP registers (vectors.S saves none around an interrupt); the
+# objects keep the hard-float ABI tags of the gnueabihf libgcc that 64-bit division comes
+# from. Only probe.c touches VFP registers, in its own asm.
 GUEST_ARM32_CC      ?= arm-linux-gnueabihf-gcc
 GUEST_ARM32_OBJCOPY ?= arm-linux-gnueabihf-objcopy
 GUEST_ARM32_SRC := $(GUEST_COMMON_SRC) $(GUEST_ARM_SRC) $(wildcard $(GUEST_DIR)/arch/arm32/*.c) \
                    $(wildcard $(GUEST_DIR)/arch/arm32/*.S)
 GUEST_ARM32_OBJ := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/arm32/obj/%.o,$(GUEST_ARM32_SRC))
 GUEST_ARM32_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
-                      -fno-stack-protector -fno-common -fpie -marm -march=armv7ve \
+                      -fno-stack-protector -fno-common -fpie -marm -march=armv7ve -mgeneral-regs-only \
                       -fno-unwind-tables -fno-asynchronous-unwind-tables \
                       -mfpu=vfpv3-d16 -mno-unaligned-access \
                       -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/arm32 -I$(GUEST_DIR)/arch/arm \

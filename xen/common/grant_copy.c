@@ -9,7 +9,6 @@
  */
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
-#include <xen/guest_kind.h>
 #include <xen/lib.h>
 
 #include "grant_private.h"
@@ -95,10 +94,9 @@ static int16_t copy_one(struct domain *ld, struct copy_side *src, struct copy_si
     return st;
 }
 
-long gnttab_op_copy(struct vcpu *curr, gpaddr_t uop, unsigned int count)
+long gnttab_op_copy(struct vcpu *curr, gpaddr_t uop, unsigned int count, bool compat32)
 {
     struct domain *ld = curr->domain;
-    bool compat32 = guest_kind_of(ld)->compat32;
     size_t size = compat32 ? sizeof(struct gnttab_copy_x86_32) : sizeof(struct gnttab_copy_64);
     size_t status_at = compat32 ? offsetof(struct gnttab_copy_x86_32, status)
                                 : offsetof(struct gnttab_copy_64, status);

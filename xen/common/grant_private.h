@@ -86,6 +86,7 @@ void gnttab_release_maptrack(struct domain *d);
 
 long gnttab_op_map(struct vcpu *curr, gpaddr_t uop, unsigned int count);
 long gnttab_op_unmap(struct vcpu *curr, gpaddr_t uop, unsigned int count);
-long gnttab_op_copy(struct vcpu *curr, gpaddr_t uop, unsigned int count);
+/* compat32: the struct layout (x86 32-bit guests), read once by the caller for a whole batch. */
+long gnttab_op_copy(struct vcpu *curr, gpaddr_t uop, unsigned int count, bool compat32);
 
 #endif

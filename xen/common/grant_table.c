@@ -344,11 +344,15 @@ static long batch(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS], unsi
         size = sizeof(struct gnttab_unmap_grant_ref);
         rc = gnttab_op_unmap(curr, args[1], n);
         break;
-    default:
-        size = guest_kind_of(curr->domain)->compat32 ? sizeof(struct gnttab_copy_x86_32)
-                                                     : sizeof(struct gnttab_copy_64);
-        rc = gnttab_op_copy(curr, args[1], n);
+    default: {
+        /* Read once: the guest's width may be latched again meanwhile (domain.h), and the
+         * ops and the continuation's stride must agree. */
+        bool compat32 = guest_kind_of(curr->domain)->compat32;
+
+        size = compat32 ? sizeof(struct gnttab_copy_x86_32) : sizeof(struct gnttab_copy_64);
+        rc = gnttab_op_copy(curr, args[1], n, compat32);
         break;
+    }
     }
     if (rc != 0 || n == count)
         return rc;
