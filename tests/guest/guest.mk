@@ -2,96 +2,67 @@
 # The conformance guest (tests/guest): one bare-metal image per guest arch, the same
 # image for every role (main, peer, bench; chosen by /chosen/bootargs).
 #
-#   make guest-arm64     build/guest/arm64/xtest.bin (arm64 Image, boots as dom0 or domU)
+#   make guest-arm64, guest-arm32, guest-x86_64, guest-i386 (one image per guest arch:
+#   below)
 #
 # Only xen/include/public (via -Ixen/include) and the guest's own headers are used.
 
 GUEST_DIR       := tests/guest
 GUEST_OUT       := build/guest
-GUEST_ARM64_CC  ?= aarch64-linux-gnu-gcc
-GUEST_ARM64_OBJCOPY ?= aarch64-linux-gnu-objcopy
 GUEST_COMMON_SRC := $(wildcard $(GUEST_DIR)/lib/*.c) $(wildcard $(GUEST_DIR)/suite/*.c)
-GUEST_ARM_SRC   := $(wildcard $(GUEST_DIR)/arch/arm/*.c) # both ARM widths: the GIC driver
-GUEST_ARM64_SRC := $(GUEST_COMMON_SRC) $(GUEST_ARM_SRC) $(wildcard $(GUEST_DIR)/arch/arm64/*.c) \
-                   $(wildcard $(GUEST_DIR)/arch/arm64/*.S)
-GUEST_ARM64_OBJ := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/arm64/obj/%.o,$(GUEST_ARM64_SRC))
 GUEST_HDRS      := $(GUEST_DIR)/guest.mk $(wildcard $(GUEST_DIR)/include/*.h $(GUEST_DIR)/arch/*/*.h) \
                    $(wildcard xen/include/public/*.h xen/include/public/*/*.h)
 
-# Freestanding, no FP/SIMD (a guest kernel's rule, and Xen saves no FP state we rely on),
-# no unaligned accesses (C runs with the MMU off before the identity map is on), and
-# position independent: the image relocates itself wherever it is loaded.
-GUEST_CFLAGS    := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
-                   -fno-stack-protector -fno-common -fpie -mgeneral-regs-only -mstrict-align \
-                   -mno-outline-atomics \
-                   -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/arm64 -I$(GUEST_DIR)/arch/arm \
-                   -Ixen/include
-GUEST_LDFLAGS   := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,--build-id=none \
-                   -Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments -T $(GUEST_DIR)/arch/arm64/guest.lds
+# ---- ARM, 64- and 32-bit (tests/guest/arch/arm64, arm32; what both share: arch/arm) -----------
+#   make guest-arm64     build/guest/arm64/xtest.bin (an arm64 Image)
+#   make guest-arm32     build/guest/arm32/xtest.zimage (an ARM zImage for AArch32 EL1)
+# Both boot as dom0 or domU, in every role. Freestanding; no FP/SIMD registers in the
+# compiler's code (a guest kernel's rule: vectors.S saves none around an interrupt; arm32's
+# probe.c touches VFP in its own asm only); no unaligned accesses (C runs with the MMU off
+# before the identity map is on); a static PIE linked at 0 that relocates itself wherever
+# it is loaded, so head.S applies the width's RELATIVE relocations and nothing else may be
+# left. arm32 keeps the hard-float ABI tags of the gnueabihf libgcc, which 64-bit division
+# comes from.
+GUEST_ARM_SRC     := $(wildcard $(GUEST_DIR)/arch/arm/*.c)
+GUEST_ARM_CFLAGS  := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
+                     -fno-stack-protector -fno-common -fpie -mgeneral-regs-only
+GUEST_ARM_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,--build-id=none \
+                     -Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments
 
-.PHONY: guest-arm64
-guest-arm64: $(GUEST_OUT)/arm64/xtest.bin
+# guest_arm NAME CROSS EXTRA_CFLAGS RELOC IMAGE LIBS: the rules of one width (CROSS: the
+# toolchain prefix; RELOC: its relocation names' prefix; IMAGE: the raw image's file name).
+define guest_arm
+GUEST_$(1)_SRC := $$(GUEST_COMMON_SRC) $$(GUEST_ARM_SRC) $$(wildcard $$(GUEST_DIR)/arch/$(1)/*.c) \
+                  $$(wildcard $$(GUEST_DIR)/arch/$(1)/*.S)
+GUEST_$(1)_OBJ := $$(patsubst $$(GUEST_DIR)/%,$$(GUEST_OUT)/$(1)/obj/%.o,$$(GUEST_$(1)_SRC))
+GUEST_$(1)_CFLAGS := $$(GUEST_ARM_CFLAGS) $(3) -I$$(GUEST_DIR)/include -I$$(GUEST_DIR)/arch/$(1) \
+                     -I$$(GUEST_DIR)/arch/arm -Ixen/include
 
-$(GUEST_OUT)/arm64/obj/%.c.o: $(GUEST_DIR)/%.c $(GUEST_HDRS)
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_ARM64_CC) $(GUEST_CFLAGS) -c $< -o $@
+.PHONY: guest-$(1)
+guest-$(1): $$(GUEST_OUT)/$(1)/$(5)
 
-$(GUEST_OUT)/arm64/obj/%.S.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guest.mk
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_ARM64_CC) $(GUEST_CFLAGS) -c $< -o $@
+$$(GUEST_OUT)/$(1)/obj/%.c.o: $$(GUEST_DIR)/%.c $$(GUEST_HDRS)
+	@mkdir -p $$(dir $$@)
+	$$(Q)$(2)gcc $$(GUEST_$(1)_CFLAGS) -c $$< -o $$@
 
-$(GUEST_OUT)/arm64/xtest.elf: $(GUEST_ARM64_OBJ) $(GUEST_DIR)/arch/arm64/guest.lds
-	$(Q)$(GUEST_ARM64_CC) $(GUEST_LDFLAGS) $(GUEST_ARM64_OBJ) -o $@
-	@# head.S applies R_AARCH64_RELATIVE (1027) and skips R_AARCH64_NONE; nothing else.
-	$(Q)if aarch64-linux-gnu-readelf -rW $@ | grep -E '^[0-9a-f]{16} ' | grep -vqE 'R_AARCH64_(RELATIVE|NONE)'; then \
-	    echo "xtest.elf: relocations other than R_AARCH64_RELATIVE" >&2; rm -f $@; exit 1; fi
+$$(GUEST_OUT)/$(1)/obj/%.S.o: $$(GUEST_DIR)/%.S $$(GUEST_DIR)/guest.mk
+	@mkdir -p $$(dir $$@)
+	$$(Q)$(2)gcc $$(GUEST_$(1)_CFLAGS) -c $$< -o $$@
 
-$(GUEST_OUT)/arm64/xtest.bin: $(GUEST_OUT)/arm64/xtest.elf
-	$(Q)$(GUEST_ARM64_OBJCOPY) -O binary $< $@
-	@echo "  GUEST   $@ ($$(stat -c %s $@) bytes)"
+$$(GUEST_OUT)/$(1)/xtest.elf: $$(GUEST_$(1)_OBJ) $$(GUEST_DIR)/arch/$(1)/guest.lds
+	$$(Q)$(2)gcc $$(GUEST_ARM_LDFLAGS) -T $$(GUEST_DIR)/arch/$(1)/guest.lds $$(GUEST_$(1)_OBJ) \
+	    $(6) -o $$@
+	$$(Q)if $(2)readelf -rW $$@ | grep -E '^[0-9a-f]+ ' | grep -vqE '$(4)_(RELATIVE|NONE)'; then \
+	    echo "$$@: relocations other than $(4)_RELATIVE" >&2; rm -f $$@; exit 1; fi
 
-# ---- arm32 (tests/guest/arch/arm32) ----------------------------------------------------------
-#   make guest-arm32     build/guest/arm32/xtest.zimage (an ARM zImage for AArch32 EL1, the
-#                        same roles; boots as dom0 or domU of an arm64 hypervisor)
-# A32 code, static PIE linked at 0 (head.S applies R_ARM_RELATIVE). -mgeneral-regs-only:
-# the compiler never uses VFP registers (vectors.S saves none around an interrupt); the
-# objects keep the hard-float ABI tags of the gnueabihf libgcc that 64-bit division comes
-# from. Only probe.c touches VFP registers, in its own asm.
-GUEST_ARM32_CC      ?= arm-linux-gnueabihf-gcc
-GUEST_ARM32_OBJCOPY ?= arm-linux-gnueabihf-objcopy
-GUEST_ARM32_SRC := $(GUEST_COMMON_SRC) $(GUEST_ARM_SRC) $(wildcard $(GUEST_DIR)/arch/arm32/*.c) \
-                   $(wildcard $(GUEST_DIR)/arch/arm32/*.S)
-GUEST_ARM32_OBJ := $(patsubst $(GUEST_DIR)/%,$(GUEST_OUT)/arm32/obj/%.o,$(GUEST_ARM32_SRC))
-GUEST_ARM32_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-builtin \
-                      -fno-stack-protector -fno-common -fpie -marm -march=armv7ve -mgeneral-regs-only \
-                      -fno-unwind-tables -fno-asynchronous-unwind-tables \
-                      -mfpu=vfpv3-d16 -mno-unaligned-access \
-                      -I$(GUEST_DIR)/include -I$(GUEST_DIR)/arch/arm32 -I$(GUEST_DIR)/arch/arm \
-                      -Ixen/include
-GUEST_ARM32_LDFLAGS := -nostdlib -static-pie -Wl,--no-dynamic-linker -Wl,--build-id=none \
-                       -Wl,-z,noexecstack -Wl,-z,notext -Wl,--no-warn-rwx-segments \
-                       -T $(GUEST_DIR)/arch/arm32/guest.lds
+$$(GUEST_OUT)/$(1)/$(5): $$(GUEST_OUT)/$(1)/xtest.elf
+	$$(Q)$(2)objcopy -O binary $$< $$@
+	@echo "  GUEST   $$@ ($$$$(stat -c %s $$@) bytes)"
+endef
 
-.PHONY: guest-arm32
-guest-arm32: $(GUEST_OUT)/arm32/xtest.zimage
-
-$(GUEST_OUT)/arm32/obj/%.c.o: $(GUEST_DIR)/%.c $(GUEST_HDRS)
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_ARM32_CC) $(GUEST_ARM32_CFLAGS) -c $< -o $@
-
-$(GUEST_OUT)/arm32/obj/%.S.o: $(GUEST_DIR)/%.S $(GUEST_DIR)/guest.mk
-	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_ARM32_CC) $(GUEST_ARM32_CFLAGS) -c $< -o $@
-
-$(GUEST_OUT)/arm32/xtest.elf: $(GUEST_ARM32_OBJ) $(GUEST_DIR)/arch/arm32/guest.lds
-	$(Q)$(GUEST_ARM32_CC) $(GUEST_ARM32_LDFLAGS) $(GUEST_ARM32_OBJ) -lgcc -o $@
-	@# head.S applies R_ARM_RELATIVE (23) and skips R_ARM_NONE; nothing else.
-	$(Q)if arm-linux-gnueabihf-readelf -rW $@ | grep -E '^[0-9a-f]{8} ' | grep -vqE 'R_ARM_(RELATIVE|NONE)'; then \
-	    echo "xtest.elf: relocations other than R_ARM_RELATIVE" >&2; rm -f $@; exit 1; fi
-
-$(GUEST_OUT)/arm32/xtest.zimage: $(GUEST_OUT)/arm32/xtest.elf
-	$(Q)$(GUEST_ARM32_OBJCOPY) -O binary $< $@
-	@echo "  GUEST   $@ ($$(stat -c %s $@) bytes)"
+$(eval $(call guest_arm,arm64,aarch64-linux-gnu-,-mstrict-align -mno-outline-atomics,R_AARCH64,xtest.bin,))
+$(eval $(call guest_arm,arm32,arm-linux-gnueabihf-,-marm -march=armv7ve -mfpu=vfpv3-d16 \
+    -mno-unaligned-access -fno-unwind-tables -fno-asynchronous-unwind-tables,R_ARM,xtest.zimage,-lgcc))
 
 # ---- x86 PVH, 64- and 32-bit (tests/guest/arch/x86) ------------------------------------------
 #   make guest-x86_64    build/guest/x86_64/xtest.elf (an ELF64 PVH kernel: head_64.S enters

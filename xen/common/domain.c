@@ -236,7 +236,7 @@ void domain_latch_guest_layout(struct vcpu *curr)
         return;
     /* Under the event lock: no delivery is half-way through the old layout's words. */
     dl = evtchn_lock(d, &flags);
-    d->guest_layout = l;
+    __atomic_store_n(&d->guest_layout, l, __ATOMIC_RELEASE); /* guest_kind_of() reads it unlocked */
     evtchn_unlock(dl, flags);
     /* The wall clock moves (x86_32 has it at 0x900, x86_64 at 0xc00, and wc_sec_hi in
      * arch_shared_info); vcpu_info.time is at 32 in both vcpu_infos and stays. */

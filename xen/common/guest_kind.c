@@ -57,7 +57,10 @@ BUILD_BUG_ON(HVM_NR_PARAMS_MINIXEN > 63);
 
 const struct guest_kind *guest_kind_of(const struct domain *d)
 {
-    if (d->guest_layout == &guest_layout_arm)
+    /* One read: an x86 guest may latch its width again meanwhile (domain.h). */
+    const struct guest_layout *l = __atomic_load_n(&d->guest_layout, __ATOMIC_ACQUIRE);
+
+    if (l == &guest_layout_arm)
         return &kind_arm;
-    return d->guest_layout == &guest_layout_x86_32 ? &kind_x86_32 : &kind_x86_64;
+    return l == &guest_layout_x86_32 ? &kind_x86_32 : &kind_x86_64;
 }

@@ -8,9 +8,9 @@
  * reads its callback, xenstore and console params and writes none; an x86 guest also
  * sets its own CALLBACK_IRQ and event channels. The ports read the values they act on
  * (CALLBACK_IRQ) from d->hvm_params when they deliver; a domain setting its own
- * CALLBACK_IRQ also latches its width (domain_latch_guest_layout). HVMOP_set_evtchn_upcall_vector
- * (x86 guests only) records a vCPU's own upcall vector in v->upcall_vector, which the port
- * delivers. Other HVMOPs are -ENOSYS.
+ * CALLBACK_IRQ also latches its width (domain_latch_guest_layout).
+ * HVMOP_set_evtchn_upcall_vector (x86 guests only) records a vCPU's own upcall vector in
+ * v->upcall_vector, which the port delivers. Other HVMOPs are -ENOSYS.
  */
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>

@@ -187,10 +187,10 @@ void domain_reset(struct domain *d);
  * first when it sets up its PV interfaces (writing the hypercall page MSR, and setting its
  * own HVM_PARAM_CALLBACK_IRQ), curr's domain takes the shared_info/vcpu_info layout of the
  * mode curr runs in now (arch_guest_layout_now), and the wall clock is written again where
- * that layout has it. A 64-bit domain that latches 32-bit
- * keeps its ports, but 2-level ports from 1024 up lie beyond its bitmaps: they count as
- * masked and no new port is bound there (-ENOSPC), as on Xen. Nothing changes when the
- * layout is the same (every ARM domain).
+ * that layout has it. A 64-bit domain that latches 32-bit keeps its ports, but 2-level
+ * ports from 1024 up lie beyond its bitmaps: they count as masked and no new port is bound
+ * there (-ENOSPC), as on Xen. Nothing changes when the layout is the same (every ARM
+ * domain). Handlers that depend on the width read it once per call (guest_kind_of()).
  */
 void domain_latch_guest_layout(struct vcpu *curr);
 struct domain *domain_lookup(domid_t id); /* NULL if none */

@@ -61,15 +61,6 @@ bool arch_fuzz_sysreg(uint64_t rnd, uint64_t val, bool *skipped)
     return false;
 }
 
-const bool arch_has_port_io = false;
-
-bool arch_fuzz_io(uint64_t rnd, uint32_t val)
-{
-    (void)rnd;
-    (void)val;
-    return false;
-}
-
 uint64_t arch_fuzz_mmio_addr(uint64_t rnd)
 {
     return rnd & 0xffc;
@@ -87,20 +78,15 @@ unsigned long arch_irq_storm(unsigned int ms)
     uint64_t end = arch_counter() + ms * (arch_counter_freq() / 1000);
     unsigned long sent = 0;
 
+    gic_enable_ppi(STORM_SGI);
     while (arch_counter() < end) {
         unsigned int i;
 
         for (i = 0; i < 16; i++, sent++)
             gic_send_sgi_self(STORM_SGI);
-        arch_irq_enable();
+        arch_irq_enable(); /* take them: arch_irq_entry acknowledges and EOIs */
         arch_relax();
         arch_irq_disable();
     }
     return sent;
-}
-
-unsigned long arch_fuzz_extra(unsigned int n)
-{
-    (void)n;
-    return 0;
 }

@@ -54,8 +54,9 @@ irq_entry:
     trap    trap_reset, 0, "mov r1, #0", "mov r3, #0", 0
     trap    trap_und, 1, "mov r1, #0", "mov r3, #0", 4
     trap    trap_svc, 2, "mov r1, #0", "mov r3, #0", 4
-    trap    trap_pabt, 3, "mrc p15, 0, r1, c5, c0, 1", "mrc p15, 0, r3, c6, c0, 2", 4 /* IFSR, IFAR */
-    trap    trap_dabt, 4, "mrc p15, 0, r1, c5, c0, 0", "mrc p15, 0, r3, c6, c0, 0", 8 /* DFSR, DFAR */
+    /* Aborts: IFSR and IFAR, DFSR and DFAR. */
+    trap    trap_pabt, 3, "mrc p15, 0, r1, c5, c0, 1", "mrc p15, 0, r3, c6, c0, 2", 4
+    trap    trap_dabt, 4, "mrc p15, 0, r1, c5, c0, 0", "mrc p15, 0, r3, c6, c0, 0", 8
     trap    trap_fiq, 7, "mov r1, #0", "mov r3, #0", 4
 
     .section .note.GNU-stack, "", %progbits

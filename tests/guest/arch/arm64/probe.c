@@ -174,15 +174,6 @@ bool arch_fuzz_sysreg(uint64_t rnd, uint64_t val, bool *skipped)
     }
 }
 
-const bool arch_has_port_io = false;
-
-bool arch_fuzz_io(uint64_t rnd, uint32_t val)
-{
-    (void)rnd;
-    (void)val;
-    return false;
-}
-
 uint64_t arch_fuzz_mmio_addr(uint64_t rnd)
 {
     /* QEMU virt's map outside a domU's RAM: flash, the GIC (emulated: random register
@@ -221,10 +212,4 @@ unsigned long arch_irq_storm(unsigned int ms)
         arch_irq_disable();
     }
     return sent;
-}
-
-unsigned long arch_fuzz_extra(unsigned int n)
-{
-    (void)n;
-    return 0;
 }

@@ -9,9 +9,10 @@
  *                VCPUOP_initialise (a 64- or 32-bit context on our page tables) + VCPUOP_up
  *   time         the TSC at the rate of CPUID base+3 (Xen's TSC leaf); the timeout timer
  *                is the x2APIC timer in TSC-deadline mode, else one-shot at its rate
- *                measured against the TSC (Xen's and minixen's vLAPIC count at 100 MHz; measuring
- * keeps it honest) per-CPU      the vCPU index at GS:0 (64-bit: the GS base MSR; 32-bit: a
- *                GDT segment per vCPU; either way no exit to read it)
+ *                measured against the TSC (Xen's and minixen's vLAPIC count at 100 MHz;
+ *                measuring keeps it honest)
+ *   per-CPU      the vCPU index at GS:0 (64-bit: the GS base MSR; 32-bit: a GDT segment
+ *                per vCPU; either way no exit to read it)
  *   config       hvm_start_info's command line, handed to the suite as /chosen/bootargs
  *   console      console_io; port 0xe9 (Xen's HVM debug port) as the fallback
  */
