@@ -36,8 +36,9 @@ $(BUILD)/xen.lds: xen/arch/arm/xen.lds.in xen/arch/arm/arch.mk
 # event core is in the image even before a domain exists to call it.
 $(BUILD)/minixen: $(XEN_ARCH_OBJS) $(XEN_COMMON_OBJS) $(BUILD)/xen.lds
 	@echo "  LD      $@"
-	$(Q)$(XEN_CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(BUILD)/xen.lds \
-	    -Wl,--no-warn-rwx-segments -o $@ $(XEN_ARCH_OBJS) $(XEN_COMMON_OBJS) -lgcc
+	$(Q)$(XEN_CC) $(XEN_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none \
+	    -Wl,--gc-sections -Wl,-T,$(BUILD)/xen.lds -Wl,--no-warn-rwx-segments -o $@ \
+	    $(XEN_ARCH_OBJS) $(XEN_COMMON_OBJS) -lgcc
 	$(Q)$(CROSS_COMPILE)size $@
 
 $(BUILD)/minixen.bin: $(BUILD)/minixen

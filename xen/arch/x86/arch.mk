@@ -34,8 +34,8 @@ $(BUILD)/xen.lds: xen/arch/x86/xen.lds.in xen/arch/x86/arch.mk
 # event core is in the image even before a domain exists to call it.
 $(BUILD)/minixen: $(XEN_ARCH_OBJS) $(XEN_COMMON_OBJS) $(BUILD)/xen.lds
 	@echo "  LD      $@"
-	$(Q)$(XEN_CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(BUILD)/xen.lds \
-	    -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments -o $@ \
+	$(Q)$(XEN_CC) $(XEN_CFLAGS) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--gc-sections \
+	    -Wl,-T,$(BUILD)/xen.lds -Wl,-z,max-page-size=4096 -Wl,--no-warn-rwx-segments -o $@ \
 	    $(XEN_ARCH_OBJS) $(XEN_COMMON_OBJS) -lgcc
 	$(Q)size $@
 

@@ -155,7 +155,7 @@ void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
 {
-    bool writable;
+    bool writable = false; /* npt_lookup leaves it unset for an unmapped gpa */
     paddr_t hpa;
     uint64_t gpa = gfn << PAGE_SHIFT;
 

@@ -48,8 +48,10 @@ void evtchn_lock_pair(struct evtchn_pair_locked *p, struct domain *x, struct dom
     p->a = evtchn_lock(first, &p->fa);
     if (second != first)
         p->b = evtchn_lock(second, &p->fb);
-    else
+    else {
         p->b = p->a;
+        p->fb = p->fa; /* never restored (b is a); set, so no reader sees it undefined */
+    }
 }
 
 void evtchn_unlock_pair(struct evtchn_pair_locked *p)
