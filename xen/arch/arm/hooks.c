@@ -49,7 +49,13 @@ bool arch_hypercall_preempt_check(void)
 
 bool arch_vcpu_raise_upcall(struct vcpu *v)
 {
-    /* PPI 31 through the vGIC; a guest that disabled it takes it when it enables it. */
+    /*
+     * PPI 31 through the vGIC; a guest that disabled it takes it when it enables it. For
+     * the vCPU this CPU runs (an event it sends itself, a VIRQ raised in its trap), the
+     * list register is written now: nothing to wake, and its exit needs no flush.
+     */
+    if (v == arm_current_vcpu() && vgic_raise_here(v, GUEST_EVTCHN_PPI_INTID))
+        return false;
     return vgic_mark_irq(v, GUEST_EVTCHN_PPI_INTID) == v;
 }
 

@@ -259,6 +259,7 @@ void vgic_flush(struct vcpu *v)
 
     if (vv == NULL)
         return;
+    vv->raised_here = 0;
     if (vcpu_upcall_pending(v) && !(vv->in_lr & BIT(GUEST_EVTCHN_PPI_INTID)) &&
         !(load32(&vv->pending) & (1u << GUEST_EVTCHN_PPI_INTID))) {
         __atomic_fetch_or(&vv->pending, 1u << GUEST_EVTCHN_PPI_INTID, __ATOMIC_RELEASE);
@@ -274,13 +275,85 @@ void vgic_flush(struct vcpu *v)
         gic_host.ops->set_hcr(true, vv->spilled);
 }
 
+/*
+ * The list register holding interrupt n of vv, read back from the hardware (the guest may
+ * have taken or ended it since); GIC_MAX_LRS if n is in none. vv is loaded here.
+ */
+static unsigned int lr_read_back(struct vgic_vcpu *vv, unsigned int n)
+{
+    unsigned int i;
+
+    if (!(vv->in_lr & BIT(n)))
+        return GIC_MAX_LRS;
+    i = lr_of(vv, n);
+    if (i != GIC_MAX_LRS)
+        gic_host.ops->read_lr(i, &vv->lr[i]);
+    return i;
+}
+
 bool vgic_exit_quiet(struct vcpu *v)
 {
-    const struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    uint32_t raised;
+    unsigned int i;
 
-    /* Nothing announced since the last flush, and no upcall to (re-)check. */
-    return vv != NULL && __atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) == 0 &&
-           !vcpu_upcall_pending(v);
+    if (vv == NULL)
+        return false;
+    raised = vv->raised_here;
+    vv->raised_here = 0;
+    /* Something announced since the last flush: sync and flush. */
+    if (__atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) != 0)
+        return false;
+    if (!vcpu_upcall_pending(v) || (raised & (1u << GUEST_EVTCHN_PPI_INTID)))
+        return true;
+    /*
+     * The upcall is level-like: while it is pending the flush re-checks it, unless a list
+     * register holds it pending still (the guest has not taken it yet): then the guest
+     * gets it without us.
+     */
+    i = vv->loaded ? lr_read_back(vv, GUEST_EVTCHN_PPI_INTID) : GIC_MAX_LRS;
+    return i != GIC_MAX_LRS && (vv->lr[i].state & LR_PENDING);
+}
+
+/*
+ * Simple means: intid is private and enabled; nothing else was announced and not flushed
+ * yet, and nothing waits spilled (either may outrank intid: the flush orders them); and a
+ * list register already holds intid (pending again on top of active collapses, as an edge
+ * does; one the guest has ended is written afresh), or one is free. The remote CPUs only
+ * ever set pending bits and dirty, so the list-register bookkeeping here is this CPU's.
+ */
+bool vgic_raise_here(struct vcpu *v, unsigned int intid)
+{
+    struct vgic_vcpu *vv = vgic_vcpu_of(v);
+    unsigned int cpu = arch_this_cpu(), i;
+
+    if (vv == NULL || !vv->loaded || cpu >= NR_CPUS || loaded_on[cpu] != vv ||
+        intid >= VGIC_NR_PRIVATE || !(load32(&vv->enabled) & (1u << intid)) || vv->spilled ||
+        __atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) != 0)
+        return false;
+    i = lr_read_back(vv, intid);
+    if (i != GIC_MAX_LRS && vv->lr[i].state != 0) {
+        vv->lr[i].state |= LR_PENDING;
+    } else if (i == GIC_MAX_LRS) {
+        uint32_t free = ~vv->lr_used & ((1u << gic_host.nr_lrs) - 1);
+
+        if (free == 0)
+            return false;
+        i = (unsigned int)__builtin_ctz(free);
+        vv->lr_used |= 1u << i;
+        vv->in_lr |= BIT(intid);
+    }
+    if (vv->lr[i].state == 0) /* a new one, or the same intid ended since the last sync */
+        vv->lr[i] = (struct gic_lr){
+            .intid = intid,
+            .priority = vv->priority[intid],
+            .state = LR_PENDING,
+            .source = intid < 16 ? vv->sgi_source[intid] : 0,
+            .group1 = vgic_domain_of(v->domain)->ops->group1,
+        };
+    lr_write(vv, i);
+    vv->raised_here |= 1u << intid;
+    return true;
 }
 
 void vgic_sync(struct vcpu *v)
@@ -322,6 +395,7 @@ void vgic_save(struct vcpu *v)
     gic_host.ops->save(&vv->hw);
     gic_host.ops->set_hcr(false, false);
     vv->loaded = false;
+    vv->raised_here = 0;
     if (cpu < NR_CPUS && loaded_on[cpu] == vv)
         loaded_on[cpu] = NULL;
 }

@@ -42,6 +42,14 @@ void vgic_inject_irq(struct vcpu *v, unsigned int intid);
 struct vcpu *vgic_mark_irq(struct vcpu *v, unsigned int intid);
 
 /*
+ * The fast way for private interrupt intid of v when v is the vCPU whose list registers
+ * this CPU holds (inside one of its traps, interrupts masked): straight into a list
+ * register, so that the exit has nothing to flush and no reason to ask the scheduler.
+ * False when that is not simple (see vgic.c): then mark it pending the ordinary way.
+ */
+bool vgic_raise_here(struct vcpu *v, unsigned int intid);
+
+/*
  * On the way into v (interrupts masked, v's context loaded): re-check the upcall (PPI 31
  * pending while vcpu_info.evtchn_upcall_pending is set), move pending interrupts into the
  * list registers, spill the rest, arm the underflow maintenance interrupt if any spilled.
@@ -53,8 +61,9 @@ void vgic_sync(struct vcpu *v);
 
 /*
  * Exit fast path (R): true if vgic_sync(v) + vgic_flush(v) may both be skipped on this exit
- * because nothing has been injected into v since its last flush and its event upcall is not
- * pending. What the guest EOIed meanwhile is read back on the next exit that does sync.
+ * because nothing has been injected into v since its last flush, and its event upcall is
+ * either not pending or waiting in a list register the guest has not taken yet. What the
+ * guest EOIed meanwhile is read back on the next exit that does sync.
  */
 bool vgic_exit_quiet(struct vcpu *v);
 

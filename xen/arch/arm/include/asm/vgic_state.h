@@ -58,8 +58,14 @@ struct vgic_vcpu {
     uint32_t waker;         /* v3 GICR_WAKER.ProcessorSleep as written */
 
     /* List registers: owned by the CPU v runs on. */
-    bool loaded;      /* v's list registers are in this CPU's hardware */
-    bool spilled;     /* more was deliverable than list registers: underflow armed */
+    bool loaded;  /* v's list registers are in this CPU's hardware */
+    bool spilled; /* more was deliverable than list registers: underflow armed */
+    /*
+     * Private INTIDs vgic_raise_here() made pending in a list register during this trap:
+     * the guest has not run since, so they are pending there without reading it back.
+     * Cleared on every way back into the guest (vgic_exit_quiet, vgic_flush) and at save.
+     */
+    uint32_t raised_here;
     uint32_t lr_used; /* bit i: lr[i] holds an interrupt */
     vgic_set_t in_lr; /* INTIDs in one of the list registers */
     struct gic_lr lr[GIC_MAX_LRS];
