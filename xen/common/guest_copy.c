@@ -16,6 +16,14 @@ static int copy_guest(struct domain *d, gpaddr_t va, void *buf, size_t len, bool
 
     if (len == 0)
         return 0;
+    if ((va & (PAGE_SIZE - 1)) + len <= PAGE_SIZE) { /* within one page: most arguments */
+        void *p = arch_guest_va_to_ptr(d, va, len, to_guest);
+
+        if (p == NULL)
+            return -EFAULT;
+        memcpy(to_guest ? p : buf, to_guest ? buf : p, len);
+        return 0;
+    }
     if (va + len < va) /* wraps around the address space */
         return -EFAULT;
     /* One page per step: len / 4 KiB + 2 steps at most. */

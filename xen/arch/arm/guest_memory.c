@@ -30,8 +30,10 @@ static bool is_loaded(const struct domain *d)
  */
 static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
 {
-    unsigned long flags = arch_local_irq_save();
-    uint64_t saved = READ_SYSREG(par_el1), par;
+    uint64_t flags = READ_SYSREG(daif), saved, par;
+
+    __asm__ __volatile__("msr daifset, #2" ::: "memory"); /* PAR_EL1 is ours until put back */
+    saved = READ_SYSREG(par_el1);
 
     if (write)
         __asm__ __volatile__("at s1e1w, %0" ::"r"(gva) : "memory");
@@ -40,26 +42,56 @@ static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
     isb();
     par = READ_SYSREG(par_el1);
     WRITE_SYSREG(saved, par_el1);
-    arch_local_irq_restore(flags);
+    WRITE_SYSREG(flags, daif);
     if (par & PAR_F)
         return false;
     *ipa = (par & PAR_PA_MASK) | (gva & (PAGE_SIZE - 1));
     return true;
 }
 
+/*
+ * The last RAM page a guest address was found in, per CPU. A hypercall's arguments sit in
+ * a few pages, and the p2m walk costs more than the rest of a small call (an event send).
+ * Stage 1 is walked every time (the guest may change its tables at any moment); only
+ * stage 2, which changes through us alone, is remembered, under p2m_generation(): read
+ * before the walk, so a change that races the walk makes the entry stale at once. Keyed
+ * by VTTBR (VMID and root: the domain), and only for the domain's ordinary RAM.
+ */
+static struct {
+    uint64_t vttbr, gen, ipa_page;
+    paddr_t pa_page;
+} last[NR_CPUS];
+
+static paddr_t ipa_to_ram(struct domain *d, uint64_t vttbr, uint64_t ipa)
+{
+    unsigned int cpu = arch_this_cpu();
+    uint64_t gen = p2m_generation(), page = ipa & ~(uint64_t)(PAGE_SIZE - 1);
+    p2m_type_t t;
+    paddr_t pa;
+
+    if (cpu < NR_CPUS && last[cpu].vttbr == vttbr && last[cpu].ipa_page == page &&
+        last[cpu].gen == gen)
+        return last[cpu].pa_page | (ipa & (PAGE_SIZE - 1));
+    pa = p2m_lookup(d, ipa, &t);
+    if (t != P2M_RAM_RW)
+        return 0;
+    if (cpu < NR_CPUS) {
+        last[cpu].vttbr = vttbr;
+        last[cpu].gen = gen;
+        last[cpu].ipa_page = page;
+        last[cpu].pa_page = pa & ~(paddr_t)(PAGE_SIZE - 1);
+    }
+    return pa;
+}
+
 void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write)
 {
     uint64_t ipa;
-    p2m_type_t t;
-    paddr_t pa;
 
     (void)len; /* within one page, and a page is RAM or not as a whole */
     if (!is_loaded(d) || !gva_to_ipa(va, write, &ipa))
         return NULL;
-    pa = p2m_lookup(d, ipa, &t);
-    if (t != P2M_RAM_RW)
-        return NULL;
-    return (void *)pa;
+    return (void *)ipa_to_ram(d, READ_SYSREG(vttbr_el2), ipa);
 }
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)

@@ -60,6 +60,23 @@ struct p2m {
 
 static uint64_t vtcr_value;
 
+/*
+ * Bumped after every change to any p2m is written (and when one is freed): a translation
+ * remembered under an older value may be stale (guest_memory.c's cache reads it before
+ * its walk, so a change racing the walk leaves the walk's result unremembered).
+ */
+static uint64_t generation;
+
+uint64_t p2m_generation(void)
+{
+    return __atomic_load_n(&generation, __ATOMIC_ACQUIRE);
+}
+
+static void changed(void)
+{
+    __atomic_fetch_add(&generation, 1, __ATOMIC_RELEASE);
+}
+
 static uint64_t level_shift(unsigned int lvl)
 {
     return 12 + 9 * (3 - lvl);
@@ -236,6 +253,7 @@ static int change(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size, p2m
         pa += done;
         size -= done;
     }
+    changed();
     spin_unlock_irqrestore(&p2m->lock, flags);
     return rc;
 }
@@ -325,6 +343,7 @@ void p2m_domain_destroy(struct domain *d)
         return;
     /* The domain's vCPUs are off every CPU: drop its TLB entries, then its tables. */
     flush_range(d, 0, 1ull << P2M_IPA_BITS);
+    changed();
     free_tables(d, p2m->root, 1);
     domain_xfree(d, p2m);
     arm_domain(d)->p2m = NULL;

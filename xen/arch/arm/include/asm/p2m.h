@@ -42,4 +42,7 @@ paddr_t p2m_lookup(struct domain *d, uint64_t gpa, p2m_type_t *t);
 /* VTTBR_EL2 value for d (root table | VMID << 48): loaded when d's vCPU runs. */
 uint64_t p2m_vttbr(const struct domain *d);
 
+/* Changes with every change to any p2m (see p2m.c): a cache of lookups checks it. */
+uint64_t p2m_generation(void);
+
 #endif
