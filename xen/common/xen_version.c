@@ -13,6 +13,12 @@
 #include <public/features.h>
 #include <public/version.h>
 
+/*
+ * The sub-ops that copy out of line: inlined, their buffers would give every call, the
+ * bare XENVER_version included, their stack frame.
+ */
+#define NOINLINE __attribute__((noinline))
+
 #define XEN_MAJOR            4
 #define XEN_MINOR            17
 #define MINIXEN_EXTRAVERSION ".0-minixen"
@@ -34,7 +40,7 @@ static uint32_t xen_features_of(const struct domain *d)
 }
 
 /* A string result: the whole fixed-size array, NUL-padded, as Xen copies it. */
-static long copy_string(struct vcpu *curr, gpaddr_t arg, const char *s, size_t size)
+static NOINLINE long copy_string(struct vcpu *curr, gpaddr_t arg, const char *s, size_t size)
 {
     char buf[1024];
     size_t n = MIN(strlen(s), size - 1);
@@ -44,7 +50,7 @@ static long copy_string(struct vcpu *curr, gpaddr_t arg, const char *s, size_t s
     return arch_copy_to_guest(curr->domain, arg, buf, size) != 0 ? -EFAULT : 0;
 }
 
-static long get_features(struct vcpu *curr, gpaddr_t arg)
+static NOINLINE long get_features(struct vcpu *curr, gpaddr_t arg)
 {
     struct xen_feature_info fi;
 
@@ -56,7 +62,7 @@ static long get_features(struct vcpu *curr, gpaddr_t arg)
     return arch_copy_to_guest(curr->domain, arg, &fi, sizeof(fi)) != 0 ? -EFAULT : 0;
 }
 
-static long compile_info(struct vcpu *curr, gpaddr_t arg)
+static NOINLINE long compile_info(struct vcpu *curr, gpaddr_t arg)
 {
     struct xen_compile_info info;
 
@@ -67,7 +73,7 @@ static long compile_info(struct vcpu *curr, gpaddr_t arg)
 }
 
 /* XENVER_platform_parameters: virt_start is meaningless to auto-translated guests: 0. */
-static long platform_parameters(struct vcpu *curr, gpaddr_t arg)
+static NOINLINE long platform_parameters(struct vcpu *curr, gpaddr_t arg)
 {
     uint64_t virt_start = 0;
     size_t len = guest_kind_of(curr->domain)->compat32 ? 4 : 8;

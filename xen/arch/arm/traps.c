@@ -128,29 +128,14 @@ static inline struct vcpu *vcpu_of_frame(const struct cpu_regs *regs)
     return *(struct vcpu *const *)(regs + 1);
 }
 
-/*
- * HVC #0xEA1 (Xen's hypercall tag), the one hypercall path: x16 = hypercall number, x0-x4
- * = arguments, x0 = result. The frame's x0-x4 are the in/out argument array itself: a
- * handler's progress for -ERESTART lands in the registers the re-executed HVC reads (the
- * ABI lets a hypercall clobber x1-x4).
- *
- * entry.S's hypercall fast path: only x0-x18 and x30 are in the frame; ELR_EL2 is live.
- * Returns the frame when the caller may return straight to the guest: the scheduler
- * keeps this vCPU and the vGIC has nothing new for it (the common case: a hypercall that
- * does not block, wake a vCPU of this CPU or signal the caller itself). Otherwise the
- * frame | 1: entry.S completes the frame and calls arm_leave_to_guest().
- */
-uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
+/* Everything but a pure call (see below); out of line, so the pure path keeps a small frame. */
+static __attribute__((noinline)) uintptr_t impure_hypercall(struct cpu_regs *regs, struct vcpu *v,
+                                                            unsigned long nr,
+                                                            const struct hypercall_entry *e)
 {
-    struct vcpu *v = vcpu_of_frame(regs), *next;
-    unsigned long nr = regs->x[16];
-    const struct hypercall_entry *e = hypercall_lookup(nr); /* the one table lookup */
+    struct vcpu *next;
     long rc;
 
-    if (e != NULL && e->pure) { /* nothing to ask the scheduler or the vGIC */
-        regs->x[0] = (uint64_t)hypercall_call(e, v, (unsigned long *)regs->x);
-        return (uintptr_t)regs;
-    }
     /*
      * sched_op (block, yield, poll, shutdown) nearly always reschedules: it goes the slow
      * way without asking. Its list registers are read back first, once: a block's wake-up
@@ -183,6 +168,31 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
     }
     arm_picked[v->processor] = next;
     return (uintptr_t)regs | 1;
+}
+
+/*
+ * HVC #0xEA1 (Xen's hypercall tag), the one hypercall path: x16 = hypercall number, x0-x4
+ * = arguments, x0 = result. The frame's x0-x4 are the in/out argument array itself: a
+ * handler's progress for -ERESTART lands in the registers the re-executed HVC reads (the
+ * ABI lets a hypercall clobber x1-x4).
+ *
+ * entry.S's hypercall fast path: only x0-x18 and x30 are in the frame; ELR_EL2 is live.
+ * Returns the frame when the caller may return straight to the guest: the scheduler
+ * keeps this vCPU and the vGIC has nothing new for it (the common case: a hypercall that
+ * does not block, wake a vCPU of this CPU or signal the caller itself). Otherwise the
+ * frame | 1: entry.S completes the frame and calls arm_leave_to_guest().
+ */
+uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
+{
+    struct vcpu *v = vcpu_of_frame(regs);
+    unsigned long nr = regs->x[16];
+    const struct hypercall_entry *e = hypercall_lookup(nr); /* the one table lookup */
+
+    if (e != NULL && e->pure) { /* nothing to ask the scheduler or the vGIC */
+        regs->x[0] = (uint64_t)hypercall_call(e, v, (unsigned long *)regs->x);
+        return (uintptr_t)regs;
+    }
+    return impure_hypercall(regs, v, nr, e);
 }
 
 /*
