@@ -7,6 +7,8 @@
  * of emulated instructions, so one-CPU figures repeat exactly. Every figure uses the real
  * upcall (interrupt, consumer, counters) on the receiving side:
  *   null_hypercall       xen_version(XENVER_version), the cheapest call both hypervisors have
+ *   send_masked_<abi>    send on an IPI port of ours that is masked: the send alone
+ *   send_poll_<abi>      the same, then its pending bit checked and cleared (a polling guest)
  *   self_event_<abi>     send on an IPI port of our own vCPU, upcall taken
  *   ipi_rtt_<abi>        vCPU 0 -> vCPU 1 -> vCPU 0 (needs two vCPUs)
  *   interdomain_rtt_<abi> us -> peer echo -> us (needs bootargs peer=)
@@ -101,6 +103,33 @@ static void self_event(const char *abi, unsigned int n)
     ev_close(p);
 }
 
+/* send_masked_<abi> (poll false) and send_poll_<abi> (poll true): no upcall is raised. */
+static void masked_send(const char *abi, unsigned int n, bool poll)
+{
+    char name[48];
+    evtchn_port_t p = 0;
+    unsigned int i, seen = 0;
+    uint64_t t0;
+
+    snprintf(name, sizeof(name), "send_%s_%s", poll ? "poll" : "masked", abi);
+    if (skipped(name))
+        return;
+    ev_bind_ipi(0, &p);
+    ev_mask(p);
+    t0 = arch_counter();
+    for (i = 0; i < n; i++) {
+        ev_send(p);
+        if (poll && ev_pending(p)) {
+            ev_clear(p);
+            seen++;
+        }
+    }
+    t0 = arch_counter() - t0;
+    /* Without polling, the one pending event must still be there, and only one. */
+    report(name, n, t0, poll ? seen == n : ev_pending(p));
+    ev_close(p);
+}
+
 static void ipi_rtt(const char *abi, unsigned int n)
 {
     char name[48];
@@ -166,6 +195,8 @@ void role_bench(void)
         tap_skip("no peer domain configured (bootargs peer=)", "the peer answers");
 
     null_hypercall(n);
+    masked_send("2l", n, false);
+    masked_send("2l", n, true);
     self_event("2l", n);
     ipi_rtt("2l", n);
     interdomain_rtt("2l", n);
@@ -179,6 +210,8 @@ void role_bench(void)
         ev_unmask_guest(xt.sport);
         ev_unmask_guest(xt.sctl);
     }
+    masked_send("fifo", n, false);
+    masked_send("fifo", n, true);
     self_event("fifo", n);
     ipi_rtt("fifo", n);
     interdomain_rtt("fifo", n);

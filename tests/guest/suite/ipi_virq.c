@@ -7,7 +7,7 @@
 #include "xtest.h"
 
 #define ROUND_TRIPS 100
-#define N_TESTS     10 /* results printed by this area, skipped or not */
+#define N_TESTS     11 /* results printed by this area, skipped or not */
 
 static evtchn_port_t ping, pong;
 
@@ -60,6 +60,55 @@ static void ipis(void)
     ev_close(ping);
     ev_close(pong);
     ev_set_cpu(ping, 0);
+}
+
+/*
+ * vCPU 1 spins with interrupts on and its timer disarmed, so it never leaves the guest on
+ * its own: an event sent to it now reaches it within the spin only if the hypervisor makes
+ * its CPU leave the guest (a kick: the list registers or the vLAPIC are loaded on an
+ * exit), not by a wake-up from a block. With one host CPU the two vCPUs take turns and
+ * this passes without a kick.
+ */
+static volatile uint32_t spinning, arrived_spinning;
+
+static void spin_for_event(void *arg)
+{
+    evtchn_port_t p = *(const evtchn_port_t *)arg;
+    uint64_t end = arch_counter() + ticks_from_ms(WAIT_MS);
+    bool was_on = arch_irq_enabled();
+
+    arch_timer_disarm();
+    arch_irq_enable();
+    __atomic_store_n(&spinning, 1, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&ev_count[p], __ATOMIC_ACQUIRE) == 0 && arch_counter() < end)
+        ;
+    arrived_spinning = ev_count[p] != 0; /* before anything here may leave the guest */
+    if (!was_on)
+        arch_irq_disable();
+}
+
+static bool is_spinning(void *arg)
+{
+    (void)arg;
+    return __atomic_load_n(&spinning, __ATOMIC_ACQUIRE) != 0;
+}
+
+static void kick_running(void)
+{
+    evtchn_port_t p = 0;
+    bool ok;
+
+    ev_bind_ipi(1, &p);
+    ev_set_cpu(p, 1);
+    ev_reset_counters();
+    spinning = arrived_spinning = 0;
+    ok = post_on(1, spin_for_event, &p, 0) && ev_wait(is_spinning, NULL, WAIT_MS);
+    ev_send(p);
+    ok = ok && ev_wait(posted_done_cond, (void *)(uintptr_t)1, 2 * WAIT_MS) && arrived_spinning &&
+         ev_count[p] == 1 && ev_cpu_of[p] == 1;
+    tap_ok(ok, "an IPI to vCPU 1 while it runs (spinning, never blocked) is delivered there");
+    ev_close(p);
+    ev_set_cpu(p, 0);
 }
 
 static void retarget(void)
@@ -116,6 +165,7 @@ void area_ipi_virq(void)
         return;
     }
     ipis();
+    kick_running();
     retarget();
     virqs();
 }
