@@ -43,6 +43,7 @@ help:
 	@echo "make bench-core          event core benchmark table -> docs/PERFORMANCE.md"
 	@echo "make bench               in-guest benchmark on QEMU arm64 -> docs/PERFORMANCE.md"
 	@echo "make bench-peer          the same beside Xen 4.17: ratios, targets, breakdown, chart"
+	@echo "make bench-linux         Linux dom0 reset -> /init on minixen and Xen 4.17 -> docs/PERFORMANCE.md"
 	@echo "make test-hostile        hostile-guest suite on arm64 and x86_64 (issue #11)"
 	@echo "make test-linux-arm      Debian's arm64 Linux as a dom0less domU (vPL011 console), and as dom0"
 	@echo "                         sharing a granted page with a Linux domU, on both GICs"

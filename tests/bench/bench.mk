@@ -5,10 +5,14 @@
 #                     instruction counts) and -smp 2 wall clock (medians); the table goes
 #                     to docs/PERFORMANCE.md. A benchmark, not a test: never in `make test`.
 #   make bench-peer   the same on minixen and Xen 4.17 alternately, with ratios, the
-#                     targets, a per-function breakdown and docs/bench-peer.png
+#                     targets, a per-function breakdown and docs/bench-peer.png; then
+#                     bench-linux (about 10 s more)
+#   make bench-linux  Debian's Linux as dom0 on minixen and on Xen 4.17: time from reset
+#                     to /init's first instruction, split at the kernel's first
+#                     (tools/bench-linux-boot.sh; its own section of docs/PERFORMANCE.md)
 # BENCH_ITERS, BENCH_RUNS, BENCH_PROFILE_ITERS: see tools/bench.sh.
 
-.PHONY: bench bench-peer bench-images
+.PHONY: bench bench-peer bench-linux bench-images
 
 # Always the default board: the figures are those of the arm64 GICv3 machine.
 bench-images:
@@ -29,3 +33,8 @@ endif
 bench-peer: bench-images
 	$(Q)[ -f build/xen-4.17/xen-4.17-arm64 ] || tools/fetch-xen.sh build/xen-4.17
 	$(Q)tools/bench.sh peer
+	$(Q)tools/bench-linux-boot.sh
+
+bench-linux:
+	$(Q)$(MAKE) --no-print-directory BOARD=qemu-virt-arm64 all
+	$(Q)tools/bench-linux-boot.sh

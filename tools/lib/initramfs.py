@@ -7,8 +7,9 @@
 # kernel with a console says "unable to open an initial console".
 #
 #   initramfs.py BUSYBOX INIT OUT [PATH=FILE ...]
-#       /bin/busybox, /init (INIT's text), /dev/console, and each FILE at PATH (its
-#       directories made; executable if FILE is)
+#       /bin/busybox, /init (INIT's text, or a program), /dev/console, and each FILE at
+#       PATH (its directories made; executable if FILE is). BUSYBOX "-": no busybox (an
+#       /init that needs nothing else: tools/bench-linux-boot.sh's)
 import os
 import sys
 
@@ -24,12 +25,13 @@ def main(busybox, init, out_path, extra=()):
         out += b'\0' * (-len(out) % 4) + data
         out += b'\0' * (-len(out) % 4)
 
-    entry('bin', 0o40755)
-    entry('bin/busybox', 0o100755, open(busybox, 'rb').read())
+    if busybox != '-':
+        entry('bin', 0o40755)
+        entry('bin/busybox', 0o100755, open(busybox, 'rb').read())
     entry('dev', 0o40755)
     entry('dev/console', 0o20600, rdev=(5, 1))
     entry('init', 0o100755, open(init, 'rb').read())
-    dirs = {'bin', 'dev'}
+    dirs = {'dev'} if busybox == '-' else {'bin', 'dev'}
     for spec in extra:
         path, src = spec.split('=', 1)
         parts = path.strip('/').split('/')
