@@ -18,22 +18,16 @@
 # (Xen: the counter at dom0's creation; minixen: 0). tests/bench/linux_report.py checks it
 # against the plugin's count and writes the section.
 #
-#   tools/bench-linux-boot.sh [minixen|xen|both] [--profile]
-#       default both, which writes the doc. --profile also loads tests/bench/insn_profile.c
-#       (instructions per address: OUT/HV.prof), whose share of each phase by code (the
-#       hypervisor's, the kernel's) the section then shows.
+# QEMU also loads tests/bench/insn_profile.c (instructions per address: OUT/HV.prof), from
+# which the section lists minixen's instructions by function.
+#
+#   tools/bench-linux-boot.sh [minixen|xen|both]   (default both, which writes the doc)
 #   environment: BENCH_LINUX_OUT (build/bench/linux), LINUX_DIR (build/linux-arm64),
 #                BENCH_LINUX_TIMEOUT (seconds per boot, default 900), BENCH_LINUX_DOC
 #                (docs/PERFORMANCE.md)
 set -euo pipefail
 
-which=both profile=0
-for a in "$@"; do
-    case $a in
-    --profile) profile=1 ;;
-    *) which=$a ;;
-    esac
-done
+which=${1:-both}
 root=$(cd "$(dirname "$0")/.." && pwd)
 board=qemu-virt-arm64
 out=${BENCH_LINUX_OUT:-build/bench/linux}
@@ -80,10 +74,8 @@ python3 "$root/tools/lib/initramfs.py" - "$out/init" "$out/initrd.cpio"
 gcc -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o "$out/boot_marks.so" \
     "$root/tests/bench/boot_marks.c"
 plugin="$out/boot_marks.so,mark=kernel/any/$kernel_w0/$kernel_w1,mark=init/$entry/$init_word"
-if [ "$profile" = 1 ]; then
-    gcc -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o "$out/insn_profile.so" \
-        "$root/tests/bench/insn_profile.c" -lpthread
-fi
+gcc -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o "$out/insn_profile.so" \
+    "$root/tests/bench/insn_profile.c" -lpthread
 
 board_qemu_dts "$out/qemu" --smp 1
 ksize=$(printf '0x%x' "$(stat -c %s "$out/Image")")
@@ -121,7 +113,7 @@ DTS
         "$out/initrd.cpio@$RAMDISK_ADDR" -- -no-reboot -icount shift=0,sleep=off -rtc base=2024-01-01T00:00:00,clock=vm \
         -plugin "$plugin,$ranges" -d plugin -trace arm_gt_cntvoff_write -D "$out/$hv.qemu.log"
     rm -f "$out/$hv.prof"
-    [ "$profile" = 0 ] || board_qemu+=(-plugin "$out/insn_profile.so,out=$out/$hv.prof")
+    board_qemu+=(-plugin "$out/insn_profile.so,out=$out/$hv.prof")
     echo "  BENCH   linux dom0 boot on $hv"
     start=$(date +%s)
     qemu_start "$out/$hv.raw" "${board_qemu[@]}"

@@ -90,6 +90,37 @@ void scrub(paddr_t start, uint64_t size)
     __asm__ __volatile__("dsb ish" ::: "memory");
 }
 
+/*
+ * scrub() and dcache_clean_inval() in one pass, for a domain's first boot: zero each block
+ * and push it to the point of coherency while it is at hand, four blocks per iteration.
+ * This runs over every byte of the domain's RAM (4 Mi blocks for 256 MiB), where two
+ * separate loops spent as many instructions on their own counting and branching as on
+ * the maintenance itself (`make bench-linux`). Only when a ZVA block is one cache line and
+ * the size a whole number of iterations; otherwise the two passes.
+ */
+static void scrub_to_poc(paddr_t start, uint64_t size)
+{
+    uint64_t dczid = READ_SYSREG(dczid_el0);
+    uint64_t block = 4ull << (dczid & 0xf);
+
+    if ((dczid & (1u << 4)) != 0 || block != dcache_line() || (start & (block - 1)) != 0 ||
+        (size & (4 * block - 1)) != 0) {
+        scrub(start, size);
+        dcache_clean_inval(start, size);
+        return;
+    }
+    for (paddr_t a = start, end = start + size; a < end;) {
+        __asm__ __volatile__("dc zva, %0\n dc civac, %0\n add %0, %0, %1\n"
+                             "dc zva, %0\n dc civac, %0\n add %0, %0, %1\n"
+                             "dc zva, %0\n dc civac, %0\n add %0, %0, %1\n"
+                             "dc zva, %0\n dc civac, %0\n add %0, %0, %1"
+                             : "+r"(a)
+                             : "r"(block)
+                             : "memory");
+    }
+    __asm__ __volatile__("dsb sy" ::: "memory");
+}
+
 /* ---- The guest image --------------------------------------------------------------------- */
 
 static int place_image(const struct domain *d, const struct boot_domain *cfg,
@@ -166,7 +197,7 @@ static int load_image(struct domain *d, const struct boot_domain *cfg, struct gu
     if (rc != 0)
         return rc;
     if (!scrubbed)
-        scrub(ad->ram_host, ad->ram_size);
+        scrub_to_poc(ad->ram_host, ad->ram_size);
     memcpy(ram_ptr(d, img->kernel_gpa), (const void *)cfg->kernel.start, cfg->kernel.size);
     if (img->initrd_gpa != 0)
         memcpy(ram_ptr(d, img->initrd_gpa), (const void *)cfg->ramdisk.start, cfg->ramdisk.size);
@@ -175,17 +206,14 @@ static int load_image(struct domain *d, const struct boot_domain *cfg, struct gu
         return fail(dt_size, "%s: guest DT does not fit (%d)", cfg->name, dt_size);
 
     /*
-     * The guest reads all of it with its MMU and caches off: push it to memory. Scrubbed
-     * chunks were cleaned as they were zeroed; then only what was just written is left.
+     * The guest reads all of it with its MMU and caches off: push it to memory. The RAM's
+     * zeros were cleaned as they were written (here or by the reboot's chunks); only what
+     * was just written is left.
      */
-    if (!scrubbed) {
-        dcache_clean_inval(ad->ram_host, ad->ram_size);
-    } else {
-        dcache_clean_inval((paddr_t)ram_ptr(d, img->kernel_gpa), cfg->kernel.size);
-        if (img->initrd_gpa != 0)
-            dcache_clean_inval((paddr_t)ram_ptr(d, img->initrd_gpa), cfg->ramdisk.size);
-        dcache_clean_inval((paddr_t)ram_ptr(d, img->dt_gpa), (uint64_t)dt_size);
-    }
+    dcache_clean_inval((paddr_t)ram_ptr(d, img->kernel_gpa), cfg->kernel.size);
+    if (img->initrd_gpa != 0)
+        dcache_clean_inval((paddr_t)ram_ptr(d, img->initrd_gpa), cfg->ramdisk.size);
+    dcache_clean_inval((paddr_t)ram_ptr(d, img->dt_gpa), (uint64_t)dt_size);
     __asm__ __volatile__("ic ialluis\n dsb ish\n isb" ::: "memory");
     return 0;
 }
