@@ -169,7 +169,8 @@ def section(out, rev):
     if by_fn:
         hv_total = sum(by_fn.values())
         lines += ['', f'minixen\'s instructions by function over the whole run '
-                  f'({fmt(hv_total)}; tests/bench/insn_profile.c in the same run):', '', '| function | instructions |', '|---|---|']
+                  f'({fmt(hv_total)}; tests/bench/insn_profile.c in the same run):', '',
+                  '| function | instructions |', '|---|---|']
         lines += [f'| {fn} | {fmt(n)} |' for fn, n in by_fn.most_common(10)]
     return '\n'.join(lines)
 
