@@ -104,8 +104,8 @@ static void domain_free(struct domain *d)
     xfree(d);
 }
 
-struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
-                             const struct guest_layout *layout)
+__cold struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
+                                    const struct guest_layout *layout)
 {
     struct domain *d;
     unsigned long flags;

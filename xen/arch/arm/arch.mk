@@ -47,3 +47,7 @@ $(BUILD)/minixen.bin: $(BUILD)/minixen
 	@echo "  IMAGE   $@: $$(stat -c %s $@) bytes"
 
 -include $(XEN_ARCH_OBJS:.o=.d)
+
+# The guest's hot paths (see XEN_HOT_SRCS in xen/build.mk).
+XEN_HOT_SRCS += $(addprefix xen/arch/arm/,traps.c hooks.c vgic.c gic_v2.c gic_v3.c gic.c \
+    context.c guest_memory.c guest_atomics.c p2m.c time.c vtimer.c serror.c smp.c)

@@ -556,7 +556,7 @@ static uint32_t lr_bits(struct vcpu *v, unsigned int word, uint8_t state)
     return bits;
 }
 
-uint32_t vgic_bits_read(struct vcpu *v, unsigned int word, enum vgic_bitreg r)
+__cold uint32_t vgic_bits_read(struct vcpu *v, unsigned int word, enum vgic_bitreg r)
 {
     uint32_t *w = bits_word(v, word, r);
     uint32_t val;
@@ -607,7 +607,7 @@ static void poke(struct vcpu *v, unsigned int word, uint32_t bits)
     }
 }
 
-void vgic_bits_set(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
+__cold void vgic_bits_set(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
 {
     uint32_t *w = bits_word(v, word, r);
 
@@ -618,7 +618,7 @@ void vgic_bits_set(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32
         poke(v, word, bits);
 }
 
-void vgic_bits_clear(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
+__cold void vgic_bits_clear(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
 {
     uint32_t *w = bits_word(v, word, r);
 
@@ -730,7 +730,7 @@ void vgic_spi_route(struct domain *d, unsigned int spi, unsigned int vcpu_id)
 
 /* ---- Life cycle ---- */
 
-void vgic_init(void)
+__cold void vgic_init(void)
 {
     if (gic_host.ops == NULL)
         panic("vgic: no host GIC");
@@ -740,7 +740,7 @@ void vgic_init(void)
            gic_host.nr_lrs, VGIC_NR_SPIS);
 }
 
-int vgic_domain_init(struct domain *d)
+__cold int vgic_domain_init(struct domain *d)
 {
     struct vgic_domain *vd;
     int rc;
@@ -767,7 +767,7 @@ int vgic_domain_init(struct domain *d)
     return rc;
 }
 
-void vgic_domain_destroy(struct domain *d)
+__cold void vgic_domain_destroy(struct domain *d)
 {
     if (d == NULL || d->arch == NULL)
         return;
@@ -789,7 +789,7 @@ void vgic_domain_destroy(struct domain *d)
     arm_domain(d)->vgic = NULL;
 }
 
-int vgic_vcpu_init(struct vcpu *v)
+__cold int vgic_vcpu_init(struct vcpu *v)
 {
     struct vgic_domain *vd;
     struct vgic_vcpu *vv;

@@ -40,3 +40,7 @@ $(BUILD)/minixen: $(XEN_ARCH_OBJS) $(XEN_COMMON_OBJS) $(BUILD)/xen.lds
 	$(Q)size $@
 
 -include $(XEN_ARCH_OBJS:.o=.d)
+
+# The guest's hot paths (see XEN_HOT_SRCS in xen/build.mk).
+XEN_HOT_SRCS += $(addprefix xen/arch/x86/,hooks.c hvm.c hypercall.c run.c svm.c vmexit.c \
+    vlapic.c guest_mem.c npt.c time.c smp.c traps.c vcpu_context.c)

@@ -23,7 +23,7 @@ static struct evtchn *usable_evtchn(const struct domain *d, evtchn_port_t port)
 
 /* ---- Allocation and binding ---- */
 
-static int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *op)
+static __cold int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *op)
 {
     struct domain *d;
     struct domain_locked dl;
@@ -49,7 +49,7 @@ static int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *
     return port < 0 ? port : 0;
 }
 
-static int evtchn_bind_interdomain(struct vcpu *curr, struct evtchn_bind_interdomain *op)
+static __cold int evtchn_bind_interdomain(struct vcpu *curr, struct evtchn_bind_interdomain *op)
 {
     struct domain *ld = curr->domain;
     struct domain *rd = domain_resolve(ld, op->remote_dom);
@@ -90,7 +90,7 @@ out:
     return rc;
 }
 
-static int evtchn_bind_virq(struct vcpu *curr, struct evtchn_bind_virq *op)
+static __cold int evtchn_bind_virq(struct vcpu *curr, struct evtchn_bind_virq *op)
 {
     struct domain *d = curr->domain;
     struct domain_locked dl;
@@ -127,7 +127,7 @@ static int evtchn_bind_virq(struct vcpu *curr, struct evtchn_bind_virq *op)
     return port < 0 ? port : 0;
 }
 
-static int evtchn_bind_ipi(struct vcpu *curr, struct evtchn_bind_ipi *op)
+static __cold int evtchn_bind_ipi(struct vcpu *curr, struct evtchn_bind_ipi *op)
 {
     struct domain *d = curr->domain;
     struct domain_locked dl;
@@ -187,7 +187,7 @@ static void close_locked(struct evtchn_pair_locked *t, struct domain *d, struct 
  * force us to drop ours to take it; the port can change meanwhile (the peer closes, or
  * another domain binds our unbound port), so look again, a bounded number of times.
  */
-static int evtchn_close_port(struct domain *d, evtchn_port_t port)
+static __cold int evtchn_close_port(struct domain *d, evtchn_port_t port)
 {
     unsigned int attempt;
 
@@ -283,7 +283,7 @@ int evtchn_send(struct domain *ld, evtchn_port_t port)
 
 /* ---- Status and re-targeting ---- */
 
-static int evtchn_status(struct vcpu *curr, struct evtchn_status *op)
+static __cold int evtchn_status(struct vcpu *curr, struct evtchn_status *op)
 {
     struct domain *d;
     struct domain_locked dl;
@@ -334,7 +334,7 @@ out:
     return rc;
 }
 
-static int evtchn_bind_vcpu(struct vcpu *curr, const struct evtchn_bind_vcpu *op)
+static __cold int evtchn_bind_vcpu(struct vcpu *curr, const struct evtchn_bind_vcpu *op)
 {
     struct domain *d = curr->domain;
     struct domain_locked dl;
@@ -391,7 +391,7 @@ static int evtchn_unmask(struct vcpu *curr, evtchn_port_t port)
     return rc;
 }
 
-static int evtchn_set_priority(struct vcpu *curr, const struct evtchn_set_priority *op)
+static __cold int evtchn_set_priority(struct vcpu *curr, const struct evtchn_set_priority *op)
 {
     struct domain *d = curr->domain;
     struct domain_locked dl;
@@ -415,7 +415,7 @@ static int evtchn_set_priority(struct vcpu *curr, const struct evtchn_set_priori
 
 /* ---- Limits and reset ---- */
 
-static int evtchn_set_limit(struct vcpu *curr, const struct evtchn_set_limit *op)
+static __cold int evtchn_set_limit(struct vcpu *curr, const struct evtchn_set_limit *op)
 {
     struct domain *d;
     struct domain_locked dl;
@@ -437,7 +437,7 @@ static int evtchn_set_limit(struct vcpu *curr, const struct evtchn_set_limit *op
 /* Ports closed between preemption checks: bounds the work done without a check. */
 #define RESET_PORTS_PER_CHECK 64
 
-static int evtchn_reset(struct vcpu *curr, const struct evtchn_reset *op)
+static __cold int evtchn_reset(struct vcpu *curr, const struct evtchn_reset *op)
 {
     struct domain *d = domain_resolve(curr->domain, op->dom);
     struct domain_locked dl;
@@ -507,14 +507,14 @@ static int do_unmask(struct vcpu *curr, struct evtchn_unmask *op)
     return evtchn_unmask(curr, op->port);
 }
 
-static int do_bind_pirq(struct vcpu *curr, struct evtchn_bind_pirq *op)
+static __cold int do_bind_pirq(struct vcpu *curr, struct evtchn_bind_pirq *op)
 {
     (void)curr;
     (void)op;
     return -ENOSYS; /* no port routes physical IRQs to guests yet (docs/events.md) */
 }
 
-static int do_init_control(struct vcpu *curr, struct evtchn_init_control *op)
+static __cold int do_init_control(struct vcpu *curr, struct evtchn_init_control *op)
 {
     int rc = evtchn_fifo_init_control(curr->domain, op);
 
@@ -523,12 +523,12 @@ static int do_init_control(struct vcpu *curr, struct evtchn_init_control *op)
     return rc;
 }
 
-static int do_expand_array(struct vcpu *curr, struct evtchn_expand_array *op)
+static __cold int do_expand_array(struct vcpu *curr, struct evtchn_expand_array *op)
 {
     return evtchn_fifo_expand_array(curr->domain, op);
 }
 
-static int do_register_3level(struct vcpu *curr, struct evtchn_register_3level *op)
+static __cold int do_register_3level(struct vcpu *curr, struct evtchn_register_3level *op)
 {
     return evtchn_3l_register(curr->domain, op);
 }

@@ -19,6 +19,12 @@ int xen_snprintf(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Formatted output to the hypervisor console (through arch_console_write). */
+/*
+ * A function no guest's hot path calls (set-up, teardown, the rare ops beside a hot one):
+ * optimised for size and kept out of its hot callers even where they are built for speed.
+ */
+#define __cold __attribute__((cold))
+
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print and stop this CPU for good (xen/common/panic.c, through arch_halt). */
