@@ -82,9 +82,15 @@ static vgic_set_t pending_set(const struct vgic_vcpu *vv, const struct vgic_doma
 {
     vgic_set_t set = load32(&vv->pending) & (enabled_only ? load32(&vv->enabled) : ~0u);
 
-    for (unsigned int w = 0; w < VGIC_SPI_WORDS; w++)
-        set |= spi_word_set(w, load32(&vd->spi_pending[w]) & load32(&vv->spi_mask[w]) &
-                                   (enabled_only ? load32(&vd->spi_enabled[w]) : ~0u));
+    for (unsigned int w = 0; w < VGIC_SPI_WORDS; w++) {
+        uint32_t bits = load32(&vd->spi_pending[w]);
+
+        if (bits == 0)
+            continue; /* the usual case: no SPI of this word pending, nothing else to read */
+        bits &= load32(&vv->spi_mask[w]) & (enabled_only ? load32(&vd->spi_enabled[w]) : ~0u);
+        if (bits != 0)
+            set |= spi_word_set(w, bits);
+    }
     return set;
 }
 
