@@ -11,6 +11,7 @@
 #include <asm/domain.h>
 #include <asm/guest_memmap.h>
 #include <asm/p2m.h>
+#include <asm/vcpu.h>
 #include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -50,36 +51,31 @@ static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
 }
 
 /*
- * The last RAM page a guest address was found in, per CPU. A hypercall's arguments sit in
- * a few pages, and the p2m walk costs more than the rest of a small call (an event send).
- * Stage 1 is walked every time (the guest may change its tables at any moment); only
- * stage 2, which changes through us alone, is remembered, under p2m_generation(): read
- * before the walk, so a change that races the walk makes the entry stale at once. Keyed
- * by VTTBR (VMID and root: the domain), and only for the domain's ordinary RAM.
+ * The RAM page the calling vCPU's last hypercall argument was found in (struct arm_vcpu):
+ * a vCPU's arguments sit in a few pages (its stack), and the p2m walk costs more than the
+ * rest of a small call (an event send). Stage 1 is walked every time (the guest may change
+ * its tables at any moment); only stage 2, which changes through us alone, is remembered,
+ * under p2m_generation(): read before the walk, so a change that races the walk leaves the
+ * entry stale at once. Only the domain's ordinary RAM is remembered, and only for the vCPU
+ * this CPU runs, which is d's (is_loaded).
  */
-static struct {
-    uint64_t vttbr, gen, ipa_page;
-    paddr_t pa_page;
-} last[NR_CPUS];
-
-static paddr_t ipa_to_ram(struct domain *d, uint64_t vttbr, uint64_t ipa)
+static paddr_t ipa_to_ram(struct domain *d, uint64_t ipa)
 {
-    unsigned int cpu = arch_this_cpu();
+    struct vcpu *v = arm_current_vcpu();
     uint64_t gen = p2m_generation(), page = ipa & ~(uint64_t)(PAGE_SIZE - 1);
+    struct arm_vcpu *av = v != NULL && v->domain == d ? arm_vcpu(v) : NULL;
     p2m_type_t t;
     paddr_t pa;
 
-    if (cpu < NR_CPUS && last[cpu].vttbr == vttbr && last[cpu].ipa_page == page &&
-        last[cpu].gen == gen)
-        return last[cpu].pa_page | (ipa & (PAGE_SIZE - 1));
+    if (av != NULL && av->last_arg.ipa_page == page && av->last_arg.gen == gen)
+        return av->last_arg.pa_page | (ipa & (PAGE_SIZE - 1));
     pa = p2m_lookup(d, ipa, &t);
     if (t != P2M_RAM_RW)
         return 0;
-    if (cpu < NR_CPUS) {
-        last[cpu].vttbr = vttbr;
-        last[cpu].gen = gen;
-        last[cpu].ipa_page = page;
-        last[cpu].pa_page = pa & ~(paddr_t)(PAGE_SIZE - 1);
+    if (av != NULL) {
+        av->last_arg.gen = gen;
+        av->last_arg.ipa_page = page;
+        av->last_arg.pa_page = pa & ~(paddr_t)(PAGE_SIZE - 1);
     }
     return pa;
 }
@@ -91,7 +87,7 @@ void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write
     (void)len; /* within one page, and a page is RAM or not as a whole */
     if (!is_loaded(d) || !gva_to_ipa(va, write, &ipa))
         return NULL;
-    return (void *)ipa_to_ram(d, READ_SYSREG(vttbr_el2), ipa);
+    return (void *)ipa_to_ram(d, ipa);
 }
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)

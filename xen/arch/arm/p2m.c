@@ -65,7 +65,7 @@ static uint64_t vtcr_value;
  * remembered under an older value may be stale (guest_memory.c's cache reads it before
  * its walk, so a change racing the walk leaves the walk's result unremembered).
  */
-static uint64_t generation;
+static uint64_t generation = 1; /* a vCPU's zeroed entry (gen 0) never matches */
 
 uint64_t p2m_generation(void)
 {
@@ -230,7 +230,7 @@ static int map_one(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t left, p2
     return -EINVAL; /* not reached */
 }
 
-static int change(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size, p2m_type_t t)
+static __cold int change(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size, p2m_type_t t)
 {
     struct p2m *p2m = arm_domain(d)->p2m;
     unsigned long flags;

@@ -80,6 +80,11 @@ struct arm_vcpu {
     bool psci_on_pending;  /* PSCI CPU_ON gave it an entry point it has not started at */
     bool psci_kernel_boot; /* ... which is the kernel's (a reboot), not a CPU_ON's */
     uint64_t psci_entry, psci_context_id; /* ... and these (applied on its own CPU) */
+    /* guest_memory.c: the RAM page its last hypercall argument was in (gen 0: none yet). */
+    struct {
+        uint64_t gen, ipa_page;
+        paddr_t pa_page;
+    } last_arg;
 };
 
 static inline struct arm_domain *arm_domain(const struct domain *d)
