@@ -45,6 +45,13 @@
 #include <xen/guest_atomic.h>
 #include <xen/nospec.h>
 
+/*
+ * The helpers of the hot operations take `levels` as a parameter (one body for 2 and 3
+ * levels); inlined into bm2_* and bm3_*, each gets the body with its constant folded in:
+ * the 2-level send does none of the 3-level geometry.
+ */
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+
 #define BITS_PER_PAGE (PAGE_SIZE * 8)
 #define L3_WORD_BITS  64 /* the 3-level leaf words are uint64_t for every guest */
 
@@ -83,7 +90,7 @@ struct bm_geom {
 };
 
 /* False if the domain has no state for this ABI (3-level not registered, or left). */
-static inline bool bm_geom(const struct domain *d, unsigned int levels, struct bm_geom *g)
+static ALWAYS_INLINE bool bm_geom(const struct domain *d, unsigned int levels, struct bm_geom *g)
 {
     const struct evtchn_3l_domain *l3;
 
@@ -110,8 +117,8 @@ enum bm_bitmap { BM_PENDING, BM_MASK };
  * NULL if the port is beyond what the ABI can address (it is then never pending and
  * always masked, so nothing reaches guest memory for it).
  */
-static void *bm_leaf(const struct domain *d, const struct bm_geom *g, enum bm_bitmap which,
-                     uint32_t port, unsigned int *bit)
+static ALWAYS_INLINE void *bm_leaf(const struct domain *d, const struct bm_geom *g,
+                                   enum bm_bitmap which, uint32_t port, unsigned int *bit)
 {
     const struct guest_layout *l = d->guest_layout;
     const struct evtchn_3l_domain *l3 = l3_of(d);
@@ -132,7 +139,8 @@ static void *bm_leaf(const struct domain *d, const struct bm_geom *g, enum bm_bi
 }
 
 /* Selector `level` of v: 1 is vcpu_info.evtchn_pending_sel, 2 the 3-level L2 (or NULL). */
-static void *bm_selector(const struct domain *d, const struct vcpu *v, unsigned int level)
+static ALWAYS_INLINE void *bm_selector(const struct domain *d, const struct vcpu *v,
+                                       unsigned int level)
 {
     if (level == 1)
         return v->vcpu_info == NULL ? NULL
@@ -146,7 +154,8 @@ static void *bm_selector(const struct domain *d, const struct vcpu *v, unsigned 
  * L2 not registered yet) gets nothing; the event stays pending in the leaf and the L2
  * registration raises it (l3_reraise).
  */
-static void bm_raise(struct domain *d, const struct bm_geom *g, struct vcpu *v, uint32_t port)
+static ALWAYS_INLINE void bm_raise(struct domain *d, const struct bm_geom *g, struct vcpu *v,
+                                   uint32_t port)
 {
     uint32_t idx = port / g->leaf_bits;
     unsigned int level;
@@ -180,8 +189,9 @@ static uint32_t bm_max_ports(const struct domain *d, unsigned int levels)
 }
 
 /* Where chn's pending and mask bits live; false if this ABI cannot hold the port now. */
-static bool bm_locate(struct domain *d, unsigned int levels, const struct evtchn *chn,
-                      struct bm_geom *g, unsigned int *bit, void **pending, void **mask)
+static ALWAYS_INLINE bool bm_locate(struct domain *d, unsigned int levels, const struct evtchn *chn,
+                                    struct bm_geom *g, unsigned int *bit, void **pending,
+                                    void **mask)
 {
     if (!bm_geom(d, levels, g))
         return false;
@@ -191,7 +201,8 @@ static bool bm_locate(struct domain *d, unsigned int levels, const struct evtchn
 }
 
 /* chn became pending and unmasked: raise its selectors on the vCPU it notifies. */
-static void bm_notify(struct domain *d, const struct bm_geom *g, const struct evtchn *chn)
+static ALWAYS_INLINE void bm_notify(struct domain *d, const struct bm_geom *g,
+                                    const struct evtchn *chn)
 {
     struct vcpu *v = domain_vcpu(d, chn->notify_vcpu);
 
@@ -199,7 +210,8 @@ static void bm_notify(struct domain *d, const struct bm_geom *g, const struct ev
         bm_raise(d, g, v, chn->port);
 }
 
-static void bm_set_pending(struct domain_locked dl, struct evtchn *chn, unsigned int levels)
+static ALWAYS_INLINE void bm_set_pending(struct domain_locked dl, struct evtchn *chn,
+                                         unsigned int levels)
 {
     struct domain *d = dl.d;
     struct bm_geom g;

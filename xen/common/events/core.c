@@ -212,13 +212,15 @@ void vcpu_mark_events_pending(struct vcpu *v)
         vcpu_raise_upcall(v);
 }
 
-/* A vCPU blocked in SCHEDOP_poll on this port (or on several) wakes up. */
-static void evtchn_check_pollers(struct domain *d, evtchn_port_t port)
+/*
+ * A vCPU blocked in SCHEDOP_poll on this port (or on several) wakes up. Out of line: most
+ * sends find no poller (evtchn_port_set_pending looks at the count first) and should not
+ * pay for this loop's registers.
+ */
+static __attribute__((noinline)) void evtchn_wake_pollers(struct domain *d, evtchn_port_t port)
 {
     uint32_t i;
 
-    if (READ_ONCE(d->polling_vcpus) == 0)
-        return;
     for (i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
         evtchn_port_t polled = READ_ONCE(v->poll_evtchn);
@@ -235,7 +237,8 @@ static void evtchn_check_pollers(struct domain *d, evtchn_port_t port)
 void evtchn_port_set_pending(struct domain_locked dl, struct evtchn *chn)
 {
     dl.d->evtchn_ops->set_pending(dl, chn);
-    evtchn_check_pollers(dl.d, chn->port);
+    if (READ_ONCE(dl.d->polling_vcpus) != 0)
+        evtchn_wake_pollers(dl.d, chn->port);
 }
 
 bool evtchn_on_default_abi(const struct domain *d)

@@ -11,6 +11,7 @@
 #include <xen/evtchn.h>
 #include <xen/errno.h>
 #include <xen/fence.h>
+#include <xen/hypercall.h>
 #include <xen/lib.h>
 
 /* A port the guest may operate on: bound (not free, not reserved). */
@@ -484,7 +485,7 @@ static __cold int evtchn_reset(struct vcpu *curr, const struct evtchn_reset *op)
 #define WITH_ARG(type, call, copy_back)                                                            \
     do {                                                                                           \
         type a_;                                                                                   \
-        if (arch_copy_from_guest(d, &a_, arg, sizeof(a_)) != 0)                                    \
+        if (copy_arg_from_guest(d, &a_, arg, sizeof(a_)) != 0)                                     \
             return -EFAULT;                                                                        \
         rc = call(curr, &a_);                                                                      \
         if (rc == 0 && (copy_back) && arch_copy_to_guest(d, arg, &a_, sizeof(a_)) != 0)            \
@@ -533,7 +534,8 @@ static __cold int do_register_3level(struct vcpu *curr, struct evtchn_register_3
     return evtchn_3l_register(curr->domain, op);
 }
 
-long do_event_channel_op(struct vcpu *curr, int cmd, gpaddr_t arg)
+/* Every op but the two a running guest issues all the time (below). */
+static __cold __attribute__((noinline)) long rare_op(struct vcpu *curr, int cmd, gpaddr_t arg)
 {
     struct domain *d = curr->domain;
     int rc;
@@ -551,14 +553,10 @@ long do_event_channel_op(struct vcpu *curr, int cmd, gpaddr_t arg)
         WITH_ARG(struct evtchn_bind_pirq, do_bind_pirq, true);
     case EVTCHNOP_close:
         WITH_ARG(struct evtchn_close, do_close, false);
-    case EVTCHNOP_send:
-        WITH_ARG(struct evtchn_send, do_send, false);
     case EVTCHNOP_status:
         WITH_ARG(struct evtchn_status, evtchn_status, true);
     case EVTCHNOP_bind_vcpu:
         WITH_ARG(struct evtchn_bind_vcpu, evtchn_bind_vcpu, false);
-    case EVTCHNOP_unmask:
-        WITH_ARG(struct evtchn_unmask, do_unmask, false);
     case EVTCHNOP_reset:
         WITH_ARG(struct evtchn_reset, evtchn_reset, false);
     case EVTCHNOP_init_control:
@@ -573,5 +571,20 @@ long do_event_channel_op(struct vcpu *curr, int cmd, gpaddr_t arg)
         WITH_ARG(struct evtchn_register_3level, do_register_3level, false);
     default:
         return -ENOSYS; /* includes reset_cont (14): Xen-internal, never a guest op */
+    }
+}
+
+long do_event_channel_op(struct vcpu *curr, int cmd, gpaddr_t arg)
+{
+    struct domain *d = curr->domain;
+    int rc;
+
+    switch ((unsigned int)cmd) {
+    case EVTCHNOP_send:
+        WITH_ARG(struct evtchn_send, do_send, false);
+    case EVTCHNOP_unmask:
+        WITH_ARG(struct evtchn_unmask, do_unmask, false);
+    default:
+        return rare_op(curr, cmd, arg);
     }
 }

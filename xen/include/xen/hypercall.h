@@ -13,12 +13,32 @@
 #ifndef MINIXEN_HYPERCALL_H
 #define MINIXEN_HYPERCALL_H
 
+#include <xen/arch_hooks.h>
 #include <xen/domain.h>
 #include <xen/errno.h>
 #include <xen/nospec.h>
 #include <public/xen.h>
 
 #define HYPERCALL_NR_ARGS 5
+
+/*
+ * arch_copy_from_guest() for a hypercall's argument struct, whose size the compiler knows:
+ * when it lies in one page (nearly always), one translation and a copy written inline,
+ * not the general page-by-page loop. The guest's pointer may be unaligned: the copy is
+ * __builtin_memcpy from a byte pointer, which -mstrict-align builds honour.
+ */
+static inline int copy_arg_from_guest(struct domain *d, void *dst, gpaddr_t src, size_t len)
+{
+    const void *p;
+
+    if (!__builtin_constant_p(len) || len > 64 || (src & (PAGE_SIZE - 1)) + len > PAGE_SIZE)
+        return arch_copy_from_guest(d, dst, src, len);
+    p = arch_guest_va_to_ptr(d, src, len, false);
+    if (p == NULL)
+        return -EFAULT;
+    __builtin_memcpy(dst, p, len);
+    return 0;
+}
 
 /* args are in/out: a handler that returns -ERESTART leaves its progress in them. */
 typedef long (*hypercall_fn_t)(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS]);
