@@ -85,11 +85,13 @@ static NOINLINE long platform_parameters(struct vcpu *curr, gpaddr_t arg)
 long hypercall_xen_version(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS])
 {
     gpaddr_t arg = args[1];
-    bool priv = curr->domain->is_privileged;
+    bool priv;
 
-    switch ((unsigned int)args[0]) {
-    case XENVER_version:
+    /* The sub-op guests call most (the cheapest hypercall there is): before the switch. */
+    if ((unsigned int)args[0] == XENVER_version)
         return (XEN_MAJOR << 16) | XEN_MINOR;
+    priv = curr->domain->is_privileged;
+    switch ((unsigned int)args[0]) {
     case XENVER_extraversion:
         return copy_string(curr, arg, MINIXEN_EXTRAVERSION, XEN_EXTRAVERSION_LEN);
     case XENVER_compile_info:

@@ -337,10 +337,14 @@ bool vgic_raise_here(struct vcpu *v, unsigned int intid)
         intid >= VGIC_NR_PRIVATE || !(load32(&vv->enabled) & (1u << intid)) || vv->spilled ||
         __atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) != 0)
         return false;
-    i = lr_read_back(vv, intid);
-    if (i != GIC_MAX_LRS && vv->lr[i].state != 0) {
+    i = (vv->in_lr & BIT(intid)) ? lr_of(vv, intid) : GIC_MAX_LRS;
+    /* ELRSR first: one register says whether the guest has ended it (the usual case). */
+    if (i != GIC_MAX_LRS && !(gic_host.ops->empty_lrs() & (1u << i))) {
+        gic_host.ops->read_lr(i, &vv->lr[i]); /* still held: pending and/or active */
         vv->lr[i].state |= LR_PENDING;
-    } else if (i == GIC_MAX_LRS) {
+    } else if (i != GIC_MAX_LRS) {
+        vv->lr[i].state = 0; /* ended: written afresh below, in the same list register */
+    } else {
         uint32_t free = ~vv->lr_used & ((1u << gic_host.nr_lrs) - 1);
 
         if (free == 0)

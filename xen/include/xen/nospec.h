@@ -14,10 +14,11 @@ static inline uint32_t array_index_nospec(uint32_t index, uint32_t size)
     uint32_t mask;
 
     /*
-     * Hide both values first: after the caller's own bounds check the compiler knows
+     * Hide the index first: after the caller's own bounds check the compiler knows
      * index < size and would fold the mask to ~0 (seen in hypercall_dispatch on arm64).
+     * An index it cannot see through is enough; size stays a constant it can compare with.
      */
-    __asm__ volatile("" : "+r"(index), "+r"(size));
+    __asm__ volatile("" : "+r"(index));
     mask = 0u - (uint32_t)(index < size);
     /* Hide the mask's origin so the compiler cannot turn it back into a branch. */
     __asm__ volatile("" : "+r"(mask));
