@@ -310,7 +310,7 @@ bool vgic_exit_quiet(struct vcpu *v)
     /* Something announced since the last flush: sync and flush. */
     if (__atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) != 0)
         return false;
-    if (!vcpu_upcall_pending(v) || (raised & (1u << GUEST_EVTCHN_PPI_INTID)))
+    if ((raised & (1u << GUEST_EVTCHN_PPI_INTID)) || !vcpu_upcall_pending(v))
         return true;
     /*
      * The upcall is level-like: while it is pending the flush re-checks it, unless a list
@@ -343,7 +343,7 @@ bool vgic_raise_here(struct vcpu *v, unsigned int intid)
         gic_host.ops->read_lr(i, &vv->lr[i]); /* still held: pending and/or active */
         vv->lr[i].state |= LR_PENDING;
     } else if (i != GIC_MAX_LRS) {
-        vv->lr[i].state = 0; /* ended: written afresh below, in the same list register */
+        vv->lr[i].state = 0; /* ended: pending again below, in the same list register */
     } else {
         uint32_t free = ~vv->lr_used & ((1u << gic_host.nr_lrs) - 1);
 
@@ -353,7 +353,10 @@ bool vgic_raise_here(struct vcpu *v, unsigned int intid)
         vv->lr_used |= 1u << i;
         vv->in_lr |= BIT(intid);
     }
-    if (vv->lr[i].state == 0) /* a new one, or the same intid ended since the last sync */
+    if (vv->lr[i].state == 0 && vv->lr[i].intid == intid &&
+        vv->lr[i].priority == vv->priority[intid])
+        vv->lr[i].state = LR_PENDING; /* ended since the last sync: the same one again */
+    else if (vv->lr[i].state == 0) /* a new one (or its priority changed meanwhile) */
         vv->lr[i] = (struct gic_lr){
             .intid = intid,
             .priority = vv->priority[intid],
