@@ -56,6 +56,7 @@ struct p2m {
     spinlock_t lock;
     uint64_t *root; /* level-1 table */
     uint16_t vmid;
+    uint64_t vttbr; /* root | vmid << 48: what VTTBR_EL2 holds while the domain runs */
 };
 
 static uint64_t vtcr_value;
@@ -302,7 +303,7 @@ uint64_t p2m_vttbr(const struct domain *d)
 {
     const struct p2m *p2m = arm_domain(d)->p2m;
 
-    return (uint64_t)p2m->root | (uint64_t)p2m->vmid << 48;
+    return p2m->vttbr;
 }
 
 int p2m_domain_init(struct domain *d)
@@ -321,6 +322,7 @@ int p2m_domain_init(struct domain *d)
     }
     p2m->lock = (spinlock_t)SPINLOCK_INIT;
     p2m->vmid = (uint16_t)(d->domain_id + 1);
+    p2m->vttbr = (uint64_t)p2m->root | (uint64_t)p2m->vmid << 48;
     arm_domain(d)->p2m = p2m;
     /* A VMID reused after a rebuild must not find the old domain's entries. */
     flush_range(d, 0, 1ull << P2M_IPA_BITS);

@@ -356,7 +356,7 @@ bool vgic_raise_here(struct vcpu *v, unsigned int intid)
     if (vv->lr[i].state == 0 && vv->lr[i].intid == intid &&
         vv->lr[i].priority == vv->priority[intid])
         vv->lr[i].state = LR_PENDING; /* ended since the last sync: the same one again */
-    else if (vv->lr[i].state == 0) /* a new one (or its priority changed meanwhile) */
+    else if (vv->lr[i].state == 0)    /* a new one (or its priority changed meanwhile) */
         vv->lr[i] = (struct gic_lr){
             .intid = intid,
             .priority = vv->priority[intid],

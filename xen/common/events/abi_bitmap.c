@@ -121,7 +121,7 @@ static ALWAYS_INLINE void *bm_leaf(const struct domain *d, const struct bm_geom 
                                    enum bm_bitmap which, uint32_t port, unsigned int *bit)
 {
     const struct guest_layout *l = d->guest_layout;
-    const struct evtchn_3l_domain *l3 = l3_of(d);
+    const struct evtchn_3l_domain *l3;
     uint32_t page;
 
     if (port >= g->nr_ports)
@@ -133,6 +133,7 @@ static ALWAYS_INLINE void *bm_leaf(const struct domain *d, const struct bm_geom 
                (which == BM_PENDING ? l->shinfo_pending_off : l->shinfo_mask_off);
     }
     /* The pages need not be contiguous: each holds BITS_PER_PAGE consecutive ports. */
+    l3 = l3_of(d); /* only here: an atomic load the 2-level path would pay for, unused */
     page = array_index_nospec(port / BITS_PER_PAGE, l3->nr_pages);
     *bit = port % BITS_PER_PAGE;
     return which == BM_PENDING ? l3->pending[page] : l3->mask[page];
