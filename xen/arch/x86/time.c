@@ -23,6 +23,16 @@
 
 #define PCPU_MAX_VCPUS 32
 
+/*
+ * How far ahead a deadline that has already passed is programmed. Not "at once": the
+ * slice end stays in the past until the run loop's sched_pick() ends the slice, so its
+ * interrupt re-arms itself, and a one-shot shorter than this handler fires again before
+ * the IRET's next instruction, the CLI of the run loop's interrupt window: the CPU then
+ * lives in this handler for good (as under QEMU's -icount, where a tick is a fixed count of
+ * instructions). 10 us is far more than the handler takes and delays nothing that waits.
+ */
+#define PAST_DEADLINE_NS 10000u
+
 static uint64_t sched_deadline_ns[NR_CPUS];
 static struct vcpu *pcpu_vcpus[NR_CPUS][PCPU_MAX_VCPUS];
 static unsigned int pcpu_nr_vcpus[NR_CPUS];
@@ -51,7 +61,7 @@ void x86_timer_reprogram(void)
         return;
     }
     now = arch_now_ns();
-    lapic_timer_oneshot_ns(deadline > now ? deadline - now : 1);
+    lapic_timer_oneshot_ns(deadline > now ? deadline - now : PAST_DEADLINE_NS);
 }
 
 void arch_set_cpu_timer(uint64_t deadline_ns)
