@@ -6,30 +6,35 @@
 # there is no peer domain: the interdomain area is skipped.
 #
 #   xen-run-x86.sh NAME OUTDIR XEN GUEST [options]
-#     --smp N            host CPUs and dom0_max_vcpus (default 2)
+#     --smp N            host CPUs (default 2)
+#     --vcpus N          dom0_max_vcpus (default: as many as host CPUs)
+#     --dom0-mem SIZE    dom0_mem (default 64M)
 #     --main-args "..."  dom0 bootargs (default role=main); now=<the host's epoch seconds>
 #                        is added for the guest's wall-clock check
 #     --xen-args "..."   extra Xen command-line options
+#     --icount           -icount shift=0,sleep=off -rtc clock=vm (exact; one CPU only)
+#     --plugin SPEC      a TCG plugin (-plugin SPEC), e.g. the instruction profiler
 #     --timeout S        wall-clock limit (default 300)
 #
 # Outputs OUTDIR/NAME.log (serial, CRs removed) and OUTDIR/NAME-d0.tap (and
 # OUTDIR/NAME-stalled.log when a first boot stalled: see boot_once below). Exit status 0 if
 # dom0 printed its end marker ("# xtest done:").
 #
-# What Xen needs here: SVM with nested paging from QEMU's TCG (-cpu max,+svm,+npt; -smap,
-# as Xen's own smoke tests run it under TCG), and an IOMMU: "Presently, iommu must be
-# enabled for PVH hardware domain" is Xen's panic without one, so q35 gets an AMD IOMMU
-# (-device amd-iommu, which also provides the IVRS table). dom0's command line is the
-# Multiboot module's string after the file name, which Xen hands to a PVH dom0 in
-# hvm_start_info's cmdline.
+# The machine is the qemu-x86_64 board's with what Xen needs (tests/lib/xen-x86-machine.sh:
+# the CPU model, an AMD IOMMU). dom0's command line is the Multiboot module's string after
+# the file name, which Xen hands to a PVH dom0 in hvm_start_info's cmdline.
 set -euo pipefail
 
 name=$1 out=$2 xen=$3 guest=$4
 shift 4
-smp=2 main_args="role=main" xen_args="" timeout_s=300
+smp=2 vcpus="" dom0_mem=64M main_args="role=main" xen_args="" icount=() plugin=() timeout_s=300
 while [ $# -gt 0 ]; do
     case $1 in
     --smp) smp=$2; shift ;;
+    --vcpus) vcpus=$2; shift ;;
+    --dom0-mem) dom0_mem=$2; shift ;;
+    --icount) icount=(-icount shift=0,sleep=off -rtc clock=vm) ;;
+    --plugin) plugin=(-plugin "$2"); shift ;;
     --main-args) main_args=$2; shift ;;
     --xen-args) xen_args=$2; shift ;;
     --timeout) timeout_s=$2; shift ;;
@@ -40,8 +45,11 @@ done
 
 lib=$(dirname "$0")/../lib
 . "$lib/qemu.sh"
+. "$lib/board-qemu.sh"
+. "$lib/xen-x86-machine.sh"
 . "$lib/tap.sh"
 . "$lib/now.sh"
+board_vars qemu-x86_64 force
 mkdir -p "$out"
 # Private copies; QEMU's -initrd separates modules with commas, arguments with spaces.
 cp "$xen" "$out/$name.xen"
@@ -51,11 +59,11 @@ log=$out/$name.log raw=$out/$name.raw
 # One boot; 0 once dom0 printed its end marker, else 1 (a Xen panic or the time limit).
 boot_once() {
     local status=0
-    qemu_start "$raw" qemu-system-x86_64 -machine q35 -cpu max,-smap,+svm,+npt -smp "$smp" \
-        -m 1024 -nographic -monitor none -serial stdio -net none -no-reboot -device amd-iommu \
-        -kernel "$out/$name.xen" \
-        -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=64M dom0_max_vcpus=$smp noreboot loglvl=all guest_loglvl=all $xen_args" \
-        -initrd "$out/$name.guest $main_args $(now_arg)"
+    board_qemu_cmd --smp "$smp" --cpu "$XEN_X86_CPU" multiboot "$out/$name.xen" \
+        "$out/$name.guest $main_args $(now_arg)" -- -no-reboot "${XEN_X86_DEVICES[@]}" \
+        -append "console=com1 com1=115200,8n1 dom0=pvh dom0_mem=$dom0_mem dom0_max_vcpus=${vcpus:-$smp} noreboot loglvl=all guest_loglvl=all $xen_args" \
+        "${icount[@]}" "${plugin[@]}"
+    qemu_start "$raw" "${board_qemu[@]}"
     wait_for_guest "$raw" "$timeout_s" "$qemu_pid" "xen-run-x86.sh: $name" \
         '^\(XEN\) Panic on CPU' || status=1
     qemu_stop "$qemu_pid"
