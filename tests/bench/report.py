@@ -3,10 +3,13 @@
 """Tables for `make bench` and `make bench-peer` (tools/bench.sh runs the boots).
 
 Reads the serial logs (BENCH <name> <count> <ticks> lines of tests/guest/suite/bench.c) and,
-for the peer comparison, the instruction profiles of tests/bench/insn_profile.c; writes a
+for the peer comparisons, the instruction profiles of tests/bench/insn_profile.c; writes a
 section of docs/PERFORMANCE.md between its own markers (the rest of the file is kept) and
 prints it. With -icount shift=0 one instruction is one ns of virtual time, so a counter
-tick (62.5 MHz) is 16 instructions; wall-clock runs give ns.
+tick (62.5 MHz on arm64, 1 GHz on x86) is 16 (1) instructions; wall-clock runs give ns.
+
+The rows are those the logs have: ROWS names the known ones (and their order, the same on
+both architectures); a row the guest gains shows up after them under its own name.
 """
 import argparse
 import bisect
@@ -18,7 +21,7 @@ import subprocess
 import sys
 
 ROWS = [
-    # name, label, unit kind
+    # name, label
     ("null_hypercall", "null hypercall (xen_version)"),
     ("self_event_2l", "event to own vCPU, upcall taken, 2-level"),
     ("self_event_fifo", "event to own vCPU, upcall taken, FIFO"),
@@ -27,8 +30,9 @@ ROWS = [
     ("interdomain_rtt_2l", "round trip dom0 -> domU1 -> dom0, 2-level"),
     ("interdomain_rtt_fifo", "round trip dom0 -> domU1 -> dom0, FIFO"),
 ]
-# Targets of issues 4 and 6 (minixen / Xen 4.17): which rows, which figure, what ratio.
-TARGETS = {
+# Targets (minixen / Xen 4.17): which rows, which figure, what ratio. arm64: issues 4 and 6;
+# x86_64: issue 15.
+TARGETS_ARM64 = {
     ("icount", "null_hypercall"): 0.3,
     ("icount", "ipi_rtt_2l"): 0.4,
     ("icount", "ipi_rtt_fifo"): 0.4,
@@ -36,6 +40,11 @@ TARGETS = {
     ("icount", "interdomain_rtt_fifo"): 0.4,
     ("smp2", "ipi_rtt_2l"): 0.7,
     ("smp2", "ipi_rtt_fifo"): 0.7,
+}
+TARGETS_X86 = {
+    ("icount", "null_hypercall"): 0.5,
+    ("icount", "self_event_2l"): 0.5,
+    ("icount", "self_event_fifo"): 0.5,
 }
 IMAGE_TARGET = 128 * 1024
 BENCH_RE = re.compile(r"^BENCH (\S+) (\d+) (\d+)$")
@@ -58,6 +67,21 @@ def parse_log(path):
         elif line.startswith("# xtest done:"):
             done = True
     return rows, freq, failed, done
+
+
+def row_names(*results):
+    """Every row any of these runs printed: ROWS' order, then new rows as the logs have them."""
+    seen = []
+    for res in results:
+        for name in res["names"]:
+            if name not in seen:
+                seen.append(name)
+    known = [n for n, _ in ROWS if n in seen]
+    return known + [n for n in seen if n not in known]
+
+
+def label_of(name):
+    return dict(ROWS).get(name, f"`{name}`")
 
 
 def per_iter_ns(rows, freq, name):
@@ -84,25 +108,28 @@ def load_profile(path):
 class Symbols:
     """minixen's functions and their source files (nm -l needs the ELF's debug info)."""
 
-    def __init__(self, elf):
+    def __init__(self, elf, arch):
         self.addrs, self.names, self.files = [], [], []
-        nm = os.environ.get("NM", "aarch64-linux-gnu-nm")
+        cross = "aarch64-linux-gnu-" if arch == "arm64" else ""
+        nm = os.environ.get("NM", f"{cross}nm")
         out = subprocess.run([nm, "-n", "-l", "--defined-only", elf], capture_output=True,
                              text=True, check=True).stdout
         for line in out.splitlines():
             f = line.split()
             if len(f) < 3 or f[1] not in "tTwW":
                 continue
-            src = os.path.basename(f[3].rsplit(":", 1)[0]) if len(f) > 3 else "?"
+            # No line: a function of libgcc's (x86's __udivti3 for 128-bit divisions).
+            src = os.path.basename(f[3].rsplit(":", 1)[0]) if len(f) > 3 else "(no source: libgcc)"
             self.addrs.append(int(f[0], 16))
             self.names.append(f[2])
             self.files.append(src)
         self.lo = self.addrs[0] if self.addrs else 0
         # Call sites of the memory helpers: who copies and clears, how often.
         self.calls = {}
-        objdump = os.environ.get("OBJDUMP", "aarch64-linux-gnu-objdump")
+        objdump = os.environ.get("OBJDUMP", f"{cross}objdump")
         dis = subprocess.run([objdump, "-d", elf], capture_output=True, text=True).stdout
-        for m in re.finditer(r"^\s*([0-9a-f]+):\s+\S+\s+bl\s+\S+ <(memcpy|memset|memmove)>",
+        call = r"\S+\s+bl" if arch == "arm64" else r"(?:[0-9a-f]{2} )+\s*callq?"
+        for m in re.finditer(rf"^\s*([0-9a-f]+):\s+{call}\s+\S+ <(memcpy|memset|memmove)>",
                              dis, re.M):
             self.calls[int(m.group(1), 16)] = m.group(2)
         end = subprocess.run([nm, elf], capture_output=True, text=True).stdout
@@ -114,11 +141,12 @@ class Symbols:
         return (self.names[i], self.files[i]) if i >= 0 else ("?", "?")
 
 
-def attribute(prof, hv, syms):
+def attribute(prof, hv, syms, arch):
     """{(function, file): instructions}: the hypervisor's by function, the guests' in one."""
     out = collections.Counter()
     if hv == "minixen":
-        # EL2 runs identity mapped: its code is where vaddr - haddr is the same constant.
+        # The hypervisor's code is where vaddr - haddr is one constant (arm64's EL2 identity
+        # map, x86's link address above its load address); a guest's pages are elsewhere.
         deltas = collections.Counter(h - v for (v, h), c in prof.items()
                                      if syms.lo <= v < syms.hi)
         delta = deltas.most_common(1)[0][0] if deltas else None
@@ -128,27 +156,28 @@ def attribute(prof, hv, syms):
                 if v in syms.calls:
                     out[(f"{syms.calls[v]} from {syms.lookup(v)[0]}", "calls")] += c
             else:
-                out[("guest code (EL1)", "guest")] += c
+                out[("guest code", "guest")] += c
     else:
-        # Xen 4.17 runs at its own virtual addresses below 1 GiB; the guests are at or
-        # above their RAM base (0x40000000). Debian ships Xen without symbols.
+        # Debian ships Xen without symbols. On arm64 Xen 4.17 runs at its own virtual
+        # addresses below 1 GiB, the guests at or above their RAM base (0x40000000); on x86
+        # in the upper half (0xffff82d040000000), the PVH guest in the lower one.
         for (v, h), c in prof.items():
-            if v < 0x40000000:
+            if (v < 0x40000000) if arch == "arm64" else (v >= 0xffff800000000000):
                 out[("Xen 4.17 (no symbols in Debian's package)", "xen")] += c
             else:
-                out[("guest code (EL1)", "guest")] += c
+                out[("guest code", "guest")] += c
     return out
 
 
-def row_profile(out, hv, row, piters, syms):
+def row_profile(out, hv, row, piters, syms, arch):
     """Instructions per iteration of one row by function: (2n run - n run) / n. Each
     profile is attributed on its own: QEMU's RAM is at a different host address each run."""
     a = load_profile(f"{out}/runs/{hv}-prof-{row}-1.prof")
     b = load_profile(f"{out}/runs/{hv}-prof-{row}-2.prof")
     if a is None or b is None:
         return None
-    diff = attribute(b, hv, syms)
-    diff.subtract(attribute(a, hv, syms))
+    diff = attribute(b, hv, syms, arch)
+    diff.subtract(attribute(a, hv, syms, arch))
     return {k: v / piters for k, v in diff.items() if abs(v) >= piters / 10}
 
 
@@ -164,16 +193,18 @@ def fmt(v, digits=0):
 def collect(out, hv, runs):
     icount = parse_log(f"{out}/runs/{hv}-icount.log")
     smp2 = [parse_log(f"{out}/runs/{hv}-smp2-{i}.log") for i in range(1, runs + 1)]
-    res = {"icount": {}, "smp2": {}, "smp2_n": {}, "problems": []}
+    res = {"icount": {}, "smp2": {}, "smp2_n": {}, "problems": [], "names": []}
     rows, freq, failed, done = icount
     if not done:
         res["problems"].append(f"{hv} -icount run did not finish")
     res["problems"] += [f"{hv} -icount: {f}" for f in failed]
-    for name, _ in ROWS:
+    for r in [rows] + [r for r, _, _, _ in smp2]:
+        res["names"] += [n for n in r if n != "boot_to_guest" and n not in res["names"]]
+    for name in res["names"]:
         res["icount"][name] = per_iter_ns(rows, freq, name)
     if "boot_to_guest" in rows and freq:
         res["icount"]["boot_to_guest"] = rows["boot_to_guest"][1] * 1e9 / freq
-    for name, _ in ROWS + [("boot_to_guest", "")]:
+    for name in res["names"] + ["boot_to_guest"]:
         vals = []
         for r, f, fl, d in smp2:
             if name == "boot_to_guest":
@@ -236,8 +267,9 @@ def minixen_table(args):
     size = os.path.getsize(args.minixen_image)
     lines = [header(args, ["minixen"]),
              "| row | -smp 1, -icount: instructions | -smp 2: ns (median) |", "|---|---|---|"]
-    for name, label in ROWS:
-        lines.append(f"| {label} | {fmt(res['icount'][name])} | {fmt(res['smp2'][name])} |")
+    for name in row_names(res):
+        lines.append(f"| {label_of(name)} | {fmt(res['icount'][name])} | "
+                     f"{fmt(res['smp2'][name])} |")
     lines.append(f"| time to first guest instruction | "
                  f"{fmt(res['icount'].get('boot_to_guest'))} | "
                  f"{fmt(res['smp2'].get('boot_to_guest'))} |")
@@ -275,7 +307,8 @@ def x86_table(args):
         "| row | x86_64 -smp 1 -icount: instructions | x86_64 -smp 2: ns (median) "
         "| arm64 -smp 1 -icount: instructions | arm64 -smp 2: ns (median) |",
         "|---|---|---|---|---|"]
-    for name, label in ROWS + [("boot_to_guest", "time to first guest instruction")]:
+    for name, label in ([(n, label_of(n)) for n in row_names(*([res, arm] if arm else [res]))]
+                        + [("boot_to_guest", "time to first guest instruction")]):
         a_ic = fmt(arm["icount"].get(name)) if arm else "n/a"
         a_s2 = fmt(arm["smp2"].get(name)) if arm else "n/a"
         lines.append(f"| {label} | {fmt(res['icount'].get(name))} | "
@@ -293,20 +326,54 @@ def verdict(ratio, target):
     return "met" if ratio <= target else "**missed**"
 
 
-def peer_table(args):
+def loaded_bytes(elf):
+    """What an ELF image loads (its PT_LOAD file sizes): x86's images are ELF files, and
+    minixen's carries its symbols and debug info, which no machine loads."""
+    out = subprocess.run(["readelf", "-lW", elf], capture_output=True, text=True).stdout
+    return sum(int(line.split()[4], 16) for line in out.splitlines()
+               if line.split()[:1] == ["LOAD"])
+
+
+def header_x86(args):
+    return (
+        f"Measured with minixen {rev()} on QEMU {qemu_version('x86_64')} TCG, both hypervisors on "
+        "one machine, `-machine q35 -cpu max,-smap,+svm,+npt -m 1024 -device amd-iommu` (what "
+        "Xen 4.17 amd64 needs: tests/lib/xen-x86-machine.sh), booted through Multiboot (QEMU "
+        "-kernel), the test guest's `role=bench` (tests/guest/suite/bench.c, built as an x86_64 "
+        "PVH domain: hypercall page, HVM_PARAM_CALLBACK_IRQ vector upcall, x2APIC TSC-deadline "
+        "timer) as dom0 with 2 vCPUs and 128 MiB (tests/system/x86/bench-run.sh). minixen also "
+        "runs the peer domain (`role=peer`, 1 vCPU) with static event channels, as on arm64; "
+        "Xen 4.17 has no dom0less on x86, so its dom0 runs alone, as tests/peer/xen-run-x86.sh "
+        "boots it (Debian's xen-hypervisor-4.17-amd64, the guest as its PVH dom0, a stalled boot "
+        "run once more), and the rows that need the peer (`interdomain_rtt_*`) are n/a for "
+        "Xen. Every figure includes the guest's own side (its hypercall wrapper, the upcall "
+        "interrupt, its consumer and counters), as a real guest would see it.\n\n"
+        f"- **-smp 1, `-icount shift=0,sleep=off`**: one run, {args.iters} iterations per row; "
+        "instructions per iteration (the guest's TSC counts virtual ns, one per instruction; "
+        "exact and repeatable). Both vCPUs of dom0 (and minixen's peer) share the one CPU.\n"
+        f"- **-smp 2, wall clock**: median of {args.runs} runs alternating between the "
+        "hypervisors, ns per iteration on this shared host (noisy; compare medians only).\n"
+        "- **time to first guest instruction**: the TSC dom0's first instruction reads, from "
+        "the machine's reset (SeaBIOS, the Multiboot load, hypervisor boot, domain building).\n")
+
+
+def peer_table(args, arch):
     m = collect(args.out, "minixen", args.runs)
     x = collect(args.out, "xen", args.runs)
-    syms = Symbols(args.minixen_elf)
-    msize, xsize = os.path.getsize(args.minixen_image), os.path.getsize(args.xen_image)
-    lines = [header(args, ["minixen", "Xen 4.17"]),
+    syms = Symbols(args.minixen_elf, arch)
+    targets = TARGETS_ARM64 if arch == "arm64" else TARGETS_X86
+    guest = "guest (EL1, same code on Xen)" if arch == "arm64" else "guest (same code on Xen)"
+    names = row_names(m, x)
+    lines = [header(args, ["minixen", "Xen 4.17"]) if arch == "arm64" else header_x86(args),
              "| row | figure | minixen | Xen 4.17 | minixen/Xen | target | |",
              "|---|---|---|---|---|---|---|"]
     chart, missed = [], []
     for kind, unit in (("icount", "instructions, -smp 1"), ("smp2", "ns, -smp 2, median")):
-        for name, label in ROWS + [("boot_to_guest", "time to first guest instruction")]:
+        for name, label in ([(n, label_of(n)) for n in names]
+                            + [("boot_to_guest", "time to first guest instruction")]):
             a, b = m[kind].get(name), x[kind].get(name)
             ratio = a / b if a is not None and b else None
-            target = TARGETS.get((kind, name))
+            target = targets.get((kind, name))
             v = verdict(ratio, target)
             lines.append(f"| {label} | {unit} | {fmt(a)} | {fmt(b)} | "
                          f"{'n/a' if ratio is None else f'{ratio:.2f}x'} | "
@@ -316,16 +383,25 @@ def peer_table(args):
                               target))
             if v == "**missed**" and kind == "icount":
                 missed.append(name)
-    ratio = msize / xsize
-    lines.append(f"| image size | bytes | {msize} | {xsize} | {ratio:.2f}x | <= 128 KiB | "
-                 f"{'met' if msize <= IMAGE_TARGET else '**missed**'} |")
-    chart.append(("image size", ratio, IMAGE_TARGET / xsize))
+    if arch == "arm64":
+        msize, xsize = os.path.getsize(args.minixen_image), os.path.getsize(args.xen_image)
+        ratio = msize / xsize
+        lines.append(f"| image size | bytes | {msize} | {xsize} | {ratio:.2f}x | <= 128 KiB | "
+                     f"{'met' if msize <= IMAGE_TARGET else '**missed**'} |")
+        chart.append(("image size", ratio, IMAGE_TARGET / xsize))
+    else:
+        msize, xsize = loaded_bytes(args.minixen_elf), loaded_bytes(args.xen_image)
+        ratio = msize / xsize if xsize else None
+        lines.append(f"| image size (ELF bytes loaded) | bytes | {msize} | {xsize} | "
+                     f"{'n/a' if ratio is None else f'{ratio:.2f}x'} |  |  |")
+        if ratio is not None:
+            chart.append(("image size", ratio, None))
     problems = m["problems"] + x["problems"]
     if problems:
         lines += ["", "Problems in these runs: " + "; ".join(problems) + "."]
 
     # Where the instructions go, per row (all rows: the missed ones first).
-    lines += ["", "### Where the instructions go", "",
+    lines += ["", "### Where the instructions go" + ("" if arch == "arm64" else " (x86_64)"), "",
               f"Per iteration, from two profiled -icount runs per row and hypervisor that run "
               f"only that row ({args.profile_iters} and {2 * args.profile_iters} iterations; "
               "the difference is the row's cost alone, boot and set-up cancel out), counted by "
@@ -333,24 +409,28 @@ def peer_table(args):
               "attributed to minixen's functions with its ELF symbols (source file in "
               "brackets). Xen is split only into hypervisor and guest: Debian ships it "
               "without symbols. The guest's code is the same image on both.", ""]
-    order = [n for n, _ in ROWS if n in missed] + [n for n, _ in ROWS if n not in missed]
+    order = [n for n in names if n in missed] + [n for n in names if n not in missed]
     for name in order:
-        pm = row_profile(args.out, "minixen", name, args.profile_iters, syms)
-        px = row_profile(args.out, "xen", name, args.profile_iters, syms)
-        if pm is None or px is None:
-            lines.append(f"- {name}: no profile")
+        pm = row_profile(args.out, "minixen", name, args.profile_iters, syms, arch)
+        px = row_profile(args.out, "xen", name, args.profile_iters, syms, arch)
+        if pm is None:
+            lines += [f"- `{name}`: no profile", ""]
             continue
-        label = dict(ROWS)[name]
-        g_m = pm.get(("guest code (EL1)", "guest"), 0)
-        g_x = px.get(("guest code (EL1)", "guest"), 0)
+        label = label_of(name)
+        g_m = pm.get(("guest code", "guest"), 0)
         h_m = sum(v for k, v in pm.items() if k[1] not in ("guest", "calls"))
-        h_x = sum(v for k, v in px.items() if k[1] not in ("guest", "calls"))
         status = "missed its target" if name in missed else (
-            "met its target" if any(k[1] == name for k in TARGETS) else "no target")
-        lines += [f"**{label}** (`{name}`, {status}): minixen {fmt(h_m + g_m)} = hypervisor "
-                  f"{fmt(h_m)} + guest {fmt(g_m)}; Xen {fmt(h_x + g_x)} = hypervisor "
-                  f"{fmt(h_x)} + guest {fmt(g_x)}. Hypervisor alone: "
-                  f"{h_m / h_x:.2f}x." if h_x else f"**{label}**: Xen profile empty.", ""]
+            "met its target" if any(k[1] == name for k in targets) else "no target")
+        if px is None:
+            lines += [f"**{label}** (`{name}`, {status}): minixen {fmt(h_m + g_m)} = hypervisor "
+                      f"{fmt(h_m)} + guest {fmt(g_m)}; Xen: no run of this row.", ""]
+        else:
+            g_x = px.get(("guest code", "guest"), 0)
+            h_x = sum(v for k, v in px.items() if k[1] not in ("guest", "calls"))
+            lines += [f"**{label}** (`{name}`, {status}): minixen {fmt(h_m + g_m)} = "
+                      f"hypervisor {fmt(h_m)} + guest {fmt(g_m)}; Xen {fmt(h_x + g_x)} = "
+                      f"hypervisor {fmt(h_x)} + guest {fmt(g_x)}. Hypervisor alone: "
+                      f"{h_m / h_x:.2f}x." if h_x else f"**{label}**: Xen profile empty.", ""]
         stages = collections.Counter()
         for (fn, src), v in pm.items():
             if src not in ("guest", "calls"):
@@ -363,19 +443,21 @@ def peer_table(args):
             fns = sorted(((c, fn) for (fn, s), c in pm.items() if s == src), reverse=True)
             top = ", ".join(f"{fn} {c:.0f}" for c, fn in fns[:4] if c >= 1)
             lines.append(f"| {src} | {v:.0f} | {top} |")
-        lines.append(f"| guest (EL1, same code on Xen) | {g_m:.0f} | Xen's run: {g_x:.0f} |")
+        xen_guest = "n/a" if px is None else f"{px.get(('guest code', 'guest'), 0):.0f}"
+        lines.append(f"| {guest} | {g_m:.0f} | Xen's run: {xen_guest} |")
         calls = sorted(((c, k[0]) for k, c in pm.items() if k[1] == "calls" and c >= 0.5),
                        reverse=True)
         if calls:
             lines += ["", "Calls per iteration: " + ", ".join(f"{n} x{c:.0f}" for c, n in calls)
                       + "."]
         lines.append("")
-    lines.append("![minixen / Xen 4.17 per row, with targets](bench-peer.png)")
-    draw_chart(args.chart, chart)
+    png = os.path.basename(args.chart)
+    lines.append(f"![minixen / Xen 4.17 per row, with targets]({png})")
+    draw_chart(args.chart, chart, "QEMU virt arm64" if arch == "arm64" else "QEMU q35 x86_64")
     return "\n".join(lines)
 
 
-def draw_chart(path, bars):
+def draw_chart(path, bars, machine):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -399,7 +481,7 @@ def draw_chart(path, bars):
     ax.invert_yaxis()
     ax.set_xlabel("minixen / Xen 4.17 (lower is better; black tick = target: "
                   "green met, red missed, blue no target)")
-    ax.set_title("minixen vs Xen 4.17 on QEMU virt arm64 (in-guest benchmark)")
+    ax.set_title(f"minixen vs Xen 4.17 on {machine} (in-guest benchmark)")
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     print(f"  CHART  {path}")
@@ -420,7 +502,7 @@ def write_section(doc, tag, title, intro, body):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["minixen", "minixen-x86", "peer"])
+    ap.add_argument("mode", choices=["minixen", "minixen-x86", "peer", "peer-x86"])
     ap.add_argument("out")
     ap.add_argument("--iters", type=int, default=1000)
     ap.add_argument("--runs", type=int, default=5)
@@ -441,10 +523,15 @@ def main():
         body = x86_table(args)
         write_section(args.doc, "bench-x86", "In-guest benchmark on QEMU (x86_64, beside arm64)",
                       "`make bench BOARD=qemu-x86_64` measures and rewrites this section.", body)
-    else:
-        body = peer_table(args)
+    elif args.mode == "peer":
+        body = peer_table(args, "arm64")
         write_section(args.doc, "bench-peer", "minixen beside Xen 4.17 (arm64)",
                       "`make bench-peer` measures and rewrites this section.", body)
+    else:
+        body = peer_table(args, "x86")
+        write_section(args.doc, "bench-peer-x86", "minixen beside Xen 4.17 (x86_64)",
+                      "`make bench-peer BOARD=qemu-x86_64` measures and rewrites this section.",
+                      body)
     print(body)
 
 
