@@ -112,29 +112,31 @@ class Symbols:
         self.addrs, self.names, self.files = [], [], []
         cross = "aarch64-linux-gnu-" if arch == "arm64" else ""
         nm = os.environ.get("NM", f"{cross}nm")
+        objdump = os.environ.get("OBJDUMP", f"{cross}objdump")
+        # The code is .text: an LTO link also leaves weak symbols of no code elsewhere
+        # (x86's "<file>.c.<hash>" at low addresses, where a guest's code may run).
+        heads = subprocess.run([objdump, "-h", elf], capture_output=True, text=True).stdout
+        m = re.search(r"^\s*\d+\s+\.text\s+([0-9a-f]+)\s+([0-9a-f]+)", heads, re.M)
+        self.lo, self.hi = (int(m.group(2), 16), int(m.group(2), 16) + int(m.group(1), 16)) \
+            if m else (0, 1 << 64)
         out = subprocess.run([nm, "-n", "-l", "--defined-only", elf], capture_output=True,
                              text=True, check=True).stdout
         for line in out.splitlines():
             f = line.split()
-            if len(f) < 3 or f[1] not in "tTwW":
+            if len(f) < 3 or f[1] not in "tTwW" or not self.lo <= int(f[0], 16) < self.hi:
                 continue
             # No line: a function of libgcc's (x86's __udivti3 for 128-bit divisions).
             src = os.path.basename(f[3].rsplit(":", 1)[0]) if len(f) > 3 else "(no source: libgcc)"
             self.addrs.append(int(f[0], 16))
             self.names.append(f[2])
             self.files.append(src)
-        self.lo = self.addrs[0] if self.addrs else 0
         # Call sites of the memory helpers: who copies and clears, how often.
         self.calls = {}
-        objdump = os.environ.get("OBJDUMP", f"{cross}objdump")
         dis = subprocess.run([objdump, "-d", elf], capture_output=True, text=True).stdout
         call = r"\S+\s+bl" if arch == "arm64" else r"(?:[0-9a-f]{2} )+\s*callq?"
         for m in re.finditer(rf"^\s*([0-9a-f]+):\s+{call}\s+\S+ <(memcpy|memset|memmove)>",
                              dis, re.M):
             self.calls[int(m.group(1), 16)] = m.group(2)
-        end = subprocess.run([nm, elf], capture_output=True, text=True).stdout
-        m = re.search(r"^([0-9a-f]+) \S _etext$", end, re.M)
-        self.hi = int(m.group(1), 16) if m else (self.addrs[-1] + 0x1000 if self.addrs else 0)
 
     def lookup(self, addr):
         i = bisect.bisect_right(self.addrs, addr) - 1
