@@ -99,10 +99,10 @@ static void test_dispatch_unknown(void **state)
         assert_null(hypercall_lookup(nrs[i]));
     }
     /* Pure: only xen_version (reads, copies to the caller); never one that can wake. */
-    assert_true(hypercall_lookup(__HYPERVISOR_xen_version)->pure);
-    assert_false(hypercall_lookup(__HYPERVISOR_sched_op)->pure);
-    assert_false(hypercall_lookup(__HYPERVISOR_event_channel_op)->pure);
-    assert_false(hypercall_lookup(__HYPERVISOR_memory_op)->pure);
+    assert_true(hypercall_is_pure(__HYPERVISOR_xen_version));
+    assert_false(hypercall_is_pure(__HYPERVISOR_sched_op));
+    assert_false(hypercall_is_pure(__HYPERVISOR_event_channel_op));
+    assert_false(hypercall_is_pure(__HYPERVISOR_memory_op));
 }
 
 static void test_dispatch_event_channel(void **state)

@@ -16,17 +16,19 @@ static long hypercall_event_channel_op(struct vcpu *curr, unsigned long args[HYP
     return do_event_channel_op(curr, (int)args[0], args[1]);
 }
 
-const struct hypercall_entry hypercall_table[HYPERCALL_TABLE_SIZE] = {
-    [__HYPERVISOR_memory_op] = {hypercall_memory_op, false},
-    [__HYPERVISOR_set_timer_op] = {hypercall_set_timer_op, false},
-    [__HYPERVISOR_xen_version] = {hypercall_xen_version, true},
-    [__HYPERVISOR_console_io] = {hypercall_console_io, false},
-    [__HYPERVISOR_grant_table_op] = {hypercall_grant_table_op, false},
-    [__HYPERVISOR_vcpu_op] = {hypercall_vcpu_op, false},
-    [__HYPERVISOR_sched_op] = {hypercall_sched_op, false},
-    [__HYPERVISOR_event_channel_op] = {hypercall_event_channel_op, false},
-    [__HYPERVISOR_hvm_op] = {hypercall_hvm_op, false},
+const hypercall_fn_t hypercall_table[HYPERCALL_TABLE_SIZE] = {
+    [__HYPERVISOR_memory_op] = hypercall_memory_op,
+    [__HYPERVISOR_set_timer_op] = hypercall_set_timer_op,
+    [__HYPERVISOR_xen_version] = hypercall_xen_version,
+    [__HYPERVISOR_console_io] = hypercall_console_io,
+    [__HYPERVISOR_grant_table_op] = hypercall_grant_table_op,
+    [__HYPERVISOR_vcpu_op] = hypercall_vcpu_op,
+    [__HYPERVISOR_sched_op] = hypercall_sched_op,
+    [__HYPERVISOR_event_channel_op] = hypercall_event_channel_op,
+    [__HYPERVISOR_hvm_op] = hypercall_hvm_op,
 };
+/* The pure mask is one 64-bit word. */
+_Static_assert(HYPERCALL_TABLE_SIZE <= 64, "HYPERCALL_PURE_MASK covers the table");
 
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS])
 {

@@ -130,8 +130,7 @@ static inline struct vcpu *vcpu_of_frame(const struct cpu_regs *regs)
 
 /* Everything but a pure call (see below); out of line, so the pure path keeps a small frame. */
 static __attribute__((noinline)) uintptr_t impure_hypercall(struct cpu_regs *regs, struct vcpu *v,
-                                                            unsigned long nr,
-                                                            const struct hypercall_entry *e)
+                                                            unsigned long nr, hypercall_fn_t fn)
 {
     struct vcpu *next;
     long rc;
@@ -145,7 +144,7 @@ static __attribute__((noinline)) uintptr_t impure_hypercall(struct cpu_regs *reg
         vgic_sync(v);
         arm_vcpu(v)->lrs_synced = true;
     }
-    rc = hypercall_call(e, v, (unsigned long *)regs->x);
+    rc = hypercall_call(fn, v, (unsigned long *)regs->x);
     if (__builtin_expect(rc == -ERESTART, 0))
         WRITE_SYSREG(READ_SYSREG(elr_el2) - 4, elr_el2);
     else
@@ -186,13 +185,13 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
 {
     struct vcpu *v = vcpu_of_frame(regs);
     unsigned long nr = regs->x[16];
-    const struct hypercall_entry *e = hypercall_lookup(nr); /* the one table lookup */
+    hypercall_fn_t fn = hypercall_lookup(nr); /* the one table lookup */
 
-    if (e != NULL && e->pure) { /* nothing to ask the scheduler or the vGIC */
-        regs->x[0] = (uint64_t)hypercall_call(e, v, (unsigned long *)regs->x);
+    if (hypercall_is_pure(nr)) { /* nothing to ask the scheduler or the vGIC */
+        regs->x[0] = (uint64_t)fn(v, (unsigned long *)regs->x);
         return (uintptr_t)regs;
     }
-    return impure_hypercall(regs, v, nr, e);
+    return impure_hypercall(regs, v, nr, fn);
 }
 
 /*

@@ -58,37 +58,42 @@ typedef long (*hypercall_fn_t)(struct vcpu *curr, unsigned long args[HYPERCALL_N
 long hypercall_dispatch(struct vcpu *curr, unsigned long nr, unsigned long args[HYPERCALL_NR_ARGS]);
 
 /*
- * The table (xen/common/hypercall.c), by __HYPERVISOR_* number up to the highest one we
- * implement. pure: the handler only reads state or copies to the caller's memory; it never
- * wakes, blocks, pauses or signals any vCPU. A handler marked so must keep that property.
+ * The table (xen/common/hypercall.c): the handler of each __HYPERVISOR_* number up to the
+ * highest one we implement, NULL for the others.
  */
-struct hypercall_entry {
-    hypercall_fn_t fn;
-    bool pure;
-};
 #define HYPERCALL_TABLE_SIZE (__HYPERVISOR_hvm_op + 1)
-extern const struct hypercall_entry hypercall_table[HYPERCALL_TABLE_SIZE];
+extern const hypercall_fn_t hypercall_table[HYPERCALL_TABLE_SIZE];
 
 /*
- * The entry of hypercall nr (the guest's number clamped against speculation), or NULL if
- * we do not implement it. Inline: a port's fast path looks it up once and, for a pure
- * one, runs it (hypercall_call) without asking the scheduler or its interrupt controller.
+ * Pure hypercalls: the handler only reads state or copies to the caller's memory; it never
+ * wakes, blocks, pauses or signals any vCPU, so a port's fast path returns to the caller
+ * without asking the scheduler or its interrupt controller. A handler listed here must keep
+ * that property. A mask, not a field of the table: the fast path tests one bit of a
+ * constant instead of loading a second word per entry.
  */
-static inline const struct hypercall_entry *hypercall_lookup(unsigned long nr)
-{
-    const struct hypercall_entry *e;
+#define HYPERCALL_PURE_MASK (1ull << __HYPERVISOR_xen_version)
 
-    if (nr >= HYPERCALL_TABLE_SIZE)
-        return NULL;
-    e = &hypercall_table[array_index_nospec((uint32_t)nr, HYPERCALL_TABLE_SIZE)];
-    return e->fn != NULL ? e : NULL;
+static inline bool hypercall_is_pure(unsigned long nr)
+{
+    return nr < HYPERCALL_TABLE_SIZE && ((HYPERCALL_PURE_MASK >> nr) & 1) != 0;
 }
 
-/* Run entry e (from hypercall_lookup) for curr: -ENOSYS for a number we do not implement. */
-static inline long hypercall_call(const struct hypercall_entry *e, struct vcpu *curr,
+/*
+ * The handler of hypercall nr (the guest's number clamped against speculation), or NULL if
+ * we do not implement it. Inline: a port's fast path looks it up once.
+ */
+static inline hypercall_fn_t hypercall_lookup(unsigned long nr)
+{
+    if (nr >= HYPERCALL_TABLE_SIZE)
+        return NULL;
+    return hypercall_table[array_index_nospec((uint32_t)nr, HYPERCALL_TABLE_SIZE)];
+}
+
+/* Run handler fn (from hypercall_lookup) for curr: -ENOSYS for a number we do not implement. */
+static inline long hypercall_call(hypercall_fn_t fn, struct vcpu *curr,
                                   unsigned long args[HYPERCALL_NR_ARGS])
 {
-    return e != NULL ? e->fn(curr, args) : -ENOSYS;
+    return fn != NULL ? fn(curr, args) : -ENOSYS;
 }
 
 /*
