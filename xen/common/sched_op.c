@@ -9,7 +9,6 @@
 #include <xen/evtchn.h>
 #include <xen/guest_kind.h>
 #include <xen/hypercall.h>
-#include <xen/lib.h>
 #include <xen/sched.h>
 #include <public/sched.h>
 
@@ -44,7 +43,7 @@ static int copy_poll_args(struct vcpu *curr, gpaddr_t arg, struct poll_args *p)
     return 0;
 }
 
-static __cold long sched_op_poll(struct vcpu *curr, gpaddr_t arg)
+static long sched_op_poll(struct vcpu *curr, gpaddr_t arg)
 {
     struct domain *d = curr->domain;
     evtchn_port_t ports[XEN_SCHED_POLL_MAX_PORTS];

@@ -231,7 +231,7 @@ static int map_one(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t left, p2
     return -EINVAL; /* not reached */
 }
 
-static __cold int change(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size, p2m_type_t t)
+static int change(struct domain *d, uint64_t gpa, paddr_t pa, uint64_t size, p2m_type_t t)
 {
     struct p2m *p2m = arm_domain(d)->p2m;
     unsigned long flags;

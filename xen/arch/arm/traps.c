@@ -274,7 +274,7 @@ static void guest_wfx(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
  * ESR ISS of EC 0x18 (MSR/MRS): Rt in [9:5], direction in [0] (1 = read). Rt 31 is XZR.
  * Each emulation is asked in turn; a register none of them owns is UNDEFINED, as in Xen.
  */
-static __cold void guest_sysreg(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
+static void guest_sysreg(struct vcpu *v, struct cpu_regs *regs, uint32_t esr)
 {
     uint32_t iss = esr & ESR_ISS_MASK;
     unsigned int rt = (iss >> 5) & 0x1f;

@@ -322,7 +322,8 @@ bool vgic_exit_quiet(struct vcpu *v)
 }
 
 /*
- * Simple means: intid is private and enabled; nothing else was announced and not flushed
+ * Simple means: intid is a PPI (an SGI carries its sender, which a list register holding
+ * another sender's must not absorb) and enabled; nothing else was announced and not flushed
  * yet, and nothing waits spilled (either may outrank intid: the flush orders them); and a
  * list register already holds intid (pending again on top of active collapses, as an edge
  * does; one the guest has ended is written afresh), or one is free. The remote CPUs only
@@ -333,7 +334,7 @@ bool vgic_raise_here(struct vcpu *v, unsigned int intid)
     struct vgic_vcpu *vv = vgic_vcpu_of(v);
     unsigned int cpu = arch_this_cpu(), i;
 
-    if (vv == NULL || !vv->loaded || cpu >= NR_CPUS || loaded_on[cpu] != vv ||
+    if (vv == NULL || !vv->loaded || cpu >= NR_CPUS || loaded_on[cpu] != vv || intid < 16 ||
         intid >= VGIC_NR_PRIVATE || !(load32(&vv->enabled) & (1u << intid)) || vv->spilled ||
         __atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) != 0)
         return false;
@@ -620,7 +621,7 @@ static void poke(struct vcpu *v, unsigned int word, uint32_t bits)
     }
 }
 
-__cold void vgic_bits_set(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
+void vgic_bits_set(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
 {
     uint32_t *w = bits_word(v, word, r);
 
@@ -631,7 +632,7 @@ __cold void vgic_bits_set(struct vcpu *v, unsigned int word, enum vgic_bitreg r,
         poke(v, word, bits);
 }
 
-__cold void vgic_bits_clear(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
+void vgic_bits_clear(struct vcpu *v, unsigned int word, enum vgic_bitreg r, uint32_t bits)
 {
     uint32_t *w = bits_word(v, word, r);
 

@@ -42,7 +42,7 @@ void vgic_inject_irq(struct vcpu *v, unsigned int intid);
 struct vcpu *vgic_mark_irq(struct vcpu *v, unsigned int intid);
 
 /*
- * The fast way for private interrupt intid of v when v is the vCPU whose list registers
+ * The fast way for PPI intid of v when v is the vCPU whose list registers
  * this CPU holds (inside one of its traps, interrupts masked): straight into a list
  * register, so that the exit has nothing to flush and no reason to ask the scheduler.
  * False when that is not simple (see vgic.c): then mark it pending the ordinary way.
