@@ -98,15 +98,8 @@ for hv in "${hvs[@]}"; do
     esac
     {
         cat "$out/qemu.dts"
-        dt_chosen_dom0 "$hv_args" "$dom0_args" "$ksize"
-        cat <<DTS
-        module@${RAMDISK_ADDR#0x} {
-            compatible = "multiboot,ramdisk", "multiboot,module";
-            reg = <0x0 $RAMDISK_ADDR 0x0 $rsize>;
-        };
-    };
-};
-DTS
+        dt_chosen_dom0 "$hv_args" "$dom0_args" "$ksize" "$RAMDISK_ADDR" "$rsize"
+        printf '    };\n};\n'
     } >"$out/$hv.dts"
     dtc -q -I dts -O dtb -o "$out/$hv.dtb" "$out/$hv.dts"
     board_qemu_cmd --smp 1 kernel "$image" "$out/$hv.dtb" "$out/Image@$DOM0_KERNEL_ADDR" \

@@ -43,15 +43,9 @@ qemu_dts "$WORK/qemu" "$machine" qemu-system-aarch64 -cpu "$cpu" -m 1024 -smp 2 
 ksize=$(printf '0x%x' "$(stat -c %s "$WORK/Image")")
 rsize=$(printf '0x%x' "$(stat -c %s "$WORK/initrd.cpio")")
 { cat "$WORK/qemu.dts"
-  dt_chosen_dom0 "dom0_mem=256M dom0_max_vcpus=1" "console=hvc0 earlycon=xen rdinit=/init" "$ksize"
-  cat <<DTS
-        module@${RAMDISK_ADDR#0x} {
-            compatible = "multiboot,ramdisk", "multiboot,module";
-            reg = <0x0 $RAMDISK_ADDR 0x0 $rsize>;
-        };
-    };
-};
-DTS
+  dt_chosen_dom0 "dom0_mem=256M dom0_max_vcpus=1" "console=hvc0 earlycon=xen rdinit=/init" \
+      "$ksize" "$RAMDISK_ADDR" "$rsize"
+  printf '    };\n};\n'
 } >"$WORK/dom0.dts"
 dtc -q -I dts -O dtb -o "$WORK/dom0.dtb" "$WORK/dom0.dts"
 echo "host: $(date -u)"

@@ -11,8 +11,7 @@
  * spaces (the hypervisor's identity map and a guest's). Counting is inline (no callback
  * per instruction) and exact with one vCPU thread; with several, the adds may race.
  *
- * Debian's QEMU 7.2 is built with plugin support but ships no qemu-plugin.h, so the few
- * declarations used are written here from the plugin API (API version 1).
+ * The plugin API's declarations: qemu_plugin_api.h (Debian's QEMU ships no qemu-plugin.h).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -20,24 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- The QEMU plugin API, the parts used (QEMU 7.2, QEMU_PLUGIN_VERSION 1) ---- */
-typedef uint64_t qemu_plugin_id_t;
-struct qemu_plugin_tb;
-struct qemu_plugin_insn;
-enum qemu_plugin_op { QEMU_PLUGIN_INLINE_ADD_U64 };
+#include "qemu_plugin_api.h"
 
-void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id,
-                                           void (*cb)(qemu_plugin_id_t, struct qemu_plugin_tb *));
-size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
-struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
-uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
-void *qemu_plugin_insn_haddr(const struct qemu_plugin_insn *insn);
-void qemu_plugin_register_vcpu_insn_exec_inline(struct qemu_plugin_insn *insn,
-                                                enum qemu_plugin_op op, void *ptr, uint64_t imm);
-void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, void (*cb)(qemu_plugin_id_t, void *),
-                                    void *userdata);
-
-__attribute__((visibility("default"))) int qemu_plugin_version = 1;
+QEMU_PLUGIN_DECLARE_VERSION;
 
 /* ---- Counters: an open-addressed table that never moves (QEMU keeps the pointers) ---- */
 #define SLOTS (1u << 21)

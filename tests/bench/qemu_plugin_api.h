@@ -36,7 +36,7 @@ void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, void (*cb)(qemu_plugin_
 void qemu_plugin_outs(const char *string);
 
 /* Every plugin says which API version it was written for. */
-#define QEMU_PLUGIN_DECLARE_VERSION                                                            \
+#define QEMU_PLUGIN_DECLARE_VERSION                                                                \
     __attribute__((visibility("default"))) int qemu_plugin_version = 1
 
 #endif

@@ -5,7 +5,8 @@
 # Sourced by the benchmark runners, the Xen runner, the reboot, hostile and x86 boot tests; the caller then
 # prints its channels and domU nodes and closes the two nodes ("    };" and "};").
 #
-#   dt_chosen_dom0 XEN_BOOTARGS DOM0_BOOTARGS KERNEL_SIZE
+#   dt_chosen_dom0 XEN_BOOTARGS DOM0_BOOTARGS KERNEL_SIZE [RAMDISK_ADDR RAMDISK_SIZE]
+#                  (a dom0 initramfs, loaded by the caller at RAMDISK_ADDR)
 
 DOM0_KERNEL_ADDR=0x42000000
 
@@ -20,6 +21,13 @@ dt_chosen_dom0() {
         module@${DOM0_KERNEL_ADDR#0x} {
             compatible = "multiboot,kernel", "multiboot,module";
             reg = <0x0 $DOM0_KERNEL_ADDR 0x0 $3>;
+        };
+DTS
+    [ $# -ge 5 ] || return 0
+    cat <<DTS
+        module@${4#0x} {
+            compatible = "multiboot,ramdisk", "multiboot,module";
+            reg = <0x0 $4 0x0 $5>;
         };
 DTS
 }

@@ -157,13 +157,8 @@ ksize=$(printf '0x%x' "$(stat -c %s "$work/Image")")
 rsize=$(printf '0x%x' "$(stat -c %s "$work/initrd.cpio")")
 {
     cat "$work/qemu.dts"
-    dt_chosen_dom0 "$hv_args" "console=hvc0 earlycon=xen rdinit=/init xenshare=take" "$ksize"
-    cat <<DTS
-        module@${DOM0_RAMDISK_ADDR#0x} {
-            compatible = "multiboot,ramdisk", "multiboot,module";
-            reg = <0x0 $DOM0_RAMDISK_ADDR 0x0 $rsize>;
-        };
-DTS
+    dt_chosen_dom0 "$hv_args" "console=hvc0 earlycon=xen rdinit=/init xenshare=take" "$ksize" \
+        "$DOM0_RAMDISK_ADDR" "$rsize"
     dt_domu_linux domU1 "$KERNEL_ADDR" "$ksize" "$RAMDISK_ADDR" "$rsize" \
         "console=ttyAMA0 rdinit=/init xenshare=offer"
     cat <<DTS
