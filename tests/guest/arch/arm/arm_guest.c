@@ -259,6 +259,29 @@ void arch_console_fallback_write(const char *s, unsigned long len)
     }
 }
 
+/* ---- The hostile suite's interrupt storm, both widths ---- */
+
+#define STORM_SGI 5
+
+/* SGIs to ourselves for ms milliseconds, 16 at a time, each batch taken as it comes. */
+unsigned long arch_irq_storm(unsigned int ms)
+{
+    uint64_t end = arch_counter() + ms * (arch_counter_freq() / 1000);
+    unsigned long sent = 0;
+
+    gic_enable_ppi(STORM_SGI);
+    while (arch_counter() < end) {
+        unsigned int i;
+
+        for (i = 0; i < 16; i++, sent++)
+            arm_storm_sgi(STORM_SGI);
+        arch_irq_enable(); /* take them: arch_irq_entry acknowledges and EOIs */
+        arch_relax();
+        arch_irq_disable();
+    }
+    return sent;
+}
+
 /* ---- What the hostile suite (hostile.h) has no use for on ARM: port I/O, extras ---- */
 
 const bool arch_has_port_io = false;

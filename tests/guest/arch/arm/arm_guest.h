@@ -25,6 +25,10 @@ void arm_mmu_finish(void);
 /* arch.c: this vCPU's MMU on, over arm_l1_table. */
 void arm_mmu_on(void);
 
+/* probe.c: send SGI sgi to ourselves for the interrupt storm (arm64 with its fault
+ * recovery armed: a trapped write is counted, not fatal). */
+void arm_storm_sgi(unsigned int sgi);
+
 /* head.S */
 unsigned long arch_smccc_hvc(unsigned long fid, unsigned long a1, unsigned long a2,
                              unsigned long a3);

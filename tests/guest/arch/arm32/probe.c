@@ -7,12 +7,11 @@
  * reports "trapped" and the sysreg fuzz "skipped". Only role=hostile calls these; no test
  * runs that role on arm32 yet.
  */
+#include "arm_guest.h"
 #include "gic.h"
 #include "guest_arch.h"
 #include "hostile.h"
 #include "libc.h"
-
-#define STORM_SGI 5
 
 volatile unsigned long arch_probe_traps;
 
@@ -73,20 +72,7 @@ bool arch_fuzz_mmio(uint64_t gpa, bool write)
     return false;
 }
 
-unsigned long arch_irq_storm(unsigned int ms)
+void arm_storm_sgi(unsigned int sgi)
 {
-    uint64_t end = arch_counter() + ms * (arch_counter_freq() / 1000);
-    unsigned long sent = 0;
-
-    gic_enable_ppi(STORM_SGI);
-    while (arch_counter() < end) {
-        unsigned int i;
-
-        for (i = 0; i < 16; i++, sent++)
-            gic_send_sgi_self(STORM_SGI);
-        arch_irq_enable(); /* take them: arch_irq_entry acknowledges and EOIs */
-        arch_relax();
-        arch_irq_disable();
-    }
-    return sent;
+    gic_send_sgi_self(sgi);
 }

@@ -5,6 +5,7 @@
  * (UNDEFINED, an injected abort) comes back to arch_probe_recover() through vectors.S,
  * which resumes after the instruction; the probe sees the trap counter move.
  */
+#include "arm_guest.h"
 #include "gic.h"
 #include "guest_arch.h"
 #include "hostile.h"
@@ -13,7 +14,6 @@
 #define SYSREG_OP1S    3    /* op1 = 0, 1, 3 (probe_asm.S) */
 #define SYSREG_PER_OP1 2048 /* CRn x CRm x op2 */
 #define SYSREG_STUBS   (SYSREG_OP1S * SYSREG_PER_OP1)
-#define STORM_SGI      5
 
 void probe_fp_write(const uint64_t v[4]);
 void probe_fp_read(uint64_t v[4]);
@@ -196,20 +196,7 @@ bool arch_fuzz_mmio(uint64_t gpa, bool write)
     (void)sink;
 }
 
-unsigned long arch_irq_storm(unsigned int ms)
+void arm_storm_sgi(unsigned int sgi)
 {
-    uint64_t end = arch_counter() + ms * (arch_counter_freq() / 1000);
-    unsigned long sent = 0;
-
-    gic_enable_ppi(STORM_SGI);
-    while (arch_counter() < end) {
-        unsigned int i;
-
-        for (i = 0; i < 16; i++, sent++)
-            PROBE(gic_send_sgi_self(STORM_SGI));
-        arch_irq_enable(); /* take them: arch_irq_entry acknowledges and EOIs */
-        arch_relax();
-        arch_irq_disable();
-    }
-    return sent;
+    PROBE(gic_send_sgi_self(sgi));
 }
