@@ -58,7 +58,7 @@ int domain_for_caller(struct domain *caller, domid_t id, struct domain **out)
     return 0;
 }
 
-static __cold void vcpu_free(struct vcpu *v)
+static COLD void vcpu_free(struct vcpu *v)
 {
     if (v == NULL)
         return;
@@ -66,7 +66,7 @@ static __cold void vcpu_free(struct vcpu *v)
     xfree(v);
 }
 
-static __cold struct vcpu *vcpu_create(struct domain *d, uint32_t id)
+static COLD struct vcpu *vcpu_create(struct domain *d, uint32_t id)
 {
     const struct guest_layout *l = d->guest_layout;
     struct vcpu *v = xzalloc(struct vcpu);
@@ -94,7 +94,7 @@ static __cold struct vcpu *vcpu_create(struct domain *d, uint32_t id)
     return v;
 }
 
-static __cold void domain_free(struct domain *d)
+static COLD void domain_free(struct domain *d)
 {
     uint32_t i;
 
@@ -104,8 +104,8 @@ static __cold void domain_free(struct domain *d)
     xfree(d);
 }
 
-__cold struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
-                                    const struct guest_layout *layout)
+COLD struct domain *domain_create(domid_t id, uint32_t nr_vcpus, bool privileged,
+                                  const struct guest_layout *layout)
 {
     struct domain *d;
     unsigned long flags;
@@ -157,7 +157,7 @@ fail:
  * Callers guarantee no other CPU still runs a hypercall on d's behalf or holds a pointer
  * from domain_lookup(d); events sent to d afterwards find no domain and are dropped.
  */
-__cold void domain_destroy(struct domain *d)
+COLD void domain_destroy(struct domain *d)
 {
     unsigned long flags;
 
@@ -176,7 +176,7 @@ __cold void domain_destroy(struct domain *d)
 }
 
 /* v's vcpu_info back where domain_create() put it, its registrations forgotten. */
-static __cold void vcpu_reset(struct vcpu *v)
+static COLD void vcpu_reset(struct vcpu *v)
 {
     struct domain *d = v->domain;
     const struct guest_layout *l = d->guest_layout;
@@ -201,7 +201,7 @@ static __cold void vcpu_reset(struct vcpu *v)
     v->sched_initialised = false;
 }
 
-__cold void domain_reset(struct domain *d)
+COLD void domain_reset(struct domain *d)
 {
     uint32_t i;
 
@@ -225,7 +225,7 @@ __cold void domain_reset(struct domain *d)
     d->shutdown_reason = 0;
 }
 
-__cold void domain_latch_guest_layout(struct vcpu *curr)
+COLD void domain_latch_guest_layout(struct vcpu *curr)
 {
     struct domain *d = curr->domain;
     const struct guest_layout *l = arch_guest_layout_now(curr);

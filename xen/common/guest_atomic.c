@@ -32,8 +32,8 @@ static guest_atomic_t attempt(enum op op, uint32_t *word, uint32_t a, uint32_t b
     }
 }
 
-static __cold guest_atomic_t paused_retry(struct domain *d, enum op op, uint32_t *word, uint32_t a,
-                                          uint32_t b, uint32_t *seen, bool *was)
+static COLD guest_atomic_t paused_retry(struct domain *d, enum op op, uint32_t *word, uint32_t a,
+                                        uint32_t b, uint32_t *seen, bool *was)
 {
     guest_atomic_t r = GUEST_ATOMIC_GAVE_UP;
     unsigned int round;

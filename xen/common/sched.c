@@ -649,7 +649,7 @@ static bool any_domain_alive(void)
     return false;
 }
 
-__cold void domain_shutdown(struct domain *d, unsigned int reason)
+COLD void domain_shutdown(struct domain *d, unsigned int reason)
 {
     unsigned long flags;
     uint32_t i;
@@ -806,7 +806,7 @@ static void restart_if_due(struct domain *d)
     }
 }
 
-static __cold void restart_quiescent_domains(void)
+static COLD void restart_quiescent_domains(void)
 {
     unsigned int id;
 

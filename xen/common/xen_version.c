@@ -13,12 +13,6 @@
 #include <public/features.h>
 #include <public/version.h>
 
-/*
- * The sub-ops that copy out of line: inlined, their buffers would give every call, the
- * bare XENVER_version included, their stack frame.
- */
-#define NOINLINE __attribute__((noinline))
-
 #define XEN_MAJOR            4
 #define XEN_MINOR            17
 #define MINIXEN_EXTRAVERSION ".0-minixen"
@@ -39,7 +33,11 @@ static uint32_t xen_features_of(const struct domain *d)
     return f;
 }
 
-/* A string result: the whole fixed-size array, NUL-padded, as Xen copies it. */
+/*
+ * A string result: the whole fixed-size array, NUL-padded, as Xen copies it. The sub-ops
+ * that copy are out of line: inlined, their buffers would give every call their stack
+ * frame, the bare XENVER_version included.
+ */
 static NOINLINE long copy_string(struct vcpu *curr, gpaddr_t arg, const char *s, size_t size)
 {
     char buf[1024];

@@ -106,7 +106,7 @@ int arm_vcpu_init(struct vcpu *v)
     return 0;
 }
 
-__cold void arm_vcpu_set_boot_context(struct vcpu *v, uint64_t entry, uint64_t arg)
+COLD void arm_vcpu_set_boot_context(struct vcpu *v, uint64_t entry, uint64_t arg)
 {
     struct arm_vcpu *av = arm_vcpu(v);
 

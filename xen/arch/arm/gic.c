@@ -72,7 +72,7 @@ static void sgi_selftest(void)
     panic("gic: cpu %u did not receive its own SGI", cpu);
 }
 
-__cold int gic_init(const struct host_dt *dt)
+COLD int gic_init(const struct host_dt *dt)
 {
     const struct gic_hw_ops *ops;
     int rc;

@@ -62,7 +62,7 @@ static uint8_t v2_own_target(void)
     return me != 0 ? me : 1;
 }
 
-static __cold int v2_init(const struct host_dt *dt)
+static COLD int v2_init(const struct host_dt *dt)
 {
     uint8_t me;
 
@@ -97,7 +97,7 @@ static __cold int v2_init(const struct host_dt *dt)
     return 0;
 }
 
-static __cold void v2_init_cpu(unsigned int cpu)
+static COLD void v2_init_cpu(unsigned int cpu)
 {
     unsigned int i;
 

@@ -79,7 +79,7 @@ static uint64_t this_affinity(void)
     return READ_SYSREG(mpidr_el1) & MPIDR_AFF_MASK;
 }
 
-static __cold int v3_init(const struct host_dt *dt)
+static COLD int v3_init(const struct host_dt *dt)
 {
     uint64_t vtr;
 
@@ -140,7 +140,7 @@ static paddr_t find_redist(uint64_t aff)
     return 0;
 }
 
-static __cold void v3_init_cpu(unsigned int cpu)
+static COLD void v3_init_cpu(unsigned int cpu)
 {
     uint64_t aff = this_affinity();
     paddr_t rd = find_redist(aff);

@@ -31,10 +31,8 @@ static bool is_loaded(const struct domain *d)
  */
 static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
 {
-    uint64_t flags = READ_SYSREG(daif), saved, par;
-
-    __asm__ __volatile__("msr daifset, #2" ::: "memory"); /* PAR_EL1 is ours until put back */
-    saved = READ_SYSREG(par_el1);
+    unsigned long flags = arch_local_irq_save(); /* PAR_EL1 is ours until put back */
+    uint64_t saved = READ_SYSREG(par_el1), par;
 
     if (write)
         __asm__ __volatile__("at s1e1w, %0" ::"r"(gva) : "memory");
@@ -43,7 +41,7 @@ static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
     isb();
     par = READ_SYSREG(par_el1);
     WRITE_SYSREG(saved, par_el1);
-    WRITE_SYSREG(flags, daif);
+    arch_local_irq_restore(flags);
     if (par & PAR_F)
         return false;
     *ipa = (par & PAR_PA_MASK) | (gva & (PAGE_SIZE - 1));

@@ -129,8 +129,8 @@ static inline struct vcpu *vcpu_of_frame(const struct cpu_regs *regs)
 }
 
 /* Everything but a pure call (see below); out of line, so the pure path keeps a small frame. */
-static __attribute__((noinline)) uintptr_t impure_hypercall(struct cpu_regs *regs, struct vcpu *v,
-                                                            unsigned long nr, hypercall_fn_t fn)
+static NOINLINE uintptr_t impure_hypercall(struct cpu_regs *regs, struct vcpu *v, unsigned long nr,
+                                           hypercall_fn_t fn)
 {
     struct vcpu *next;
     long rc;

@@ -362,7 +362,6 @@ bool vgic_raise_here(struct vcpu *v, unsigned int intid)
             .intid = intid,
             .priority = vv->priority[intid],
             .state = LR_PENDING,
-            .source = intid < 16 ? vv->sgi_source[intid] : 0,
             .group1 = vgic_domain_of(v->domain)->ops->group1,
         };
     lr_write(vv, i);
@@ -570,7 +569,7 @@ static uint32_t lr_bits(struct vcpu *v, unsigned int word, uint8_t state)
     return bits;
 }
 
-__cold uint32_t vgic_bits_read(struct vcpu *v, unsigned int word, enum vgic_bitreg r)
+COLD uint32_t vgic_bits_read(struct vcpu *v, unsigned int word, enum vgic_bitreg r)
 {
     uint32_t *w = bits_word(v, word, r);
     uint32_t val;
@@ -744,7 +743,7 @@ void vgic_spi_route(struct domain *d, unsigned int spi, unsigned int vcpu_id)
 
 /* ---- Life cycle ---- */
 
-__cold void vgic_init(void)
+COLD void vgic_init(void)
 {
     if (gic_host.ops == NULL)
         panic("vgic: no host GIC");
@@ -754,7 +753,7 @@ __cold void vgic_init(void)
            gic_host.nr_lrs, VGIC_NR_SPIS);
 }
 
-__cold int vgic_domain_init(struct domain *d)
+COLD int vgic_domain_init(struct domain *d)
 {
     struct vgic_domain *vd;
     int rc;
@@ -781,7 +780,7 @@ __cold int vgic_domain_init(struct domain *d)
     return rc;
 }
 
-__cold void vgic_domain_destroy(struct domain *d)
+COLD void vgic_domain_destroy(struct domain *d)
 {
     if (d == NULL || d->arch == NULL)
         return;
@@ -803,7 +802,7 @@ __cold void vgic_domain_destroy(struct domain *d)
     arm_domain(d)->vgic = NULL;
 }
 
-__cold int vgic_vcpu_init(struct vcpu *v)
+COLD int vgic_vcpu_init(struct vcpu *v)
 {
     struct vgic_domain *vd;
     struct vgic_vcpu *vv;

@@ -43,14 +43,14 @@
 #include <xen/event.h>
 #include <xen/evtchn.h>
 #include <xen/guest_atomic.h>
+#include <xen/lib.h>
 #include <xen/nospec.h>
 
 /*
  * The helpers of the hot operations take `levels` as a parameter (one body for 2 and 3
- * levels); inlined into bm2_* and bm3_*, each gets the body with its constant folded in:
- * the 2-level send does none of the 3-level geometry.
+ * levels); ALWAYS_INLINE into bm2_* and bm3_*, each gets the body with its constant
+ * folded in: the 2-level send does none of the 3-level geometry.
  */
-#define ALWAYS_INLINE inline __attribute__((always_inline))
 
 #define BITS_PER_PAGE (PAGE_SIZE * 8)
 #define L3_WORD_BITS  64 /* the 3-level leaf words are uint64_t for every guest */

@@ -217,7 +217,7 @@ void vcpu_mark_events_pending(struct vcpu *v)
  * sends find no poller (evtchn_port_set_pending looks at the count first) and should not
  * pay for this loop's registers.
  */
-static __attribute__((noinline)) void evtchn_wake_pollers(struct domain *d, evtchn_port_t port)
+static NOINLINE void evtchn_wake_pollers(struct domain *d, evtchn_port_t port)
 {
     uint32_t i;
 

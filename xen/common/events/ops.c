@@ -24,7 +24,7 @@ static struct evtchn *usable_evtchn(const struct domain *d, evtchn_port_t port)
 
 /* ---- Allocation and binding ---- */
 
-static __cold int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *op)
+static COLD int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_unbound *op)
 {
     struct domain *d;
     struct domain_locked dl;
@@ -50,7 +50,7 @@ static __cold int evtchn_alloc_unbound(struct vcpu *curr, struct evtchn_alloc_un
     return port < 0 ? port : 0;
 }
 
-static __cold int evtchn_bind_interdomain(struct vcpu *curr, struct evtchn_bind_interdomain *op)
+static COLD int evtchn_bind_interdomain(struct vcpu *curr, struct evtchn_bind_interdomain *op)
 {
     struct domain *ld = curr->domain;
     struct domain *rd = domain_resolve(ld, op->remote_dom);
@@ -91,7 +91,7 @@ out:
     return rc;
 }
 
-static __cold int evtchn_bind_virq(struct vcpu *curr, struct evtchn_bind_virq *op)
+static COLD int evtchn_bind_virq(struct vcpu *curr, struct evtchn_bind_virq *op)
 {
     struct domain *d = curr->domain;
     struct domain_locked dl;
@@ -128,7 +128,7 @@ static __cold int evtchn_bind_virq(struct vcpu *curr, struct evtchn_bind_virq *o
     return port < 0 ? port : 0;
 }
 
-static __cold int evtchn_bind_ipi(struct vcpu *curr, struct evtchn_bind_ipi *op)
+static COLD int evtchn_bind_ipi(struct vcpu *curr, struct evtchn_bind_ipi *op)
 {
     struct domain *d = curr->domain;
     struct domain_locked dl;
@@ -188,7 +188,7 @@ static void close_locked(struct evtchn_pair_locked *t, struct domain *d, struct 
  * force us to drop ours to take it; the port can change meanwhile (the peer closes, or
  * another domain binds our unbound port), so look again, a bounded number of times.
  */
-static __cold int evtchn_close_port(struct domain *d, evtchn_port_t port)
+static COLD int evtchn_close_port(struct domain *d, evtchn_port_t port)
 {
     unsigned int attempt;
 
@@ -284,7 +284,7 @@ int evtchn_send(struct domain *ld, evtchn_port_t port)
 
 /* ---- Status and re-targeting ---- */
 
-static __cold int evtchn_status(struct vcpu *curr, struct evtchn_status *op)
+static COLD int evtchn_status(struct vcpu *curr, struct evtchn_status *op)
 {
     struct domain *d;
     struct domain_locked dl;
@@ -335,7 +335,7 @@ out:
     return rc;
 }
 
-static __cold int evtchn_bind_vcpu(struct vcpu *curr, const struct evtchn_bind_vcpu *op)
+static COLD int evtchn_bind_vcpu(struct vcpu *curr, const struct evtchn_bind_vcpu *op)
 {
     struct domain *d = curr->domain;
     struct domain_locked dl;
@@ -392,7 +392,7 @@ static int evtchn_unmask(struct vcpu *curr, evtchn_port_t port)
     return rc;
 }
 
-static __cold int evtchn_set_priority(struct vcpu *curr, const struct evtchn_set_priority *op)
+static COLD int evtchn_set_priority(struct vcpu *curr, const struct evtchn_set_priority *op)
 {
     struct domain *d = curr->domain;
     struct domain_locked dl;
@@ -416,7 +416,7 @@ static __cold int evtchn_set_priority(struct vcpu *curr, const struct evtchn_set
 
 /* ---- Limits and reset ---- */
 
-static __cold int evtchn_set_limit(struct vcpu *curr, const struct evtchn_set_limit *op)
+static COLD int evtchn_set_limit(struct vcpu *curr, const struct evtchn_set_limit *op)
 {
     struct domain *d;
     struct domain_locked dl;
@@ -438,7 +438,7 @@ static __cold int evtchn_set_limit(struct vcpu *curr, const struct evtchn_set_li
 /* Ports closed between preemption checks: bounds the work done without a check. */
 #define RESET_PORTS_PER_CHECK 64
 
-static __cold int evtchn_reset(struct vcpu *curr, const struct evtchn_reset *op)
+static COLD int evtchn_reset(struct vcpu *curr, const struct evtchn_reset *op)
 {
     struct domain *d = domain_resolve(curr->domain, op->dom);
     struct domain_locked dl;
@@ -508,14 +508,14 @@ static int do_unmask(struct vcpu *curr, struct evtchn_unmask *op)
     return evtchn_unmask(curr, op->port);
 }
 
-static __cold int do_bind_pirq(struct vcpu *curr, struct evtchn_bind_pirq *op)
+static COLD int do_bind_pirq(struct vcpu *curr, struct evtchn_bind_pirq *op)
 {
     (void)curr;
     (void)op;
     return -ENOSYS; /* no port routes physical IRQs to guests yet (docs/events.md) */
 }
 
-static __cold int do_init_control(struct vcpu *curr, struct evtchn_init_control *op)
+static COLD int do_init_control(struct vcpu *curr, struct evtchn_init_control *op)
 {
     int rc = evtchn_fifo_init_control(curr->domain, op);
 
@@ -524,18 +524,18 @@ static __cold int do_init_control(struct vcpu *curr, struct evtchn_init_control 
     return rc;
 }
 
-static __cold int do_expand_array(struct vcpu *curr, struct evtchn_expand_array *op)
+static COLD int do_expand_array(struct vcpu *curr, struct evtchn_expand_array *op)
 {
     return evtchn_fifo_expand_array(curr->domain, op);
 }
 
-static __cold int do_register_3level(struct vcpu *curr, struct evtchn_register_3level *op)
+static COLD int do_register_3level(struct vcpu *curr, struct evtchn_register_3level *op)
 {
     return evtchn_3l_register(curr->domain, op);
 }
 
 /* Every op but the two a running guest issues all the time (below). */
-static __cold __attribute__((noinline)) long rare_op(struct vcpu *curr, int cmd, gpaddr_t arg)
+static COLD NOINLINE long rare_op(struct vcpu *curr, int cmd, gpaddr_t arg)
 {
     struct domain *d = curr->domain;
     int rc;
