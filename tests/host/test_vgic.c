@@ -30,9 +30,32 @@ static struct gic_lr hw_lr[GIC_MAX_LRS];
 static bool hcr_en, hcr_uie;
 static unsigned int lr_writes;
 
-static void fake_write_lr(unsigned int i, const struct gic_lr *lr)
+/* The fake's register value: the struct's fields packed (state in bits 24-31). */
+static uint64_t fake_lr_value(const struct gic_lr *lr)
+{
+    return lr->intid | (uint64_t)lr->priority << 16 | (uint64_t)lr->state << 24 |
+           (uint64_t)lr->source << 32 | (uint64_t)lr->group1 << 40 | (uint64_t)lr->eoi << 48;
+}
+
+static uint64_t fake_write_lr(unsigned int i, const struct gic_lr *lr)
 {
     hw_lr[i] = *lr;
+    lr_writes++;
+    return fake_lr_value(lr);
+}
+
+/* As the hardware: pending added in place, or, if the guest ended it, written afresh. */
+static void fake_pend_lr(unsigned int i, uint64_t written)
+{
+    if (hw_lr[i].state == 0)
+        hw_lr[i] = (struct gic_lr){
+            .intid = (uint32_t)(written & 0xffff),
+            .priority = (uint8_t)(written >> 16),
+            .source = (uint8_t)(written >> 32),
+            .group1 = (uint8_t)(written >> 40),
+            .eoi = (uint8_t)(written >> 48),
+        };
+    hw_lr[i].state |= LR_PENDING;
     lr_writes++;
 }
 
@@ -71,6 +94,7 @@ static void fake_restore(const struct gic_vcpu_hw *hw)
 static struct gic_hw_ops fake_ops = {
     .write_lr = fake_write_lr,
     .read_lr = fake_read_lr,
+    .pend_lr = fake_pend_lr,
     .empty_lrs = fake_empty_lrs,
     .set_hcr = fake_set_hcr,
     .save = fake_save,
@@ -345,6 +369,55 @@ static void test_exit_with_nothing_new_writes_no_list_register(void **state)
     assert_int_equal(lr_writes, 0);
 }
 
+/*
+ * vgic_raise_here (the upcall of the vCPU whose trap this is): a free list register the
+ * first time; then the same one pending again in place, on top of active; once the guest
+ * has ended it, afresh from what was written (pend_lr), whatever the ended register still
+ * holds. What it cannot do simply (disabled, something announced and not flushed, the
+ * priority changed under it, no free register) it leaves to the flush.
+ */
+static void test_raise_here_reuses_the_upcall_list_register(void **state)
+{
+    const unsigned int up = GUEST_EVTCHN_PPI_INTID;
+    uint8_t group;
+    int i;
+
+    (void)state;
+    assert_false(vgic_raise_here(v0, up)); /* disabled */
+    enable(v0, up);
+    exit_and_enter(v0); /* the enable is announced: flushed on the way back in */
+    assert_true(vgic_raise_here(v0, up));
+    i = lr_index(up);
+    assert_true(i >= 0);
+    assert_int_equal(hw_lr[i].state, LR_PENDING);
+    assert_true(vgic_exit_quiet(v0)); /* raised here: nothing to flush on the way in */
+
+    guest_ack(up, false);
+    assert_true(vgic_raise_here(v0, up));
+    assert_int_equal(hw_lr[i].state, LR_ACTIVE | LR_PENDING);
+    assert_int_equal(in_lrs(), 1ull << up); /* one list register, not two */
+
+    group = hw_lr[i].group1;
+    guest_ack(up, true);      /* ended */
+    hw_lr[i].priority = 0x77; /* an ended register's fields are not ours to rely on */
+    hw_lr[i].group1 = !group;
+    assert_true(vgic_raise_here(v0, up));
+    assert_int_equal(lr_index(up), i);
+    assert_int_equal(hw_lr[i].state, LR_PENDING);
+    assert_int_equal(hw_lr[i].priority, vgic_priority_read(v0, up));
+    assert_int_equal(hw_lr[i].group1, group);
+
+    vgic_priority_write(v0, up, 0x20); /* a changed priority: the flush writes it */
+    assert_false(vgic_raise_here(v0, up));
+    vgic_priority_write(v0, up, hw_lr[i].priority);
+    vgic_bits_set(v0, 0, VGIC_PEND, 1u << 20); /* announced, not flushed: the flush orders */
+    assert_false(vgic_raise_here(v0, up));
+    exit_and_enter(v0);
+    assert_true(vgic_raise_here(v0, up));
+    vgic_save(v0); /* not in this CPU's list registers */
+    assert_false(vgic_raise_here(v0, up));
+}
+
 static void test_save_restore_keeps_list_registers(void **state)
 {
     (void)state;
@@ -615,6 +688,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_exit_with_nothing_new_writes_no_list_register,
                                         setup_v3, teardown),
+        cmocka_unit_test_setup_teardown(test_raise_here_reuses_the_upcall_list_register, setup_v3,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_raise_here_reuses_the_upcall_list_register, setup_v2,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_save_restore_keeps_list_registers, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_spi_goes_to_its_routed_vcpu, setup_v3, teardown),
         cmocka_unit_test_setup_teardown(test_host_backed_spi_reports_its_eoi, setup_v3, teardown),

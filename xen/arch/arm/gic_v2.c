@@ -160,7 +160,7 @@ static void v2_eoi(uint32_t iar)
     gic_writel(gicc + GICC_EOIR, iar);
 }
 
-static void v2_write_lr(unsigned int i, const struct gic_lr *lr)
+static uint64_t v2_write_lr(unsigned int i, const struct gic_lr *lr)
 {
     uint32_t val = 0;
 
@@ -169,6 +169,16 @@ static void v2_write_lr(unsigned int i, const struct gic_lr *lr)
               (lr->eoi ? GICH_LR_EOI : 0) | (uint32_t)(lr->priority >> 3) << GICH_LR_PRIO_SHIFT |
               (lr->intid < 16 ? (uint32_t)(lr->source & 7) << GICH_LR_CPUID_SHIFT : 0) |
               (lr->intid & 0x3ff);
+    gic_writel(gich + GICH_LR + 4 * i, val);
+    return val;
+}
+
+static void v2_pend_lr(unsigned int i, uint64_t written)
+{
+    const uint32_t state = 3u << GICH_LR_STATE_SHIFT, pending = LR_PENDING << GICH_LR_STATE_SHIFT;
+    uint32_t val = gic_readl(gich + GICH_LR + 4 * i);
+
+    val = ((val & state) != 0 ? val : (uint32_t)written & ~state) | pending;
     gic_writel(gich + GICH_LR + 4 * i, val);
 }
 
@@ -220,6 +230,7 @@ const struct gic_hw_ops gic_v2_ops = {
     .eoi = v2_eoi,
     .write_lr = v2_write_lr,
     .read_lr = v2_read_lr,
+    .pend_lr = v2_pend_lr,
     .empty_lrs = v2_empty_lrs,
     .set_hcr = v2_set_hcr,
     .save = v2_save,

@@ -278,13 +278,29 @@ static void v3_eoi(uint32_t iar)
         break;                                                                                     \
     }
 
-static void v3_write_lr(unsigned int i, const struct gic_lr *lr)
+static uint64_t v3_write_lr(unsigned int i, const struct gic_lr *lr)
 {
     uint64_t val = 0;
 
     if (lr->state != 0)
         val = (uint64_t)lr->state << ICH_LR_STATE_SHIFT | (lr->group1 ? ICH_LR_GROUP1 : 0) |
               (lr->eoi ? ICH_LR_EOI : 0) | (uint64_t)lr->priority << ICH_LR_PRIO_SHIFT | lr->intid;
+#define WR(reg) WRITE_SYSREG(val, reg)
+    LR_SWITCH(i, WR)
+#undef WR
+    return val;
+}
+
+static void v3_pend_lr(unsigned int i, uint64_t written)
+{
+    const uint64_t state = 3ull << ICH_LR_STATE_SHIFT,
+                   pending = (uint64_t)LR_PENDING << ICH_LR_STATE_SHIFT;
+    uint64_t val = 0;
+
+#define RD(reg) val = READ_SYSREG(reg)
+    LR_SWITCH(i, RD)
+#undef RD
+    val = ((val & state) != 0 ? val : written & ~state) | pending;
 #define WR(reg) WRITE_SYSREG(val, reg)
     LR_SWITCH(i, WR)
 #undef WR
@@ -370,6 +386,7 @@ const struct gic_hw_ops gic_v3_ops = {
     .eoi = v3_eoi,
     .write_lr = v3_write_lr,
     .read_lr = v3_read_lr,
+    .pend_lr = v3_pend_lr,
     .empty_lrs = v3_empty_lrs,
     .set_hcr = v3_set_hcr,
     .save = v3_save,

@@ -140,7 +140,7 @@ static unsigned int best_of(const struct vgic_vcpu *vv, const struct vgic_domain
 static void lr_write(struct vgic_vcpu *vv, unsigned int i)
 {
     if (vv->loaded)
-        gic_host.ops->write_lr(i, &vv->lr[i]);
+        vv->lr_written[i] = gic_host.ops->write_lr(i, &vv->lr[i]);
 }
 
 static void lr_free(struct vgic_vcpu *vv, unsigned int i)
@@ -322,49 +322,46 @@ bool vgic_exit_quiet(struct vcpu *v)
 }
 
 /*
- * Simple means: intid is a PPI (an SGI carries its sender, which a list register holding
- * another sender's must not absorb) and enabled; nothing else was announced and not flushed
- * yet, and nothing waits spilled (either may outrank intid: the flush orders them); and a
- * list register already holds intid (pending again on top of active collapses, as an edge
- * does; one the guest has ended is written afresh), or one is free. The remote CPUs only
- * ever set pending bits and dirty, so the list-register bookkeeping here is this CPU's.
+ * v is the vCPU this CPU runs, inside its trap (the caller checked). Simple means: intid
+ * is a PPI (an SGI carries its sender, which a list register holding another sender's must
+ * not absorb) and enabled; nothing else was announced and not flushed yet, and nothing
+ * waits spilled (either may outrank intid: the flush orders them); and a list register
+ * already holds intid at its current priority (pending again on top of active collapses,
+ * as an edge does; one the guest has ended is written afresh, by pend_lr from what was
+ * written last), or one is free. The remote CPUs only ever set pending bits and dirty, so
+ * the list-register bookkeeping here is this CPU's.
  */
-bool vgic_raise_here(struct vcpu *v, unsigned int intid)
+ALWAYS_INLINE bool vgic_raise_here(struct vcpu *v, unsigned int intid)
 {
-    struct vgic_vcpu *vv = vgic_vcpu_of(v);
-    unsigned int cpu = arch_this_cpu(), i;
+    struct vgic_vcpu *vv = arm_vcpu(v)->vgic; /* v runs here: it has its arch part */
+    unsigned int i;
 
-    if (vv == NULL || !vv->loaded || cpu >= NR_CPUS || loaded_on[cpu] != vv || intid < 16 ||
-        intid >= VGIC_NR_PRIVATE || !(load32(&vv->enabled) & (1u << intid)) || vv->spilled ||
+    if (vv == NULL || !vv->loaded || intid < 16 || intid >= VGIC_NR_PRIVATE ||
+        !(load32(&vv->enabled) & (1u << intid)) || vv->spilled ||
         __atomic_load_n(&vv->dirty, __ATOMIC_ACQUIRE) != 0)
         return false;
-    i = (vv->in_lr & BIT(intid)) ? lr_of(vv, intid) : GIC_MAX_LRS;
-    /* ELRSR first: one register says whether the guest has ended it (the usual case). */
-    if (i != GIC_MAX_LRS && !(gic_host.ops->empty_lrs() & (1u << i))) {
-        gic_host.ops->read_lr(i, &vv->lr[i]); /* still held: pending and/or active */
+    if (vv->in_lr & BIT(intid)) { /* the usual case: the upcall's list register again */
+        i = lr_of(vv, intid);
+        if (i == GIC_MAX_LRS || vv->lr[i].priority != vv->priority[intid])
+            return false; /* its priority changed meanwhile: the flush writes it afresh */
+        gic_host.ops->pend_lr(i, vv->lr_written[i]);
         vv->lr[i].state |= LR_PENDING;
-    } else if (i != GIC_MAX_LRS) {
-        vv->lr[i].state = 0; /* ended: pending again below, in the same list register */
     } else {
         uint32_t free = ~vv->lr_used & ((1u << gic_host.nr_lrs) - 1);
 
         if (free == 0)
             return false;
         i = (unsigned int)__builtin_ctz(free);
-        vv->lr_used |= 1u << i;
-        vv->in_lr |= BIT(intid);
-    }
-    if (vv->lr[i].state == 0 && vv->lr[i].intid == intid &&
-        vv->lr[i].priority == vv->priority[intid])
-        vv->lr[i].state = LR_PENDING; /* ended since the last sync: the same one again */
-    else if (vv->lr[i].state == 0)    /* a new one (or its priority changed meanwhile) */
         vv->lr[i] = (struct gic_lr){
             .intid = intid,
             .priority = vv->priority[intid],
             .state = LR_PENDING,
             .group1 = vgic_domain_of(v->domain)->ops->group1,
         };
-    lr_write(vv, i);
+        vv->lr_used |= 1u << i;
+        vv->in_lr |= BIT(intid);
+        lr_write(vv, i);
+    }
     vv->raised_here |= 1u << intid;
     return true;
 }
@@ -424,7 +421,7 @@ void vgic_restore(struct vcpu *v)
     for (uint32_t used = vv->lr_used; used != 0; used &= used - 1) {
         unsigned int i = (unsigned int)__builtin_ctz(used);
 
-        gic_host.ops->write_lr(i, &vv->lr[i]);
+        vv->lr_written[i] = gic_host.ops->write_lr(i, &vv->lr[i]);
     }
     gic_host.ops->set_hcr(true, vv->spilled);
     vv->loaded = true;

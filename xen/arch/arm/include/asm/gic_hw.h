@@ -58,8 +58,16 @@ struct gic_hw_ops {
     void (*eoi)(uint32_t iar); /* priority drop + deactivate (EOImode 0) */
 
     /* Virtualization interface of this CPU (hypervisor control: GICH / ICH_*). */
-    void (*write_lr)(unsigned int i, const struct gic_lr *lr);
+    /* Returns the register value written: pend_lr() needs it to write the same again. */
+    uint64_t (*write_lr)(unsigned int i, const struct gic_lr *lr);
     void (*read_lr)(unsigned int i, struct gic_lr *lr);
+    /*
+     * List register i (last written as `written`) pending again, in place: on top of the
+     * state the guest left it in, or, if the guest has ended it (state invalid), as
+     * `written` with the pending state. One read and one write of the register, no
+     * conversion: the vCPU's own upcall takes this on every event (vgic_raise_here).
+     */
+    void (*pend_lr)(unsigned int i, uint64_t written);
     uint32_t (*empty_lrs)(void); /* ELRSR | EISR: bit i = list register i was ended/holds nothing */
     void (*set_hcr)(bool enable, bool underflow); /* En, UIE */
     void (*save)(struct gic_vcpu_hw *hw);

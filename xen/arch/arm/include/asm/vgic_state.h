@@ -69,6 +69,7 @@ struct vgic_vcpu {
     uint32_t lr_used; /* bit i: lr[i] holds an interrupt */
     vgic_set_t in_lr; /* INTIDs in one of the list registers */
     struct gic_lr lr[GIC_MAX_LRS];
+    uint64_t lr_written[GIC_MAX_LRS]; /* what lr_write() last put in each (gic_hw_ops.pend_lr) */
     struct gic_vcpu_hw hw;
 };
 
