@@ -550,6 +550,11 @@ bool sched_keeps(unsigned int cpu, const struct vcpu *prev)
            (c->runq_head == NULL || c->slice_end_ns != 0) && eligible(prev);
 }
 
+bool sched_kept_after_wakes(unsigned int cpu)
+{
+    return !((const volatile struct sched_cpu *)&sched_cpus[cpu])->timer_dirty;
+}
+
 /* ---- Set-up ------------------------------------------------------------------------------ */
 
 int sched_init(unsigned int nr_cpus)

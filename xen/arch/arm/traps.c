@@ -128,34 +128,25 @@ static inline struct vcpu *vcpu_of_frame(const struct cpu_regs *regs)
     return *(struct vcpu *const *)(regs + 1);
 }
 
-/* Everything but a pure call (see below); out of line, so the pure path keeps a small frame. */
-static NOINLINE uintptr_t impure_hypercall(struct cpu_regs *regs, struct vcpu *v, unsigned long nr,
-                                           hypercall_fn_t fn)
+/* The handler's result into the frame, or the HVC again for a -ERESTART continuation. */
+static ALWAYS_INLINE void hypercall_result(struct cpu_regs *regs, long rc)
 {
-    struct vcpu *next;
-    long rc;
-
-    /*
-     * sched_op (block, yield, poll, shutdown) nearly always reschedules: it goes the slow
-     * way without asking. Its list registers are read back first, once: a block's wake-up
-     * check (arch_vcpu_has_wakeup_event) then needs no sync of its own.
-     */
-    if (nr == __HYPERVISOR_sched_op) {
-        vgic_sync(v);
-        arm_vcpu(v)->lrs_synced = true;
-    }
-    rc = hypercall_call(fn, v, (unsigned long *)regs->x);
     if (__builtin_expect(rc == -ERESTART, 0))
         WRITE_SYSREG(READ_SYSREG(elr_el2) - 4, elr_el2);
     else
         regs->x[0] = (uint64_t)rc;
-    if (nr != __HYPERVISOR_sched_op && sched_keeps(v->processor, v) && vgic_exit_quiet(v))
-        return (uintptr_t)regs;
-    /*
-     * Ask the scheduler here, with the frame still partial: if v keeps the CPU (a call that
-     * woke another vCPU of this CPU, say), it resumes from here too. Only a switch or idle
-     * needs the complete frame: entry.S then finishes it and calls arm_leave_after_pick().
-     */
+}
+
+/*
+ * The way out that asks the scheduler, with the frame still partial: if v keeps the CPU
+ * (a call that woke another vCPU of this CPU, say), it resumes from here too. Only a
+ * switch or idle needs the complete frame: entry.S then finishes it and calls
+ * arm_leave_after_pick().
+ */
+static NOINLINE uintptr_t hypercall_leave_slow(struct cpu_regs *regs, struct vcpu *v)
+{
+    struct vcpu *next;
+
     if (arm_vcpu(v)->lrs_synced)
         arm_vcpu(v)->lrs_synced = false;
     else
@@ -167,6 +158,36 @@ static NOINLINE uintptr_t impure_hypercall(struct cpu_regs *regs, struct vcpu *v
     }
     arm_picked[v->processor] = next;
     return (uintptr_t)regs | 1;
+}
+
+/*
+ * sched_op (block, yield, poll, shutdown) nearly always reschedules: it goes the slow way
+ * without asking. Its list registers are read back first, once: a block's wake-up check
+ * (arch_vcpu_has_wakeup_event) then needs no sync of its own.
+ */
+static NOINLINE uintptr_t sched_op_hypercall(struct cpu_regs *regs, struct vcpu *v,
+                                             hypercall_fn_t fn)
+{
+    vgic_sync(v);
+    arm_vcpu(v)->lrs_synced = true;
+    hypercall_result(regs, hypercall_call(fn, v, (unsigned long *)regs->x));
+    return hypercall_leave_slow(regs, v);
+}
+
+/*
+ * Any other call that is not pure (see below); out of line, so the pure path keeps a
+ * small frame. Straight back to the guest when the scheduler keeps v and the vGIC has
+ * nothing new for it.
+ */
+static NOINLINE uintptr_t impure_hypercall(struct cpu_regs *regs, struct vcpu *v, unsigned long nr,
+                                           hypercall_fn_t fn)
+{
+    hypercall_result(regs, hypercall_call(fn, v, (unsigned long *)regs->x));
+    if ((hypercall_only_wakes(nr) ? sched_kept_after_wakes(v->processor)
+                                  : sched_keeps(v->processor, v)) &&
+        vgic_exit_quiet(v))
+        return (uintptr_t)regs;
+    return hypercall_leave_slow(regs, v);
 }
 
 /*
@@ -191,6 +212,8 @@ uintptr_t arm_fast_hypercall(struct cpu_regs *regs)
         regs->x[0] = (uint64_t)fn(v, (unsigned long *)regs->x);
         return (uintptr_t)regs;
     }
+    if (nr == __HYPERVISOR_sched_op)
+        return sched_op_hypercall(regs, v, fn);
     return impure_hypercall(regs, v, nr, fn);
 }
 

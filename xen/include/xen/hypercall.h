@@ -83,6 +83,21 @@ static inline bool hypercall_is_pure(unsigned long nr)
 }
 
 /*
+ * Hypercalls whose only effect on any scheduler is vcpu_wake() (an event send wakes its
+ * receiver, a poller): a wake on this CPU marks it (sched_kept_after_wakes), one on
+ * another CPU kicks that CPU. Whatever else they do to a domain (the bounded guest
+ * atomics' pause, XSA-295) is undone before they return. A port's exit then asks
+ * sched_kept_after_wakes() instead of sched_keeps(). A handler listed here must keep that
+ * property: anything that blocks, pauses, takes a vCPU down or arms a timer stays out.
+ */
+#define HYPERCALL_WAKES_ONLY_MASK (1ull << __HYPERVISOR_event_channel_op)
+
+static inline bool hypercall_only_wakes(unsigned long nr)
+{
+    return nr < HYPERCALL_TABLE_SIZE && ((HYPERCALL_WAKES_ONLY_MASK >> nr) & 1) != 0;
+}
+
+/*
  * The handler of hypercall nr (the guest's number clamped against speculation), or NULL if
  * we do not implement it. Inline: a port's fast path looks it up once.
  */

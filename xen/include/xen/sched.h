@@ -55,6 +55,15 @@ void sched_switched(struct vcpu *next);
  */
 bool sched_keeps(unsigned int cpu, const struct vcpu *prev);
 
+/*
+ * The same after a hypercall that at most woke vCPUs (hypercall_only_wakes): its caller
+ * was running and kept when it entered (every way back to a guest passes sched_keeps()
+ * or sched_pick(); a change from another CPU since comes with a kick, still pending
+ * while we run with interrupts masked), and a wake on this CPU sets timer_dirty. So only
+ * that one flag can have changed here.
+ */
+bool sched_kept_after_wakes(unsigned int cpu);
+
 /* This CPU's one-shot timer fired: slices, guest timers (VIRQ_TIMER), poll timeouts. */
 void sched_timer_interrupt(void);
 
