@@ -27,11 +27,12 @@ static bool is_loaded(const struct domain *d)
 
 /*
  * Stage 1 of the running vCPU: guest VA -> IPA, checked for a read or a write at EL1.
- * PAR_EL1 belongs to the guest while its context is loaded: put back what it held.
+ * PAR_EL1 belongs to the guest while its context is loaded: put back what it held. No
+ * interrupt can come between the AT and the read: EL2 runs with IRQs masked throughout
+ * (entry.S unmasks only SError).
  */
 static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
 {
-    unsigned long flags = arch_local_irq_save(); /* PAR_EL1 is ours until put back */
     uint64_t saved = READ_SYSREG(par_el1), par;
 
     if (write)
@@ -41,7 +42,6 @@ static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
     isb();
     par = READ_SYSREG(par_el1);
     WRITE_SYSREG(saved, par_el1);
-    arch_local_irq_restore(flags);
     if (par & PAR_F)
         return false;
     *ipa = (par & PAR_PA_MASK) | (gva & (PAGE_SIZE - 1));
@@ -55,37 +55,42 @@ static bool gva_to_ipa(uint64_t gva, bool write, uint64_t *ipa)
  * its tables at any moment); only stage 2, which changes through us alone, is remembered,
  * under p2m_generation(): read before the walk, so a change that races the walk leaves the
  * entry stale at once. Only the domain's ordinary RAM is remembered, and only for the vCPU
- * this CPU runs, which is d's (is_loaded).
+ * this CPU runs (own: NULL for any other domain).
  */
-static paddr_t ipa_to_ram(struct domain *d, uint64_t ipa)
+static paddr_t ipa_to_ram(struct domain *d, struct arm_vcpu *own, uint64_t ipa)
 {
-    struct vcpu *v = arm_current_vcpu();
     uint64_t gen = p2m_generation(), page = ipa & ~(uint64_t)(PAGE_SIZE - 1);
-    struct arm_vcpu *av = v != NULL && v->domain == d ? arm_vcpu(v) : NULL;
     p2m_type_t t;
     paddr_t pa;
 
-    if (av != NULL && av->last_arg.ipa_page == page && av->last_arg.gen == gen)
-        return av->last_arg.pa_page | (ipa & (PAGE_SIZE - 1));
+    if (own != NULL && own->last_arg.ipa_page == page && own->last_arg.gen == gen)
+        return own->last_arg.pa_page | (ipa & (PAGE_SIZE - 1));
     pa = p2m_lookup(d, ipa, &t);
     if (t != P2M_RAM_RW)
         return 0;
-    if (av != NULL) {
-        av->last_arg.gen = gen;
-        av->last_arg.ipa_page = page;
-        av->last_arg.pa_page = pa & ~(paddr_t)(PAGE_SIZE - 1);
+    if (own != NULL) {
+        own->last_arg.gen = gen;
+        own->last_arg.ipa_page = page;
+        own->last_arg.pa_page = pa & ~(paddr_t)(PAGE_SIZE - 1);
     }
     return pa;
 }
 
 void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write)
 {
+    struct vcpu *v = arm_current_vcpu();
+    /*
+     * The domain of the vCPU this CPU runs has its stage 2 loaded: switch_in() writes
+     * VTTBR_EL2 right after making the vCPU current, before anything reads guest memory.
+     * Any other domain only if its tables happen to be the loaded ones.
+     */
+    struct arm_vcpu *own = v != NULL && v->domain == d ? arm_vcpu(v) : NULL;
     uint64_t ipa;
 
     (void)len; /* within one page, and a page is RAM or not as a whole */
-    if (!is_loaded(d) || !gva_to_ipa(va, write, &ipa))
+    if ((own == NULL && !is_loaded(d)) || !gva_to_ipa(va, write, &ipa))
         return NULL;
-    return (void *)ipa_to_ram(d, ipa);
+    return (void *)ipa_to_ram(d, own, ipa);
 }
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)

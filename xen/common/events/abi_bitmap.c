@@ -113,30 +113,45 @@ static ALWAYS_INLINE bool bm_geom(const struct domain *d, unsigned int levels, s
 enum bm_bitmap { BM_PENDING, BM_MASK };
 
 /*
- * The leaf bitmap holding port's bit, with the bit's index inside it stored in *bit.
- * NULL if the port is beyond what the ABI can address (it is then never pending and
- * always masked, so nothing reaches guest memory for it).
+ * The leaf bitmaps (pending and mask) holding port's bits, with the bits' index inside
+ * them stored in *bit. False if the port is beyond what the ABI can address (it is then
+ * never pending and always masked, so nothing reaches guest memory for it). Both at once:
+ * one bound check and one speculation barrier for the pair.
  */
-static ALWAYS_INLINE void *bm_leaf(const struct domain *d, const struct bm_geom *g,
-                                   enum bm_bitmap which, uint32_t port, unsigned int *bit)
+static ALWAYS_INLINE bool bm_leaves(const struct domain *d, const struct bm_geom *g, uint32_t port,
+                                    unsigned int *bit, void **pending, void **mask)
 {
     const struct guest_layout *l = d->guest_layout;
     const struct evtchn_3l_domain *l3;
     uint32_t page;
 
     if (port >= g->nr_ports)
-        return NULL;
+        return false;
     port = array_index_nospec(port, g->nr_ports);
     if (g->levels == 2) {
         *bit = port;
-        return (uint8_t *)d->shared_info +
-               (which == BM_PENDING ? l->shinfo_pending_off : l->shinfo_mask_off);
+        *pending = (uint8_t *)d->shared_info + l->shinfo_pending_off;
+        *mask = (uint8_t *)d->shared_info + l->shinfo_mask_off;
+        return true;
     }
     /* The pages need not be contiguous: each holds BITS_PER_PAGE consecutive ports. */
     l3 = l3_of(d); /* only here: an atomic load the 2-level path would pay for, unused */
     page = array_index_nospec(port / BITS_PER_PAGE, l3->nr_pages);
     *bit = port % BITS_PER_PAGE;
-    return which == BM_PENDING ? l3->pending[page] : l3->mask[page];
+    *pending = l3->pending[page];
+    *mask = l3->mask[page];
+    return *pending != NULL && *mask != NULL;
+}
+
+/* One of the two (bm_leaves); NULL if the port is beyond what the ABI can address. */
+static ALWAYS_INLINE void *bm_leaf(const struct domain *d, const struct bm_geom *g,
+                                   enum bm_bitmap which, uint32_t port, unsigned int *bit)
+{
+    void *pending, *mask;
+
+    if (!bm_leaves(d, g, port, bit, &pending, &mask))
+        return NULL;
+    return which == BM_PENDING ? pending : mask;
 }
 
 /* Selector `level` of v: 1 is vcpu_info.evtchn_pending_sel, 2 the 3-level L2 (or NULL). */
@@ -196,9 +211,7 @@ static ALWAYS_INLINE bool bm_locate(struct domain *d, unsigned int levels, const
 {
     if (!bm_geom(d, levels, g))
         return false;
-    *pending = bm_leaf(d, g, BM_PENDING, chn->port, bit);
-    *mask = bm_leaf(d, g, BM_MASK, chn->port, bit);
-    return *pending != NULL && *mask != NULL;
+    return bm_leaves(d, g, chn->port, bit, pending, mask);
 }
 
 /* chn became pending and unmasked: raise its selectors on the vCPU it notifies. */
@@ -530,10 +543,9 @@ static void l3_reraise(struct domain *d, const struct bm_geom *g, struct vcpu *v
         unsigned int bit;
         const uint32_t *pw, *mw;
         uint32_t ready;
-        void *pending = bm_leaf(d, g, BM_PENDING, base, &bit);
-        void *mask = bm_leaf(d, g, BM_MASK, base, &bit);
+        void *pending, *mask;
 
-        if (pending == NULL || mask == NULL)
+        if (!bm_leaves(d, g, base, &bit, &pending, &mask))
             break;
         pw = guest_bit_word(pending, bit);
         mw = guest_bit_word(mask, bit);

@@ -40,30 +40,35 @@ static inline uint32_t *guest_bit_word(void *bitmap, unsigned int nr)
     return (uint32_t *)bitmap + nr / 32;
 }
 
+/*
+ * The retry with the domain paused reports into a variable of its own: the usual path's
+ * result then stays in a register instead of behind an address an out-of-line call takes.
+ */
+
 /* Returns the bit's previous value; true if the primitive gave up (nothing to do next). */
 static inline bool guest_test_and_set_bit(struct domain *d, unsigned int nr, void *bitmap)
 {
-    bool was;
+    uint32_t *word = guest_bit_word(bitmap, nr);
+    bool was, was_paused;
 
-    if (arch_guest_test_and_set_bit32(guest_bit_word(bitmap, nr), nr % 32, &was) ==
-            GUEST_ATOMIC_GAVE_UP &&
-        guest_test_and_set_bit32_paused(d, guest_bit_word(bitmap, nr), nr % 32, &was) ==
-            GUEST_ATOMIC_GAVE_UP)
+    if (arch_guest_test_and_set_bit32(word, nr % 32, &was) != GUEST_ATOMIC_GAVE_UP)
+        return was;
+    if (guest_test_and_set_bit32_paused(d, word, nr % 32, &was_paused) == GUEST_ATOMIC_GAVE_UP)
         return true;
-    return was;
+    return was_paused;
 }
 
 /* Returns the bit's previous value; false if the primitive gave up (nothing cleared). */
 static inline bool guest_test_and_clear_bit(struct domain *d, unsigned int nr, void *bitmap)
 {
-    bool was;
+    uint32_t *word = guest_bit_word(bitmap, nr);
+    bool was, was_paused;
 
-    if (arch_guest_test_and_clear_bit32(guest_bit_word(bitmap, nr), nr % 32, &was) ==
-            GUEST_ATOMIC_GAVE_UP &&
-        guest_test_and_clear_bit32_paused(d, guest_bit_word(bitmap, nr), nr % 32, &was) ==
-            GUEST_ATOMIC_GAVE_UP)
+    if (arch_guest_test_and_clear_bit32(word, nr % 32, &was) != GUEST_ATOMIC_GAVE_UP)
+        return was;
+    if (guest_test_and_clear_bit32_paused(d, word, nr % 32, &was_paused) == GUEST_ATOMIC_GAVE_UP)
         return false;
-    return was;
+    return was_paused;
 }
 
 static inline void guest_set_bit(struct domain *d, unsigned int nr, void *bitmap)

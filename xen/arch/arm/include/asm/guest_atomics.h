@@ -43,125 +43,111 @@
 extern bool arm_guest_atomics_lse;
 
 /* ---- LL/SC ---------------------------------------------------------------------------- */
+/*
+ * The bounded retry loop is inside each asm, not around it: `tries` counts down the
+ * store-exclusives that may still fail. On the way out `fail` is 0 when the operation is
+ * done (stored, or nothing to store) and not 0 when it gave up having written nothing.
+ * A compare that does not match, or a bit that already has its value, is the atomic
+ * outcome of the load-exclusive alone: the monitor is dropped (clrex), nothing is stored.
+ */
+
+/* Compare-and-exchange on a word of width W ("w": 32 bits, "x": 64). */
+#define LLSC_CMPXCHG(W)                                                                            \
+    __asm__ __volatile__(                                                                          \
+        "1: ldaxr   %" W "[old], %[mem]\n"                                                         \
+        "   cmp     %" W "[old], %" W "[exp]\n"                                                    \
+        "   b.ne    3f\n"                                                                          \
+        "   stlxr   %w[fail], %" W "[des], %[mem]\n"                                               \
+        "   cbz     %w[fail], 2f\n"                                                                \
+        "   subs    %w[tries], %w[tries], #1\n"                                                    \
+        "   b.ne    1b\n"                                                                          \
+        "   b       4f\n"                                                                          \
+        "2: dmb     ish\n"                                                                         \
+        "   b       4f\n"                                                                          \
+        "3: clrex\n"                                                                               \
+        "   mov     %w[fail], #0\n"                                                                \
+        "4:\n"                                                                                     \
+        : [old] "=&r"(old), [fail] "=&r"(fail), [tries] "+r"(tries), [mem] "+Q"(*word)             \
+        : [exp] "r"(expected), [des] "r"(desired)                                                  \
+        : "cc", "memory")
 
 static inline guest_atomic_t llsc_guest_cmpxchg32(uint32_t *word, uint32_t expected,
                                                   uint32_t desired, uint32_t *seen)
 {
-    uint32_t old = 0, fail;
+    uint32_t old, fail, tries = GUEST_ATOMIC_LLSC_MAX_FAILS;
 
-    for (unsigned int tries = 0; tries < GUEST_ATOMIC_LLSC_MAX_FAILS; tries++) {
-        __asm__ __volatile__("   ldaxr   %w[old], %[mem]\n"
-                             "   cmp     %w[old], %w[exp]\n"
-                             "   b.ne    1f\n"
-                             "   stlxr   %w[fail], %w[des], %[mem]\n"
-                             "   cbnz    %w[fail], 2f\n"
-                             "   dmb     ish\n"
-                             "   b       2f\n"
-                             /* Mismatch: the compare is the atomic outcome; drop the monitor. */
-                             "1: clrex\n"
-                             "   mov     %w[fail], #0\n"
-                             "2:\n"
-                             : [old] "=&r"(old), [fail] "=&r"(fail), [mem] "+Q"(*word)
-                             : [exp] "r"(expected), [des] "r"(desired)
-                             : "cc", "memory");
-        if (!fail) {
-            *seen = old;
-            return GUEST_ATOMIC_DONE;
-        }
-    }
+    LLSC_CMPXCHG("w");
     *seen = old;
-    return GUEST_ATOMIC_GAVE_UP;
+    return fail == 0 ? GUEST_ATOMIC_DONE : GUEST_ATOMIC_GAVE_UP;
 }
 
 static inline guest_atomic_t llsc_guest_cmpxchg64(uint64_t *word, uint64_t expected,
                                                   uint64_t desired, uint64_t *seen)
 {
-    uint64_t old = 0;
-    uint32_t fail;
+    uint64_t old;
+    uint32_t fail, tries = GUEST_ATOMIC_LLSC_MAX_FAILS;
 
-    for (unsigned int tries = 0; tries < GUEST_ATOMIC_LLSC_MAX_FAILS; tries++) {
-        __asm__ __volatile__("   ldaxr   %[old], %[mem]\n"
-                             "   cmp     %[old], %[exp]\n"
-                             "   b.ne    1f\n"
-                             "   stlxr   %w[fail], %[des], %[mem]\n"
-                             "   cbnz    %w[fail], 2f\n"
-                             "   dmb     ish\n"
-                             "   b       2f\n"
-                             "1: clrex\n"
-                             "   mov     %w[fail], #0\n"
-                             "2:\n"
-                             : [old] "=&r"(old), [fail] "=&r"(fail), [mem] "+Q"(*word)
-                             : [exp] "r"(expected), [des] "r"(desired)
-                             : "cc", "memory");
-        if (!fail) {
-            *seen = old;
-            return GUEST_ATOMIC_DONE;
-        }
-    }
+    LLSC_CMPXCHG("x");
     *seen = old;
-    return GUEST_ATOMIC_GAVE_UP;
+    return fail == 0 ? GUEST_ATOMIC_DONE : GUEST_ATOMIC_GAVE_UP;
 }
 
 static inline guest_atomic_t llsc_guest_xchg32(uint32_t *word, uint32_t value, uint32_t *old)
 {
-    uint32_t prev = 0, fail;
+    uint32_t prev, fail, tries = GUEST_ATOMIC_LLSC_MAX_FAILS;
 
-    for (unsigned int tries = 0; tries < GUEST_ATOMIC_LLSC_MAX_FAILS; tries++) {
-        __asm__ __volatile__("   ldaxr   %w[prev], %[mem]\n"
-                             "   stlxr   %w[fail], %w[val], %[mem]\n"
-                             "   cbnz    %w[fail], 1f\n"
-                             "   dmb     ish\n"
-                             "1:\n"
-                             : [prev] "=&r"(prev), [fail] "=&r"(fail), [mem] "+Q"(*word)
-                             : [val] "r"(value)
-                             : "memory");
-        if (!fail) {
-            *old = prev;
-            return GUEST_ATOMIC_DONE;
-        }
-    }
+    __asm__ __volatile__(
+        "1: ldaxr   %w[prev], %[mem]\n"
+        "   stlxr   %w[fail], %w[val], %[mem]\n"
+        "   cbz     %w[fail], 2f\n"
+        "   subs    %w[tries], %w[tries], #1\n"
+        "   b.ne    1b\n"
+        "   b       3f\n"
+        "2: dmb     ish\n"
+        "3:\n"
+        : [prev] "=&r"(prev), [fail] "=&r"(fail), [tries] "+r"(tries), [mem] "+Q"(*word)
+        : [val] "r"(value)
+        : "cc", "memory");
     *old = prev;
-    return GUEST_ATOMIC_GAVE_UP;
+    return fail == 0 ? GUEST_ATOMIC_DONE : GUEST_ATOMIC_GAVE_UP;
 }
 
 /*
- * Set (set = true) or clear one bit. When the bit already has the wanted value there is
- * nothing to store: the load-exclusive alone is the atomic observation, so we release the
- * monitor and stop. This also means a guest cannot starve an operation that would not
- * change the word.
+ * Set (OP "orr") or clear (OP "bic") one bit. When the bit already has the wanted value
+ * there is nothing to store, which also means a guest cannot starve an operation that
+ * would not change the word. Ordered like the others (the trailing dmb on both ways out).
  */
+#define LLSC_UPDATE_BIT(OP)                                                                        \
+    __asm__ __volatile__("1: ldaxr   %w[prev], %[mem]\n"                                           \
+                         "   " OP "     %w[next], %w[prev], %w[mask]\n"                            \
+                         "   cmp     %w[next], %w[prev]\n"                                         \
+                         "   b.eq    3f\n"                                                         \
+                         "   stlxr   %w[fail], %w[next], %[mem]\n"                                 \
+                         "   cbz     %w[fail], 2f\n"                                               \
+                         "   subs    %w[tries], %w[tries], #1\n"                                   \
+                         "   b.ne    1b\n"                                                         \
+                         "   b       4f\n"                                                         \
+                         "3: clrex\n"                                                              \
+                         "   mov     %w[fail], #0\n"                                               \
+                         "2: dmb     ish\n"                                                        \
+                         "4:\n"                                                                    \
+                         : [prev] "=&r"(prev), [next] "=&r"(next), [fail] "=&r"(fail),             \
+                           [tries] "+r"(tries), [mem] "+Q"(*word)                                  \
+                         : [mask] "r"(mask)                                                        \
+                         : "cc", "memory")
+
 static inline guest_atomic_t llsc_guest_update_bit32(uint32_t *word, unsigned int bit, bool set,
                                                      bool *was_set)
 {
     const uint32_t mask = 1u << (bit & 31);
-    const uint32_t bits = set ? mask : 0; /* the bit's new value, in place */
-    uint32_t prev = 0, next, fail;
+    uint32_t prev, next, fail, tries = GUEST_ATOMIC_LLSC_MAX_FAILS;
 
-    for (unsigned int tries = 0; tries < GUEST_ATOMIC_LLSC_MAX_FAILS; tries++) {
-        __asm__ __volatile__(
-            "   ldaxr   %w[prev], %[mem]\n"
-            "   bic     %w[next], %w[prev], %w[mask]\n"
-            "   orr     %w[next], %w[next], %w[bits]\n"
-            "   cmp     %w[next], %w[prev]\n"
-            "   b.eq    1f\n"
-            "   stlxr   %w[fail], %w[next], %[mem]\n"
-            "   cbnz    %w[fail], 2f\n"
-            "   dmb     ish\n"
-            "   b       2f\n"
-            "1: clrex\n"
-            "   dmb     ish\n"
-            "   mov     %w[fail], #0\n"
-            "2:\n"
-            : [prev] "=&r"(prev), [next] "=&r"(next), [fail] "=&r"(fail), [mem] "+Q"(*word)
-            : [mask] "r"(mask), [bits] "r"(bits)
-            : "cc", "memory");
-        if (!fail) {
-            *was_set = prev & mask;
-            return GUEST_ATOMIC_DONE;
-        }
-    }
+    if (set)
+        LLSC_UPDATE_BIT("orr");
+    else
+        LLSC_UPDATE_BIT("bic");
     *was_set = prev & mask;
-    return GUEST_ATOMIC_GAVE_UP;
+    return fail == 0 ? GUEST_ATOMIC_DONE : GUEST_ATOMIC_GAVE_UP;
 }
 
 /* ---- LSE ------------------------------------------------------------------------------ */
