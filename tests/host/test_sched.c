@@ -182,6 +182,59 @@ static void test_wake_kicks_only_when_needed(void **state)
     assert_int_equal(harness_cpu_kicks(1), kicks + 1);
 }
 
+/*
+ * After a call that can only wake vCPUs (HYPERCALL_WAKES_ONLY_MASK), the ARM exit asks
+ * sched_kept_after_wakes() instead of sched_keeps(): every wake on this CPU that makes
+ * sched_keeps() false must make it false too, and a wake for another CPU kicks that CPU
+ * instead.
+ */
+static void test_kept_after_wakes_follows_local_wakes(void **state)
+{
+    struct vcpu *a = da->vcpu[0], *b = da->vcpu[1], *c = db->vcpu[0];
+    evtchn_port_t port;
+    unsigned long kicks;
+
+    (void)state;
+    assert_int_equal(sched_add_vcpu(a, 0, true), 0);
+    assert_int_equal(sched_add_vcpu(b, 0, true), 0);
+    assert_int_equal(sched_add_vcpu(c, 1, true), 0);
+    harness_set_cpu(1);
+    assert_ptr_equal(sched_pick(1, NULL), c);
+    take_upcall(c);
+    vcpu_block(c);
+    assert_null(sched_pick(1, c));
+    harness_set_cpu(0);
+    assert_ptr_equal(sched_pick(0, NULL), a);
+    harness_advance(SCHED_SLICE_NS);
+    assert_ptr_equal(sched_pick(0, a), b);
+    take_upcall(b);
+    vcpu_block(b);
+    assert_ptr_equal(sched_pick(0, b), a); /* a alone on CPU 0, b blocked there */
+    assert_true(sched_keeps(0, a));
+    assert_true(sched_kept_after_wakes(0));
+
+    /* An event to a itself (running): nothing for the scheduler. */
+    assert_int_equal(bind_ipi(da, 0, &port), 0);
+    assert_int_equal(send(da, port), 0);
+    assert_true(sched_keeps(0, a));
+    assert_true(sched_kept_after_wakes(0));
+
+    /* A blocked vCPU of another CPU: that CPU is kicked, this one keeps going. */
+    kicks = harness_cpu_kicks(1);
+    vcpu_wake(c);
+    assert_int_equal(harness_cpu_kicks(1), kicks + 1);
+    assert_true(sched_kept_after_wakes(0));
+    assert_true(sched_keeps(0, a));
+
+    /* A blocked vCPU of this CPU: both say "ask the scheduler". */
+    vcpu_wake(b);
+    assert_false(sched_keeps(0, a));
+    assert_false(sched_kept_after_wakes(0));
+    assert_ptr_equal(sched_pick(0, a), a); /* b waits for the slice a now gets */
+    assert_true(sched_keeps(0, a));
+    assert_true(sched_kept_after_wakes(0));
+}
+
 static void test_guest_timer(void **state)
 {
     struct vcpu *a = da->vcpu[0];
@@ -447,7 +500,7 @@ int main(void)
         T(test_block_and_wake),     T(test_wake_kicks_only_when_needed),
         T(test_guest_timer),        T(test_poll),
         T(test_pause_and_shutdown), T(test_runstate),
-        T(test_no_lost_wakeup),
+        T(test_no_lost_wakeup),     T(test_kept_after_wakes_follows_local_wakes),
 #undef T
     };
 
