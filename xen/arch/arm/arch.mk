@@ -28,9 +28,9 @@ $(BUILD)/xen/arch/arm/%.o: xen/arch/arm/%.S
 	@echo "  AS      $@"
 	$(Q)$(XEN_CC) $(XEN_CFLAGS) -D__ASSEMBLY__ -c $< -o $@
 
-$(BUILD)/xen.lds: xen/arch/arm/xen.lds.in xen/arch/arm/arch.mk
+$(BUILD)/xen.lds: xen/arch/arm/xen.lds.in xen/arch/arm/include/asm/heap.h xen/arch/arm/arch.mk
 	@mkdir -p $(dir $@)
-	$(Q)$(XEN_CC) -E -P -x c -DLOAD_ADDR=$(LOAD_ADDR) $< -o $@
+	$(Q)$(XEN_CC) -E -P -x c -Ixen/arch/arm/include -DLOAD_ADDR=$(LOAD_ADDR) $< -o $@
 
 # Every object of xen/common is linked (not pulled from common.a on demand), so the whole
 # event core is in the image even before a domain exists to call it.

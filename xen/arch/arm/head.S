@@ -20,7 +20,7 @@ _start:
     b       real_start                  /* code0 */
     .long   0                           /* code1 */
     .quad   0x200000                    /* text_offset: LOAD_ADDR - DRAM base */
-    .quad   _image_size                 /* image_size, including .bss */
+    .quad   _image_size                 /* image_size: .bss and the heap */
     .quad   (1 << 1)                    /* flags: little-endian, 4K pages, near DRAM base */
     .quad   0, 0, 0                     /* res2..res4 */
     .ascii  "ARM\x64"                   /* magic */

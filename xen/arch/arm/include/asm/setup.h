@@ -4,15 +4,12 @@
 #define MINIXEN_ARM_ASM_SETUP_H
 
 #include <asm/arm64.h>
+#include <asm/heap.h>
 #include <asm/hostdt.h>
 #include <xen/lib.h> /* panic */
 
-/*
- * The hypervisor heap, right behind the image (or the DTB). 8 MiB: per-domain state is
- * charged against budgets (1 MiB each by default, <xen/alloc.h>), so a few domains at
- * their full budget and the hypervisor's own boot allocations fit.
- */
-#define HEAP_SIZE (8u << 20)
+/* The hypervisor heap, right behind the image (or the DTB): <asm/heap.h>. */
+#define HEAP_SIZE ((unsigned int)HEAP_BYTES)
 
 extern uint8_t cpu_stacks[NR_CPUS][STACK_SIZE];
 extern char _start[], _etext[], _edata[], _end[];
