@@ -34,6 +34,12 @@
 #         iso ISO                        x86: a GRUB ISO (Multiboot2), booted by SeaBIOS
 #   board_qemu_dts BASE [OPTIONS]    QEMU's own DT for the board's machine (qemu_dts):
 #                                    BASE.dtb and BASE.dts; OPTIONS as above. arm only
+#   board_uboot_script CONFIG TFTP-DIR [--now]
+#       the boot script of the uboot method: tools/uboot-script-gen with CONFIG (an
+#       ImageBuilder configuration, boards/$BOARD/imagebuilder-*.cfg, whose files are in
+#       TFTP-DIR) writes TFTP-DIR/boot.source and boot.scr.uimg (the addresses it chose:
+#       TFTP-DIR/layout.txt). --now: every role= bootargs gets now=<the host's time> first
+#       (bootargs_add_now: the caller sources tests/lib/now.sh)
 #
 # As a program: board-qemu.sh [OPTIONS] METHOD [ARG...] [-- QEMU-ARG...] prints the command
 # (stderr) and execs it; board-qemu.sh dts BASE [OPTIONS] writes the DT. BOARD alone in the
@@ -128,6 +134,17 @@ board_qemu_dts() {
     fi
     board_qemu_cmd "$@" none || return
     qemu_dts "$base" "$board_qemu_machine" "${board_qemu[@]}"
+}
+
+board_uboot_script() {
+    local cfg=$1 dir=$2
+    rm -f "$dir/boot.source" "$dir/boot.scr.uimg"
+    "$board_root/tools/uboot-script-gen" -c "$cfg" -d "$dir" -t tftp >"$dir/layout.txt" || return
+    [ "${3:-}" = --now ] || return 0
+    # The generator's own mkimage again, on the source with the time in it.
+    bootargs_add_now <"$dir/boot.source" >"$dir/boot.source.now" &&
+        mv "$dir/boot.source.now" "$dir/boot.source" &&
+        mkimage -A arm64 -T script -C none -d "$dir/boot.source" "$dir/boot.scr.uimg" >/dev/null
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then

@@ -17,7 +17,7 @@
  *   prios=<a>,<b>,<c>    the consumer's priorities for them (default 2,7,12)
  *   ack=<port>           my end of the acknowledgement channel
  *   period=<ms>          the producer's pause between bursts (default 1; 0: flat out)
- * The channels are static ones from the DT (boards/<board>/demo.dtsi, demo.cmd).
+ * The channels are static ones from the DT (boards/<board>/demo.dtsi, imagebuilder-demo.cfg).
  */
 #include "bootargs.h"
 #include "xtest.h"

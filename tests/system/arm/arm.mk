@@ -18,8 +18,9 @@
 #                                  exchanging events (linux-pair-test.sh)
 #
 # `make run` and `make debug` are tests/system/run.mk's; this file says what they boot here:
-#   RUN_BOOT=uboot (the default)   U-Boot runs boards/$(BOARD)/demo.cmd (RUN_DOMAINS=test:
-#                                  boot.cmd, the test domains) over TFTP
+#   RUN_BOOT=uboot (the default)   U-Boot runs, over TFTP, the script tools/uboot-script-gen
+#                                  makes from boards/$(BOARD)/imagebuilder-demo.cfg
+#                                  (RUN_DOMAINS=test: imagebuilder-test.cfg, the test domains)
 #   RUN_BOOT=kernel                QEMU -kernel with QEMU's own DT + boards/$(BOARD)/demo.dtsi
 #                                  (RUN_DOMAINS=test: domains.dtsi), the guest at 0x42000000
 #   RUN_DOMAINS=none               QEMU -kernel, QEMU's own DT, no domains
@@ -52,7 +53,7 @@ test-linux: $(BUILD)/minixen.bin system-guest
 # ---- make run / make debug ---------------------------------------------------------------
 # Private copies under $(RUN_OUT), so a rebuild while QEMU runs does not change its images.
 RUN_DTSI := boards/$(BOARD)/$(if $(filter test,$(RUN_DOMAINS)),domains,demo).dtsi
-RUN_CMD := boards/$(BOARD)/$(if $(filter test,$(RUN_DOMAINS)),boot,demo).cmd
+RUN_CFG := boards/$(BOARD)/imagebuilder-$(if $(filter test,$(RUN_DOMAINS)),test,demo).cfg
 GDB := gdb-multiarch
 GDB_ARCH := aarch64
 
@@ -63,17 +64,15 @@ RUN_METHOD := kernel $(RUN_OUT)/minixen.bin $(RUN_OUT)/domains.dtb $(RUN_OUT)/xt
 run-images: $(RUN_OUT)/domains.dtb
 else
 RUN_METHOD := uboot $(RUN_OUT)
-run-images: $(RUN_OUT)/boot.scr.uimg
+# The addresses follow the images' sizes: made again after every copy.
+RUN_SCRIPT := tools/uboot-script-gen -c $(RUN_CFG) -d $(RUN_OUT) -t tftp >$(RUN_OUT)/layout.txt
 endif
 
 # Copied on every run: the build has decided whether the images changed.
 run-images: $(BUILD)/minixen.bin $(if $(filter none,$(RUN_DOMAINS)),,system-guest)
 	@mkdir -p $(RUN_OUT)
 	$(Q)cp $(BUILD)/minixen.bin $(if $(filter none,$(RUN_DOMAINS)),,$(SYSTEM_GUEST)) $(RUN_OUT)/
-
-$(RUN_OUT)/boot.scr.uimg: $(RUN_CMD)
-	@mkdir -p $(dir $@)
-	$(Q)mkimage -A arm64 -T script -C none -d $< $@ >/dev/null
+	$(Q)$(RUN_SCRIPT)
 
 # QEMU's own DT for the board's machine (made on every run: it follows QEMU_SMP and
 # QEMU_MEM), then the domains, whose guest module node takes the guest's size.

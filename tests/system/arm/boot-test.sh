@@ -16,7 +16,8 @@
 #     static event channels, -smp 1, 2, 4, on two paths:
 #       kernel  QEMU -kernel; QEMU's DT (dumpdtb) + boards/$BOARD/domains.dtsi -> dtc -> -dtb,
 #               the guest image loaded with -device loader at 0x42000000
-#       uboot   U-Boot (-bios) runs boards/$BOARD/boot.cmd over TFTP (QEMU user networking):
+#       uboot   U-Boot (-bios) runs the script tools/uboot-script-gen makes from
+#               boards/$BOARD/imagebuilder-test.cfg over TFTP (QEMU user networking):
 #               booti, domains added with fdt mknod/set; GUEST32's domains if given
 #     Both get now=<the host's time> in their bootargs, written just before each boot, for
 #     the guest's wall-clock check (tests/lib/now.sh); minixen must have set the wall clock
@@ -171,9 +172,7 @@ else
         cp "$IMAGE" "$work/tftp/minixen.bin"
         cp "${GUEST32:-$GUEST}" "$work/tftp/xtest.bin"
         for smp in 1 2 4; do
-            bootargs_add_now <"boards/$BOARD/boot.cmd" >"$work/boot.cmd"
-            mkimage -A arm64 -T script -C none -d "$work/boot.cmd" "$work/tftp/boot.scr.uimg" \
-                >/dev/null
+            board_uboot_script "boards/$BOARD/imagebuilder-test.cfg" "$work/tftp" --now
             log="$work/domains-uboot-smp$smp.log"
             boot "$log" "$DOMAIN_TIMEOUT" "$end_re" --smp "$smp" uboot "$work/tftp"
             has "$log.txt" "^Starting kernel"; ok $? "uboot -smp $smp: U-Boot started the Image"
