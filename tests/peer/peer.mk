@@ -8,7 +8,13 @@
 # (tools/fetch-xen.sh, cached under build/xen-4.17/).
 #
 #   make test-peer-xen    TAP in $(RESULTS)/peer-xen{,-arm32}-gicv{3,2}-d{0,1}.tap,
-#                         $(RESULTS)/peer-xen-linux-<board>.tap, peer-xen-linux-pair-<board>.tap
+#                         $(RESULTS)/peer-xen-linux-<board>.tap, peer-xen-linux-pair-<board>.tap,
+#                         and test-peer-xen-uboot's
+#   make test-peer-xen-uboot   the U-Boot script tools/uboot-script-gen makes from a board's
+#                         imagebuilder-test.cfg, XEN= naming Xen 4.17, boots Xen with the
+#                         guest as dom0 and the dom0less domU0 (tests/peer/xen-uboot-test.sh;
+#                         one boot of ~10 s per board; SKIPs if Xen cannot be fetched):
+#                         $(RESULTS)/peer-xen-uboot-<board>.tap
 #   make bench-peer-xen   the benchmark role on Xen; BENCH lines in build/peer-xen/bench-*.log
 
 RESULTS ?= build/test-results
@@ -18,7 +24,8 @@ PEER_OUT := build/peer-xen
 PEER_GUEST := build/guest/arm64/xtest.bin
 PEER_GUEST32 := build/guest/arm32/xtest.zimage # the same suite as AArch32 domains
 
-.PHONY: test-peer-xen bench-peer-xen
+.PHONY: test-peer-xen test-peer-xen-uboot bench-peer-xen
+PEER_UBOOT_BOARDS := qemu-virt-arm64 qemu-virt-arm64-gicv2
 
 $(PEER_XEN):
 	$(Q)tools/fetch-xen.sh $(PEER_XEN_DIR)
@@ -40,7 +47,17 @@ test-peer-xen: $(PEER_GUEST) $(PEER_GUEST32) $(PEER_XEN)
 	        $(PEER_GUEST) xen >/dev/null || true; \
 	    LINUX_ARCH=$$a tests/system/arm/linux-pair-test.sh $$b $(PEER_XEN) $(PEER_OUT)/results \
 	        xen >/dev/null || true; \
-	done; done; cp $(PEER_OUT)/results/*.tap $(RESULTS)/; tools/tap-summary.sh $(PEER_OUT)/results
+	done; done
+	$(Q)for b in $(PEER_UBOOT_BOARDS); do \
+	    tests/peer/xen-uboot-test.sh $$b $(PEER_XEN) $(PEER_GUEST) $(PEER_OUT)/results >/dev/null || true; \
+	done; cp $(PEER_OUT)/results/*.tap $(RESULTS)/; tools/tap-summary.sh $(PEER_OUT)/results
+
+# Alone: a Xen that cannot be fetched makes the results SKIPs, not a failed build.
+test-peer-xen-uboot: $(PEER_GUEST)
+	$(Q)[ -s $(PEER_XEN) ] || tools/fetch-xen.sh $(PEER_XEN_DIR) || true
+	$(Q)status=0; for b in $(PEER_UBOOT_BOARDS); do \
+	    tests/peer/xen-uboot-test.sh $$b $(PEER_XEN) $(PEER_GUEST) $(RESULTS) || status=1; \
+	done; exit $$status
 
 # One CPU under -icount (figures count emulated instructions and repeat exactly), then two
 # CPUs in wall-clock time (cross-CPU figures; noisy, take medians of several runs).
