@@ -18,7 +18,8 @@
 #               the guest image loaded with -device loader at 0x42000000
 #       uboot   U-Boot (-bios) runs the script tools/uboot-script-gen makes from
 #               boards/$BOARD/imagebuilder-test.cfg over TFTP (QEMU user networking):
-#               booti, domains added with fdt mknod/set; GUEST32's domains if given
+#               booti, domains added with fdt mknod/set to U-Boot's own DT (-smp 1, 2) or
+#               to a DEVICE_TREE file, QEMU's DT dumped (-smp 4); GUEST32's domains if given
 #     Both get now=<the host's time> in their bootargs, written just before each boot, for
 #     the guest's wall-clock check (tests/lib/now.sh); minixen must have set the wall clock
 #     from the PL031 (the guest also accepts Xen on Arm's "never set").
@@ -172,10 +173,20 @@ else
         cp "$IMAGE" "$work/tftp/minixen.bin"
         cp "${GUEST32:-$GUEST}" "$work/tftp/xtest.bin"
         for smp in 1 2 4; do
-            board_uboot_script "boards/$BOARD/imagebuilder-test.cfg" "$work/tftp" --now
+            cfg=boards/$BOARD/imagebuilder-test.cfg dt="U-Boot's own DT"
+            # -smp 4 with a DEVICE_TREE file instead (QEMU's DT for the machine, dumped for
+            # the -kernel run): both of the generator's DT sources boot.
+            if [ "$smp" = 4 ] && [ -r "$work/qemu-smp4.dtb" ]; then
+                cp "$work/qemu-smp4.dtb" "$work/tftp/host.dtb"
+                printf '. "%s"
+DEVICE_TREE="host.dtb"
+' "$PWD/$cfg" >"$work/imagebuilder-dtb.cfg"
+                cfg=$work/imagebuilder-dtb.cfg dt="DEVICE_TREE=host.dtb"
+            fi
+            board_uboot_script "$cfg" "$work/tftp" --now
             log="$work/domains-uboot-smp$smp.log"
             boot "$log" "$DOMAIN_TIMEOUT" "$end_re" --smp "$smp" uboot "$work/tftp"
-            has "$log.txt" "^Starting kernel"; ok $? "uboot -smp $smp: U-Boot started the Image"
+            has "$log.txt" "^Starting kernel"; ok $? "uboot -smp $smp: U-Boot started the Image ($dt)"
             domains uboot "$smp" "$log"
             if [ -n "$GUEST32" ]; then
                 has "$log.txt" "^# xtest: role=main arch=arm32 vcpus=2$" &&
