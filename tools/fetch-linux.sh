@@ -7,7 +7,10 @@
 # /dev/xen/gnt*), and for a dom0 with virtio disk and network on virtio-mmio and PCI,
 # virtio_mmio, virtio_pci (with virtio_pci_legacy_dev, virtio_pci_modern_dev), virtio_blk,
 # virtio_net (with net_failover, failover) and ext4 (with jbd2, mbcache, crc16,
-# crc32c_generic). The kernel, by ARCH:
+# crc32c_generic), and DEST/dtbs/: the package's board DTs the boards without a DT of
+# their own boot with (arm64 only: DTBS, as paths under the package's /usr/lib/linux-image-*,
+# e.g. xilinx/zynqmp-zcu102-rev1.0.dtb for BOARD=zcu102, whose QEMU machine makes no DT).
+# The kernel, by ARCH:
 #   arm64 (default)  linux-image-arm64's kernel as DEST/Image (uncompressed, as minixen and
 #                    Xen load it)
 #   armhf            linux-image-armmp-lpae's kernel (32-bit Arm, LPAE: the flavour that runs
@@ -25,11 +28,14 @@ arm64) meta=linux-image-arm64 flavour=arm64 image=Image ;;
 armhf) meta=linux-image-armmp-lpae flavour=armmp-lpae image=zImage ;;
 *) echo "fetch-linux: ARCH is arm64 or armhf, not $arch" >&2; exit 2 ;;
 esac
+DTBS=""
+[ "$arch" != arm64 ] || DTBS="xilinx/zynqmp-zcu102-rev1.0.dtb"
 MODULES="xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4"
 have_all() {
     local m
     [ -s "$dest/$image" ] && [ -s "$dest/busybox" ] || return 1
     for m in $MODULES; do [ -s "$dest/modules/$m.ko" ] || return 1; done
+    for m in $DTBS; do [ -s "$dest/dtbs/$m" ] || return 1; done
 }
 have_all && exit 0
 . "$(dirname "$0")/lib/fetch-deb.sh"
@@ -71,6 +77,12 @@ for m in $MODULES; do
     *.xz) xz -dc "$ko" >"$dest/modules/$m.ko" ;;
     *) cp "$ko" "$dest/modules/$m.ko" ;;
     esac
+done
+for m in $DTBS; do
+    dtb=$(find "$tmp/k/usr/lib" -path "*/linux-image-*/$m" | head -n 1)
+    [ -n "$dtb" ] || { echo "fetch-linux: no $m in $pkg" >&2; exit 1; }
+    mkdir -p "$dest/dtbs/$(dirname "$m")"
+    cp "$dtb" "$dest/dtbs/$m"
 done
 echo "$pkg" >"$dest/version"
 mv "$dest/$image.tmp" "$dest/$image"
