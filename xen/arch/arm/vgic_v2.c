@@ -203,7 +203,20 @@ bool vgic_v2_dist_access(struct vcpu *v, struct mmio_access *a, void *priv)
     return true;
 }
 
-#define GICV_ALIGN 0x1000ull /* stage 2 maps 4 KiB pages */
+#define GICV_ALIGN      0x1000ull /* stage 2 maps 4 KiB pages */
+/*
+ * A GIC-400 wired with 64 KiB pages (ZynqMP: the DT gives each CPU interface 128 KiB) has
+ * its second 4 KiB page (GICC_DIR / GICV_DIR) 64 KiB after the first, each page repeated
+ * through its 64 KiB. The guest's 8 KiB window then takes its two pages from there.
+ */
+#define GICV_64K_REGION 0x20000ull
+#define GICV_64K_STRIDE 0x10000ull
+
+/* Where the host GICV's second page is, from the first: next to it, or 64 KiB on. */
+static uint64_t gicv_page1_offset(uint64_t gicv_size)
+{
+    return gicv_size >= GICV_64K_REGION ? GICV_64K_STRIDE : GICV_ALIGN;
+}
 
 static int domain_init(struct domain *d)
 {
@@ -229,7 +242,12 @@ static int domain_init(struct domain *d)
     if (rc != 0)
         return rc;
     /* The guest's GICC is the host's GICV: acknowledge/EOI without a trap. */
-    return p2m_map(d, at.cpu_base, gic_host.gicv_base, GUEST_GICC_SIZE, P2M_MMIO_DEV);
+    rc = p2m_map(d, at.cpu_base, gic_host.gicv_base, GICV_ALIGN, P2M_MMIO_DEV);
+    if (rc != 0)
+        return rc;
+    return p2m_map(d, at.cpu_base + GICV_ALIGN,
+                   gic_host.gicv_base + gicv_page1_offset(gic_host.gicv_size),
+                   GUEST_GICC_SIZE - GICV_ALIGN, P2M_MMIO_DEV);
 }
 
 /*
