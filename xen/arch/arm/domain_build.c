@@ -255,18 +255,25 @@ static int kernel_width(struct domain *d, const struct boot_domain *cfg)
     return 0;
 }
 
+static bool ranges_overlap(uint64_t b, uint64_t e, uint64_t base, uint64_t size)
+{
+    return b < base + size && base < e;
+}
+
 /*
  * The hardware domain's RAM at its host address when that leaves the rest of the guest
- * map where it is (vGIC, grant-table window, vPL011, within the IPA size); else it keeps
- * GUEST_RAM0_BASE and gets no device that does DMA (hwdom_devices.c).
+ * map where it is (grant-table window, vPL011, within the IPA size; its vGIC is at the
+ * host GIC's address, which is no RAM); else it keeps GUEST_RAM0_BASE and gets no device
+ * that does DMA (hwdom_devices.c). Host RAM below GUEST_RAM0_BASE is fine where it misses
+ * those windows: ZynqMP's DDR starts at 0.
  */
-static void direct_map(struct domain *d)
+static void direct_map(struct domain *d, bool vpl011)
 {
     struct arm_domain *ad = arm_domain(d);
     uint64_t b = ad->ram_host, e = ad->ram_host + ad->ram_size;
 
-    /* Everything else minixen puts in a guest's map lies below GUEST_RAM0_BASE. */
-    if (b < GUEST_RAM0_BASE || e > P2M_IPA_LIMIT) {
+    if (e > P2M_IPA_LIMIT || ranges_overlap(b, e, GUEST_GNTTAB_BASE, GUEST_GNTTAB_SIZE) ||
+        (vpl011 && ranges_overlap(b, e, GUEST_PL011_BASE, GUEST_PL011_SIZE))) {
         printk("%s: host RAM 0x%llx-0x%llx would cover the guest map: not 1:1, no DMA devices\n",
                ad->config->name, (unsigned long long)b, (unsigned long long)e);
         return;
@@ -298,7 +305,7 @@ int arch_domain_construct(struct domain *d, const struct boot_domain *cfg)
         return fail(-ENOMEM, "%s: no %llu MiB of free host RAM left", cfg->name,
                     (unsigned long long)(ram >> 20));
     if (is_hardware_domain(d))
-        direct_map(d);
+        direct_map(d, cfg->vpl011);
     rc = p2m_domain_init(d);
     if (rc == 0)
         rc = vgic_domain_init(d);
