@@ -72,15 +72,36 @@ const char *arch_irq_controller(void)
     return desc;
 }
 
-const char *gic_init(void)
+/* The DT's interrupt controller node: GICv3 first, then the GICv2 kinds; -1 if none. */
+static int gic_node(void)
 {
     static const char *const v2[] = {"arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic"};
-    int node = fdt_find_compatible("arm,gic-v3"), hyp;
+    int node = fdt_find_compatible("arm,gic-v3");
+
+    for (uint32_t i = 0; i < ARRAY_SIZE(v2) && node < 0; i++)
+        node = fdt_find_compatible(v2[i]);
+    return node;
+}
+
+bool gic_in_gib(uint64_t gb)
+{
+    int node = gic_node();
     uint64_t base, size;
-    uint32_t len, i;
+
+    for (unsigned int i = 0; node >= 0 && fdt_reg(node, i, &base, &size); i++)
+        if (base >> 30 == gb || (size != 0 && (base + size - 1) >> 30 == gb))
+            return true;
+    return false;
+}
+
+const char *gic_init(void)
+{
+    int node = gic_node(), hyp;
+    uint64_t base, size;
+    uint32_t len;
     const uint8_t *irq;
 
-    if (node >= 0) {
+    if (node >= 0 && fdt_compatible(node, "arm,gic-v3")) {
         version = 3;
         if (!fdt_reg(node, 0, &base, &size))
             return "GICv3 node without reg";
@@ -89,8 +110,6 @@ const char *gic_init(void)
             return "GICv3 node without a redistributor region";
         gicr_region = (uintptr_t)base;
     } else {
-        for (i = 0; i < ARRAY_SIZE(v2) && node < 0; i++)
-            node = fdt_find_compatible(v2[i]);
         if (node < 0)
             return "no GIC in the DT";
         version = 2;

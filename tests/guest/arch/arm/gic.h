@@ -3,9 +3,11 @@
 #ifndef GUEST_ARM_GIC_H
 #define GUEST_ARM_GIC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 const char *gic_init(void);        /* from the DT: 0 or a reason */
+bool gic_in_gib(uint64_t gb);      /* does the DT put a GIC region in GiB gb? (no MMIO) */
 void gic_cpu_init(void);           /* this vCPU's interface and redistributor */
 void gic_enable_ppi(uint32_t irq); /* on this vCPU */
 uint32_t gic_ack(void);            /* >= 1020: nothing pending */

@@ -35,10 +35,12 @@ void arm_mmu_finish(void)
      * The GiB we run in again, read-only and executable only at EL0, for the AArch32 EL0
      * probe of isolation.c (EL0-accessible memory cannot be EL1's: an alias). AArch32
      * addresses are 32-bit, so the alias takes a GiB below 4 GiB without RAM, if there is
-     * one (the first GiB holds the devices).
+     * one (the first GiB holds the devices), and without the GIC: a dom0's GIC is where the
+     * host's is, which on ZynqMP is just below 4 GiB.
      */
     for (unsigned int gb = 3; gb >= 1 && el0_alias_base == 0; gb--) {
-        if ((arm_l1_table[gb] & ARM_PTE_ATTR(7)) == ARM_PTE_ATTR(ARM_MAIR_DEVICE) && gb != i) {
+        if ((arm_l1_table[gb] & ARM_PTE_ATTR(7)) == ARM_PTE_ATTR(ARM_MAIR_DEVICE) && gb != i &&
+            !gic_in_gib(gb)) {
             arm_l1_table[gb] = ((uint64_t)i << 30) | ARM_PTE_BLOCK | ARM_PTE_AF | ARM_PTE_SH_INNER |
                                ARM_PTE_ATTR(ARM_MAIR_NORMAL) | PTE_AP_RO_EL0 | PTE_PXN;
             el0_alias_base = (uint64_t)gb << 30;
