@@ -10,7 +10,11 @@
  */
 #include <asm/arm64.h>
 
-/* Before the DT is parsed we only know QEMU virt's PL011. Used only to explain a halt. */
+/*
+ * An image away from its link address cannot run C (absolute addresses everywhere): it
+ * explains a halt on QEMU virt's PL011, the one UART it can guess. Otherwise the board's
+ * UART (board.mk UART) says it, through its driver: early_message() in setup.c.
+ */
 #define EARLY_UART 0x09000000
 
     .section .text.head, "ax"
@@ -92,8 +96,17 @@ secondary_entry:
     bl      start_secondary             /* does not return */
     b       halt
 
-/* x0 = NUL-terminated message: write it to the early UART, then stop this CPU. */
+/* x0 = NUL-terminated message: write it to the board's UART, then stop this CPU. */
 early_die:
+    adr     x1, _start
+    ldr     x2, =_start
+    cmp     x1, x2
+    b.ne    early_die_pl011
+    ldr     x1, =cpu_stacks + STACK_SIZE /* CPU 0's stack: nothing else runs yet */
+    mov     sp, x1
+    bl      early_message
+    b       halt
+early_die_pl011:
     mov     x1, #EARLY_UART
 5:  ldrb    w2, [x0], #1
     cbz     w2, halt
@@ -109,7 +122,7 @@ halt:
 
 msg_not_el2:
     .ascii  "minixen: entered at EL1, not EL2. A hypervisor needs EL2:\r\n"
-    .ascii  "minixen: QEMU needs -machine virt,virtualization=on. Halting.\r\n\0"
+    .ascii  "minixen: QEMU needs -machine <machine>,virtualization=on. Halting.\r\n\0"
 msg_wrong_addr:
     .ascii  "minixen: loaded at the wrong address (the Image must sit at DRAM base + 0x200000). Halting.\r\n\0"
     .ltorg

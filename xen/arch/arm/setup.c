@@ -39,6 +39,24 @@ void arch_halt(void)
     halt();
 }
 
+/*
+ * head.S's last words when it cannot go on (entered at EL1): msg on the board's UART,
+ * which answers at its physical address with the MMU off. Nothing is set up, .bss not
+ * even zeroed: the driver is given everything it uses. CR before LF is msg's own.
+ */
+void early_message(const char *msg);
+void early_message(const char *msg)
+{
+    const struct serial_driver *drv;
+    struct serial_resource r;
+
+    if (!serial_board_console(NULL, &drv, &r))
+        return;
+    drv->init(&r);
+    for (; *msg != '\0'; msg++)
+        drv->write_byte(*msg);
+}
+
 static void start_secondaries(const struct host_dt *dt)
 {
     unsigned int boot_mpidr = (unsigned int)(READ_SYSREG(mpidr_el1) & 0xff00ffffffull);
