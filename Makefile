@@ -14,7 +14,8 @@ $(error unknown BOARD '$(BOARD)'; see boards/)
 endif
 # The board, for every script a recipe runs: tests/lib/board-qemu.sh builds each QEMU
 # command line from these.
-export BOARD ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS
+export BOARD ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS BOARD_DTB RTC GUEST_ADDR \
+    SYSTEM_SMP
 
 # V=1 shows every command.
 ifeq ($(V),1)

@@ -15,3 +15,7 @@ RAM_BASE        := 0x40000000
 LOAD_ADDR       := 0x40200000
 UART            := pl011@0x09000000
 INTC            := gicv2 dist@0x08000000 cpu@0x08010000 hyp@0x08030000 vcpu@0x08040000
+# The RTC the host DT has (the system test's expectations: tests/system/arm/boot-test.sh).
+RTC             := pl031@0x09010000
+# Where the -kernel path loads the test guest (domains.dtsi, demo.dtsi name it).
+GUEST_ADDR      := 0x42000000

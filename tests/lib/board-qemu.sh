@@ -3,7 +3,8 @@
 # The QEMU command line of a board, built from its boards/$BOARD/board.mk variables, so that
 # every runner boots the same machine: the system tests, the benchmark runners, `make run`
 # and `make debug` (tests/system/run.mk). The top Makefile exports the variables (BOARD
-# ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS); a script run by hand reads them
+# ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS BOARD_DTB RTC GUEST_ADDR
+# SYSTEM_SMP; and UART, INTC, which only the tests read); a script run by hand reads them
 # from board.mk with board_vars. Sourced after qemu.sh; run as a program (`make run`), it
 # execs the command.
 #
@@ -25,15 +26,19 @@
 #       METHOD, by ARCH:
 #         none                           no image (QEMU's DT dump)
 #         kernel IMAGE [DTB [FILE@ADDR...]]
-#                                        arm: QEMU -kernel IMAGE, -dtb DTB (else QEMU's own
-#                                        DT), each FILE loaded raw at ADDR (-device loader)
+#                                        arm: QEMU -kernel IMAGE, -dtb DTB (else the board's
+#                                        BOARD_DTB, else QEMU's own DT), each FILE loaded raw
+#                                        at ADDR (-device loader)
 #         uboot TFTP-DIR                 arm: U-Boot ($UBOOT_BIOS) as the firmware, QEMU's
 #                                        user network serving TFTP-DIR (its boot.scr.uimg)
 #         multiboot IMAGE [MODULE...]    x86: QEMU -kernel IMAGE (Multiboot), the modules in
 #                                        this order (-initrd "a,b")
 #         iso ISO                        x86: a GRUB ISO (Multiboot2), booted by SeaBIOS
 #   board_qemu_dts BASE [OPTIONS]    QEMU's own DT for the board's machine (qemu_dts):
-#                                    BASE.dtb and BASE.dts; OPTIONS as above. arm only
+#                                    BASE.dtb and BASE.dts; OPTIONS as above. arm only.
+#                                    A board whose QEMU machine makes no DT (zcu102) names
+#                                    one in BOARD_DTB (a distribution's): that one, as it is
+#                                    (QEMU rewrites its /memory for -m when it loads it)
 #   board_uboot_script CONFIG TFTP-DIR [--now]
 #       the boot script of the uboot method: tools/uboot-script-gen with CONFIG (an
 #       ImageBuilder configuration, boards/$BOARD/imagebuilder-*.cfg, whose files are in
@@ -50,7 +55,8 @@ board_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 board_vars() {
     local mk="$board_root/boards/$1/board.mk" force=${2:-} var val
     [ -r "$mk" ] || { echo "board-qemu: no board $1 ($mk)" >&2; return 1; }
-    for var in ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS; do
+    for var in ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS BOARD_DTB RTC GUEST_ADDR \
+        SYSTEM_SMP UART INTC; do
         # board.mk's plain "NAME := value" and "NAME ?= value" lines (no make syntax in them).
         val=$(sed -n "s/^${var}[[:space:]]*[:?]\?=[[:space:]]*//p" "$mk" | tail -1)
         [ -n "$val" ] || continue
@@ -90,6 +96,8 @@ board_qemu_cmd() {
         if [ $# -gt 0 ] && [ "$1" != -- ]; then
             board_qemu+=(-dtb "$1")
             shift
+        elif [ -n "${BOARD_DTB:-}" ]; then
+            board_qemu+=(-dtb "$(board_dtb)") || return
         fi
         while [ $# -gt 0 ] && [ "$1" != -- ]; do
             board_qemu+=(-device "loader,file=${1%@*},addr=${1##*@},force-raw=on")
@@ -124,13 +132,29 @@ board_qemu_cmd() {
     board_qemu+=("$@")
 }
 
+# The board's BOARD_DTB (relative to the tree), or a reason on stderr and failure.
+board_dtb() {
+    local dtb=$BOARD_DTB
+    case $dtb in /*) ;; *) dtb=$board_root/$dtb ;; esac
+    if [ ! -r "$dtb" ]; then
+        echo "board-qemu: no $dtb (tools/fetch-linux.sh fetches it)" >&2
+        return 1
+    fi
+    echo "$dtb"
+}
+
 board_qemu_dts() {
-    local base=$1
+    local base=$1 dtb
     shift
     # x86's q35 has no DT to dump (QEMU would boot SeaBIOS instead, and never exit).
     if [ "${ARCH:-}" != arm ]; then
         echo "board-qemu: no QEMU DT on ${BOARD:-this board} (ARCH=${ARCH:-})" >&2
         return 2
+    fi
+    if [ -n "${BOARD_DTB:-}" ]; then
+        dtb=$(board_dtb) || return
+        cp "$dtb" "$base.dtb" && dtc -q -I dtb -O dts -o "$base.dts" "$base.dtb"
+        return
     fi
     board_qemu_cmd "$@" none || return
     qemu_dts "$base" "$board_qemu_machine" "${board_qemu[@]}"
