@@ -80,10 +80,11 @@ format-check:
 format:
 	$(Q)tools/format-check.sh --fix
 
-# Both ARM boards boot in QEMU (-kernel at -smp 1/2/4, and through U-Boot).
+# The ARM boards boot in QEMU: virt's two (-kernel at -smp 1/2/4, and through U-Boot) and
+# zcu102 (-kernel with Debian's DT, -smp 1 and 4).
 .PHONY: test-system-arm
 test-system-arm:
-	$(Q)status=0; for b in qemu-virt-arm64 qemu-virt-arm64-gicv2; do \
+	$(Q)status=0; for b in qemu-virt-arm64 qemu-virt-arm64-gicv2 zcu102; do \
 	    $(MAKE) --no-print-directory test-system BOARD=$$b || status=1; \
 	done; exit $$status
 

@@ -21,9 +21,12 @@
 #   RUN_BOOT=uboot (the default)   U-Boot runs, over TFTP, the script tools/uboot-script-gen
 #                                  makes from boards/$(BOARD)/imagebuilder-demo.cfg
 #                                  (RUN_DOMAINS=test: imagebuilder-test.cfg, the test domains)
-#   RUN_BOOT=kernel                QEMU -kernel with QEMU's own DT + boards/$(BOARD)/demo.dtsi
-#                                  (RUN_DOMAINS=test: domains.dtsi), the guest at 0x42000000
-#   RUN_DOMAINS=none               QEMU -kernel, QEMU's own DT, no domains
+#   RUN_BOOT=kernel                QEMU -kernel with QEMU's own DT (or the board's BOARD_DTB)
+#                                  + boards/$(BOARD)/demo.dtsi (RUN_DOMAINS=test:
+#                                  domains.dtsi), the guest at GUEST_ADDR (0x42000000 on virt)
+#   RUN_DOMAINS=none               QEMU -kernel, QEMU's own DT (or BOARD_DTB), no domains
+# A board without an imagebuilder-demo.cfg (zcu102: no U-Boot for it in Debian) runs
+# RUN_BOOT=kernel.
 
 ifeq ($(ARCH),arm)
 RESULTS ?= build/test-results
@@ -38,10 +41,21 @@ SYSTEM_GUEST32 := build/guest/arm32/xtest.zimage # the U-Boot runs: every domain
 system-guest:
 	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 guest-arm32 >/dev/null
 
-test-system: $(BUILD)/minixen.bin system-guest
+# A board booted with a distribution's DT (BOARD_DTB, e.g. zcu102) runs boot-test.sh alone:
+# reboot-test.sh and dom0-test.sh splice devices into QEMU virt's own DT, at its addresses.
+test-system: $(BUILD)/minixen.bin system-guest $(BOARD_DTB)
 	$(Q)tests/system/arm/boot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST) $(SYSTEM_GUEST32)
+ifeq ($(BOARD_DTB),)
 	$(Q)tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
 	$(Q)tests/system/arm/dom0-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST)
+endif
+
+# The board DTs come with Debian's arm64 kernel package: tools/fetch-linux.sh keeps them
+# under its default DEST, build/linux-arm64/dtbs/.
+ifneq ($(BOARD_DTB),)
+$(BOARD_DTB):
+	$(Q)tools/fetch-linux.sh build/linux-arm64 arm64
+endif
 
 # Both widths: Debian's arm64 kernel, and its armhf (armmp-lpae) one as 32-bit domains.
 test-linux: $(BUILD)/minixen.bin system-guest
@@ -57,10 +71,14 @@ RUN_CFG := boards/$(BOARD)/imagebuilder-$(if $(filter test,$(RUN_DOMAINS)),test,
 GDB := gdb-multiarch
 GDB_ARCH := aarch64
 
+GUEST_ADDR ?= 0x42000000
+ifeq ($(wildcard boards/$(BOARD)/imagebuilder-demo.cfg),)
+RUN_BOOT := kernel
+endif
 ifeq ($(RUN_DOMAINS),none)
 RUN_METHOD := kernel $(RUN_OUT)/minixen.bin
 else ifeq ($(RUN_BOOT),kernel)
-RUN_METHOD := kernel $(RUN_OUT)/minixen.bin $(RUN_OUT)/domains.dtb $(RUN_OUT)/xtest.bin@0x42000000
+RUN_METHOD := kernel $(RUN_OUT)/minixen.bin $(RUN_OUT)/domains.dtb $(RUN_OUT)/xtest.bin@$(GUEST_ADDR)
 run-images: $(RUN_OUT)/domains.dtb
 else
 RUN_METHOD := uboot $(RUN_OUT)
@@ -69,7 +87,7 @@ RUN_SCRIPT := tools/uboot-script-gen -c $(RUN_CFG) -d $(RUN_OUT) -t tftp >$(RUN_
 endif
 
 # Copied on every run: the build has decided whether the images changed.
-run-images: $(BUILD)/minixen.bin $(if $(filter none,$(RUN_DOMAINS)),,system-guest)
+run-images: $(BUILD)/minixen.bin $(if $(filter none,$(RUN_DOMAINS)),,system-guest) $(BOARD_DTB)
 	@mkdir -p $(RUN_OUT)
 	$(Q)cp $(BUILD)/minixen.bin $(if $(filter none,$(RUN_DOMAINS)),,$(SYSTEM_GUEST)) $(RUN_OUT)/
 	$(Q)$(RUN_SCRIPT)

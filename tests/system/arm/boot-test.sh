@@ -9,20 +9,27 @@
 #   GUEST32: the guest's arm32 build (a zImage); the U-Boot runs boot it instead of GUEST,
 #   so that every domain there is AArch32 (the whole suite as 32-bit domains)
 #
+# What the boot must print comes from board.mk: INTC (the GIC's version and distributor),
+# UART, RTC (pl031@ADDR or none), GUEST_ADDR (where domains.dtsi has the guest), BOARD_DTB
+# (the host DT when QEMU's machine makes none), SYSTEM_SMP (the -smp runs, default 1 2 4).
+#
 # Configurations:
-#   - QEMU -kernel, -smp 1, 2, 4, QEMU's own DT (no domains): the boot milestones;
+#   - QEMU -kernel, -smp each of SYSTEM_SMP, QEMU's own DT or BOARD_DTB (no domains): the
+#     boot milestones;
 #   - an EL1 entry (no virtualization=on), which must explain itself and halt;
 #   - with GUEST (the conformance guest, tests/guest): dom0 + the dom0less domU1 joined by
-#     static event channels, -smp 1, 2, 4, on two paths:
-#       kernel  QEMU -kernel; QEMU's DT (dumpdtb) + boards/$BOARD/domains.dtsi -> dtc -> -dtb,
-#               the guest image loaded with -device loader at 0x42000000
+#     static event channels, -smp each of SYSTEM_SMP, on two paths:
+#       kernel  QEMU -kernel; QEMU's DT (dumpdtb) or BOARD_DTB + boards/$BOARD/domains.dtsi
+#               -> dtc -> -dtb, the guest image loaded with -device loader at GUEST_ADDR
 #       uboot   U-Boot (-bios) runs the script tools/uboot-script-gen makes from
 #               boards/$BOARD/imagebuilder-test.cfg over TFTP (QEMU user networking):
 #               booti, domains added with fdt mknod/set to U-Boot's own DT (-smp 1, 2) or
 #               to a DEVICE_TREE file, QEMU's DT dumped (-smp 4); GUEST32's domains if given
+#               (boards with a UBOOT_BIOS and an imagebuilder-test.cfg only)
 #     Both get now=<the host's time> in their bootargs, written just before each boot, for
 #     the guest's wall-clock check (tests/lib/now.sh); minixen must have set the wall clock
-#     from the PL031 (the guest also accepts Xen on Arm's "never set").
+#     from the PL031 where the board has one (the guest also accepts Xen on Arm's "never
+#     set"; a board without one passes hostrtc=none to both domains).
 #     Each run ends by itself: dom0 powers off last, and the machine follows it (PSCI
 #     SYSTEM_OFF: QEMU exits), or at a panic, or after DOMAIN_TIMEOUT. No -no-reboot here,
 #     on purpose: a reset would boot again instead of ending the run, and be caught.
@@ -41,9 +48,21 @@ lib=$(dirname "$0")/../../lib
 . "$lib/board-qemu.sh"
 . "$lib/now.sh"
 board_vars "$BOARD" || exit 1
-UBOOT_BIOS=${UBOOT_BIOS:-/usr/lib/u-boot/qemu_arm64/u-boot.bin}
+: "${RTC:=pl031@0x09010000}" "${GUEST_ADDR:=0x42000000}" "${SYSTEM_SMP:=1 2 4}"
 
-gic=$(sed -n 's/.*gic-version=\([0-9]\).*/\1/p' <<<"$QEMU_MACHINE")
+# The board's expectations as the boot prints them (hex without leading zeros).
+hexof() { printf '0x%x' "$1"; }
+gic=${INTC#gicv}
+gic=${gic%% *}
+gicd=$(hexof "$(sed -n 's/.*dist@\(0x[0-9a-fA-F]*\).*/\1/p' <<<"$INTC")")
+uart_drv=${UART%@*}
+uart_addr=$(hexof "${UART#*@}")
+rtc_kind=${RTC%@*}
+[ "$rtc_kind" = none ] || rtc_addr=$(hexof "${RTC#*@}")
+if [ -n "${BOARD_DTB:-}" ]; then
+    board_dt=$(board_dtb) || exit 1
+    board_dt_cpus=$(dtc -q -I dtb -O dts "$board_dt" | grep -c 'device_type = "cpu"')
+fi
 work=$(dirname "$IMAGE")/system-test
 tap="$RESULTS/system-arm-$BOARD.tap"
 body="$work/tap.body"
@@ -76,15 +95,23 @@ boot() {
 
 # check <log> <name> <smp>: the banner, the DT summary and the boot milestones.
 check() {
-    local log=$1.txt name=$2 smp=$3
+    local log=$1.txt name=$2 smp=$3 dt_cpus=$3
+    # A board DT lists the board's CPUs, whatever QEMU's -smp: those QEMU lacks fail CPU_ON.
+    [ -z "${BOARD_DTB:-}" ] || dt_cpus=$board_dt_cpus
     has "$log" "^minixen [0-9][0-9.]* on $BOARD \(EL2, GICv$gic\)$"; ok $? "$name: banner"
     has "$log" "^dt: memory total $QEMU_MEM MiB in 1 bank"; ok $? "$name: DT memory"
-    has "$log" "^dt: cpus $smp \(mpidr 0x0"; ok $? "$name: DT cpus $smp"
-    has "$log" "^dt: gic v$gic dist 0x8000000 "; ok $? "$name: DT GICv$gic"
-    has "$log" "^dt: uart pl011 0x9000000$"; ok $? "$name: DT uart"
-    has "$log" "^dt: rtc pl031 0x9010000$"; ok $? "$name: DT rtc"
-    has "$log" "^wallclock: pl031 RTC says [0-9]+ s since 1970, at system time [0-9]+ ns$"
-    ok $? "$name: wall clock read from the PL031"
+    has "$log" "^dt: cpus $dt_cpus \(mpidr 0x0"; ok $? "$name: DT cpus $dt_cpus"
+    has "$log" "^dt: gic v$gic dist $gicd "; ok $? "$name: DT GICv$gic"
+    has "$log" "^dt: uart $uart_drv $uart_addr$"; ok $? "$name: DT uart ($uart_drv)"
+    if [ "$rtc_kind" = none ]; then
+        has "$log" "^dt: rtc none found$"; ok $? "$name: DT rtc: none"
+        has "$log" "^wallclock: no RTC on this board: guests see 1970 at boot$"
+        ok $? "$name: no RTC, so no wall clock (as Xen on Arm)"
+    else
+        has "$log" "^dt: rtc $rtc_kind $rtc_addr$"; ok $? "$name: DT rtc"
+        has "$log" "^wallclock: pl031 RTC says [0-9]+ s since 1970, at system time [0-9]+ ns$"
+        ok $? "$name: wall clock read from the PL031"
+    fi
     has "$log" "^dt: timer ppi sec 13 phys 14 virt 11 hyp 10$"; ok $? "$name: DT timer"
     has "$log" "^dt: psci smc$"; ok $? "$name: DT psci"
     has "$log" "^mm: EL2 identity map, .* MMU and caches on"; ok $? "$name: MMU on"
@@ -99,14 +126,25 @@ domains() {
     local path=$1 smp=$2 log=$3 name="$1 -smp $2" id why
     check "$log" "$name" "$smp"
     has "$log.txt" "^domains: 2 built, 2 static event channel"; ok $? "$name: 2 domains built"
-    # dom0 alone gets the host's PL031 (its TAP checks the DT and reads it; d1's finds none).
-    has "$log.txt" "^hwdom: d0 gets host pl031@9010000 \(1:1 from 0x9010000, 1 range\(s\), SPI 2\)$" &&
-        ! has "$log.txt" "^hwdom: d1 "
-    ok $? "$name: dom0 (only) gets the host's PL031 mapped 1:1"
-    # Every host device, not a list of kinds: the CFI flash too, where a guest's vGIC
-    # would be (dom0's is where the host's GIC is, as on Xen).
-    has "$log.txt" "^hwdom: d0 gets host flash@0 \(1:1 from 0x0, 2 range\(s\), no SPI\)$"
-    ok $? "$name: dom0 gets the host's flash at 0 (its vGIC is at the host GIC's address)"
+    if [ "$rtc_kind" = pl031 ]; then
+        # dom0 alone gets the host's PL031 (its TAP checks the DT and reads it; d1's finds none).
+        has "$log.txt" "^hwdom: d0 gets host pl031@${rtc_addr#0x} \(1:1 from $rtc_addr, 1 range\(s\), SPI 2\)$" &&
+            ! has "$log.txt" "^hwdom: d1 "
+        ok $? "$name: dom0 (only) gets the host's PL031 mapped 1:1"
+        # Every host device, not a list of kinds: the CFI flash too, where a guest's vGIC
+        # would be (dom0's is where the host's GIC is, as on Xen).
+        has "$log.txt" "^hwdom: d0 gets host flash@0 \(1:1 from 0x0, 2 range\(s\), no SPI\)$"
+        ok $? "$name: dom0 gets the host's flash at 0 (its vGIC is at the host GIC's address)"
+    else
+        # The board's other devices go to dom0 (only), never the console's UART.
+        has "$log.txt" "^hwdom: d0 gets host " &&
+            ! has "$log.txt" "^hwdom: d0 gets host [^ ]*@${uart_addr#0x} " &&
+            ! has "$log.txt" "^hwdom: d1 "
+        ok $? "$name: dom0 (only) gets host devices, but not the console's UART at $uart_addr"
+        # Its RAM 1:1 although below Xen's guest RAM base (ZynqMP's DDR starts at 0).
+        has "$log.txt" "^dom0: d0, .* MiB at (0x[0-9a-f]+) \(host \1\)"
+        ok $? "$name: dom0's RAM is mapped 1:1"
+    fi
     has "$log.txt" "^\*\*\* Serial input to DOM0 \(type 'CTRL-a' three times to switch input\)$"
     ok $? "$name: the boot ends with Xen's switch line for dom0's input"
     # Powered off, not reset: without -no-reboot a reset would have booted minixen again.
@@ -119,17 +157,21 @@ domains() {
         why=$(tap_verdict "$dtap")
         ok $? "$name: d$id TAP complete and passing${why:+ ($why; $dtap)}"
     done
-    local wc=0
+    local wc=0 wc_re="^ok [0-9]+ - wall clock \+ system time \([0-9]+ s\) is the host's time"
+    local wc_what="set, agreeing with the host's time"
+    if [ "$rtc_kind" = none ]; then
+        wc_re="^ok [0-9]+ - wall clock not set: "
+        wc_what="not set (no RTC), as Xen on Arm"
+    fi
     for id in 0 1; do
-        has "$RESULTS/system-$BOARD-$path-smp$smp-d$id.tap" \
-            "^ok [0-9]+ - wall clock \+ system time \([0-9]+ s\) is the host's time" || wc=1
+        has "$RESULTS/system-$BOARD-$path-smp$smp-d$id.tap" "$wc_re" || wc=1
     done
-    ok $wc "$name: d0 and d1 see the wall clock set, agreeing with the host's time"
+    ok $wc "$name: d0 and d1 see the wall clock $wc_what"
 }
 
 # The boot's last line is Xen's switch line; without dom0 the input stays with minixen.
 done_re="^(\*\*\* Serial input to |minixen: (panic|fatal))"
-for smp in 1 2 4; do
+for smp in $SYSTEM_SMP; do
     log="$work/kernel-smp$smp.log"
     boot "$log" "$BOOT_TIMEOUT" "$done_re" --smp "$smp" kernel "$IMAGE"
     check "$log" "-kernel -smp $smp (no domains)" "$smp"
@@ -149,11 +191,15 @@ end_re="^minixen: (panic|fatal)" # else the run ends when QEMU exits (dom0 power
 per_run=20 # results domains() adds per run
 arm32_check=0 # and the U-Boot runs' check that GUEST32 ran
 [ -z "$GUEST32" ] || arm32_check=1
+nsmp=$(wc -w <<<"$SYSTEM_SMP")
+# The U-Boot path: boards with a U-Boot script (zcu102 has none: no U-Boot in Debian for it).
+uboot_runs=0
+[ ! -r "boards/$BOARD/imagebuilder-test.cfg" ] || uboot_runs=$nsmp
 if [ -z "$GUEST" ] || ! command -v dtc >/dev/null; then
-    skip $((per_run * 6 + arm32_check * 3)) "domains: no guest image or no dtc"
+    skip $((per_run * nsmp + (per_run + 1 + arm32_check) * uboot_runs)) "domains: no guest image or no dtc"
 else
     size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
-    for smp in 1 2 4; do
+    for smp in $SYSTEM_SMP; do
         # -kernel: QEMU's own DT for this machine, plus the board's domains.
         base="$work/qemu-smp$smp"
         dt="$work/domains-smp$smp"
@@ -162,17 +208,19 @@ else
                 bootargs_add_now; } >"$dt.dts" && dtc -q -I dts -O dtb -o "$dt.dtb" "$dt.dts"; then
             log="$work/domains-kernel-smp$smp.log"
             boot "$log" "$DOMAIN_TIMEOUT" "$end_re" --smp "$smp" \
-                kernel "$IMAGE" "$dt.dtb" "$GUEST@0x42000000"
+                kernel "$IMAGE" "$dt.dtb" "$GUEST@$GUEST_ADDR"
             domains kernel "$smp" "$log"
         else
             ok 1 "kernel -smp $smp: domain DT ($dt.dts) did not compile"
             skip $((per_run - 1)) "kernel -smp $smp: no DT"
         fi
     done
-    if [ -r "$UBOOT_BIOS" ] && command -v mkimage >/dev/null; then
+    if [ "$uboot_runs" -eq 0 ]; then
+        : # no U-Boot path on this board
+    elif [ -r "$UBOOT_BIOS" ] && command -v mkimage >/dev/null; then
         cp "$IMAGE" "$work/tftp/minixen.bin"
         cp "${GUEST32:-$GUEST}" "$work/tftp/xtest.bin"
-        for smp in 1 2 4; do
+        for smp in $SYSTEM_SMP; do
             cfg=boards/$BOARD/imagebuilder-test.cfg dt="U-Boot's own DT"
             # -smp 4 with a DEVICE_TREE file instead (QEMU's DT for the machine, dumped for
             # the -kernel run): both of the generator's DT sources boot.
@@ -195,7 +243,7 @@ DEVICE_TREE="host.dtb"
             fi
         done
     else
-        skip $(((per_run + 1 + arm32_check) * 3)) "U-Boot: no u-boot-qemu or mkimage"
+        skip $(((per_run + 1 + arm32_check) * uboot_runs)) "U-Boot: no u-boot-qemu or mkimage"
     fi
 fi
 
