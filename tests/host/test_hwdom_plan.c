@@ -6,7 +6,8 @@
  * keeps, with ranges and SPIs as the DT says; on a board-like DT, devices behind a bus's
  * ranges, a non-memory-mapped bus, interrupts-extended, the GIC inside a bus, and the
  * nodes that must be refused (a page shared with the GIC, host RAM, a bridge it cannot
- * describe) or left to a domU (xen,passthrough).
+ * describe) or left to a domU (xen,passthrough); on the ZCU102's (BOARD=zcu102), the second
+ * Cadence UART given, the console's kept, the PCIe bridge refused.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -261,6 +262,77 @@ static void test_board(void **state)
 }
 
 /* What the hypervisor keeps, for a domU's partial DT's checks. */
+/* The ZCU102: GIC-400 in the axi bus, the Cadence UART at 0xff000000 the console, RAM at 0. */
+static void zcu102(struct host_dt *dt)
+{
+    static const struct board b = {"zcu102",   2,       0xf9010000, 0x10000,
+                                   0xf9020000, 0x20000, 0xff000000};
+    struct fdt_walk w;
+    struct fdt_node fn;
+
+    host_of(&b, dt);
+    dt->mem[0].base = 0; /* QEMU's -m 1024: the first GiB of DDR */
+    fdt_walk_start(&w);
+    while (fdt_walk_next(&dt->fdt, &w, &fn))
+        if (strcmp(fn.name, "interrupt-controller@f9010000") == 0)
+            assert_true(fdt_prop_u32(&dt->fdt, &fn, "phandle", &dt->gic_phandle));
+}
+
+static void test_zcu102(void **state)
+{
+    struct host_dt dt;
+    const struct hwdom_plan *pl;
+    const struct hwdom_node *n;
+
+    (void)state;
+    zcu102(&dt);
+    hwdom_plan_build(&dt);
+    pl = hwdom_plan();
+    assert_int_equal(pl->gic_phandle, dt.gic_phandle);
+
+    /* The second UART is dom0's, 1:1 with its SPI; the console's stays the hypervisor's. */
+    n = node(pl, "serial@ff010000");
+    assert_non_null(n);
+    assert_int_equal(n->nr_ranges, 1);
+    assert_range(pl, n, 0, 0xff010000, 0x1000);
+    assert_int_equal(n->nr_spis, 1);
+    assert_int_equal(pl->spis[n->first_spi].spi, 22);
+    assert_true(pl->spis[n->first_spi].level);
+    assert_null(node(pl, "serial@ff000000"));
+    assert_null(node(pl, "interrupt-controller@f9010000"));
+
+    /* ZynqMP's own RTC is a device like any other (minixen reads only a PL031). */
+    n = node(pl, "rtc@ffa60000");
+    assert_non_null(n);
+    assert_range(pl, n, 0, 0xffa60000, 0x1000); /* 0x100 in the DT: a whole page */
+    assert_int_equal(n->nr_spis, 2);
+    n = node(pl, "ethernet@ff0e0000"); /* two interrupts on one SPI */
+    assert_non_null(n);
+    assert_int_equal(n->nr_spis, 2);
+    assert_int_equal(pl->spis[n->first_spi].spi, 63);
+    /* An SPI past a guest vGIC's 96 is in the plan: hwdom_devices.c leaves it out later. */
+    n = node(pl, "dma-controller@fd500000");
+    assert_non_null(n);
+    assert_int_equal(pl->spis[n->first_spi].spi, 124);
+
+    /* Its configuration window is at 512 GiB, past the guest address space: refused. */
+    assert_null(node(pl, "pcie@fd0e0000"));
+    /* Disabled, or nothing to map: nothing given. */
+    assert_null(node(pl, "can@ff060000"));
+    assert_null(node(pl, "zynqmp-firmware"));
+    assert_true(is_top(pl, "axi"));
+    assert_true(is_top(pl, "firmware"));
+    assert_false(is_top(pl, "psci"));
+    assert_false(is_top(pl, "timer"));
+    assert_false(is_top(pl, "pmu"));
+    assert_false(is_top(pl, "memory@0"));
+    assert_false(is_top(pl, "chosen"));
+
+    assert_non_null(hwdom_plan_host_owner(0xff000000, 0x1000)); /* the console */
+    assert_non_null(hwdom_plan_host_owner(0xf9020000, 0x1000)); /* the GIC's CPU interface */
+    assert_null(hwdom_plan_host_owner(0xff010000, 0x1000));     /* the other UART: dom0's */
+}
+
 static void test_host_owner(void **state)
 {
     struct host_dt dt;
@@ -280,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_qemu_virt),
         cmocka_unit_test(test_board),
         cmocka_unit_test(test_host_owner),
+        cmocka_unit_test(test_zcu102),
     };
 
     return cmocka_run_group_tests_name("hwdom_plan", tests, NULL, NULL);
