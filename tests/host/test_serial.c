@@ -3,7 +3,7 @@
  * The console UART layer (xen/drivers/char/) on fake hardware: the driver table every
  * port links, the choice of the console from a host DT (the DTs of tests/host/serial_dt:
  * stdout-path by path or alias, the first driven UART otherwise, hostile names and
- * spacings), the board's UART, and the PL011 and 16550 drivers on fake registers,
+ * spacings), the board's UART, and the PL011, 16550 and Cadence drivers on fake registers,
  * memory-mapped with each spacing and width and through a fake I/O port space: what init
  * programs, console output with its CR before LF, bounded waits on a wedged transmitter,
  * and input through the interrupt into the console's input cycle, bounded per interrupt.
@@ -20,6 +20,7 @@
 #include <xen/console.h>
 #include <xen/domain.h>
 #include <xen/fdt.h>
+#include <xen/cadence_uart_regs.h>
 #include <xen/irq.h>
 #include <xen/pl011_regs.h>
 #include <xen/serial.h>
@@ -136,7 +137,13 @@ static void test_driver_table(void **state)
     assert_ptr_equal(serial_driver_by_compatible("snps,dw-apb-uart"),
                      serial_driver_by_name("ns16550"));
     assert_null(serial_driver_by_compatible("arm,primecell"));
-    assert_null(serial_driver_by_compatible("cdns,uart-r1p12"));
+    assert_string_equal(serial_driver_by_name("cadence")->name, "cadence");
+    assert_ptr_equal(serial_driver_by_compatible("cdns,uart-r1p12"),
+                     serial_driver_by_name("cadence"));
+    assert_ptr_equal(serial_driver_by_compatible("xlnx,xuartps"), serial_driver_by_name("cadence"));
+    assert_ptr_equal(serial_driver_by_compatible("cdns,uart-r1p8"),
+                     serial_driver_by_name("cadence"));
+    assert_null(serial_driver_by_compatible("xlnx,zynqmp-uart"));
 }
 
 /* ---- The console the host DT names ------------------------------------------------------- */
@@ -159,6 +166,7 @@ static const struct dt_case dt_cases[] = {
     {"bad-spacing", true, "ns16550", 0xfe204000, 0, 1, "serial@fe204000"},
     {"alias-loop", true, "pl011", 0x9000000, 0, 4, "pl011@9000000"},
     {"long-path", true, "pl011", 0x9000000, 0, 4, "pl011@9000000"},
+    {"zynqmp", true, "cadence", 0xff000000, 0, 4, "serial@ff000000"},
     {"none", false, NULL, 0, 0, 0, NULL},
 };
 
@@ -374,6 +382,70 @@ static void test_pl011_input(void **state)
     assert_int_equal(nr_received, 64);
 }
 
+/* ---- Cadence UART ----------------------------------------------------------------------- */
+
+/* 32-bit registers: their index in mmio[]. */
+#define CDNS(reg) ((reg) / 4)
+
+static void start_cadence(void)
+{
+    struct serial_resource r = {.base = (uintptr_t)mmio, .reg_width = 4};
+
+    serial_console_start(serial_driver_by_name("cadence"), &r);
+}
+
+static void test_cadence_output(void **state)
+{
+    (void)state;
+    /* Its reset state: both directions disabled, a break stopped. */
+    mmio[CDNS(CDNS_CR)] = CDNS_CR_TX_DIS | CDNS_CR_RX_DIS | CDNS_CR_STOPBRK;
+    mmio[CDNS(CDNS_BAUDGEN)] = 0x3e; /* the firmware's baud rate: kept */
+    mmio[CDNS(CDNS_SR)] = CDNS_SR_TXEMPTY | CDNS_SR_RXEMPTY;
+    start_cadence();
+    assert_int_equal(mmio[CDNS(CDNS_CR)], CDNS_CR_TX_EN | CDNS_CR_RX_EN | CDNS_CR_STOPBRK);
+    assert_int_equal(mmio[CDNS(CDNS_BAUDGEN)], 0x3e);
+    assert_int_equal(mmio[CDNS(CDNS_IER)], 0); /* no interrupt until asked */
+    arch_console_write("\n", 1);
+    assert_int_equal(mmio[CDNS(CDNS_FIFO)], '\n'); /* after its '\r' */
+}
+
+static void test_cadence_wedged_transmitter(void **state)
+{
+    (void)state;
+    mmio[CDNS(CDNS_SR)] = CDNS_SR_TXFULL; /* never drains */
+    start_cadence();
+    arch_console_write("x", 1); /* returns: the byte is dropped after a bounded wait */
+    assert_int_equal(mmio[CDNS(CDNS_FIFO)], 'x');
+}
+
+static void test_cadence_input(void **state)
+{
+    (void)state;
+    start_cadence();
+    serial_console_rx_on(53);
+    assert_int_equal(registered_irq, 53);
+    assert_int_equal(mmio[CDNS(CDNS_IER)], CDNS_IXR_RXTRIG | CDNS_IXR_TOUT);
+    assert_int_equal(mmio[CDNS(CDNS_RXWM)], 1); /* an interrupt per byte */
+    assert_true(mmio[CDNS(CDNS_RXTOUT)] != 0);  /* and after a pause */
+    input_to_fake_dom();
+
+    /* Plain memory never shows an empty FIFO: one interrupt still takes a bounded 64. */
+    mmio[CDNS(CDNS_SR)] = 0;
+    mmio[CDNS(CDNS_FIFO)] = 'k';
+    mmio[CDNS(CDNS_ISR)] = 0;
+    registered(registered_irq);
+    assert_int_equal(nr_received, 64);
+    assert_int_equal(received[63], 'k');
+    /* Cleared by writing 1s: the trigger and the timeout. */
+    assert_int_equal(mmio[CDNS(CDNS_ISR)], CDNS_IXR_RXTRIG | CDNS_IXR_TOUT);
+
+    /* An empty FIFO: nothing read. */
+    mmio[CDNS(CDNS_SR)] = CDNS_SR_RXEMPTY;
+    mmio[CDNS(CDNS_FIFO)] = 'n';
+    registered(registered_irq);
+    assert_int_equal(nr_received, 64);
+}
+
 /* No console, or output stopped: writes go nowhere and touch nothing. */
 static void test_no_console(void **state)
 {
@@ -399,6 +471,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_16550_mmio_spacing, reset, reset),
         cmocka_unit_test_setup_teardown(test_pl011_output, reset, reset),
         cmocka_unit_test_setup_teardown(test_pl011_input, reset, reset),
+        cmocka_unit_test_setup_teardown(test_cadence_output, reset, reset),
+        cmocka_unit_test_setup_teardown(test_cadence_wedged_transmitter, reset, reset),
+        cmocka_unit_test_setup_teardown(test_cadence_input, reset, reset),
         cmocka_unit_test_setup_teardown(test_no_console, reset, reset),
     };
 
