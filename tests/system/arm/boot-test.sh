@@ -54,7 +54,7 @@ board_vars "$BOARD" || exit 1
 hexof() { printf '0x%x' "$1"; }
 gic=${INTC#gicv}
 gic=${gic%% *}
-gicd=$(hexof "$(sed -n 's/.*dist@\(0x[0-9a-fA-F]*\).*/\1/p' <<<"$INTC")")
+gicd=$(hexof "$(sed -n 's/.* dist@\(0x[0-9a-fA-F]*\).*/\1/p' <<<"$INTC")")
 uart_drv=${UART%@*}
 uart_addr=$(hexof "${UART#*@}")
 rtc_kind=${RTC%@*}
