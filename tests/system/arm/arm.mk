@@ -10,7 +10,9 @@
 #                                  off), then reboot-test.sh (domU1 reboots while dom0 runs
 #                                  the suite) and dom0-test.sh (the serial input cycle; dom0's
 #                                  reboot and crash reset the machine); TAP in $(RESULTS)
-#   make test-linux [BOARD=...]    Debian's arm64 and armhf (32-bit) Linux, each as a
+#   make test-linux [BOARD=...]    (zcu102: Debian's arm64 Linux as dom0 to its shell,
+#                                  linux-dom0-test.sh; other boards:) Debian's arm64 and
+#                                  armhf (32-bit) Linux, each as a
 #                                  dom0less domU on the vPL011:
 #                                  its shell on ttyAMA0 through the Ctrl-A cycle
 #                                  (linux-test.sh; the kernel: tools/fetch-linux.sh); then
@@ -58,11 +60,19 @@ $(BOARD_DTB):
 endif
 
 # Both widths: Debian's arm64 kernel, and its armhf (armmp-lpae) one as 32-bit domains.
+# A board with a distribution's DT (zcu102): Debian's arm64 kernel as dom0 alone, to its
+# shell on the board's UART (linux-dom0-test.sh); the other two load domUs at QEMU virt's
+# addresses and give dom0 virt's virtio devices.
+ifeq ($(BOARD_DTB),)
 test-linux: $(BUILD)/minixen.bin system-guest
 	$(Q)for a in arm64 armhf; do \
 	    LINUX_ARCH=$$a tests/system/arm/linux-test.sh $(BOARD) $< $(RESULTS) $(SYSTEM_GUEST); \
 	    LINUX_ARCH=$$a tests/system/arm/linux-pair-test.sh $(BOARD) $< $(RESULTS); \
 	done
+else
+test-linux: $(BUILD)/minixen.bin $(BOARD_DTB)
+	$(Q)tests/system/arm/linux-dom0-test.sh $(BOARD) $< $(RESULTS)
+endif
 
 # ---- make run / make debug ---------------------------------------------------------------
 # Private copies under $(RUN_OUT), so a rebuild while QEMU runs does not change its images.
