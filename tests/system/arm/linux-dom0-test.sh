@@ -30,7 +30,7 @@ mkdir -p "$work" "$RESULTS"
 . "$lib/board-qemu.sh"
 . "$lib/serial-input.sh"
 board_vars "$BOARD" force || exit 1 # BOARD decides, whichever board make was run for
-QEMU_MEM=$LINUX_QEMU_MEM
+export QEMU_MEM=$LINUX_QEMU_MEM # board_qemu_cmd reads it
 : "${GUEST_ADDR:=0x42000000}"
 KERNEL_ADDR=$GUEST_ADDR
 RAMDISK_ADDR=$(printf '0x%x' $((GUEST_ADDR + 0x3000000))) # past Debian's ~32 MiB Image
