@@ -6,7 +6,8 @@
 #
 # The image is position-dependent: linked at the board's LOAD_ADDR and run with an
 # identity map. Its Image header asks the loader for text_offset 0x200000 from a 2 MiB
-# aligned DRAM base, which for QEMU virt (RAM at 0x40000000) is LOAD_ADDR.
+# aligned DRAM base, which is the board's LOAD_ADDR: 0x40200000 on QEMU virt (RAM at
+# 0x40000000), 0x200000 on zcu102 (DDR at 0).
 
 MINIXEN_VERSION ?= 0.1
 
