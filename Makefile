@@ -107,6 +107,19 @@ test: deps
 clean:
 	$(Q)rm -rf $(BUILD_ROOT)
 
+# A board QEMU cannot run (boards/rpi4: real hardware only) sets no QEMU: its image builds,
+# and every target that would boot it in QEMU stops here first, saying so, rather than in a
+# script with an empty command line.
+QEMU_RUN_TARGETS := run debug run-board debug-board run-images test-system test-linux \
+                    test-hostile-board
+ifeq ($(QEMU)$(filter-out arm x86,$(ARCH)),)
+$(QEMU_RUN_TARGETS): board-not-in-qemu
+endif
+.PHONY: board-not-in-qemu
+board-not-in-qemu:
+	@echo "$(BOARD): no QEMU machine for this board (real hardware only); 'make BOARD=$(BOARD)' builds its image$(if $(wildcard boards/$(BOARD)/imagebuilder.cfg), and 'make sd-image BOARD=$(BOARD)' its boot files) (docs/boards.md)." >&2
+	@exit 1
+
 ifeq ($(filter arm x86,$(ARCH)),)
 # Only the arm64 and x86_64 ports boot so far.
 test-system:

@@ -55,6 +55,9 @@ board_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 board_vars() {
     local mk="$board_root/boards/$1/board.mk" force=${2:-} var val
     [ -r "$mk" ] || { echo "board-qemu: no board $1 ($mk)" >&2; return 1; }
+    # A board for real hardware only (boards/rpi4) sets QEMU empty.
+    grep -q "^QEMU[[:space:]]*[:?]\?=[[:space:]]*[^[:space:]]" "$mk" ||
+        { echo "board-qemu: $1 has no QEMU machine (real hardware only)" >&2; return 1; }
     for var in ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS BOARD_DTB RTC GUEST_ADDR \
         SYSTEM_SMP UART INTC; do
         # board.mk's plain "NAME := value" and "NAME ?= value" lines (no make syntax in them).
