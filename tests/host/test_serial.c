@@ -169,6 +169,7 @@ static const struct dt_case dt_cases[] = {
     {"path-no-unit", true, "ns16550", 0xfe201000, 0, 1, "serial@fe201000"},
     {"bad-spacing", true, "ns16550", 0xfe204000, 0, 1, "serial@fe204000"},
     {"alias-loop", true, "pl011", 0x9000000, 0, 4, "pl011@9000000"},
+    {"bus-ranges", true, "bcm2835-aux", 0xfe215040, 0, 4, "serial@7e215040"},
     {"long-path", true, "pl011", 0x9000000, 0, 4, "pl011@9000000"},
     {"zynqmp", true, "cadence", 0xff000000, 0, 4, "serial@ff000000"},
     {"none", false, NULL, 0, 0, 0, NULL},

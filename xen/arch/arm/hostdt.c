@@ -5,6 +5,9 @@
  * GICv2 and GICv3 boards), the console UART (whichever linked driver drives the one the
  * DT names: serial_dt_console), the PL031 RTC, the generic timer's PPIs and the PSCI
  * conduit.
+ *
+ * Addresses are the CPU's: a device inside a bus (the Raspberry Pi 4's GIC sits in /soc at
+ * 0x40041000, which the bus's "ranges" put at 0xff841000) is translated up to the root.
  */
 #include <asm/hostdt.h>
 #include <xen/errno.h>
@@ -60,29 +63,47 @@ static bool spi_intid_of(const struct fdt *fdt, const struct fdt_node *n, uint32
     return true;
 }
 
-static void parse_gic(struct host_dt *dt, const struct fdt_node *n, unsigned int version)
+/*
+ * The i-th reg range of path[depth] as the CPU sees it, through its buses' ranges; false
+ * (and 0, 0) if it has none or no bus maps it.
+ */
+static bool cpu_reg(const struct fdt *fdt, const struct fdt_node *path, unsigned int depth,
+                    unsigned int i, uint64_t *base, uint64_t *size)
+{
+    if (fdt_reg(fdt, &path[depth], i, base, size) && fdt_translate(fdt, path, depth, base, *size))
+        return true;
+    *base = *size = 0;
+    return false;
+}
+
+static void parse_gic(struct host_dt *dt, const struct fdt_node *path, unsigned int depth,
+                      unsigned int version)
 {
     const struct fdt *fdt = &dt->fdt;
+    const struct fdt_node *n = &path[depth];
 
     if (dt->gic_version != 0)
         return; /* the first interrupt controller wins; QEMU virt has one */
     dt->gic_version = version;
-    fdt_reg(fdt, n, 0, &dt->gicd_base, &dt->gicd_size);
+    cpu_reg(fdt, path, depth, 0, &dt->gicd_base, &dt->gicd_size);
     if (version == 3) {
-        fdt_reg(fdt, n, 1, &dt->gicr_base, &dt->gicr_size);
+        cpu_reg(fdt, path, depth, 1, &dt->gicr_base, &dt->gicr_size);
     } else {
-        fdt_reg(fdt, n, 1, &dt->gicc_base, &dt->gicc_size);
-        fdt_reg(fdt, n, 2, &dt->gich_base, &dt->gich_size);
-        fdt_reg(fdt, n, 3, &dt->gicv_base, &dt->gicv_size);
+        cpu_reg(fdt, path, depth, 1, &dt->gicc_base, &dt->gicc_size);
+        cpu_reg(fdt, path, depth, 2, &dt->gich_base, &dt->gich_size);
+        cpu_reg(fdt, path, depth, 3, &dt->gicv_base, &dt->gicv_size);
     }
     ppi_of(fdt, n, 0, &dt->gic_maint_irq);
     if (!fdt_prop_u32(fdt, n, "phandle", &dt->gic_phandle))
         dt->gic_phandle = 0;
 }
 
-static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpus)
+/* path[0] is the root, path[depth] the node (a walk's nodes, kept per depth). */
+static void parse_node(struct host_dt *dt, const struct fdt_node *path, unsigned int depth,
+                       bool in_cpus)
 {
     const struct fdt *fdt = &dt->fdt;
+    const struct fdt_node *n = &path[depth];
     uint32_t len;
     const char *s;
 
@@ -128,20 +149,20 @@ static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpu
         return;
     }
     if (fdt_is_compatible(fdt, n, "arm,gic-v3")) {
-        parse_gic(dt, n, 3);
+        parse_gic(dt, path, depth, 3);
         return;
     }
     if (fdt_is_compatible(fdt, n, "arm,cortex-a15-gic") ||
         fdt_is_compatible(fdt, n, "arm,gic-400") ||
         fdt_is_compatible(fdt, n, "arm,cortex-a9-gic")) {
-        parse_gic(dt, n, 2);
+        parse_gic(dt, path, depth, 2);
         return;
     }
     if (fdt_is_compatible(fdt, n, "arm,pl031")) {
         uint64_t size;
 
-        if (dt->rtc_base == 0 && !fdt_reg(fdt, n, 0, &dt->rtc_base, &size))
-            dt->rtc_base = 0;
+        if (dt->rtc_base == 0)
+            cpu_reg(fdt, path, depth, 0, &dt->rtc_base, &size);
         return;
     }
     if (fdt_is_compatible(fdt, n, "arm,armv8-timer") ||
@@ -164,7 +185,7 @@ static void parse_node(struct host_dt *dt, const struct fdt_node *n, bool in_cpu
 int hostdt_parse(struct host_dt *dt, paddr_t dtb)
 {
     struct fdt_walk w;
-    struct fdt_node n;
+    struct fdt_node n, path[FDT_MAX_DEPTH + 1];
     unsigned int cpus_depth = 0;
     bool in_cpus = false;
     int rc;
@@ -183,7 +204,10 @@ int hostdt_parse(struct host_dt *dt, paddr_t dtb)
             cpus_depth = n.depth;
             continue;
         }
-        parse_node(dt, &n, in_cpus);
+        if (n.depth > FDT_MAX_DEPTH)
+            continue; /* the walk stops there anyway */
+        path[n.depth] = n;
+        parse_node(dt, path, n.depth, in_cpus);
     }
     if (dt->nr_mem == 0 || dt->nr_cpus == 0)
         return -EINVAL;

@@ -7,7 +7,9 @@
  * /aliases), either followed by ":<options>" (the baud rate, which the firmware has set
  * already). A path component may leave out its unit address when the DT does. Without a
  * stdout-path, or if it names nothing a driver drives, the first available node that some
- * linked driver drives is the console, as QEMU's DTs expect. The DT is the firmware's and
+ * linked driver drives is the console, as QEMU's DTs expect. Its address is the CPU's,
+ * through its buses' "ranges" (the Raspberry Pi 4's UARTs sit in /soc at 0x7e2xxxxx, the
+ * CPU's 0xfe2xxxxx). The DT is the firmware's and
  * every length in it is checked before use (xen/common/fdt.c).
  */
 #include <xen/fdt.h>
@@ -114,14 +116,19 @@ static const struct serial_driver *driver_of(const struct fdt *fdt, const struct
     return NULL;
 }
 
-/* n's registers as a resource; false if n has none, or a spacing no driver here handles. */
-static bool resource_of(const struct fdt *fdt, const struct fdt_node *n,
+/*
+ * path[depth]'s registers as a resource; false if it has none, no bus maps them, or a
+ * spacing no driver here handles.
+ */
+static bool resource_of(const struct fdt *fdt, const struct fdt_node *path, unsigned int depth,
                         const struct serial_driver *drv, struct serial_resource *r)
 {
+    const struct fdt_node *n = &path[depth];
     uint64_t size;
     uint32_t shift = 0, width = drv->default_reg_width;
 
-    if (!fdt_reg(fdt, n, 0, &r->base, &size) || r->base == 0 || size == 0)
+    if (!fdt_reg(fdt, n, 0, &r->base, &size) || size == 0 ||
+        !fdt_translate(fdt, path, depth, &r->base, size) || r->base == 0)
         return false;
     fdt_prop_u32(fdt, n, "reg-shift", &shift);
     fdt_prop_u32(fdt, n, "reg-io-width", &width);
@@ -137,6 +144,7 @@ bool serial_dt_console(const struct fdt *fdt, const struct serial_driver **drv,
                        struct serial_resource *r, struct fdt_node *node)
 {
     const char *names[PATH_MAX_DEPTH + 1] = {""};
+    struct fdt_node nodes[PATH_MAX_DEPTH + 1];
     char path[PATH_MAX_LEN];
     bool found_first = false;
     struct fdt_walk w;
@@ -152,13 +160,14 @@ bool serial_dt_console(const struct fdt *fdt, const struct serial_driver **drv,
         if (n.depth > PATH_MAX_DEPTH)
             continue;
         names[n.depth] = n.name;
+        nodes[n.depth] = n;
         if (n.depth == 0 || !fdt_is_available(fdt, &n))
             continue;
         named = path[0] != '\0' && path_is(path, names, n.depth);
         if (found_first && !named)
             continue;
         d = driver_of(fdt, &n);
-        if (d == NULL || !resource_of(fdt, &n, d, &res))
+        if (d == NULL || !resource_of(fdt, nodes, n.depth, d, &res))
             continue;
         if (named || !found_first) {
             *drv = d;
