@@ -49,6 +49,8 @@ help:
 	@echo "make test-linux-arm      Debian's arm64 Linux as a dom0less domU (vPL011 console), and as dom0"
 	@echo "                         sharing a granted page with a Linux domU, on both GICs; as dom0 on zcu102"
 	@echo "make bench-hostile       victims' round trips under each hostile phase -> docs/PERFORMANCE.md"
+	@echo "make sd-image BOARD=rpi4 the Raspberry Pi 4's SD card: boot partition and card image"
+	@echo "                         (RPI_FIRMWARE_DIR=<dir of start4.elf, fixup4.dat>)"
 	@echo "boards: $(notdir $(wildcard boards/*))"
 
 deps:
@@ -107,6 +109,22 @@ test: deps
 clean:
 	$(Q)rm -rf $(BUILD_ROOT)
 
+# The boot partition of a board booted from an SD card (board.mk's SD_LAYOUT, a tool that
+# assembles it: boards/rpi4), in $(BUILD)/sd-boot, and a whole card's image, $(SD_IMAGE)
+# (SD_IMAGE= for none). RPI_FIRMWARE_DIR= adds the Pi's own firmware files.
+SD_IMAGE ?= $(BUILD)/sd.img
+.PHONY: sd-image
+ifneq ($(SD_LAYOUT),)
+sd-image: deps all
+	$(Q)$(MAKE) --no-print-directory -f tests/guest/guest.mk Q=$(Q) guest-arm64 >/dev/null
+	$(Q)RPI_FIRMWARE_DIR='$(RPI_FIRMWARE_DIR)' $(SD_LAYOUT) -x $(BUILD)/minixen.bin \
+	    $(if $(SD_IMAGE),-i $(SD_IMAGE)) $(BUILD)/sd-boot
+else
+sd-image:
+	@echo "$(BOARD): no SD card layout for this board (board.mk's SD_LAYOUT)" >&2
+	@exit 1
+endif
+
 # A board QEMU cannot run (boards/rpi4: real hardware only) sets no QEMU: its image builds,
 # and every target that would boot it in QEMU stops here first, saying so, rather than in a
 # script with an empty command line.
@@ -117,7 +135,7 @@ $(QEMU_RUN_TARGETS): board-not-in-qemu
 endif
 .PHONY: board-not-in-qemu
 board-not-in-qemu:
-	@echo "$(BOARD): no QEMU machine for this board (real hardware only); 'make BOARD=$(BOARD)' builds its image$(if $(wildcard boards/$(BOARD)/imagebuilder.cfg), and 'make sd-image BOARD=$(BOARD)' its boot files) (docs/boards.md)." >&2
+	@echo "$(BOARD): no QEMU machine for this board (real hardware only); 'make BOARD=$(BOARD)' builds its image$(if $(SD_LAYOUT), and 'make sd-image BOARD=$(BOARD)' its SD card) (docs/boards.md)." >&2
 	@exit 1
 
 ifeq ($(filter arm x86,$(ARCH)),)

@@ -16,3 +16,5 @@ LOAD_ADDR       := 0x200000
 # The header's GPIO 14/15 UART by default: the mini UART (the PL011 serves Bluetooth).
 UART            := bcm2835-aux@0xfe215040
 INTC            := gic-400 dist@0xff841000 cpu@0xff842000 hyp@0xff844000 vcpu@0xff846000
+# `make sd-image BOARD=rpi4`: the card's boot partition (build/rpi4/sd-boot) and image.
+SD_LAYOUT       := tools/rpi4-sd-layout
