@@ -281,6 +281,29 @@ static void test_translate(void **state)
     assert_false(fdt_translate(&host, p, d, &a, sz));
 }
 
+/* The header's memory reservation block, entry by entry up to its all-zero end. */
+static void test_mem_rsv(void **state)
+{
+    struct fdt qemu;
+    uint64_t a, sz;
+
+    (void)state;
+    open_host();
+    assert_true(fdt_mem_rsv(&host, 0, &a, &sz));
+    assert_int_equal(a, 0x40000000);
+    assert_int_equal(sz, 0x1000);
+    assert_true(fdt_mem_rsv(&host, 1, &a, &sz));
+    assert_int_equal(a, 0x7fe00000);
+    assert_int_equal(sz, 0x200000);
+    assert_false(fdt_mem_rsv(&host, 2, &a, &sz));
+    assert_false(fdt_mem_rsv(&host, 1000000, &a, &sz)); /* far past the blob: no read */
+    for (size_t i = 0; i < ARRAY_SIZE(host_dt_dtbs); i++)
+        if (strcmp(host_dt_dtbs[i].name, "qemu-virt-gicv3") == 0) {
+            assert_int_equal(fdt_open(&qemu, host_dt_dtbs[i].blob, host_dt_dtbs[i].size), 0);
+            assert_false(fdt_mem_rsv(&qemu, 0, &a, &sz)); /* QEMU reserves nothing */
+        }
+}
+
 static void test_phandle(void **state)
 {
     struct fdt_node n;
@@ -484,11 +507,11 @@ static void test_bad_desc(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_v3_domu),         cmocka_unit_test(test_v2_minimal),
-        cmocka_unit_test(test_translate),       cmocka_unit_test(test_phandle),
-        cmocka_unit_test(test_copy_host_nodes), cmocka_unit_test(test_root_cells),
-        cmocka_unit_test(test_no_devices),      cmocka_unit_test(test_too_small),
-        cmocka_unit_test(test_bad_desc),
+        cmocka_unit_test(test_v3_domu),    cmocka_unit_test(test_v2_minimal),
+        cmocka_unit_test(test_translate),  cmocka_unit_test(test_mem_rsv),
+        cmocka_unit_test(test_phandle),    cmocka_unit_test(test_copy_host_nodes),
+        cmocka_unit_test(test_root_cells), cmocka_unit_test(test_no_devices),
+        cmocka_unit_test(test_too_small),  cmocka_unit_test(test_bad_desc),
     };
 
     return cmocka_run_group_tests_name("guest_dt", tests, NULL, NULL);

@@ -2,7 +2,8 @@
 /*
  * The Raspberry Pi 4's real DT (Debian's bcm2711-rpi-4-b.dtb, fetched by
  * tools/fetch-rpi4.sh, never committed) read by the code the board's boot runs on it: the
- * host DT walk (xen/arch/arm/hostdt.c), the console choice (xen/drivers/char/serial_dt.c)
+ * host DT walk (xen/arch/arm/hostdt.c: RAM, what the firmware keeps of it, CPUs, PSCI,
+ * GIC, timer), the console choice (xen/drivers/char/serial_dt.c)
  * and what dom0 gets (xen/arch/arm/hwdom_plan.c). tests/host/rpi4-dtbs.sh makes the DT as
  * the firmware and TF-A's BL31 leave it (rpi4-firmware) and as the boot script then leaves
  * it (rpi4-booted). There is no Pi to boot: this is what can be checked of BOARD=rpi4
@@ -74,6 +75,15 @@ static void test_machine(void **state)
     assert_int_equal(dt.mem[0].size, 0x3b400000);
     assert_int_equal(dt.mem[1].base, 0x40000000);
     assert_int_equal(dt.mem[1].size, 0xbc000000);
+    /*
+     * Not ours to give: the spin-table page (/memreserve/) and TF-A's BL31; the
+     * bootloader-config placeholder the firmware leaves empty is nothing.
+     */
+    assert_int_equal(dt.nr_rsv, 2);
+    assert_int_equal(dt.rsv[0].base, 0);
+    assert_int_equal(dt.rsv[0].size, 0x80000); /* /reserved-memory/atf@0 */
+    assert_int_equal(dt.rsv[1].base, 0);
+    assert_int_equal(dt.rsv[1].size, 0x1000); /* /memreserve/ */
     /* Four Cortex-A72s, Aff0 0-3: PSCI CPU_ON names them so. */
     assert_int_equal(dt.nr_cpus, 4);
     for (unsigned int i = 0; i < 4; i++)

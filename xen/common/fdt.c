@@ -211,6 +211,20 @@ bool fdt_prop_u32(const struct fdt *fdt, const struct fdt_node *node, const char
     return true;
 }
 
+bool fdt_mem_rsv(const struct fdt *fdt, unsigned int i, uint64_t *addr, uint64_t *size)
+{
+    uint32_t total = fdt_be32(fdt->blob + 4), off = fdt_be32(fdt->blob + 16);
+    const uint8_t *e;
+
+    /* 16-byte entries from off_mem_rsvmap; the header (40 bytes) was checked by fdt_open. */
+    if (off < 40 || off > total || i >= (total - off) / 16)
+        return false;
+    e = fdt->blob + off + 16 * i;
+    *addr = fdt_read_cells(e, 2);
+    *size = fdt_read_cells(e + 8, 2);
+    return *addr != 0 || *size != 0;
+}
+
 bool fdt_reg(const struct fdt *fdt, const struct fdt_node *node, unsigned int i, uint64_t *addr,
              uint64_t *size)
 {

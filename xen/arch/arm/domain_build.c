@@ -332,7 +332,10 @@ int arch_vcpu_placed(struct vcpu *v, unsigned int cpu)
     return 0;
 }
 
-/* Keep what boot left in RAM and we still read: image, heap, host DT, every module. */
+/*
+ * Keep what boot left in RAM and we still read: image, heap, host DT, every module; and
+ * what the firmware keeps for itself (the host DT's reserved ranges).
+ */
 static void reserve_boot_memory(const struct host_dt *dt, paddr_t dtb)
 {
     uint64_t dtb_size = fdt_total_size((const void *)dtb);
@@ -345,6 +348,8 @@ static void reserve_boot_memory(const struct host_dt *dt, paddr_t dtb)
     guest_ram_reserve(dtb, dtb_size + HEAP_SIZE + PAGE_SIZE);
     if (dt->initrd_end > dt->initrd_start)
         guest_ram_reserve(dt->initrd_start, dt->initrd_end - dt->initrd_start);
+    for (unsigned int i = 0; i < dt->nr_rsv; i++)
+        guest_ram_reserve(dt->rsv[i].base, dt->rsv[i].size);
     for (unsigned int i = 0; i < boot_cfg.nr_domains; i++) {
         const struct boot_domain *b = &boot_cfg.domains[i];
 

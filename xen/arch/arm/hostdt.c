@@ -3,8 +3,8 @@
  * Host device tree: one walk over the DTB collects what the hypervisor needs to own the
  * machine: RAM, CPUs, the GIC (version decided here, at run time, so one image serves
  * GICv2 and GICv3 boards), the console UART (whichever linked driver drives the one the
- * DT names: serial_dt_console), the PL031 RTC, the generic timer's PPIs and the PSCI
- * conduit.
+ * DT names: serial_dt_console), the PL031 RTC, the generic timer's PPIs, the PSCI
+ * conduit, and the RAM the firmware keeps (/memreserve/, /reserved-memory).
  *
  * Addresses are the CPU's: a device inside a bus (the Raspberry Pi 4's GIC sits in /soc at
  * 0x40041000, which the bus's "ranges" put at 0xff841000) is translated up to the root.
@@ -98,6 +98,19 @@ static void parse_gic(struct host_dt *dt, const struct fdt_node *path, unsigned 
         dt->gic_phandle = 0;
 }
 
+/* One more reserved range; false if there is no room for it. */
+static bool add_rsv(struct host_dt *dt, uint64_t base, uint64_t size)
+{
+    if (size == 0)
+        return true; /* a placeholder the firmware did not fill (the Pi's nvram@0) */
+    if (dt->nr_rsv == HOSTDT_MAX_RSV)
+        return false;
+    dt->rsv[dt->nr_rsv].base = base;
+    dt->rsv[dt->nr_rsv].size = size;
+    dt->nr_rsv++;
+    return true;
+}
+
 /* path[0] is the root, path[depth] the node (a walk's nodes, kept per depth). */
 static void parse_node(struct host_dt *dt, const struct fdt_node *path, unsigned int depth,
                        bool in_cpus)
@@ -135,6 +148,18 @@ static void parse_node(struct host_dt *dt, const struct fdt_node *path, unsigned
             dt->mem[dt->nr_mem].size = size;
             dt->nr_mem++;
         }
+        return;
+    }
+    if (depth == 2 && name_is(path[1].name, "reserved-memory")) {
+        uint64_t base, size;
+
+        /*
+         * Every range of its reg, in the root's addresses (the binding's empty ranges);
+         * dynamic ones (size and alloc-ranges, no reg) are for dom0 to place.
+         */
+        for (unsigned int i = 0; fdt_reg(fdt, n, i, &base, &size); i++)
+            if (!add_rsv(dt, base, size))
+                dt->rsv_overflow = true;
         return;
     }
     if (n->depth == 1 && name_is(n->name, "chosen")) {
@@ -187,6 +212,7 @@ int hostdt_parse(struct host_dt *dt, paddr_t dtb)
     struct fdt_walk w;
     struct fdt_node n, path[FDT_MAX_DEPTH + 1];
     unsigned int cpus_depth = 0;
+    uint64_t base, size;
     bool in_cpus = false;
     int rc;
 
@@ -209,7 +235,10 @@ int hostdt_parse(struct host_dt *dt, paddr_t dtb)
         path[n.depth] = n;
         parse_node(dt, path, n.depth, in_cpus);
     }
-    if (dt->nr_mem == 0 || dt->nr_cpus == 0)
+    for (unsigned int i = 0; fdt_mem_rsv(&dt->fdt, i, &base, &size); i++)
+        if (!add_rsv(dt, base, size))
+            dt->rsv_overflow = true;
+    if (dt->nr_mem == 0 || dt->nr_cpus == 0 || dt->rsv_overflow)
         return -EINVAL;
     /* The console: the DT's, else the board's (which the memory map must cover too). */
     if (serial_dt_console(&dt->fdt, &dt->uart_drv, &dt->uart, &n))
@@ -233,6 +262,9 @@ void hostdt_print(const struct host_dt *dt)
     }
     printk("dt: memory total %llu MiB in %u bank(s)\n", (unsigned long long)(total >> 20),
            dt->nr_mem);
+    for (unsigned int i = 0; i < dt->nr_rsv; i++)
+        printk("dt: reserved 0x%llx-0x%llx\n", (unsigned long long)dt->rsv[i].base,
+               (unsigned long long)(dt->rsv[i].base + dt->rsv[i].size - 1));
     printk("dt: cpus %u (mpidr", dt->nr_cpus);
     for (unsigned int i = 0; i < dt->nr_cpus; i++)
         printk(" 0x%llx", (unsigned long long)dt->cpu_mpidr[i]);

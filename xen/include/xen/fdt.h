@@ -53,6 +53,12 @@ bool fdt_is_available(const struct fdt *fdt, const struct fdt_node *node);
 bool fdt_prop_u32(const struct fdt *fdt, const struct fdt_node *node, const char *name,
                   uint32_t *val);
 
+/*
+ * The i-th entry of the blob's memory reservation block (the DTS's /memreserve/ lines):
+ * false past the last (the all-zero entry) or past the blob's end.
+ */
+bool fdt_mem_rsv(const struct fdt *fdt, unsigned int i, uint64_t *addr, uint64_t *size);
+
 /* The i-th (address, size) pair of reg, decoded with the parent's cell counts. */
 bool fdt_reg(const struct fdt *fdt, const struct fdt_node *node, unsigned int i, uint64_t *addr,
              uint64_t *size);

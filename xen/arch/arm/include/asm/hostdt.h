@@ -9,6 +9,7 @@
 
 #define HOSTDT_MAX_MEM  8
 #define HOSTDT_MAX_CPUS 8
+#define HOSTDT_MAX_RSV  16
 
 enum psci_conduit { PSCI_NONE = 0, PSCI_HVC, PSCI_SMC };
 
@@ -19,6 +20,17 @@ struct host_dt {
     struct {
         uint64_t base, size;
     } mem[HOSTDT_MAX_MEM];
+    /*
+     * RAM that is not ours to give: /memreserve/ entries and /reserved-memory's nodes with
+     * a reg (firmware such as TF-A's BL31 at the start of a Raspberry Pi 4's RAM). A DT
+     * with more than HOSTDT_MAX_RSV makes hostdt_parse fail: better no boot than a guest
+     * in the firmware's memory.
+     */
+    unsigned int nr_rsv;
+    struct {
+        uint64_t base, size;
+    } rsv[HOSTDT_MAX_RSV];
+    bool rsv_overflow;
     unsigned int nr_cpus;
     uint64_t cpu_mpidr[HOSTDT_MAX_CPUS];
     unsigned int gic_version; /* 2, 3, or 0 if none found */
