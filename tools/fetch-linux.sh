@@ -9,7 +9,8 @@
 # virtio_net (with net_failover, failover) and ext4 (with jbd2, mbcache, crc16,
 # crc32c_generic), and DEST/dtbs/: the package's board DTs the boards without a DT of
 # their own boot with (arm64 only: DTBS, as paths under the package's /usr/lib/linux-image-*,
-# e.g. xilinx/zynqmp-zcu102-rev1.0.dtb for BOARD=zcu102, whose QEMU machine makes no DT).
+# e.g. xilinx/zynqmp-zcu102-rev1.0.dtb for BOARD=zcu102, whose QEMU machine makes no DT,
+# and broadcom/bcm2711-rpi-4-b.dtb for BOARD=rpi4's SD card and host test).
 # The kernel, by ARCH:
 #   arm64 (default)  linux-image-arm64's kernel as DEST/Image (uncompressed, as minixen and
 #                    Xen load it)
@@ -29,7 +30,7 @@ armhf) meta=linux-image-armmp-lpae flavour=armmp-lpae image=zImage ;;
 *) echo "fetch-linux: ARCH is arm64 or armhf, not $arch" >&2; exit 2 ;;
 esac
 DTBS=""
-[ "$arch" != arm64 ] || DTBS="xilinx/zynqmp-zcu102-rev1.0.dtb"
+[ "$arch" != arm64 ] || DTBS="xilinx/zynqmp-zcu102-rev1.0.dtb broadcom/bcm2711-rpi-4-b.dtb"
 MODULES="xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4"
 have_all() {
     local m

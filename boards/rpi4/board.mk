@@ -15,6 +15,8 @@ RAM_BASE        := 0x0
 LOAD_ADDR       := 0x200000
 # The header's GPIO 14/15 UART by default: the mini UART (the PL011 serves Bluetooth).
 UART            := bcm2835-aux@0xfe215040
-INTC            := gic-400 dist@0xff841000 cpu@0xff842000 hyp@0xff844000 vcpu@0xff846000
+INTC            := gicv2 dist@0xff841000 cpu@0xff842000 hyp@0xff844000 vcpu@0xff846000
+# No PL031 (the Pi has no battery-backed clock): no wall clock.
+RTC             := none
 # `make sd-image BOARD=rpi4`: the card's boot partition (build/rpi4/sd-boot) and image.
 SD_LAYOUT       := tools/rpi4-sd-layout
