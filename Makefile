@@ -7,6 +7,20 @@ BUILD_ROOT := build
 BUILD := $(BUILD_ROOT)/$(BOARD)
 RESULTS := $(BUILD_ROOT)/test-results
 
+# The board variables every recipe gets (see the export below). A make run by another
+# board's recipe (test-system-arm's loop over the boards) finds its parent's in the
+# environment: they are dropped here, or board.mk's `?=` defaults (zcu102's QEMU_SMP,
+# BOARD_DTB) would never apply. A user's own environment reaches the top-level make only.
+BOARD_VARS := BOARD_DTB ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS RTC GUEST_ADDR \
+    SYSTEM_SMP
+ifneq ($(BOARD_VARS_OF),)
+ifneq ($(BOARD_VARS_OF),$(BOARD))
+$(foreach v,$(BOARD_VARS),$(if $(filter environment,$(origin $(v))),$(eval undefine $(v))))
+endif
+endif
+BOARD_VARS_OF := $(BOARD)
+export BOARD_VARS_OF
+
 ifneq ($(wildcard boards/$(BOARD)/board.mk),)
 include boards/$(BOARD)/board.mk
 else
@@ -14,8 +28,7 @@ $(error unknown BOARD '$(BOARD)'; see boards/)
 endif
 # The board, for every script a recipe runs: tests/lib/board-qemu.sh builds each QEMU
 # command line from these.
-export BOARD ARCH QEMU QEMU_MACHINE CPU QEMU_SMP QEMU_MEM UBOOT_BIOS BOARD_DTB RTC GUEST_ADDR \
-    SYSTEM_SMP
+export BOARD $(BOARD_VARS)
 
 # V=1 shows every command.
 ifeq ($(V),1)
