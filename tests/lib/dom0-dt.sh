@@ -8,6 +8,7 @@
 #   dt_chosen_dom0 XEN_BOOTARGS DOM0_BOOTARGS KERNEL_SIZE [RAMDISK_ADDR RAMDISK_SIZE]
 #                  (a dom0 initramfs, loaded by the caller at RAMDISK_ADDR)
 
+# A board whose RAM is elsewhere (zcu102's DDR from 0) sets it after sourcing this.
 DOM0_KERNEL_ADDR=0x42000000
 
 dt_chosen_dom0() {

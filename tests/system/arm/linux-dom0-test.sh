@@ -29,10 +29,12 @@ mkdir -p "$work" "$RESULTS"
 . "$lib/qemu.sh"
 . "$lib/board-qemu.sh"
 . "$lib/serial-input.sh"
+. "$lib/dom0-dt.sh"
 board_vars "$BOARD" force || exit 1 # BOARD decides, whichever board make was run for
 export QEMU_MEM=$LINUX_QEMU_MEM # board_qemu_cmd reads it
 : "${GUEST_ADDR:=0x42000000}"
 KERNEL_ADDR=$GUEST_ADDR
+DOM0_KERNEL_ADDR=$KERNEL_ADDR # dt_chosen_dom0's module address: the board's, not virt's
 RAMDISK_ADDR=$(printf '0x%x' $((GUEST_ADDR + 0x3000000))) # past Debian's ~32 MiB Image
 tap_begin "$work/tap.body"
 
@@ -59,24 +61,12 @@ cp "$IMAGE" "$work/hv.img" && cp "$LINUX_DIR/Image" "$work/Image" || exit 1
 board_qemu_dts "$work/base" --smp "${QEMU_SMP:-1}" || exit 1
 ksize=$(printf '0x%x' "$(stat -c %s "$work/Image")")
 rsize=$(printf '0x%x' "$(stat -c %s "$work/initrd.cpio")")
-cat "$work/base.dts" - >"$work/dom0.dts" <<DTS
-/ {
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "dom0_mem=256M dom0_max_vcpus=1";
-        xen,dom0-bootargs = "console=hvc0 earlycon=xen rdinit=/init";
-        module@${KERNEL_ADDR#0x} {
-            compatible = "multiboot,kernel", "multiboot,module";
-            reg = <0x0 $KERNEL_ADDR 0x0 $ksize>;
-        };
-        module@${RAMDISK_ADDR#0x} {
-            compatible = "multiboot,ramdisk", "multiboot,module";
-            reg = <0x0 $RAMDISK_ADDR 0x0 $rsize>;
-        };
-    };
-};
-DTS
+{
+    cat "$work/base.dts"
+    dt_chosen_dom0 "dom0_mem=256M dom0_max_vcpus=1" "console=hvc0 earlycon=xen rdinit=/init" \
+        "$ksize" "$RAMDISK_ADDR" "$rsize"
+    printf '    };\n};\n'
+} >"$work/dom0.dts"
 dtc -q -I dts -O dtb -o "$work/dom0.dtb" "$work/dom0.dts" || exit 1
 
 fifo=$work/input
