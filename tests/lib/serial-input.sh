@@ -7,6 +7,11 @@
 #                              types: Xen's vPL011 keeps 32 bytes and drops the rest, and
 #                              QEMU's serial line delivers at memory speed
 #   serial_input_close FIFO    close fd 9 and remove the FIFO
+#   serial_run_end PID FIFO RAW LOG
+#                              the end of such a run: QEMU given 10 s to exit by itself
+#                              (a guest's poweroff takes the machine with it), else stopped;
+#                              the FIFO closed, RAW's serial output made text in LOG. Sets
+#                              stopped=1 if QEMU had to be stopped (0 if it had exited)
 
 serial_input_open() {
     rm -f "$1" && mkfifo "$1" || return 1
@@ -25,4 +30,14 @@ type_slowly() {
 serial_input_close() {
     exec 9>&-
     rm -f "$1"
+}
+
+serial_run_end() {
+    for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+    stopped=0
+    kill -0 "$1" 2>/dev/null && stopped=1
+    qemu_stop "$1"
+    serial_input_close "$2"
+    serial_text "$3" "$4"
+    rm -f "$3"
 }

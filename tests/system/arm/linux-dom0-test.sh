@@ -84,13 +84,7 @@ if wait_for_log "$raw" "=== dom0 console" "$LINUX_TIMEOUT" "$qemu_pid"; then
     type_slowly 'poweroff -f\n'
     wait_for_log "$raw" "reboot: Power down" 60 "$qemu_pid" && off=0
 fi
-for _ in $(seq 100); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.1; done
-stopped=0
-kill -0 "$qemu_pid" 2>/dev/null && stopped=1
-qemu_stop "$qemu_pid"
-serial_input_close "$fifo"
-serial_text "$raw" "$log"
-rm -f "$raw"
+serial_run_end "$qemu_pid" "$fifo" "$raw" "$log"
 
 echo "# kernel: $(cat "$LINUX_DIR/version")" >>"$work/tap.body"
 has "$log" "^minixen [0-9][0-9.]* on $BOARD "; ok $? "linux dom0: minixen boots on $BOARD"

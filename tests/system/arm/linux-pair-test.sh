@@ -200,13 +200,7 @@ if wait_for_log "$raw" "xenshare: offer gref=[0-9]+ port=[0-9]+" "$LINUX_TIMEOUT
     wait_for_log "$raw" "reboot: Power down" 60 "$qemu_pid" && off=0
 fi
 # dom0's poweroff takes the machine with it, on both hypervisors: QEMU ends by itself.
-for _ in $(seq 100); do kill -0 "$qemu_pid" 2>/dev/null || break; sleep 0.1; done
-stopped=0
-kill -0 "$qemu_pid" 2>/dev/null && stopped=1
-qemu_stop "$qemu_pid"
-serial_input_close "$fifo"
-serial_text "$raw" "$log"
-rm -f "$raw"
+serial_run_end "$qemu_pid" "$fifo" "$raw" "$log"
 
 # No ^ anchors, and no domain prefix on xenshare's lines ("take:" is dom0's, "offer:" the
 # domU's): on Xen a domain's line may start after the other's unfinished prompt.
