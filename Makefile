@@ -73,6 +73,7 @@ deps:
 include xen/build.mk
 -include tests/abi/abi.mk
 -include tests/host/host.mk
+-include tools/libs/evtchn/lib.mk
 -include tests/tools/tools.mk
 -include tests/system/run.mk
 -include tests/system/arm/arm.mk
@@ -85,7 +86,7 @@ include xen/build.mk
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all. tools/run-suite.sh adds a failure for a suite that exits
 # non-zero (one that could not build writes no TAP at all, and must not read as passed).
-TEST_SUITES ?= format-check check-abi test-unit test-tools test-sanitize fuzz-ci test-system-arm test-system-x86 test-linux-arm test-hostile test-peer-xen test-peer-xen-x86
+TEST_SUITES ?= format-check check-abi test-unit test-tools test-libevtchn test-sanitize fuzz-ci test-system-arm test-system-x86 test-linux-arm test-hostile test-peer-xen test-peer-xen-x86
 
 # The code style (.clang-format) holds for every C file git tracks; `make format` fixes it.
 .PHONY: format format-check

@@ -23,7 +23,7 @@ typedef struct xenevtchn_handle xenevtchn_handle;
 struct xentoollog_logger;
 
 /* Open flags. Xen's: */
-#define XENEVTCHN_NO_CLOEXEC (1 << 0) /* the handle's fd survives exec */
+#define XENEVTCHN_NO_CLOEXEC      (1 << 0) /* the handle's fd survives exec */
 /* minixen's, in bits Xen leaves clear (Xen 4.17's library ignores them): which backend. */
 #define MINIXEN_EVTCHN_OPEN_LINUX (1u << 30) /* /dev/xen/evtchn */
 #define MINIXEN_EVTCHN_OPEN_EMU   (1u << 31) /* the emulated machine (docs/libxenevtchn.md) */
