@@ -38,7 +38,7 @@ struct evtchn_backend_ops {
     xenevtchn_port_or_error_t (*pending)(xenevtchn_handle *h);
     int (*unmask)(xenevtchn_handle *h, evtchn_port_t port);
     int (*restrict_domid)(xenevtchn_handle *h, domid_t domid);
-    /* Unbind every port of the handle (the driver's IOCTL_EVTCHN_RESET). */
+    /* Unbind every port of the handle and drop its queued events. */
     int (*reset)(xenevtchn_handle *h);
 };
 

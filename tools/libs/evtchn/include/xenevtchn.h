@@ -24,7 +24,7 @@ struct xentoollog_logger;
 
 /* Open flags. Xen's: */
 #define XENEVTCHN_NO_CLOEXEC      (1 << 0) /* the handle's fd survives exec */
-/* minixen's, in bits Xen leaves clear (Xen 4.17's library ignores them): which backend. */
+/* minixen's, in bits Xen leaves clear: which backend (Xen 4.17's library refuses them, EINVAL). */
 #define MINIXEN_EVTCHN_OPEN_LINUX (1u << 30) /* /dev/xen/evtchn */
 #define MINIXEN_EVTCHN_OPEN_EMU   (1u << 31) /* the emulated machine (docs/libxenevtchn.md) */
 
@@ -62,7 +62,8 @@ int xenevtchn_restrict(xenevtchn_handle *xce, domid_t domid);
 
 /*
  * minixen's addition (not in Xen 4.17's library; symbol version MINIXEN_1.0): unbind every
- * port of the handle at once, as the driver's IOCTL_EVTCHN_RESET does.
+ * port of the handle at once and drop its queued events (Linux's IOCTL_EVTCHN_RESET only
+ * does the latter: the linux backend unbinds each port it bound).
  */
 int xenevtchn_reset(xenevtchn_handle *xce);
 
