@@ -12,7 +12,10 @@
 # for it (evtchn) and prints both; this test types them into dom0's shell (there is no
 # xenstore to carry them), where xenshare maps the page (gntdev: the balloon's
 # decrease_reservation, GNTTABOP_map_grant_ref), checks and rewrites it, unmaps it and
-# sends an event; the domU finds dom0's bytes in its page and answers with an event. Then
+# sends an event; the domU finds dom0's bytes in its page and answers with an event.
+# Then minixen's libxenevtchn (tools/libs/evtchn, its linux backend, static, no emu) over
+# the same driver: the domU serves evtchn-pingpong, dom0 pings it 1000 times (latency in
+# the log and the TAP), and dom0 runs the library's API test (loopback ports in dom0). Then
 # dom0 powers the machine off. TAP lines of both domains' xenshare runs are in the log.
 #
 # With LINUX_ARCH=armhf both are Debian's 32-bit armmp-lpae kernel (an ARM zImage: their
@@ -77,6 +80,20 @@ if ! "$cc" -std=gnu11 -Wall -Wextra -Werror -O2 -static -o "$work/xenshare" \
     tap_end "$tap" "$name" "$work"
     exit 1
 fi
+# libxenevtchn's guest build: tools/libs/evtchn/lib.mk's static variant for this arch.
+lib_var=aarch64
+[ "$LINUX_ARCH" = armhf ] && lib_var=armhf
+lib_out=$root_dir/build/libxenevtchn/$lib_var
+if ! ${MAKE:-make} -C "$root_dir" --no-print-directory -s "libevtchn-$lib_var" >"$work/libevtchn.log" 2>&1; then
+    ok 1 "linux pair: libxenevtchn's example and API test build ($LINUX_ARCH, static)"
+    tap_end "$tap" "$name" "$work"
+    exit 1
+fi
+# dom0 runs the API test through this, so that its TAP lines are told apart in the log.
+cat >"$work/evtchn-api-tap" <<'APITAP'
+#!/bin/busybox sh
+test_api 2>&1 | while read -r l; do echo "libevtchn-api: $l"; done
+APITAP
 
 # One initramfs for both. The domU (xenshare=offer on its command line) loads the Xen
 # device modules and starts the offer. dom0 loads virtio and ext4, mounts its root from
@@ -95,6 +112,7 @@ case " $(cat /proc/cmdline) " in
     load xen-evtchn xen-gntdev xen-gntalloc
     echo "=== domU ready: $(ls /dev/xen | tr '\n' ' ')"
     xenshare offer 0 &
+    evtchn-pingpong serve 0 2>&1 | while read -r l; do echo "pingpong-serve: $l"; done &
     exec /bin/sh
     ;;
 esac
@@ -109,7 +127,8 @@ INIT
 root=$work/rootfs
 rm -rf "$root" && mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/lib/modules" \
     "$root/proc" "$root/sys" "$root/dev" "$root/tmp" || exit 1
-cp "$LINUX_DIR/busybox" "$work/xenshare" "$root/bin/" || exit 1
+cp "$LINUX_DIR/busybox" "$work/xenshare" "$lib_out/evtchn-pingpong" "$lib_out/test_api" \
+    "$work/evtchn-api-tap" "$root/bin/" || exit 1
 for m in xen-evtchn xen-gntdev xen-gntalloc; do cp "$LINUX_DIR/modules/$m.ko" "$root/lib/modules/"; done
 echo "ext4 on virtio-blk" >"$root/etc/marker"
 cat >"$root/sbin/init" <<'ROOTINIT'
@@ -136,14 +155,14 @@ done
 echo "=== dom0 ready: $(ls /dev/xen | tr '\n' ' ')"
 exec /bin/sh
 ROOTINIT
-chmod +x "$root/sbin/init" "$root/bin/busybox" "$root/bin/xenshare"
+chmod +x "$root/sbin/init" "$root/bin/busybox" "$root/bin/xenshare" "$root/bin/evtchn-api-tap"
 rm -f "$work/disk.img" && truncate -s 16M "$work/disk.img" || exit 1
 if ! PATH=$PATH:/sbin:/usr/sbin mke2fs -q -t ext4 -L dom0root -d "$root" "$work/disk.img" 16M; then
     ok 1 "linux pair: dom0's ext4 root disk image built (mke2fs -d, e2fsprogs)"
     tap_end "$tap" "$name" "$work"
     exit 1
 fi
-extra=(bin/xenshare="$work/xenshare")
+extra=(bin/xenshare="$work/xenshare" bin/evtchn-pingpong="$lib_out/evtchn-pingpong")
 for m in xen-evtchn xen-gntdev xen-gntalloc virtio_mmio virtio_pci_legacy_dev virtio_pci_modern_dev \
     virtio_pci virtio_blk failover net_failover virtio_net crc16 crc32c_generic mbcache jbd2 ext4; do
     extra+=(lib/modules/$m.ko="$LINUX_DIR/modules/$m.ko")
@@ -182,7 +201,7 @@ board_qemu+=(-drive "file=$work/disk.img,if=none,format=raw,id=hd0" -device virt
     -netdev user,id=n1 -device virtio-net-pci,netdev=n1)
 QEMU_STDIN=$fifo qemu_start "$raw" "${board_qemu[@]}"
 
-offered=1 typed=1 off=1
+offered=1 typed=1 off=1 pinged=1 api=1
 if wait_for_log "$raw" "xenshare: offer gref=[0-9]+ port=[0-9]+" "$LINUX_TIMEOUT" "$qemu_pid" &&
     wait_for_log "$raw" "=== dom0 ready" "$LINUX_TIMEOUT" "$qemu_pid"; then
     offered=0
@@ -196,6 +215,14 @@ if wait_for_log "$raw" "xenshare: offer gref=[0-9]+ port=[0-9]+" "$LINUX_TIMEOUT
         kill -0 "$qemu_pid" 2>/dev/null || break
         sleep 0.1
     done
+    # libxenevtchn: dom0 pings the domU's pingpong server, then runs the API test.
+    if serve=$(grep -aoE "pingpong-serve: port [0-9]+" "$raw" | head -n 1); then
+        type_slowly "evtchn-pingpong ping 1 ${serve##* } 1000\n"
+        wait_for_log "$raw" "pingpong: (1000 round trips|only)|evtchn-pingpong: " 120 "$qemu_pid" &&
+            pinged=0
+    fi
+    type_slowly 'evtchn-api-tap\n'
+    wait_for_log "$raw" "libevtchn-api: # .*: [0-9]+ failed" 120 "$qemu_pid" && api=0
     type_slowly 'poweroff -f\n'
     wait_for_log "$raw" "reboot: Power down" 60 "$qemu_pid" && off=0
 fi
@@ -246,6 +273,19 @@ has "$log" "xenshare: ok [0-9]+ - take: d1's answer arrived"
 ok $? "linux pair: the domU's answering event reaches dom0"
 [ "$(grep -acE "xenshare: done [0-9]+ passed, 0 failed" "$log")" -eq 2 ]
 ok $? "linux pair: every xenshare check passed in both domains"
+# libxenevtchn's linux backend, in both domains.
+has "$log" "pingpong-serve: port [0-9]+"
+ok $? "linux pair: libxenevtchn: the domU's evtchn-pingpong serves a port for dom0"
+line=$(grep -aoE "pingpong: [0-9]+ round trips, min [0-9.]+ us, median [0-9.]+ us, mean [0-9.]+ us, max [0-9.]+ us" "$log" | head -n 1)
+[ "$pinged" -eq 0 ] && case $line in "pingpong: 1000 round trips"*) true ;; *) false ;; esac
+ok $? "linux pair: libxenevtchn: dom0 pings it 1000 times (${line:-no result})"
+api_plan=$(grep -aoE "libevtchn-api: 1\.\.[0-9]+" "$log" | head -n 1)
+api_plan=${api_plan##*..}
+api_ok=$(grep -acE "libevtchn-api: ok [0-9]+ " "$log")
+[ "$api" -eq 0 ] && [ -n "$api_plan" ] && [ "$api_ok" -eq "$api_plan" ] &&
+    ! has "$log" "libevtchn-api: not ok"
+ok $? "linux pair: libxenevtchn: its API test passes in dom0 ($api_ok of ${api_plan:-?})"
+grep -aE "libevtchn-api: not ok" "$log" | sed 's/^/# /' >>"$work/tap.body"
 ok $((off | stopped)) "linux pair: dom0's poweroff -f powers the machine off"
 ! has "$log" 'Kernel panic|Oops|Unable to handle kernel|kernel BUG|minixen: (panic|fatal)|data abort|Panic on CPU'
 ok $? "linux pair: no kernel BUG, panic or oops, no hypervisor panic, no abort in the log"
