@@ -6,9 +6,11 @@
  * The errors asserted are those Linux's driver and Xen give; the emu backend gives the same.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifdef LIBEVTCHN_MINI_CMOCKA
 #include "mini_cmocka.h"
@@ -319,6 +321,39 @@ static void test_two_handles(void **state)
     assert_int_equal(xenevtchn_close(h), 0);
 }
 
+/*
+ * fdopen adopts a /dev/xen/evtchn descriptor (linux backend only), even a blocking one:
+ * pending still never sleeps. Closing the handle closes the descriptor, as Xen's does.
+ */
+static void test_fdopen(void **state)
+{
+    const char *backend = getenv("MINIXEN_EVTCHN_BACKEND");
+    xenevtchn_handle *h;
+    int fd, a, b;
+
+    (void)state;
+    errno = 0;
+    assert_null(xenevtchn_fdopen(NULL, 0, MINIXEN_EVTCHN_OPEN_EMU)); /* no fd to adopt */
+    assert_int_equal(errno, ENOSYS);
+    if (backend != NULL && strcmp(backend, "emu") == 0)
+        return;
+    fd = open("/dev/xen/evtchn", O_RDWR | O_CLOEXEC);
+    assert_true(fd >= 0);
+    h = xenevtchn_fdopen(NULL, fd, 0);
+    assert_non_null(h);
+    assert_int_equal(xenevtchn_fd(h), fd);
+    loopback(h, &a, &b);
+    errno = 0;
+    assert_int_equal(xenevtchn_pending(h), -1);
+    assert_int_equal(errno, EAGAIN);
+    assert_int_equal(xenevtchn_notify(h, (evtchn_port_t)b), 0);
+    assert_int_equal(next_port(h, WAIT_MS), a);
+    assert_int_equal(xenevtchn_close(h), 0);
+    errno = 0;
+    assert_int_equal(fcntl(fd, F_GETFD), -1);
+    assert_int_equal(errno, EBADF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -327,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_many_events),   cmocka_unit_test(test_bind_virq),
         cmocka_unit_test(test_restrict),      cmocka_unit_test(test_reset),
         cmocka_unit_test(test_close_unbinds), cmocka_unit_test(test_two_handles),
+        cmocka_unit_test(test_fdopen),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
