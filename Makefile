@@ -51,6 +51,8 @@ help:
 	@echo "make format-check        every C file as .clang-format says (make format fixes them)"
 	@echo "make check-abi           public struct layouts on i386/x86_64/arm32/arm64 vs Xen's"
 	@echo "make test-unit           event core unit tests, native and under qemu-aarch64"
+	@echo "make libevtchn           libxenevtchn (Xen 4.17's event-channel library) -> build/libxenevtchn/"
+	@echo "make test-libevtchn      its tests on the emu backend, binary compatibility with Xen 4.17's"
 	@echo "make test-sanitize       the same under ASan+UBSan and TSan"
 	@echo "make fuzz FUZZ_SECONDS=N libFuzzer over the EVTCHNOP entry"
 	@echo "make coverage            line/branch coverage of xen/common/events"
