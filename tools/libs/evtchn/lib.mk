@@ -64,7 +64,14 @@ LIBEVTCHN_A_$(1)     := $(LIBEVTCHN_DIR)/$(1)/libxenevtchn.a
 LIBEVTCHN_PROGS_$(1) := $(LIBEVTCHN_DIR)/$(1)/evtchn-pingpong \
                         $$(LIBEVTCHN_TESTS:%=$(LIBEVTCHN_DIR)/$(1)/%)
 
-$(LIBEVTCHN_DIR)/$(1)/obj/%.o: %.c | $(LIBEVTCHN_INC_STAMP)
+# What the objects are compiled with changes when emu.mk appears or LIBEVTCHN_NO_EMU does:
+# this file is rewritten only then (its date the objects' prerequisite).
+LIBEVTCHN_FLAGS_$(1) := $$(LIBEVTCHN_NOEMU_$(1)) $$(LIBEVTCHN_EMU_$(1)) $$(LIBEVTCHN_EMU_CFLAGS)
+$(LIBEVTCHN_DIR)/$(1)/.flags: FORCE
+	@mkdir -p $$(dir $$@)
+	$$(Q)echo '$$(LIBEVTCHN_FLAGS_$(1))' | cmp -s - $$@ || echo '$$(LIBEVTCHN_FLAGS_$(1))' >$$@
+
+$(LIBEVTCHN_DIR)/$(1)/obj/%.o: %.c $(LIBEVTCHN_DIR)/$(1)/.flags | $(LIBEVTCHN_INC_STAMP)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC [libevtchn-$(1)] $$<"
 	$$(Q)$$(LIBEVTCHN_CC_$(1)) $$(LIBEVTCHN_LIB_CFLAGS) -fPIC $$(LIBEVTCHN_NOEMU_$(1)) \
@@ -101,6 +108,7 @@ $(LIBEVTCHN_SO): $(LIBEVTCHN_OBJS_native) $(LIBEVTCHN_SRC)/libxenevtchn.map
 	$(Q)ln -sfn libxenevtchn.so.1 $(LIBEVTCHN_DIR)/native/libxenevtchn.so
 
 .PHONY: libevtchn libevtchn-aarch64 libevtchn-armhf test-libevtchn
+FORCE:
 libevtchn: $(LIBEVTCHN_SO) $(LIBEVTCHN_A_native) $(LIBEVTCHN_PROGS_native)
 libevtchn-aarch64: $(LIBEVTCHN_A_aarch64) $(LIBEVTCHN_PROGS_aarch64)
 libevtchn-armhf: $(LIBEVTCHN_A_armhf) $(LIBEVTCHN_PROGS_armhf)
