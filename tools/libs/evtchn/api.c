@@ -87,7 +87,9 @@ API xenevtchn_handle *xenevtchn_fdopen(struct xentoollog_logger *logger, int fd,
                                        unsigned int open_flags)
 {
     (void)logger;
-    if (open_flags & ~known_flags) {
+    /* Xen's fdopen takes no flags at all (EINVAL, even for NO_CLOEXEC: the fd is open
+     * already); ours takes the backend ones only. */
+    if (open_flags & ~(MINIXEN_EVTCHN_OPEN_LINUX | MINIXEN_EVTCHN_OPEN_EMU)) {
         errno = EINVAL;
         return NULL;
     }

@@ -93,7 +93,7 @@ $(LIBEVTCHN_DIR)/$(1)/test_%: $(LIBEVTCHN_SRC)/tests/test_%.c $$(LIBEVTCHN_A_$(1
 	    $$(LIBEVTCHN_NOEMU_$(1)) -o $$@ $$< $$(LIBEVTCHN_A_$(1)) $$(LIBEVTCHN_TEST_LIBS_$(1)) \
 	    $$(LIBEVTCHN_LDLIBS_$(1))
 
--include $$(shell find $(LIBEVTCHN_DIR)/$(1)/obj -name '*.d' 2>/dev/null)
+-include $$(shell find $(LIBEVTCHN_DIR)/$(1) -name '*.d' 2>/dev/null)
 endef
 $(foreach v,native aarch64 armhf,$(eval $(call libevtchn_variant,$(v))))
 

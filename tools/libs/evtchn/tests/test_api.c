@@ -130,10 +130,18 @@ static void test_open_flags(void **state)
     errno = 0;
     assert_null(xenevtchn_fdopen(NULL, -1, 0));
     assert_int_equal(errno, EBADF);
+    errno = 0;
+    assert_null(xenevtchn_fdopen(NULL, 0, XENEVTCHN_NO_CLOEXEC)); /* as Xen's: no flags */
+    assert_int_equal(errno, EINVAL);
     /* The handle's fd is close-on-exec unless asked otherwise. */
     h = xenevtchn_open(NULL, XENEVTCHN_NO_CLOEXEC);
     assert_non_null(h);
     assert_true(xenevtchn_fd(h) >= 0);
+    assert_int_equal(fcntl(xenevtchn_fd(h), F_GETFD) & FD_CLOEXEC, 0);
+    assert_int_equal(xenevtchn_close(h), 0);
+    h = xenevtchn_open(NULL, 0);
+    assert_non_null(h);
+    assert_int_equal(fcntl(xenevtchn_fd(h), F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
     assert_int_equal(xenevtchn_close(h), 0);
 }
 
