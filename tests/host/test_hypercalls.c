@@ -1068,27 +1068,41 @@ static void test_width_latch(void **state)
     assert_ptr_equal(d2->guest_layout, &guest_layout_x86_64);
 }
 
+/*
+ * The argument layouts follow the calling vCPU's mode at each call (Xen's hcall_compat),
+ * not the latched width: d2, created 64-bit and never latched, mapping its shared_info
+ * from 32-bit mode with the 12-byte struct gets it mapped; the 64-bit struct read as the
+ * 32-bit one is nonsense (its idx would be the high half of the 64-bit domid/space word).
+ */
+static void test_compat_per_call(void **state)
+{
+    gpaddr_t gpa;
+    struct xen_add_to_physmap_x86_32 *a = GBUF(d2, &gpa);
+
+    (void)state;
+    harness_set_layout_now(&guest_layout_x86_32);
+    *a = (struct xen_add_to_physmap_x86_32){
+        .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info, .idx = 0, .gpfn = 0x3f000};
+    assert_int_equal(hc(d2->vcpu[0], __HYPERVISOR_memory_op, XENMEM_add_to_physmap, gpa, 0), 0);
+    assert_ptr_equal(d2->guest_layout, &guest_layout_x86_64); /* nothing latched */
+    harness_set_layout_now(NULL);
+    assert_int_equal(add_to_physmap(d2->vcpu[0], DOMID_SELF, XENMAPSPACE_shared_info, 0, 0x3f001),
+                     0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, harness_teardown)
-        T(test_width_latch),
-        T(test_dispatch_unknown),
-        T(test_dispatch_event_channel),
-        T(test_xen_version),
-        T(test_console_write),
-        T(test_console_rate_limit),
-        T(test_console_long_write),
-        T(test_console_read_and_keys),
-        T(test_hvm_params),
-        T(test_add_to_physmap),
-        T(test_grant_frames),
-        T(test_grant_frames_enomem),
-        T(test_grant_version),
-        T(test_register_vcpu_info),
-        T(test_vcpu_op_arm_subset),
-        T(test_vcpu_op_x86),
-        T(test_sched_op),
+        T(test_width_latch),           T(test_compat_per_call),
+        T(test_dispatch_unknown),      T(test_dispatch_event_channel),
+        T(test_xen_version),           T(test_console_write),
+        T(test_console_rate_limit),    T(test_console_long_write),
+        T(test_console_read_and_keys), T(test_hvm_params),
+        T(test_add_to_physmap),        T(test_grant_frames),
+        T(test_grant_frames_enomem),   T(test_grant_version),
+        T(test_register_vcpu_info),    T(test_vcpu_op_arm_subset),
+        T(test_vcpu_op_x86),           T(test_sched_op),
 #undef T
     };
 

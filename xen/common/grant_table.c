@@ -232,7 +232,7 @@ static int16_t setup_table(struct vcpu *curr, const struct setup_args *a, bool c
 static long op_setup_table(struct vcpu *curr, gpaddr_t uop)
 {
     struct domain *cd = curr->domain;
-    bool compat32 = guest_kind_of(cd)->compat32;
+    bool compat32 = hypercall_compat32(curr);
     struct setup_args a;
     int16_t status;
 
@@ -347,7 +347,7 @@ static long batch(struct vcpu *curr, unsigned long args[HYPERCALL_NR_ARGS], unsi
     default: {
         /* Read once: the guest's width may be latched again meanwhile (domain.h), and the
          * ops and the continuation's stride must agree. */
-        bool compat32 = guest_kind_of(curr->domain)->compat32;
+        bool compat32 = hypercall_compat32(curr);
 
         size = compat32 ? sizeof(struct gnttab_copy_x86_32) : sizeof(struct gnttab_copy_64);
         rc = gnttab_op_copy(curr, args[1], n, compat32);

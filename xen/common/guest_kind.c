@@ -5,6 +5,7 @@
  * (do_arm_vcpu_op allows two VCPUOPs and refuses the rest with -EINVAL; params a guest
  * may only read), xen/arch/x86/hvm/hvm.c (params an x86 guest may set on itself).
  */
+#include <xen/arch_hooks.h>
 #include <xen/errno.h>
 #include <xen/guest_kind.h>
 #include <public/features.h>
@@ -54,6 +55,11 @@ static const struct guest_kind kind_x86_64 = KIND_X86_HVM("x86_64 hvm", false);
 static const struct guest_kind kind_x86_32 = KIND_X86_HVM("x86_32 hvm", true);
 
 BUILD_BUG_ON(HVM_NR_PARAMS_MINIXEN > 63);
+
+bool hypercall_compat32(struct vcpu *curr)
+{
+    return arch_guest_layout_now(curr) == &guest_layout_x86_32;
+}
 
 const struct guest_kind *guest_kind_of(const struct domain *d)
 {

@@ -45,7 +45,7 @@ static int copy_physmap_args(struct vcpu *curr, gpaddr_t arg, struct physmap_arg
 {
     struct domain *d = curr->domain;
 
-    if (guest_kind_of(d)->compat32) {
+    if (hypercall_compat32(curr)) {
         struct xen_add_to_physmap_x86_32 a;
 
         if (arch_copy_from_guest(d, &a, arg, sizeof(a)) != 0)
@@ -105,9 +105,11 @@ struct reservation_args {
     unsigned int pfn_size; /* bytes of one xen_pfn_t in extent_start */
 };
 
-static int copy_reservation(struct domain *cd, gpaddr_t arg, struct reservation_args *r)
+static int copy_reservation(struct vcpu *curr, gpaddr_t arg, struct reservation_args *r)
 {
-    if (guest_kind_of(cd)->compat32) {
+    struct domain *cd = curr->domain;
+
+    if (hypercall_compat32(curr)) {
         struct xen_memory_reservation_x86_32 a;
 
         if (arch_copy_from_guest(cd, &a, arg, sizeof(a)) != 0)
@@ -173,7 +175,7 @@ static long reservation_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_AR
     uint64_t i, pages = 0;
     uint32_t max_order = cd->is_privileged ? HWDOM_MAX_ORDER : DOMU_MAX_ORDER;
 
-    if (copy_reservation(cd, args[1], &r) != 0)
+    if (copy_reservation(curr, args[1], &r) != 0)
         return (long)start_extent;
     /* Too many to encode a continuation, or a continuation past the end. */
     if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start_extent >= r.nr_extents)
@@ -236,7 +238,7 @@ static long remove_from_physmap(struct vcpu *curr, gpaddr_t arg)
     void *page;
     int rc;
 
-    if (guest_kind_of(cd)->compat32) {
+    if (hypercall_compat32(curr)) {
         struct xen_remove_from_physmap_x86_32 a;
 
         if (arch_copy_from_guest(cd, &a, arg, sizeof(a)) != 0)

@@ -23,7 +23,7 @@ static int copy_poll_args(struct vcpu *curr, gpaddr_t arg, struct poll_args *p)
 {
     struct domain *d = curr->domain;
 
-    if (guest_kind_of(d)->compat32) {
+    if (hypercall_compat32(curr)) {
         struct sched_poll_x86_32 a;
 
         if (arch_copy_from_guest(d, &a, arg, sizeof(a)) != 0)

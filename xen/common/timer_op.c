@@ -22,7 +22,8 @@ long hypercall_set_timer_op(struct vcpu *curr, unsigned long args[HYPERCALL_NR_A
 
     if (!k->set_timer_op)
         return -ENOSYS;
-    timeout = k->compat32 ? (uint32_t)args[0] | (uint64_t)(uint32_t)args[1] << 32 : args[0];
+    timeout =
+        hypercall_compat32(curr) ? (uint32_t)args[0] | (uint64_t)(uint32_t)args[1] << 32 : args[0];
     if (timeout == 0) {
         vcpu_set_guest_timer(curr, 0);
         return 0;

@@ -78,7 +78,7 @@ static long register_runstate_area(struct vcpu *curr, struct vcpu *v, gpaddr_t a
 {
     uint64_t addr;
 
-    if (guest_kind_of(curr->domain)->compat32) {
+    if (hypercall_compat32(curr)) {
         struct vcpu_register_runstate_memory_area_x86_32 area;
 
         if (arch_copy_from_guest(curr->domain, &area.addr.h, arg, sizeof(area.addr.h)) != 0)
@@ -115,7 +115,7 @@ static long set_singleshot_timer(struct vcpu *curr, struct vcpu *v, gpaddr_t arg
 
     if (v != curr)
         return -EINVAL;
-    if (guest_kind_of(d)->compat32) {
+    if (hypercall_compat32(curr)) {
         struct vcpu_set_singleshot_timer_x86_32 t;
 
         if (arch_copy_from_guest(d, &t, arg, sizeof(t)) != 0)

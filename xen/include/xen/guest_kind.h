@@ -22,7 +22,7 @@ struct guest_kind {
     int vcpu_op_refused;      /* what the other VCPUOPs return */
     bool set_timer_op;        /* __HYPERVISOR_set_timer_op exists (not on ARM) */
     bool upcall_vector;       /* HVMOP_set_evtchn_upcall_vector exists (x86 HVM/PVH) */
-    bool compat32;            /* 32-bit x86 guest: the *_x86_32 argument layouts */
+    bool compat32;            /* latched 32-bit x86 guest (shared_info); see hypercall_compat32 */
     /* HVM params (bit n = param n): those this guest kind has at all (others -EINVAL), and
      * those a domain may read / write on itself (the others: -EPERM on itself; the
      * privileged domain may read and write them on others). */
@@ -32,5 +32,13 @@ struct guest_kind {
 };
 
 const struct guest_kind *guest_kind_of(const struct domain *d);
+
+/*
+ * Whether this hypercall's argument structs have the 32-bit x86 layouts (*_x86_32). As
+ * on Xen (hvm_hypercall: hcall_compat), that is the calling vCPU's mode at the call, not
+ * the width the domain latched for its shared_info: a 32-bit guest issuing VMMCALL before
+ * (or without) writing the hypercall page MSR still gets its own layouts.
+ */
+bool hypercall_compat32(struct vcpu *curr);
 
 #endif
