@@ -6,6 +6,10 @@
  * protected mode, paging off, with EBX = the guest-physical address of struct
  * hvm_start_info (command line, memory map, no modules).
  *
+ * Class and machine are independent: the entry is 32-bit code whatever the container, so
+ * an ELF32 holding x86-64 code (what `objcopy -O elf32-x86-64` makes of a 64-bit kernel,
+ * and what Xen boots) loads like an ELF64, and an ELF64 holding i386 code too.
+ *
  * The ELF comes from a boot module: it is trusted as much as the DT that named it, but
  * every offset and size is still checked against the file and the domain's RAM.
  *
@@ -17,6 +21,7 @@
 #include <xen/lib.h>
 #include <public/elfnote.h>
 #include <public/hvm/start_info.h>
+#include <public/xen.h>
 
 #define EI_CLASS   4
 #define ELFCLASS32 1
@@ -98,8 +103,8 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
         *why = "not an ELF file";
         return -EINVAL;
     }
-    if (!((elf[EI_CLASS] == ELFCLASS64 && rd(elf + 18, 2) == EM_X86_64) ||
-          (elf[EI_CLASS] == ELFCLASS32 && rd(elf + 18, 2) == EM_386))) {
+    if ((elf[EI_CLASS] != ELFCLASS64 && elf[EI_CLASS] != ELFCLASS32) ||
+        (rd(elf + 18, 2) != EM_X86_64 && rd(elf + 18, 2) != EM_386)) {
         *why = "not an x86 ELF";
         return -EINVAL;
     }
@@ -156,6 +161,10 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
         si->cmdline_paddr = base + 256;
         si->memmap_paddr = base + 64;
         si->memmap_entries = 2;
+        /* As Xen's PVH dom0: a guest without SIF_INITDOMAIN takes the domU path and
+         * looks for a xenstore and PV console ring that dom0 does not have. */
+        if (d->is_privileged)
+            si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
         xd->start_info_gpa = base;
     }
     xd->entry = entry;
