@@ -505,6 +505,18 @@ static void test_hvm_params(void **state)
     assert_int_equal(hvm_param(d2->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_IOREQ_PFN, &val),
                      -EPERM);
     assert_int_equal(hvm_param(dom0->vcpu[0], HVMOP_get_param, 2, HVM_PARAM_IOREQ_PFN, &val), 0);
+    /* No PV console ring was set up: its params are an error, never "page 0". */
+    assert_int_equal(
+        hvm_param(d2->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_CONSOLE_PFN, &val), -ENOENT);
+    assert_int_equal(
+        hvm_param(d1->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_CONSOLE_EVTCHN, &val),
+        -ENOENT);
+    val = 0x3f;
+    assert_int_equal(hvm_param(dom0->vcpu[0], HVMOP_set_param, 2, HVM_PARAM_CONSOLE_PFN, &val), 0);
+    val = 0;
+    assert_int_equal(
+        hvm_param(d2->vcpu[0], HVMOP_get_param, DOMID_SELF, HVM_PARAM_CONSOLE_PFN, &val), 0);
+    assert_int_equal(val, 0x3f);
 
     /* x86: a per-vCPU upcall vector; raised at once when an upcall is already pending. */
     {

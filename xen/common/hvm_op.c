@@ -8,7 +8,10 @@
  * reads its callback, xenstore and console params and writes none; an x86 guest also
  * sets its own CALLBACK_IRQ and event channels. The ports read the values they act on
  * (CALLBACK_IRQ) from d->hvm_params when they deliver; a domain setting its own
- * CALLBACK_IRQ also latches its width (domain_latch_guest_layout).
+ * CALLBACK_IRQ also latches its width (domain_latch_guest_layout). A PV console param
+ * nobody set (CONSOLE_PFN, CONSOLE_EVTCHN still 0) reads -ENOENT, not 0: minixen serves
+ * no PV console ring itself (dom0 uses console_io, which SIF_INITDOMAIN tells it), and
+ * "success, 0" made a domU put its ring at address 0.
  * HVMOP_set_evtchn_upcall_vector (x86 guests only) records a vCPU's own upcall vector in
  * v->upcall_vector, which the port delivers. Other HVMOPs are -ENOSYS.
  */
@@ -55,6 +58,10 @@ static long param_op(struct vcpu *curr, unsigned int op, gpaddr_t arg)
     if (d == cd && !(k->hvm_params_self_read & bit))
         return -EPERM;
     a.value = __atomic_load_n(&d->hvm_params[index], __ATOMIC_ACQUIRE);
+    /* No PV console ring that nobody set up: a guest told "success, page 0" puts its
+     * ring over page 0 and waits forever for a backend; an error sends it elsewhere. */
+    if (a.value == 0 && (index == HVM_PARAM_CONSOLE_PFN || index == HVM_PARAM_CONSOLE_EVTCHN))
+        return -ENOENT;
     return arch_copy_to_guest(cd, arg, &a, sizeof(a)) != 0 ? -EFAULT : 0;
 }
 
