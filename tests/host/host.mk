@@ -150,6 +150,7 @@ endef
 # <asm/setup.h> turns port I/O into calls to the fake).
 # test_acpi_aml: the x86 port's \_S5 scan of ACPI byte code (plain bytes in, no hardware).
 # test_npt: the x86 nested tables' reset for a rebooting domain (tables only, no hardware).
+# test_x86_policy: the x86 guest CPU policies (CPUID filter, CR4 checks, MSRs), pure code.
 # test_x87_rebuild: the x86 vCPU switch's x87 shortcut, on the build machine's CPU.
 # test_serial: the console UART drivers on fake registers and a fake I/O port space, with
 # a board UART of COM1 (serial.c takes board.mk's UART as these three definitions).
@@ -167,6 +168,8 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_acpi_aml,\
     xen/arch/x86/acpi_aml.c,xen/arch/x86/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_npt,\
     xen/arch/x86/npt.c,xen/arch/x86/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_x86_policy,\
+    xen/arch/x86/cpuid_policy.c xen/arch/x86/msr_policy.c,xen/arch/x86/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_x87_rebuild,,\
     xen/arch/x86/include)))
 HOST_SERIAL_SRCS := $(sort $(wildcard xen/drivers/char/*.c))

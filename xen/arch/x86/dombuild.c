@@ -155,6 +155,7 @@ int arch_domain_construct(struct domain *d, const struct boot_domain *bd)
         if (v->arch == NULL || hvm->vcpu_init(v) != 0 || xstate_vcpu_init(v) != 0)
             return -ENOMEM;
         vlapic_init(v);
+        msr_state_init(&x86_vcpu(v)->msrs);
     }
     xd->config = bd;
     rc = load_boot_image(d);

@@ -38,7 +38,8 @@ static void vcpu_reset_state(struct vcpu *v)
 {
     struct x86_vcpu *xv = x86_vcpu(v);
 
-    vlapic_reset(v);      /* IRR/ISR empty, software-disabled, timers stopped, LVTs masked */
+    vlapic_reset(v); /* IRR/ISR empty, software-disabled, timers stopped, LVTs masked */
+    msr_state_init(&x86_vcpu(v)->msrs); /* PAT at reset, MTRRs off */
     xstate_vcpu_reset(v); /* x87/SSE/AVX at FNINIT/MXCSR reset, XCR0 x87, DR0-DR3 zero */
     hvm->vcpu_reset(v);   /* VMCB: no event to inject, no interrupt window, DR6/DR7 reset */
     xv->regs = (struct guest_regs){0};

@@ -113,6 +113,9 @@ static void vmcb_setup(struct vcpu *v)
                             SVM_INTERCEPT_VMSAVE | SVM_INTERCEPT_STGI | SVM_INTERCEPT_CLGI |
                             SVM_INTERCEPT_SKINIT | SVM_INTERCEPT_ICEBP | SVM_INTERCEPT_WBINVD |
                             SVM_INTERCEPT_MONITOR | SVM_INTERCEPT_MWAIT | SVM_INTERCEPT_XSETBV;
+    /* CR4: a bit the guest may not have would fail the next VMRUN and end the domain;
+     * intercepted, it is #GP instead (cr4.c). */
+    vmcb->intercept_cr = SVM_INTERCEPT_CR_WRITE(4);
     vmcb->iopm_base_pa = virt_to_phys(iopm);
     vmcb->msrpm_base_pa = virt_to_phys(msrpm);
     vmcb->guest_asid = x86_dom(v->domain)->asid;
@@ -208,7 +211,8 @@ static const uint8_t exit_reasons[VMEXIT_NR_CODES] = {
     [VMEXIT_STGI] = R(HVM_EXIT_UD),
     [VMEXIT_CLGI] = R(HVM_EXIT_UD),
     [VMEXIT_SKINIT] = R(HVM_EXIT_UD),
-    [VMEXIT_ICEBP] = R(HVM_EXIT_UD),
+    [VMEXIT_ICEBP] = R(HVM_EXIT_ICEBP),
+    [VMEXIT_CR4_WRITE] = R(HVM_EXIT_CR4_WRITE),
     [VMEXIT_MONITOR] = R(HVM_EXIT_UD),
     [VMEXIT_MWAIT] = R(HVM_EXIT_UD),
     [VMEXIT_XSETBV] = R(HVM_EXIT_XSETBV),
@@ -225,6 +229,7 @@ static unsigned int ins_len(const struct vmcb *vmcb, uint64_t code)
     case VMEXIT_MSR:
         return 2;
     case VMEXIT_HLT:
+    case VMEXIT_ICEBP:
         return 1;
     case VMEXIT_VMMCALL:
     case VMEXIT_XSETBV:
@@ -304,7 +309,10 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
         exit->io.port = (uint16_t)(info >> IOIO_PORT_SHIFT);
         exit->io.size = (uint8_t)((info >> IOIO_SIZE_SHIFT) & 7);
         exit->io.in = (info & IOIO_IN) != 0;
-        exit->io.string = (info & (IOIO_STR | IOIO_REP)) != 0;
+        exit->io.string = (info & IOIO_STR) != 0;
+        exit->io.rep = (info & IOIO_REP) != 0;
+        exit->io.addr_bits =
+            (uint8_t)(((info >> IOIO_ADDR_SHIFT) & 7) << 4); /* 1/2/4 -> 16/32/64 */
     } else if (code == VMEXIT_VINTR) {
         vmcb->vintr &= ~(V_IRQ | V_IGN_TPR | V_INTR_VECTOR(0xff));
         vmcb->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;
@@ -366,6 +374,14 @@ static bool svm_set_efer(struct vcpu *v, uint64_t efer)
     return true;
 }
 
+static void svm_set_cr4(struct vcpu *v, uint64_t cr4)
+{
+    svm(v)->vmcb->cr4 = cr4;
+    /* PGE, PAE, PSE, PCIDE and SMEP change translations: flush the guest's TLB at the
+     * next entry (svm_vcpu_run flushes a vCPU not yet launched). */
+    svm(v)->launched = false;
+}
+
 static bool svm_is_64bit(struct vcpu *v)
 {
     const struct vmcb *vmcb = svm(v)->vmcb;
@@ -415,6 +431,7 @@ const struct hvm_ops svm_ops = {
     .request_interrupt_window = svm_request_interrupt_window,
     .get_paging = svm_get_paging,
     .set_efer = svm_set_efer,
+    .set_cr4 = svm_set_cr4,
     .is_64bit = svm_is_64bit,
     .cpl = svm_cpl,
     .event_pending = svm_event_pending,

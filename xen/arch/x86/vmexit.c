@@ -4,19 +4,26 @@
  * port indexes one by ESR.EC. Everything here is vendor-neutral: the back end decoded the
  * exit and does the register and event plumbing.
  *
- *   CPUID     the host's leaves, minus SVM, plus the hypervisor bit, x2APIC and
- *             TSC-deadline (the virtual LAPIC, vlapic.c), and Xen's leaves at 0x40000000
- *             ("XenVMMXenVMM", version, hypercall-page MSR, TSC rate, HVM features)
- *   MSR       the hypercall-page MSR, EFER/PAT (in the VMCB), the x2APIC and
- *             TSC_DEADLINE MSRs (vlapic.c), a few harmless reads; anything else is #GP,
- *             as on hardware without that MSR
- *   I/O       there are no devices: reads see all ones, writes vanish; port 0xe9 is the
- *             debug console ("(dN) ..." lines), as Xen offers HVM guests
+ *   CPUID     the host's leaves through the policy (cpuid_policy.c), plus the hypervisor
+ *             bit, x2APIC and TSC-deadline (the virtual LAPIC, vlapic.c), and Xen's leaves
+ *             at 0x40000000 ("XenVMMXenVMM", version, hypercall-page MSR, TSC rate, HVM
+ *             features)
+ *   MSR       the hypercall-page MSR, EFER (in the VMCB), the x2APIC and TSC_DEADLINE
+ *             MSRs (vlapic.c), then the MSR policy (msr_policy.c: MTRRs, PAT, DEBUGCTL,
+ *             ...); anything else is #GP, as on Xen 4.17
+ *   I/O       there are no devices: reads see all ones, writes vanish, string I/O too
+ *             (INS stores all ones, both advance their index registers, as Xen's emulator
+ *             does for a port nobody claims); port 0xe9 is the debug console
+ *             ("(dN) ..." lines), as Xen offers HVM guests
+ *   CR4       MOV to CR4 is checked against the CPUID policy (cr4.c), else #GP
+ *   ICEBP     INT1 is reflected to the guest as #DB, as Xen does
  *   NPF       outside the domain's memory ends the domain with a log line
  *   shutdown  a triple fault ends that domain, never the machine
  *   XSETBV    validated against the XCR0 features CPUID offers (xstate.c), else #GP
  *   WBINVD/INVD  ignored, as Xen does for guests without passthrough devices
  */
+#include <asm/cpuid_policy.h>
+#include <asm/msr_policy.h>
 #include <asm/platform.h>
 #include <asm/setup.h>
 #include <asm/vcpu.h>
@@ -33,21 +40,18 @@
 #define XEN_HVM_CPUID_VCPU_ID_PRESENT (1u << 3)
 #define XEN_HVM_CPUID_DOMID_PRESENT   (1u << 4)
 #define XEN_HVM_CPUID_UPCALL_VECTOR   (1u << 6)
-#define CPUID1_ECX_MONITOR            (1u << 3)
-#define CPUID1_ECX_VMX                (1u << 5)
 #define CPUID1_ECX_X2APIC             (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE       (1u << 24)
 #define CPUID1_ECX_HYPERVISOR         (1u << 31)
 #define CR4_OSXSAVE                   (1u << 18)
 
-#define MSR_TSC           0x10
-#define MSR_MTRRCAP       0xfe
-#define MSR_MISC_ENABLE   0x1a0
-#define MSR_PAT           0x277
-#define MSR_MTRR_DEF_TYPE 0x2ff
-#define DEBUG_PORT        0xe9
-#define X86_EXC_GP_VEC    13
-#define X86_EXC_UD_VEC    6
+#define MSR_TSC         0x10
+#define MSR_MISC_ENABLE 0x1a0
+#define DEBUG_PORT      0xe9
+#define X86_EXC_DB_VEC  1
+#define X86_EXC_GP_VEC  13
+#define X86_EXC_UD_VEC  6
+#define RFLAGS_DF       (1u << 10)
 
 typedef void (*exit_handler_t)(struct vcpu *v, const struct hvm_exit *exit);
 
@@ -62,10 +66,9 @@ static void exit_none(struct vcpu *v, const struct hvm_exit *exit)
     (void)exit;
 }
 
-static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
+/* What CPUID leaf/sub answers v: Xen's leaves, or the host's through the policy. */
+void x86_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4])
 {
-    struct guest_regs *r = &x86_vcpu(v)->regs;
-    uint32_t leaf = (uint32_t)r->rax, sub = (uint32_t)r->rcx;
     struct cpuid_regs c = {0, 0, 0, 0};
 
     if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x100) {
@@ -101,13 +104,17 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
             break;
         }
     } else {
+        uint32_t x[4];
+
         c = cpuid(leaf, sub);
+        x[0] = c.eax, x[1] = c.ebx, x[2] = c.ecx, x[3] = c.edx;
+        cpuid_policy_filter(leaf, sub, x);
+        c = (struct cpuid_regs){x[0], x[1], x[2], x[3]};
         if (leaf == 1) {
             struct hvm_paging p;
 
             hvm->get_paging(v, &p);
             c.ebx = (c.ebx & 0x00ffffff) | v->vcpu_id << 24; /* initial APIC id */
-            c.ecx &= ~(CPUID1_ECX_MONITOR | CPUID1_ECX_VMX);
             c.ecx |= CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE | CPUID1_ECX_HYPERVISOR;
             c.ecx = xstate_cpuid1_ecx(v, c.ecx, p.cr4); /* XSAVE/AVX: what we switch */
         } else if (leaf == 0xd) {
@@ -117,16 +124,32 @@ static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
             c = (struct cpuid_regs){x[0], x[1], x[2], x[3]};
         } else if (leaf == 0xb) {
             c.edx = v->vcpu_id; /* x2APIC id */
-        } else if (leaf == 0x80000001) {
-            c.ecx &= ~(1u << 2); /* no SVM inside */
-        } else if (leaf == 0x8000000a) {
-            c = (struct cpuid_regs){0, 0, 0, 0};
         }
     }
-    r->rax = c.eax;
-    r->rbx = c.ebx;
-    r->rcx = c.ecx;
-    r->rdx = c.edx;
+    out[0] = c.eax, out[1] = c.ebx, out[2] = c.ecx, out[3] = c.edx;
+}
+
+unsigned int x86_guest_maxphyaddr(struct vcpu *v)
+{
+    uint32_t c[4];
+
+    x86_guest_cpuid(v, 0x80000000, 0, c);
+    if (c[0] < 0x80000008)
+        return 36; /* the architectural default without the leaf */
+    x86_guest_cpuid(v, 0x80000008, 0, c);
+    return c[0] & 0xff;
+}
+
+static void exit_cpuid(struct vcpu *v, const struct hvm_exit *exit)
+{
+    struct guest_regs *r = &x86_vcpu(v)->regs;
+    uint32_t c[4];
+
+    x86_guest_cpuid(v, (uint32_t)r->rax, (uint32_t)r->rcx, c);
+    r->rax = c[0];
+    r->rbx = c[1];
+    r->rcx = c[2];
+    r->rdx = c[3];
     skip(v, exit);
 }
 
@@ -149,13 +172,49 @@ static void exit_hlt(struct vcpu *v, const struct hvm_exit *exit)
         vcpu_block(v); /* sleeps unless an interrupt is already waiting for it */
 }
 
+/*
+ * INS/OUTS (with or without REP) to a port: INS stores all ones at ES:rDI, OUTS reads
+ * DS:rSI (port 0xe9 prints it); both step their index by the size (down with RFLAGS.DF)
+ * and a REP runs rCX times, all in one exit, as Xen's emulator completes them. The
+ * segments are taken as flat (base 0), as a PVH guest runs; the registers wrap at the
+ * instruction's address size. A page that is not the guest's is #GP (Xen: a fault).
+ */
+static void io_string(struct vcpu *v, const struct hvm_exit *exit)
+{
+    struct guest_regs *r = &x86_vcpu(v)->regs;
+    uint64_t amask = exit->io.addr_bits >= 64 ? ~0ull : (1ull << exit->io.addr_bits) - 1;
+    uint64_t *idx = exit->io.in ? &r->rdi : &r->rsi;
+    uint64_t count = exit->io.rep ? r->rcx & amask : 1;
+    unsigned int size = exit->io.size;
+    int64_t step = r->rflags & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
+
+    for (; count > 0; count--) {
+        uint64_t va = *idx & amask;
+        uint8_t *p = arch_guest_va_to_ptr(v->domain, va, size, exit->io.in);
+
+        if (p == NULL || ((va + size - 1) & amask) < va) {
+            hvm->inject_exception(v, X86_EXC_GP_VEC, 0);
+            break;
+        }
+        if (exit->io.in)
+            memset(p, 0xff, size);
+        else if (exit->io.port == DEBUG_PORT)
+            console_guest_write(v->domain, (const char *)p, 1);
+        *idx = (*idx & ~amask) | ((*idx + (uint64_t)step) & amask);
+        if (exit->io.rep)
+            r->rcx = (r->rcx & ~amask) | ((r->rcx - 1) & amask);
+    }
+    if (count == 0)
+        skip(v, exit);
+}
+
 static void exit_io(struct vcpu *v, const struct hvm_exit *exit)
 {
     struct guest_regs *r = &x86_vcpu(v)->regs;
     uint64_t mask = exit->io.size >= 4 ? 0xffffffffull : (1ull << (8 * exit->io.size)) - 1;
 
     if (exit->io.string) {
-        hvm->inject_exception(v, X86_EXC_GP_VEC, 0); /* no string I/O to emulate */
+        io_string(v, exit);
         return;
     }
     if (exit->io.in)
@@ -177,18 +236,11 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_TSC:
         *val = rdtsc();
         return true;
-    case MSR_MTRRCAP:
-    case MSR_MTRR_DEF_TYPE:
-        *val = 0;
-        return true;
     case MSR_MISC_ENABLE:
         *val = 1; /* fast strings */
         return true;
-    case MSR_PAT:
-        *val = 0x0007040600070406ull;
-        return true;
     default:
-        return vlapic_msr_read(v, msr, val);
+        return vlapic_msr_read(v, msr, val) || msr_policy_read(&x86_vcpu(v)->msrs, msr, val);
     }
 }
 
@@ -200,12 +252,11 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         return (val & 0xfff) == 0 && x86_write_hypercall_page(v, val) == 0;
     case MSR_EFER:
         return hvm->set_efer(v, val);
-    case MSR_MTRR_DEF_TYPE:
-    case MSR_PAT:
     case MSR_MISC_ENABLE:
-        return true; /* accepted, no effect: no caching model to emulate */
+        return true; /* accepted, no effect */
     default:
-        return vlapic_msr_write(v, msr, val);
+        return vlapic_msr_write(v, msr, val) ||
+               msr_policy_write(&x86_vcpu(v)->msrs, msr, val, x86_guest_maxphyaddr(v));
     }
 }
 
@@ -293,6 +344,14 @@ static void exit_xsetbv(struct vcpu *v, const struct hvm_exit *exit)
     skip(v, exit);
 }
 
+/* ICEBP (INT1, 0xf1): Xen reflects it to the guest as the #DB trap it is on hardware,
+ * RIP past the instruction. */
+static void exit_icebp(struct vcpu *v, const struct hvm_exit *exit)
+{
+    skip(v, exit);
+    hvm->inject_exception(v, X86_EXC_DB_VEC, -1);
+}
+
 /* WBINVD/INVD: as Xen does for a guest without passthrough devices, nothing (its caches
  * hold no device's data), rather than flushing every cache under the other guests. */
 static void exit_cache_flush(struct vcpu *v, const struct hvm_exit *exit)
@@ -322,6 +381,8 @@ static const exit_handler_t exit_handlers[HVM_NR_EXITS] = {
     [HVM_EXIT_UD] = exit_ud,
     [HVM_EXIT_XSETBV] = exit_xsetbv,
     [HVM_EXIT_CACHE_FLUSH] = exit_cache_flush,
+    [HVM_EXIT_CR4_WRITE] = x86_exit_cr4_write,
+    [HVM_EXIT_ICEBP] = exit_icebp,
     [HVM_EXIT_FAILED] = exit_failed,
 };
 

@@ -4,6 +4,7 @@
 #define MINIXEN_X86_ASM_DOMAIN_H
 
 #include <asm/hvm.h>
+#include <asm/msr_policy.h>
 #include <asm/vlapic.h>
 #include <asm/xstate.h>
 #include <xen/spinlock.h>
@@ -35,6 +36,7 @@ struct x86_vcpu {
     void *hvm_state; /* the back end's (SVM: the VMCB) */
     struct vlapic vlapic;
     struct x86_xstate xstate; /* FPU/SIMD, XCR0, DR0-DR3: switched by the run loop */
+    struct msr_state msrs;    /* MTRRs, PAT (msr_policy.c) */
     bool has_context;         /* a start state was loaded (vCPU 0 at build, others by initialise) */
     bool interrupt_window_requested;
     uint64_t irq_injected_at; /* guest RIP of the last interrupt injection (exit_hlt) */

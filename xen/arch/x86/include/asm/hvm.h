@@ -34,6 +34,8 @@ enum hvm_exit_reason {
     HVM_EXIT_UD,           /* an instruction the guest may not use: inject #UD */
     HVM_EXIT_XSETBV,       /* XCR0 write: validated, then loaded (xstate.c) */
     HVM_EXIT_CACHE_FLUSH,  /* WBINVD or INVD: nothing to flush for a guest without devices */
+    HVM_EXIT_CR4_WRITE,    /* MOV to CR4: checked against the CPUID policy (cr4.c) */
+    HVM_EXIT_ICEBP,        /* INT1: reflected as #DB, as Xen does */
     HVM_EXIT_FAILED,       /* the CPU refused the guest state; the domain ends */
     HVM_NR_EXITS
 };
@@ -46,7 +48,8 @@ struct hvm_exit {
         struct {
             uint16_t port;
             uint8_t size; /* 1, 2, 4 */
-            bool in, string;
+            bool in, string, rep;
+            uint8_t addr_bits; /* string I/O: address size, 16, 32 or 64 */
         } io;
         uint32_t msr;
         struct {
@@ -110,6 +113,7 @@ struct hvm_ops {
     void (*request_interrupt_window)(struct vcpu *v, bool on);
     void (*get_paging)(struct vcpu *v, struct hvm_paging *p);
     bool (*set_efer)(struct vcpu *v, uint64_t efer); /* false: reserved bits (#GP) */
+    void (*set_cr4)(struct vcpu *v, uint64_t cr4);   /* already checked (cr4.c) */
     bool (*is_64bit)(struct vcpu *v);                /* long mode with a 64-bit code segment */
     unsigned int (*cpl)(struct vcpu *v);             /* the guest's privilege level now */
     /* An event (exception, interrupt) is already queued for the next entry. */

@@ -122,42 +122,45 @@ _Static_assert(__builtin_offsetof(struct vmcb, n_cr3) == 0x0b0, "N_CR3 at 0x0b0"
 #define EVENT_TYPE_EXC  (3ull << 8)
 
 /* Exit codes. */
-#define VMEXIT_EXC_BASE 0x40
-#define VMEXIT_INTR     0x60
-#define VMEXIT_NMI      0x61
-#define VMEXIT_SMI      0x62
-#define VMEXIT_INIT     0x63
-#define VMEXIT_VINTR    0x64
-#define VMEXIT_CPUID    0x72
-#define VMEXIT_INVD     0x76
-#define VMEXIT_HLT      0x78
-#define VMEXIT_INVLPGA  0x7a
-#define VMEXIT_IOIO     0x7b
-#define VMEXIT_MSR      0x7c
-#define VMEXIT_TASKSW   0x7d
-#define VMEXIT_SHUTDOWN 0x7f
-#define VMEXIT_VMRUN    0x80
-#define VMEXIT_VMMCALL  0x81
-#define VMEXIT_VMLOAD   0x82
-#define VMEXIT_VMSAVE   0x83
-#define VMEXIT_STGI     0x84
-#define VMEXIT_CLGI     0x85
-#define VMEXIT_SKINIT   0x86
-#define VMEXIT_ICEBP    0x88
-#define VMEXIT_WBINVD   0x89
-#define VMEXIT_MONITOR  0x8a
-#define VMEXIT_MWAIT    0x8b
-#define VMEXIT_XSETBV   0x8d
-#define VMEXIT_NR_CODES 0x8e /* codes below this are looked up in the exit table */
-#define VMEXIT_NPF      0x400
-#define VMEXIT_INVALID  ((uint64_t)-1)
+#define VMEXIT_CR4_WRITE 0x14
+#define VMEXIT_EXC_BASE  0x40
+#define VMEXIT_INTR      0x60
+#define VMEXIT_NMI       0x61
+#define VMEXIT_SMI       0x62
+#define VMEXIT_INIT      0x63
+#define VMEXIT_VINTR     0x64
+#define VMEXIT_CPUID     0x72
+#define VMEXIT_INVD      0x76
+#define VMEXIT_HLT       0x78
+#define VMEXIT_INVLPGA   0x7a
+#define VMEXIT_IOIO      0x7b
+#define VMEXIT_MSR       0x7c
+#define VMEXIT_TASKSW    0x7d
+#define VMEXIT_SHUTDOWN  0x7f
+#define VMEXIT_VMRUN     0x80
+#define VMEXIT_VMMCALL   0x81
+#define VMEXIT_VMLOAD    0x82
+#define VMEXIT_VMSAVE    0x83
+#define VMEXIT_STGI      0x84
+#define VMEXIT_CLGI      0x85
+#define VMEXIT_SKINIT    0x86
+#define VMEXIT_ICEBP     0x88
+#define VMEXIT_WBINVD    0x89
+#define VMEXIT_MONITOR   0x8a
+#define VMEXIT_MWAIT     0x8b
+#define VMEXIT_XSETBV    0x8d
+#define VMEXIT_NR_CODES  0x8e /* codes below this are looked up in the exit table */
+#define VMEXIT_NPF       0x400
+#define VMEXIT_INVALID   ((uint64_t)-1)
 
 /* IOIO exitinfo1 */
-#define IOIO_IN         BIT64(0)
-#define IOIO_STR        BIT64(2)
-#define IOIO_REP        BIT64(3)
-#define IOIO_SIZE_SHIFT 4 /* one-hot: 1, 2, 4 bytes at bits 4, 5, 6 */
-#define IOIO_PORT_SHIFT 16
+#define IOIO_IN                   BIT64(0)
+#define IOIO_STR                  BIT64(2)
+#define IOIO_REP                  BIT64(3)
+#define IOIO_SIZE_SHIFT           4 /* one-hot: 1, 2, 4 bytes at bits 4, 5, 6 */
+#define IOIO_PORT_SHIFT           16
+#define IOIO_ADDR_SHIFT           7 /* one-hot: 16, 32, 64-bit addresses at bits 7, 8, 9 */
+#define SVM_INTERCEPT_CR_WRITE(n) BIT(16 + (n))
 
 /* CPUID Fn8000_0001 ECX and Fn8000_000A EDX */
 #define CPUID_80000001_ECX_SVM BIT(2)

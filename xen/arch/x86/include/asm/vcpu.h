@@ -26,6 +26,11 @@ void x86_timer_reprogram(void); /* this CPU, after a vLAPIC timer changed */
 
 /* vmexit.c: handle one exit of v (the current vCPU). */
 void x86_handle_exit(struct vcpu *v, const struct hvm_exit *exit);
+/* What CPUID leaf/sub answers v (vmexit.c), and its MAXPHYADDR (leaf 0x80000008). */
+void x86_guest_cpuid(struct vcpu *v, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+unsigned int x86_guest_maxphyaddr(struct vcpu *v);
+/* MOV to CR4 (cr4.c). */
+void x86_exit_cr4_write(struct vcpu *v, const struct hvm_exit *exit);
 
 /* hypercall.c: VMMCALL. */
 void x86_hypercall(struct vcpu *v);
