@@ -24,14 +24,14 @@ static void test_cpuid_hides(void **state)
 
     (void)state;
     cpuid_policy_filter(7, 0, l7);
-    assert_int_equal(l7[CPUID_EAX], 0);                 /* no sub-leaf 1 offered */
-    assert_int_equal(l7[CPUID_EBX] & B(14), 0);         /* MPX */
-    assert_int_equal(l7[CPUID_EBX] & B(16), 0);         /* AVX512F */
-    assert_int_equal(l7[CPUID_ECX] & B(16), 0);         /* LA57 */
-    assert_int_equal(l7[CPUID_ECX] & B(3), 0);          /* PKU */
-    assert_int_equal(l7[CPUID_ECX] & B(31), 0);         /* PKS */
-    assert_int_equal(l7[CPUID_ECX] & B(22), 0);         /* RDPID: TSC_AUX not switched */
-    assert_int_equal(l7[CPUID_EDX] & B(20), 0);         /* CET-IBT */
+    assert_int_equal(l7[CPUID_EAX], 0);         /* no sub-leaf 1 offered */
+    assert_int_equal(l7[CPUID_EBX] & B(14), 0); /* MPX */
+    assert_int_equal(l7[CPUID_EBX] & B(16), 0); /* AVX512F */
+    assert_int_equal(l7[CPUID_ECX] & B(16), 0); /* LA57 */
+    assert_int_equal(l7[CPUID_ECX] & B(3), 0);  /* PKU */
+    assert_int_equal(l7[CPUID_ECX] & B(31), 0); /* PKS */
+    assert_int_equal(l7[CPUID_ECX] & B(22), 0); /* RDPID: TSC_AUX not switched */
+    assert_int_equal(l7[CPUID_EDX] & B(20), 0); /* CET-IBT */
     assert_true(l7[CPUID_EBX] & B(0) && l7[CPUID_EBX] & B(7) && l7[CPUID_EBX] & B(20));
     cpuid_policy_filter(7, 1, l7s1);
     assert_memory_equal(l7s1, ((uint32_t[4]){0, 0, 0, 0}), sizeof(l7s1));
@@ -44,8 +44,8 @@ static void test_cpuid_hides(void **state)
 
     cpuid_policy_filter(0x80000001, 0, e1);
     assert_int_equal(e1[CPUID_ECX] & (B(2) | B(10) | B(23)), 0); /* SVM, IBS, PERFCTR_CORE */
-    assert_int_equal(e1[CPUID_EDX] & B(27), 0);                   /* RDTSCP */
-    assert_true(e1[CPUID_EDX] & B(29));                           /* long mode */
+    assert_int_equal(e1[CPUID_EDX] & B(27), 0);                  /* RDTSCP */
+    assert_true(e1[CPUID_EDX] & B(29));                          /* long mode */
     cpuid_policy_filter(0x8000000a, 0, svm);
     assert_memory_equal(svm, ((uint32_t[4]){0, 0, 0, 0}), sizeof(svm));
     cpuid_policy_filter(6, 0, l6);
@@ -57,12 +57,13 @@ static void test_cr4(void **state)
 {
     uint32_t l1[4] = {0, 0, B(17) | B(26), ~0u}, l7[4] = {0, B(0) | B(7) | B(20), B(2), 0};
     uint32_t bare1[4] = {0, 0, 0, 0}, bare7[4] = {0, 0, 0, 0};
-    uint64_t all = cr4_guest_valid_bits(l1, l7, true), bare = cr4_guest_valid_bits(bare1, bare7, false);
+    uint64_t all = cr4_guest_valid_bits(l1, l7, true),
+             bare = cr4_guest_valid_bits(bare1, bare7, false);
     uint64_t pae = X86_CR4_PAE;
 
     (void)state;
-    assert_int_equal(all & (X86_CR4_LA57 | X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_PKE |
-                            X86_CR4_CET | X86_CR4_PKS | (1ull << 15) | (1ull << 19)),
+    assert_int_equal(all & (X86_CR4_LA57 | X86_CR4_VMXE | X86_CR4_SMXE | X86_CR4_PKE | X86_CR4_CET |
+                            X86_CR4_PKS | (1ull << 15) | (1ull << 19)),
                      0);
     assert_true((all & (X86_CR4_OSXSAVE | X86_CR4_PCIDE | X86_CR4_FSGSBASE | X86_CR4_SMEP |
                         X86_CR4_SMAP | X86_CR4_UMIP | X86_CR4_PGE | X86_CR4_OSFXSR)) ==
@@ -111,7 +112,7 @@ static void test_msrs(void **state)
 
     /* MTRRs: def_type, fixed, variable, each with the CPU's checks. */
     assert_true(msr_policy_write(&s, MSR_MTRR_DEF_TYPE, 0xc06, 40));
-    assert_false(msr_policy_write(&s, MSR_MTRR_DEF_TYPE, 0xc02, 40)); /* type 2 */
+    assert_false(msr_policy_write(&s, MSR_MTRR_DEF_TYPE, 0xc02, 40));  /* type 2 */
     assert_false(msr_policy_write(&s, MSR_MTRR_DEF_TYPE, 0x1006, 40)); /* reserved bit 12 */
     assert_true(msr_policy_read(&s, MSR_MTRR_DEF_TYPE, &v) && v == 0xc06);
     assert_true(msr_policy_write(&s, 0x250, 0x0606060606060606ull, 40));

@@ -311,8 +311,6 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
         exit->io.in = (info & IOIO_IN) != 0;
         exit->io.string = (info & IOIO_STR) != 0;
         exit->io.rep = (info & IOIO_REP) != 0;
-        exit->io.addr_bits =
-            (uint8_t)(((info >> IOIO_ADDR_SHIFT) & 7) << 4); /* 1/2/4 -> 16/32/64 */
     } else if (code == VMEXIT_VINTR) {
         vmcb->vintr &= ~(V_IRQ | V_IGN_TPR | V_INTR_VECTOR(0xff));
         vmcb->intercept_misc1 &= ~SVM_INTERCEPT_VINTR;

@@ -173,6 +173,32 @@ static void exit_hlt(struct vcpu *v, const struct hvm_exit *exit)
 }
 
 /*
+ * The address size of the string I/O instruction at RIP: the mode's (64, or 32 for a flat
+ * 32-bit PVH guest), halved by an address-size prefix (0x67). Read from the instruction
+ * rather than the exit's address-size bits, which QEMU's SVM does not fill as AMD's
+ * manual lays them out (one bit higher), so they are not to be trusted.
+ */
+static unsigned int io_addr_bits(struct vcpu *v)
+{
+    bool wide = hvm->is_64bit(v);
+    uint64_t rip = wide ? x86_vcpu(v)->regs.rip : (uint32_t)x86_vcpu(v)->regs.rip;
+    unsigned int bits = wide ? 64 : 32;
+    const uint8_t *p = NULL;
+
+    for (unsigned int n = 4; n > 0 && p == NULL; n--) /* the prefixes, up to a page's end */
+        p = arch_guest_va_to_ptr(v->domain, rip, n, false);
+    for (unsigned int i = 0; p != NULL && i < 4; i++) {
+        if (p[i] == 0x67)
+            return bits / 2;
+        if (p[i] != 0x66 && p[i] != 0xf2 && p[i] != 0xf3 && p[i] != 0x26 && p[i] != 0x2e &&
+            p[i] != 0x36 && p[i] != 0x3e && p[i] != 0x64 && p[i] != 0x65 &&
+            !(wide && (p[i] & 0xf0) == 0x40))
+            break;
+    }
+    return bits;
+}
+
+/*
  * INS/OUTS (with or without REP) to a port: INS stores all ones at ES:rDI, OUTS reads
  * DS:rSI (port 0xe9 prints it); both step their index by the size (down with RFLAGS.DF)
  * and a REP runs rCX times, all in one exit, as Xen's emulator completes them. The
@@ -182,7 +208,8 @@ static void exit_hlt(struct vcpu *v, const struct hvm_exit *exit)
 static void io_string(struct vcpu *v, const struct hvm_exit *exit)
 {
     struct guest_regs *r = &x86_vcpu(v)->regs;
-    uint64_t amask = exit->io.addr_bits >= 64 ? ~0ull : (1ull << exit->io.addr_bits) - 1;
+    unsigned int abits = io_addr_bits(v);
+    uint64_t amask = abits >= 64 ? ~0ull : (1ull << abits) - 1;
     uint64_t *idx = exit->io.in ? &r->rdi : &r->rsi;
     uint64_t count = exit->io.rep ? r->rcx & amask : 1;
     unsigned int size = exit->io.size;

@@ -49,7 +49,6 @@ struct hvm_exit {
             uint16_t port;
             uint8_t size; /* 1, 2, 4 */
             bool in, string, rep;
-            uint8_t addr_bits; /* string I/O: address size, 16, 32 or 64 */
         } io;
         uint32_t msr;
         struct {

@@ -159,7 +159,6 @@ _Static_assert(__builtin_offsetof(struct vmcb, n_cr3) == 0x0b0, "N_CR3 at 0x0b0"
 #define IOIO_REP                  BIT64(3)
 #define IOIO_SIZE_SHIFT           4 /* one-hot: 1, 2, 4 bytes at bits 4, 5, 6 */
 #define IOIO_PORT_SHIFT           16
-#define IOIO_ADDR_SHIFT           7 /* one-hot: 16, 32, 64-bit addresses at bits 7, 8, 9 */
 #define SVM_INTERCEPT_CR_WRITE(n) BIT(16 + (n))
 
 /* CPUID Fn8000_0001 ECX and Fn8000_000A EDX */
