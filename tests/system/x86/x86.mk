@@ -32,12 +32,15 @@ RESULTS ?= build/test-results
 X86_GUEST := $(BUILD)/pvh-guest.elf
 X86_XTEST := $(GUEST_OUT)/x86_64/xtest.elf
 X86_XTEST32 := $(GUEST_OUT)/i386/xtest.elf
+# The x86_64 build repackaged as ELF32 (elf32-x86-64: 64-bit code in a 32-bit container,
+# which Xen boots): the boot tests load it, the reboot test the ELF64 original.
+X86_XTEST_E32 := $(BUILD)/xtest-elf32-x86_64.elf
 X86_DTB := $(BUILD)/domains.dtb
 X86_DTB32 := $(BUILD)/domains-x86_32.dtb
-# Module 0 the domains' DT, 1 the conformance guest (tests/guest) as x86_64, 2 the bring-up
-# guest, 3 the conformance guest as i386. X86_DTB32, the same domains with the conformance
+# Module 0 the domains' DT, 1 the conformance guest (tests/guest) as x86_64 (in an ELF32
+# container), 2 the bring-up guest (ELF64), 3 the conformance guest as i386. X86_DTB32, the same domains with the conformance
 # guest's widths swapped, replaces module 0 in the GRUB boots.
-X86_MODULES ?= $(X86_DTB) $(X86_XTEST) $(X86_GUEST) $(X86_XTEST32)
+X86_MODULES ?= $(X86_DTB) $(X86_XTEST_E32) $(X86_GUEST) $(X86_XTEST32)
 # `make run`: the demo (the test guest's role=demo, as on arm64), the test domains or none.
 X86_DEMO_DTB := $(BUILD)/demo.dtb
 X86_RUN_MODULES := $(if $(filter test,$(RUN_DOMAINS)),$(X86_MODULES),$(if \
@@ -50,7 +53,11 @@ X86_GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-
 .PHONY: test-system x86-guest run-images
 
 # The bring-up PVH guest (tests/system/x86/pvh), the conformance guest and the domains' DT.
-x86-guest: $(X86_GUEST) $(X86_XTEST) $(X86_XTEST32) $(X86_DTB) $(X86_DTB32)
+x86-guest: $(X86_GUEST) $(X86_XTEST) $(X86_XTEST_E32) $(X86_XTEST32) $(X86_DTB) $(X86_DTB32)
+
+$(X86_XTEST_E32): $(X86_XTEST)
+	@mkdir -p $(dir $@)
+	$(Q)objcopy -O elf32-x86-64 $< $@
 
 $(X86_GUEST): $(wildcard tests/system/x86/pvh/*) tests/system/x86/x86.mk
 	@mkdir -p $(dir $@)

@@ -87,6 +87,8 @@ exc_common:
 
 exc_fixup:
     push    %eax
+    mov     4(%esp), %eax
+    mov     %eax, probe_last_vector     /* which exception it was (cpu_policy.c) */
     mov     probe_fixup, %eax
     mov     %eax, 12(%esp)
     movl    $0, probe_fixup

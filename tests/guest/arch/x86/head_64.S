@@ -98,6 +98,8 @@ exc_common:
 /* Frame: saved RAX, vector, error code, then the CPU's RIP, CS, RFLAGS, RSP, SS. */
 exc_fixup:
     push    %rax
+    mov     8(%rsp), %rax
+    mov     %rax, probe_last_vector(%rip)  /* which exception it was (cpu_policy.c) */
     mov     probe_fixup(%rip), %rax
     mov     %rax, 24(%rsp)
     movq    $0, probe_fixup(%rip)

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * x86 isolation checks (arch_area_isolation), both widths: none yet, so role=main's plan
- * stays what tests/guest/README.md says. The x86 port adds its own here.
+ * The x86 port's area of role=main (arch_area_isolation), both widths: the CPU a PVH guest
+ * is shown (cpu_policy.c), X86_CPU_POLICY_RESULTS results.
  */
 #include "guest_arch.h"
+#include "x86_probe.h"
 
 void arch_area_isolation(void)
 {
+    x86_area_cpu_policy();
 }

@@ -9,6 +9,7 @@
 #include "guest_arch.h"
 #include "hostile.h"
 #include "libc.h"
+#include "x86_probe.h"
 
 #define TIMER_VECTOR     0xef /* arch.c's: its handler EOIs */
 #define X2APIC_LVT_TIMER 0x832
@@ -22,21 +23,10 @@
 #define CR0_TS           (1ul << 3)
 
 volatile unsigned long arch_probe_traps;
+volatile unsigned long probe_last_vector;
 volatile uintptr_t probe_fixup;
 
-/* One instruction with a fixup: on a fault it is skipped and the trap counted (FIX_REG is
- * the scratch register that takes the fixup's address; the 32-bit form needs none). */
-#ifdef __x86_64__
-#define FIX_BEGIN "lea 1f(%%rip), %%r11\n\tmov %%r11, probe_fixup(%%rip)\n\t"
-#define FIX_END   "\n1:\tmovq $0, probe_fixup(%%rip)"
-#define FIX_REG   "r11"
-#else
-#define FIX_BEGIN "movl $1f, probe_fixup\n\t"
-#define FIX_END   "\n1:\tmovl $0, probe_fixup"
-#define FIX_REG   "cc"
-#endif
-
-static bool try_rdmsr(uint32_t msr, uint64_t *v)
+bool try_rdmsr(uint32_t msr, uint64_t *v)
 {
     unsigned long before = arch_probe_traps;
     uint32_t lo = 0, hi = 0;
@@ -46,7 +36,7 @@ static bool try_rdmsr(uint32_t msr, uint64_t *v)
     return arch_probe_traps == before;
 }
 
-static bool try_wrmsr(uint32_t msr, uint64_t v)
+bool try_wrmsr(uint32_t msr, uint64_t v)
 {
     unsigned long before = arch_probe_traps;
 
