@@ -52,6 +52,7 @@
 #define X86_EXC_GP_VEC  13
 #define X86_EXC_UD_VEC  6
 #define RFLAGS_DF       (1u << 10)
+#define IO_STRING_BATCH 1024 /* REP INS/OUTS iterations per exit */
 
 typedef void (*exit_handler_t)(struct vcpu *v, const struct hvm_exit *exit);
 
@@ -201,9 +202,11 @@ static unsigned int io_addr_bits(struct vcpu *v)
 /*
  * INS/OUTS (with or without REP) to a port: INS stores all ones at ES:rDI, OUTS reads
  * DS:rSI (port 0xe9 prints it); both step their index by the size (down with RFLAGS.DF)
- * and a REP runs rCX times, all in one exit, as Xen's emulator completes them. The
- * segments are taken as flat (base 0), as a PVH guest runs; the registers wrap at the
- * instruction's address size. A page that is not the guest's is #GP (Xen: a fault).
+ * and a REP runs rCX times, IO_STRING_BATCH per exit (interrupts are masked here: a
+ * guest's rCX of 2^64 must not hold the CPU; the instruction runs again for the rest, as
+ * Xen's emulator batches a REP). The segments are taken as flat (base 0), as a PVH guest runs; the
+ * registers wrap at the instruction's address size. A page that is not the guest's is #GP (Xen: a
+ * fault).
  */
 static void io_string(struct vcpu *v, const struct hvm_exit *exit)
 {
@@ -212,10 +215,10 @@ static void io_string(struct vcpu *v, const struct hvm_exit *exit)
     uint64_t amask = abits >= 64 ? ~0ull : (1ull << abits) - 1;
     uint64_t *idx = exit->io.in ? &r->rdi : &r->rsi;
     uint64_t count = exit->io.rep ? r->rcx & amask : 1;
-    unsigned int size = exit->io.size;
+    unsigned int size = exit->io.size, done = 0;
     int64_t step = r->rflags & RFLAGS_DF ? -(int64_t)size : (int64_t)size;
 
-    for (; count > 0; count--) {
+    for (; count > 0 && done < IO_STRING_BATCH; count--, done++) {
         uint64_t va = *idx & amask;
         uint8_t *p = arch_guest_va_to_ptr(v->domain, va, size, exit->io.in);
 
@@ -232,7 +235,7 @@ static void io_string(struct vcpu *v, const struct hvm_exit *exit)
             r->rcx = (r->rcx & ~amask) | ((r->rcx - 1) & amask);
     }
     if (count == 0)
-        skip(v, exit);
+        skip(v, exit); /* else RIP stays on it: the rest is another exit, after interrupts */
 }
 
 static void exit_io(struct vcpu *v, const struct hvm_exit *exit)
