@@ -24,6 +24,7 @@
 #include <public/hvm/hvm_vcpu.h>
 #include <public/hvm/params.h>
 #include <public/hvm/start_info.h>
+#include <public/memory.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -85,6 +86,40 @@ static uint64_t tsc_hz;
 static bool have_tsc_deadline, have_x2apic;
 static uint64_t apic_per_tsc; /* one-shot counts per TSC tick, 32.32 fixed point (measured) */
 static bool hypercalls_ready;
+
+/*
+ * A hypercall before the hypercall page MSR: XENMEM_add_to_physmap(shared_info) by inline
+ * VMMCALL with this width's struct (the i386 build's is the 16-byte 32-bit one). Xen picks
+ * the argument layout by the caller's mode at each call, so a 32-bit domain that has not
+ * latched its width yet still gets its own. Its gfn is never touched again: the real
+ * mapping (ev_init) moves shared_info away. The result is reported by cpu_policy.c.
+ */
+static uint8_t early_shinfo_page[4096] __attribute__((aligned(4096)));
+long x86_early_physmap_rc = 1;
+
+static long early_physmap(void)
+{
+    struct xen_add_to_physmap xatp = {.domid = DOMID_SELF,
+                                      .space = XENMAPSPACE_shared_info,
+                                      .idx = 0,
+                                      .gpfn = arch_gfn(early_shinfo_page)};
+    long ret;
+
+#ifdef __x86_64__
+    __asm__ volatile("vmmcall"
+                     : "=a"(ret)
+                     : "a"((long)__HYPERVISOR_memory_op), "D"((long)XENMEM_add_to_physmap),
+                       "S"(&xatp)
+                     : "memory");
+#else
+    __asm__ volatile("vmmcall"
+                     : "=a"(ret)
+                     : "a"((long)__HYPERVISOR_memory_op), "b"((long)XENMEM_add_to_physmap),
+                       "c"(&xatp)
+                     : "memory");
+#endif
+    return ret;
+}
 
 /* ---- Instructions ---------------------------------------------------------------------- */
 
@@ -228,6 +263,7 @@ void arch_boot_cpu0(const struct hvm_start_info *si)
         arch_console_fallback_write(msg, sizeof(msg) - 1);
         return;
     }
+    x86_early_physmap_rc = early_physmap();
     cpuid(xen_base + 2, 0, r);
     wrmsr(r[1], (uint64_t)(uintptr_t)hypercall_page); /* page index 0 */
     hypercalls_ready = true;

@@ -147,9 +147,20 @@ static void string_io(void)
            "rep outsb x4 to port 0x%x: ignored, rSI +4, rCX 0", NO_DEVICE_PORT);
 }
 
+static void early_hypercall(void)
+{
+    long rc = x86_early_physmap_rc;
+
+    tap_ok(rc == 0,
+           "add_to_physmap(shared_info) by VMMCALL from %u-bit code before the "
+           "hypercall page MSR -> 0 (got %ld)",
+           (unsigned int)sizeof(long) * 8, rc);
+}
+
 void x86_area_cpu_policy(void)
 {
     tap_diag("area: the CPU a PVH guest is shown (MSRs, CR4, CPUID, ICEBP, string I/O)");
+    early_hypercall();
     msrs();
     cr4();
     cpuid_hidden();

@@ -28,7 +28,8 @@ bool try_rdmsr(uint32_t msr, uint64_t *v);
 bool try_wrmsr(uint32_t msr, uint64_t v);
 
 /* The ways the x86 area adds results (arch_area_isolation). */
-#define X86_CPU_POLICY_RESULTS 14
+#define X86_CPU_POLICY_RESULTS 15
+extern long x86_early_physmap_rc; /* arch.c: a hypercall before the hypercall page */
 void x86_area_cpu_policy(void);
 
 #endif
