@@ -340,15 +340,15 @@ static void test_abi_fixed(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pingpong_2level),
-        cmocka_unit_test(test_pingpong_fifo),
-        cmocka_unit_test(test_several_domains_2level),
-        cmocka_unit_test(test_several_domains_fifo),
-        cmocka_unit_test(test_ports_stay_with_their_handle),
-        cmocka_unit_test(test_domU_cannot_bind_others_port),
-        cmocka_unit_test(test_restrict),
-        cmocka_unit_test(test_virq_and_reset),
-        cmocka_unit_test(test_abi_fixed),
+        cmocka_unit_test_teardown(test_pingpong_2level, machine_cleanup),
+        cmocka_unit_test_teardown(test_pingpong_fifo, machine_cleanup),
+        cmocka_unit_test_teardown(test_several_domains_2level, machine_cleanup),
+        cmocka_unit_test_teardown(test_several_domains_fifo, machine_cleanup),
+        cmocka_unit_test_teardown(test_ports_stay_with_their_handle, machine_cleanup),
+        cmocka_unit_test_teardown(test_domU_cannot_bind_others_port, machine_cleanup),
+        cmocka_unit_test_teardown(test_restrict, machine_cleanup),
+        cmocka_unit_test_teardown(test_virq_and_reset, machine_cleanup),
+        cmocka_unit_test_teardown(test_abi_fixed, machine_cleanup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

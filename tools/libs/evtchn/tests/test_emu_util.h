@@ -32,9 +32,13 @@ struct emu_machine {
     char sock[96];
 };
 
+/* The test's machine until machine_end() checked it (machine_cleanup's business). */
+static struct emu_machine *machine_open_now;
+
 /* A fresh machine for this test: nothing runs until the first open. */
 static inline void machine_new(struct emu_machine *m, const char *abi)
 {
+    machine_open_now = m;
     strcpy(m->dir, "/tmp/minixen-emu-test-XXXXXX");
     assert_non_null(mkdtemp(m->dir));
     snprintf(m->sock, sizeof(m->sock), "%s/m.sock", m->dir);
@@ -82,6 +86,39 @@ static inline void machine_end(struct emu_machine *m)
     snprintf(path, sizeof(path), "%s.lock", m->sock);
     unlink(path);
     assert_int_equal(rmdir(m->dir), 0);
+    machine_open_now = NULL;
+}
+
+/*
+ * Every test's teardown: a test that failed before machine_end() may have left its
+ * handles open, so its broker would not leave: stop it (the test started it) and remove
+ * the machine's files, so a failure leaves no process and no directory behind.
+ */
+static inline int machine_cleanup(void **state)
+{
+    struct emu_machine *m = machine_open_now;
+    char path[128];
+    long pid;
+
+    (void)state;
+    if (m == NULL)
+        return 0;
+    pid = broker_pid(m);
+    if (pid > 0) {
+        /* Only if that pid is still a fork of this program (a broker), not a pid reused. */
+        char exe[64], mine[4096] = "", theirs[4096] = "";
+
+        snprintf(exe, sizeof(exe), "/proc/%ld/exe", pid);
+        if (readlink("/proc/self/exe", mine, sizeof(mine) - 1) > 0 &&
+            readlink(exe, theirs, sizeof(theirs) - 1) > 0 && strcmp(mine, theirs) == 0)
+            kill((pid_t)pid, SIGKILL);
+    }
+    unlink(m->sock);
+    snprintf(path, sizeof(path), "%s.lock", m->sock);
+    unlink(path);
+    rmdir(m->dir);
+    machine_open_now = NULL;
+    return 0;
 }
 
 static inline xenevtchn_handle *open_as(unsigned int domid)
