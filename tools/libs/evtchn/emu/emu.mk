@@ -3,9 +3,10 @@
 # tools/libs/evtchn/lib.mk compiles into the library unless the build leaves the emulation
 # out (MINIXEN_EVTCHN_NO_EMU).
 #
-#   LIBEVTCHN_EMU_SRCS    every .c file the backend needs: its own, and minixen's event
-#                         core with the rest of xen/common it links against (as the host
-#                         tests build it: all of xen/common but what libc provides)
+#   LIBEVTCHN_EMU_SRCS    every .c file the backend needs: its own, minixen's event core
+#                         with the rest of xen/common it links against (as the host tests
+#                         build it: all of xen/common but what libc provides), and the
+#                         ports' shared guest-atomics hooks
 #   LIBEVTCHN_EMU_CFLAGS  the include paths those need; the guest atomics are the build
 #                         machine's port's (x86 `lock`, arm64 LSE/LL-SC)
 #
@@ -20,7 +21,8 @@ LIBEVTCHN_EMU_XEN_SRCS := $(filter-out xen/common/lib/string.c xen/common/heap.c
                               $(sort $(shell find xen/common -name '*.c')))
 LIBEVTCHN_EMU_SRCS := $(LIBEVTCHN_EMU_DIR)/emu_arch.c $(LIBEVTCHN_EMU_DIR)/emu_broker.c \
                       $(LIBEVTCHN_EMU_DIR)/emu_client.c $(LIBEVTCHN_EMU_DIR)/emu_guest.c \
-                      $(LIBEVTCHN_EMU_DIR)/emu_spawn.c $(LIBEVTCHN_EMU_XEN_SRCS)
+                      $(LIBEVTCHN_EMU_DIR)/emu_spawn.c xen/arch/shared/guest_atomics_hooks.c \
+                      $(LIBEVTCHN_EMU_XEN_SRCS)
 
 LIBEVTCHN_EMU_UNAME := $(shell uname -m)
 LIBEVTCHN_EMU_ASM_x86_64  := x86

@@ -23,7 +23,7 @@
 #include <sys/auxv.h>
 #endif
 
-#include <asm/guest_atomics.h>
+#include <asm/guest_atomics.h> /* raw_cpu_relax, arm_guest_atomics_lse */
 
 #include <xen/alloc.h>
 #include <xen/errno.h>
@@ -154,43 +154,25 @@ long emu_hypercall(struct emu_domain *ed, int cmd, void *arg, size_t size)
     return rc == -ERESTART ? -EBUSY : rc;
 }
 
-/* ---- Guest atomics: the port's own primitives on the shared words --------------------- */
-
+/* ---- Guest atomics ------------------------------------------------------------------
+ *
+ * The hooks are every port's own, xen/arch/shared/guest_atomics_hooks.c (emu.mk compiles
+ * it with the build machine's port's headers). On arm64 the port's boot code picks LSE or
+ * LL/SC from the CPU's ID register, which a process cannot read: here the kernel's
+ * HWCAP says, and MINIXEN_GUEST_ATOMICS=llsc forces the bounded LL/SC path, as in the
+ * host tests (both paths are then exercised on one CPU).
+ */
 #if defined(__aarch64__)
-bool arm_guest_atomics_lse; /* read by the arm primitives */
+bool arm_guest_atomics_lse;
 
 __attribute__((constructor)) static void emu_atomics_choose(void)
 {
-    arm_guest_atomics_lse = (getauxval(AT_HWCAP) & HWCAP_ATOMICS) != 0;
+    const char *force = getenv("MINIXEN_GUEST_ATOMICS");
+
+    arm_guest_atomics_lse = (getauxval(AT_HWCAP) & HWCAP_ATOMICS) != 0 &&
+                            !(force != NULL && strcmp(force, "llsc") == 0);
 }
 #endif
-
-guest_atomic_t arch_guest_cmpxchg32(uint32_t *word, uint32_t expected, uint32_t desired,
-                                    uint32_t *seen)
-{
-    return raw_guest_cmpxchg32(word, expected, desired, seen);
-}
-
-guest_atomic_t arch_guest_cmpxchg64(uint64_t *word, uint64_t expected, uint64_t desired,
-                                    uint64_t *seen)
-{
-    return raw_guest_cmpxchg64(word, expected, desired, seen);
-}
-
-guest_atomic_t arch_guest_xchg32(uint32_t *word, uint32_t value, uint32_t *old)
-{
-    return raw_guest_xchg32(word, value, old);
-}
-
-guest_atomic_t arch_guest_test_and_set_bit32(uint32_t *word, unsigned int bit, bool *was_set)
-{
-    return raw_guest_test_and_set_bit32(word, bit, was_set);
-}
-
-guest_atomic_t arch_guest_test_and_clear_bit32(uint32_t *word, unsigned int bit, bool *was_set)
-{
-    return raw_guest_test_and_clear_bit32(word, bit, was_set);
-}
 
 /* ---- Event delivery ------------------------------------------------------------------- */
 
