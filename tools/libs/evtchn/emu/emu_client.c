@@ -260,8 +260,9 @@ static int emu_open(xenevtchn_handle *h, int fd, unsigned int flags)
         rc = connect_once(e, path, domid, abi);
         if (rc != -EAGAIN)
             break;
-        /* No broker: start one now and then (a slow one is still starting). */
-        if (i % 50 == 0 && (rc = emu_broker_spawn(path, abi)) != 0)
+        /* No broker: start one, and again every 100 ms or so (the first may have lost the
+         * lock to a broker that was just leaving). */
+        if (i % 10 == 0 && (rc = emu_broker_spawn(path, abi)) != 0)
             break;
         rc = -EAGAIN;
         sleep_ms(i < 10 ? 2 : 10);

@@ -337,6 +337,29 @@ static void test_abi_fixed(void **state)
     machine_end(&m);
 }
 
+/*
+ * Open again just as the broker leaves (its grace time is 300 ms): the open lands before,
+ * during or after its exit and must work every time, on one broker at a time.
+ */
+static void test_reopen_around_grace_time(void **state)
+{
+    struct emu_machine m;
+
+    (void)state;
+    machine_new(&m, NULL);
+    for (unsigned int i = 0; i < 12; i++) {
+        xenevtchn_handle *h = open_as(0);
+        int port;
+
+        assert_non_null(h);
+        port = xenevtchn_bind_unbound_port(h, 0);
+        assert_true(port > 0);
+        assert_int_equal(xenevtchn_close(h), 0);
+        usleep(260000 + 10000 * i); /* 260..370 ms */
+    }
+    machine_end(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -349,6 +372,7 @@ int main(void)
         cmocka_unit_test_teardown(test_restrict, machine_cleanup),
         cmocka_unit_test_teardown(test_virq_and_reset, machine_cleanup),
         cmocka_unit_test_teardown(test_abi_fixed, machine_cleanup),
+        cmocka_unit_test_teardown(test_reopen_around_grace_time, machine_cleanup),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
