@@ -18,7 +18,7 @@
 
 #include <stdint.h>
 
-#include <public/event_channel.h>
+#include <xen/event_channel.h> /* the public header, as xenevtchn.h includes it */
 
 /* Requests of minixen's own that have no EVTCHNOP_* (far above Xen's numbers). */
 #define EMU_OP_HELLO    0x4d580001u /* first request: a0 = domid, a1 = enum emu_abi */

@@ -5,11 +5,21 @@
  * that never reads its replies; and several programs starting the machine at once. The
  * others must keep working, and there must be one broker.
  */
+#if defined(MINIXEN_EVTCHN_NO_EMU) || defined(LIBEVTCHN_MINI_CMOCKA)
+/* A build without the emulation (the guests' static libraries): nothing to test here. */
+#include <stdio.h>
+
+int main(void)
+{
+    printf("1..0 # SKIP this build has no emu backend\n");
+    return 0;
+}
+#else
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "emu_proto.h"
+#include "../emu/emu_proto.h"
 #include "test_emu_util.h"
 
 struct peer {
@@ -314,3 +324,4 @@ int main(void)
 
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
+#endif
