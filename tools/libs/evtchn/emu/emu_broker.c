@@ -147,6 +147,13 @@ static void flush_queue(struct emu_client *c)
     }
 }
 
+/* Forget the ports not yet written (but the rest of one begun: the stream stays whole). */
+static void drop_queue(struct emu_client *c)
+{
+    c->qlen = c->qsent != 0 ? 1 : 0;
+    c->overflowed = false;
+}
+
 static void deliver(struct emu_domain *ed, evtchn_port_t port)
 {
     uint32_t id = port < ed->nr_ports ? ed->owner[port] : 0;
@@ -348,15 +355,17 @@ static int serve(uint32_t id, struct emu_client *c)
             ed->owner[req.u.close.port] = 0;
         break;
     case EMU_OP_RESTRICT:
-        if (req.u.a[0] >= DOMID_FIRST_RESERVED)
+        /* As Linux's driver: once only, and never to domain 0 or a DOMID_* name. */
+        if (restricted)
+            rep.rc = -EACCES;
+        else if (req.u.a[0] == 0 || req.u.a[0] >= DOMID_FIRST_RESERVED)
             rep.rc = -EINVAL;
-        else if (restricted && c->restrict_to != req.u.a[0])
-            rep.rc = -EACCES; /* cannot be undone, nor moved */
         else
             c->restrict_to = req.u.a[0];
         break;
     case EMU_OP_RESET:
         unbind_all(id, c);
+        drop_queue(c);
         break;
     default:
         rep.rc = -ENOSYS;

@@ -39,6 +39,7 @@ struct emu_handle {
     uint8_t *owned;     /* bitmap: ports this handle bound (unmask acts on these only) */
     uint8_t partial[4]; /* a port read in part from the event stream */
     unsigned int have;
+    bool drop_partial; /* the port being completed was queued before a reset */
 };
 
 static struct emu_handle *H(xenevtchn_handle *h)
@@ -404,16 +405,21 @@ static xenevtchn_port_or_error_t emu_pending(xenevtchn_handle *h)
     ssize_t n;
 
     pthread_mutex_lock(&e->lock);
-    n = recv(e->ev, e->partial + e->have, sizeof(port) - e->have, MSG_DONTWAIT);
-    if (n > 0)
-        e->have += (unsigned int)n;
-    if (e->have < sizeof(port)) {
-        pthread_mutex_unlock(&e->lock);
-        errno = n == 0 ? EIO : n < 0 ? errno : EAGAIN; /* EIO: the broker is gone */
-        return -1;
+    for (;;) {
+        n = recv(e->ev, e->partial + e->have, sizeof(port) - e->have, MSG_DONTWAIT);
+        if (n > 0)
+            e->have += (unsigned int)n;
+        if (e->have < sizeof(port)) {
+            pthread_mutex_unlock(&e->lock);
+            errno = n == 0 ? EIO : n < 0 ? errno : EAGAIN; /* EIO: the broker is gone */
+            return -1;
+        }
+        e->have = 0;
+        if (!e->drop_partial)
+            break;
+        e->drop_partial = false; /* that one was from before a reset */
     }
     memcpy(&port, e->partial, sizeof(port));
-    e->have = 0;
     pthread_mutex_unlock(&e->lock);
     if (port == EMU_OVERFLOW) {
         errno = EFBIG; /* as Linux's driver says when its ring overflowed */
@@ -422,26 +428,41 @@ static xenevtchn_port_or_error_t emu_pending(xenevtchn_handle *h)
     return (xenevtchn_port_or_error_t)port;
 }
 
-/* Clear the port's mask in the shared memory; true if it is pending (needs the hypercall). */
+/*
+ * Unmask the port in the shared memory if it is not pending; true if the hypercall must do
+ * it: the hypervisor re-delivers a pending port only when its unmask finds the port still
+ * masked (2-level), so a pending port is left masked for it, as Linux's drivers do.
+ */
 static bool unmask_shared(struct emu_handle *e, evtchn_port_t port)
 {
     if (e->info.abi == EMU_ABI_FIFO) {
         uint32_t *word = (uint32_t *)(e->shm + e->info.fifo_off) + port;
         uint32_t w = __atomic_load_n(word, __ATOMIC_ACQUIRE), seen;
 
-        /* BUSY: the hypervisor is linking the word; only it may unmask it now. */
-        for (unsigned int i = 0; i < 64 && !(w & (1u << EVTCHN_FIFO_BUSY)); i++) {
+        /* PENDING: the hypervisor links it as it unmasks; BUSY: it is linking it now. */
+        for (unsigned int i = 0; i < 64; i++) {
+            if (w & ((1u << EVTCHN_FIFO_PENDING) | (1u << EVTCHN_FIFO_BUSY)))
+                return true;
             if (emu_g_cmpxchg32(word, w, w & ~(1u << EVTCHN_FIFO_MASKED), &seen))
-                return (w & (1u << EVTCHN_FIFO_PENDING)) != 0;
+                return false;
             w = seen;
         }
         return true;
     }
     uint32_t *mask = (uint32_t *)(e->shm + e->info.mask_off) + port / 32;
     const uint32_t *pending = (const uint32_t *)(e->shm + e->info.pending_off) + port / 32;
+    const unsigned int bit = port % 32;
 
-    emu_g_clear_bit(mask, port % 32);
-    return (__atomic_load_n(pending, __ATOMIC_SEQ_CST) >> (port % 32)) & 1;
+    if ((__atomic_load_n(pending, __ATOMIC_SEQ_CST) >> bit) & 1)
+        return true;
+    emu_g_clear_bit(mask, bit);
+    /* Sent between the two looks: it found the port masked and raised nothing. Mask it
+     * again and let the hypercall unmask and deliver it. */
+    if ((__atomic_load_n(pending, __ATOMIC_SEQ_CST) >> bit) & 1) {
+        emu_g_set_bit(mask, bit);
+        return true;
+    }
+    return false;
 }
 
 static int emu_unmask(xenevtchn_handle *h, evtchn_port_t port)
@@ -464,14 +485,29 @@ static int emu_restrict(xenevtchn_handle *h, domid_t domid)
     return request(H(h), EMU_OP_RESTRICT, a, sizeof(a)) < 0 ? -1 : 0;
 }
 
+/* Read and forget what the event stream holds now, keeping it aligned on ports. */
+static void drain_events(struct emu_handle *e)
+{
+    uint8_t buf[4096];
+    ssize_t n;
+
+    while ((n = recv(e->ev, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+        e->have = (e->have + (unsigned int)n) % sizeof(uint32_t);
+    /* The broker may still owe the rest of a port it had begun to write. */
+    e->drop_partial = e->have != 0;
+}
+
 static int emu_reset(xenevtchn_handle *h)
 {
     struct emu_handle *e = H(h);
 
+    /* The broker unbinds the ports and drops what it had not yet written to the stream
+     * before it replies; what is in the stream already is read and dropped here. */
     if (request(e, EMU_OP_RESET, NULL, 0) < 0)
         return -1;
     pthread_mutex_lock(&e->lock);
     memset(e->owned, 0, e->nr_ports / 8 + 1);
+    drain_events(e);
     pthread_mutex_unlock(&e->lock);
     return 0;
 }
