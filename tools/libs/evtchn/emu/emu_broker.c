@@ -372,6 +372,9 @@ static int serve(uint32_t id, struct emu_client *c)
         break;
     }
 reply:
+    /* The upcalls this request raised are handled before it returns, as a hypercall's
+     * events are pending when it returns: after notify() the port is in its stream. */
+    run_upcalls();
     return send(c->ctl, &rep, sizeof(rep), MSG_DONTWAIT | MSG_NOSIGNAL) == (ssize_t)sizeof(rep)
                ? 0
                : -1; /* a client that does not read its replies loses its connection */
