@@ -34,7 +34,8 @@ struct evtchn_backend_ops {
                                                   evtchn_port_t remote_port);
     xenevtchn_port_or_error_t (*bind_virq)(xenevtchn_handle *h, unsigned int virq);
     int (*unbind)(xenevtchn_handle *h, evtchn_port_t port);
-    /* The next port that fired (it is masked until unmask), without blocking. */
+    /* The next port that fired (it is masked until unmask); with none, wait for one
+     * unless the fd is O_NONBLOCK (then EAGAIN), as Xen's library does. */
     xenevtchn_port_or_error_t (*pending)(xenevtchn_handle *h);
     int (*unmask)(xenevtchn_handle *h, evtchn_port_t port);
     int (*restrict_domid)(xenevtchn_handle *h, domid_t domid);

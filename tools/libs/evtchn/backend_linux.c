@@ -49,7 +49,6 @@ struct lx_restrict_domid {
  */
 struct lx_handle {
     int fd;
-    int nonblocking; /* our own fd is O_NONBLOCK; an adopted one is polled before read */
     evtchn_port_t *ports;
     size_t nports, cap;
 };
@@ -91,20 +90,13 @@ static int lx_open(xenevtchn_handle *h, int fd, unsigned int flags)
     if (l == NULL)
         return -1;
     if (fd < 0) {
-        fd = open(LX_DEVICE, O_RDWR | O_NONBLOCK | (flags & XENEVTCHN_NO_CLOEXEC ? 0 : O_CLOEXEC));
+        /* Blocking, as Xen's library opens it: xenevtchn_pending waits for a port unless
+         * the program makes the descriptor O_NONBLOCK. */
+        fd = open(LX_DEVICE, O_RDWR | (flags & XENEVTCHN_NO_CLOEXEC ? 0 : O_CLOEXEC));
         if (fd < 0) {
             free(l);
             return -1;
         }
-        l->nonblocking = 1;
-    } else {
-        int fl = fcntl(fd, F_GETFL);
-
-        if (fl < 0) {
-            free(l);
-            return -1;
-        }
-        l->nonblocking = (fl & O_NONBLOCK) != 0;
     }
     l->fd = fd;
     h->priv = l;
@@ -190,18 +182,6 @@ static int lx_pending(xenevtchn_handle *h)
     evtchn_port_t port;
     ssize_t n;
 
-    if (!l->nonblocking) {
-        /* An adopted blocking fd: never sleep in read, as the API promises. */
-        struct pollfd p = {.fd = l->fd, .events = POLLIN};
-        int r = poll(&p, 1, 0);
-
-        if (r < 0)
-            return -1;
-        if (r == 0) {
-            errno = EAGAIN;
-            return -1;
-        }
-    }
     /* The driver hands out whole ports only: one per sizeof(evtchn_port_t) bytes. */
     n = read(l->fd, &port, sizeof(port));
     if (n < 0)

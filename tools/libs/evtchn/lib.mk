@@ -74,11 +74,16 @@ $(LIBEVTCHN_DIR)/$(1)/.flags: FORCE
 $(LIBEVTCHN_DIR)/$(1)/obj/%.o: %.c $(LIBEVTCHN_DIR)/$(1)/.flags | $(LIBEVTCHN_INC_STAMP)
 	@mkdir -p $$(dir $$@)
 	@echo "  CC [libevtchn-$(1)] $$<"
-	$$(Q)$$(LIBEVTCHN_CC_$(1)) $$(LIBEVTCHN_LIB_CFLAGS) -fPIC $$(LIBEVTCHN_NOEMU_$(1)) \
-	    $$(if $$(filter $$<,$$(LIBEVTCHN_EMU_$(1))),$$(LIBEVTCHN_EMU_CFLAGS)) -c $$< -o $$@
+	$$(Q)$$(LIBEVTCHN_CC_$(1)) $$(if $$(filter $$<,$$(LIBEVTCHN_EMU_$(1))),$$(LIBEVTCHN_EMU_CFLAGS)) \
+	    $$(LIBEVTCHN_LIB_CFLAGS) -fPIC $$(LIBEVTCHN_NOEMU_$(1)) -c $$< -o $$@
 
+# One relocatable object with every hidden symbol made local, then archived: a program
+# linking the static library sees the API only, never the event core's globals (printk,
+# domain_create, ...), as the shared library's users do.
 $$(LIBEVTCHN_A_$(1)): $$(LIBEVTCHN_OBJS_$(1))
-	$$(Q)rm -f $$@ && $$(LIBEVTCHN_CC_$(1):gcc=ar) rcs $$@ $$^
+	$$(Q)rm -f $$@ $$@.o && $$(LIBEVTCHN_CC_$(1)) -r -nostdlib -o $$@.o $$^ && \
+	    $$(LIBEVTCHN_CC_$(1):gcc=objcopy) --localize-hidden $$@.o && \
+	    $$(LIBEVTCHN_CC_$(1):gcc=ar) rcs $$@ $$@.o && rm -f $$@.o
 
 $(LIBEVTCHN_DIR)/$(1)/evtchn-pingpong: $(LIBEVTCHN_SRC)/examples/evtchn-pingpong.c \
     $$(LIBEVTCHN_A_$(1)) | $(LIBEVTCHN_INC_STAMP)

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,7 +224,8 @@ static int connect_once(struct emu_handle *e, const char *path, uint32_t domid, 
         close(e->ev);
         goto fail;
     }
-    fcntl(e->ev, F_SETFL, fcntl(e->ev, F_GETFL) | O_NONBLOCK);
+    /* Left blocking, as Xen's library leaves its device: the program decides (every recv
+     * here is MSG_DONTWAIT; emu_pending waits only on a blocking descriptor). */
     return 0;
 
 fail:
@@ -398,6 +400,24 @@ static int emu_unbind(xenevtchn_handle *h, evtchn_port_t port)
     return 0;
 }
 
+/*
+ * Xen's xenevtchn_pending sleeps in read() until a port comes, unless the program made the
+ * descriptor O_NONBLOCK: the same here. 0 once fd is readable; -1 (no wait) when it is
+ * non-blocking or the wait failed.
+ */
+static int wait_readable(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int fl = fcntl(fd, F_GETFL);
+
+    if (fl < 0 || (fl & O_NONBLOCK))
+        return -1;
+    while (poll(&p, 1, -1) < 0)
+        if (errno != EINTR)
+            return -1;
+    return 0;
+}
+
 static xenevtchn_port_or_error_t emu_pending(xenevtchn_handle *h)
 {
     struct emu_handle *e = H(h);
@@ -410,8 +430,14 @@ static xenevtchn_port_or_error_t emu_pending(xenevtchn_handle *h)
         if (n > 0)
             e->have += (unsigned int)n;
         if (e->have < sizeof(port)) {
+            int err = n == 0 ? EIO : n < 0 ? errno : EAGAIN; /* EIO: the broker is gone */
+
             pthread_mutex_unlock(&e->lock);
-            errno = n == 0 ? EIO : n < 0 ? errno : EAGAIN; /* EIO: the broker is gone */
+            if (err == EAGAIN && wait_readable(e->ev) == 0) {
+                pthread_mutex_lock(&e->lock);
+                continue;
+            }
+            errno = err;
             return -1;
         }
         e->have = 0;

@@ -16,6 +16,7 @@
  * Exit status 0 when every round trip completed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,10 @@ int main(int argc, char **argv)
     xce = xenevtchn_open(NULL, 0);
     if (xce == NULL)
         die("xenevtchn_open");
+    /* An event loop's descriptor: pending says EAGAIN when nothing fired instead of
+     * sleeping (it sleeps on the descriptor as opened, as with Xen's library). */
+    if (fcntl(xenevtchn_fd(xce), F_SETFL, fcntl(xenevtchn_fd(xce), F_GETFL) | O_NONBLOCK) < 0)
+        die("O_NONBLOCK");
 
     if (strcmp(argv[1], "serve") == 0 && argc == 3)
         return serve(xce, (uint32_t)parse(argv[2], "DOMID", 0xFFFF));

@@ -52,7 +52,8 @@ xenevtchn_port_or_error_t xenevtchn_bind_virq(xenevtchn_handle *xce, unsigned in
 /* Close one of the handle's ports. */
 int xenevtchn_unbind(xenevtchn_handle *xce, evtchn_port_t port);
 
-/* The next port that fired, masked until xenevtchn_unmask; -1 (EAGAIN) when none. */
+/* The next port that fired, masked until xenevtchn_unmask. With none yet it waits for
+ * one, unless the program made xenevtchn_fd O_NONBLOCK: then -1, EAGAIN (as Xen's). */
 xenevtchn_port_or_error_t xenevtchn_pending(xenevtchn_handle *xce);
 /* Unmask a port xenevtchn_pending returned. */
 int xenevtchn_unmask(xenevtchn_handle *xce, evtchn_port_t port);

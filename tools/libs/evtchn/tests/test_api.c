@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -30,20 +33,29 @@
 #define WAIT_MS    2000
 #define QUIET_MS   100
 
-/* The next port that fires within ms, not unmasked; -1 if none. */
+/* The next port that fires within ms, not unmasked; -1 if none. Polls first: pending
+ * itself sleeps on a blocking descriptor, as Xen's does. */
 static int next_port(xenevtchn_handle *h, int ms)
 {
     struct pollfd p = {.fd = xenevtchn_fd(h), .events = POLLIN};
-    int port;
 
-    for (;;) {
-        port = xenevtchn_pending(h);
-        if (port >= 0)
-            return port;
-        assert_int_equal(errno, EAGAIN);
-        if (poll(&p, 1, ms) <= 0)
-            return -1;
-    }
+    if (poll(&p, 1, ms) <= 0)
+        return -1;
+    return xenevtchn_pending(h);
+}
+
+/* pending with nothing fired: -1, EAGAIN once the program made the descriptor
+ * non-blocking (it would sleep otherwise). */
+static void assert_none_pending(xenevtchn_handle *h)
+{
+    int fd = xenevtchn_fd(h), fl = fcntl(fd, F_GETFL);
+
+    assert_true(fl >= 0);
+    assert_int_equal(fcntl(fd, F_SETFL, fl | O_NONBLOCK), 0);
+    errno = 0;
+    assert_int_equal(xenevtchn_pending(h), -1);
+    assert_int_equal(errno, EAGAIN);
+    assert_int_equal(fcntl(fd, F_SETFL, fl), 0);
 }
 
 /* Take every event that arrives within QUIET_MS, unmasking each. */
@@ -156,9 +168,7 @@ static void test_bad_port(void **state)
     errno = 0;
     assert_int_equal(xenevtchn_unbind(h, BAD_PORT), -1);
     assert_true(unknown_port_errno());
-    errno = 0;
-    assert_int_equal(xenevtchn_pending(h), -1); /* nothing bound, nothing fired */
-    assert_int_equal(errno, EAGAIN);
+    assert_none_pending(h); /* nothing bound, nothing fired */
     errno = 0;
     /* Nobody offered this port to us. */
     assert_int_equal(xenevtchn_bind_interdomain(h, DOMID_SELF, BAD_PORT), -1);
@@ -275,9 +285,7 @@ static void test_reset(void **state)
     errno = 0;
     assert_int_equal(xenevtchn_notify(h, (evtchn_port_t)b), -1);
     assert_true(unknown_port_errno());
-    errno = 0;
-    assert_int_equal(xenevtchn_pending(h), -1);
-    assert_int_equal(errno, EAGAIN);
+    assert_none_pending(h);
     errno = 0;
     assert_int_equal(xenevtchn_bind_interdomain(other, DOMID_SELF, (evtchn_port_t)a), -1);
     assert_int_equal(errno, EINVAL);
@@ -329,9 +337,52 @@ static void test_two_handles(void **state)
     assert_int_equal(xenevtchn_close(h), 0);
 }
 
+struct late_notify {
+    xenevtchn_handle *h;
+    evtchn_port_t port;
+};
+
+static void *notify_later(void *arg)
+{
+    const struct late_notify *n = arg;
+    struct timespec t = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
+
+    nanosleep(&t, NULL);
+    return (void *)(intptr_t)xenevtchn_notify(n->h, n->port);
+}
+
 /*
- * fdopen adopts a /dev/xen/evtchn descriptor (linux backend only), even a blocking one:
- * pending still never sleeps. Closing the handle closes the descriptor, as Xen's does.
+ * On the descriptor as opened, xenevtchn_pending waits for the next port as Xen's does
+ * (a program that never polls still gets its events): another handle's notify, sent
+ * while this thread already sleeps in pending, wakes it.
+ */
+static void test_pending_waits(void **state)
+{
+    xenevtchn_handle *h = open_handle(), *g = open_handle();
+    struct late_notify n = {.h = g};
+    pthread_t t;
+    void *rc;
+    int a, b;
+
+    (void)state;
+    a = xenevtchn_bind_unbound_port(h, DOMID_SELF);
+    assert_true(a > 0);
+    b = xenevtchn_bind_interdomain(g, DOMID_SELF, (evtchn_port_t)a);
+    assert_true(b > 0);
+    drain(g);
+    n.port = (evtchn_port_t)b;
+    assert_int_equal(pthread_create(&t, NULL, notify_later, &n), 0);
+    assert_int_equal(xenevtchn_pending(h), a);
+    assert_int_equal(pthread_join(t, &rc), 0);
+    assert_int_equal((intptr_t)rc, 0);
+    assert_int_equal(xenevtchn_unmask(h, (evtchn_port_t)a), 0);
+    assert_int_equal(xenevtchn_close(g), 0);
+    assert_int_equal(xenevtchn_close(h), 0);
+}
+
+/*
+ * fdopen adopts a /dev/xen/evtchn descriptor (linux backend only) as it is, blocking or
+ * not. Closing the handle closes the descriptor, as Xen's does.
  */
 static void test_fdopen(void **state)
 {
@@ -351,9 +402,7 @@ static void test_fdopen(void **state)
     assert_non_null(h);
     assert_int_equal(xenevtchn_fd(h), fd);
     loopback(h, &a, &b);
-    errno = 0;
-    assert_int_equal(xenevtchn_pending(h), -1);
-    assert_int_equal(errno, EAGAIN);
+    assert_none_pending(h);
     assert_int_equal(xenevtchn_notify(h, (evtchn_port_t)b), 0);
     assert_int_equal(next_port(h, WAIT_MS), a);
     assert_int_equal(xenevtchn_close(h), 0);
@@ -370,7 +419,7 @@ int main(void)
         cmocka_unit_test(test_many_events),   cmocka_unit_test(test_bind_virq),
         cmocka_unit_test(test_restrict),      cmocka_unit_test(test_reset),
         cmocka_unit_test(test_close_unbinds), cmocka_unit_test(test_two_handles),
-        cmocka_unit_test(test_fdopen),
+        cmocka_unit_test(test_fdopen),        cmocka_unit_test(test_pending_waits),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,39 +9,6 @@
 /* A build without the emulation (the guests' static libraries): nothing to test here. */
 #include <stdio.h>
 
-/*
- * A handle that does not read its events while they keep coming (it unmasks without
- * reading): far more than its socket holds. The broker keeps them for it (never
- * blocking on it) and every one arrives, in order, once it reads.
- */
-static void test_unread_events_are_kept(void **state)
-{
-    struct emu_machine m;
-    xenevtchn_handle *h;
-    int a, b, n = 3000;
-
-    (void)state;
-    machine_new(&m, "2level");
-    h = open_as(0);
-    assert_non_null(h);
-    a = xenevtchn_bind_unbound_port(h, 0);
-    assert_true(a > 0);
-    b = xenevtchn_bind_interdomain(h, 0, (evtchn_port_t)a);
-    assert_true(b > 0);
-    assert_int_equal(wait_port(h, 2000), b); /* a new interdomain port starts pending */
-    assert_int_equal(xenevtchn_unmask(h, (evtchn_port_t)b), 0);
-    for (int i = 0; i < n; i++) {
-        assert_int_equal(xenevtchn_notify(h, (evtchn_port_t)b), 0);
-        /* notify returned: a fired and is masked; unmask it without reading it. */
-        assert_int_equal(xenevtchn_unmask(h, (evtchn_port_t)a), 0);
-    }
-    for (int i = 0; i < n; i++)
-        assert_int_equal(wait_port(h, 2000), a);
-    assert_int_equal(wait_port(h, 100), -1);
-    assert_int_equal(xenevtchn_close(h), 0);
-    machine_end(&m);
-}
-
 int main(void)
 {
     printf("1..0 # SKIP this build has no emu backend\n");

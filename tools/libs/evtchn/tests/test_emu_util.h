@@ -134,10 +134,8 @@ static inline xenevtchn_handle *open_as(unsigned int domid)
 static inline int wait_port(xenevtchn_handle *h, int ms)
 {
     struct pollfd p = {.fd = xenevtchn_fd(h), .events = POLLIN};
-    int port = xenevtchn_pending(h);
 
-    if (port >= 0 || errno != EAGAIN)
-        return port;
+    /* Poll first: pending itself sleeps on the blocking descriptor, as Xen's does. */
     if (poll(&p, 1, ms) <= 0) {
         errno = ETIMEDOUT;
         return -1;
