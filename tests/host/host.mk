@@ -152,6 +152,7 @@ endef
 # test_npt: the x86 nested tables' reset for a rebooting domain (tables only, no hardware).
 # test_x86_policy: the x86 guest CPU policies (CPUID filter, CR4 checks, MSRs), pure code.
 # test_x87_rebuild: the x86 vCPU switch's x87 shortcut, on the build machine's CPU.
+# test_mmio: the x86 MMIO instruction decoder and the virtual I/O APIC's registers.
 # test_serial: the console UART drivers on fake registers and a fake I/O port space, with
 # a board UART of COM1 (serial.c takes board.mk's UART as these three definitions).
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vgic,\
@@ -172,6 +173,8 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_x86_policy,\
     xen/arch/x86/cpuid_policy.c xen/arch/x86/msr_policy.c,xen/arch/x86/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_x87_rebuild,,\
     xen/arch/x86/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_mmio,\
+    xen/arch/x86/mmio_decode.c xen/arch/x86/vioapic.c,xen/arch/x86/include)))
 HOST_SERIAL_SRCS := $(sort $(wildcard xen/drivers/char/*.c))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_serial,\
     $(HOST_SERIAL_SRCS),tests/host)))
