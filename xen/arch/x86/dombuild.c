@@ -148,6 +148,8 @@ int arch_domain_construct(struct domain *d, const struct boot_domain *bd)
     if (rc != 0)
         return rc;
     xd->context_lock = (spinlock_t)SPINLOCK_INIT;
+    xd->vioapic_lock = (spinlock_t)SPINLOCK_INIT;
+    vioapic_init(&xd->vioapic); /* every entry masked */
     for (uint32_t i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpu[i];
 

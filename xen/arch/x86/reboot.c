@@ -62,6 +62,7 @@ int arch_domain_rebuild(struct domain *d)
     for (uint32_t i = 0; i < d->max_vcpus; i++)
         vcpu_reset_state(d->vcpu[i]);
     npt_reset(d);
+    vioapic_init(&xd->vioapic); /* no vCPU of d runs: nobody holds its lock */
     rc = dombuild_rebind_static_evtchns(d);
     if (rc != 0)
         printk("%s: some static event channels were not restored (%d)\n", d->name, rc);

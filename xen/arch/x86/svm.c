@@ -29,6 +29,9 @@
 #define SEG_LDT 0x082 /* P, type 2 */
 #define SEG_L   BIT(9)
 
+/* EXITINFO1 of a nested page fault: the fault was on the guest's page-table walk. */
+#define NPF_IN_GUEST_TABLES BIT64(33)
+
 void svm_vmrun(paddr_t vmcb_pa, struct guest_regs *regs, paddr_t host_vmcb_pa);
 
 struct svm_vcpu {
@@ -292,6 +295,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
         exit->npf.gpa = vmcb->exitinfo2;
         exit->npf.write = (vmcb->exitinfo1 & 2) != 0;
         exit->npf.fetch = (vmcb->exitinfo1 & 16) != 0;
+        exit->npf.table_walk = (vmcb->exitinfo1 & NPF_IN_GUEST_TABLES) != 0;
         return;
     }
     if (code >= VMEXIT_NR_CODES || exit_reasons[code] == 0) {
@@ -392,6 +396,13 @@ static unsigned int svm_cpl(struct vcpu *v)
     return svm(v)->vmcb->cpl & 3;
 }
 
+static void svm_get_cs(struct vcpu *v, struct hvm_seg *cs)
+{
+    const struct vmcb_seg *s = &svm(v)->vmcb->cs;
+
+    *cs = (struct hvm_seg){.sel = s->sel, .ar = s->attr, .limit = s->limit, .base = s->base};
+}
+
 static bool svm_event_pending(struct vcpu *v)
 {
     return (svm(v)->vmcb->eventinj & EVENT_VALID) != 0;
@@ -432,6 +443,7 @@ const struct hvm_ops svm_ops = {
     .set_cr4 = svm_set_cr4,
     .is_64bit = svm_is_64bit,
     .cpl = svm_cpl,
+    .get_cs = svm_get_cs,
     .event_pending = svm_event_pending,
     .dump_state = svm_dump_state,
 };

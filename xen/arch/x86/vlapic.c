@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The minimal virtual LAPIC (see <asm/vlapic.h>). Only the x2APIC interface exists: the
- * guest's MSR accesses already exit (svm.c intercepts every MSR it does not pass
- * through), so each register is a case here, while the xAPIC page would need an
- * instruction decoder on nested page faults. CPUID advertises x2APIC; a guest that keeps
- * the xAPIC page reaches memory outside its RAM and ends like any other such guest.
+ * The minimal virtual LAPIC (see <asm/vlapic.h>), behind both of its interfaces: the
+ * x2APIC MSRs (the guest's MSR accesses already exit: svm.c intercepts every MSR it does
+ * not pass through) and the xAPIC page at IA32_APIC_BASE (0xfee00000), reached from the
+ * nested page faults of mmio.c while the APIC is enabled and not in x2APIC mode. Each
+ * register is one case of reg_read()/reg_write(), by its x2APIC index (= xAPIC offset >> 4);
+ * the two interfaces differ only where the architecture makes them: the ID's position,
+ * LDR/DFR (written by the guest in xAPIC mode, derived in x2APIC mode), the ICR (two
+ * halves vs one 64-bit MSR), SELF_IPI (x2APIC only), and how a refusal shows (#GP for an
+ * MSR; an ignored write for the page).
  *
  * What is emulated, and what not:
  *   IRR/ISR/TPR/PPR/EOI   fixed, edge-triggered vectors by priority class (vector >> 4);
@@ -39,6 +43,7 @@
 #define R_PPR         0x0a
 #define R_EOI         0x0b
 #define R_LDR         0x0d
+#define R_DFR         0x0e /* xAPIC only */
 #define R_SVR         0x0f
 #define R_ISR0        0x10
 #define R_TMR0        0x18
@@ -46,6 +51,7 @@
 #define R_ESR         0x28
 #define R_LVT_CMCI    0x2f
 #define R_ICR         0x30
+#define R_ICR_HIGH    0x31 /* xAPIC only: x2APIC's ICR is one 64-bit MSR */
 #define R_LVT_TMR     0x32
 #define R_LVT_THERMAL 0x33 /* ... through R_LVT_ERR 0x37 */
 #define R_LVT_ERR     0x37
@@ -67,6 +73,8 @@
 #define APIC_BASE_EXTD     BIT(10)
 #define APIC_BASE_EN       BIT(11)
 #define APIC_BASE_ADDR     0xfee00000u
+#define APIC_BASE_PAGE     0xffffff000ull
+#define ICR_BUSY           BIT(12)
 /* A periodic timer is never faster than 10 kHz: Xen's minimum period for virtual
  * platform timers (100 us), so one guest cannot keep its CPU in timer interrupts. */
 #define MIN_PERIOD_NS      100000u
@@ -85,6 +93,7 @@ void vlapic_init(struct vcpu *v)
     l->lvt_timer = LVT_MASKED;
     for (unsigned int i = 0; i < ARRAY_SIZE(l->lvt); i++)
         l->lvt[i] = LVT_MASKED;
+    l->dfr = 0xffffffffu; /* flat model */
     l->apic_base = APIC_BASE_ADDR | APIC_BASE_EN | (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
 }
 
@@ -301,21 +310,14 @@ static bool send_ipi(struct vcpu *v, uint64_t icr)
 
 /* ---- MSR interface ------------------------------------------------------------------------- */
 
-bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+/*
+ * One register by its x2APIC index (xAPIC offset >> 4), in either mode: `x2` says which
+ * interface asks, for the few registers whose layout differs (ID, LDR, DFR, ICR).
+ */
+static bool reg_read(struct vcpu *v, uint32_t r, bool x2, uint64_t *val)
 {
     struct vlapic *l = vl(v);
-    uint32_t r = msr - X2APIC_FIRST;
 
-    if (msr == MSR_APIC_BASE) {
-        *val = l->apic_base;
-        return true;
-    }
-    if (msr == MSR_TSC_DEADLINE) {
-        *val = l->tsc_deadline;
-        return true;
-    }
-    if (msr < X2APIC_FIRST || msr > X2APIC_LAST || !x2apic_on(l))
-        return false;
     if (r >= R_ISR0 && r < R_ISR0 + 8) {
         *val = __atomic_load_n(&l->isr[r - R_ISR0], __ATOMIC_RELAXED);
         return true;
@@ -334,7 +336,7 @@ bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     }
     switch (r) {
     case R_ID:
-        *val = v->vcpu_id;
+        *val = x2 ? v->vcpu_id : v->vcpu_id << 24; /* xAPIC: the ID in bits 31:24 */
         return true;
     case R_VERSION:
         *val = APIC_VERSION;
@@ -346,7 +348,13 @@ bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = ppr(l);
         return true;
     case R_LDR:
-        *val = (v->vcpu_id >> 4) << 16 | 1u << (v->vcpu_id & 0xf); /* x2APIC cluster form */
+        /* x2APIC: the cluster form derived from the ID; xAPIC: what the guest wrote. */
+        *val = x2 ? (v->vcpu_id >> 4) << 16 | 1u << (v->vcpu_id & 0xf) : l->ldr;
+        return true;
+    case R_DFR:
+        if (x2)
+            return false; /* no DFR in x2APIC mode */
+        *val = l->dfr;
         return true;
     case R_SVR:
         *val = l->svr;
@@ -358,7 +366,12 @@ bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
         *val = l->lvt[5];
         return true;
     case R_ICR:
-        *val = 0; /* delivered at once: never busy */
+        *val = x2 ? 0 : l->icr_low; /* delivered at once: never busy */
+        return true;
+    case R_ICR_HIGH:
+        if (x2)
+            return false; /* one 64-bit ICR in x2APIC mode */
+        *val = l->icr_high;
         return true;
     case R_LVT_TMR:
         *val = l->lvt_timer;
@@ -377,6 +390,23 @@ bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
     }
 }
 
+bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    struct vlapic *l = vl(v);
+
+    if (msr == MSR_APIC_BASE) {
+        *val = l->apic_base;
+        return true;
+    }
+    if (msr == MSR_TSC_DEADLINE) {
+        *val = l->tsc_deadline;
+        return true;
+    }
+    if (msr < X2APIC_FIRST || msr > X2APIC_LAST || !x2apic_on(l))
+        return false;
+    return reg_read(v, msr - X2APIC_FIRST, true, val);
+}
+
 static bool write_apic_base(struct vcpu *v, uint64_t val)
 {
     struct vlapic *l = vl(v);
@@ -393,23 +423,11 @@ static bool write_apic_base(struct vcpu *v, uint64_t val)
     return true;
 }
 
-bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+static bool reg_write(struct vcpu *v, uint32_t r, bool x2, uint64_t val)
 {
     struct vlapic *l = vl(v);
-    uint32_t r = msr - X2APIC_FIRST, lo = (uint32_t)val;
+    uint32_t lo = (uint32_t)val;
 
-    if (msr == MSR_APIC_BASE)
-        return write_apic_base(v, val);
-    if (msr == MSR_TSC_DEADLINE) {
-        timer_start_tsc(l, val);
-        x86_timer_reprogram();
-        return true;
-    }
-    if (msr < X2APIC_FIRST || msr > X2APIC_LAST || !x2apic_on(l))
-        return false;
-    /* Writes to 32-bit registers with the high half set are #GP in x2APIC mode. */
-    if (r != R_ICR && (val >> 32) != 0)
-        return false;
     if (r >= R_LVT_THERMAL && r <= R_LVT_ERR) {
         l->lvt[r - R_LVT_THERMAL] = lo & 0x000317ffu;
         return true;
@@ -419,9 +437,19 @@ bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         l->tpr = lo & 0xff;
         return true;
     case R_EOI:
-        if (lo != 0)
-            return false;
+        if (x2 && lo != 0)
+            return false; /* x2APIC: #GP; xAPIC: any value is an EOI */
         eoi(l);
+        return true;
+    case R_LDR:
+        if (x2)
+            return false; /* read-only in x2APIC mode */
+        l->ldr = lo & 0xff000000u;
+        return true;
+    case R_DFR:
+        if (x2)
+            return false;
+        l->dfr = lo | 0x0fffffffu; /* the model in bits 31:28, the rest reads as ones */
         return true;
     case R_SVR:
         l->svr = lo & 0x11ff;
@@ -439,7 +467,18 @@ bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         l->lvt[5] = lo & 0x000117ffu;
         return true;
     case R_ICR:
-        return send_ipi(v, val);
+        if (x2)
+            return send_ipi(v, val);
+        /* xAPIC: writing the low half sends, to the 8-bit destination of the high half
+         * (0xff: every vCPU, the broadcast ID). */
+        l->icr_low = lo & ~ICR_BUSY;
+        val = l->icr_high >> 24;
+        return send_ipi(v, (uint64_t)(val == 0xff ? 0xffffffffu : val) << 32 | lo);
+    case R_ICR_HIGH:
+        if (x2)
+            return false;
+        l->icr_high = lo & 0xff000000u;
+        return true;
     case R_LVT_TMR: {
         uint32_t old_mode = LVT_TIMER_MODE(l->lvt_timer);
 
@@ -465,11 +504,71 @@ bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
         l->timer_divide_reg = lo & 0xb;
         return true;
     case R_SELF_IPI:
-        if ((val >> 8) != 0)
-            return false;
+        if (!x2 || (val >> 8) != 0)
+            return false; /* x2APIC only */
         vlapic_set_irq(v, (uint8_t)val);
         return true;
     default:
         return false; /* read-only or reserved */
     }
+}
+
+bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    struct vlapic *l = vl(v);
+    uint32_t r = msr - X2APIC_FIRST;
+
+    if (msr == MSR_APIC_BASE)
+        return write_apic_base(v, val);
+    if (msr == MSR_TSC_DEADLINE) {
+        timer_start_tsc(l, val);
+        x86_timer_reprogram();
+        return true;
+    }
+    if (msr < X2APIC_FIRST || msr > X2APIC_LAST || !x2apic_on(l))
+        return false;
+    /* Writes to 32-bit registers with the high half set are #GP in x2APIC mode. */
+    if (r != R_ICR && (val >> 32) != 0)
+        return false;
+    return reg_write(v, r, true, val);
+}
+
+/* ---- xAPIC page ---------------------------------------------------------------------------- */
+
+/* Is gpa in v's xAPIC page, and is that page there (APIC enabled, not in x2APIC mode)? */
+static bool xapic_page(const struct vlapic *l, uint64_t gpa)
+{
+    return (l->apic_base & (APIC_BASE_EN | APIC_BASE_EXTD)) == APIC_BASE_EN &&
+           (gpa & ~(uint64_t)(PAGE_SIZE - 1)) == (l->apic_base & APIC_BASE_PAGE);
+}
+
+/*
+ * Registers are 32 bits wide at 16-byte steps. A read of 1, 2 or 4 bytes inside a
+ * register's first four bytes gets those bytes (8 bytes: the register, zero above);
+ * elsewhere in the slot, and write-only or reserved registers, read 0. Only aligned
+ * 32-bit writes reach a register (the SDM makes narrower ones undefined); others vanish.
+ */
+bool vlapic_mmio_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val)
+{
+    uint32_t off = (uint32_t)(gpa & (PAGE_SIZE - 1)), in = off & 0xf;
+    uint64_t reg = 0;
+
+    if (!xapic_page(vl(v), gpa))
+        return false;
+    if (in >= 4 || !reg_read(v, off >> 4, false, &reg))
+        reg = 0;
+    reg = (uint32_t)reg >> (8 * in);
+    *val = size >= 4 ? reg : reg & ((1u << (8 * size)) - 1);
+    return true;
+}
+
+bool vlapic_mmio_write(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t val)
+{
+    uint32_t off = (uint32_t)(gpa & (PAGE_SIZE - 1));
+
+    if (!xapic_page(vl(v), gpa))
+        return false;
+    if (size == 4 && (off & 0xf) == 0)
+        (void)reg_write(v, off >> 4, false, (uint32_t)val); /* refused: ignored, no #GP */
+    return true;
 }

@@ -17,7 +17,8 @@
  *             ("(dN) ..." lines), as Xen offers HVM guests
  *   CR4       MOV to CR4 is checked against the CPUID policy (cr4.c), else #GP
  *   ICEBP     INT1 is reflected to the guest as #DB, as Xen does
- *   NPF       outside the domain's memory ends the domain with a log line
+ *   NPF       outside the domain's memory: MMIO (mmio.c: the xAPIC page, the hardware
+ *             domain's I/O APIC, all ones elsewhere); a fetch from there ends the domain
  *   shutdown  a triple fault ends that domain, never the machine
  *   XSETBV    validated against the XCR0 features CPUID offers (xstate.c), else #GP
  *   WBINVD/INVD  ignored, as Xen does for guests without passthrough devices
@@ -331,15 +332,27 @@ static void exit_triple_fault(struct vcpu *v, const struct hvm_exit *exit)
     x86_domain_crash(v->domain, "triple fault");
 }
 
+/*
+ * A nested page fault: an access outside the domain's memory. Data accesses are MMIO
+ * (mmio.c: the xAPIC page, the I/O APIC, all ones elsewhere); an instruction fetch from
+ * there, or the guest's own page tables there, cannot be served and end the domain, as
+ * does a fault at an address its tables do map (nothing should cause one).
+ */
 static void exit_npf(struct vcpu *v, const struct hvm_exit *exit)
 {
-    char why[96];
+    char why[112];
 
+    if (!exit->npf.fetch && !exit->npf.table_walk &&
+        npt_lookup(v->domain, exit->npf.gpa, NULL) == 0) {
+        x86_mmio_access(v, exit);
+        return;
+    }
     xen_snprintf(why, sizeof(why), "nested page fault at gpa 0x%llx (%s) outside its memory",
                  (unsigned long long)exit->npf.gpa,
-                 exit->npf.fetch   ? "fetch"
-                 : exit->npf.write ? "write"
-                                   : "read");
+                 exit->npf.fetch        ? "fetch"
+                 : exit->npf.table_walk ? "page-table walk"
+                 : exit->npf.write      ? "write"
+                                        : "read");
     x86_domain_crash(v->domain, why);
 }
 

@@ -5,7 +5,10 @@
  * the boot DT) picks extra roles:
  *   peer=<port>  a static event channel to another domain on <port>: send on it, and
  *                expect the other domain's event (different domains, different CPUs)
- *   crash=npf    end by touching memory outside the domain (the domain must end, alone)
+ *   crash=npf    check that a data access outside the domain is MMIO where nothing is (a
+ *                read sees all ones, a write vanishes; an instruction the hypervisor does
+ *                not emulate there gets #GP), then end by running code there
+ *                (an instruction fetch outside the domain: it must end, alone)
  *   crash=triple end by a triple fault (the domain must end, alone)
  *   exhaust=<port>  spend this domain's heap budget on nested tables (add_to_physmap at
  *                new 2 MiB regions until -ENOMEM), then tell the domain at <port>
@@ -407,13 +410,24 @@ void guest_start(const struct hvm_start_info *si)
     }
     if ((peer = arg(cmdline, "exhaust=")) != NULL) /* last: our budget is spent after it */
         iso_physmap_exhaust(si, num(peer));
+    crash = arg(cmdline, "crash=");
+    if (crash != NULL && crash[0] == 'n') {
+        /* Inside the identity map, outside our RAM: nothing there, and no domain's data. */
+        volatile uint32_t *hole = (volatile uint32_t *)0x3ff00000;
+        uint32_t before = *hole;
+
+        *hole = 1;
+        ok(before == 0xffffffffu && *hole == 0xffffffffu,
+           "a data access outside the domain's memory: reads all ones, the write vanishes");
+        ok(iso_not_faults(hole) && *hole == 0xffffffffu,
+           "an instruction the MMIO path does not emulate (NOT) there gets #GP");
+    }
     put_num("1..", test_no, "\n");
     put_num("# ", failed, " failed\n");
 
-    crash = arg(cmdline, "crash=");
     if (crash != NULL && crash[0] == 'n') {
-        puts_("# touching memory outside the domain\n");
-        *(volatile uint32_t *)0x3ff00000 = 1; /* inside the identity map, outside our RAM */
+        puts_("# running code outside the domain\n");
+        ((void (*)(void))0x3ff00000)(); /* an instruction fetch there ends the domain */
     } else if (crash != NULL && crash[0] == 't') {
         static const uint16_t empty_idt[5] = {0, 0, 0, 0, 0};
 

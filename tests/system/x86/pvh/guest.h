@@ -21,9 +21,10 @@ void iso_fresh_state(void);                               /* first thing: a new 
 void iso_registers(unsigned int seed, unsigned int port); /* kept across yields/blocks */
 void iso_cache_flush(void);
 void iso_xsetbv(void);
-void iso_ymm(unsigned int seed); /* after iso_xsetbv */
-void iso_reset_preempts(void);   /* closes every port of the domain */
-void iso_periodic_timer(void);   /* x2APIC already enabled */
+bool iso_not_faults(volatile uint32_t *p); /* NOT on p: true if it faulted with #GP */
+void iso_ymm(unsigned int seed);           /* after iso_xsetbv */
+void iso_reset_preempts(void);             /* closes every port of the domain */
+void iso_periodic_timer(void);             /* x2APIC already enabled */
 void iso_physmap_bound(const struct hvm_start_info *si);
 void iso_physmap_exhaust(const struct hvm_start_info *si, unsigned int port);
 void iso_physmap_victim(const struct hvm_start_info *si, unsigned int port);

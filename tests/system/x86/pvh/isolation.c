@@ -218,6 +218,20 @@ void iso_cache_flush(void)
     ok(true, "WBINVD and INVD are ignored (no #UD, no #GP)");
 }
 
+/* NOT on p (MMIO: an instruction the hypervisor does not emulate): true if it faulted
+ * with #GP. */
+bool iso_not_faults(volatile uint32_t *p)
+{
+    uint64_t before = gp_faults;
+
+    gate(13, gp_entry);
+    __asm__ __volatile__("lea 1f(%%rip), %%r8; mov %%r8, gp_recover(%%rip)\n"
+                         "notl (%0)\n"
+                         "1: movq $0, gp_recover(%%rip)" ::"a"(p)
+                         : "r8", "memory");
+    return gp_faults != before;
+}
+
 /* XSETBV index ecx, value v: true if it faulted (#GP). */
 static bool xsetbv_faults(uint32_t ecx, uint64_t v)
 {

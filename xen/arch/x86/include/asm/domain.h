@@ -5,6 +5,7 @@
 
 #include <asm/hvm.h>
 #include <asm/msr_policy.h>
+#include <asm/vioapic.h>
 #include <asm/vlapic.h>
 #include <asm/xstate.h>
 #include <xen/spinlock.h>
@@ -29,6 +30,10 @@ struct x86_domain {
     /* reboot.c: bytes of RAM claimed and done by the chunked reboot scrub */
     uint64_t scrub_next, scrub_done;
     bool scrub_active;
+    /* mmio.c: the hardware domain's I/O APIC, and whether a refused MMIO access was logged */
+    struct vioapic vioapic;
+    spinlock_t vioapic_lock;
+    bool mmio_refusal_logged;
 };
 
 struct x86_vcpu {

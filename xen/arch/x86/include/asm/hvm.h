@@ -54,6 +54,7 @@ struct hvm_exit {
         struct {
             uint64_t gpa;
             bool write, fetch;
+            bool table_walk; /* faulted on the guest's own page tables, not the access */
         } npf;
     };
 };
@@ -115,6 +116,8 @@ struct hvm_ops {
     void (*set_cr4)(struct vcpu *v, uint64_t cr4);   /* already checked (cr4.c) */
     bool (*is_64bit)(struct vcpu *v);                /* long mode with a 64-bit code segment */
     unsigned int (*cpl)(struct vcpu *v);             /* the guest's privilege level now */
+    /* The code segment now (base and attributes: instruction fetches by mmio.c). */
+    void (*get_cs)(struct vcpu *v, struct hvm_seg *cs);
     /* An event (exception, interrupt) is already queued for the next entry. */
     bool (*event_pending)(struct vcpu *v);
     /* Print the guest state a crash report needs (RIP, RSP, CRs, IDT, events in flight). */

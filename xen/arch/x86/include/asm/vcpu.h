@@ -32,6 +32,10 @@ unsigned int x86_guest_maxphyaddr(struct vcpu *v);
 /* MOV to CR4 (cr4.c). */
 void x86_exit_cr4_write(struct vcpu *v, const struct hvm_exit *exit);
 
+/* mmio.c: a nested page fault's access outside the domain's memory, emulated (xAPIC page,
+ * the hardware domain's I/O APIC, all ones elsewhere) or refused with #GP. */
+void x86_mmio_access(struct vcpu *v, const struct hvm_exit *exit);
+
 /* hypercall.c: VMMCALL. */
 void x86_hypercall(struct vcpu *v);
 /* Fill the guest's hypercall page (the Xen MSR 0x40000000 write). 0 or -EFAULT. */
