@@ -29,7 +29,9 @@ bool try_wrmsr(uint32_t msr, uint64_t v);
 
 /* The ways the x86 area adds results (arch_area_isolation). */
 #define X86_CPU_POLICY_RESULTS 15
+#define X86_MMIO_RESULTS       8
 extern long x86_early_physmap_rc; /* arch.c: a hypercall before the hypercall page */
 void x86_area_cpu_policy(void);
+void x86_area_mmio(void); /* mmio.c: MMIO outside the guest's RAM */
 
 #endif
