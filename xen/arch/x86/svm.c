@@ -253,6 +253,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     struct vmcb *vmcb = s->vmcb;
     struct guest_regs *r = &x86_vcpu(v)->regs;
     uint64_t code, gen;
+    bool delivering;
 
     vmcb->rax = r->rax;
     vmcb->rsp = r->rsp;
@@ -282,7 +283,8 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
     r->rflags = vmcb->rflags;
 
     /* An event whose delivery the exit interrupted is delivered again on the next entry. */
-    if (vmcb->exitintinfo & EVENT_VALID) {
+    delivering = (vmcb->exitintinfo & EVENT_VALID) != 0;
+    if (delivering) {
         vmcb->eventinj = vmcb->exitintinfo;
         vmcb->exitintinfo = 0;
     }
@@ -296,6 +298,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
         exit->npf.write = (vmcb->exitinfo1 & 2) != 0;
         exit->npf.fetch = (vmcb->exitinfo1 & 16) != 0;
         exit->npf.table_walk = (vmcb->exitinfo1 & NPF_IN_GUEST_TABLES) != 0;
+        exit->npf.in_delivery = delivering;
         return;
     }
     if (code >= VMEXIT_NR_CODES || exit_reasons[code] == 0) {

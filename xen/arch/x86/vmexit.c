@@ -335,24 +335,26 @@ static void exit_triple_fault(struct vcpu *v, const struct hvm_exit *exit)
 /*
  * A nested page fault: an access outside the domain's memory. Data accesses are MMIO
  * (mmio.c: the xAPIC page, the I/O APIC, all ones elsewhere); an instruction fetch from
- * there, or the guest's own page tables there, cannot be served and end the domain, as
- * does a fault at an address its tables do map (nothing should cause one).
+ * there, the guest's own page tables there, or an event delivered through there (its IDT
+ * or stack: the instruction at RIP did not make that access) cannot be served and end the
+ * domain, as does a fault at an address its tables do map (nothing should cause one).
  */
 static void exit_npf(struct vcpu *v, const struct hvm_exit *exit)
 {
     char why[112];
 
-    if (!exit->npf.fetch && !exit->npf.table_walk &&
+    if (!exit->npf.fetch && !exit->npf.table_walk && !exit->npf.in_delivery &&
         npt_lookup(v->domain, exit->npf.gpa, NULL) == 0) {
         x86_mmio_access(v, exit);
         return;
     }
     xen_snprintf(why, sizeof(why), "nested page fault at gpa 0x%llx (%s) outside its memory",
                  (unsigned long long)exit->npf.gpa,
-                 exit->npf.fetch        ? "fetch"
-                 : exit->npf.table_walk ? "page-table walk"
-                 : exit->npf.write      ? "write"
-                                        : "read");
+                 exit->npf.fetch         ? "fetch"
+                 : exit->npf.table_walk  ? "page-table walk"
+                 : exit->npf.in_delivery ? "event delivery"
+                 : exit->npf.write       ? "write"
+                                         : "read");
     x86_domain_crash(v->domain, why);
 }
 

@@ -54,7 +54,8 @@ struct hvm_exit {
         struct {
             uint64_t gpa;
             bool write, fetch;
-            bool table_walk; /* faulted on the guest's own page tables, not the access */
+            bool table_walk;  /* faulted on the guest's own page tables, not the access */
+            bool in_delivery; /* while delivering an event (IDT, stack), not for RIP's insn */
         } npf;
     };
 };
