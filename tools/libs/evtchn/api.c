@@ -13,6 +13,17 @@
 
 #define API __attribute__((visibility("default")))
 
+/* The emulation, or NULL (ENOSYS) in a build that left it out. */
+static const struct evtchn_backend_ops *emu_backend(void)
+{
+#ifdef MINIXEN_EVTCHN_NO_EMU
+    errno = ENOSYS;
+    return NULL;
+#else
+    return &evtchn_backend_emu;
+#endif
+}
+
 /* The backend an open flag, or else the environment, names; NULL (errno set) if none. */
 static const struct evtchn_backend_ops *pick_backend(unsigned int flags)
 {
@@ -25,27 +36,15 @@ static const struct evtchn_backend_ops *pick_backend(unsigned int flags)
     }
     if (flags & MINIXEN_EVTCHN_OPEN_LINUX)
         return &evtchn_backend_linux;
-    if (flags & MINIXEN_EVTCHN_OPEN_EMU) {
-#ifdef MINIXEN_EVTCHN_NO_EMU
-        errno = ENOSYS; /* this build left the emulation out */
-        return NULL;
-#else
-        return &evtchn_backend_emu;
-#endif
-    }
+    if (flags & MINIXEN_EVTCHN_OPEN_EMU)
+        return emu_backend();
     /* No flag: the environment decides, and an unset or empty one means Linux's device,
      * so an unmodified program behaves as with Xen's own library. */
     env = getenv("MINIXEN_EVTCHN_BACKEND");
     if (env == NULL || env[0] == '\0' || strcmp(env, "linux") == 0)
         return &evtchn_backend_linux;
-    if (strcmp(env, "emu") == 0) {
-#ifdef MINIXEN_EVTCHN_NO_EMU
-        errno = ENOSYS;
-        return NULL;
-#else
-        return &evtchn_backend_emu;
-#endif
-    }
+    if (strcmp(env, "emu") == 0)
+        return emu_backend();
     errno = EINVAL; /* a typo must not silently fall back to another backend */
     return NULL;
 }
