@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The MMIO instruction decoder of <asm/mmio_decode.h>, and the arithmetic of the ALU
- * forms it takes. The layout it walks (AMD APM vol. 3, Intel SDM vol. 2, ch. 2):
+ * The port's one x86 instruction decoder (<asm/mmio_decode.h>): the MMIO forms and the
+ * arithmetic of their ALU operations, MOV to a control register, and the address size of
+ * a string instruction, all over one prefix scan (insn_prefixes). The layout it walks
+ * (AMD APM vol. 3, Intel SDM vol. 2, ch. 2):
  *
  *   legacy prefixes   66 operand size, 67 address size, 26/2E/36/3E/64/65 segment
  *                     (any order, repeats allowed); F0 LOCK only on a read-modify-write
  *                     of memory (not MOV, CMP, TEST: #UD on the CPU); F2/F3 REP: refused
+ *                     by MMIO, ignored by MOV CR
  *   REX 40-4F         64-bit mode only, and only as the last byte before the opcode
  *                     (a REX followed by a legacy prefix is ignored, as the CPU does)
  *   opcode            88 89 8A 8B A0-A3 C6 C7, or 0F B6 B7 BE BF (MOV family);
  *                     00-3B (ALU with a register), 80 81 83 (ALU with an immediate),
- *                     84 85 F6/0 F7/0 (TEST), 86 87 (XCHG)
+ *                     84 85 F6/0 F7/0 (TEST), 86 87 (XCHG); 0F 22 (MOV to CR: ModRM.reg
+ *                     + REX.R the CR, ModRM.rm + REX.B the register, whatever mod is)
  *   ModRM [SIB] [displacement]   the memory operand: its length only matters, the fault
  *                     gave the guest-physical address; a register operand (mod 3)
  *                     cannot have faulted and is refused
@@ -28,6 +32,7 @@
 #define PFX_REP      0xf3
 #define REX_W        0x8
 #define REX_R        0x4
+#define REX_B        0x1
 
 struct cursor {
     const uint8_t *bytes;
@@ -89,45 +94,73 @@ static enum mmio_decode_result memory_operand(struct cursor *c, uint8_t modrm, u
     return take(c, disp, NULL);
 }
 
+/* The bytes ran out, or the 15-byte limit did (#GP on hardware). */
+static enum mmio_decode_result ended(const struct cursor *c)
+{
+    return c->pos >= MMIO_INSN_MAX ? MMIO_DECODE_UNSUPPORTED : MMIO_DECODE_SHORT;
+}
+
+enum mmio_decode_result insn_prefixes(const uint8_t *bytes, size_t avail, enum mmio_mode mode,
+                                      struct insn_prefixes *pfx)
+{
+    struct cursor c = {bytes, avail, 0};
+    uint8_t b;
+
+    *pfx = (struct insn_prefixes){0};
+    for (;;) {
+        if (!next(&c, &b))
+            return ended(&c);
+        if (b == PFX_OPSIZE) {
+            pfx->opsize = true;
+        } else if (b == PFX_ADDRSIZE) {
+            pfx->addrsize = true;
+        } else if (b == 0x26 || b == 0x2e || b == 0x36 || b == 0x3e || b == 0x64 || b == 0x65) {
+            /* a segment override: no user here needs which (an MMIO fault's address has
+             * the segment in it; MOV CR and I/O ports have no memory operand) */
+        } else if (b == PFX_LOCK) {
+            pfx->lock = true;
+        } else if (b == PFX_REPNE || b == PFX_REP) {
+            pfx->rep = true;
+        } else if (mode == MMIO_MODE_64 && (b & 0xf0) == 0x40) {
+            pfx->rex = b; /* the last one counts; a legacy prefix after it cancels it */
+            pfx->len = (unsigned int)c.pos;
+            continue;
+        } else {
+            return MMIO_DECODE_OK; /* the opcode's first byte, at pfx->len */
+        }
+        pfx->rex = 0;
+        pfx->len = (unsigned int)c.pos;
+    }
+}
+
 enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_mode mode,
                                     struct mmio_insn *insn)
 {
     struct cursor c = {bytes, avail, 0};
-    bool opsize = false, addrsize = false, two_byte = false, rex_seen = false, lock = false;
+    struct insn_prefixes pfx;
+    bool opsize, addrsize, two_byte = false, rex_seen, lock;
     unsigned int imm_bytes = 0;
-    uint8_t rex = 0, op, modrm = 0;
+    uint8_t rex, op, modrm = 0;
     unsigned int osize, asize;
     enum mmio_decode_result r;
 
     *insn = (struct mmio_insn){0};
-    for (;;) {
-        if (!next(&c, &op))
-            return c.pos >= MMIO_INSN_MAX ? MMIO_DECODE_UNSUPPORTED : MMIO_DECODE_SHORT;
-        if (op == PFX_OPSIZE) {
-            opsize = true;
-        } else if (op == PFX_ADDRSIZE) {
-            addrsize = true;
-        } else if (op == 0x26 || op == 0x2e || op == 0x36 || op == 0x3e || op == 0x64 ||
-                   op == 0x65) {
-            /* a segment override: the fault's address already has the segment in it */
-        } else if (op == PFX_LOCK) {
-            lock = true; /* checked once the instruction is known */
-        } else if (op == PFX_REPNE || op == PFX_REP) {
-            return MMIO_DECODE_UNSUPPORTED;
-        } else if (mode == MMIO_MODE_64 && (op & 0xf0) == 0x40) {
-            rex = op; /* the last one counts; a legacy prefix after it cancels it */
-            rex_seen = true;
-            continue;
-        } else {
-            break;
-        }
-        rex = 0;
-        rex_seen = false;
-    }
+    r = insn_prefixes(bytes, avail, mode, &pfx);
+    if (pfx.rep)
+        return MMIO_DECODE_UNSUPPORTED; /* REP/REPNE: a string instruction */
+    if (r != MMIO_DECODE_OK)
+        return r;
+    c.pos = pfx.len;
+    opsize = pfx.opsize;
+    addrsize = pfx.addrsize;
+    lock = pfx.lock;
+    rex = pfx.rex;
+    rex_seen = pfx.rex != 0;
+    op = bytes[c.pos++];
     if (op == 0x0f) {
         two_byte = true;
         if (!next(&c, &op))
-            return c.pos >= MMIO_INSN_MAX ? MMIO_DECODE_UNSUPPORTED : MMIO_DECODE_SHORT;
+            return ended(&c);
     }
 
     if (mode == MMIO_MODE_64) {
@@ -196,7 +229,7 @@ enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmi
     }
 
     if (!next(&c, &modrm))
-        return c.pos >= MMIO_INSN_MAX ? MMIO_DECODE_UNSUPPORTED : MMIO_DECODE_SHORT;
+        return ended(&c);
     r = memory_operand(&c, modrm, asize);
     if (r != MMIO_DECODE_OK)
         return r;
@@ -230,6 +263,51 @@ enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmi
         return MMIO_DECODE_UNSUPPORTED;
     insn->len = (unsigned int)c.pos;
     return MMIO_DECODE_OK;
+}
+
+enum mmio_decode_result insn_decode_mov_to_cr(const uint8_t *bytes, size_t avail,
+                                              enum mmio_mode mode, struct insn_mov_cr *mov)
+{
+    struct insn_prefixes pfx;
+    struct cursor c = {bytes, avail, 0};
+    enum mmio_decode_result r = insn_prefixes(bytes, avail, mode, &pfx);
+    uint8_t op0, op1, modrm;
+
+    *mov = (struct insn_mov_cr){0};
+    if (r != MMIO_DECODE_OK)
+        return r;
+    /* LOCK MOV CR0 is AMD's other encoding of CR8; with any other CR it is #UD. No caller
+     * intercepts CR8 writes, so LOCK is refused (#UD for the caller). */
+    if (pfx.lock)
+        return MMIO_DECODE_UNSUPPORTED;
+    c.pos = pfx.len;
+    if (!next(&c, &op0) || (op0 == 0x0f && !next(&c, &op1)))
+        return ended(&c);
+    if (op0 != 0x0f || op1 != 0x22)
+        return MMIO_DECODE_UNSUPPORTED;
+    if (!next(&c, &modrm))
+        return ended(&c);
+    /* The operand is a register whatever ModRM.mod says; 66, F2, F3 change nothing. */
+    mov->cr = ((modrm >> 3) & 7) | ((pfx.rex & REX_R) ? 8 : 0);
+    mov->gpr = (modrm & 7) | ((pfx.rex & REX_B) ? 8 : 0);
+    mov->len = (unsigned int)c.pos;
+    return MMIO_DECODE_OK;
+}
+
+unsigned int insn_addr_bits(const uint8_t *bytes, size_t avail, enum mmio_mode mode)
+{
+    struct insn_prefixes pfx;
+
+    /* Whatever the scan found before the bytes ended: no 0x67 seen is the mode's size. */
+    (void)insn_prefixes(bytes, avail, mode, &pfx);
+    switch (mode) {
+    case MMIO_MODE_64:
+        return pfx.addrsize ? 32 : 64;
+    case MMIO_MODE_32:
+        return pfx.addrsize ? 16 : 32;
+    default:
+        return pfx.addrsize ? 32 : 16;
+    }
 }
 
 static uint64_t mask_of(unsigned int size)

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Decoding the guest instruction behind an MMIO nested page fault (mmio_decode.c). QEMU's
- * SVM gives no decode assists and no next-RIP, so the port reads the bytes at the guest's
- * RIP and decodes them itself. Only the MOV family that drivers use on device registers is
+ * The port's one x86 instruction decoder (mmio_decode.c). QEMU's SVM gives no decode
+ * assists and no next-RIP, so the port reads the bytes at the guest's CS:RIP (insn_fetch.c)
+ * and decodes them here: the instruction behind an MMIO nested page fault, MOV to CR4
+ * (insn_decode_mov_to_cr), the address size of string I/O (insn_addr_bits), all through
+ * one scan of the legacy prefixes and REX (insn_prefixes).
+ *
+ * For MMIO only the MOV family that drivers use on device registers is
  * taken: MOV r/m<->reg (88/89/8A/8B), MOV moffs (A0-A3), MOV imm (C6/C7 /0), MOVZX and
  * MOVSX from memory (0F B6/B7/BE/BF), and the read-modify-writes and compares a compiler
  * emits for `*reg |= bit` on a volatile pointer: ADD/OR/ADC/SBB/AND/SUB/XOR/CMP with a
@@ -66,6 +70,24 @@ struct mmio_insn {
     bool has_imm;          /* MMIO_ALU: the other operand is imm, not a register */
 };
 
+/* The legacy prefixes and REX before an opcode. */
+struct insn_prefixes {
+    unsigned int len; /* bytes of prefixes: where the opcode starts */
+    bool opsize;      /* 66 */
+    bool addrsize;    /* 67 */
+    bool lock;        /* F0 */
+    bool rep;         /* F2 or F3 */
+    uint8_t rex;      /* 64-bit mode: the REX right before the opcode (0: none) */
+};
+
+/*
+ * Scan the prefixes of the first `avail` bytes. OK when an opcode byte follows them
+ * (at pfx->len < avail); else SHORT, or UNSUPPORTED at the 15-byte limit. *pfx holds
+ * what was scanned either way.
+ */
+enum mmio_decode_result insn_prefixes(const uint8_t *bytes, size_t avail, enum mmio_mode mode,
+                                      struct insn_prefixes *pfx);
+
 /* Decode the first `avail` bytes of an instruction. */
 enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmio_mode mode,
                                     struct mmio_insn *insn);
@@ -83,5 +105,21 @@ bool mmio_alu_writes(const struct mmio_insn *insn);
 /* A load read `val` (insn->size bytes): the register operand's new value, given its old one.
  * 32-bit destinations are zero-extended to 64 bits, 8- and 16-bit ones merged. */
 uint64_t mmio_load_result(const struct mmio_insn *insn, uint64_t reg_old, uint64_t val);
+
+/* MOV to a control register (0F 22 /r, LOCK refused). */
+struct insn_mov_cr {
+    unsigned int len; /* bytes, prefixes included */
+    unsigned int cr;  /* the control register, ModRM.reg + REX.R: 0-15 */
+    unsigned int gpr; /* the source register in encoding order, ModRM.rm + REX.B: 0-15 */
+};
+enum mmio_decode_result insn_decode_mov_to_cr(const uint8_t *bytes, size_t avail,
+                                              enum mmio_mode mode, struct insn_mov_cr *mov);
+
+/*
+ * The address size in bits (16, 32, 64) of the instruction in `bytes` (string I/O: the
+ * width of rSI/rDI/rCX): the mode's (16, 32, 64), switched by a 0x67 prefix (to 32, 16,
+ * 32). Prefixes that could not all be read count as far as they were.
+ */
+unsigned int insn_addr_bits(const uint8_t *bytes, size_t avail, enum mmio_mode mode);
 
 #endif
