@@ -9,8 +9,8 @@
  *   anything else    nothing is there: reads return all ones, writes are dropped
  *
  * QEMU's SVM gives neither decode assists nor next-RIP, so the instruction is read from the
- * guest at CS:RIP (through its own page tables, like hypercall arguments: guest_mem.c)
- * and decoded here (mmio_decode.c), the access done, its register (or RFLAGS) written, RIP
+ * guest at CS:RIP (insn_fetch.c: through its own page tables, from its RAM) and decoded
+ * (mmio_decode.c), the access done, its register (or RFLAGS) written, RIP
  * moved past it. The MOV family, the ALU read-modify-writes and compares (ADD ... CMP,
  * TEST) and XCHG are emulated; any other instruction touching MMIO, or bytes that cannot
  * be read, get #GP(0), what Xen injects when it cannot emulate an MMIO access. A
@@ -23,52 +23,14 @@
  * address), RFLAGS.TF single-step over the emulated instruction, and the STI/MOV SS
  * interrupt shadow of the instruction before it (left as the exit found it).
  */
-#include <asm/mmio_decode.h>
+#include <asm/insn_fetch.h>
 #include <asm/vcpu.h>
 #include <asm/vioapic.h>
-#include <xen/arch_hooks.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
 
 #define X86_EXC_GP_VEC 13
-#define SEG_AR_DB      BIT(10)
-
-/* The guest register of an encoding's number (0 = rAX ... 15 = r15). */
-static uint64_t *gpr(struct guest_regs *r, unsigned int n)
-{
-    uint64_t *const by_number[16] = {&r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp,
-                                     &r->rsi, &r->rdi, &r->r8,  &r->r9,  &r->r10, &r->r11,
-                                     &r->r12, &r->r13, &r->r14, &r->r15};
-
-    return by_number[n & 15];
-}
-
-/*
- * Up to MMIO_INSN_MAX bytes of the instruction at linear address `at`, page by page
- * while the guest's tables and the domain's RAM (still mapped as RAM) have them.
- * 32-bit code wraps at 4 GiB. Returns how many bytes were read.
- */
-static size_t fetch(struct vcpu *v, uint64_t at, bool wrap32, uint8_t *buf)
-{
-    size_t n = 0;
-
-    while (n < MMIO_INSN_MAX) {
-        uint64_t va = wrap32 ? (at + n) & 0xffffffffull : at + n, gpa;
-        const uint8_t *page;
-        size_t off, chunk;
-
-        if (guest_va_to_gpa(v, va, &gpa) != 0 ||
-            (page = arch_map_guest_frame(v->domain, gpa >> PAGE_SHIFT)) == NULL)
-            break;
-        off = gpa & (PAGE_SIZE - 1);
-        chunk = MIN(PAGE_SIZE - off, MMIO_INSN_MAX - n);
-        for (size_t i = 0; i < chunk; i++)
-            buf[n + i] = ((const volatile uint8_t *)page)[off + i]; /* the guest may write it */
-        n += chunk;
-    }
-    return n;
-}
 
 static void access_read(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *val)
 {
@@ -123,30 +85,17 @@ void x86_mmio_access(struct vcpu *v, const struct hvm_exit *exit)
 {
     struct guest_regs *r = &x86_vcpu(v)->regs;
     uint64_t gpa = exit->npf.gpa, val, *reg;
-    uint8_t bytes[MMIO_INSN_MAX];
+    struct insn_fetch f;
     struct mmio_insn insn;
     enum mmio_decode_result res;
-    enum mmio_mode mode;
-    struct hvm_seg cs;
-    size_t n;
-    bool wrap32;
 
-    hvm->get_cs(v, &cs);
-    if (hvm->is_64bit(v)) {
-        mode = MMIO_MODE_64;
-        wrap32 = false;
-        n = fetch(v, r->rip, false, bytes);
-    } else {
-        mode = (cs.ar & SEG_AR_DB) ? MMIO_MODE_32 : MMIO_MODE_16;
-        wrap32 = true;
-        n = fetch(v, cs.base + (r->rip & 0xffffffffull), true, bytes);
-    }
-    res = mmio_decode(bytes, n, mode, &insn);
+    x86_insn_fetch(v, &f);
+    res = mmio_decode(f.bytes, f.n, f.mode, &insn);
     if (res != MMIO_DECODE_OK) {
-        refused(v, gpa, bytes, n, res == MMIO_DECODE_SHORT);
+        refused(v, gpa, f.bytes, f.n, res == MMIO_DECODE_SHORT);
         return;
     }
-    reg = gpr(r, insn.reg);
+    reg = x86_gpr(r, insn.reg);
     switch (insn.op) {
     case MMIO_STORE:
     case MMIO_STORE_IMM:
@@ -175,7 +124,5 @@ void x86_mmio_access(struct vcpu *v, const struct hvm_exit *exit)
         *reg = mmio_load_result(&insn, *reg, val);
         break;
     }
-    r->rip += insn.len;
-    if (wrap32)
-        r->rip &= 0xffffffffull;
+    x86_insn_skip(v, f.mode, insn.len);
 }

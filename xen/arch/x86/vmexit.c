@@ -24,6 +24,7 @@
  *   WBINVD/INVD  ignored, as Xen does for guests without passthrough devices
  */
 #include <asm/cpuid_policy.h>
+#include <asm/insn_fetch.h>
 #include <asm/msr_policy.h>
 #include <asm/platform.h>
 #include <asm/setup.h>
@@ -175,29 +176,17 @@ static void exit_hlt(struct vcpu *v, const struct hvm_exit *exit)
 }
 
 /*
- * The address size of the string I/O instruction at RIP: the mode's (64, or 32 for a flat
- * 32-bit PVH guest), halved by an address-size prefix (0x67). Read from the instruction
- * rather than the exit's address-size bits, which QEMU's SVM does not fill as AMD's
- * manual lays them out (one bit higher), so they are not to be trusted.
+ * The address size of the string I/O instruction at CS:RIP (insn_addr_bits: the mode's,
+ * switched by a 0x67 prefix). Read from the instruction rather than the exit's
+ * address-size bits, which QEMU's SVM does not fill as AMD's manual lays them out (one
+ * bit higher), so they are not to be trusted.
  */
 static unsigned int io_addr_bits(struct vcpu *v)
 {
-    bool wide = hvm->is_64bit(v);
-    uint64_t rip = wide ? x86_vcpu(v)->regs.rip : (uint32_t)x86_vcpu(v)->regs.rip;
-    unsigned int bits = wide ? 64 : 32;
-    const uint8_t *p = NULL;
+    struct insn_fetch f;
 
-    for (unsigned int n = 4; n > 0 && p == NULL; n--) /* the prefixes, up to a page's end */
-        p = arch_guest_va_to_ptr(v->domain, rip, n, false);
-    for (unsigned int i = 0; p != NULL && i < 4; i++) {
-        if (p[i] == 0x67)
-            return bits / 2;
-        if (p[i] != 0x66 && p[i] != 0xf2 && p[i] != 0xf3 && p[i] != 0x26 && p[i] != 0x2e &&
-            p[i] != 0x36 && p[i] != 0x3e && p[i] != 0x64 && p[i] != 0x65 &&
-            !(wide && (p[i] & 0xf0) == 0x40))
-            break;
-    }
-    return bits;
+    x86_insn_fetch(v, &f);
+    return insn_addr_bits(f.bytes, f.n, f.mode);
 }
 
 /*
