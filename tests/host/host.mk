@@ -152,7 +152,8 @@ endef
 # test_npt: the x86 nested tables' reset for a rebooting domain (tables only, no hardware).
 # test_x86_policy: the x86 guest CPU policies (CPUID filter, CR4 checks, MSRs), pure code.
 # test_x87_rebuild: the x86 vCPU switch's x87 shortcut, on the build machine's CPU.
-# test_mmio: the x86 MMIO instruction decoder and the virtual I/O APIC's registers.
+# test_mmio: the x86 instruction decoder (MMIO, MOV to CR, string I/O address size) and the
+# virtual I/O APIC's registers.
 # test_serial: the console UART drivers on fake registers and a fake I/O port space, with
 # a board UART of COM1 (serial.c takes board.mk's UART as these three definitions).
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_vgic,\

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The x86 MMIO path's pure parts: the MOV-family decoder (xen/arch/x86/mmio_decode.c)
+ * The x86 instruction decoder (xen/arch/x86/mmio_decode.c): the MMIO forms, MOV to CR
+ * (cr4.c's, with REX.R/REX.B, prefix noise, truncation, the 15-byte limit) and the
+ * address size of string I/O (vmexit.c's: the mode, 0x67); the MOV family
  * on hand-encoded instructions of every form it takes and refuses, in 16-, 32- and
  * 64-bit code, on truncated and over-long input and on random bytes (every decode is
  * of an exact-size copy, so the sanitizers see any read past the end); the register
@@ -29,6 +31,32 @@ static enum mmio_decode_result decode(const void *bytes, size_t len, enum mmio_m
     r = mmio_decode(copy, len, mode, insn);
     free(copy);
     return r;
+}
+
+/* The other decoders over the same prefix scan, each on an exact-size copy (ASan). */
+static enum mmio_decode_result mov_cr(const void *bytes, size_t len, enum mmio_mode mode,
+                                      struct insn_mov_cr *mov)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    enum mmio_decode_result r;
+
+    assert_non_null(copy);
+    memcpy(copy, bytes, len);
+    r = insn_decode_mov_to_cr(copy, len, mode, mov);
+    free(copy);
+    return r;
+}
+
+static unsigned int addr_bits(const void *bytes, size_t len, enum mmio_mode mode)
+{
+    uint8_t *copy = malloc(len ? len : 1);
+    unsigned int bits;
+
+    assert_non_null(copy);
+    memcpy(copy, bytes, len);
+    bits = insn_addr_bits(copy, len, mode);
+    free(copy);
+    return bits;
 }
 
 struct known {
@@ -384,7 +412,7 @@ static void test_random(void **state)
 {
     static const uint8_t hot[] = {0x66, 0x67, 0x2e, 0x3e, 0x64, 0x65, 0x48, 0x4c, 0x41, 0x0f, 0x88,
                                   0x89, 0x8a, 0x8b, 0xa0, 0xa1, 0xa2, 0xa3, 0xc6, 0xc7, 0xb6, 0xb7,
-                                  0xbe, 0xbf, 0x04, 0x05, 0x25, 0x44, 0x84, 0xf0, 0xf3};
+                                  0xbe, 0xbf, 0x04, 0x05, 0x25, 0x44, 0x84, 0xf0, 0xf3, 0x22};
     uint64_t x = 0x9e3779b97f4a7c15ull;
     unsigned int ok = 0;
 
@@ -394,6 +422,8 @@ static void test_random(void **state)
         size_t len;
         enum mmio_mode mode;
         struct mmio_insn insn, again;
+        struct insn_mov_cr mov;
+        unsigned int bits;
 
         x ^= x << 13, x ^= x >> 7, x ^= x << 17;
         len = x % (sizeof(buf) + 1);
@@ -402,6 +432,15 @@ static void test_random(void **state)
             x ^= x << 13, x ^= x >> 7, x ^= x << 17;
             buf[i] = (x >> 8) % 3 ? hot[(x >> 16) % sizeof(hot)] : (uint8_t)(x >> 24);
         }
+        /* The other decoders on the same bytes: bounded, in range. */
+        if (mov_cr(buf, len, mode, &mov) == MMIO_DECODE_OK) {
+            assert_true(mov.len >= 3 && mov.len <= MMIO_INSN_MAX && mov.len <= len);
+            assert_true(mov.cr < 16 && mov.gpr < 16);
+            assert_true(mode == MMIO_MODE_64 || (mov.cr < 8 && mov.gpr < 8));
+        }
+        bits = addr_bits(buf, len, mode);
+        assert_true(bits == 16 || bits == 32 || bits == 64);
+        assert_true(bits != 16 || mode != MMIO_MODE_64);
         if (decode(buf, len, mode, &insn) != MMIO_DECODE_OK)
             continue;
         ok++;
@@ -415,6 +454,126 @@ static void test_random(void **state)
     }
     print_message("# %u of 200000 random byte strings decoded\n", ok);
     assert_true(ok > 1000);
+}
+
+/* MOV to CR (0F 22 /r), as cr4.c decodes the instruction behind a CR4-write intercept.
+ * Encodings checked against GNU objdump. */
+static void test_mov_cr(void **state)
+{
+    static const struct {
+        const char *b;
+        size_t n;
+        enum mmio_mode mode;
+        unsigned int cr, gpr;
+    } ok[] = {
+        {"\x0f\x22\xe0", 3, MMIO_MODE_64, 4, 0},         /* mov %rax,%cr4 */
+        {"\x0f\x22\xe7", 3, MMIO_MODE_64, 4, 7},         /* mov %rdi,%cr4 */
+        {"\x41\x0f\x22\xe0", 4, MMIO_MODE_64, 4, 8},     /* mov %r8,%cr4 (REX.B) */
+        {"\x49\x0f\x22\xe7", 4, MMIO_MODE_64, 4, 15},    /* REX.WB: mov %r15,%cr4 */
+        {"\x44\x0f\x22\xe0", 4, MMIO_MODE_64, 12, 0},    /* REX.R: mov %rax,%cr12 (#UD) */
+        {"\x45\x0f\x22\xe1", 4, MMIO_MODE_64, 12, 9},    /* REX.RB */
+        {"\x0f\x22\xd8", 3, MMIO_MODE_64, 3, 0},         /* mov %rax,%cr3 */
+        {"\x0f\x22\x20", 3, MMIO_MODE_64, 4, 0},         /* mod 0: still %rax, no memory */
+        {"\x0f\x22\x61", 3, MMIO_MODE_64, 4, 1},         /* mod 1: no displacement either */
+        {"\x66\x67\x0f\x22\xe3", 5, MMIO_MODE_64, 4, 3}, /* 66 67: noise */
+        {"\x67\x66\x41\x0f\x22\xe3", 6, MMIO_MODE_64, 4, 11},
+        {"\x41\x66\x0f\x22\xe0", 5, MMIO_MODE_64, 4, 0}, /* REX before 66: ignored */
+        {"\xf3\x2e\x0f\x22\xe2", 5, MMIO_MODE_64, 4, 2}, /* F3, CS override: ignored */
+        {"\x0f\x22\xe1", 3, MMIO_MODE_32, 4, 1},         /* mov %ecx,%cr4 */
+        {"\x66\x67\x0f\x22\xe6", 5, MMIO_MODE_32, 4, 6},
+        {"\x0f\x22\xe5", 3, MMIO_MODE_16, 4, 5},
+    };
+    static const struct {
+        const char *b;
+        size_t n;
+        enum mmio_mode mode;
+    } refused[] = {
+        {"\xf0\x0f\x22\xe0", 4, MMIO_MODE_64}, /* LOCK: CR8's other encoding, else #UD */
+        {"\x0f\x20\xe0", 3, MMIO_MODE_64},     /* mov %cr4,%rax: a read */
+        {"\x0f\x23\xe0", 3, MMIO_MODE_64},     /* mov to a debug register */
+        {"\x41\x0f\x22\xe0", 4, MMIO_MODE_32}, /* 41 is inc %ecx in 32-bit code */
+        {"\x89\x07", 2, MMIO_MODE_64},         /* an MMIO store */
+        {"\x90", 1, MMIO_MODE_64},
+    };
+    struct insn_mov_cr mov;
+    uint8_t buf[32];
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(ok); i++) {
+        print_message("# mov cr %zu\n", i);
+        assert_int_equal(mov_cr(ok[i].b, ok[i].n, ok[i].mode, &mov), MMIO_DECODE_OK);
+        assert_int_equal(mov.len, ok[i].n);
+        assert_int_equal(mov.cr, ok[i].cr);
+        assert_int_equal(mov.gpr, ok[i].gpr);
+        /* Trailing bytes are the next instruction's; every proper prefix is short. */
+        memset(buf, 0x90, sizeof(buf));
+        memcpy(buf, ok[i].b, ok[i].n);
+        assert_int_equal(mov_cr(buf, sizeof(buf), ok[i].mode, &mov), MMIO_DECODE_OK);
+        assert_int_equal(mov.len, ok[i].n);
+        for (size_t n = 0; n < ok[i].n; n++)
+            assert_int_equal(mov_cr(ok[i].b, n, ok[i].mode, &mov), MMIO_DECODE_SHORT);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
+        print_message("# mov cr refused %zu\n", i);
+        assert_int_equal(mov_cr(refused[i].b, refused[i].n, refused[i].mode, &mov),
+                         MMIO_DECODE_UNSUPPORTED);
+    }
+    /* 15 bytes is the limit: 12 prefixes + 0F 22 E0 is 15, 13 of them 16. */
+    memset(buf, 0x66, sizeof(buf));
+    memcpy(buf + 13, "\x0f\x22\xe0", 3);
+    assert_int_equal(mov_cr(buf + 1, 15, MMIO_MODE_64, &mov), MMIO_DECODE_OK);
+    assert_int_equal(mov.len, 15);
+    assert_int_equal(mov_cr(buf, 16, MMIO_MODE_64, &mov), MMIO_DECODE_UNSUPPORTED);
+    /* Cut by the limit inside the opcode: over the limit, not short. */
+    memset(buf, 0x66, sizeof(buf));
+    memcpy(buf + 14, "\x0f\x22\xe0", 3);
+    assert_int_equal(mov_cr(buf, 17, MMIO_MODE_64, &mov), MMIO_DECODE_UNSUPPORTED);
+    /* Prefixes only. */
+    memset(buf, 0x66, sizeof(buf));
+    assert_int_equal(mov_cr(buf, 32, MMIO_MODE_64, &mov), MMIO_DECODE_UNSUPPORTED);
+}
+
+/* String I/O's address size (the width of rSI/rDI/rCX): the mode's, switched by 0x67
+ * wherever it is among the prefixes; whatever follows the prefixes does not count. */
+static void test_addr_bits(void **state)
+{
+    static const struct {
+        const char *b;
+        size_t n;
+        enum mmio_mode mode;
+        unsigned int bits;
+    } cases[] = {
+        {"\x6c", 1, MMIO_MODE_64, 64},                     /* insb */
+        {"\x67\x6c", 2, MMIO_MODE_64, 32},                 /* addr32 insb */
+        {"\xf3\x67\x6d", 3, MMIO_MODE_64, 32},             /* rep addr32 insl */
+        {"\x66\xf3\x6f", 3, MMIO_MODE_64, 64},             /* rep outsw: 66 is operand size */
+        {"\x67\x48\x6d", 3, MMIO_MODE_64, 32},             /* REX after 67 */
+        {"\xf3\x66\x2e\x3e\x67\x6e", 6, MMIO_MODE_64, 32}, /* 67 as the fifth prefix */
+        {"\x6c", 1, MMIO_MODE_32, 32},
+        {"\x67\x6c", 2, MMIO_MODE_32, 16},
+        {"\xf3\x67\x6c", 3, MMIO_MODE_32, 16},
+        {"\x48\x67\x6c", 3, MMIO_MODE_32, 32}, /* 48 is dec %eax: the opcode */
+        {"\x6c", 1, MMIO_MODE_16, 16},
+        {"\x67\x6c", 2, MMIO_MODE_16, 32},
+        {"\x6c\x67", 2, MMIO_MODE_64, 64}, /* after the opcode: not ours */
+        {"", 0, MMIO_MODE_64, 64},         /* nothing readable: the mode's */
+        {"", 0, MMIO_MODE_32, 32},
+        {"\xf3\x67", 2, MMIO_MODE_64, 32}, /* cut short: as far as read */
+    };
+    uint8_t buf[32];
+
+    (void)state;
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        print_message("# addr bits %zu\n", i);
+        assert_int_equal(addr_bits(cases[i].b, cases[i].n, cases[i].mode), cases[i].bits);
+    }
+    /* Prefixes past the 15-byte limit do not count: 15 x 66 then 67. */
+    memset(buf, 0x66, sizeof(buf));
+    buf[15] = 0x67;
+    buf[16] = 0x6c;
+    assert_int_equal(addr_bits(buf, 17, MMIO_MODE_64), 64);
+    buf[14] = 0x67;
+    assert_int_equal(addr_bits(buf, 17, MMIO_MODE_64), 32);
 }
 
 static void test_vioapic(void **state)
@@ -474,6 +633,7 @@ int main(void)
         cmocka_unit_test(test_known),     cmocka_unit_test(test_refused),
         cmocka_unit_test(test_values),    cmocka_unit_test(test_alu_fields),
         cmocka_unit_test(test_alu_flags), cmocka_unit_test(test_random),
+        cmocka_unit_test(test_mov_cr),    cmocka_unit_test(test_addr_bits),
         cmocka_unit_test(test_vioapic),
     };
 
