@@ -138,9 +138,9 @@ enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmi
 {
     struct cursor c = {bytes, avail, 0};
     struct insn_prefixes pfx;
-    bool opsize, addrsize, two_byte = false, rex_seen, lock;
+    bool two_byte = false;
     unsigned int imm_bytes = 0;
-    uint8_t rex, op, modrm = 0;
+    uint8_t op, modrm = 0;
     unsigned int osize, asize;
     enum mmio_decode_result r;
 
@@ -151,12 +151,8 @@ enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmi
     if (r != MMIO_DECODE_OK)
         return r;
     c.pos = pfx.len;
-    opsize = pfx.opsize;
-    addrsize = pfx.addrsize;
-    lock = pfx.lock;
-    rex = pfx.rex;
-    rex_seen = pfx.rex != 0;
-    op = bytes[c.pos++];
+    if (!next(&c, &op))
+        return ended(&c); /* not reached: the scan saw an opcode byte there */
     if (op == 0x0f) {
         two_byte = true;
         if (!next(&c, &op))
@@ -164,11 +160,11 @@ enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmi
     }
 
     if (mode == MMIO_MODE_64) {
-        osize = (rex & REX_W) ? 8 : opsize ? 2 : 4;
-        asize = addrsize ? 4 : 8;
+        osize = (pfx.rex & REX_W) ? 8 : pfx.opsize ? 2 : 4;
+        asize = pfx.addrsize ? 4 : 8;
     } else {
-        bool wide = (mode == MMIO_MODE_32) != opsize;
-        bool wide_addr = (mode == MMIO_MODE_32) != addrsize;
+        bool wide = (mode == MMIO_MODE_32) != pfx.opsize;
+        bool wide_addr = (mode == MMIO_MODE_32) != pfx.addrsize;
 
         osize = wide ? 4 : 2;
         asize = wide_addr ? 4 : 2;
@@ -182,7 +178,7 @@ enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmi
         insn->reg_size = osize;
     } else if (op >= 0xa0 && op <= 0xa3) {
         /* MOV AL/rAX <-> moffs: the offset is as wide as the address size. */
-        if (lock)
+        if (pfx.lock)
             return MMIO_DECODE_UNSUPPORTED;
         insn->op = op & 2 ? MMIO_STORE : MMIO_LOAD;
         insn->size = insn->reg_size = op & 1 ? osize : 1;
@@ -233,7 +229,7 @@ enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmi
     r = memory_operand(&c, modrm, asize);
     if (r != MMIO_DECODE_OK)
         return r;
-    insn->reg = ((modrm >> 3) & 7) | ((rex & REX_R) ? 8 : 0);
+    insn->reg = ((modrm >> 3) & 7) | ((pfx.rex & REX_R) ? 8 : 0);
     if (op == 0x80 || op == 0x81 || op == 0x83) {
         insn->alu = (enum mmio_alu)((modrm >> 3) & 7);
         insn->reg = 0;
@@ -252,12 +248,12 @@ enum mmio_decode_result mmio_decode(const uint8_t *bytes, size_t avail, enum mmi
         if (imm_bytes < insn->size && (imm >> (8 * imm_bytes - 1)) & 1)
             imm |= ~0ull << (8 * imm_bytes);
         insn->imm = imm & (insn->size >= 8 ? ~0ull : (1ull << (8 * insn->size)) - 1);
-    } else if (insn->reg_size == 1 && !rex_seen && insn->reg >= 4) {
+    } else if (insn->reg_size == 1 && pfx.rex == 0 && insn->reg >= 4) {
         insn->reg -= 4; /* AH, CH, DH, BH: bits 15:8 of rAX..rBX */
         insn->high_byte = true;
     }
     /* LOCK: only on an instruction that writes memory it read (XCHG is locked anyway). */
-    if (lock &&
+    if (pfx.lock &&
         !(insn->op == MMIO_XCHG || (insn->op == MMIO_ALU && insn->mem_dest &&
                                     insn->alu != MMIO_ALU_CMP && insn->alu != MMIO_ALU_TEST)))
         return MMIO_DECODE_UNSUPPORTED;
