@@ -694,6 +694,15 @@ static enum physmap_type override_at(struct host_domain *h, gfn_t gfn, void **pa
 /* Tests may ask for a domain whose frames must go back where they were (populate). */
 bool harness_direct_mapped[MAX_DOMAINS];
 
+/* The PV console's frame: what the test chose (harness.h), 0 (none) by default. */
+gfn_t harness_pv_console_gfn;
+
+gfn_t arch_pv_console_gfn(const struct domain *d)
+{
+    (void)d;
+    return harness_pv_console_gfn;
+}
+
 gfn_t arch_guest_ram_first_gfn(const struct domain *d)
 {
     (void)d;

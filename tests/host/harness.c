@@ -146,6 +146,7 @@ void harness_reset(void)
         sched_init(sched_cpus_in_use);
     harness_machine_reset();
     harness_set_heap_total(64u << 20);
+    harness_pv_console_gfn = 0;
 }
 
 /* The pages holding d's hypercall arguments (tests that scribble guest memory skip them). */

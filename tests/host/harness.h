@@ -39,6 +39,9 @@ gfn_t harness_scratch_gfn(struct domain *d, unsigned int *nr_pages);
  */
 long harness_evtchn_op(struct vcpu *v, int cmd, void *arg, size_t size);
 
+/* What arch_pv_console_gfn() answers for every domain (0: no ring; harness_reset: 0). */
+extern gfn_t harness_pv_console_gfn;
+
 /* Counters kept by the host arch hooks. */
 unsigned long harness_upcalls(const struct vcpu *v);    /* arch_vcpu_raise_upcall calls */
 unsigned long harness_poll_wakes(const struct vcpu *v); /* arch_vcpu_wake_poller calls */

@@ -115,6 +115,13 @@ uint64_t arch_guest_ram_frames(const struct domain *d)
     return d == NULL || d->arch == NULL ? 0 : arm_domain(d)->ram_size >> PAGE_SHIFT;
 }
 
+/* No PV console ring on this port yet: a domU's console is the vPL011 (docs/console.md). */
+gfn_t arch_pv_console_gfn(const struct domain *d)
+{
+    (void)d;
+    return 0;
+}
+
 gfn_t arch_guest_ram_first_gfn(const struct domain *d)
 {
     return d == NULL || d->arch == NULL ? 0 : arm_domain(d)->ram_base >> PAGE_SHIFT;

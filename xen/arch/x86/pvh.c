@@ -17,6 +17,8 @@
  * memory map and the command line, and the map reports that page as reserved.
  */
 #include <asm/pvh.h>
+#include <xen/arch_hooks.h>
+#include <xen/boot_config.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
 #include <public/elfnote.h>
@@ -95,6 +97,8 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
     struct x86_domain *xd = x86_dom(d);
     const uint8_t *elf = image;
     uint64_t entry = 0, top = xd->ram_size - PAGE_SIZE;
+    /* The lowest page kept from the guest: start info, and below it the PV console ring. */
+    uint64_t reserved = arch_pv_console_gfn(d) != 0 ? top - PAGE_SIZE : top;
     unsigned int phnum, loaded = 0;
     bool have_entry = false;
     struct elf_seg s;
@@ -126,7 +130,7 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
             have_entry = find_entry(elf + s.offset, s.filesz, &entry);
         if (s.type != PT_LOAD || s.memsz == 0)
             continue;
-        if (s.filesz > s.memsz || s.paddr > top || s.memsz > top - s.paddr) {
+        if (s.filesz > s.memsz || s.paddr > reserved || s.memsz > reserved - s.paddr) {
             *why = "segment outside the domain's memory";
             return -EINVAL;
         }
@@ -138,7 +142,7 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
         *why = "no XEN_ELFNOTE_PHYS32_ENTRY note (not a PVH kernel)";
         return -EINVAL;
     }
-    if (loaded == 0 || entry >= top) {
+    if (loaded == 0 || entry >= reserved) {
         *why = "no loadable segment, or the entry point is outside memory";
         return -EINVAL;
     }
@@ -152,8 +156,9 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
         size_t n = MIN(strlen(cmdline), (size_t)PAGE_SIZE - 256 - 1);
 
         memset(si, 0, PAGE_SIZE);
-        mm[0] = (struct hvm_memmap_table_entry){0, top, XEN_HVM_MEMMAP_TYPE_RAM, 0};
-        mm[1] = (struct hvm_memmap_table_entry){top, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
+        mm[0] = (struct hvm_memmap_table_entry){0, reserved, XEN_HVM_MEMMAP_TYPE_RAM, 0};
+        mm[1] = (struct hvm_memmap_table_entry){reserved, xd->ram_size - reserved,
+                                                XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
         memcpy(cl, cmdline, n);
         cl[n] = '\0';
         si->magic = XEN_HVM_START_MAGIC_VALUE;
@@ -169,4 +174,19 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
     }
     xd->entry = entry;
     return 0;
+}
+
+/*
+ * The PV console ring (xen/common/pv_console.c) of a domain whose configuration asks for
+ * one: the page below the start info, the second-to-last of its RAM, reserved in the
+ * memory map with it (pvh_load), as Xen's toolstack puts a PVH domU's magic pages at the
+ * top of its low memory.
+ */
+gfn_t arch_pv_console_gfn(const struct domain *d)
+{
+    const struct x86_domain *xd = d->arch;
+
+    if (xd == NULL || xd->config == NULL || !xd->config->pv_console || xd->ram_size < 4 * PAGE_SIZE)
+        return 0;
+    return (xd->ram_size >> PAGE_SHIFT) - 2;
 }

@@ -270,8 +270,12 @@ int evtchn_send(struct domain *ld, evtchn_port_t port)
          * rebound since we looked: deliver only if the far end is still connected to us.
          */
         rd = domain_lookup(peer);
-        if (rd == NULL)
+        if (rd == NULL) {
+            /* No domain: gone, or the hypervisor's own end (xen_peer.c), which consumes. */
+            if (peer == DOMID_XEN)
+                xen_peer_notify(ld, port);
             return 0;
+        }
         dl = evtchn_lock(rd, &flags);
         chn = evtchn_from_port(rd, rport);
         if (chn != NULL && chn->state == ECS_INTERDOMAIN && chn->peer_domid == ld->domain_id &&
@@ -476,6 +480,9 @@ static COLD int evtchn_reset(struct vcpu *curr, const struct evtchn_reset *op)
         d->free_hint = 1;
     }
     evtchn_unlock(dl, flags);
+    /* The channels whose far end is the hypervisor come back, as after a reboot. */
+    if (rc == 0)
+        xen_peer_reset(d);
     return rc;
 }
 

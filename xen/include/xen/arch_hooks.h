@@ -203,6 +203,13 @@ int arch_guest_physmap_set(struct domain *d, gfn_t gfn, void *page, enum physmap
 int arch_guest_physmap_clear(struct domain *d, gfn_t gfn);
 
 /*
+ * The frame of d's RAM its builder set aside for the PV console ring (xen/common/
+ * pv_console.c): kept out of the memory map the guest is given, part of the RAM d is
+ * charged for. 0: this port places no ring (the console stays off).
+ */
+gfn_t arch_pv_console_gfn(const struct domain *d);
+
+/*
  * Build the port's half of domain d (just made by domain_create, named) from its boot
  * configuration: its RAM, stage-2 (nested) tables, virtual interrupt controller, every
  * vCPU's architectural state, the kernel and its boot information (ARM: a DT; x86: PVH

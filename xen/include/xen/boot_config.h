@@ -15,6 +15,7 @@
  *       cpus = <n>; memory = <0 KiB>;  (#address-cells/#size-cells of the node, usually 1/2)
  *       vpl011; bootargs = "...";  domain-cpupool = <&pool>;  (optional)
  *       minixen,heap-budget = <bytes>;  (optional, one or two cells; a minixen extension)
+ *       minixen,pv-console;  (optional: a PV console ring the hypervisor serves; an extension)
  *       module@... { compatible = "multiboot,kernel" | "multiboot,ramdisk" |
  * "multiboot,device-tree"; reg = <...>; bootargs = "..."; } evtchn@... { compatible =
  * "xen,evtchn-v1"; xen,evtchn = <port &peer>; }
@@ -46,6 +47,7 @@ struct boot_domain {
     uint32_t cpu_mask;    /* physical CPUs its vCPUs may be pinned to (0: all) */
     uint64_t heap_budget; /* minixen,heap-budget / dom0_heap_budget= (0: the default) */
     bool vpl011;          /* wants an emulated PL011 */
+    bool pv_console;      /* minixen,pv-console: the hypervisor serves its PV console ring */
     struct boot_module kernel, ramdisk, dtb;
     char bootargs[BOOT_BOOTARGS_MAX];
 };

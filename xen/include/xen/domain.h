@@ -99,6 +99,17 @@ struct console_out {
     uint64_t dropped; /* characters dropped since its last note */
 };
 
+/* The PV console ring the hypervisor serves for a domU (pv_console.c). */
+struct pv_console {
+    bool on;             /* the boot configuration asked for it (minixen,pv-console) */
+    bool ring_noted;     /* "indices out of range" printed once this life */
+    evtchn_port_t port;  /* the guest's end (0: none now); read without lock */
+    gfn_t gfn;           /* the ring page in the guest's RAM */
+    spinlock_t lock;     /* one consumer of out[], one producer of in[] at a time */
+    uint64_t out_bytes;  /* printed from out[] (tests, dump) */
+    uint64_t in_dropped; /* input bytes that found in[] full or broken */
+};
+
 struct domain {
     domid_t domain_id;
     bool is_privileged;
@@ -156,6 +167,7 @@ struct domain {
     struct physmap_frames *physmap;             /* ... made when it first gives one back */
     char name[16];                              /* from the DT node, for the console */
     struct console_out console_out;             /* domU output rate limit (console.c) */
+    struct pv_console pv_console;               /* its PV console ring, if any */
     uint32_t wc_version; /* shared_info.wc_version as last written (wallclock.c), even */
 
     void *arch; /* the port's own domain state */

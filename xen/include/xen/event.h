@@ -35,6 +35,23 @@ void evtchn_domain_reset(struct domain *d);
 int evtchn_rebind_static(struct domain *ld, evtchn_port_t lport, struct domain *rd,
                          evtchn_port_t rport);
 
+/*
+ * A channel whose far end is the hypervisor (xen_peer.c): d's lowest free port, bound
+ * interdomain to DOMID_XEN. 0 and *port, or -ENOSPC/-ENOMEM as for alloc_unbound.
+ */
+int evtchn_bind_xen_peer(struct domain *d, evtchn_port_t *port);
+/* Is d's port still that channel (the guest may close it and reuse the number)? */
+bool evtchn_is_xen_peer(struct domain *d, evtchn_port_t port);
+/* The hypervisor's end notifies: port pending in d, if it is still that channel. */
+void evtchn_raise_xen_peer(struct domain *d, evtchn_port_t port);
+/*
+ * The guest sent on such a port (EVTCHNOP_send, no lock held): the hypervisor's consumer
+ * (pv_console.c). Implemented outside the event core.
+ */
+void xen_peer_notify(struct domain *d, evtchn_port_t port);
+/* EVTCHNOP_reset closed every port of d: the hypervisor's channels come back (pv_console.c). */
+void xen_peer_reset(struct domain *d);
+
 /* vCPU v's vcpu_info moved (VCPUOP_register_vcpu_info): pending state follows. */
 void evtchn_vcpu_info_moved(struct vcpu *v);
 
