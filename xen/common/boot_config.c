@@ -347,6 +347,8 @@ static int add_domu(struct parse_state *ps, const struct fdt_node *n)
     dom->mem_bytes = kib << 10;
 
     dom->vpl011 = fdt_prop(ps->fdt, n, "vpl011", &len) != NULL;
+    /* A minixen extension: on Xen, dom0's xenconsoled serves the ring (xen,enhanced). */
+    dom->pv_console = fdt_prop(ps->fdt, n, "minixen,pv-console", &len) != NULL;
     if (fdt_prop_u32(ps->fdt, n, "domain-cpupool", &pool_ph)) {
         unsigned int i;
 

@@ -8,6 +8,7 @@
 #include <xen/errno.h>
 #include <xen/event.h>
 #include <xen/lib.h>
+#include <xen/pv_console.h>
 #include <xen/sched.h>
 
 unsigned int domain_build_vcpu_cpu(const struct boot_domain *bd, unsigned int i,
@@ -71,6 +72,18 @@ int domains_build(const struct boot_config *cfg, unsigned int nr_cpus,
     if (rc != 0) {
         printk("dom: static event channels could not be bound (%d); no domain runs\n", rc);
         return rc;
+    }
+    /* After them: a console's port is the lowest one free, never one the DT names. */
+    for (unsigned int id = 0; id < cfg->nr_domains; id++) {
+        if (!cfg->domains[id].pv_console || cfg->domains[id].is_dom0)
+            continue;
+        rc = pv_console_enable(domain_lookup((domid_t)id));
+        if (rc == -EOPNOTSUPP)
+            continue; /* said so; its params keep answering -ENOENT */
+        if (rc != 0) {
+            printk("dom: %s: no PV console (%d); no domain runs\n", cfg->domains[id].name, rc);
+            return rc;
+        }
     }
     for (unsigned int id = 0; id < cfg->nr_domains; id++) {
         struct domain *d = domain_lookup((domid_t)id);

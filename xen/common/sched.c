@@ -24,6 +24,7 @@
 #include <xen/evtchn.h>
 #include <xen/fence.h>
 #include <xen/lib.h>
+#include <xen/pv_console.h>
 #include <xen/sched.h>
 #include <xen/shutdown.h>
 #include <public/sched.h>
@@ -750,6 +751,9 @@ static void restart_domain(struct domain *d)
 
     domain_reset(d);
     rc = d->restart(d);
+    /* After the port's rebuild, whose static channels take their own ports first. */
+    if (rc == 0)
+        rc = pv_console_restart(d);
     /*
      * Pending until here, so any_domain_alive() counts it all along; done before its vCPU
      * runs, so a reboot of the new life is a new request.
