@@ -270,7 +270,7 @@ static void test_input(void **state)
     unsigned int i;
 
     (void)state;
-    console_endboot(); /* no dom0: input with the hypervisor */
+    console_endboot();                                    /* no dom0: input with the hypervisor */
     console_input(1), console_input(1), console_input(1); /* Ctrl-A x3: to d1 */
     assert_true(console_input_is_with(d1));
     up = harness_upcalls(d1->vcpu[0]);
@@ -290,8 +290,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, harness_teardown)
-        T(test_ring_read),  T(test_ring_write), T(test_off_without_config),
-        T(test_output),     T(test_port_life),  T(test_input),
+        T(test_ring_read), T(test_ring_write), T(test_off_without_config),
+        T(test_output),    T(test_port_life),  T(test_input),
 #undef T
     };
 

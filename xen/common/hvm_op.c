@@ -9,9 +9,10 @@
  * sets its own CALLBACK_IRQ and event channels. The ports read the values they act on
  * (CALLBACK_IRQ) from d->hvm_params when they deliver; a domain setting its own
  * CALLBACK_IRQ also latches its width (domain_latch_guest_layout). A PV console param
- * nobody set (CONSOLE_PFN, CONSOLE_EVTCHN still 0) reads -ENOENT, not 0: minixen serves
- * no PV console ring itself (dom0 uses console_io, which SIF_INITDOMAIN tells it), and
- * "success, 0" made a domU put its ring at address 0.
+ * nobody set (CONSOLE_PFN, CONSOLE_EVTCHN still 0) reads -ENOENT, not 0: only a domU with
+ * minixen,pv-console has a ring, served by the hypervisor (pv_console.c, which sets both);
+ * dom0 uses console_io (SIF_INITDOMAIN tells it), and "success, 0" made a domU put its
+ * ring at address 0.
  * HVMOP_set_evtchn_upcall_vector (x86 guests only) records a vCPU's own upcall vector in
  * v->upcall_vector, which the port delivers. Other HVMOPs are -ENOSYS.
  */

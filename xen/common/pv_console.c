@@ -80,7 +80,8 @@ uint32_t pv_console_drain(struct domain *d)
     if (r != NULL) {
         /* At most one ring's worth per call, however fast the guest refills it. */
         while (done < sizeof(r->out)) {
-            int n = pv_console_ring_read(r, buf, MIN((uint32_t)CHUNK, (uint32_t)sizeof(r->out) - done));
+            int n =
+                pv_console_ring_read(r, buf, MIN((uint32_t)CHUNK, (uint32_t)sizeof(r->out) - done));
 
             if (n < 0)
                 broken = true;
@@ -94,8 +95,7 @@ uint32_t pv_console_drain(struct domain *d)
     pc->out_bytes += done;
     if (broken && !pc->ring_noted) {
         pc->ring_noted = true;
-        printk("d%u: PV console ring indices out of range; its output was dropped\n",
-               d->domain_id);
+        printk("d%u: PV console ring indices out of range; its output was dropped\n", d->domain_id);
     }
     spin_unlock_irqrestore(&pc->lock, flags);
     return done;

@@ -8,6 +8,8 @@
 
 #include <public/errno.h>
 #include <public/event_channel.h>
+#include <public/hvm/hvm_op.h>
+#include <public/hvm/params.h>
 #include <public/memory.h>
 #include <public/sched.h>
 #include <public/vcpu.h>
@@ -16,6 +18,8 @@
 
 long hc_evtchn(unsigned int cmd, void *arg);
 long hc_sched(unsigned int cmd, void *arg);
+/* HVMOP_get_param on the caller's own domain: *value (0 on an error). */
+long hc_hvm_get_param(uint32_t index, uint64_t *value);
 long hc_vcpu(unsigned int cmd, unsigned int vcpu, void *arg);
 long hc_memory(unsigned int cmd, void *arg);
 long hc_version(unsigned int cmd, void *arg);

@@ -67,6 +67,7 @@ void area_grant(void);     /* suite/grant.c */
 void area_grant_map(void); /* ... after area_interdomain: the peer is up */
 void grant_offer(void);    /* role=peer, before it echoes */
 void area_memory(void);    /* suite/memory.c, role=peer */
+void area_pv_console(void); /* suite/pv_console.c, role=peer */
 void area_2l(void);
 void area_ipi_virq(void);
 void area_block_poll(void);

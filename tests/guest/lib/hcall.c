@@ -12,6 +12,15 @@ long hc_evtchn(unsigned int cmd, void *arg)
     return arch_hypercall(__HYPERVISOR_event_channel_op, cmd, U(arg), 0, 0, 0);
 }
 
+long hc_hvm_get_param(uint32_t index, uint64_t *value)
+{
+    struct xen_hvm_param p = {.domid = DOMID_SELF, .index = index};
+    long rc = arch_hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, U(&p), 0, 0, 0);
+
+    *value = rc == 0 ? p.value : 0;
+    return rc;
+}
+
 long hc_sched(unsigned int cmd, void *arg)
 {
     return arch_hypercall(__HYPERVISOR_sched_op, cmd, U(arg), 0, 0, 0);

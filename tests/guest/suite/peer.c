@@ -33,6 +33,7 @@ void role_peer(void)
     check_static_channels();
     area_wallclock(); /* a dom0less domU is where Linux on Arm reads it */
     area_memory();    /* a domU: on Xen/Arm, dom0 cannot take a page back */
+    area_pv_console(); /* a domU's hvc0 */
     grant_offer();    /* before the main domain hears from us */
 
     /* Forget the stray event Xen may have left on a static port (see interdomain.c). */

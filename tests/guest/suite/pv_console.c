@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The PV console ring as a domU's hvc_xen uses it (role=peer): HVM_PARAM_CONSOLE_EVTCHN
+ * and HVM_PARAM_CONSOLE_PFN give the port and the ring's frame; the guest writes a line
+ * into out[], advances out_prod and notifies the port; a backend consumes it (out_cons
+ * catches up). The system test then finds the line on the serial console as "(dN) ...".
+ *
+ * Xen 4.17 has no ring of its own: xenconsoled in dom0 serves it, and a dom0less domU
+ * without one reads the params as 0 (or an error). minixen serves it itself, only for a
+ * domain whose DT has minixen,pv-console, and answers -ENOENT otherwise. Either way "no
+ * ring" is a skip with that reason; a ring that is there must be consumed.
+ */
+#include <public/io/console.h>
+
+#include "xtest.h"
+
+#define PV_CONSOLE_LINE "# xtest pv console: a line through the ring\n"
+#define CONSUME_MS      2000
+
+static volatile struct xencons_interface *ring;
+
+static bool consumed(void *arg)
+{
+    (void)arg;
+    return __atomic_load_n(&ring->out_cons, __ATOMIC_ACQUIRE) ==
+           __atomic_load_n(&ring->out_prod, __ATOMIC_RELAXED);
+}
+
+void area_pv_console(void)
+{
+    static const char line[] = PV_CONSOLE_LINE;
+    uint64_t port = 0, pfn = 0;
+    long rc_port = hc_hvm_get_param(HVM_PARAM_CONSOLE_EVTCHN, &port);
+    long rc_pfn = hc_hvm_get_param(HVM_PARAM_CONSOLE_PFN, &pfn);
+    struct evtchn_status st;
+    XENCONS_RING_IDX prod;
+    bool ok;
+
+    tap_diag("area: PV console ring (CONSOLE_EVTCHN %s %llu, CONSOLE_PFN %s 0x%llx)",
+             xen_errname(rc_port), (unsigned long long)port, xen_errname(rc_pfn),
+             (unsigned long long)pfn);
+    if (rc_port != 0 || rc_pfn != 0 || port == 0 || pfn == 0) {
+        tap_skip("no PV console ring from the hypervisor (Xen 4.17: xenconsoled in dom0 serves "
+                 "it; minixen: only for a domain with minixen,pv-console)",
+                 "PV console: a line through the ring is consumed");
+        return;
+    }
+    if (ev_status(DOMID_SELF, (evtchn_port_t)port, &st) == 0)
+        tap_diag("PV console port %llu: status %u, remote dom 0x%x port %u",
+                 (unsigned long long)port, st.status, st.u.interdomain.dom,
+                 st.u.interdomain.port);
+    ring = (volatile struct xencons_interface *)(uintptr_t)(pfn << 12);
+    prod = ring->out_prod;
+    for (unsigned int i = 0; i < sizeof(line) - 1; i++)
+        ring->out[MASK_XENCONS_IDX(prod + i, ring->out)] = line[i];
+    /* The bytes before the index that publishes them. */
+    __atomic_store_n(&ring->out_prod, prod + (XENCONS_RING_IDX)(sizeof(line) - 1),
+                     __ATOMIC_RELEASE);
+    ev_send((evtchn_port_t)port);
+    ok = ev_wait(consumed, NULL, CONSUME_MS);
+    ev_clear((evtchn_port_t)port); /* the backend's answer: nothing to do with it */
+    tap_ok(ok, "PV console: a line through the ring (frame 0x%llx, port %llu) is consumed",
+           (unsigned long long)pfn, (unsigned long long)port);
+}
