@@ -63,10 +63,10 @@ void check_static_channels(void);
 /* Areas, in the order guest_main runs them. */
 void area_wallclock(void); /* also in role=peer */
 void area_ops(void);
-void area_grant(void);     /* suite/grant.c */
-void area_grant_map(void); /* ... after area_interdomain: the peer is up */
-void grant_offer(void);    /* role=peer, before it echoes */
-void area_memory(void);    /* suite/memory.c, role=peer */
+void area_grant(void);      /* suite/grant.c */
+void area_grant_map(void);  /* ... after area_interdomain: the peer is up */
+void grant_offer(void);     /* role=peer, before it echoes */
+void area_memory(void);     /* suite/memory.c, role=peer */
 void area_pv_console(void); /* suite/pv_console.c, role=peer */
 void area_2l(void);
 void area_ipi_virq(void);

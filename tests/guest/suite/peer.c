@@ -31,10 +31,10 @@ void role_peer(void)
 
     tap_diag("role: peer of d%u (echo port %u, control port %u)", xt.peer, xt.sport, xt.sctl);
     check_static_channels();
-    area_wallclock(); /* a dom0less domU is where Linux on Arm reads it */
-    area_memory();    /* a domU: on Xen/Arm, dom0 cannot take a page back */
+    area_wallclock();  /* a dom0less domU is where Linux on Arm reads it */
+    area_memory();     /* a domU: on Xen/Arm, dom0 cannot take a page back */
     area_pv_console(); /* a domU's hvc0 */
-    grant_offer();    /* before the main domain hears from us */
+    grant_offer();     /* before the main domain hears from us */
 
     /* Forget the stray event Xen may have left on a static port (see interdomain.c). */
     ev_clear(xt.sctl);

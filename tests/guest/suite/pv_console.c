@@ -47,8 +47,7 @@ void area_pv_console(void)
     }
     if (ev_status(DOMID_SELF, (evtchn_port_t)port, &st) == 0)
         tap_diag("PV console port %llu: status %u, remote dom 0x%x port %u",
-                 (unsigned long long)port, st.status, st.u.interdomain.dom,
-                 st.u.interdomain.port);
+                 (unsigned long long)port, st.status, st.u.interdomain.dom, st.u.interdomain.port);
     ring = (volatile struct xencons_interface *)(uintptr_t)(pfn << 12);
     prod = ring->out_prod;
     for (unsigned int i = 0; i < sizeof(line) - 1; i++)
