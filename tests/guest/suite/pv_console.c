@@ -36,9 +36,8 @@ void area_pv_console(void)
     XENCONS_RING_IDX prod;
     bool ok;
 
-    tap_diag("area: PV console ring (CONSOLE_EVTCHN %s %llu, CONSOLE_PFN %s 0x%llx)",
-             xen_errname(rc_port), (unsigned long long)port, xen_errname(rc_pfn),
-             (unsigned long long)pfn);
+    tap_diag("area: PV console ring (CONSOLE_EVTCHN %s %lu, CONSOLE_PFN %s 0x%lx)",
+             xen_errname(rc_port), (unsigned long)port, xen_errname(rc_pfn), (unsigned long)pfn);
     if (rc_port != 0 || rc_pfn != 0 || port == 0 || pfn == 0) {
         tap_skip("no PV console ring from the hypervisor (Xen 4.17: xenconsoled in dom0 serves "
                  "it; minixen: only for a domain with minixen,pv-console)",
@@ -46,8 +45,8 @@ void area_pv_console(void)
         return;
     }
     if (ev_status(DOMID_SELF, (evtchn_port_t)port, &st) == 0)
-        tap_diag("PV console port %llu: status %u, remote dom 0x%x port %u",
-                 (unsigned long long)port, st.status, st.u.interdomain.dom, st.u.interdomain.port);
+        tap_diag("PV console port %lu: status %u, remote dom 0x%x port %u", (unsigned long)port,
+                 st.status, st.u.interdomain.dom, st.u.interdomain.port);
     ring = (volatile struct xencons_interface *)(uintptr_t)(pfn << 12);
     prod = ring->out_prod;
     for (unsigned int i = 0; i < sizeof(line) - 1; i++)
@@ -58,6 +57,6 @@ void area_pv_console(void)
     ev_send((evtchn_port_t)port);
     ok = ev_wait(consumed, NULL, CONSUME_MS);
     ev_clear((evtchn_port_t)port); /* the backend's answer: nothing to do with it */
-    tap_ok(ok, "PV console: a line through the ring (frame 0x%llx, port %llu) is consumed",
-           (unsigned long long)pfn, (unsigned long long)port);
+    tap_ok(ok, "PV console: a line through the ring (frame 0x%lx, port %lu) is consumed",
+           (unsigned long)pfn, (unsigned long)port);
 }
