@@ -64,7 +64,7 @@ DTS
 if [ "$ARCH" = arm ]; then
     size=$(printf '0x%x' "$(stat -c %s "$GUEST")")
     if ! command -v dtc >/dev/null || ! board_qemu_dts "$base" --smp "$smp"; then
-        skip 8 "reboot: no dtc or no QEMU DT"
+        skip 9 "reboot: no dtc or no QEMU DT"
         tap_end "$tap" "system-reboot-$BOARD" "$work"
         exit 0
     fi
@@ -80,13 +80,16 @@ if [ "$ARCH" = arm ]; then
     boot=(kernel "$IMAGE" "$dt.dtb" "$GUEST@0x42000000")
 else
     if ! command -v dtc >/dev/null; then
-        skip 8 "reboot: no dtc"
+        skip 9 "reboot: no dtc"
         tap_end "$tap" "system-reboot-$BOARD" "$work"
         exit 0
     fi
     {
         dt_chosen_dom0_x86 "dom0_mem=16M dom0_max_vcpus=1" "role=main $(now_arg) end=idle"
-        domu1 2 "0x0 0x4000" "module@1 {
+        # x86: domU1 also has the PV console ring (docs/console.md), which must come back
+        # with each life.
+        domu1 2 "0x0 0x4000" "minixen,pv-console;
+            module@1 {
                 compatible = \"multiboot,kernel\", \"multiboot,module\";
                 module-index = <1>;
                 reg = <0x0 0x0 0x0 0x0>;
@@ -143,6 +146,14 @@ scrubs=$(grep -acE '^d1: RAM scrubbed in ([2-9]|[1-9][0-9]+) chunks of 2048 KiB$
 ok $? "each restart scrubbed domU1's RAM in 2 MiB chunks ($scrubs scrubs, $restarts restarts)"
 ! has "$log.txt" "all domains have shut down|Hardware Dom0" && [ "$still_up" -eq 0 ]
 ok $? "a rebooting domain keeps the machine running (QEMU -no-reboot still up at the end)"
+if [ "$ARCH" = x86 ]; then
+    # Every life's line through its ring, the one printed before it asks to reboot.
+    rings=$(tr -d '\r' <"$log" | grep -ac '^(d1) # xtest reboot: a line through the PV console ring$')
+    [ "$rings" -ge "$n" ] && [ "$n" -ge "$MIN_BOOTS" ]
+    ok $? "domU1's PV console ring works in each of its lives ($rings lines, $n boots)"
+else
+    skip 1 "reboot: domU1 has no PV console ring on this port (docs/console.md)"
+fi
 if has "$log.txt" "^minixen: (panic|fatal)"; then ok 1 "no panic"; else ok 0 "no panic"; fi
 dtap="$RESULTS/system-reboot-$BOARD-d0.tap"
 domain_tap "$log.txt" 0 "$dtap"

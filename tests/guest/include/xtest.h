@@ -68,6 +68,8 @@ void area_grant_map(void);  /* ... after area_interdomain: the peer is up */
 void grant_offer(void);     /* role=peer, before it echoes */
 void area_memory(void);     /* suite/memory.c, role=peer */
 void area_pv_console(void); /* suite/pv_console.c, role=peer */
+/* The same ring without TAP (role=reboot): true if there is one and it took the line. */
+bool pv_console_line(const char *line);
 void area_2l(void);
 void area_ipi_virq(void);
 void area_block_poll(void);
