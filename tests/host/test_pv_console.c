@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <pthread.h>
 
 #include <xen/console.h>
 #include <xen/errno.h>
@@ -286,12 +287,66 @@ static void test_input(void **state)
     free(harness_take_console());
 }
 
+/* ---- A guest scribbling on every index while the hypervisor uses the ring ------------- */
+
+static volatile bool scribbling;
+
+static void *scribbler(void *arg)
+{
+    struct xencons_interface *r = arg;
+    uint64_t s = 0x9e3779b97f4a7c15ull;
+
+    while (__atomic_load_n(&scribbling, __ATOMIC_RELAXED)) {
+        uint32_t v = (uint32_t)xorshift64(&s);
+
+        switch (v & 3) {
+        case 0:
+            __atomic_store_n(&r->out_prod, v, __ATOMIC_RELAXED);
+            break;
+        case 1:
+            __atomic_store_n(&r->out_cons, v >> 3, __ATOMIC_RELAXED);
+            break;
+        case 2:
+            __atomic_store_n(&r->in_prod, v, __ATOMIC_RELAXED);
+            break;
+        default:
+            __atomic_store_n(&r->in_cons, v >> 5, __ATOMIC_RELAXED);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static void test_hostile_guest(void **state)
+{
+    evtchn_port_t port;
+    struct xencons_interface *r = console_on(d1, &port);
+    pthread_t t;
+    unsigned int i;
+
+    (void)state;
+    console_endboot();
+    console_input(1), console_input(1), console_input(1);
+    __atomic_store_n(&scribbling, true, __ATOMIC_RELAXED);
+    assert_int_equal(pthread_create(&t, NULL, scribbler, r), 0);
+    /* Every call ends, within one ring, whatever the indices say meanwhile. */
+    for (i = 0; i < 20000; i++) {
+        assert_true(pv_console_drain(d1) <= sizeof(r->out));
+        console_input((char)('a' + i % 26));
+        if (i % 64 == 0)
+            free(harness_take_console());
+    }
+    __atomic_store_n(&scribbling, false, __ATOMIC_RELAXED);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    free(harness_take_console());
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, harness_teardown)
-        T(test_ring_read), T(test_ring_write), T(test_off_without_config),
-        T(test_output),    T(test_port_life),  T(test_input),
+        T(test_ring_read), T(test_ring_write), T(test_off_without_config), T(test_output),
+        T(test_port_life), T(test_input),      T(test_hostile_guest),
 #undef T
     };
 
