@@ -12,7 +12,7 @@
  * which gives only a frame that is d's RAM right now: if the guest has put something else
  * there, nothing is read or written. Every word in it is the guest's to change at any
  * moment, so each index is loaded once, bytes are addressed through the mask, and one
- * call handles at most one ring's worth.
+ * call handles at most two rings' worth (pv_console_drain).
  */
 #include <xen/arch_hooks.h>
 #include <xen/console.h>
@@ -22,7 +22,9 @@
 #include <xen/pv_console.h>
 #include <public/hvm/params.h>
 
-#define CHUNK 128 /* bytes printed per console_guest_write (its own bounce size) */
+#define CHUNK        128 /* bytes printed per console_guest_write (its own bounce size) */
+#define DRAIN_RING   ((uint32_t)sizeof(((struct xencons_interface *)0)->out))
+#define DRAIN_PASSES 2 /* rings one call may print: its own, and one a busy notify left */
 
 /* The page's size is 4096 whatever the guest's page size: the ring must fit in it. */
 BUILD_BUG_ON(sizeof(struct xencons_interface) > PAGE_SIZE);
@@ -66,38 +68,71 @@ static struct xencons_interface *ring_map(struct domain *d)
     return arch_map_guest_frame(d, d->pv_console.gfn);
 }
 
+/*
+ * One chunk of d's out[] into buf (pc->lock held only for the read, so serial input and a
+ * concurrent notify never wait for the UART). -1: broken indices; 0: nothing or no ring.
+ */
+static int take_chunk(struct domain *d, char *buf, uint32_t max)
+{
+    struct pv_console *pc = &d->pv_console;
+    unsigned long flags = spin_lock_irqsave(&pc->lock);
+    struct xencons_interface *r = ring_map(d);
+    int n = 0;
+
+    if (r != NULL) {
+        n = pv_console_ring_read(r, buf, max);
+        arch_unmap_guest_frame(d, r);
+    }
+    if (n > 0)
+        pc->out_bytes += (uint32_t)n;
+    spin_unlock_irqrestore(&pc->lock, flags);
+    return n;
+}
+
+/* Up to one ring of d's output, printed in order (the caller is the one drainer). */
+static uint32_t drain_ring(struct domain *d)
+{
+    char buf[CHUNK];
+    uint32_t done = 0;
+
+    while (done < DRAIN_RING) {
+        int n = take_chunk(d, buf, MIN((uint32_t)CHUNK, DRAIN_RING - done));
+
+        if (n < 0 && !__atomic_exchange_n(&d->pv_console.ring_noted, true, __ATOMIC_RELAXED))
+            printk("d%u: PV console ring indices out of range; its output was dropped\n",
+                   d->domain_id);
+        if (n <= 0)
+            break;
+        /* Printed outside pc->lock: the UART is slow, and console.c bounds its own time. */
+        console_guest_write(d, buf, (size_t)n);
+        done += (uint32_t)n;
+    }
+    return done;
+}
+
 uint32_t pv_console_drain(struct domain *d)
 {
     struct pv_console *pc = &d->pv_console;
-    struct xencons_interface *r;
-    char buf[CHUNK];
     uint32_t done = 0;
-    unsigned long flags;
-    bool broken = false;
 
-    flags = spin_lock_irqsave(&pc->lock);
-    r = ring_map(d);
-    if (r != NULL) {
-        /* At most one ring's worth per call, however fast the guest refills it. */
-        while (done < sizeof(r->out)) {
-            int n =
-                pv_console_ring_read(r, buf, MIN((uint32_t)CHUNK, (uint32_t)sizeof(r->out) - done));
-
-            if (n < 0)
-                broken = true;
-            if (n <= 0)
-                break;
-            console_guest_write(d, buf, (size_t)n);
-            done += (uint32_t)n;
+    /*
+     * One drainer at a time, so chunks are printed in ring order; a notify that finds one
+     * at work leaves it a note (again) instead of waiting, and the drainer looks once more.
+     * At most DRAIN_PASSES rings per call: a guest notifying from every vCPU cannot keep
+     * one here; what is left waits for its next notify.
+     */
+    for (unsigned int pass = 0; pass < DRAIN_PASSES; pass++) {
+        if (__atomic_exchange_n(&pc->draining, true, __ATOMIC_ACQUIRE)) {
+            __atomic_store_n(&pc->again, true, __ATOMIC_RELEASE);
+            break;
         }
-        arch_unmap_guest_frame(d, r);
+        __atomic_store_n(&pc->again, false, __ATOMIC_RELAXED);
+        done += drain_ring(d);
+        __atomic_store_n(&pc->draining, false, __ATOMIC_RELEASE);
+        /* A notify that came while we printed may have found us busy: its bytes are ours. */
+        if (!__atomic_load_n(&pc->again, __ATOMIC_ACQUIRE))
+            break;
     }
-    pc->out_bytes += done;
-    if (broken && !pc->ring_noted) {
-        pc->ring_noted = true;
-        printk("d%u: PV console ring indices out of range; its output was dropped\n", d->domain_id);
-    }
-    spin_unlock_irqrestore(&pc->lock, flags);
     return done;
 }
 

@@ -103,6 +103,8 @@ struct console_out {
 struct pv_console {
     bool on;             /* the boot configuration asked for it (minixen,pv-console) */
     bool ring_noted;     /* "indices out of range" printed once this life */
+    bool draining;       /* a CPU is printing out[] (pv_console_drain): one at a time */
+    bool again;          /* a notify found it busy: look once more */
     evtchn_port_t port;  /* the guest's end (0: none now); read without lock */
     gfn_t gfn;           /* the ring page in the guest's RAM */
     spinlock_t lock;     /* one consumer of out[], one producer of in[] at a time */

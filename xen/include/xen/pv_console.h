@@ -39,8 +39,10 @@ int pv_console_ring_read(struct xencons_interface *r, char *buf, uint32_t max);
 bool pv_console_ring_write(struct xencons_interface *r, char c);
 
 /*
- * Print what d's out[] holds as d's console output (the guest's notify, or a test): at most
- * sizeof(out) bytes per call, whatever the guest does meanwhile. The bytes printed.
+ * Print what d's out[] holds as d's console output (the guest's notify, or a test), in ring
+ * order, one CPU at a time (another's notify meanwhile leaves it to that one): at most two
+ * rings (2 * sizeof(out) bytes) per call, whatever the guest does meanwhile. The ring is
+ * locked only while a chunk is copied out, never while the UART prints. The bytes printed.
  */
 uint32_t pv_console_drain(struct domain *d);
 
