@@ -4,7 +4,7 @@
  * note names a 32-bit physical entry point; its PT_LOAD segments are copied to their
  * physical addresses in the domain's RAM, and vCPU 0 starts at that entry in 32-bit
  * protected mode, paging off, with EBX = the guest-physical address of struct
- * hvm_start_info (command line, memory map, no modules).
+ * hvm_start_info (command line, memory map, and the ramdisk as its one module).
  *
  * Class and machine are independent: the entry is 32-bit code whatever the container, so
  * an ELF32 holding x86-64 code (what `objcopy -O elf32-x86-64` makes of a 64-bit kernel,
@@ -14,7 +14,11 @@
  * every offset and size is still checked against the file and the domain's RAM.
  *
  * Guest-physical layout: RAM at [0, size); its last page holds the start info, the
- * memory map and the command line, and the map reports that page as reserved.
+ * memory map, the module list and the command line, and the map reports that page as
+ * reserved. A ramdisk goes right below that page, page-aligned, above every segment (as
+ * Xen's PVH builder puts the initrd after the kernel); it stays RAM in the map: the
+ * kernel finds it through the module list and reserves it itself (Linux's PVH entry
+ * passes the first module on as its initrd).
  */
 #include <asm/pvh.h>
 #include <xen/errno.h>
@@ -89,12 +93,12 @@ static bool find_entry(const uint8_t *notes, uint64_t len, uint64_t *entry)
     return false;
 }
 
-int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdline,
-             const char **why)
+int pvh_load(struct domain *d, const void *image, size_t size, const void *ramdisk,
+             size_t ramdisk_size, const char *cmdline, const char **why)
 {
     struct x86_domain *xd = x86_dom(d);
     const uint8_t *elf = image;
-    uint64_t entry = 0, top = xd->ram_size - PAGE_SIZE;
+    uint64_t entry = 0, top = xd->ram_size - PAGE_SIZE, seg_end = 0, rd_gpa = 0;
     unsigned int phnum, loaded = 0;
     bool have_entry = false;
     struct elf_seg s;
@@ -132,6 +136,7 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
         }
         memcpy(xd->ram + s.paddr, elf + s.offset, s.filesz);
         memset(xd->ram + s.paddr + s.filesz, 0, s.memsz - s.filesz);
+        seg_end = MAX(seg_end, s.paddr + s.memsz);
         loaded++;
     }
     if (!have_entry) {
@@ -142,12 +147,25 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
         *why = "no loadable segment, or the entry point is outside memory";
         return -EINVAL;
     }
+    if (ramdisk_size != 0) {
+        if (ramdisk_size > top - seg_end) {
+            *why = "the ramdisk does not fit between the kernel and the start info";
+            return -EINVAL;
+        }
+        rd_gpa = (top - ramdisk_size) & ~(uint64_t)(PAGE_SIZE - 1);
+        if (rd_gpa < seg_end) {
+            *why = "the ramdisk does not fit between the kernel and the start info";
+            return -EINVAL;
+        }
+        memcpy(xd->ram + rd_gpa, ramdisk, ramdisk_size);
+    }
 
-    /* Start info, memory map and command line in the last page. */
+    /* Start info, memory map, module list and command line in the last page. */
     {
         uint64_t base = top;
         struct hvm_start_info *si = (void *)(xd->ram + base);
         struct hvm_memmap_table_entry *mm = (void *)(xd->ram + base + 64);
+        struct hvm_modlist_entry *mod = (void *)(xd->ram + base + 128);
         char *cl = (char *)(xd->ram + base + 256);
         size_t n = MIN(strlen(cmdline), (size_t)PAGE_SIZE - 256 - 1);
 
@@ -161,6 +179,11 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
         si->cmdline_paddr = base + 256;
         si->memmap_paddr = base + 64;
         si->memmap_entries = 2;
+        if (ramdisk_size != 0) {
+            *mod = (struct hvm_modlist_entry){rd_gpa, ramdisk_size, 0, 0};
+            si->modlist_paddr = base + 128;
+            si->nr_modules = 1;
+        }
         /* As Xen's PVH dom0: a guest without SIF_INITDOMAIN takes the domU path and
          * looks for a xenstore and PV console ring that dom0 does not have. */
         if (d->is_privileged)
