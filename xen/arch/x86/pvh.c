@@ -15,11 +15,13 @@
  *
  * Guest-physical layout: RAM at [0, size); its last page holds the start info, the
  * memory map, the module list and the command line, and the map reports that page as
- * reserved. A ramdisk goes right below that page, page-aligned, above every segment (as
- * Xen's PVH builder puts the initrd after the kernel); it stays RAM in the map: the
- * kernel finds it through the module list and reserves it itself (Linux's PVH entry
- * passes the first module on as its initrd).
+ * reserved; the page below it holds the domain's ACPI tables (guest_acpi.c: what Linux
+ * finds its CPUs and local APICs in), reported as ACPI. A ramdisk goes right below that,
+ * page-aligned, above every segment (as Xen's PVH builder puts the initrd after the kernel); it
+ * stays RAM in the map: the kernel finds it through the module list and reserves it itself (Linux's
+ * PVH entry passes the first module on as its initrd).
  */
+#include <asm/guest_acpi.h>
 #include <asm/pvh.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
@@ -98,7 +100,8 @@ int pvh_load(struct domain *d, const void *image, size_t size, const void *ramdi
 {
     struct x86_domain *xd = x86_dom(d);
     const uint8_t *elf = image;
-    uint64_t entry = 0, top = xd->ram_size - PAGE_SIZE, seg_end = 0, rd_gpa = 0;
+    uint64_t top = xd->ram_size - PAGE_SIZE, acpi = top - PAGE_SIZE;
+    uint64_t entry = 0, seg_end = 0, rd_gpa = 0;
     unsigned int phnum, loaded = 0;
     bool have_entry = false;
     struct elf_seg s;
@@ -130,7 +133,7 @@ int pvh_load(struct domain *d, const void *image, size_t size, const void *ramdi
             have_entry = find_entry(elf + s.offset, s.filesz, &entry);
         if (s.type != PT_LOAD || s.memsz == 0)
             continue;
-        if (s.filesz > s.memsz || s.paddr > top || s.memsz > top - s.paddr) {
+        if (s.filesz > s.memsz || s.paddr > acpi || s.memsz > acpi - s.paddr) {
             *why = "segment outside the domain's memory";
             return -EINVAL;
         }
@@ -143,45 +146,49 @@ int pvh_load(struct domain *d, const void *image, size_t size, const void *ramdi
         *why = "no XEN_ELFNOTE_PHYS32_ENTRY note (not a PVH kernel)";
         return -EINVAL;
     }
-    if (loaded == 0 || entry >= top) {
+    if (loaded == 0 || entry >= acpi) {
         *why = "no loadable segment, or the entry point is outside memory";
         return -EINVAL;
     }
     if (ramdisk_size != 0) {
-        if (ramdisk_size > top - seg_end) {
-            *why = "the ramdisk does not fit between the kernel and the start info";
+        if (ramdisk_size > acpi - seg_end) {
+            *why = "the ramdisk does not fit between the kernel and the ACPI tables";
             return -EINVAL;
         }
-        rd_gpa = (top - ramdisk_size) & ~(uint64_t)(PAGE_SIZE - 1);
+        rd_gpa = (acpi - ramdisk_size) & ~(uint64_t)(PAGE_SIZE - 1);
         if (rd_gpa < seg_end) {
-            *why = "the ramdisk does not fit between the kernel and the start info";
+            *why = "the ramdisk does not fit between the kernel and the ACPI tables";
             return -EINVAL;
         }
         memcpy(xd->ram + rd_gpa, ramdisk, ramdisk_size);
     }
 
-    /* Start info, memory map, module list and command line in the last page. */
+    /* Start info (at 0), memory map (64: 3 entries of 24 bytes), module list (160: one of
+     * 32) and command line (256) in the last page. */
     {
         uint64_t base = top;
         struct hvm_start_info *si = (void *)(xd->ram + base);
         struct hvm_memmap_table_entry *mm = (void *)(xd->ram + base + 64);
-        struct hvm_modlist_entry *mod = (void *)(xd->ram + base + 128);
+        struct hvm_modlist_entry *mod = (void *)(xd->ram + base + 160);
         char *cl = (char *)(xd->ram + base + 256);
         size_t n = MIN(strlen(cmdline), (size_t)PAGE_SIZE - 256 - 1);
 
         memset(si, 0, PAGE_SIZE);
-        mm[0] = (struct hvm_memmap_table_entry){0, top, XEN_HVM_MEMMAP_TYPE_RAM, 0};
-        mm[1] = (struct hvm_memmap_table_entry){top, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
+        mm[0] = (struct hvm_memmap_table_entry){0, acpi, XEN_HVM_MEMMAP_TYPE_RAM, 0};
+        mm[1] = (struct hvm_memmap_table_entry){acpi, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_ACPI, 0};
+        mm[2] = (struct hvm_memmap_table_entry){top, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
         memcpy(cl, cmdline, n);
         cl[n] = '\0';
         si->magic = XEN_HVM_START_MAGIC_VALUE;
         si->version = XEN_HVM_START_INFO_VERSION;
         si->cmdline_paddr = base + 256;
         si->memmap_paddr = base + 64;
-        si->memmap_entries = 2;
+        si->memmap_entries = 3;
+        if (guest_acpi_build(xd->ram + acpi, acpi, d->max_vcpus) == 0)
+            si->rsdp_paddr = acpi;
         if (ramdisk_size != 0) {
             *mod = (struct hvm_modlist_entry){rd_gpa, ramdisk_size, 0, 0};
-            si->modlist_paddr = base + 128;
+            si->modlist_paddr = base + 160;
             si->nr_modules = 1;
         }
         /* As Xen's PVH dom0: a guest without SIF_INITDOMAIN takes the domU path and
