@@ -59,6 +59,8 @@ echo "=== domU console: \${con:-none}" >/dev/kmsg
 insmod /lib/modules/xen-evtchn.ko || echo "=== insmod xen-evtchn failed" >/dev/kmsg
 echo "=== domU /dev/xen: \$(ls /dev/xen | tr '\n' ' ')" >/dev/kmsg
 evtchn-echo 0 $ECHO_COUNT >/dev/kmsg
+# A timer: Linux's clock event device (the Xen timer) must fire for a sleep to end.
+sleep 1 && echo "=== domU slept 1 s on \$(cat /sys/devices/system/clockevents/clockevent0/current_device)" >/dev/kmsg
 echo "=== domU shell: \$(sh -c 'echo answer-\$((6 * 7))')" >/dev/kmsg
 [ -n "\$con" ] && exec /bin/sh
 # No console: nothing can type into a shell; stay up (init must not end) and quiet.
@@ -127,7 +129,7 @@ if wait_for_log "$raw" "=== domU console: " "$LINUX_TIMEOUT" "$qemu_pid"; then
     up=0
     echo "# /init reached $(($(date +%s) - start)) s after QEMU started" >>"$work/tap.body"
     wait_for_log "$raw" "evtchn-echo: done " 60 "$qemu_pid" && echoed=0
-    wait_for_log "$raw" "=== domU shell: " 20 "$qemu_pid" && shell=0
+    wait_for_log "$raw" "=== domU shell: " 30 "$qemu_pid" && shell=0
     if has "$raw" "=== domU console: hvc0" && wait_for_log "$raw" "^# xtest idle" 30 "$qemu_pid"; then
         sleep 2 # the shell's prompt
         printf '\001\001\001' >&9
@@ -166,6 +168,8 @@ ok $((echoed | $?)) "linux x86: $ECHO_COUNT events to dom0 and $ECHO_COUNT answe
 grep -a -o "evtchn-echo: ok 3 - .*" "$log" | sed 's/^/# /' >>"$work/tap.body"
 has "$log" "^# xtest echo: event $((ECHO_COUNT - 100)) on port [0-9]*, answered"
 ok $? "linux x86: dom0 (the conformance guest) saw them and answered"
+has "$log" "^$d1.*=== domU slept 1 s on xen"
+ok $? "linux x86: its ACPI tables (MADT) give it a per-CPU clock event, the Xen timer: sleep 1 ends"
 has "$log" "^$d1.*=== domU shell: answer-42"
 ok $((shell | $?)) "linux x86: a busybox shell runs a command (answer-42)"
 if [ "$typed" = skip ]; then
