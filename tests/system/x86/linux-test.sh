@@ -12,12 +12,15 @@
 # console (earlyprintk=xen keep_bootcon: HYPERVISOR_console_io), and /init writes its
 # results into that log (/dev/kmsg). When hvc0 is there, /init execs a shell on it and this
 # test types a command into it (Ctrl-A x3 switches the serial input to DOM1); else that
-# result is a skip saying why.
+# result is a skip saying why. Then the same kernel and initramfs as the PVH dom0, alone
+# (lnx=dom0 on its command line): its hvc0 is the serial line (console_io, as on Xen), and
+# the test types a command into its shell.
 #
 #   linux-test.sh BOARD IMAGE RESULTS GUEST
 #   environment: the board's variables (make exports them), LINUX_DIR (build/linux-amd64),
 #                LINUX_TIMEOUT (seconds for the kernel to reach /init, default 90)
-# TAP: $RESULTS/linux-$BOARD.tap; log in $(dirname IMAGE)/linux-test/linux.log.
+# TAP: $RESULTS/linux-$BOARD.tap; logs in $(dirname IMAGE)/linux-test/linux.log (domU) and
+# dom0.log.
 set -u
 BOARD=$1 IMAGE=$2 RESULTS=$3 GUEST=$4
 : "${LINUX_DIR:=build/linux-amd64}" "${LINUX_TIMEOUT:=90}"
@@ -55,6 +58,15 @@ cat >"$work/init" <<INIT
 /bin/busybox mount -t devtmpfs devtmpfs /dev
 /bin/busybox --install -s /bin
 con=\$(cat /sys/class/tty/console/active)
+case " \$(cat /proc/cmdline) " in
+*" lnx=dom0 "*)
+    # Linux as dom0: its console is hvc0 through console_io, so a shell can be typed into.
+    insmod /lib/modules/xen-evtchn.ko || echo "=== insmod xen-evtchn failed"
+    sleep 1 && echo "=== dom0 slept 1 s on \$(cat /sys/devices/system/clockevents/clockevent0/current_device)"
+    echo "=== dom0 ready: console \$con, /dev/xen: \$(ls /dev/xen | tr '\n' ' ')"
+    exec /bin/sh
+    ;;
+esac
 echo "=== domU console: \${con:-none}" >/dev/kmsg
 insmod /lib/modules/xen-evtchn.ko || echo "=== insmod xen-evtchn failed" >/dev/kmsg
 echo "=== domU /dev/xen: \$(ls /dev/xen | tr '\n' ' ')" >/dev/kmsg
@@ -182,4 +194,64 @@ ok $? "linux x86: dom0 (the conformance guest) beside it ran its suite, 0 failed
 ok "$alive" "linux x86: the machine is still up at the end"
 ! has "$log" 'Kernel panic|Oops|BUG:|minixen: (panic|fatal)|domain 1 \(domU1\) shut down'
 ok $? "linux x86: no kernel panic, oops or BUG, no hypervisor panic, domU1 still up"
+
+# Then Linux as the PVH dom0 (hvm_start_info's SIF_INITDOMAIN), alone: its hvc0 is the
+# serial line (CONSOLEIO_read/write, VIRQ_CONSOLE), so this types into its shell.
+cat >"$work/dom0.dts" <<'DTS'
+/dts-v1/;
+/ {
+    #address-cells = <2>;
+    #size-cells = <2>;
+    memory@0 {
+        device_type = "memory";
+        reg = <0x0 0x0 0x0 0x0>;
+    };
+    chosen {
+        #address-cells = <2>;
+        #size-cells = <2>;
+        xen,xen-bootargs = "dom0_mem=256M dom0_max_vcpus=1";
+        xen,dom0-bootargs = "earlyprintk=xen console=hvc0 rdinit=/init lnx=dom0";
+        module@1 {
+            compatible = "multiboot,kernel", "multiboot,module";
+            module-index = <1>;
+            reg = <0x0 0x0 0x0 0x0>;
+        };
+        module@2 {
+            compatible = "multiboot,ramdisk", "multiboot,module";
+            module-index = <2>;
+            reg = <0x0 0x0 0x0 0x0>;
+        };
+    };
+};
+DTS
+dtc -q -I dts -O dtb -o "$work/dom0.dtb" "$work/dom0.dts" || exit 1
+serial_input_open "$fifo" || exit 1
+raw0=$work/dom0.raw log0=$work/dom0.log
+board_qemu_cmd --smp 2 multiboot "$work/hv.img" "$work/dom0.dtb" "$work/vmlinux" \
+    "$work/initrd.cpio" || exit 1
+start=$(date +%s)
+QEMU_STDIN=$fifo qemu_start "$raw0" "${board_qemu[@]}"
+up0=1 typed0=1
+if wait_for_log "$raw0" "=== dom0 ready: " "$LINUX_TIMEOUT" "$qemu_pid"; then
+    up0=0
+    echo "# dom0: /init reached $(($(date +%s) - start)) s after QEMU started" >>"$work/tap.body"
+    wait_for_log "$raw0" "job control turned off" 10 "$qemu_pid"
+    sleep 2 # the prompt
+    type_slowly 'echo typed-$((6 * 7)) on $(cat /sys/class/tty/console/active)\n'
+    wait_for_log "$raw0" "^typed-42 on " 30 "$qemu_pid" && typed0=0
+fi
+qemu_stop "$qemu_pid"
+serial_input_close "$fifo"
+serial_text "$raw0" "$log0"
+rm -f "$raw0"
+has "$log0" "Booting kernel on Xen PVH"
+ok $? "linux x86 dom0: Debian's amd64 kernel boots as the PVH dom0"
+has "$log0" "^=== dom0 slept 1 s on xen"
+ok $? "linux x86 dom0: its sleep 1 ends on the Xen clock event device"
+has "$log0" "^=== dom0 ready: console .*hvc0.*, /dev/xen: .*evtchn"
+ok "$up0" "linux x86 dom0: /init with hvc0 as its console and /dev/xen/evtchn (xen-evtchn loaded)"
+has "$log0" "^typed-42 on .*hvc0"
+ok $((typed0 | $?)) "linux x86 dom0: its shell on hvc0 answers a typed command (typed-42)"
+! has "$log0" 'Kernel panic|Oops|BUG:|minixen: (panic|fatal)'
+ok $? "linux x86 dom0: no kernel panic, oops or BUG, no hypervisor panic"
 tap_end "$tap" "$name" "$work"
