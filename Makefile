@@ -63,6 +63,8 @@ help:
 	@echo "make test-hostile        hostile-guest suite on arm64 and x86_64 (issue #11)"
 	@echo "make test-linux-arm      Debian's arm64 Linux as a dom0less domU (vPL011 console), and as dom0"
 	@echo "                         sharing a granted page with a Linux domU, on both GICs; as dom0 on zcu102"
+	@echo "make test-linux-x86      Debian's amd64 Linux as a PVH domU beside the conformance dom0: events"
+	@echo "                         with it through /dev/xen/evtchn"
 	@echo "make bench-hostile       victims' round trips under each hostile phase -> docs/PERFORMANCE.md"
 	@echo "make sd-image BOARD=rpi4 the Raspberry Pi 4's SD card: boot partition and card image"
 	@echo "                         (RPI_FIRMWARE_DIR=<dir of start4.elf, fixup4.dat>)"
@@ -88,7 +90,7 @@ include xen/build.mk
 # The test command of the README and CI. Every suite writes TAP under $(RESULTS);
 # the last line sums them all. tools/run-suite.sh adds a failure for a suite that exits
 # non-zero (one that could not build writes no TAP at all, and must not read as passed).
-TEST_SUITES ?= format-check check-abi test-unit test-tools test-libevtchn test-sanitize fuzz-ci test-system-arm test-system-x86 test-linux-arm test-hostile test-peer-xen test-peer-xen-x86
+TEST_SUITES ?= format-check check-abi test-unit test-tools test-libevtchn test-sanitize fuzz-ci test-system-arm test-system-x86 test-linux-arm test-linux-x86 test-hostile test-peer-xen test-peer-xen-x86
 
 # The code style (.clang-format) holds for every C file git tracks; `make format` fixes it.
 .PHONY: format format-check

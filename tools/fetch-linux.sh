@@ -17,6 +17,10 @@
 #   armhf            linux-image-armmp-lpae's kernel (32-bit Arm, LPAE: the flavour that runs
 #                    as a guest of Xen) as DEST/zImage, as Debian ships it: an ARM zImage,
 #                    which Xen boots as a 32-bit domain (checked: magic 0x016F2818 at 0x24)
+#   amd64            linux-image-amd64's kernel as DEST/vmlinux: the ELF inside Debian's
+#                    bzImage (tools/lib/bzimage-vmlinux.py: the setup header's payload,
+#                    decompressed), whose XEN_ELFNOTE_PHYS32_ENTRY note is the PVH entry
+#                    minixen's loader takes; minixen has no bzImage parser or decompressor
 # Never committed; cached: once DEST's kernel exists nothing is fetched again. As root this
 # adds ARCH to dpkg's architectures and refreshes apt once (tools/lib/fetch-deb.sh).
 #
@@ -27,7 +31,8 @@ arch=${2:-arm64}
 case $arch in
 arm64) meta=linux-image-arm64 flavour=arm64 image=Image ;;
 armhf) meta=linux-image-armmp-lpae flavour=armmp-lpae image=zImage ;;
-*) echo "fetch-linux: ARCH is arm64 or armhf, not $arch" >&2; exit 2 ;;
+amd64) meta=linux-image-amd64 flavour=amd64 image=vmlinux ;;
+*) echo "fetch-linux: ARCH is arm64, armhf or amd64, not $arch" >&2; exit 2 ;;
 esac
 DTBS=""
 [ "$arch" != arm64 ] || DTBS="xilinx/zynqmp-zcu102-rev1.0.dtb broadcom/bcm2711-rpi-4-b.dtb"
@@ -67,6 +72,9 @@ armhf)
     [ "$magic" = 016f2818 ] ||
         { echo "fetch-linux: $kernel is no ARM zImage (0x$magic at 0x24, not 0x016f2818)" >&2; exit 1; }
     cp "$kernel" "$dest/zImage.tmp"
+    ;;
+amd64)
+    python3 "$(dirname "$0")/lib/bzimage-vmlinux.py" "$kernel" "$dest/vmlinux.tmp"
     ;;
 esac
 cp "$tmp/bb/bin/busybox" "$dest/busybox"

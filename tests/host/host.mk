@@ -149,6 +149,7 @@ endef
 # test_rtc_cmos: the x86 CMOS RTC driver against a fake chip (tests/host/fake_pc's
 # <asm/setup.h> turns port I/O into calls to the fake).
 # test_acpi_aml: the x86 port's \_S5 scan of ACPI byte code (plain bytes in, no hardware).
+# test_guest_acpi: the ACPI tables a PVH domain is given (checksums, pointers, MADT).
 # test_npt: the x86 nested tables' reset for a rebooting domain (tables only, no hardware).
 # test_x86_policy: the x86 guest CPU policies (CPUID filter, CR4 checks, MSRs), pure code.
 # test_x87_rebuild: the x86 vCPU switch's x87 shortcut, on the build machine's CPU.
@@ -168,6 +169,8 @@ $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_rtc_cmos,\
     xen/drivers/rtc/cmos.c,tests/host/fake_pc)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_acpi_aml,\
     xen/arch/x86/acpi_aml.c,xen/arch/x86/include)))
+$(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_guest_acpi,\
+    xen/arch/x86/guest_acpi.c,xen/arch/x86/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_npt,\
     xen/arch/x86/npt.c,xen/arch/x86/include)))
 $(foreach v,$(HOST_VARIANTS),$(eval $(call host_port_test,$(v),test_x86_policy,\

@@ -27,6 +27,12 @@
 test-system-x86:
 	$(Q)$(MAKE) --no-print-directory test-system BOARD=qemu-x86_64
 
+# Debian 12's amd64 Linux as a PVH domU beside the conformance dom0 (linux-test.sh): boot to
+# /init, events with dom0 through /dev/xen/evtchn; `make test` runs it from any board.
+.PHONY: test-linux-x86
+test-linux-x86:
+	$(Q)$(MAKE) --no-print-directory test-linux BOARD=qemu-x86_64
+
 ifeq ($(ARCH),x86)
 RESULTS ?= build/test-results
 X86_GUEST := $(BUILD)/pvh-guest.elf
@@ -50,7 +56,7 @@ X86_GUEST_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-
                     -fno-stack-protector -fno-pic -fno-pie -mno-red-zone -mgeneral-regs-only \
                     -mcmodel=small -Ixen/include
 
-.PHONY: test-system x86-guest run-images
+.PHONY: test-system test-linux x86-guest run-images
 
 # The bring-up PVH guest (tests/system/x86/pvh), the conformance guest and the domains' DT.
 x86-guest: $(X86_GUEST) $(X86_XTEST) $(X86_XTEST_E32) $(X86_XTEST32) $(X86_DTB) $(X86_DTB32)
@@ -77,6 +83,9 @@ test-system: $(BUILD)/minixen $(X86_MODULES) $(X86_DTB32)
 	$(Q)X86_MODULES="$(X86_MODULES)" X86_DTB32=$(X86_DTB32) \
 	    tests/system/x86/boot-test.sh $(BOARD) $< $(RESULTS)
 	$(Q)tests/system/reboot-test.sh $(BOARD) $< $(RESULTS) $(X86_XTEST)
+
+test-linux: $(BUILD)/minixen $(X86_XTEST)
+	$(Q)tests/system/x86/linux-test.sh $(BOARD) $< $(RESULTS) $(X86_XTEST)
 
 # ---- make run / make debug ---------------------------------------------------------------
 GDB := gdb

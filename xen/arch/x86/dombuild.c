@@ -101,7 +101,9 @@ int load_boot_image(struct domain *d)
     const char *why = "";
     int rc;
 
-    rc = pvh_load(d, phys_to_virt(bd->kernel.start), bd->kernel.size, bd->bootargs, &why);
+    rc = pvh_load(d, phys_to_virt(bd->kernel.start), bd->kernel.size,
+                  bd->ramdisk.size != 0 ? phys_to_virt(bd->ramdisk.start) : NULL, bd->ramdisk.size,
+                  bd->bootargs, &why);
     if (rc != 0) {
         printk("dom: %s: kernel at 0x%llx: %s\n", bd->name, (unsigned long long)bd->kernel.start,
                why);

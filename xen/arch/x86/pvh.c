@@ -4,7 +4,7 @@
  * note names a 32-bit physical entry point; its PT_LOAD segments are copied to their
  * physical addresses in the domain's RAM, and vCPU 0 starts at that entry in 32-bit
  * protected mode, paging off, with EBX = the guest-physical address of struct
- * hvm_start_info (command line, memory map, no modules).
+ * hvm_start_info (command line, memory map, and the ramdisk as its one module).
  *
  * Class and machine are independent: the entry is 32-bit code whatever the container, so
  * an ELF32 holding x86-64 code (what `objcopy -O elf32-x86-64` makes of a 64-bit kernel,
@@ -14,8 +14,17 @@
  * every offset and size is still checked against the file and the domain's RAM.
  *
  * Guest-physical layout: RAM at [0, size); its last page holds the start info, the
- * memory map and the command line, and the map reports that page as reserved.
+ * memory map, the module list and the command line, and the map reports that page as
+ * reserved; the page below it holds the domain's ACPI tables (guest_acpi.c: what Linux
+ * finds its CPUs and local APICs in), reported as ACPI; below that, for a domain whose
+ * configuration asks for one, the PV console ring (arch_pv_console_gfn), reported as
+ * reserved, as Xen's toolstack keeps a PVH domU's magic pages at the top of its low
+ * memory. A ramdisk goes right below the lowest of those pages,
+ * page-aligned, above every segment (as Xen's PVH builder puts the initrd after the kernel); it
+ * stays RAM in the map: the kernel finds it through the module list and reserves it itself (Linux's
+ * PVH entry passes the first module on as its initrd).
  */
+#include <asm/guest_acpi.h>
 #include <asm/pvh.h>
 #include <xen/arch_hooks.h>
 #include <xen/boot_config.h>
@@ -91,14 +100,16 @@ static bool find_entry(const uint8_t *notes, uint64_t len, uint64_t *entry)
     return false;
 }
 
-int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdline,
-             const char **why)
+int pvh_load(struct domain *d, const void *image, size_t size, const void *ramdisk,
+             size_t ramdisk_size, const char *cmdline, const char **why)
 {
     struct x86_domain *xd = x86_dom(d);
     const uint8_t *elf = image;
-    uint64_t entry = 0, top = xd->ram_size - PAGE_SIZE;
-    /* The lowest page kept from the guest: start info, and below it the PV console ring. */
-    uint64_t reserved = arch_pv_console_gfn(d) != 0 ? top - PAGE_SIZE : top;
+    uint64_t top = xd->ram_size - PAGE_SIZE, acpi = top - PAGE_SIZE;
+    /* The lowest page kept from the guest: the console ring's, or else the ACPI tables'. */
+    uint64_t low = arch_pv_console_gfn(d) != 0 ? acpi - PAGE_SIZE : acpi;
+    uint64_t entry = 0, seg_end = 0, rd_gpa = 0;
+    unsigned int nr_map = 0;
     unsigned int phnum, loaded = 0;
     bool have_entry = false;
     struct elf_seg s;
@@ -130,42 +141,69 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
             have_entry = find_entry(elf + s.offset, s.filesz, &entry);
         if (s.type != PT_LOAD || s.memsz == 0)
             continue;
-        if (s.filesz > s.memsz || s.paddr > reserved || s.memsz > reserved - s.paddr) {
+        if (s.filesz > s.memsz || s.paddr > low || s.memsz > low - s.paddr) {
             *why = "segment outside the domain's memory";
             return -EINVAL;
         }
         memcpy(xd->ram + s.paddr, elf + s.offset, s.filesz);
         memset(xd->ram + s.paddr + s.filesz, 0, s.memsz - s.filesz);
+        seg_end = MAX(seg_end, s.paddr + s.memsz);
         loaded++;
     }
     if (!have_entry) {
         *why = "no XEN_ELFNOTE_PHYS32_ENTRY note (not a PVH kernel)";
         return -EINVAL;
     }
-    if (loaded == 0 || entry >= reserved) {
+    if (loaded == 0 || entry >= low) {
         *why = "no loadable segment, or the entry point is outside memory";
         return -EINVAL;
     }
+    if (ramdisk_size != 0) {
+        if (ramdisk_size > low - seg_end) {
+            *why = "the ramdisk does not fit between the kernel and the reserved pages";
+            return -EINVAL;
+        }
+        rd_gpa = (low - ramdisk_size) & ~(uint64_t)(PAGE_SIZE - 1);
+        if (rd_gpa < seg_end) {
+            *why = "the ramdisk does not fit between the kernel and the reserved pages";
+            return -EINVAL;
+        }
+        memcpy(xd->ram + rd_gpa, ramdisk, ramdisk_size);
+    }
 
-    /* Start info, memory map and command line in the last page. */
+    /* Start info (at 0), memory map (64: up to 4 entries of 24 bytes), module list (160:
+     * one of 32) and command line (256) in the last page. */
     {
         uint64_t base = top;
         struct hvm_start_info *si = (void *)(xd->ram + base);
         struct hvm_memmap_table_entry *mm = (void *)(xd->ram + base + 64);
+        struct hvm_modlist_entry *mod = (void *)(xd->ram + base + 160);
         char *cl = (char *)(xd->ram + base + 256);
         size_t n = MIN(strlen(cmdline), (size_t)PAGE_SIZE - 256 - 1);
 
         memset(si, 0, PAGE_SIZE);
-        mm[0] = (struct hvm_memmap_table_entry){0, reserved, XEN_HVM_MEMMAP_TYPE_RAM, 0};
-        mm[1] = (struct hvm_memmap_table_entry){reserved, xd->ram_size - reserved,
-                                                XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
+        mm[nr_map++] = (struct hvm_memmap_table_entry){0, low, XEN_HVM_MEMMAP_TYPE_RAM, 0};
+        if (low != acpi)
+            mm[nr_map++] = (struct hvm_memmap_table_entry){low, PAGE_SIZE,
+                                                           XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
+        mm[nr_map++] = (struct hvm_memmap_table_entry){acpi, PAGE_SIZE,
+                                                       XEN_HVM_MEMMAP_TYPE_ACPI, 0};
+        mm[nr_map++] = (struct hvm_memmap_table_entry){top, PAGE_SIZE,
+                                                       XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
         memcpy(cl, cmdline, n);
         cl[n] = '\0';
         si->magic = XEN_HVM_START_MAGIC_VALUE;
         si->version = XEN_HVM_START_INFO_VERSION;
         si->cmdline_paddr = base + 256;
         si->memmap_paddr = base + 64;
-        si->memmap_entries = 2;
+        si->memmap_entries = nr_map;
+        if (guest_acpi_build(xd->ram + acpi, acpi, d->max_vcpus) == 0)
+            si->rsdp_paddr = acpi;
+        if (ramdisk_size != 0) {
+            *mod = (struct hvm_modlist_entry){rd_gpa, ramdisk_size, 0, 0};
+            si->modlist_paddr = base + 160;
+            si->nr_modules = 1;
+        }
         /* As Xen's PVH dom0: a guest without SIF_INITDOMAIN takes the domU path and
          * looks for a xenstore and PV console ring that dom0 does not have. */
         if (d->is_privileged)
@@ -178,9 +216,9 @@ int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdli
 
 /*
  * The PV console ring (xen/common/pv_console.c) of a domain whose configuration asks for
- * one: the page below the start info, the second-to-last of its RAM, reserved in the
- * memory map with it (pvh_load), as Xen's toolstack puts a PVH domU's magic pages at the
- * top of its low memory.
+ * one: the page below the ACPI tables, the third-to-last of its RAM, reserved in the
+ * memory map (pvh_load), as Xen's toolstack puts a PVH domU's magic pages at the top of
+ * its low memory.
  */
 gfn_t arch_pv_console_gfn(const struct domain *d)
 {
@@ -188,5 +226,5 @@ gfn_t arch_pv_console_gfn(const struct domain *d)
 
     if (xd == NULL || xd->config == NULL || !xd->config->pv_console || xd->ram_size < 4 * PAGE_SIZE)
         return 0;
-    return (xd->ram_size >> PAGE_SHIFT) - 2;
+    return (xd->ram_size >> PAGE_SHIFT) - 3;
 }

@@ -7,11 +7,11 @@
 #include <asm/domain.h>
 
 /*
- * Load a PVH ELF into d's RAM and write its start info; sets the entry point. On error,
- * *why says what is wrong with the image.
+ * Load a PVH ELF (and a ramdisk, if ramdisk_size is not 0) into d's RAM and write its start
+ * info; sets the entry point. On error, *why says what is wrong with the image.
  */
-int pvh_load(struct domain *d, const void *image, size_t size, const char *cmdline,
-             const char **why);
+int pvh_load(struct domain *d, const void *image, size_t size, const void *ramdisk,
+             size_t ramdisk_size, const char *cmdline, const char **why);
 
 /* Create, load and place every domain the DTB (boot module 0) describes. Returns how many. */
 unsigned int dombuild_from_modules(const struct boot_info *bi, unsigned int nr_cpus);
