@@ -6,13 +6,13 @@
 # tests/system/linux/evtchn-echo.c) as its multiboot,ramdisk module, booted as domU1 beside
 # the conformance guest as dom0 (role=main end=idle echo=1: its suite, then it stays up and
 # offers domU1 a port whose events it answers). /init loads xen-evtchn, runs evtchn-echo
-# against dom0 (1000 round trips through /dev/xen/evtchn) and a shell command. Until
-# minixen serves domUs a PV console ring (HVM_PARAM_CONSOLE_PFN/EVTCHN), Linux's hvc0 does
-# not come up in a domU; its kernel log reaches minixen's console through Xen's early
-# console (earlyprintk=xen keep_bootcon: HYPERVISOR_console_io), and /init writes its
-# results into that log (/dev/kmsg). When hvc0 is there, /init execs a shell on it and this
-# test types a command into it (Ctrl-A x3 switches the serial input to DOM1); else that
-# result is a skip saying why. Then the same kernel and initramfs as the PVH dom0, alone
+# against dom0 (1000 round trips through /dev/xen/evtchn) and a shell command. The domU's
+# node has minixen,pv-console, so its hvc0 is the PV console ring minixen serves
+# (HVM_PARAM_CONSOLE_PFN/EVTCHN, docs/console.md); its early kernel log comes through Xen's
+# early console (earlyprintk=xen keep_bootcon: HYPERVISOR_console_io), and /init writes its
+# results into the kernel log (/dev/kmsg). /init execs a shell on hvc0 and this test types
+# a command into it (Ctrl-A x3 switches the serial input to DOM1); without hvc0 (a DT
+# without the property) that result is a skip saying why. Then the same kernel and initramfs as the PVH dom0, alone
 # (lnx=dom0 on its command line): its hvc0 is the serial line (console_io, as on Xen), and
 # the test types a command into its shell.
 #
@@ -108,6 +108,7 @@ cat >"$work/domains.dts" <<'DTS'
             #size-cells = <2>;
             cpus = <1>;
             memory = <0x0 0x40000>;
+            minixen,pv-console; /* hvc0: the ring minixen serves (docs/console.md) */
             module@2 {
                 compatible = "multiboot,kernel", "multiboot,module";
                 module-index = <2>;
