@@ -46,6 +46,9 @@ static void test_cpuid_hides(void **state)
     assert_int_equal(e1[CPUID_ECX] & (B(2) | B(10) | B(23)), 0); /* SVM, IBS, PERFCTR_CORE */
     assert_int_equal(e1[CPUID_EDX] & B(27), 0);                  /* RDTSCP */
     assert_true(e1[CPUID_EDX] & B(29));                          /* long mode */
+    e1[CPUID_ECX] = 0;
+    cpuid_policy_filter(0x80000001, 0, e1);
+    assert_true(e1[CPUID_ECX] & B(9)); /* OSVW even where the host's CPUID lacks it */
     cpuid_policy_filter(0x8000000a, 0, svm);
     assert_memory_equal(svm, ((uint32_t[4]){0, 0, 0, 0}), sizeof(svm));
     cpuid_policy_filter(6, 0, l6);
@@ -98,6 +101,9 @@ static void test_msrs(void **state)
 
     /* DEBUGCTL: reads 0, takes 0 only (LBR/BTF would be state to switch). */
     assert_true(msr_policy_read(&s, MSR_IA32_DEBUGCTL, &v) && v == 0);
+    /* OSVW: errata 0-2 known (Linux's erratum 400 is ID 1), none present. */
+    assert_true(msr_policy_read(&s, 0xc0010140, &v) && v == 3);
+    assert_true(msr_policy_read(&s, 0xc0010141, &v) && v == 0);
     assert_true(msr_policy_write(&s, MSR_IA32_DEBUGCTL, 0, 40));
     assert_false(msr_policy_write(&s, MSR_IA32_DEBUGCTL, 1, 40));
     assert_true(msr_policy_read(&s, MSR_PLATFORM_INFO, &v));

@@ -43,6 +43,14 @@
      B(19) /* NODEID_MSR */ | B(23) /* PERFCTR_CORE */ | B(24) /* PERFCTR_NB */ |                  \
      B(26) /* DBEXT */ | B(28) /* PERFCTR_LLC */ | B(29) /* MONITORX */)
 #define E1_EDX_HIDE B(27) /* RDTSCP */
+/*
+ * OSVW is always shown: with it a guest asks the OSVW MSRs (msr_policy.c: errata 0-2 known,
+ * none present) rather than guessing errata from family and model. Without it Linux takes
+ * QEMU's family-15 qemu64 for a CPU with erratum 400 and reads an MSR no guest may have
+ * (0xc0010055, #GP, a warning with a call trace). Xen's OSVW MSRs say the same, but Xen
+ * shows the bit only where the host has it.
+ */
+#define E1_ECX_SHOW B(9) /* OSVW */
 
 #define L6_EAX_ARAT B(2)
 
@@ -73,7 +81,7 @@ void cpuid_policy_filter(uint32_t leaf, uint32_t sub, uint32_t r[4])
         }
         break;
     case 0x80000001:
-        r[CPUID_ECX] &= ~E1_ECX_HIDE;
+        r[CPUID_ECX] = (r[CPUID_ECX] & ~E1_ECX_HIDE) | E1_ECX_SHOW;
         r[CPUID_EDX] &= ~E1_EDX_HIDE;
         break;
     case 0x8000000a: /* SVM: none inside */

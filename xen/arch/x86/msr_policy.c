@@ -18,7 +18,8 @@
  *              is read-only, the latter takes 0.
  *   machine check  MCG_CAP 0 (no banks, no MCG_CTL), MCG_STATUS 0 (writes of 0)
  *   microcode revision (0x8b)  reads 0; a write of 0 (how a guest asks for it) is taken.
- *   AMD        HWCR, SYSCFG, TOP_MEM, TOP_MEM2, VM_CR, OSVW read 0; DE_CFG reads
+ *   AMD        HWCR, SYSCFG, TOP_MEM, TOP_MEM2, VM_CR read 0; OSVW: 3 errata known, none
+ *              present; DE_CFG reads
  *              LFENCE-serialising (what Linux checks); the legacy and extended
  *              performance counters read 0 and ignore writes (no vPMU, as Xen by default).
  */
@@ -42,6 +43,7 @@
 #define MSR_K8_VM_CR         0xc0010114
 #define MSR_AMD_OSVW_LEN     0xc0010140
 #define MSR_AMD_OSVW_STATUS  0xc0010141
+#define OSVW_KNOWN_IDS       3
 #define MSR_F15H_PERF_FIRST  0xc0010200 /* 6 select/counter pairs */
 #define MSR_F15H_PERF_LAST   0xc001020b
 #define MSR_AMD_DE_CFG       0xc0011029
@@ -135,9 +137,15 @@ bool msr_policy_read(const struct msr_state *s, uint32_t msr, uint64_t *val)
     case MSR_K8_TOP_MEM:
     case MSR_K8_TOP_MEM2:
     case MSR_K8_VM_CR:
-    case MSR_AMD_OSVW_LEN:
-    case MSR_AMD_OSVW_STATUS:
+    case MSR_AMD_OSVW_STATUS: /* none of the errata OSVW_LEN covers is present */
         *val = 0;
+        return true;
+    case MSR_AMD_OSVW_LEN:
+        /* IDs 0-2 (TLB flush filter, E400 C1E, E415 APIC timer) are known, and the
+         * status says the guest need not work around them: the hypervisor owns C1E
+         * and the real APIC timer. Xen 4.17 answers a guest the same on a host without
+         * OSVW (length 3, errata 1 and 2 cleared from the host's status). */
+        *val = OSVW_KNOWN_IDS;
         return true;
     default:
         if (is_perf_counter(msr)) {

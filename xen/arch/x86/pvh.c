@@ -184,12 +184,12 @@ int pvh_load(struct domain *d, const void *image, size_t size, const void *ramdi
         memset(si, 0, PAGE_SIZE);
         mm[nr_map++] = (struct hvm_memmap_table_entry){0, low, XEN_HVM_MEMMAP_TYPE_RAM, 0};
         if (low != acpi)
-            mm[nr_map++] = (struct hvm_memmap_table_entry){low, PAGE_SIZE,
-                                                           XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
-        mm[nr_map++] = (struct hvm_memmap_table_entry){acpi, PAGE_SIZE,
-                                                       XEN_HVM_MEMMAP_TYPE_ACPI, 0};
-        mm[nr_map++] = (struct hvm_memmap_table_entry){top, PAGE_SIZE,
-                                                       XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
+            mm[nr_map++] =
+                (struct hvm_memmap_table_entry){low, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
+        mm[nr_map++] =
+            (struct hvm_memmap_table_entry){acpi, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_ACPI, 0};
+        mm[nr_map++] =
+            (struct hvm_memmap_table_entry){top, PAGE_SIZE, XEN_HVM_MEMMAP_TYPE_RESERVED, 0};
         memcpy(cl, cmdline, n);
         cl[n] = '\0';
         si->magic = XEN_HVM_START_MAGIC_VALUE;
