@@ -31,14 +31,17 @@ $(PEER_XEN):
 	$(Q)tools/fetch-xen.sh $(PEER_XEN_DIR)
 
 # Each configuration boots Xen once (~15 s); a domain that does not finish leaves a TAP
-# file without a plan, which tools/tap-summary.sh counts as a failure.
+# file without a plan, which tools/tap-summary.sh counts as a failure. The AArch32 runs get
+# a CPU per vCPU (dom0's 2 and the peer's; xen-run.sh --cpus): sharing one, QEMU's TCG
+# sometimes loses an AArch32 vCPU's banked SPSR and the guest takes a wild exception
+# (seen as "unexpected exception" kind 0 in about one run in five under load).
 test-peer-xen: $(PEER_GUEST) $(PEER_GUEST32) $(PEER_XEN)
 	$(Q)mkdir -p $(RESULTS) $(PEER_OUT)/results && rm -f $(RESULTS)/peer-xen-*.tap $(PEER_OUT)/results/*.tap
 	$(Q)for gic in 3 2; do \
-	    for run in "peer-xen-gicv$$gic $(PEER_GUEST)" "peer-xen-arm32-gicv$$gic $(PEER_GUEST32)"; do \
+	    for run in "peer-xen-gicv$$gic $(PEER_GUEST) 2" "peer-xen-arm32-gicv$$gic $(PEER_GUEST32) 3"; do \
 	        set -- $$run; \
-	        tests/peer/xen-run.sh $$1 $(PEER_OUT) $(PEER_XEN) $$2 --peer --smp 2 --gic $$gic \
-	            --timeout 120 || true; \
+	        tests/peer/xen-run.sh $$1 $(PEER_OUT) $(PEER_XEN) $$2 --peer --smp 2 --cpus $$3 \
+	            --gic $$gic --timeout 120 || true; \
 	        cp $(PEER_OUT)/$$1-d0.tap $(PEER_OUT)/$$1-d1.tap $(PEER_OUT)/results/; \
 	    done; \
 	done

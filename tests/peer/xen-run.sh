@@ -6,6 +6,9 @@
 #
 #   xen-run.sh NAME OUTDIR XEN GUEST [options]
 #     --smp N            vCPUs (host CPUs and dom0_max_vcpus; default 2)
+#     --cpus N           host CPUs alone (default: --smp's). An AArch32 guest wants one per
+#                        vCPU: QEMU's TCG can lose the SPSR of two AArch32 vCPUs taking
+#                        turns on one CPU (docs/abi.md), on Xen as anywhere
 #     --peer             add the dom0less peer domain (/chosen/domU1) and static channels
 #     --gic 2|3          GIC version (default 3)
 #     --main-args "..."  extra dom0 bootargs (role=main is the default; every domain also
@@ -25,10 +28,11 @@ set -euo pipefail
 
 name=$1 out=$2 xen=$3 guest=$4
 shift 4
-smp=2 peer=0 gic=3 main_args="" peer_args="" xen_args="" icount=() timeout_s=90
+smp=2 cpus= peer=0 gic=3 main_args="" peer_args="" xen_args="" icount=() timeout_s=90
 while [ $# -gt 0 ]; do
     case $1 in
     --smp) smp=$2; shift ;;
+    --cpus) cpus=$2; shift ;;
     --peer) peer=1 ;;
     --gic) gic=$2; shift ;;
     --main-args) main_args=$2; shift ;;
@@ -48,7 +52,7 @@ lib=$(dirname "$0")/../lib
 . "$lib/now.sh"
 mkdir -p "$out"
 machine="virt,virtualization=on,gic-version=$gic,dtb-randomness=off"
-qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "$smp" -m 2048 -nographic
+qemu=(qemu-system-aarch64 -machine "$machine" -cpu cortex-a57 -smp "${cpus:-$smp}" -m 2048 -nographic
       -no-reboot)
 base=$out/$name-base
 qemu_dts "$base" "$machine" "${qemu[@]}"
