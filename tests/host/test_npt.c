@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * The x86 nested tables of a domain that reboots (xen/arch/x86/npt.c: npt_reset): after
- * the guest put hypervisor pages over its RAM and above it (add_to_physmap), the reset
- * gives back exactly the first build's tree: its RAM mapped at 0 again, nothing above it,
- * the tables built only for the guest's pages freed so the domain's heap charge and table
- * count are the first build's, and the generation moved so every vCPU flushes. The host
- * addresses are never dereferenced: only the tables are.
+ * The x86 nested tables (xen/arch/x86/npt.c).
+ *
+ * One page at a time (npt_set, npt_clear, npt_query: the physmap hooks' back end): each
+ * leaf says what it maps (RAM, a hypervisor page, a grant read/write or read-only), a
+ * read-only grant is not writable, clearing makes no table, changing or clearing a present
+ * entry moves the generation (vCPUs flush), refused addresses change nothing, and the
+ * tables for pages above RAM are charged to the domain up to its budget.
+ *
+ * A domain that reboots (npt_reset): after the guest put hypervisor pages over its RAM
+ * and above it (add_to_physmap), the reset gives back exactly the first build's tree: its
+ * RAM mapped at 0 again, nothing above it, the tables built only for the guest's pages
+ * freed so the domain's heap charge and table count are the first build's, and the
+ * generation moved so every vCPU flushes. The host addresses are never dereferenced: only
+ * the tables are.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -117,11 +125,126 @@ static void test_reset_unaligned(void **state)
     reset_restores_first_build((3ull << 20) + 5 * PAGE_SIZE);
 }
 
+/* Each leaf says what it maps; clearing and changing a present page flush. */
+static void test_set_clear_query(void **state)
+{
+    struct domain *d = build(4ull << 20);
+    struct x86_domain *xd = x86_dom(d);
+    uint64_t gen = xd->npt_generation;
+    paddr_t hpa = 1;
+    bool w = true;
+
+    (void)state;
+    assert_int_equal(npt_query(d, 0x5000, &hpa), PHYSMAP_RAM);
+    assert_int_equal(hpa, RAM_PA + 0x5000);
+
+    /* Given back: nothing there, and the vCPUs flush. */
+    assert_int_equal(npt_clear(d, 0x5000), 0);
+    assert_int_equal(npt_query(d, 0x5000, &hpa), PHYSMAP_NONE);
+    assert_int_equal(hpa, 0);
+    assert_int_equal(npt_lookup(d, 0x5000, NULL), 0);
+    assert_true(xd->npt_generation > gen);
+    gen = xd->npt_generation;
+    /* Clearing nothing needs no flush. */
+    assert_int_equal(npt_clear(d, 0x5000), 0);
+    assert_int_equal(xd->npt_generation, gen);
+
+    /* Another RAM frame populated there (not present before: no flush needed). */
+    assert_int_equal(npt_set(d, 0x5000, RAM_PA + 0x9000, PHYSMAP_RAM), 0);
+    assert_int_equal(npt_query(d, 0x5000, &hpa), PHYSMAP_RAM);
+    assert_int_equal(hpa, RAM_PA + 0x9000);
+    assert_int_equal(xd->npt_generation, gen);
+
+    /* A grant over RAM, read/write then read-only (a present entry changed: flush). */
+    assert_int_equal(npt_set(d, 0x6000, PAGE_A, PHYSMAP_GRANT_RW), 0);
+    assert_int_equal(npt_query(d, 0x6000, &hpa), PHYSMAP_GRANT_RW);
+    assert_int_equal(hpa, PAGE_A);
+    assert_int_equal(npt_lookup(d, 0x6008, &w), PAGE_A + 8);
+    assert_true(w);
+    assert_true(xd->npt_generation > gen);
+    gen = xd->npt_generation;
+    assert_int_equal(npt_set(d, 0x6000, PAGE_A, PHYSMAP_GRANT_RO), 0);
+    assert_int_equal(npt_query(d, 0x6000, &hpa), PHYSMAP_GRANT_RO);
+    assert_int_equal(npt_lookup(d, 0x6000, &w), PAGE_A);
+    assert_false(w);
+    assert_true(xd->npt_generation > gen);
+
+    /* A hypervisor page, and the same mapping again changes nothing. */
+    assert_int_equal(npt_set(d, 0x7000, PAGE_B, PHYSMAP_HYP_PAGE), 0);
+    gen = xd->npt_generation;
+    assert_int_equal(npt_set(d, 0x7000, PAGE_B, PHYSMAP_HYP_PAGE), 0);
+    assert_int_equal(xd->npt_generation, gen);
+    assert_int_equal(npt_query(d, 0x7000, &hpa), PHYSMAP_HYP_PAGE);
+    assert_int_equal(hpa, PAGE_B);
+
+    /* The reset puts every RAM frame back in its first place and drops the rest. */
+    npt_reset(d);
+    check_ram(d);
+    for (uint64_t gpa = 0; gpa < xd->ram_size; gpa += PAGE_SIZE)
+        assert_int_equal(npt_query(d, gpa, &hpa), PHYSMAP_RAM);
+    destroy(d);
+}
+
+/* Addresses and kinds the tables cannot hold are refused, and change nothing. */
+static void test_refused(void **state)
+{
+    struct domain *d = build(2ull << 20);
+    struct x86_domain *xd = x86_dom(d);
+    size_t charged = d->heap_charged;
+    unsigned int pages = xd->npt_pages;
+    paddr_t hpa;
+
+    (void)state;
+    assert_int_equal(npt_set(d, 0x1001, PAGE_A, PHYSMAP_GRANT_RW), -EINVAL);
+    assert_int_equal(npt_set(d, 0x1000, PAGE_A + 1, PHYSMAP_GRANT_RW), -EINVAL);
+    assert_int_equal(npt_set(d, 1ull << 39, PAGE_A, PHYSMAP_HYP_PAGE), -EINVAL);
+    assert_int_equal(npt_set(d, ~0ull & ~0xfffull, PAGE_A, PHYSMAP_HYP_PAGE), -EINVAL);
+    assert_int_equal(npt_set(d, 0x1000, 1ull << 52, PHYSMAP_GRANT_RW), -EINVAL);
+    assert_int_equal(npt_set(d, 0x1000, PAGE_A, PHYSMAP_NONE), -EINVAL);
+    assert_int_equal(npt_set(d, 0x1000, PAGE_A, PHYSMAP_OTHER), -EINVAL);
+    assert_int_equal(npt_set(d, 0x1000, PAGE_A, (enum physmap_type)7), -EINVAL);
+    assert_int_equal(npt_clear(d, 0x1001), -EINVAL);
+    assert_int_equal(npt_clear(d, 1ull << 39), -EINVAL);
+    assert_int_equal(npt_query(d, 1ull << 39, &hpa), PHYSMAP_NONE);
+    assert_int_equal(npt_query(d, ~0ull & ~0xfffull, &hpa), PHYSMAP_NONE);
+    /* Clearing far above RAM makes no table. */
+    assert_int_equal(npt_clear(d, 200ull << 30), 0);
+    assert_int_equal(d->heap_charged, charged);
+    assert_int_equal(xd->npt_pages, pages);
+    check_ram(d);
+    destroy(d);
+}
+
+/* Pages above RAM cost tables, charged to the domain: past its budget, -ENOMEM. */
+static void test_tables_charged(void **state)
+{
+    struct domain *d = build(2ull << 20);
+    struct x86_domain *xd = x86_dom(d);
+    unsigned int pages = xd->npt_pages;
+    paddr_t hpa;
+    int rc = 0;
+
+    (void)state;
+    assert_int_equal(npt_set(d, 3ull << 30, PAGE_A, PHYSMAP_GRANT_RW), 0);
+    assert_int_equal(xd->npt_pages, pages + 2); /* a directory and a leaf table */
+    d->heap_budget = d->heap_charged;           /* not one table more */
+    /* Each new 1 GiB needs two tables: refused, and nothing mapped. */
+    for (uint64_t g = 4; g < 8 && rc == 0; g++)
+        rc = npt_set(d, g << 30, PAGE_B, PHYSMAP_GRANT_RW);
+    assert_int_equal(rc, -ENOMEM);
+    assert_int_equal(npt_query(d, 4ull << 30, &hpa), PHYSMAP_NONE);
+    /* Within the tables it has, it still maps. */
+    assert_int_equal(npt_set(d, (3ull << 30) + PAGE_SIZE, PAGE_B, PHYSMAP_GRANT_RO), 0);
+    npt_reset(d);
+    destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_reset_aligned),
-        cmocka_unit_test(test_reset_unaligned),
+        cmocka_unit_test(test_reset_aligned),   cmocka_unit_test(test_reset_unaligned),
+        cmocka_unit_test(test_set_clear_query), cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_tables_charged),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,14 +14,23 @@
 
 #define CR4_PSE BIT(4)
 
-/* Host pointer to the RAM byte at gpa of d, or NULL if gpa is not d's RAM. */
+/*
+ * Host pointer to the RAM byte at gpa of d, or NULL unless the nested tables map one of
+ * d's own RAM frames there: a frame may have been given back (decrease_reservation),
+ * populated at another gfn, or covered by shared_info or a grant mapping, so the tables
+ * and not gpa's place in the block say which frame it is.
+ */
 static void *ram_ptr(struct domain *d, uint64_t gpa)
 {
     struct x86_domain *xd = x86_dom(d);
+    paddr_t hpa;
 
-    if (xd == NULL || gpa >= xd->ram_size)
+    /* RAM is only ever mapped below ram_size (arch_guest_physmap_set). */
+    if (xd == NULL || gpa >= xd->ram_size ||
+        npt_query(d, gpa & ~(uint64_t)(PAGE_SIZE - 1), &hpa) != PHYSMAP_RAM || hpa < xd->ram_pa ||
+        hpa - xd->ram_pa >= xd->ram_size)
         return NULL;
-    return xd->ram + gpa;
+    return xd->ram + (hpa - xd->ram_pa) + (gpa & (PAGE_SIZE - 1));
 }
 
 static bool read_entry(struct domain *d, uint64_t gpa, bool wide, uint64_t *e)
@@ -155,17 +164,10 @@ void *arch_guest_va_to_ptr(struct domain *d, gpaddr_t va, size_t len, bool write
 
 void *arch_map_guest_frame(struct domain *d, gfn_t gfn)
 {
-    bool writable = false; /* npt_lookup leaves it unset for an unmapped gpa */
-    paddr_t hpa;
-    uint64_t gpa = gfn << PAGE_SHIFT;
-
-    /* Only RAM that is still mapped as RAM: not a frame replaced by shared_info. */
-    if (gfn >= (1ull << (52 - PAGE_SHIFT)) || ram_ptr(d, gpa) == NULL)
+    /* Only RAM that is still mapped as RAM: not a frame given back or covered. */
+    if (gfn >= (1ull << (52 - PAGE_SHIFT)))
         return NULL;
-    hpa = npt_lookup(d, gpa, &writable);
-    if (hpa != x86_dom(d)->ram_pa + gpa || !writable)
-        return NULL;
-    return ram_ptr(d, gpa);
+    return ram_ptr(d, gfn << PAGE_SHIFT);
 }
 
 void arch_unmap_guest_frame(struct domain *d, void *va)
@@ -175,14 +177,15 @@ void arch_unmap_guest_frame(struct domain *d, void *va)
 }
 
 /*
- * The guest-physical map hooks: this port builds a domain's RAM map once and copies
- * through it directly (ram_ptr), so it offers no RAM changes (0 frames: ballooning and
- * grant mappings are -ENOSYS here) and only places hypervisor pages.
+ * The guest-physical map hooks: d's RAM is one contiguous host block, frame i at host
+ * ram_pa + i pages, placed at gfn i when it was built; its nested tables (npt.c) say
+ * what is at each gfn now. A page is named by its identity-mapped address
+ * (phys_to_virt), so the same frame always has the same pointer whichever domain's map
+ * it is found in (a grant mapping is compared with the frame the grant named).
  */
 uint64_t arch_guest_ram_frames(const struct domain *d)
 {
-    (void)d;
-    return 0;
+    return d == NULL || x86_dom(d) == NULL ? 0 : x86_dom(d)->ram_size >> PAGE_SHIFT;
 }
 
 gfn_t arch_guest_ram_first_gfn(const struct domain *d)
@@ -199,16 +202,19 @@ bool arch_domain_direct_mapped(const struct domain *d)
 
 void *arch_guest_ram_frame(struct domain *d, uint64_t idx)
 {
-    (void)d;
-    (void)idx;
-    return NULL;
+    if (idx >= arch_guest_ram_frames(d))
+        return NULL;
+    return phys_to_virt(x86_dom(d)->ram_pa + (idx << PAGE_SHIFT));
 }
 
 int64_t arch_guest_ram_index(const struct domain *d, const void *page)
 {
-    (void)d;
-    (void)page;
-    return -1;
+    paddr_t pa = virt_to_phys(page);
+
+    if (d == NULL || x86_dom(d) == NULL || pa < x86_dom(d)->ram_pa ||
+        pa - x86_dom(d)->ram_pa >= x86_dom(d)->ram_size || (pa & (PAGE_SIZE - 1)) != 0)
+        return -1;
+    return (int64_t)((pa - x86_dom(d)->ram_pa) >> PAGE_SHIFT);
 }
 
 uint64_t arch_page_maddr(const void *page)
@@ -216,28 +222,59 @@ uint64_t arch_page_maddr(const void *page)
     return virt_to_phys(page);
 }
 
+/* The gfns a guest may change: its RAM and the window above it (asm/domain.h). */
+static bool in_map(const struct x86_domain *xd, gfn_t gfn)
+{
+    return gfn < (xd->ram_size + PHYSMAP_WINDOW_BYTES) >> PAGE_SHIFT;
+}
+
 enum physmap_type arch_guest_physmap_query(struct domain *d, gfn_t gfn, void **page)
 {
-    (void)d;
-    (void)gfn;
+    enum physmap_type t;
+    paddr_t hpa;
+
     *page = NULL;
-    return PHYSMAP_OTHER; /* never asked: only the RAM and grant ops look, and they are off */
+    if (d == NULL || x86_dom(d) == NULL || !in_map(x86_dom(d), gfn))
+        return PHYSMAP_NONE; /* nothing can be mapped there */
+    t = npt_query(d, gfn << PAGE_SHIFT, &hpa);
+    if (t == PHYSMAP_NONE)
+        return t;
+    *page = phys_to_virt(hpa);
+    /* Only its own frames are RAM (the leaf says RAM only for those: checked anyway). */
+    if (t == PHYSMAP_RAM && arch_guest_ram_index(d, *page) < 0)
+        t = PHYSMAP_OTHER;
+    if (t == PHYSMAP_OTHER)
+        *page = NULL;
+    return t;
 }
 
 int arch_guest_physmap_set(struct domain *d, gfn_t gfn, void *page, enum physmap_type t)
 {
-    const struct x86_domain *xd = x86_dom(d);
+    const struct x86_domain *xd = d != NULL ? x86_dom(d) : NULL;
 
-    /* Its RAM and the window above it (asm/domain.h); nothing a guest names beyond. */
-    if (xd == NULL || t != PHYSMAP_HYP_PAGE ||
-        gfn >= (xd->ram_size + PHYSMAP_WINDOW_BYTES) >> PAGE_SHIFT)
+    if (xd == NULL || page == NULL || ((uintptr_t)page & (PAGE_SIZE - 1)) != 0 || !in_map(xd, gfn))
         return -EINVAL;
-    return npt_map(d, gfn << PAGE_SHIFT, virt_to_phys(page), PAGE_SIZE);
+    switch (t) {
+    case PHYSMAP_RAM:
+        /* Its own frames, inside its RAM range (ram_ptr relies on it). */
+        if (gfn >= arch_guest_ram_frames(d) || arch_guest_ram_index(d, page) < 0)
+            return -EINVAL;
+        break;
+    case PHYSMAP_HYP_PAGE:
+    case PHYSMAP_GRANT_RW:
+    case PHYSMAP_GRANT_RO:
+        /* Over its RAM or in the window: Linux maps grants at ballooned-out RAM gfns or
+         * at unpopulated ranges above its RAM. */
+        break;
+    default:
+        return -EINVAL;
+    }
+    return npt_set(d, gfn << PAGE_SHIFT, virt_to_phys(page), t);
 }
 
 int arch_guest_physmap_clear(struct domain *d, gfn_t gfn)
 {
-    (void)d;
-    (void)gfn;
-    return -EINVAL;
+    if (d == NULL || x86_dom(d) == NULL || !in_map(x86_dom(d), gfn))
+        return -EINVAL;
+    return npt_clear(d, gfn << PAGE_SHIFT);
 }

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Nested page tables (AMD's format: the long-mode 4-level format, every entry with the
- * User bit since nested walks are user accesses). One tree per domain, 4 KiB pages,
- * mapping exactly the domain's RAM and the hypervisor pages it was given
- * (shared_info, grant frames): any other guest-physical access is a nested page fault
- * that ends the domain.
+ * User bit since nested walks are user accesses). One tree per domain, 4 KiB pages only
+ * (so changing one guest frame never splits a larger mapping), mapping the domain's RAM
+ * frames, the hypervisor pages it was given (shared_info, grant frames) and the frames
+ * of other domains it mapped by grant (physmap.c through guest_mem.c): any other
+ * guest-physical access is a nested page fault (MMIO, or the domain ends). Each leaf
+ * says in its software bits 9-11 (ignored by the walk) which of those it is, as an
+ * enum physmap_type: the tables are the only record of a domain's map.
  *
  * A guest makes us build tables (XENMEM_add_to_physmap at a gfn of its choosing), so:
  *   - every table page is charged to the domain (domain_xzalloc_bytes): past its heap
@@ -24,9 +27,17 @@
 #include <xen/errno.h>
 #include <xen/lib.h>
 
-#define NPT_TABLE   (PTE_P | PTE_W | PTE_U)
-#define NPT_PAGE    (PTE_P | PTE_W | PTE_U)
-#define NPT_MAX_GPA (1ull << 39) /* 512 GiB: one PML4 entry's worth is plenty */
+#define NPT_TABLE      (PTE_P | PTE_W | PTE_U)
+#define NPT_MAX_GPA    (1ull << 39) /* 512 GiB: one PML4 entry's worth is plenty */
+#define NPT_KIND_SHIFT 9            /* bits 9-11: available to software in every level */
+#define NPT_KIND_MASK  (7ull << NPT_KIND_SHIFT)
+
+/* A leaf mapping hpa as t: writable unless a read-only grant. */
+static uint64_t leaf(paddr_t hpa, enum physmap_type t)
+{
+    return hpa | PTE_P | PTE_U | (t == PHYSMAP_GRANT_RO ? 0 : PTE_W) |
+           ((uint64_t)t << NPT_KIND_SHIFT);
+}
 
 static unsigned int index_at(uint64_t gpa, unsigned int level)
 {
@@ -73,41 +84,109 @@ static uint64_t *npt_walk(struct domain *d, uint64_t gpa, bool create)
     return &table[index_at(gpa, 0)];
 }
 
-/* A present translation changed: every vCPU of d flushes before it runs again. */
+/*
+ * A present translation changed: every vCPU of d flushes before it runs again, and none
+ * still runs on the old one when this returns (a grant unmapped here may be the
+ * granter's to reuse at once). A vCPU in guest mode says with which generation
+ * (x86_vcpu.npt_in_guest, svm.c); the kick makes it exit, which it always does on a
+ * physical interrupt, so the wait is bounded by one world switch, whatever the guest
+ * does. The generation is written before the marks are read, as svm.c writes its mark
+ * before it reads the generation (both sequentially consistent): either we see the vCPU
+ * in guest mode and wait for it, or it sees the new generation and flushes.
+ */
 static void npt_flush(struct domain *d)
 {
-    __atomic_add_fetch(&x86_dom(d)->npt_generation, 1, __ATOMIC_SEQ_CST);
+    uint64_t gen = __atomic_add_fetch(&x86_dom(d)->npt_generation, 1, __ATOMIC_SEQ_CST);
+
     for (uint32_t i = 0; i < d->max_vcpus; i++)
         if (d->vcpu[i] != NULL)
             arch_cpu_kick(d->vcpu[i]->processor); /* ends its run; a no-op for ourselves */
+    for (uint32_t i = 0; i < d->max_vcpus; i++) {
+        const struct x86_vcpu *xv = d->vcpu[i] != NULL ? x86_vcpu(d->vcpu[i]) : NULL;
+        uint64_t mark;
+
+        if (xv == NULL)
+            continue;
+        /* Our own vCPU is out of guest mode: its mark is 0. */
+        while ((mark = __atomic_load_n(&xv->npt_in_guest, __ATOMIC_SEQ_CST)) & NPT_IN_GUEST &&
+               (mark & ~NPT_IN_GUEST) < gen)
+            arch_cpu_relax();
+    }
 }
 
-int npt_map(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t size)
+/* Map [gpa, gpa + size) to [hpa, ...) as t, one 4 KiB leaf at a time (npt_lock taken). */
+static int map_range(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t size,
+                     enum physmap_type t)
 {
     struct x86_domain *xd = x86_dom(d);
     unsigned long flags;
     bool flush = false;
     int rc = 0;
 
-    if ((gpa | hpa | size) & (PAGE_SIZE - 1) || gpa + size > NPT_MAX_GPA || gpa + size < gpa)
+    if ((gpa | hpa | size) & (PAGE_SIZE - 1) || gpa + size > NPT_MAX_GPA || gpa + size < gpa ||
+        hpa + size > (1ull << 52))
         return -EINVAL;
     flags = spin_lock_irqsave(&xd->npt_lock);
     for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
         uint64_t *pte = npt_walk(d, gpa + off, true);
-        uint64_t old;
+        uint64_t old, new = leaf(hpa + off, t);
 
         if (pte == NULL) {
             rc = -ENOMEM;
             break;
         }
-        old = __atomic_exchange_n(pte, (hpa + off) | NPT_PAGE, __ATOMIC_RELEASE);
-        if ((old & PTE_P) && old != ((hpa + off) | NPT_PAGE))
+        old = __atomic_exchange_n(pte, new, __ATOMIC_RELEASE);
+        if ((old & PTE_P) && old != new)
             flush = true;
     }
     spin_unlock_irqrestore(&xd->npt_lock, flags);
     if (flush)
         npt_flush(d);
     return rc;
+}
+
+int npt_map(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t size)
+{
+    return map_range(d, gpa, hpa, size, PHYSMAP_RAM);
+}
+
+int npt_set(struct domain *d, uint64_t gpa, paddr_t hpa, enum physmap_type t)
+{
+    if (t == PHYSMAP_NONE || t == PHYSMAP_OTHER || (unsigned int)t > PHYSMAP_OTHER)
+        return -EINVAL;
+    return map_range(d, gpa, hpa, PAGE_SIZE, t);
+}
+
+int npt_clear(struct domain *d, uint64_t gpa)
+{
+    struct x86_domain *xd = x86_dom(d);
+    unsigned long flags;
+    uint64_t *pte, old = 0;
+
+    if ((gpa & (PAGE_SIZE - 1)) || gpa >= NPT_MAX_GPA)
+        return -EINVAL;
+    flags = spin_lock_irqsave(&xd->npt_lock);
+    /* No table: nothing mapped there, and none is made just to say so. */
+    if ((pte = npt_walk(d, gpa, false)) != NULL)
+        old = __atomic_exchange_n(pte, 0, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&xd->npt_lock, flags);
+    if (old & PTE_P)
+        npt_flush(d);
+    return 0;
+}
+
+enum physmap_type npt_query(struct domain *d, uint64_t gpa, paddr_t *hpa)
+{
+    uint64_t *pte, entry;
+
+    *hpa = 0;
+    if (gpa >= NPT_MAX_GPA || (pte = npt_walk(d, gpa, false)) == NULL)
+        return PHYSMAP_NONE;
+    entry = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
+    if (!(entry & PTE_P))
+        return PHYSMAP_NONE;
+    *hpa = entry & PTE_ADDR;
+    return (enum physmap_type)((entry & NPT_KIND_MASK) >> NPT_KIND_SHIFT);
 }
 
 paddr_t npt_lookup(struct domain *d, uint64_t gpa, bool *writable)
@@ -126,8 +205,9 @@ paddr_t npt_lookup(struct domain *d, uint64_t gpa, bool *writable)
 
 /*
  * Put one table (covering [base, base + its span)) back to what npt_map() of the RAM
- * built: leaves inside RAM map RAM again (a guest may have put shared_info or a grant
- * frame over one), everything at or above ram_size is cleared, and a table whose whole
+ * built: leaves inside RAM map RAM again, each frame at its first place (a guest may
+ * have put shared_info, a grant frame or a grant mapping over one, or given it back and
+ * populated it elsewhere), everything at or above ram_size is cleared, and a table whose whole
  * span lies above RAM existed only for the guest's add_to_physmap: it is freed, so the
  * domain is charged for exactly the tables of its first build.
  */
@@ -140,7 +220,8 @@ static void reset_table(struct domain *d, uint64_t *table, unsigned int level, u
         uint64_t gpa = base + i * span, entry = table[i];
 
         if (level == 0) {
-            __atomic_store_n(&table[i], gpa < xd->ram_size ? (xd->ram_pa + gpa) | NPT_PAGE : 0,
+            __atomic_store_n(&table[i],
+                             gpa < xd->ram_size ? leaf(xd->ram_pa + gpa, PHYSMAP_RAM) : 0,
                              __ATOMIC_RELEASE);
             continue;
         }

@@ -264,8 +264,12 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
      * between. ASIDs alone would do on hardware; QEMU's TCG does not tag its TLB by ASID,
      * so without the flush one domain would see another's translations.
      */
+    /* ... and when a nested entry it may have cached changed (npt.c kicked us). The mark
+     * goes up before the generation is read, so npt_flush() either waits for this run to
+     * end or this run flushes (npt.c). */
+    __atomic_store_n(&x86_vcpu(v)->npt_in_guest, NPT_IN_GUEST, __ATOMIC_SEQ_CST);
     gen = __atomic_load_n(&x86_dom(v->domain)->npt_generation, __ATOMIC_SEQ_CST);
-    /* ... and when a nested entry it may have cached changed (npt.c kicked us). */
+    __atomic_store_n(&x86_vcpu(v)->npt_in_guest, NPT_IN_GUEST | gen, __ATOMIC_SEQ_CST);
     vmcb->tlb_control =
         s->launched && last_vmcb[smp_processor_id()] == vmcb && gen == s->npt_generation ? 0 : 1;
     s->npt_generation = gen;
@@ -276,6 +280,7 @@ static void svm_vcpu_run(struct vcpu *v, struct hvm_exit *exit)
         s->last_eventinj = vmcb->eventinj;
 
     svm_vmrun(s->vmcb_pa, r, virt_to_phys(host_vmcb[smp_processor_id()]));
+    __atomic_store_n(&x86_vcpu(v)->npt_in_guest, 0, __ATOMIC_RELEASE);
 
     r->rax = vmcb->rax;
     r->rsp = vmcb->rsp;

@@ -326,12 +326,22 @@ static void exit_triple_fault(struct vcpu *v, const struct hvm_exit *exit)
  * (mmio.c: the xAPIC page, the I/O APIC, all ones elsewhere); an instruction fetch from
  * there, the guest's own page tables there, or an event delivered through there (its IDT
  * or stack: the instruction at RIP did not make that access) cannot be served and end the
- * domain, as does a fault at an address its tables do map (nothing should cause one).
+ * domain, as does a fault at an address its tables do map (nothing should cause one but
+ * a write to a read-only grant mapping).
  */
 static void exit_npf(struct vcpu *v, const struct hvm_exit *exit)
 {
     char why[112];
+    paddr_t hpa;
 
+    /* A write to a read-only grant mapping is the guest's mistake, not ours: #GP, as on
+     * Xen. */
+    if (exit->npf.write && !exit->npf.fetch && !exit->npf.table_walk && !exit->npf.in_delivery &&
+        npt_query(v->domain, exit->npf.gpa & ~(uint64_t)(PAGE_SIZE - 1), &hpa) ==
+            PHYSMAP_GRANT_RO) {
+        hvm->inject_exception(v, X86_EXC_GP, 0);
+        return;
+    }
     if (!exit->npf.fetch && !exit->npf.table_walk && !exit->npf.in_delivery &&
         npt_lookup(v->domain, exit->npf.gpa, NULL) == 0) {
         x86_mmio_access(v, exit);

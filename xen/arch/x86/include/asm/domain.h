@@ -8,6 +8,7 @@
 #include <asm/vioapic.h>
 #include <asm/vlapic.h>
 #include <asm/xstate.h>
+#include <xen/arch_hooks.h>
 #include <xen/spinlock.h>
 
 struct boot_domain;
@@ -45,7 +46,11 @@ struct x86_vcpu {
     bool has_context;         /* a start state was loaded (vCPU 0 at build, others by initialise) */
     bool interrupt_window_requested;
     uint64_t irq_injected_at; /* guest RIP of the last interrupt injection (exit_hlt) */
+    /* While in guest mode: NPT_IN_GUEST | the npt_generation its TLB holds; else 0 (npt.c). */
+    uint64_t npt_in_guest;
 };
+
+#define NPT_IN_GUEST BIT64(63)
 
 static inline struct x86_domain *x86_dom(const struct domain *d)
 {
@@ -71,6 +76,16 @@ int npt_map(struct domain *d, uint64_t gpa, paddr_t hpa, uint64_t size);
 /* Host physical address of gpa in d, or 0 if unmapped (or outside 4 KiB-mapped RAM). */
 paddr_t npt_lookup(struct domain *d, uint64_t gpa, bool *writable);
 paddr_t npt_root_pa(struct domain *d);
+/*
+ * One 4 KiB page of d's map (guest_mem.c's physmap hooks): map gpa to hpa as t (RAM,
+ * HYP_PAGE, GRANT_RW, GRANT_RO: read-only for the last), or unmap it; when either returns,
+ * no vCPU of d uses the old translation. 0, -EINVAL, -ENOMEM (tables past the domain's
+ * heap budget: nothing changed). The bounds on gpa are the caller's.
+ */
+int npt_set(struct domain *d, uint64_t gpa, paddr_t hpa, enum physmap_type t);
+int npt_clear(struct domain *d, uint64_t gpa);
+/* What gpa's page is in d's tables (PHYSMAP_NONE if unmapped) and its host address. */
+enum physmap_type npt_query(struct domain *d, uint64_t gpa, paddr_t *hpa);
 /* d reboots and none of its vCPUs runs: its tables as its build left them (its RAM at 0,
  * nothing above it, tables built only for add_to_physmap freed), then every vCPU flushes. */
 void npt_reset(struct domain *d);
