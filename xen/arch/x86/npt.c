@@ -15,11 +15,13 @@
  *   - updates are serialised by the domain's npt_lock (two vCPUs adding at once would
  *     otherwise both install a table for the same slot and lose one, with its mapping);
  *     lookups walk without it: a table, once linked, stays until the domain is gone or
- *     reboots (npt_reset, with no vCPU of it running; lookups by other domains only ever
- *     walk towards its RAM, whose tables npt_reset keeps), and entries are written whole;
- *   - overwriting a present entry bumps the domain's npt_generation and kicks the CPUs
- *     its vCPUs run on: each vCPU flushes its guest TLB before its next VMRUN when the
- *     generation moved (svm.c), so no vCPU keeps using the old translation.
+ *     reboots (npt_reset, with no vCPU of it running; it keeps the RAM's tables, and
+ *     npt_query takes the lock above the RAM, where another domain may ask), and entries
+ *     are written whole;
+ *   - overwriting or clearing a present entry bumps the domain's npt_generation and kicks
+ *     the CPUs its vCPUs run on: each vCPU flushes its guest TLB before its next VMRUN
+ *     when the generation moved (svm.c), and the change waits until none still runs on
+ *     the old translation (npt_flush).
  */
 #include <asm/domain.h>
 #include <xen/alloc.h>
@@ -177,16 +179,25 @@ int npt_clear(struct domain *d, uint64_t gpa)
 
 enum physmap_type npt_query(struct domain *d, uint64_t gpa, paddr_t *hpa)
 {
+    struct x86_domain *xd = x86_dom(d);
+    /* Above RAM, npt_reset() may free the tables: another domain asking (a grant's
+     * granter, dom0 for a domU) waits for it. RAM's tables stay: no lock for the RAM. */
+    bool locked = gpa >= xd->ram_size;
+    unsigned long flags = locked ? spin_lock_irqsave(&xd->npt_lock) : 0;
+    enum physmap_type t = PHYSMAP_NONE;
     uint64_t *pte, entry;
 
     *hpa = 0;
-    if (gpa >= NPT_MAX_GPA || (pte = npt_walk(d, gpa, false)) == NULL)
-        return PHYSMAP_NONE;
-    entry = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
-    if (!(entry & PTE_P))
-        return PHYSMAP_NONE;
-    *hpa = entry & PTE_ADDR;
-    return (enum physmap_type)((entry & NPT_KIND_MASK) >> NPT_KIND_SHIFT);
+    if (gpa < NPT_MAX_GPA && (pte = npt_walk(d, gpa, false)) != NULL) {
+        entry = __atomic_load_n(pte, __ATOMIC_ACQUIRE);
+        if (entry & PTE_P) {
+            *hpa = entry & PTE_ADDR;
+            t = (enum physmap_type)((entry & NPT_KIND_MASK) >> NPT_KIND_SHIFT);
+        }
+    }
+    if (locked)
+        spin_unlock_irqrestore(&xd->npt_lock, flags);
+    return t;
 }
 
 paddr_t npt_lookup(struct domain *d, uint64_t gpa, bool *writable)
