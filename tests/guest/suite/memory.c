@@ -4,8 +4,8 @@
  * dom0 is mapped 1:1 and cannot take a page it gave back again). A page of our own is
  * given back (decrease_reservation) and taken again (populate_physmap), the reservation
  * counted around it; the errors Xen gives for a hole, an impossible order, another domain.
- * Ten results whatever the hypervisor answers; a hypervisor without these ops (minixen on
- * x86) gets SKIPs.
+ * Ten results whatever the hypervisor answers; a hypervisor without these ops (-ENOSYS)
+ * gets SKIPs.
  */
 #include "xtest.h"
 
