@@ -150,7 +150,8 @@ endef
 # <asm/setup.h> turns port I/O into calls to the fake).
 # test_acpi_aml: the x86 port's \_S5 scan of ACPI byte code (plain bytes in, no hardware).
 # test_guest_acpi: the ACPI tables a PVH domain is given (checksums, pointers, MADT).
-# test_npt: the x86 nested tables' reset for a rebooting domain (tables only, no hardware).
+# test_npt: the x86 nested tables: one page set, cleared, queried; the wait for vCPUs on the
+# old translation; the reset for a rebooting domain (tables only, no hardware).
 # test_x86_policy: the x86 guest CPU policies (CPUID filter, CR4 checks, MSRs), pure code.
 # test_x87_rebuild: the x86 vCPU switch's x87 shortcut, on the build machine's CPU.
 # test_mmio: the x86 instruction decoder (MMIO, MOV to CR, string I/O address size) and the

@@ -5,8 +5,9 @@
  * One page at a time (npt_set, npt_clear, npt_query: the physmap hooks' back end): each
  * leaf says what it maps (RAM, a hypervisor page, a grant read/write or read-only), a
  * read-only grant is not writable, clearing makes no table, changing or clearing a present
- * entry moves the generation (vCPUs flush), refused addresses change nothing, and the
- * tables for pages above RAM are charged to the domain up to its budget.
+ * entry moves the generation (vCPUs flush) and returns only once no vCPU is in guest mode
+ * on the old translation (a thread plays the other CPU), refused addresses change nothing,
+ * and the tables for pages above RAM are charged to the domain up to its budget.
  *
  * A domain that reboots (npt_reset): after the guest put hypervisor pages over its RAM
  * and above it (add_to_physmap), the reset gives back exactly the first build's tree: its
@@ -15,11 +16,13 @@
  * generation moved so every vCPU flushes. The host addresses are never dereferenced: only
  * the tables are.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include <asm/domain.h>
@@ -239,12 +242,79 @@ static void test_tables_charged(void **state)
     destroy(d);
 }
 
+/* vCPU 1 on CPU 1, in guest mode with the tables as of generation gen until kicked. */
+struct guest_cpu {
+    struct x86_vcpu *xv;
+    unsigned long kicks; /* CPU 1's kicks before the change */
+    bool exited;
+};
+
+static void *run_until_kicked(void *arg)
+{
+    struct guest_cpu *g = arg;
+    struct timespec later = {.tv_nsec = 20 * 1000 * 1000};
+
+    while (harness_cpu_kicks(1) == g->kicks)
+        ;
+    nanosleep(&later, NULL); /* a world switch takes its time: the change must wait for it */
+    __atomic_store_n(&g->exited, true, __ATOMIC_SEQ_CST);
+    __atomic_store_n(&g->xv->npt_in_guest, 0, __ATOMIC_SEQ_CST); /* svm.c after VMRUN */
+    return NULL;
+}
+
+/*
+ * A change returns only once no vCPU runs on the old translation: one in guest mode with
+ * an older generation is kicked and waited for; one that already flushed for the new one
+ * (or is out of guest mode) is not.
+ */
+static void test_change_waits_for_guest_mode(void **state)
+{
+    struct domain *d = harness_domain(1, 2, false, &guest_layout_x86_64);
+    struct x86_domain *xd = calloc(1, sizeof(*xd));
+    struct x86_vcpu *xv0 = calloc(1, sizeof(*xv0)), *xv1 = calloc(1, sizeof(*xv1));
+    struct guest_cpu g = {.xv = xv1};
+    pthread_t cpu1;
+
+    (void)state;
+    assert_non_null(d);
+    assert_non_null(xd);
+    assert_non_null(xv0);
+    assert_non_null(xv1);
+    d->arch = xd;
+    xd->ram_size = 2ull << 20;
+    xd->ram_pa = RAM_PA;
+    xd->npt_lock = (spinlock_t)SPINLOCK_INIT;
+    assert_int_equal(npt_map(d, 0, RAM_PA, xd->ram_size), 0);
+    d->vcpu[0]->arch = xv0; /* the caller's: out of guest mode (mark 0) */
+    d->vcpu[1]->arch = xv1;
+    d->vcpu[1]->processor = 1;
+
+    /* In guest mode since before the change: kicked, and waited for. */
+    xv1->npt_in_guest = NPT_IN_GUEST | xd->npt_generation;
+    g.kicks = harness_cpu_kicks(1);
+    assert_int_equal(pthread_create(&cpu1, NULL, run_until_kicked, &g), 0);
+    assert_int_equal(npt_clear(d, 0x3000), 0);
+    assert_true(__atomic_load_n(&g.exited, __ATOMIC_SEQ_CST));
+    assert_int_equal(pthread_join(cpu1, NULL), 0);
+
+    /* Entered after the change was made (it flushed for the new generation): no wait. */
+    xv1->npt_in_guest = NPT_IN_GUEST | (xd->npt_generation + 1);
+    assert_int_equal(npt_set(d, 0x3000, RAM_PA + 0x3000, PHYSMAP_RAM), 0); /* was absent */
+    assert_int_equal(npt_set(d, 0x3000, PAGE_A, PHYSMAP_GRANT_RW), 0);
+    assert_int_equal(xv1->npt_in_guest, NPT_IN_GUEST | xd->npt_generation);
+
+    d->vcpu[0]->arch = d->vcpu[1]->arch = NULL;
+    free(xv0);
+    free(xv1);
+    destroy(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reset_aligned),   cmocka_unit_test(test_reset_unaligned),
         cmocka_unit_test(test_set_clear_query), cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_tables_charged),
+        cmocka_unit_test(test_tables_charged),  cmocka_unit_test(test_change_waits_for_guest_mode),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
