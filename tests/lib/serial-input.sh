@@ -12,6 +12,8 @@
 #                              (a guest's poweroff takes the machine with it), else stopped;
 #                              the FIFO closed, RAW's serial output made text in LOG. Sets
 #                              stopped=1 if QEMU had to be stopped (0 if it had exited)
+#   serial_run_stop PID FIFO RAW LOG
+#                              the same for a machine not meant to power off: stopped at once
 
 serial_input_open() {
     rm -f "$1" && mkfifo "$1" || return 1
@@ -36,6 +38,10 @@ serial_run_end() {
     for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
     stopped=0
     kill -0 "$1" 2>/dev/null && stopped=1
+    serial_run_stop "$@"
+}
+
+serial_run_stop() {
     qemu_stop "$1"
     serial_input_close "$2"
     serial_text "$3" "$4"

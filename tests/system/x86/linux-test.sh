@@ -34,6 +34,7 @@ mkdir -p "$work" "$RESULTS"
 . "$lib/qemu.sh"
 . "$lib/board-qemu.sh"
 . "$lib/serial-input.sh"
+. "$lib/dom0-dt.sh"
 board_vars "$BOARD" force || exit 1
 tap_begin "$work/tap.body"
 ECHO_COUNT=1000
@@ -83,25 +84,9 @@ python3 "$root_dir/tools/lib/initramfs.py" "$LINUX_DIR/busybox" "$work/init" "$w
     bin/evtchn-echo="$work/evtchn-echo" || exit 1
 
 # Modules: 0 this DT, 1 the conformance guest (dom0), 2 Linux, 3 its initramfs.
-cat >"$work/domains.dts" <<'DTS'
-/dts-v1/;
-/ {
-    #address-cells = <2>;
-    #size-cells = <2>;
-    memory@0 {
-        device_type = "memory";
-        reg = <0x0 0x0 0x0 0x0>;
-    };
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "dom0_mem=16M dom0_max_vcpus=1";
-        xen,dom0-bootargs = "role=main end=idle echo=1";
-        module@1 {
-            compatible = "multiboot,kernel", "multiboot,module";
-            module-index = <1>;
-            reg = <0x0 0x0 0x0 0x0>;
-        };
+{
+    dt_chosen_dom0_x86 "dom0_mem=16M dom0_max_vcpus=1" "role=main end=idle echo=1"
+    cat <<'DTS'
         domU1 {
             compatible = "xen,domain";
             #address-cells = <2>;
@@ -124,6 +109,7 @@ cat >"$work/domains.dts" <<'DTS'
     };
 };
 DTS
+} >"$work/domains.dts"
 dtc -q -I dts -O dtb -o "$work/domains.dtb" "$work/domains.dts" || exit 1
 # Private copies: a rebuild while QEMU runs must not change its images.
 cp "$IMAGE" "$work/hv.img" && cp "$GUEST" "$work/xtest.img" &&
@@ -156,10 +142,7 @@ if wait_for_log "$raw" "=== domU console: " "$LINUX_TIMEOUT" "$qemu_pid"; then
 fi
 alive=1
 kill -0 "$qemu_pid" 2>/dev/null && alive=0
-qemu_stop "$qemu_pid"
-serial_input_close "$fifo"
-serial_text "$raw" "$log"
-rm -f "$raw"
+serial_run_stop "$qemu_pid" "$fifo" "$raw" "$log"
 
 d1='\(d1\) '
 echo "# kernel: $(cat "$LINUX_DIR/version")" >>"$work/tap.body"
@@ -198,25 +181,11 @@ ok $? "linux x86: no kernel panic, oops, BUG or refused MSR, no hypervisor panic
 
 # Then Linux as the PVH dom0 (hvm_start_info's SIF_INITDOMAIN), alone: its hvc0 is the
 # serial line (CONSOLEIO_read/write, VIRQ_CONSOLE), so this types into its shell.
-cat >"$work/dom0.dts" <<'DTS'
-/dts-v1/;
-/ {
-    #address-cells = <2>;
-    #size-cells = <2>;
-    memory@0 {
-        device_type = "memory";
-        reg = <0x0 0x0 0x0 0x0>;
-    };
-    chosen {
-        #address-cells = <2>;
-        #size-cells = <2>;
-        xen,xen-bootargs = "dom0_mem=256M dom0_max_vcpus=1";
-        xen,dom0-bootargs = "earlyprintk=xen console=hvc0 rdinit=/init lnx=dom0";
-        module@1 {
-            compatible = "multiboot,kernel", "multiboot,module";
-            module-index = <1>;
-            reg = <0x0 0x0 0x0 0x0>;
-        };
+# Modules: 0 this DT, 1 Linux, 2 its initramfs.
+{
+    dt_chosen_dom0_x86 "dom0_mem=256M dom0_max_vcpus=1" \
+        "earlyprintk=xen console=hvc0 rdinit=/init lnx=dom0"
+    cat <<'DTS'
         module@2 {
             compatible = "multiboot,ramdisk", "multiboot,module";
             module-index = <2>;
@@ -225,6 +194,7 @@ cat >"$work/dom0.dts" <<'DTS'
     };
 };
 DTS
+} >"$work/dom0.dts"
 dtc -q -I dts -O dtb -o "$work/dom0.dtb" "$work/dom0.dts" || exit 1
 serial_input_open "$fifo" || exit 1
 raw0=$work/dom0.raw log0=$work/dom0.log
@@ -241,10 +211,7 @@ if wait_for_log "$raw0" "=== dom0 ready: " "$LINUX_TIMEOUT" "$qemu_pid"; then
     type_slowly 'echo typed-$((6 * 7)) on $(cat /sys/class/tty/console/active)\n'
     wait_for_log "$raw0" "^typed-42 on " 30 "$qemu_pid" && typed0=0
 fi
-qemu_stop "$qemu_pid"
-serial_input_close "$fifo"
-serial_text "$raw0" "$log0"
-rm -f "$raw0"
+serial_run_stop "$qemu_pid" "$fifo" "$raw0" "$log0"
 has "$log0" "Booting kernel on Xen PVH"
 ok $? "linux x86 dom0: Debian's amd64 kernel boots as the PVH dom0"
 has "$log0" "^=== dom0 slept 1 s on xen"
