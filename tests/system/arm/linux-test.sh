@@ -164,10 +164,7 @@ if wait_for_log "$raw" "=== domU console: " "$LINUX_TIMEOUT" "$qemu_pid" &&
 fi
 alive=1
 kill -0 "$qemu_pid" 2>/dev/null && alive=0
-qemu_stop "$qemu_pid"
-serial_input_close "$fifo"
-serial_text "$raw" "$log"
-rm -f "$raw"
+serial_run_stop "$qemu_pid" "$fifo" "$raw" "$log"
 
 echo "# kernel: $(cat "$LINUX_DIR/version")" >>"$work/tap.body"
 has "$log" "^$d1.*Kernel command line: console=ttyAMA0"
