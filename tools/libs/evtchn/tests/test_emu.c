@@ -19,38 +19,6 @@ int main(void)
 
 #define PINGS 2000
 
-struct pinger {
-    uint32_t domid;
-    uint32_t remote_port; /* dom0's unbound port for this domain */
-    int report;           /* pipe: the local port once bound */
-    unsigned int pings;
-};
-
-/* A domU: bind to dom0's port, then send and wait for the answer, `pings` times. */
-static int pinger_main(void *arg)
-{
-    struct pinger *p = arg;
-    xenevtchn_handle *h = open_as(p->domid);
-    uint32_t lp;
-    int port;
-
-    CHECK(h != NULL);
-    port = xenevtchn_bind_interdomain(h, 0, p->remote_port);
-    CHECK(port > 0);
-    lp = (uint32_t)port;
-    /* A new interdomain port starts pending (Xen): it fires once on its own. */
-    CHECK(wait_port(h, 2000) == port);
-    CHECK(xenevtchn_unmask(h, lp) == 0);
-    CHECK(write(p->report, &lp, sizeof(lp)) == sizeof(lp));
-    for (unsigned int i = 0; i < p->pings; i++) {
-        CHECK(xenevtchn_notify(h, lp) == 0);
-        CHECK(wait_port(h, 5000) == port);
-        CHECK(xenevtchn_unmask(h, lp) == 0);
-    }
-    CHECK(xenevtchn_close(h) == 0);
-    return 0;
-}
-
 /* dom0's side: answer every event on h until each of n ports had `pings` of them. */
 static void answer(xenevtchn_handle *h, const int *ports, unsigned int n, unsigned int pings)
 {

@@ -22,37 +22,6 @@ int main(void)
 #include "../emu/emu_proto.h"
 #include "test_emu_util.h"
 
-struct peer {
-    uint32_t domid, remote_port;
-    int report;
-    unsigned int pings; /* 0: notify forever */
-};
-
-static int peer_main(void *arg)
-{
-    struct peer *p = arg;
-    xenevtchn_handle *h = open_as(p->domid);
-    uint32_t lp;
-    int port;
-
-    CHECK(h != NULL);
-    port = xenevtchn_bind_interdomain(h, 0, p->remote_port);
-    CHECK(port > 0);
-    lp = (uint32_t)port;
-    CHECK(wait_port(h, 2000) == port);
-    CHECK(xenevtchn_unmask(h, lp) == 0);
-    CHECK(write(p->report, &lp, sizeof(lp)) == sizeof(lp));
-    for (unsigned int i = 0; p->pings == 0 || i < p->pings; i++) {
-        CHECK(xenevtchn_notify(h, lp) == 0);
-        if (p->pings == 0)
-            continue; /* the flood: killed while it runs */
-        CHECK(wait_port(h, 5000) == port);
-        CHECK(xenevtchn_unmask(h, lp) == 0);
-    }
-    CHECK(xenevtchn_close(h) == 0);
-    return 0;
-}
-
 /* Answer events on h until `port` had n of them; events of other ports are unmasked only. */
 static void serve_until(xenevtchn_handle *h, int port, unsigned int n)
 {
@@ -71,7 +40,7 @@ static void serve_until(xenevtchn_handle *h, int port, unsigned int n)
 static void test_killed_client_leaves_others_working(void **state)
 {
     struct emu_machine m;
-    struct peer flood, good;
+    struct pinger flood, good;
     xenevtchn_handle *h;
     int fds[2], pf, pg;
     uint32_t lp;
@@ -85,8 +54,8 @@ static void test_killed_client_leaves_others_working(void **state)
     pf = xenevtchn_bind_unbound_port(h, 1);
     pg = xenevtchn_bind_unbound_port(h, 2);
     assert_true(pf > 0 && pg > 0);
-    flood = (struct peer){.domid = 1, .remote_port = (uint32_t)pf, .report = fds[1]};
-    fpid = child(peer_main, &flood);
+    flood = (struct pinger){.domid = 1, .remote_port = (uint32_t)pf, .report = fds[1]};
+    fpid = child(pinger_main, &flood);
     assert_int_equal(get_u32(fds[0], &lp), 0);
     /* Let it flood a while, answering some, then kill it in the middle of a request. */
     for (unsigned int i = 0; i < 50; i++) {
@@ -98,8 +67,8 @@ static void test_killed_client_leaves_others_working(void **state)
     kill(fpid, SIGKILL);
     assert_int_equal(child_status(fpid), 128 + SIGKILL);
 
-    good = (struct peer){.domid = 2, .remote_port = (uint32_t)pg, .report = fds[1], .pings = 300};
-    gpid = child(peer_main, &good);
+    good = (struct pinger){.domid = 2, .remote_port = (uint32_t)pg, .report = fds[1], .pings = 300};
+    gpid = child(pinger_main, &good);
     assert_int_equal(get_u32(fds[0], &lp), 0);
     serve_until(h, pg, 300);
     assert_int_equal(child_status(gpid), 0);
@@ -109,8 +78,8 @@ static void test_killed_client_leaves_others_working(void **state)
     assert_int_equal(xenevtchn_unbind(h, (evtchn_port_t)pf), 0);
     pf = xenevtchn_bind_unbound_port(h, 1);
     assert_true(pf > 0);
-    flood = (struct peer){.domid = 1, .remote_port = (uint32_t)pf, .report = fds[1], .pings = 20};
-    fpid = child(peer_main, &flood);
+    flood = (struct pinger){.domid = 1, .remote_port = (uint32_t)pf, .report = fds[1], .pings = 20};
+    fpid = child(pinger_main, &flood);
     assert_int_equal(get_u32(fds[0], &lp), 0);
     serve_until(h, pf, 20);
     assert_int_equal(child_status(fpid), 0);
@@ -223,7 +192,7 @@ static void test_hostile_client(void **state)
 
     /* Everyone else is fine: dom0 and a domU still talk. */
     {
-        struct peer p;
+        struct pinger p;
         uint32_t lp;
         int pipefd[2];
         pid_t pid;
@@ -231,9 +200,9 @@ static void test_hostile_client(void **state)
         port = xenevtchn_bind_unbound_port(h, 1);
         assert_true(port > 0);
         assert_int_equal(pipe(pipefd), 0);
-        p = (struct peer){
+        p = (struct pinger){
             .domid = 1, .remote_port = (uint32_t)port, .report = pipefd[1], .pings = 100};
-        pid = child(peer_main, &p);
+        pid = child(pinger_main, &p);
         assert_int_equal(get_u32(pipefd[0], &lp), 0);
         serve_until(h, port, 100);
         assert_int_equal(child_status(pid), 0);
