@@ -17,6 +17,7 @@
  *   console      console_io; port 0xe9 (Xen's HVM debug port) as the fallback
  */
 #include "cmdline_dt.h"
+#include "x86_cpu.h"
 #include "guest_arch.h"
 #include "libc.h"
 
@@ -122,26 +123,6 @@ static long early_physmap(void)
 }
 
 /* ---- Instructions ---------------------------------------------------------------------- */
-
-static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-    __asm__ volatile("cpuid"
-                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                     : "a"(leaf), "c"(sub));
-}
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return (uint64_t)hi << 32 | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
-}
 
 static inline void outb(uint16_t port, uint8_t v)
 {

@@ -7,6 +7,7 @@
  */
 #include "libc.h"
 #include "tap.h"
+#include "x86_cpu.h"
 #include "x86_probe.h"
 
 #define MSR_MTRRCAP       0xfe
@@ -39,13 +40,6 @@ static unsigned long read_cr4(void)
 
     __asm__ volatile("mov %%cr4, %0" : "=r"(v));
     return v;
-}
-
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-    __asm__ volatile("cpuid"
-                     : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-                     : "a"(leaf), "c"(sub));
 }
 
 static void msrs(void)

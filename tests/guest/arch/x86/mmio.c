@@ -13,6 +13,7 @@
  * programs the timer again).
  */
 #include "guest_arch.h"
+#include "x86_cpu.h"
 #include "x86_probe.h"
 #include "xtest.h"
 
@@ -31,24 +32,6 @@
 #define IOAPIC_VERSION 0x01
 #define IOAPIC_REDIR0  0x10
 #define UNBACKED       0xfed40000u /* where a TPM would be: nothing on QEMU's q35 */
-
-static inline void cpuid1(uint32_t r[4])
-{
-    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(1), "c"(0));
-}
-
-static inline uint64_t rdmsr(uint32_t msr)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
-    return (uint64_t)hi << 32 | lo;
-}
-
-static inline void wrmsr(uint32_t msr, uint64_t v)
-{
-    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
-}
 
 static inline uint32_t mmio_read32(uintptr_t a)
 {
@@ -140,7 +123,7 @@ static void xapic(void)
     uint32_t version = (uint32_t)rdmsr(X2APIC_VERSION), r[4], id, ver, tpr, tpr8, tpr_or, in_x2;
     bool was_x2 = (base & (APIC_BASE_EN | APIC_BASE_EXTD)) == (APIC_BASE_EN | APIC_BASE_EXTD);
 
-    cpuid1(r);
+    cpuid(1, 0, r);
     /* In x2APIC mode the page is not the APIC's: nothing is there. */
     in_x2 = mmio_read32(XAPIC_BASE + XAPIC_VERSION);
     tap_ok(was_x2 && in_x2 == 0xffffffffu,
