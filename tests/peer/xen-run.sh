@@ -99,12 +99,14 @@ timeout "$timeout_s" "${qemu[@]}" "${icount[@]}" -kernel "$xen" -dtb "$out/$name
 [ "$rc" = 124 ] && echo "xen-run.sh: $name timed out after ${timeout_s}s" >&2
 
 # dom0's console_io output is printed bare; a domU's carries a "(d1) " prefix (console_io)
-# or "DOM1: " (vpl011). Strip it, keep TAP lines only.
+# or "DOM1: " (vpl011). Strip it, keep TAP lines only. With a CPU per vCPU both domains
+# print at once, and Xen may put a "(d1) " line into the middle of a long dom0 line: that
+# one is taken from where its prefix is.
 tr -d '\r' <"$log" | grep -aE '^(ok |not ok |1\.\.|# )' >"$out/$name-d0.tap" || true
 status=0
 grep -aq '^# xtest done:' "$out/$name-d0.tap" || { echo "xen-run.sh: $name: dom0 did not finish" >&2; status=1; }
 if [ "$peer" = 1 ]; then
-    tr -d '\r' <"$log" | sed -nE 's/^(\(XEN\) )?(\(d1\) |DOM1: |d1: )//p' |
+    tr -d '\r' <"$log" | sed -nE 's/^(\(XEN\) )?(\(d1\) |DOM1: |d1: )//p; t; s/^.*\(d1\) //p' |
         grep -aE '^(ok |not ok |1\.\.|# )' >"$out/$name-d1.tap" || true
     grep -aq '^# xtest done:' "$out/$name-d1.tap" || { echo "xen-run.sh: $name: peer did not finish" >&2; status=1; }
 fi
